@@ -1,0 +1,13 @@
+import { createApp } from '@backstage/frontend-defaults';
+import catalogPlugin from '@backstage/plugin-catalog/alpha';
+import kubernetesPlugin from '@backstage/plugin-kubernetes/alpha';
+import gitopsPlugin from '@backstage-gitops/plugin-gitops/alpha';
+import { signInModule } from './modules/signIn';
+
+/**
+ * The demo portal: the catalog, the Kubernetes tab and the gitops cards on
+ * every annotated component's overview.
+ */
+export default createApp({
+  features: [catalogPlugin, kubernetesPlugin, gitopsPlugin, signInModule],
+});

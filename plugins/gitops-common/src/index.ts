@@ -1,0 +1,8 @@
+/**
+ * Shared types, permissions and annotations of the gitops plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './annotations';
+export * from './permissions';
+export * from './types';

@@ -1,0 +1,49 @@
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { gitopsApiRef, GitopsClient } from './api';
+import { isGitopsAvailable } from './isGitopsAvailable';
+
+const gitopsApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: gitopsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new GitopsClient(deps),
+    }),
+});
+
+const releasesCard = EntityCardBlueprint.make({
+  name: 'releases',
+  params: {
+    filter: isGitopsAvailable,
+    loader: () =>
+      import('./components/ReleasesCard').then(m => <m.ReleasesCard />),
+  },
+});
+
+const environmentsCard = EntityCardBlueprint.make({
+  name: 'environments',
+  params: {
+    filter: isGitopsAvailable,
+    loader: () =>
+      import('./components/EnvironmentsCard').then(m => (
+        <m.EnvironmentsCard />
+      )),
+  },
+});
+
+/**
+ * The gitops frontend plugin for the new frontend system: its API and the
+ * releases and environments cards on the entity overview.
+ *
+ * @alpha
+ */
+export default createFrontendPlugin({
+  pluginId: 'gitops',
+  extensions: [gitopsApi, releasesCard, environmentsCard],
+});

@@ -1,0 +1,39 @@
+import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import {
+  GitopsEnvironmentList,
+  GitopsHealth,
+} from '@backstage-gitops/plugin-gitops-common';
+import { GitopsApi } from './GitopsApi';
+
+/**
+ * {@link GitopsApi} over HTTP, with the signed-in user's token.
+ *
+ * @public
+ */
+export class GitopsClient implements GitopsApi {
+  private readonly discoveryApi: DiscoveryApi;
+  private readonly fetchApi: FetchApi;
+
+  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+    this.discoveryApi = options.discoveryApi;
+    this.fetchApi = options.fetchApi;
+  }
+
+  getHealth(): Promise<GitopsHealth> {
+    return this.get('/health');
+  }
+
+  listEnvironments(): Promise<GitopsEnvironmentList> {
+    return this.get('/environments');
+  }
+
+  private async get<T>(path: string): Promise<T> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('gitops');
+    const response = await this.fetchApi.fetch(`${baseUrl}${path}`);
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as T;
+  }
+}
