@@ -2,7 +2,7 @@ import {
   EmptyState,
   InfoCard,
   Progress,
-  ResponseErrorPanel,
+  ErrorPanel,
   Table,
   TableColumn,
 } from '@backstage/core-components';
@@ -40,7 +40,7 @@ export const EnvironmentsCard = () => {
   if (error) {
     return (
       <InfoCard title="GitOps environments">
-        <ResponseErrorPanel error={error} />
+        <ErrorPanel error={error} />
       </InfoCard>
     );
   }

@@ -2,7 +2,7 @@ import {
   EmptyState,
   InfoCard,
   Progress,
-  ResponseErrorPanel,
+  ErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
@@ -32,7 +32,7 @@ export const ReleasesCard = () => {
   if (loading) {
     body = <Progress />;
   } else if (error) {
-    body = <ResponseErrorPanel error={error} />;
+    body = <ErrorPanel error={error} />;
   } else {
     const count = value?.items.length ?? 0;
     body = (

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Starts the demo portal: the app on http://localhost:3000 and the backend on
+# http://localhost:7007. Installs what a new machine lacks first.
+set -euo pipefail
+# shellcheck source=scripts/toolchain.sh
+source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
+gitops_install
+cd "$GITOPS_ROOT"
+exec yarn start

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Runs every test: type checks, the unit and integration tests of all packages
+# (SQLite and PostgreSQL), and the browser test against the demo portal that
+# scripts/start.sh serves. Installs what a new machine lacks first.
+set -euo pipefail
+# shellcheck source=scripts/toolchain.sh
+source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
+cd "$GITOPS_ROOT"
+
+# System packages the tests drive. Installed when missing and we may; a
+# machine where we may not gets told what to install.
+apt_packages=(chromium)
+missing=()
+for package in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "test: install these Debian packages first: ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "test: installing ${missing[*]}" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+gitops_install
+
+echo "== types"
+yarn tsc
+
+echo "== unit and integration tests"
+# Store tests run on SQLite and on this PostgreSQL; they fail when it is absent.
+export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-postgresql://postgres@127.0.0.1:5432}"
+CI=true yarn test
+
+echo "== browser test against the demo portal"
+for port in 3000 7007; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "test: port $port is taken; stop the running portal first" >&2
+    exit 1
+  fi
+done
+mkdir -p test-output
+# A database of its own, so the run starts from an empty store.
+sqlite_dir="$(mktemp -d)"
+GITOPS_SQLITE_DIR="$sqlite_dir" setsid scripts/start.sh >test-output/portal.log 2>&1 &
+portal=$!
+stop_portal() {
+  kill -TERM -- "-$portal" 2>/dev/null || true
+  wait "$portal" 2>/dev/null || true
+  rm -rf "$sqlite_dir"
+}
+trap stop_portal EXIT
+
+ready=""
+for _ in $(seq 1 300); do
+  if curl -fsS -o /dev/null http://localhost:7007/api/gitops/health &&
+    curl -fsS -o /dev/null http://localhost:3000/; then
+    ready=yes
+    break
+  fi
+  if ! kill -0 "$portal" 2>/dev/null; then break; fi
+  sleep 2
+done
+if [ -z "$ready" ]; then
+  echo "test: the portal did not come up; its log:" >&2
+  tail -n 60 test-output/portal.log >&2
+  exit 1
+fi
+yarn test:e2e
