@@ -16,6 +16,15 @@ node_is_recent() {
 registry="$(npm config get registry)"
 registry="${registry%/}"
 
+# Where npm is told to trust an extra certificate authority (a TLS-inspecting
+# proxy, say), Node-based tools (corepack, yarn) must trust it too.
+if [ -z "${NODE_EXTRA_CA_CERTS:-}" ]; then
+  cafile="$(npm config get cafile)"
+  if [ -n "$cafile" ] && [ "$cafile" != "null" ] && [ -f "$cafile" ]; then
+    export NODE_EXTRA_CA_CERTS="$cafile"
+  fi
+fi
+
 if ! node_is_recent; then
   if [ ! -x "$toolchain/node/bin/node" ]; then
     echo "toolchain: fetching Node $GITOPS_NODE_VERSION from the npm registry" >&2
