@@ -1,0 +1,13 @@
+export type {
+  GitAuth,
+  GitRemote,
+  GitTreeEntry,
+  GitChange,
+  GitCommitInfo,
+  GitFileTooLarge,
+  GitRepository,
+} from './types';
+export { CliGitRepository } from './CliGitRepository';
+export { GitCommandError } from './GitCommandError';
+export type { GitFailureKind } from './GitCommandError';
+export { scrubCredentials } from './scrubCredentials';
