@@ -1,0 +1,32 @@
+/**
+ * Parsing the config repository: HelmReleases (Flux v1 and v2), Namespaces
+ * and every other manifest, the images in release values and the
+ * automation annotations around them, plus the chart checks git sync needs.
+ */
+export type {
+  ChartMetadata,
+  ChartReference,
+  GenericManifest,
+  HelmReleaseApiVersion,
+  HelmReleaseManifest,
+  ImagePolicy,
+  ImagePolicyRef,
+  ImageReference,
+  ImageShape,
+  ImageValuePaths,
+  ManifestError,
+  ManifestLimits,
+  ManifestSource,
+  NamespaceManifest,
+  ParsedManifestFile,
+} from './types';
+export { MANIFEST_LIMITS } from './limits';
+export { KUBERNETES_YAML_OPTIONS } from './kubernetesYaml';
+export { parseManifestFile } from './parseManifestFile';
+export { isManifestPath } from './manifestPath';
+export { parseChartYaml } from './chartYaml';
+export { checkChartPath } from './chartPath';
+export type { ChartPathCheck } from './chartPath';
+export { findDuplicateReleases } from './duplicateReleases';
+export { parseImageName } from './imageName';
+export type { ImageName } from './imageName';

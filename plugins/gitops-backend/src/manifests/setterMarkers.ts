@@ -1,0 +1,258 @@
+import { Scalar, YAMLMap, YAMLSeq, isMap, isScalar, isSeq } from 'yaml';
+import { isMapping } from './fieldValidation';
+import { parseImageName } from './imageName';
+import { CHART_IMAGE, FoundImage } from './imageShapes';
+import { ImagePolicyRef } from './types';
+import {
+  dotPath,
+  entryNode,
+  lineCommentAfter,
+  stringValue,
+  tagValue,
+} from './valueNodes';
+
+export type SetterMarkerImages = {
+  images: FoundImage[];
+  /** Malformed markers, by the offset of the value they sit on. */
+  problems: Array<{ offset: number; message: string }>;
+};
+
+type PolicyName = { namespace: string; name: string };
+
+type Marker = {
+  policy: PolicyName;
+  field?: 'tag' | 'name';
+  node: Scalar;
+  segments: (string | number)[];
+  parent: YAMLMap | YAMLSeq;
+};
+
+/** Values nest a few levels; a pathological file must not exhaust the stack. */
+const MAX_DEPTH = 64;
+
+type MarkerReading =
+  | { marker: Omit<Marker, 'node' | 'segments' | 'parent'> }
+  | { problem: string };
+
+/**
+ * Flux v2's marker is a JSON object in the line comment:
+ * `{"$imagepolicy": "<namespace>:<name>"}` for a whole image reference, with
+ * `:tag` or `:name` appended for a value holding only that part.
+ */
+function readMarker(comment: string): MarkerReading | undefined {
+  const trimmed = comment.trim();
+  if (!trimmed.includes('$imagepolicy')) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(trimmed);
+  } catch {
+    return { problem: `image policy marker ${trimmed} is not valid JSON` };
+  }
+  const setter = isMapping(parsed) ? parsed.$imagepolicy : undefined;
+  const parts = typeof setter === 'string' ? setter.split(':') : [];
+  if (parts.length < 2 || parts.length > 3 || parts.some(part => !part)) {
+    return {
+      problem: `image policy marker ${trimmed} must name a policy as "<namespace>:<name>", optionally followed by ":tag" or ":name"`,
+    };
+  }
+  const [namespace, name, field] = parts;
+  if (field !== undefined && field !== 'tag' && field !== 'name') {
+    return {
+      problem: `image policy marker ${trimmed} asks for "${field}", but only whole images, ":tag" and ":name" are supported`,
+    };
+  }
+  return {
+    marker: { policy: { namespace, name }, ...(field ? { field } : {}) },
+  };
+}
+
+function collectMarkers(
+  values: YAMLMap,
+  text: string,
+  problems: SetterMarkerImages['problems'],
+): Marker[] {
+  const markers: Marker[] = [];
+  const visit = (
+    node: unknown,
+    segments: (string | number)[],
+    parent: YAMLMap | YAMLSeq,
+  ) => {
+    if (isScalar(node)) {
+      const comment = lineCommentAfter(node, text);
+      const reading = comment === undefined ? undefined : readMarker(comment);
+      if (!reading) return;
+      const offset = node.range?.[0] ?? 0;
+      if ('problem' in reading) {
+        problems.push({ offset, message: reading.problem });
+      } else if (segments.some(s => typeof s === 'string' && s.includes('.'))) {
+        problems.push({
+          offset,
+          message: `image policy marker on spec.values.${dotPath(
+            segments,
+          )} is ignored: a key with a dot cannot be named by a dot path`,
+        });
+      } else {
+        markers.push({ ...reading.marker, node, segments, parent });
+      }
+    } else if (segments.length < MAX_DEPTH) {
+      walk(node, segments);
+    }
+  };
+  const walk = (node: unknown, segments: (string | number)[]) => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? pair.key.value : undefined;
+        if (typeof key === 'string' || typeof key === 'number') {
+          visit(pair.value, [...segments, String(key)], node);
+        }
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, index) =>
+        visit(item, [...segments, index], node),
+      );
+    }
+  };
+  walk(values, []);
+  return markers;
+}
+
+/** The mapping a marker sits in, named without a trailing `image` segment. */
+function containerName(parentSegments: (string | number)[]): string {
+  const segments = [...parentSegments];
+  if (segments[segments.length - 1] === 'image') segments.pop();
+  return segments.length ? dotPath(segments) : CHART_IMAGE;
+}
+
+function policyRef(policy: PolicyName, field?: 'tag' | 'name'): ImagePolicyRef {
+  return { ...policy, ...(field ? { field } : {}) };
+}
+
+function wholeImage(marker: Marker): FoundImage | string {
+  const name = parseImageName(stringValue(marker.node) ?? '');
+  if (!name) {
+    return `spec.values.${dotPath(
+      marker.segments,
+    )} carries an image policy marker but does not hold an image reference`;
+  }
+  return {
+    container: containerName(marker.segments.slice(0, -1)),
+    ...name,
+    paths: { image: dotPath(marker.segments) },
+    shape: 'setter-marker',
+    imagePolicyRef: policyRef(marker.policy),
+  };
+}
+
+/**
+ * A `:name` and a `:tag` marker of the same policy in one mapping describe
+ * one image. Missing halves are read from the usual sibling keys so that the
+ * reference is complete, but only marked values are listed in `paths`: Flux
+ * rewrites nothing else.
+ */
+function partialImage(markers: {
+  name?: Marker;
+  tag?: Marker;
+}): FoundImage | string {
+  const any = (markers.name ?? markers.tag)!;
+  const siblings = isMap(any.parent) ? any.parent : undefined;
+  const sibling = (key: string) =>
+    siblings ? entryNode(siblings, key) : undefined;
+
+  const nameText = markers.name
+    ? stringValue(markers.name.node)
+    : stringValue(sibling('repository')) ?? stringValue(sibling('image'));
+  const name = nameText === undefined ? undefined : parseImageName(nameText);
+  if (markers.name && !name) {
+    return `spec.values.${dotPath(
+      markers.name.segments,
+    )} carries an image policy marker for a name but does not hold an image name`;
+  }
+  const tag = markers.tag
+    ? tagValue(markers.tag.node)
+    : tagValue(sibling('tag'));
+  if (markers.tag && tag === undefined) {
+    return `spec.values.${dotPath(
+      markers.tag.segments,
+    )} carries an image policy marker for a tag but does not hold a tag`;
+  }
+  const registry =
+    name?.registry ?? (stringValue(sibling('registry')) || undefined);
+  const field = markers.name && markers.tag ? undefined : any.field;
+  return {
+    container: containerName(any.segments.slice(0, -1)),
+    ...(registry !== undefined ? { registry } : {}),
+    repository: name?.repository ?? '',
+    tag: tag ?? name?.tag ?? '',
+    ...(name?.digest !== undefined ? { digest: name.digest } : {}),
+    paths: {
+      ...(markers.name ? { repository: dotPath(markers.name.segments) } : {}),
+      ...(markers.tag ? { tag: dotPath(markers.tag.segments) } : {}),
+    },
+    shape: 'setter-marker',
+    imagePolicyRef: policyRef(any.policy, field),
+  };
+}
+
+/**
+ * Images marked for Flux v2 image automation by setter comments anywhere in
+ * the values. Containers that would share a name keep the first one's name;
+ * the others are named by the path of their marked value.
+ */
+export function findImagesBySetterMarker(
+  values: YAMLMap,
+  text: string,
+): SetterMarkerImages {
+  const problems: SetterMarkerImages['problems'] = [];
+  const markers = collectMarkers(values, text, problems);
+
+  // Field markers grouped by the mapping they sit in and their policy.
+  type Group = { name?: Marker; tag?: Marker };
+  const groups: Group[] = [];
+  const groupsByParent = new Map<YAMLMap | YAMLSeq, Map<string, Group[]>>();
+  const built: Array<{ image: FoundImage | string; first: Marker }> = [];
+  for (const marker of markers) {
+    if (!marker.field) {
+      built.push({ image: wholeImage(marker), first: marker });
+      continue;
+    }
+    const slot = marker.field;
+    const byPolicy =
+      groupsByParent.get(marker.parent) ?? new Map<string, Group[]>();
+    groupsByParent.set(marker.parent, byPolicy);
+    const policyKey = `${marker.policy.namespace}:${marker.policy.name}`;
+    const candidates = byPolicy.get(policyKey) ?? [];
+    byPolicy.set(policyKey, candidates);
+    const group = candidates.find(g => !g[slot]);
+    if (group) {
+      group[slot] = marker;
+    } else {
+      const created: Group = { [slot]: marker };
+      candidates.push(created);
+      groups.push(created);
+    }
+  }
+  for (const group of groups) {
+    built.push({
+      image: partialImage(group),
+      first: (group.name ?? group.tag)!,
+    });
+  }
+
+  const images: FoundImage[] = [];
+  const taken = new Set<string>();
+  built.sort(
+    (a, b) => (a.first.node.range?.[0] ?? 0) - (b.first.node.range?.[0] ?? 0),
+  );
+  for (const { image, first } of built) {
+    if (typeof image === 'string') {
+      problems.push({ offset: first.node.range?.[0] ?? 0, message: image });
+      continue;
+    }
+    const container = taken.has(image.container)
+      ? dotPath(first.segments)
+      : image.container;
+    taken.add(container);
+    images.push({ ...image, container });
+  }
+  return { images, problems };
+}
