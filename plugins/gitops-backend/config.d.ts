@@ -1,7 +1,59 @@
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
-  /**
-   * Configuration of the gitops backend plugin. The plugin needs none to
-   * start: without repositories it serves an empty pipeline.
-   */
-  gitops?: {};
+  /** Configuration of the gitops backend plugin. */
+  gitops?: {
+    /**
+     * Config repositories: each holds HelmRelease files per environment.
+     * Without any, the plugin serves an empty pipeline.
+     */
+    repositories?: Array<{
+      /** A short id, unique among repositories: [a-z0-9-]. */
+      id: string;
+      /**
+       * Where to fetch from: `file:///path/repo.git`, `https://host/org/repo.git`
+       * (the token comes from the matching entry of Backstage's `integrations`
+       * config) or `ssh://git@host/org/repo.git` / `git@host:org/repo.git`.
+       */
+      url: string;
+      /** Branch to follow. Defaults to `main`. */
+      branch?: string;
+      /** Credentials for ssh remotes; https takes its token from `integrations`. */
+      ssh?: {
+        /**
+         * A deploy key (PEM or OpenSSH format).
+         * @visibility secret
+         */
+        privateKey: string;
+        /** known_hosts lines for the remote host; the host key is always checked. */
+        knownHosts: string;
+      };
+      /** Author of the commits that image automation and promotions make. */
+      author?: {
+        name?: string;
+        email?: string;
+      };
+      /** How often to fetch, and how long one sync may take. */
+      schedule?: {
+        frequency?: HumanDuration | string;
+        timeout?: HumanDuration | string;
+        initialDelay?: HumanDuration | string;
+      };
+    }>;
+    /**
+     * The promotion pipeline. Without it, each `releases/<env>/` folder of a
+     * repository is an environment, ordered by name.
+     */
+    environments?: Array<{
+      name: string;
+      /** Id of the repository the environment lives in. */
+      repository: string;
+      /** Folder of the environment's manifests. Defaults to `releases/<name>`. */
+      path?: string;
+      /** Name of the cluster, as in `kubernetes.clusterLocatorMethods`. */
+      cluster?: string;
+      /** Position in the pipeline; dev -> stg -> prod is 1, 2, 3. */
+      order?: number;
+    }>;
+  };
 }

@@ -9,7 +9,9 @@ import express from 'express';
 import knexFactory, { Knex } from 'knex';
 import { AddressInfo } from 'node:net';
 import { DatabaseGitopsStore } from '../src/database/DatabaseGitopsStore';
+import { ReleaseService } from '../src/service/ReleaseService';
 import { createRouter } from '../src/service/router';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 
 const ENVIRONMENTS = 50;
 const REQUESTS = 2000;
@@ -64,7 +66,17 @@ export async function run() {
 
   const plugin = await serve(
     express().use(
-      await createRouter({ store, httpAuth: mockServices.httpAuth() }),
+      await createRouter({
+        store,
+        releases: new ReleaseService({ store, catalog: catalogServiceMock() }),
+        sync: { trigger: async () => [] },
+        httpAuth: mockServices.httpAuth(),
+        auth: mockServices.auth(),
+        permissions: mockServices.permissions(),
+        auditor: {
+          createEvent: async () => ({ success: async () => {}, fail: async () => {} }),
+        },
+      }),
     ),
   );
   const floor = await serve(

@@ -2,8 +2,17 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { gitopsPermissions } from '@backstage-gitops/plugin-gitops-common';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import os from 'node:os';
+import path from 'node:path';
+import { readGitopsConfig } from './config/GitopsConfig';
 import { DatabaseGitopsStore } from './database/DatabaseGitopsStore';
+import { CliGitRepository } from './git';
+import { ReleaseService } from './service/ReleaseService';
 import { createRouter } from './service/router';
+import { RepositorySync } from './sync/RepositorySync';
+import { SyncScheduler } from './sync/SyncScheduler';
 
 /**
  * The gitops backend plugin: git sync, image automation and Helm
@@ -22,12 +31,61 @@ export const gitopsPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
+        catalog: catalogServiceRef,
       },
-      async init({ logger, database, httpRouter, httpAuth }) {
+      async init(deps) {
+        const { config, logger, database, scheduler, httpRouter } = deps;
+        const gitops = readGitopsConfig(config);
         const store = await DatabaseGitopsStore.create({ database });
-        httpRouter.use(await createRouter({ store, httpAuth }));
+        const workDir = path.join(
+          config.getOptionalString('backend.workingDirectory') ?? os.tmpdir(),
+          'backstage-gitops',
+        );
+
+        const syncs = new Map(
+          gitops.repositories.map(repository => [
+            repository.id,
+            new RepositorySync({
+              repository,
+              environments: gitops.environments,
+              git: CliGitRepository.create({
+                id: repository.id,
+                remote: repository,
+                workDir: path.join(workDir, 'sync'),
+                logger,
+              }),
+              store,
+              logger: logger.child({ repository: repository.id }),
+            }),
+          ]),
+        );
+        const syncScheduler = new SyncScheduler({
+          scheduler,
+          logger,
+          repositories: gitops.repositories,
+        });
+        await syncScheduler.schedule(syncs);
+
+        deps.permissionsRegistry.addPermissions(gitopsPermissions);
+        httpRouter.use(
+          await createRouter({
+            store,
+            releases: new ReleaseService({ store, catalog: deps.catalog }),
+            sync: syncScheduler,
+            httpAuth: deps.httpAuth,
+            auth: deps.auth,
+            permissions: deps.permissions,
+            auditor: deps.auditor,
+          }),
+        );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
-        logger.info('Gitops plugin ready');
+        logger.info('Gitops plugin ready', {
+          repositories: gitops.repositories.map(r => r.id).join(','),
+        });
       },
     });
   },

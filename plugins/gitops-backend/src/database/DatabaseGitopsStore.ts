@@ -2,14 +2,39 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { GitopsEnvironment } from '@backstage-gitops/plugin-gitops-common';
+import {
+  GitopsEnvironment,
+  GitopsEvent,
+  GitopsProblem,
+  GitopsRepositoryStatus,
+} from '@backstage-gitops/plugin-gitops-common';
 import { Knex } from 'knex';
-import { GitopsStore } from './GitopsStore';
+import {
+  GitopsStore,
+  NewEvent,
+  ReleaseKey,
+  ReleaseMatch,
+  ReleaseRecord,
+  SyncRecord,
+} from './GitopsStore';
 
 const migrationsDir = resolvePackagePath(
   '@backstage-gitops/plugin-gitops-backend',
   'migrations',
 );
+
+// SQLite and PostgreSQL both cap bound parameters; stay well below.
+const CHUNK = 200;
+
+type RepositoryRow = {
+  id: string;
+  url: string;
+  branch: string;
+  last_commit: string | null;
+  last_synced_at: Date | string | null;
+  last_error: string | null;
+  last_error_at: Date | string | null;
+};
 
 type EnvironmentRow = {
   name: string;
@@ -18,6 +43,121 @@ type EnvironmentRow = {
   cluster: string | null;
   order: number;
 };
+
+type ReleaseRow = {
+  id: number;
+  repository_id: string;
+  environment: string;
+  namespace: string;
+  name: string;
+  release_name: string;
+  api_version: string;
+  chart_name: string;
+  chart_version: string | null;
+  chart: string;
+  chart_path: string | null;
+  chart_revision: string | null;
+  labels: string;
+  annotations: string;
+  automated: boolean | number;
+  locked: boolean | number;
+  source_path: string;
+  spec: string;
+  commit_sha: string;
+  updated_at: Date | string;
+};
+
+type ImageRow = {
+  release_id: number;
+  container: string;
+  registry: string | null;
+  repository: string;
+  tag: string;
+  policy: string | null;
+  paths: string;
+};
+
+type EventRow = {
+  id: number;
+  type: string;
+  repository_id: string | null;
+  environment: string | null;
+  namespace: string | null;
+  name: string | null;
+  commit_sha: string | null;
+  author: string | null;
+  message: string | null;
+  actor: string | null;
+  details: string | null;
+  created_at: Date | string;
+};
+
+function iso(value: Date | string | null): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  return new Date(value).toISOString();
+}
+
+function chunks<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) {
+    out.push(items.slice(i, i + CHUNK));
+  }
+  return out;
+}
+
+function toRepository(row: RepositoryRow): GitopsRepositoryStatus {
+  return {
+    id: row.id,
+    url: row.url,
+    branch: row.branch,
+    lastCommit: row.last_commit ?? undefined,
+    lastSyncedAt: iso(row.last_synced_at),
+    lastError: row.last_error ?? undefined,
+    lastErrorAt: iso(row.last_error_at),
+  };
+}
+
+function toEvent(row: EventRow): GitopsEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    repository: row.repository_id ?? undefined,
+    environment: row.environment ?? undefined,
+    namespace: row.namespace ?? undefined,
+    name: row.name ?? undefined,
+    commit: row.commit_sha ?? undefined,
+    author: row.author ?? undefined,
+    message: row.message ?? undefined,
+    actor: row.actor ?? undefined,
+    details: row.details ? JSON.parse(row.details) : undefined,
+    at: new Date(row.created_at).toISOString(),
+  };
+}
+
+function eventRow(event: NewEvent) {
+  return {
+    type: event.type,
+    repository_id: event.repository ?? null,
+    environment: event.environment ?? null,
+    namespace: event.namespace ?? null,
+    name: event.name ?? null,
+    commit_sha: event.commit ?? null,
+    author: event.author ?? null,
+    message: event.message ?? null,
+    actor: event.actor ?? null,
+    details: event.details ? JSON.stringify(event.details) : null,
+    created_at: event.at,
+  };
+}
+
+function labelsMatch(
+  labels: Record<string, string>,
+  selector: ReleaseMatch['labelSelectors'][number],
+): boolean {
+  return selector.every(({ key, value, op }) =>
+    op === '=' ? labels[key] === value : labels[key] !== value,
+  );
+}
 
 /** The knex implementation of {@link GitopsStore}, for SQLite and PostgreSQL. */
 export class DatabaseGitopsStore implements GitopsStore {
@@ -33,6 +173,61 @@ export class DatabaseGitopsStore implements GitopsStore {
 
   private constructor(private readonly db: Knex) {}
 
+  async ensureRepository(repo: {
+    id: string;
+    url: string;
+    branch: string;
+  }): Promise<void> {
+    await this.db<RepositoryRow>('gitops_repositories')
+      .insert({ id: repo.id, url: repo.url, branch: repo.branch })
+      .onConflict('id')
+      .merge(['url', 'branch']);
+  }
+
+  async getRepository(id: string): Promise<GitopsRepositoryStatus | undefined> {
+    const row = await this.db<RepositoryRow>('gitops_repositories')
+      .where({ id })
+      .first();
+    return row ? toRepository(row) : undefined;
+  }
+
+  async listRepositories(): Promise<GitopsRepositoryStatus[]> {
+    const rows = await this.db<RepositoryRow>('gitops_repositories').orderBy('id');
+    return rows.map(toRepository);
+  }
+
+  async recordRepositoryFailure(
+    id: string,
+    message: string,
+    at: Date,
+  ): Promise<void> {
+    await this.db<RepositoryRow>('gitops_repositories')
+      .where({ id })
+      .update({ last_error: message, last_error_at: at });
+  }
+
+  async replaceEnvironments(
+    repositoryId: string,
+    environments: GitopsEnvironment[],
+  ): Promise<void> {
+    await this.db.transaction(async tx => {
+      await tx('gitops_environments')
+        .where({ repository_id: repositoryId })
+        .delete();
+      if (environments.length > 0) {
+        await tx('gitops_environments').insert(
+          environments.map(env => ({
+            name: env.name,
+            repository_id: repositoryId,
+            path: env.path,
+            cluster: env.cluster ?? null,
+            order: env.order,
+          })),
+        );
+      }
+    });
+  }
+
   async listEnvironments(): Promise<GitopsEnvironment[]> {
     const rows = await this.db<EnvironmentRow>('gitops_environments')
       .select('*')
@@ -47,5 +242,300 @@ export class DatabaseGitopsStore implements GitopsStore {
       cluster: row.cluster ?? undefined,
       order: row.order,
     }));
+  }
+
+  async sourcePathsForCharts(
+    repositoryId: string,
+    chartPaths: string[],
+  ): Promise<string[]> {
+    const paths = new Set<string>();
+    for (const part of chunks(chartPaths)) {
+      const rows = await this.db<ReleaseRow>('gitops_releases')
+        .distinct('source_path')
+        .where({ repository_id: repositoryId })
+        .whereIn('chart_path', part);
+      rows.forEach(row => paths.add(row.source_path));
+    }
+    return [...paths].sort();
+  }
+
+  async chartOf(repositoryId: string, chartPath: string) {
+    const row = await this.db<ReleaseRow>('gitops_releases')
+      .select('chart_path', 'chart_version', 'chart_revision')
+      .where({ repository_id: repositoryId, chart_path: chartPath })
+      .first();
+    if (!row) return undefined;
+    return {
+      chartPath: row.chart_path!,
+      chartVersion: row.chart_version ?? undefined,
+      chartRevision: row.chart_revision ?? undefined,
+    };
+  }
+
+  async releasesFromPaths(
+    repositoryId: string,
+    paths: string[] | 'all',
+  ): Promise<ReleaseRecord[]> {
+    if (paths === 'all') {
+      return this.hydrate(
+        await this.db<ReleaseRow>('gitops_releases').where({
+          repository_id: repositoryId,
+        }),
+      );
+    }
+    const rows: ReleaseRow[] = [];
+    for (const part of chunks(paths)) {
+      rows.push(
+        ...(await this.db<ReleaseRow>('gitops_releases')
+          .where({ repository_id: repositoryId })
+          .whereIn('source_path', part)),
+      );
+    }
+    return this.hydrate(rows);
+  }
+
+  async applySync(sync: SyncRecord): Promise<void> {
+    await this.db.transaction(async tx => {
+      const releases = tx('gitops_releases').where({
+        repository_id: sync.repositoryId,
+      });
+      const errors = tx('gitops_errors').where({
+        repository_id: sync.repositoryId,
+      });
+      if (sync.full) {
+        await releases.delete();
+        await errors.delete();
+      } else {
+        for (const part of chunks(sync.replacedPaths)) {
+          await releases.clone().whereIn('source_path', part).delete();
+          await errors.clone().whereIn('path', part).delete();
+        }
+      }
+      // Images go by cascade on PostgreSQL; SQLite needs it spelled out
+      // when foreign keys are off.
+      await tx('gitops_release_images')
+        .whereNotIn('release_id', tx('gitops_releases').select('id'))
+        .delete();
+
+      for (const release of sync.releases) {
+        const [inserted] = await tx('gitops_releases')
+          .insert({
+            repository_id: sync.repositoryId,
+            environment: release.environment,
+            namespace: release.namespace,
+            name: release.name,
+            release_name: release.releaseName,
+            api_version: release.apiVersion,
+            chart_name: release.chartName,
+            chart_version: release.chartVersion ?? null,
+            chart: JSON.stringify(release.chart),
+            chart_path: release.chartPath ?? null,
+            chart_revision: release.chartRevision ?? null,
+            labels: JSON.stringify(release.labels),
+            annotations: JSON.stringify(release.annotations),
+            automated: release.automated,
+            locked: release.locked,
+            source_path: release.sourcePath,
+            spec: JSON.stringify(release.spec),
+            commit_sha: release.commit,
+            updated_at: new Date(release.updatedAt),
+          })
+          .returning('id');
+        const releaseId =
+          typeof inserted === 'object' ? inserted.id : (inserted as number);
+        if (release.images.length > 0) {
+          await tx('gitops_release_images').insert(
+            release.images.map(image => ({
+              release_id: releaseId,
+              container: image.container,
+              registry: image.registry ?? null,
+              repository: image.repository,
+              tag: image.tag,
+              policy: image.policy ?? null,
+              paths: JSON.stringify(image.paths),
+            })),
+          );
+        }
+      }
+
+      for (const part of chunks(sync.problems)) {
+        await tx('gitops_errors').insert(
+          part.map(problem => ({
+            repository_id: sync.repositoryId,
+            environment: problem.environment ?? null,
+            path: problem.path,
+            line: problem.line ?? null,
+            message: problem.message,
+            commit_sha: sync.commit,
+            created_at: sync.syncedAt,
+          })),
+        );
+      }
+      for (const part of chunks(sync.events)) {
+        await tx('gitops_events').insert(part.map(eventRow));
+      }
+      await tx<RepositoryRow>('gitops_repositories')
+        .where({ id: sync.repositoryId })
+        .update({
+          last_commit: sync.commit,
+          last_synced_at: sync.syncedAt,
+          last_error: null,
+          last_error_at: null,
+        });
+    });
+  }
+
+  async findReleases(match: ReleaseMatch): Promise<ReleaseRecord[]> {
+    const ids = new Set<number>();
+    if (match.chartNames.length > 0) {
+      const rows = await this.db<ReleaseRow>('gitops_releases')
+        .select('id')
+        .whereIn('chart_name', match.chartNames);
+      rows.forEach(row => ids.add(row.id));
+    }
+    if (match.imageRepositories.length > 0) {
+      const rows = await this.db<ImageRow>('gitops_release_images')
+        .distinct('release_id')
+        .whereIn('repository', match.imageRepositories);
+      rows.forEach(row => ids.add(row.release_id));
+    }
+    if (match.labelSelectors.length > 0) {
+      // Label selectors cannot be expressed portably over JSON text, and
+      // the labels column is small: filter in memory.
+      const rows = await this.db<ReleaseRow>('gitops_releases').select(
+        'id',
+        'labels',
+      );
+      for (const row of rows) {
+        const labels = JSON.parse(row.labels);
+        if (match.labelSelectors.some(s => labelsMatch(labels, s))) {
+          ids.add(row.id);
+        }
+      }
+    }
+    const rows: ReleaseRow[] = [];
+    for (const part of chunks([...ids])) {
+      rows.push(...(await this.db<ReleaseRow>('gitops_releases').whereIn('id', part)));
+    }
+    return this.hydrate(rows);
+  }
+
+  async getRelease(key: ReleaseKey): Promise<ReleaseRecord | undefined> {
+    const rows = await this.db<ReleaseRow>('gitops_releases').where(key);
+    const [release] = await this.hydrate(rows);
+    return release;
+  }
+
+  async listProblems(repositoryIds: string[]): Promise<GitopsProblem[]> {
+    if (repositoryIds.length === 0) return [];
+    const problems: GitopsProblem[] = [];
+    const repos = await this.db<RepositoryRow>('gitops_repositories')
+      .whereIn('id', repositoryIds)
+      .whereNotNull('last_error');
+    for (const repo of repos) {
+      problems.push({
+        repository: repo.id,
+        path: '',
+        message: repo.last_error!,
+        at: iso(repo.last_error_at) ?? new Date(0).toISOString(),
+      });
+    }
+    const rows = await this.db('gitops_errors')
+      .whereIn('repository_id', repositoryIds)
+      .orderBy([{ column: 'path' }, { column: 'line' }]);
+    for (const row of rows) {
+      problems.push({
+        repository: row.repository_id,
+        environment: row.environment ?? undefined,
+        path: row.path,
+        line: row.line ?? undefined,
+        message: row.message,
+        at: iso(row.created_at)!,
+      });
+    }
+    return problems;
+  }
+
+  async addEvents(events: NewEvent[]): Promise<void> {
+    for (const part of chunks(events)) {
+      await this.db('gitops_events').insert(part.map(eventRow));
+    }
+  }
+
+  async listEvents(query: {
+    releases: ReleaseKey[];
+    repositoryIds: string[];
+    limit: number;
+  }): Promise<GitopsEvent[]> {
+    if (query.releases.length === 0 && query.repositoryIds.length === 0) {
+      return [];
+    }
+    const rows = await this.db<EventRow>('gitops_events')
+      .where(builder => {
+        for (const key of query.releases) {
+          builder.orWhere(key);
+        }
+        if (query.repositoryIds.length > 0) {
+          builder.orWhere(inner =>
+            inner.whereNull('name').whereIn('repository_id', query.repositoryIds),
+          );
+        }
+      })
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(query.limit);
+    return rows.map(toEvent);
+  }
+
+  private async hydrate(rows: ReleaseRow[]): Promise<ReleaseRecord[]> {
+    const images = new Map<number, ImageRow[]>();
+    for (const part of chunks(rows.map(row => row.id))) {
+      const imageRows = await this.db<ImageRow>('gitops_release_images')
+        .whereIn('release_id', part)
+        .orderBy('container');
+      for (const image of imageRows) {
+        const list = images.get(image.release_id) ?? [];
+        list.push(image);
+        images.set(image.release_id, list);
+      }
+    }
+    return rows
+      .map(row => ({
+        repository: row.repository_id,
+        environment: row.environment,
+        namespace: row.namespace,
+        name: row.name,
+        releaseName: row.release_name,
+        apiVersion: row.api_version,
+        chart: JSON.parse(row.chart),
+        chartName: row.chart_name,
+        chartVersion: row.chart_version ?? undefined,
+        chartPath: row.chart_path ?? undefined,
+        chartRevision: row.chart_revision ?? undefined,
+        labels: JSON.parse(row.labels),
+        annotations: JSON.parse(row.annotations),
+        automated: Boolean(row.automated),
+        locked: Boolean(row.locked),
+        sourcePath: row.source_path,
+        spec: JSON.parse(row.spec),
+        commit: row.commit_sha,
+        updatedAt: new Date(row.updated_at).toISOString(),
+        images: (images.get(row.id) ?? []).map(image => ({
+          container: image.container,
+          registry: image.registry ?? undefined,
+          repository: image.repository,
+          tag: image.tag,
+          policy: image.policy ?? undefined,
+          paths: JSON.parse(image.paths),
+        })),
+      }))
+      .sort(
+        (a, b) =>
+          a.environment.localeCompare(b.environment) ||
+          a.namespace.localeCompare(b.namespace) ||
+          a.name.localeCompare(b.name),
+      );
   }
 }

@@ -1,55 +1,241 @@
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import express from 'express';
+import knexFactory, { Knex } from 'knex';
 import request from 'supertest';
-import { GitopsStore } from '../database/GitopsStore';
+import { DatabaseGitopsStore } from '../database/DatabaseGitopsStore';
+import { ReleaseRecord } from '../database/GitopsStore';
+import { SyncTrigger } from '../sync/SyncScheduler';
+import { ReleaseService } from './ReleaseService';
 import { createRouter } from './router';
 
-describe('createRouter', () => {
-  const store: jest.Mocked<GitopsStore> = {
-    listEnvironments: jest.fn(),
-  };
-  let app: express.Express;
+const podinfo = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'podinfo',
+    namespace: 'default',
+    annotations: { 'gitops.backstage.io/helm-chart': 'podinfo' },
+  },
+  spec: { type: 'service', owner: 'team', lifecycle: 'production' },
+};
 
-  beforeEach(async () => {
-    jest.resetAllMocks();
+function release(environment: string, chartName: string, tag: string): ReleaseRecord {
+  return {
+    repository: 'config',
+    environment,
+    namespace: environment,
+    name: `${chartName}-${environment}`,
+    releaseName: `${chartName}-${environment}`,
+    apiVersion: 'helm.fluxcd.io/v1',
+    chart: { type: 'git', git: 'git@example.com:config', path: `charts/${chartName}` },
+    chartName,
+    chartVersion: '0.2.0',
+    chartPath: `charts/${chartName}`,
+    labels: {},
+    annotations: { 'fluxcd.io/automated': 'true' },
+    automated: true,
+    locked: false,
+    images: [
+      {
+        container: 'chart-image',
+        repository: `org/${chartName}`,
+        tag,
+        policy: 'glob:*',
+        paths: { repository: 'image.repository', tag: 'image.tag' },
+      },
+    ],
+    sourcePath: `releases/${environment}/${chartName}.yaml`,
+    spec: { values: { image: { tag } } },
+    commit: 'c0ffee',
+    updatedAt: '2026-11-25T10:00:00.000Z',
+  };
+}
+
+describe('createRouter', () => {
+  let knex: Knex;
+  let store: DatabaseGitopsStore;
+  const trigger: jest.Mocked<SyncTrigger> = { trigger: jest.fn() };
+  const auditor = mockServices.auditor.mock();
+  const auditEvent = { success: jest.fn(), fail: jest.fn() };
+
+  async function app(
+    permission: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+  ) {
     const router = await createRouter({
       store,
+      releases: new ReleaseService({
+        store,
+        catalog: catalogServiceMock({ entities: [podinfo] }),
+      }),
+      sync: trigger,
       httpAuth: mockServices.httpAuth(),
+      auth: mockServices.auth(),
+      permissions: mockServices.permissions({ result: permission }),
+      auditor,
     });
     const middleware = MiddlewareFactory.create({
       config: mockServices.rootConfig(),
       logger: mockServices.logger.mock(),
     });
-    app = express().use(router).use(middleware.error());
-  });
+    return express().use(router).use(middleware.error());
+  }
 
-  it('answers the health check', async () => {
-    const response = await request(app).get('/health');
-    expect(response.status).toBe(200);
-    expect(response.body).toEqual({ status: 'ok' });
-  });
-
-  it('serves the stored environments to a signed-in user', async () => {
-    store.listEnvironments.mockResolvedValue([
+  beforeEach(async () => {
+    jest.clearAllMocks();
+    auditor.createEvent.mockResolvedValue(auditEvent);
+    knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: ':memory:',
+      useNullAsDefault: true,
+    });
+    store = await DatabaseGitopsStore.create({
+      database: mockServices.database({ knex }),
+    });
+    await store.ensureRepository({ id: 'config', url: 'file:///c.git', branch: 'main' });
+    await store.replaceEnvironments('config', [
       { name: 'dev', repository: 'config', path: 'releases/dev', order: 1 },
+      { name: 'prod', repository: 'config', path: 'releases/prod', order: 2 },
     ]);
-    const response = await request(app)
-      .get('/environments')
-      .set('authorization', mockCredentials.user.header());
-    expect(response.status).toBe(200);
-    expect(response.body).toEqual({
-      items: [
-        { name: 'dev', repository: 'config', path: 'releases/dev', order: 1 },
+    await store.applySync({
+      repositoryId: 'config',
+      commit: 'c0ffee',
+      syncedAt: new Date('2026-11-25T10:00:00Z'),
+      full: true,
+      replacedPaths: [],
+      releases: [
+        release('dev', 'podinfo', 'dev-abc'),
+        release('prod', 'podinfo', '0.4.10'),
+        release('dev', 'other', '1.0.0'),
+      ],
+      problems: [
+        { environment: 'dev', path: 'releases/dev/broken.yaml', line: 3, message: 'bad indentation' },
+        { environment: 'stg', path: 'releases/stg/x.yaml', line: 1, message: 'elsewhere' },
+      ],
+      events: [
+        {
+          type: 'release-updated',
+          repository: 'config',
+          environment: 'dev',
+          namespace: 'dev',
+          name: 'podinfo-dev',
+          commit: 'c0ffee',
+          author: 'ci',
+          message: 'bump',
+          at: new Date('2026-11-25T10:00:00Z'),
+        },
+        {
+          type: 'release-updated',
+          repository: 'config',
+          environment: 'dev',
+          namespace: 'dev',
+          name: 'other-dev',
+          commit: 'c0ffee',
+          at: new Date('2026-11-25T10:00:00Z'),
+        },
       ],
     });
   });
 
-  it('refuses the environments to a caller without credentials', async () => {
-    const response = await request(app)
+  afterEach(async () => {
+    await knex.destroy();
+  });
+
+  it('answers the health check without credentials', async () => {
+    const response = await request(await app()).get('/health');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ status: 'ok' });
+  });
+
+  it('serves the stored environments to a signed-in user only', async () => {
+    const server = await app();
+    const ok = await request(server)
+      .get('/environments')
+      .set('authorization', mockCredentials.user.header());
+    expect(ok.body.items.map((e: { name: string }) => e.name)).toEqual(['dev', 'prod']);
+    const anonymous = await request(server)
       .get('/environments')
       .set('authorization', mockCredentials.none.header());
-    expect(response.status).toBe(401);
-    expect(store.listEnvironments).not.toHaveBeenCalled();
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('lists the releases of an entity with the problems of their environments', async () => {
+    const response = await request(await app())
+      .get('/releases')
+      .query({ entityRef: 'component:default/podinfo' })
+      .set('authorization', mockCredentials.user.header());
+    expect(response.status).toBe(200);
+    expect(
+      response.body.items.map((r: any) => `${r.environment}:${r.images[0].tag}`),
+    ).toEqual(['dev:dev-abc', 'prod:0.4.10']);
+    // value paths are internal to automation
+    expect(response.body.items[0].images[0].paths).toBeUndefined();
+    expect(response.body.problems).toEqual([
+      expect.objectContaining({ path: 'releases/dev/broken.yaml', line: 3, message: 'bad indentation' }),
+    ]);
+  });
+
+  it('answers 404 for an entity the catalog does not know and 400 without entityRef', async () => {
+    const server = await app();
+    const missing = await request(server)
+      .get('/releases')
+      .query({ entityRef: 'component:default/nope' })
+      .set('authorization', mockCredentials.user.header());
+    expect(missing.status).toBe(404);
+    const bad = await request(server)
+      .get('/releases')
+      .set('authorization', mockCredentials.user.header());
+    expect(bad.status).toBe(400);
+  });
+
+  it('serves one release with its spec, and 404 for an unknown one', async () => {
+    const server = await app();
+    const found = await request(server)
+      .get('/releases/prod/prod/podinfo-prod')
+      .set('authorization', mockCredentials.user.header());
+    expect(found.status).toBe(200);
+    expect(found.body.spec).toEqual({ values: { image: { tag: '0.4.10' } } });
+    expect(found.body.annotations).toEqual({ 'fluxcd.io/automated': 'true' });
+    const missing = await request(server)
+      .get('/releases/prod/prod/nope')
+      .set('authorization', mockCredentials.user.header());
+    expect(missing.status).toBe(404);
+  });
+
+  it('lists only the events of the entity releases', async () => {
+    const response = await request(await app())
+      .get('/events')
+      .query({ entityRef: 'component:default/podinfo' })
+      .set('authorization', mockCredentials.user.header());
+    expect(response.body.items).toEqual([
+      expect.objectContaining({ name: 'podinfo-dev', author: 'ci', message: 'bump' }),
+    ]);
+  });
+
+  it('triggers a sync when allowed, and records who asked', async () => {
+    trigger.trigger.mockResolvedValue(['config']);
+    const response = await request(await app())
+      .post('/sync')
+      .send({ repository: 'config' })
+      .set('authorization', mockCredentials.user.header('user:default/alice'));
+    expect(response.status).toBe(202);
+    expect(response.body).toEqual({ repositories: ['config'], requestedBy: 'user:default/alice' });
+    expect(trigger.trigger).toHaveBeenCalledWith('config');
+    expect(auditEvent.success).toHaveBeenCalled();
+    const events = await store.listEvents({ releases: [], repositoryIds: ['config'], limit: 10 });
+    expect(events[0]).toEqual(
+      expect.objectContaining({ type: 'sync-requested', actor: 'user:default/alice' }),
+    );
+  });
+
+  it('refuses a sync the permission policy denies, and triggers nothing', async () => {
+    const response = await request(await app(AuthorizeResult.DENY))
+      .post('/sync')
+      .set('authorization', mockCredentials.user.header());
+    expect(response.status).toBe(403);
+    expect(trigger.trigger).not.toHaveBeenCalled();
+    expect(auditEvent.fail).toHaveBeenCalled();
   });
 });

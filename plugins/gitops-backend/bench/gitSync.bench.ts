@@ -1,0 +1,145 @@
+/*
+ * Git sync at fleet size: a generated config repository with 2,000
+ * HelmReleases in 3 environments. Prints the full sync, the incremental sync
+ * of one changed file, and, in the same run, the floor for that change: a
+ * bare `git fetch` plus `git diff --name-only` in a clone of its own.
+ */
+import { mockServices } from '@backstage/backend-test-utils';
+import { execFile } from 'node:child_process';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import knexFactory from 'knex';
+import { RepositoryConfig } from '../src/config/GitopsConfig';
+import { DatabaseGitopsStore } from '../src/database/DatabaseGitopsStore';
+import { CliGitRepository } from '../src/git';
+import { RepositorySync } from '../src/sync/RepositorySync';
+
+const execFileAsync = promisify(execFile);
+const RELEASES = 2000;
+const ENVIRONMENTS = ['dev', 'stg', 'prod'];
+
+const git = (cwd: string, ...args: string[]) =>
+  execFileAsync('git', args, { cwd, maxBuffer: 64 * 1024 * 1024 });
+
+function release(env: string, i: number, tag: string) {
+  return `apiVersion: helm.fluxcd.io/v1
+kind: HelmRelease
+metadata:
+  name: app-${i}
+  namespace: ${env}
+  annotations:
+    fluxcd.io/automated: "true"
+    filter.fluxcd.io/chart-image: glob:${env}-*
+spec:
+  releaseName: app-${i}-${env}
+  chart:
+    git: git@example.com:org/config
+    path: charts/app
+    ref: main
+  values:
+    image:
+      repository: example/app-${i}
+      tag: ${tag}
+    replicaCount: 2
+`;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const started = process.hrtime.bigint();
+  const result = await fn();
+  return [result, Number(process.hrtime.bigint() - started) / 1e6];
+}
+
+export async function run() {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'gitops-bench-'));
+  try {
+    const work = path.join(root, 'work');
+    const remote = path.join(root, 'remote.git');
+    await mkdir(path.join(work, 'charts/app'), { recursive: true });
+    await writeFile(
+      path.join(work, 'charts/app/Chart.yaml'),
+      'apiVersion: v1\nname: app\nversion: 1.0.0\n',
+    );
+    for (let i = 0; i < RELEASES; i++) {
+      const env = ENVIRONMENTS[i % ENVIRONMENTS.length];
+      await mkdir(path.join(work, 'releases', env), { recursive: true });
+      await writeFile(
+        path.join(work, 'releases', env, `app-${i}.yaml`),
+        release(env, i, `${env}-0001`),
+      );
+    }
+    await git(root, 'init', '-q', '--bare', '-b', 'main', remote);
+    await git(work, 'init', '-q', '-b', 'main');
+    await git(work, 'add', '-A');
+    await git(work, '-c', 'user.name=bench', '-c', 'user.email=bench@example.com', 'commit', '-q', '-m', 'Generate');
+    await git(work, 'push', '-q', remote, 'main');
+
+    // The floor's clone, up to date before the change.
+    const floorClone = path.join(root, 'floor.git');
+    await git(root, 'clone', '-q', '--bare', `file://${remote}`, floorClone);
+
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: ':memory:',
+      useNullAsDefault: true,
+    });
+    const store = await DatabaseGitopsStore.create({
+      database: mockServices.database({ knex }),
+    });
+    const repository: RepositoryConfig = {
+      id: 'bench',
+      url: `file://${remote}`,
+      branch: 'main',
+      auth: { type: 'none' },
+      author: { name: 'bench', email: 'bench@example.com' },
+      schedule: {
+        frequency: { minutes: 1 },
+        timeout: { minutes: 5 },
+        initialDelay: { seconds: 0 },
+      },
+    };
+    const logger = mockServices.rootLogger({ level: 'warn' });
+    const sync = new RepositorySync({
+      repository,
+      environments: [],
+      git: CliGitRepository.create({
+        id: 'bench',
+        remote: repository,
+        workDir: path.join(root, 'mirrors'),
+        logger,
+      }),
+      store,
+      logger,
+    });
+
+    const [first, fullMs] = await timed(() => sync.run());
+    const stored = (await store.releasesFromPaths('bench', 'all')).length;
+
+    // One changed file: what CI's image bump would do.
+    await writeFile(
+      path.join(work, 'releases/dev/app-3.yaml'),
+      release('dev', 3, 'dev-0002'),
+    );
+    await git(work, '-c', 'user.name=bench', '-c', 'user.email=bench@example.com', 'commit', '-q', '-am', 'Bump app-3');
+    await git(work, 'push', '-q', remote, 'main');
+
+    const before = (await git(floorClone, 'rev-parse', 'HEAD')).stdout.trim();
+    const [, floorMs] = await timed(async () => {
+      await git(floorClone, 'fetch', '-q', 'origin', '+refs/heads/main:refs/heads/main');
+      await git(floorClone, 'diff', '--name-only', before, 'main');
+    });
+    const [second, incrementalMs] = await timed(() => sync.run());
+
+    console.log(`git sync (${RELEASES} HelmReleases in ${ENVIRONMENTS.length} environments)`);
+    console.log(`  full sync:               ${fullMs.toFixed(0)} ms (${first.status}, ${stored} releases stored)`);
+    console.log(`  incremental, one file:   ${incrementalMs.toFixed(0)} ms (${second.status}${second.status === 'synced' ? `, ${second.files} file` : ''})`);
+    console.log(`  floor, fetch + diff:     ${floorMs.toFixed(0)} ms`);
+    console.log(`  ratio incremental/floor: ${(incrementalMs / floorMs).toFixed(2)} (target <= 2)`);
+    console.log(`  full sync target:        < 10000 ms`);
+    await knex.destroy();
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}

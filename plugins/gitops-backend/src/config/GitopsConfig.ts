@@ -1,0 +1,175 @@
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { ScmIntegrations } from '@backstage/integration';
+import { HumanDuration } from '@backstage/types';
+import { GitAuth } from '../git';
+
+export type RepositoryConfig = {
+  id: string;
+  url: string;
+  branch: string;
+  auth: GitAuth;
+  author: { name: string; email: string };
+  schedule: {
+    frequency: HumanDuration;
+    timeout: HumanDuration;
+    initialDelay: HumanDuration;
+  };
+};
+
+export type EnvironmentConfig = {
+  name: string;
+  repository: string;
+  path: string;
+  cluster?: string;
+  order: number;
+};
+
+export type GitopsConfig = {
+  repositories: RepositoryConfig[];
+  /** Explicit environments; empty means "derive them from releases/<env>/". */
+  environments: EnvironmentConfig[];
+};
+
+// git's scp-like ssh syntax: user@host:path
+const SCP_LIKE = /^[^/@:\s]+@[^:/\s]+:/;
+const ID_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const DEFAULT_SCHEDULE = {
+  frequency: { minutes: 1 },
+  timeout: { minutes: 5 },
+  initialDelay: { seconds: 5 },
+};
+
+function readDuration(
+  config: Config | undefined,
+  key: keyof typeof DEFAULT_SCHEDULE,
+): HumanDuration {
+  if (!config?.has(key)) {
+    return DEFAULT_SCHEDULE[key];
+  }
+  return readDurationFromConfig(config, { key });
+}
+
+function readAuth(
+  repo: Config,
+  where: string,
+  integrations: ScmIntegrations,
+): GitAuth {
+  const url = repo.getString('url');
+  if (url.startsWith('file://')) {
+    return { type: 'none' };
+  }
+  if (repo.has('ssh')) {
+    return {
+      type: 'ssh',
+      privateKey: repo.getString('ssh.privateKey'),
+      knownHosts: repo.getString('ssh.knownHosts'),
+    };
+  }
+  if (url.startsWith('https://')) {
+    // Tokens live in Backstage's integrations config, set up once per host.
+    const token =
+      integrations.github.byUrl(url)?.config.token ??
+      integrations.gitlab.byUrl(url)?.config.token ??
+      integrations.bitbucketServer.byUrl(url)?.config.token;
+    return token ? { type: 'token', token } : { type: 'none' };
+  }
+  if (url.startsWith('http://')) {
+    return { type: 'none' };
+  }
+  throw new InputError(
+    `${where}.ssh is required for the ssh remote ${url} (privateKey and knownHosts)`,
+  );
+}
+
+/**
+ * Reads and checks the `gitops` config at start, with messages that name the
+ * offending key.
+ */
+export function readGitopsConfig(config: Config): GitopsConfig {
+  const integrations = ScmIntegrations.fromConfig(config);
+  const repositories = (
+    config.getOptionalConfigArray('gitops.repositories') ?? []
+  ).map((repo, index) => {
+    const where = `gitops.repositories[${index}]`;
+    const id = repo.getString('id');
+    if (!ID_PATTERN.test(id)) {
+      throw new InputError(
+        `${where}.id "${id}" must be lower-case letters, digits and dashes`,
+      );
+    }
+    const url = repo.getString('url');
+    if (!/^(file|https?|ssh):\/\//.test(url) && !SCP_LIKE.test(url)) {
+      throw new InputError(
+        `${where}.url "${url}" is not a file://, http(s)://, ssh:// or user@host:path remote`,
+      );
+    }
+    const schedule = repo.getOptionalConfig('schedule');
+    return {
+      id,
+      url,
+      branch: repo.getOptionalString('branch') ?? 'main',
+      auth: readAuth(repo, where, integrations),
+      author: {
+        name: repo.getOptionalString('author.name') ?? 'Backstage GitOps',
+        email:
+          repo.getOptionalString('author.email') ??
+          'gitops@backstage.invalid',
+      },
+      schedule: {
+        frequency: readDuration(schedule, 'frequency'),
+        timeout: readDuration(schedule, 'timeout'),
+        initialDelay: readDuration(schedule, 'initialDelay'),
+      },
+    };
+  });
+
+  const seen = new Set<string>();
+  for (const repo of repositories) {
+    if (seen.has(repo.id)) {
+      throw new InputError(`gitops.repositories: the id "${repo.id}" is used twice`);
+    }
+    seen.add(repo.id);
+  }
+
+  const environments = (
+    config.getOptionalConfigArray('gitops.environments') ?? []
+  ).map((env, index) => {
+    const where = `gitops.environments[${index}]`;
+    const name = env.getString('name');
+    if (!ID_PATTERN.test(name)) {
+      throw new InputError(
+        `${where}.name "${name}" must be lower-case letters, digits and dashes`,
+      );
+    }
+    const repository = env.getString('repository');
+    if (!seen.has(repository)) {
+      throw new InputError(
+        `${where}.repository "${repository}" is not the id of any gitops.repositories entry`,
+      );
+    }
+    const path = (env.getOptionalString('path') ?? `releases/${name}`).replace(
+      /\/+$/,
+      '',
+    );
+    if (path.startsWith('/') || path.split('/').includes('..')) {
+      throw new InputError(`${where}.path "${path}" must stay inside the repository`);
+    }
+    return {
+      name,
+      repository,
+      path,
+      cluster: env.getOptionalString('cluster'),
+      order: env.getOptionalNumber('order') ?? index + 1,
+    };
+  });
+  const names = new Set<string>();
+  for (const env of environments) {
+    if (names.has(env.name)) {
+      throw new InputError(`gitops.environments: the name "${env.name}" is used twice`);
+    }
+    names.add(env.name);
+  }
+
+  return { repositories, environments };
+}

@@ -1,0 +1,55 @@
+import { Entity } from '@backstage/catalog-model';
+import { parseLabelSelector, releaseMatchFor } from './entityMatch';
+
+const entity = (annotations: Record<string, string>): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'podinfo', annotations },
+});
+
+describe('releaseMatchFor', () => {
+  it('turns each linking annotation into a match', () => {
+    const match = releaseMatchFor(
+      entity({
+        'gitops.backstage.io/helm-chart': 'podinfo, podinfo-worker',
+        'gitops.backstage.io/image': 'stefanprodan/podinfo',
+        'gitops.backstage.io/release-selector': 'app=podinfo,tier!=db',
+        'backstage.io/kubernetes-id': 'podinfo',
+      }),
+    );
+    expect(match.chartNames).toEqual(['podinfo', 'podinfo-worker']);
+    expect(match.imageRepositories).toEqual(['stefanprodan/podinfo']);
+    expect(match.labelSelectors).toEqual([
+      [
+        { key: 'app', op: '=', value: 'podinfo' },
+        { key: 'tier', op: '!=', value: 'db' },
+      ],
+      [{ key: 'backstage.io/kubernetes-id', op: '=', value: 'podinfo' }],
+    ]);
+  });
+
+  it('matches Docker Hub official images and registry-qualified names by their path', () => {
+    expect(
+      releaseMatchFor(entity({ 'gitops.backstage.io/image': 'docker.io/library/nginx' }))
+        .imageRepositories,
+    ).toEqual(expect.arrayContaining(['nginx', 'library/nginx']));
+    expect(
+      releaseMatchFor(entity({ 'gitops.backstage.io/image': 'ghcr.io/org/app' }))
+        .imageRepositories,
+    ).toEqual(expect.arrayContaining(['ghcr.io/org/app', 'org/app']));
+  });
+
+  it('matches nothing without annotations', () => {
+    expect(releaseMatchFor(entity({}))).toEqual({
+      chartNames: [],
+      imageRepositories: [],
+      labelSelectors: [],
+    });
+  });
+});
+
+describe('parseLabelSelector', () => {
+  it('rejects set-based selectors it cannot evaluate', () => {
+    expect(() => parseLabelSelector('app in (a,b)')).toThrow(/Invalid/);
+  });
+});

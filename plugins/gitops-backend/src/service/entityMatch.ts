@@ -1,0 +1,70 @@
+import { Entity } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import {
+  GITOPS_ANNOTATION_HELM_CHART,
+  GITOPS_ANNOTATION_IMAGE,
+  GITOPS_ANNOTATION_RELEASE_SELECTOR,
+  KUBERNETES_ID_ANNOTATION,
+} from '@backstage-gitops/plugin-gitops-common';
+import { ReleaseMatch } from '../database/GitopsStore';
+
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map(v => v.trim())
+    .filter(Boolean);
+
+/**
+ * `docker.io/library/nginx`, `index.docker.io/nginx` and `nginx` are one
+ * image; match on every spelling a values file may use. A registry host in
+ * the annotation is dropped, as releases store it apart from the path.
+ */
+function imageSpellings(image: string): string[] {
+  const bare = image
+    .replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '')
+    .replace(/^library\//, '');
+  const spellings = new Set([image, bare]);
+  if (!bare.includes('/')) spellings.add(`library/${bare}`);
+  // Releases store the registry host apart from the repository path.
+  const host = /^([^/]+[.:][^/]*|localhost)\/(.+)$/.exec(bare);
+  if (host) spellings.add(host[2]);
+  return [...spellings];
+}
+
+/** `app=podinfo,tier!=db` as Kubernetes writes equality-based selectors. */
+export function parseLabelSelector(
+  selector: string,
+): ReleaseMatch['labelSelectors'][number] {
+  return list(selector).map(term => {
+    const match = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(term);
+    if (!match) {
+      throw new InputError(
+        `Invalid ${GITOPS_ANNOTATION_RELEASE_SELECTOR} term "${term}": use key=value or key!=value`,
+      );
+    }
+    return {
+      key: match[1],
+      op: match[2] === '!=' ? '!=' : '=',
+      value: match[3],
+    };
+  });
+}
+
+/** Which stored releases belong to an entity, per its annotations. */
+export function releaseMatchFor(entity: Entity): ReleaseMatch {
+  const annotations = entity.metadata.annotations ?? {};
+  const selectors: ReleaseMatch['labelSelectors'] = [];
+  const selector = annotations[GITOPS_ANNOTATION_RELEASE_SELECTOR];
+  if (selector?.trim()) selectors.push(parseLabelSelector(selector));
+  const kubernetesId = annotations[KUBERNETES_ID_ANNOTATION]?.trim();
+  if (kubernetesId) {
+    selectors.push([{ key: KUBERNETES_ID_ANNOTATION, op: '=', value: kubernetesId }]);
+  }
+  return {
+    chartNames: list(annotations[GITOPS_ANNOTATION_HELM_CHART]),
+    imageRepositories: list(annotations[GITOPS_ANNOTATION_IMAGE]).flatMap(
+      imageSpellings,
+    ),
+    labelSelectors: selectors,
+  };
+}

@@ -1,0 +1,93 @@
+import { NewEvent, ReleaseRecord } from '../database/GitopsStore';
+
+const keyOf = (r: ReleaseRecord) => `${r.environment}/${r.namespace}/${r.name}`;
+
+/** What makes two stored releases the same release, ignoring bookkeeping. */
+function contentOf(r: ReleaseRecord): string {
+  return JSON.stringify([
+    r.releaseName,
+    r.apiVersion,
+    r.chart,
+    r.chartVersion ?? null,
+    r.chartRevision ?? null,
+    r.labels,
+    r.annotations,
+    r.sourcePath,
+    r.spec,
+    r.images,
+  ]);
+}
+
+const tagsOf = (r: ReleaseRecord) =>
+  Object.fromEntries(r.images.map(i => [i.container, i.tag]));
+
+export type CommitContext = {
+  repositoryId: string;
+  commit: string;
+  author: string;
+  message: string;
+  at: Date;
+};
+
+/**
+ * Compares the releases a sync replaces with those it stores: unchanged
+ * releases keep the commit and time that last changed them, and each
+ * difference becomes an event.
+ */
+export function diffReleases(
+  before: ReleaseRecord[],
+  after: ReleaseRecord[],
+  context: CommitContext,
+): { releases: ReleaseRecord[]; events: NewEvent[] } {
+  const old = new Map(before.map(r => [keyOf(r), r]));
+  const events: NewEvent[] = [];
+  const base = {
+    repository: context.repositoryId,
+    commit: context.commit,
+    author: context.author,
+    message: context.message,
+    at: context.at,
+  };
+  const releases = after.map(release => {
+    const previous = old.get(keyOf(release));
+    old.delete(keyOf(release));
+    const who = {
+      environment: release.environment,
+      namespace: release.namespace,
+      name: release.name,
+    };
+    if (!previous) {
+      events.push({
+        ...base,
+        ...who,
+        type: 'release-added',
+        details: { tags: tagsOf(release), chartVersion: release.chartVersion },
+      });
+      return release;
+    }
+    if (contentOf(previous) === contentOf(release)) {
+      return { ...release, commit: previous.commit, updatedAt: previous.updatedAt };
+    }
+    events.push({
+      ...base,
+      ...who,
+      type: 'release-updated',
+      details: {
+        from: { tags: tagsOf(previous), chartVersion: previous.chartVersion },
+        to: { tags: tagsOf(release), chartVersion: release.chartVersion },
+      },
+    });
+    return release;
+  });
+  for (const removed of old.values()) {
+    events.push({
+      ...base,
+      environment: removed.environment,
+      namespace: removed.namespace,
+      name: removed.name,
+      type: 'release-removed',
+      details: { tags: tagsOf(removed), sourcePath: removed.sourcePath },
+    });
+  }
+  return { releases, events };
+}

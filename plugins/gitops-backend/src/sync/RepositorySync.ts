@@ -1,0 +1,497 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { GitopsEnvironment } from '@backstage-gitops/plugin-gitops-common';
+import { EnvironmentConfig, RepositoryConfig } from '../config/GitopsConfig';
+import {
+  FileProblem,
+  GitopsStore,
+  ReleaseRecord,
+} from '../database/GitopsStore';
+import { GitRepository, GitTreeEntry } from '../git';
+import {
+  checkChartPath,
+  findDuplicateReleases,
+  HelmReleaseManifest,
+  isManifestPath,
+  MANIFEST_LIMITS,
+  parseChartYaml,
+  parseManifestFile,
+} from '../manifests';
+import {
+  environmentOf,
+  resolveEnvironments,
+  sameEnvironments,
+} from './environments';
+import { diffReleases } from './ReleaseChanges';
+
+export type SyncOutcome =
+  | { status: 'unchanged'; commit: string }
+  | { status: 'synced'; commit: string; full: boolean; files: number; events: number }
+  | { status: 'failed'; error: string };
+
+type Plan = {
+  full: boolean;
+  environments: GitopsEnvironment[];
+  /** Files whose stored releases and problems this sync replaces. */
+  replaced: Set<string>;
+  /** Of those, the ones that still exist and get parsed. */
+  parse: Set<string>;
+  /** Every path the diff touched; empty for a full sync. */
+  changedPaths: string[];
+};
+
+function ancestorsOf(path: string): string[] {
+  const parts = path.split('/');
+  return parts.slice(1).map((_, i) => parts.slice(0, i + 1).join('/'));
+}
+
+function toRecord(
+  manifest: HelmReleaseManifest,
+  environment: string,
+  repositoryId: string,
+  commit: string,
+  at: Date,
+): ReleaseRecord {
+  return {
+    repository: repositoryId,
+    environment,
+    namespace: manifest.namespace,
+    name: manifest.name,
+    releaseName: manifest.releaseName,
+    apiVersion: manifest.apiVersion,
+    chart: manifest.chart,
+    chartName: manifest.chartName,
+    chartVersion:
+      manifest.chart.type === 'repository'
+        ? manifest.chart.version
+        : manifest.chart.type === 'source'
+        ? manifest.chart.version
+        : undefined,
+    labels: manifest.labels,
+    annotations: manifest.annotations,
+    automated: manifest.automated,
+    locked: manifest.locked,
+    images: manifest.images.map(image => ({
+      container: image.container,
+      registry: image.registry,
+      repository: image.repository,
+      tag: image.tag,
+      policy: image.policy,
+      paths: Object.fromEntries(
+        Object.entries(image.paths).filter(([, v]) => v !== undefined),
+      ) as Record<string, string>,
+    })),
+    sourcePath: manifest.source.path,
+    spec: manifest.spec,
+    commit,
+    updatedAt: at.toISOString(),
+  };
+}
+
+/**
+ * One repository's git sync: fetch, work out which files changed since the
+ * stored commit (everything on the first sync or after a force-push), parse
+ * only those, and store the result in one transaction. A fetch failure keeps
+ * the last good state and records the error; a broken file becomes a problem
+ * of its environment while every other file still syncs.
+ */
+export class RepositorySync {
+  private readonly clock: () => Date;
+
+  constructor(
+    private readonly options: {
+      repository: RepositoryConfig;
+      environments: EnvironmentConfig[];
+      git: GitRepository;
+      store: GitopsStore;
+      logger: LoggerService;
+      clock?: () => Date;
+    },
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  async run(): Promise<SyncOutcome> {
+    const { repository, git, store, logger } = this.options;
+    await store.ensureRepository(repository);
+
+    let head: string;
+    try {
+      head = await git.fetch();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await store.recordRepositoryFailure(repository.id, message, this.clock());
+      logger.warn('Fetch failed; keeping the last synced state', {
+        repository: repository.id,
+        error: message,
+      });
+      return { status: 'failed', error: message };
+    }
+
+    const stored = await store.getRepository(repository.id);
+    const syncedAt = this.clock();
+    if (stored?.lastCommit === head) {
+      await store.applySync({
+        repositoryId: repository.id,
+        commit: head,
+        syncedAt,
+        full: false,
+        replacedPaths: [],
+        releases: [],
+        problems: [],
+        events: [],
+      });
+      return { status: 'unchanged', commit: head };
+    }
+
+    // Independent reads run side by side with planning and parsing.
+    const info = git.commitInfo(head);
+    info.catch(() => undefined); // awaited below; not unhandled meanwhile
+    const plan = await this.plan(stored?.lastCommit, head);
+    const current = await store.listEnvironments();
+    const currentOwn = current.filter(e => e.repository === repository.id);
+    if (!sameEnvironments(currentOwn, plan.environments)) {
+      await store.replaceEnvironments(repository.id, plan.environments);
+    }
+
+    const { releases, problems } = await this.parse(head, plan, syncedAt);
+    const { authorName, message } = await info;
+    const before = await store.releasesFromPaths(
+      repository.id,
+      plan.full ? 'all' : [...plan.replaced],
+    );
+    const { releases: stored2, events } = diffReleases(before, releases, {
+      repositoryId: repository.id,
+      commit: head,
+      author: authorName,
+      message: message.split('\n')[0],
+      at: syncedAt,
+    });
+    events.push({
+      type: 'synced',
+      repository: repository.id,
+      commit: head,
+      author: authorName,
+      message: message.split('\n')[0],
+      at: syncedAt,
+      details: {
+        full: plan.full,
+        files: plan.replaced.size,
+        problems: problems.length,
+      },
+    });
+
+    await store.applySync({
+      repositoryId: repository.id,
+      commit: head,
+      syncedAt,
+      full: plan.full,
+      replacedPaths: [...plan.replaced],
+      releases: stored2,
+      problems,
+      events,
+    });
+    logger.info('Synced', {
+      repository: repository.id,
+      sha: head,
+      full: plan.full,
+      files: plan.replaced.size,
+      releases: stored2.length,
+      problems: problems.length,
+    });
+    return {
+      status: 'synced',
+      commit: head,
+      full: plan.full,
+      files: plan.replaced.size,
+      events: events.length,
+    };
+  }
+
+  private async plan(previous: string | undefined, head: string): Promise<Plan> {
+    const { repository, git, store, environments: configured } = this.options;
+    const explicit = configured.some(env => env.repository === repository.id);
+    // isAncestor is false too when the stored commit is unknown here (a new
+    // working copy); the diff runs alongside and is dropped then.
+    const [incremental, diff] = previous
+      ? await Promise.all([
+          git.isAncestor(previous, head),
+          git.diff(previous, head).catch(() => undefined),
+        ])
+      : [false, undefined];
+    const changes = incremental && diff ? diff : [];
+
+    let environments: GitopsEnvironment[];
+    let releasesTree: GitTreeEntry[] | undefined;
+    // Only an added, deleted or renamed file can add or remove a folder.
+    const foldersMayHaveChanged = changes.some(
+      c =>
+        c.status !== 'M' &&
+        [c.path, c.oldPath].some(p => p?.startsWith('releases/')),
+    );
+    if (!explicit && (!incremental || foldersMayHaveChanged)) {
+      releasesTree = await git.listTree(head, 'releases');
+      environments = resolveEnvironments(repository.id, configured, releasesTree);
+    } else if (explicit) {
+      environments = resolveEnvironments(repository.id, configured, []);
+    } else {
+      environments = (await store.listEnvironments()).filter(
+        e => e.repository === repository.id,
+      );
+    }
+    const inEnvironment = (path: string) =>
+      isManifestPath(path) && environmentOf(path, environments) !== undefined;
+
+    if (!incremental) {
+      const files = new Set<string>();
+      for (const env of environments) {
+        const tree =
+          releasesTree && env.path.startsWith('releases/')
+            ? releasesTree.filter(e => e.path.startsWith(`${env.path}/`))
+            : await git.listTree(head, env.path);
+        tree
+          .filter(e => e.type === 'blob' && inEnvironment(e.path))
+          .forEach(e => files.add(e.path));
+      }
+      return {
+        full: true,
+        environments,
+        replaced: files,
+        parse: files,
+        changedPaths: [],
+      };
+    }
+
+    const replaced = new Set<string>();
+    const parse = new Set<string>();
+    const touchedFolders = new Set<string>();
+    for (const change of changes) {
+      if (change.oldPath && inEnvironment(change.oldPath)) {
+        replaced.add(change.oldPath);
+      }
+      if (inEnvironment(change.path)) {
+        replaced.add(change.path);
+        if (change.status !== 'D') parse.add(change.path);
+      }
+      for (const path of [change.path, change.oldPath]) {
+        if (path) ancestorsOf(path).forEach(f => touchedFolders.add(f));
+      }
+    }
+    // A changed chart re-parses the releases that use it, so their chart
+    // version and revision follow.
+    for (const path of await store.sourcePathsForCharts(repository.id, [
+      ...touchedFolders,
+    ])) {
+      replaced.add(path);
+      parse.add(path);
+    }
+    return {
+      full: false,
+      environments,
+      replaced,
+      parse,
+      changedPaths: changes.flatMap(c => (c.oldPath ? [c.path, c.oldPath] : [c.path])),
+    };
+  }
+
+  private async parse(
+    head: string,
+    plan: Plan,
+    at: Date,
+  ): Promise<{ releases: ReleaseRecord[]; problems: FileProblem[] }> {
+    const { repository, git, store } = this.options;
+    const problems: FileProblem[] = [];
+    const paths = [...plan.parse].sort();
+    const contents = await git.readFiles(head, paths, {
+      maxBytes: MANIFEST_LIMITS.maxFileBytes,
+    });
+
+    const parsed: Array<{ manifest: HelmReleaseManifest; environment: string }> =
+      [];
+    for (const path of paths) {
+      const environment = environmentOf(path, plan.environments)!.name;
+      const content = contents.get(path);
+      if (content === undefined) continue;
+      if (!Buffer.isBuffer(content)) {
+        problems.push({
+          environment,
+          path,
+          message: `File is ${content.tooLarge} bytes, over the limit of ${MANIFEST_LIMITS.maxFileBytes}`,
+        });
+        continue;
+      }
+      const file = parseManifestFile(path, content);
+      file.errors.forEach(e => problems.push({ ...e, environment }));
+      for (const manifest of file.helmReleases) {
+        if (!manifest.ignored) parsed.push({ manifest, environment });
+      }
+    }
+
+    // Duplicates within this sync: the first file (by path) wins.
+    const kept: typeof parsed = [];
+    const byEnvironment = new Map<string, typeof parsed>();
+    for (const item of parsed) {
+      const list = byEnvironment.get(item.environment) ?? [];
+      list.push(item);
+      byEnvironment.set(item.environment, list);
+    }
+    for (const [environment, items] of byEnvironment) {
+      const duplicates = findDuplicateReleases(items.map(i => i.manifest));
+      duplicates.forEach(d => problems.push({ ...d, environment }));
+      const seen = new Set<string>();
+      for (const item of items) {
+        const key = `${item.manifest.namespace}/${item.manifest.name}`;
+        const releaseKey = `${item.manifest.namespace}/${item.manifest.releaseName}`;
+        if (seen.has(key) || seen.has(`release:${releaseKey}`)) continue;
+        seen.add(key);
+        seen.add(`release:${releaseKey}`);
+        kept.push(item);
+      }
+    }
+
+    // Duplicates against releases stored from files this sync leaves alone.
+    const records: ReleaseRecord[] = [];
+    for (const { manifest, environment } of kept) {
+      if (!plan.full) {
+        const existing = await store.getRelease({
+          environment,
+          namespace: manifest.namespace,
+          name: manifest.name,
+        });
+        if (existing && !plan.replaced.has(existing.sourcePath)) {
+          problems.push({
+            environment,
+            path: manifest.source.path,
+            line: manifest.source.line,
+            message: `Duplicate release ${manifest.namespace}/${manifest.name}: already defined in ${existing.sourcePath}`,
+          });
+          continue;
+        }
+      }
+      records.push(toRecord(manifest, environment, repository.id, head, at));
+    }
+
+    await this.resolveCharts(head, plan, kept, records, problems);
+    return { releases: records, problems };
+  }
+
+  /** Fills chart version and revision of git charts from Chart.yaml. */
+  private async resolveCharts(
+    head: string,
+    plan: Plan,
+    kept: Array<{ manifest: HelmReleaseManifest; environment: string }>,
+    records: ReleaseRecord[],
+    problems: FileProblem[],
+  ): Promise<void> {
+    const { git, store, repository } = this.options;
+    const gitCharts = records.filter(r => r.chart.type === 'git');
+    if (gitCharts.length === 0) return;
+
+    let folders = [
+      ...new Set(gitCharts.map(r => (r.chart as { path: string }).path)),
+    ];
+    // A chart folder the diff did not touch keeps what the store knows of
+    // it: no tree listing, no Chart.yaml read.
+    if (!plan.full) {
+      const touched = (folder: string) =>
+        plan.changedPaths.some(
+          p => p === folder || p.startsWith(`${folder}/`) || folder.startsWith(`${p}/`),
+        );
+      const reused = new Set<string>();
+      for (const folder of folders) {
+        if (touched(folder)) continue;
+        const known = await store.chartOf(
+          repository.id,
+          folder.replace(/^\.\//, '').replace(/\/+$/, ''),
+        );
+        if (!known) continue;
+        for (const record of gitCharts) {
+          if ((record.chart as { path: string }).path !== folder) continue;
+          record.chartPath = known.chartPath;
+          record.chartVersion = known.chartVersion;
+          record.chartRevision = known.chartRevision;
+        }
+        reused.add(folder);
+      }
+      folders = folders.filter(f => !reused.has(f));
+      if (folders.length === 0) return;
+    }
+    const modes = new Map<string, string>();
+    const shas = new Map<string, string>();
+    const trees: GitTreeEntry[] = [];
+    for (const folder of folders) {
+      const normalized = folder.replace(/^\.\//, '').replace(/\/+$/, '');
+      if (normalized.startsWith('/') || normalized.split('/').includes('..')) {
+        continue; // checkChartPath reports it below
+      }
+      const top = normalized.split('/')[0];
+      trees.push(...(await git.listTree(head, top)));
+    }
+    for (const entry of trees) {
+      modes.set(entry.path, entry.mode);
+      shas.set(entry.path, entry.sha);
+    }
+
+    const valid = new Map<string, string>(); // chart path as written -> normalized
+    for (const folder of folders) {
+      const check = checkChartPath(folder, modes);
+      if (check.ok) valid.set(folder, check.normalized);
+    }
+    const chartFiles = await git.readFiles(
+      head,
+      [...new Set(valid.values())].map(p => `${p}/Chart.yaml`),
+      { maxBytes: MANIFEST_LIMITS.maxFileBytes },
+    );
+    const metadata = new Map<string, { version?: string; error?: string }>();
+    for (const normalized of new Set(valid.values())) {
+      const content = chartFiles.get(`${normalized}/Chart.yaml`);
+      if (!content || !Buffer.isBuffer(content)) {
+        metadata.set(normalized, { error: `No Chart.yaml in ${normalized}` });
+        continue;
+      }
+      const chart = parseChartYaml(`${normalized}/Chart.yaml`, content);
+      metadata.set(
+        normalized,
+        'version' in chart ? { version: chart.version } : { error: chart.message },
+      );
+    }
+
+    const keep = new Set<ReleaseRecord>();
+    for (const record of records) {
+      if (record.chart.type !== 'git' || !folders.includes(record.chart.path)) {
+        keep.add(record);
+        continue;
+      }
+      const folder = record.chart.path;
+      const source = kept.find(
+        k =>
+          k.environment === record.environment &&
+          k.manifest.namespace === record.namespace &&
+          k.manifest.name === record.name,
+      )!.manifest.source;
+      const check = checkChartPath(folder, modes);
+      if (!check.ok) {
+        problems.push({
+          environment: record.environment,
+          path: source.path,
+          line: source.line,
+          message: `Chart path "${folder}" rejected: ${check.message}`,
+        });
+        continue;
+      }
+      const meta = metadata.get(check.normalized)!;
+      if (meta.error) {
+        problems.push({
+          environment: record.environment,
+          path: source.path,
+          line: source.line,
+          message: `Chart ${check.normalized}: ${meta.error}`,
+        });
+      }
+      record.chartPath = check.normalized;
+      record.chartVersion = meta.version;
+      record.chartRevision = shas.get(check.normalized);
+      keep.add(record);
+    }
+    records.splice(0, records.length, ...records.filter(r => keep.has(r)));
+  }
+}
