@@ -75,15 +75,31 @@ test('the podinfo entity page shows the gitops cards', async () => {
   await page
     .getByText('GitOps environments', { exact: true })
     .waitFor({ timeout: 30_000 });
-  // Before any sync the cards say so instead of showing invented data.
-  await page.getByText('No releases of podinfo recorded yet').waitFor();
-  await page.getByText('No environments synced yet').waitFor();
   await page
     .getByText('gitops.backstage.io/helm-chart: podinfo', { exact: false })
     .waitFor();
 
+  // The portal synced examples/config-repo through a real git remote: each
+  // stage shows the tag and policy its HelmRelease holds. The first sync runs
+  // a second after start; reload until it has landed.
   await mkdir(outputDir, { recursive: true });
+  const devTag = page.getByText('stefanprodan/podinfo:dev-kb9lm91e (glob:dev-*)');
+  const syncDeadline = Date.now() + 90_000;
+  while (!(await devTag.isVisible())) {
+    if (Date.now() > syncDeadline) {
+      await page.screenshot({ path: path.join(outputDir, 'failure.png') });
+      throw new Error('the synced dev release never appeared (see failure.png)');
+    }
+    await page.waitForTimeout(3_000);
+    await page.reload();
+  }
+  await page.getByText('stefanprodan/podinfo:stg-9ij63o4c (glob:stg-*)').waitFor();
+  await page.getByText('stefanprodan/podinfo:0.4.10 (semver:~0.4)').waitFor();
+  assert.equal(await page.getByText('semver:~0.4', { exact: true }).count(), 1);
+  await page.getByText('Import the demo config repository').first().waitFor();
+
   const file = path.join(outputDir, 'podinfo-entity-page.png');
+  await mkdir(outputDir, { recursive: true });
   await page.screenshot({ path: file, fullPage: true });
   console.log(`screenshot: ${file}`);
   await page.close();

@@ -5,5 +5,7 @@ set -euo pipefail
 # shellcheck source=scripts/toolchain.sh
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 gitops_install
+# shellcheck source=scripts/demo-remote.sh
+source "$GITOPS_ROOT/scripts/demo-remote.sh"
 cd "$GITOPS_ROOT"
 exec yarn start

@@ -9,7 +9,7 @@ cd "$GITOPS_ROOT"
 
 # System packages the tests drive. Installed when missing and we may; a
 # machine where we may not gets told what to install.
-apt_packages=(chromium)
+apt_packages=(chromium git openssh-server openssh-client)
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
@@ -42,9 +42,10 @@ for port in 3000 7007; do
   fi
 done
 mkdir -p test-output
-# A database of its own, so the run starts from an empty store.
+# A database and a demo remote of its own, so the run starts from scratch.
 sqlite_dir="$(mktemp -d)"
-GITOPS_SQLITE_DIR="$sqlite_dir" setsid scripts/start.sh >test-output/portal.log 2>&1 &
+GITOPS_SQLITE_DIR="$sqlite_dir" GITOPS_DEMO_DIR="$sqlite_dir/demo" \
+  setsid scripts/start.sh >test-output/portal.log 2>&1 &
 portal=$!
 stop_portal() {
   kill -TERM -- "-$portal" 2>/dev/null || true
@@ -55,8 +56,8 @@ trap stop_portal EXIT
 
 ready=""
 for _ in $(seq 1 300); do
-  if curl -fsS -o /dev/null http://localhost:7007/api/gitops/health &&
-    curl -fsS -o /dev/null http://localhost:3000/; then
+  if curl -fs -o /dev/null http://localhost:7007/api/gitops/health &&
+    curl -fs -o /dev/null http://localhost:3000/; then
     ready=yes
     break
   fi

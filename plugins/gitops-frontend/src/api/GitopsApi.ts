@@ -1,7 +1,9 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
   GitopsEnvironmentList,
+  GitopsEventList,
   GitopsHealth,
+  GitopsReleaseList,
 } from '@backstage-gitops/plugin-gitops-common';
 
 /**
@@ -13,6 +15,10 @@ import {
 export interface GitopsApi {
   getHealth(): Promise<GitopsHealth>;
   listEnvironments(): Promise<GitopsEnvironmentList>;
+  /** Releases of an entity in every environment, with their problems. */
+  listReleases(entityRef: string): Promise<GitopsReleaseList>;
+  /** What happened to an entity's releases, newest first. */
+  listEvents(entityRef: string): Promise<GitopsEventList>;
 }
 
 /**

@@ -2,7 +2,9 @@ import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   GitopsEnvironmentList,
+  GitopsEventList,
   GitopsHealth,
+  GitopsReleaseList,
 } from '@backstage-gitops/plugin-gitops-common';
 import { GitopsApi } from './GitopsApi';
 
@@ -26,6 +28,14 @@ export class GitopsClient implements GitopsApi {
 
   listEnvironments(): Promise<GitopsEnvironmentList> {
     return this.get('/environments');
+  }
+
+  listReleases(entityRef: string): Promise<GitopsReleaseList> {
+    return this.get(`/releases?entityRef=${encodeURIComponent(entityRef)}`);
+  }
+
+  listEvents(entityRef: string): Promise<GitopsEventList> {
+    return this.get(`/events?entityRef=${encodeURIComponent(entityRef)}`);
   }
 
   private async get<T>(path: string): Promise<T> {

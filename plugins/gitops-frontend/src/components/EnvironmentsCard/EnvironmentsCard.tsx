@@ -1,34 +1,76 @@
 import {
   EmptyState,
+  ErrorPanel,
   InfoCard,
   Progress,
-  ErrorPanel,
   Table,
   TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { GitopsEnvironment } from '@backstage-gitops/plugin-gitops-common';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import {
+  GitopsEnvironment,
+  GitopsRelease,
+} from '@backstage-gitops/plugin-gitops-common';
+import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { gitopsApiRef } from '../../api';
 
-const columns: TableColumn<GitopsEnvironment>[] = [
+type Stage = GitopsEnvironment & { releases: GitopsRelease[] };
+
+const columns: TableColumn<Stage>[] = [
   { title: 'Stage', field: 'order', width: '10%' },
   { title: 'Environment', field: 'name' },
+  {
+    title: 'Running (per git)',
+    render: stage =>
+      stage.releases.length === 0
+        ? '-'
+        : stage.releases.flatMap(r =>
+            r.images.map(image => (
+              <Typography key={`${r.name}/${image.container}`} variant="body2">
+                {image.tag}
+              </Typography>
+            )),
+          ),
+  },
+  {
+    title: 'Policy',
+    render: stage =>
+      stage.releases.flatMap(r =>
+        r.images.map(image => (
+          <Typography key={`${r.name}/${image.container}`} variant="body2">
+            {r.automated
+              ? `${image.policy ?? 'glob:*'}${r.locked ? ' (locked)' : ''}`
+              : 'manual'}
+          </Typography>
+        )),
+      ),
+  },
   { title: 'Cluster', field: 'cluster', emptyValue: '-' },
-  { title: 'Path', field: 'path' },
 ];
 
 /**
- * The promotion pipeline (dev, then stg, then prod) as git sync stored it.
+ * The promotion pipeline (dev, then stg, then prod) and what each stage
+ * runs of this entity, as git sync stored it.
  *
  * @public
  */
 export const EnvironmentsCard = () => {
+  const { entity } = useEntity();
   const api = useApi(gitopsApiRef);
-  const { value, loading, error } = useAsync(
-    () => api.listEnvironments(),
-    [api],
-  );
+  const entityRef = stringifyEntityRef(entity);
+  const { value, loading, error } = useAsync(async () => {
+    const [environments, releases] = await Promise.all([
+      api.listEnvironments(),
+      api.listReleases(entityRef),
+    ]);
+    return environments.items.map(env => ({
+      ...env,
+      releases: releases.items.filter(r => r.environment === env.name),
+    }));
+  }, [api, entityRef]);
 
   if (loading) {
     return (
@@ -44,8 +86,7 @@ export const EnvironmentsCard = () => {
       </InfoCard>
     );
   }
-  const environments = value?.items ?? [];
-  if (environments.length === 0) {
+  if (!value || value.length === 0) {
     return (
       <InfoCard title="GitOps environments">
         <EmptyState
@@ -57,11 +98,11 @@ export const EnvironmentsCard = () => {
     );
   }
   return (
-    <Table<GitopsEnvironment>
+    <Table<Stage>
       title="GitOps environments"
       options={{ paging: false, search: false, padding: 'dense' }}
       columns={columns}
-      data={environments}
+      data={value}
     />
   );
 };

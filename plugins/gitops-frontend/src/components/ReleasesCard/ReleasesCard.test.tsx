@@ -1,57 +1,122 @@
-import { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import { GitopsApi, gitopsApiRef } from '../../api';
+import { podinfoEntity, podinfoRelease } from '../testEntities';
 import { ReleasesCard } from './ReleasesCard';
-
-const podinfo: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'podinfo',
-    annotations: {
-      'gitops.backstage.io/helm-chart': 'podinfo',
-      'backstage.io/source-location': 'url:https://example.com/podinfo',
-    },
-  },
-  spec: { type: 'service', owner: 'team', lifecycle: 'production' },
-};
 
 function renderCard(api: Partial<GitopsApi>) {
   return renderInTestApp(
     <TestApiProvider apis={[[gitopsApiRef, api]]}>
-      <EntityProvider entity={podinfo}>
+      <EntityProvider entity={podinfoEntity}>
         <ReleasesCard />
       </EntityProvider>
     </TestApiProvider>,
   );
 }
 
+const noEvents = async () => ({ items: [] });
+const listEnvironments = async () => ({
+  items: [
+    { name: 'dev', repository: 'config', path: 'releases/dev', order: 1 },
+    { name: 'adm', repository: 'config', path: 'releases/adm', order: 2 },
+  ],
+});
+
 describe('ReleasesCard', () => {
   it('names the annotations that link the entity, and only those', async () => {
-    await renderCard({ listEnvironments: async () => ({ items: [] }) });
+    await renderCard({
+      listReleases: async () => ({ items: [], problems: [] }),
+      listEvents: noEvents,
+      listEnvironments,
+    });
     expect(
       await screen.findByText('Linked by gitops.backstage.io/helm-chart: podinfo'),
     ).toBeInTheDocument();
-  });
-
-  it('says that no config repository was synced yet', async () => {
-    await renderCard({ listEnvironments: async () => ({ items: [] }) });
     expect(
       await screen.findByText('No releases of podinfo recorded yet'),
     ).toBeInTheDocument();
+  });
+
+  it('lists each environment with chart, image, automation and commit', async () => {
+    await renderCard({
+      listReleases: async () => ({
+        items: [
+          podinfoRelease('adm', '1.0.0', 'glob:*', { automated: false }),
+          podinfoRelease('dev', 'dev-kb9lm91e', 'glob:dev-*'),
+        ],
+        problems: [],
+      }),
+      listEnvironments,
+      listEvents: async () => ({
+        items: [
+          {
+            id: 1,
+            type: 'release-updated',
+            environment: 'dev',
+            namespace: 'dev',
+            name: 'podinfo-dev',
+            commit: 'abcdef0123456789',
+            author: 'Flux',
+            message: 'Auto-release stefanprodan/podinfo:dev-kb9lm91e',
+            at: '2026-11-25T10:00:00.000Z',
+          },
+        ],
+      }),
+    });
     expect(
-      screen.getByText(/No config repository has been synced/),
+      await screen.findByText('stefanprodan/podinfo:dev-kb9lm91e (glob:dev-*)'),
+    ).toBeInTheDocument();
+    const adm = screen.getByText('stefanprodan/podinfo:1.0.0');
+    // dev comes first: pipeline order, not alphabetical
+    expect(
+      screen
+        .getByText('stefanprodan/podinfo:dev-kb9lm91e (glob:dev-*)')
+        .compareDocumentPosition(adm),
+    ).toBe(Node.DOCUMENT_POSITION_FOLLOWING);
+    expect(screen.getByText('manual')).toBeInTheDocument();
+    expect(screen.getByText('automated')).toBeInTheDocument();
+    expect(screen.getAllByText('podinfo 0.2.0')).toHaveLength(2);
+    expect(
+      screen.getByText(/dev dev\/podinfo-dev changed at abcdef01, "Auto-release stefanprodan\/podinfo:dev-kb9lm91e" by Flux/),
+    ).toBeInTheDocument();
+  });
+
+  it('shows where git sync failed: file and line', async () => {
+    await renderCard({
+      listReleases: async () => ({
+        items: [podinfoRelease('dev', 'dev-1', 'glob:dev-*')],
+        problems: [
+          {
+            repository: 'config',
+            environment: 'dev',
+            path: 'releases/dev/broken.yaml',
+            line: 7,
+            message: 'Nested mappings are not allowed',
+            at: '2026-11-25T10:00:00.000Z',
+          },
+        ],
+      }),
+      listEvents: noEvents,
+      listEnvironments,
+    });
+    expect(
+      await screen.findByText(
+        'releases/dev/broken.yaml:7 (dev): Nested mappings are not allowed',
+      ),
     ).toBeInTheDocument();
   });
 
   it('shows the error when the backend fails', async () => {
     await renderCard({
-      listEnvironments: async () => {
+      listReleases: async () => {
         throw new Error('forbidden by policy');
       },
+      listEvents: noEvents,
+      listEnvironments,
     });
-    expect(await screen.findByText('Error: forbidden by policy')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Error: forbidden by policy'),
+    ).toBeInTheDocument();
   });
 });

@@ -1,28 +1,108 @@
 import {
   EmptyState,
+  ErrorPanel,
   InfoCard,
   Progress,
-  ErrorPanel,
+  Table,
+  TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { GITOPS_ANNOTATIONS } from '@backstage-gitops/plugin-gitops-common';
+import {
+  GitopsEvent,
+  GitopsRelease,
+  GITOPS_ANNOTATIONS,
+} from '@backstage-gitops/plugin-gitops-common';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { gitopsApiRef } from '../../api';
+import { ProblemsPanel } from '../ProblemsPanel';
+
+const short = (sha: string) => sha.slice(0, 8);
+
+const columns: TableColumn<GitopsRelease>[] = [
+  { title: 'Environment', field: 'environment' },
+  {
+    title: 'Release',
+    render: r => `${r.namespace}/${r.releaseName}`,
+  },
+  {
+    title: 'Chart',
+    render: r => `${r.chartName}${r.chartVersion ? ` ${r.chartVersion}` : ''}`,
+  },
+  {
+    title: 'Images',
+    render: r =>
+      r.images.map(image => (
+        <Typography key={image.container} variant="body2">
+          {image.repository}:{image.tag}
+          {image.policy && r.automated ? ` (${image.policy})` : ''}
+        </Typography>
+      )),
+  },
+  {
+    title: 'Automation',
+    render: r => {
+      if (!r.automated) return 'manual';
+      return r.locked ? 'locked' : 'automated';
+    },
+  },
+  {
+    title: 'Commit',
+    render: r => (
+      <span title={`${r.sourcePath} at ${r.commit}`}>{short(r.commit)}</span>
+    ),
+  },
+];
+
+function describe(event: GitopsEvent): string {
+  const where = event.name
+    ? `${event.environment} ${event.namespace}/${event.name}`
+    : `repository ${event.repository}`;
+  switch (event.type) {
+    case 'release-added':
+      return `${where} added`;
+    case 'release-removed':
+      return `${where} removed`;
+    case 'release-updated':
+      return `${where} changed`;
+    case 'synced':
+      return `synced ${where}`;
+    case 'sync-requested':
+      return `sync of ${where} requested by ${event.actor}`;
+    default:
+      return `${event.type} ${where}`;
+  }
+}
 
 /**
- * What runs of this entity in each environment.
+ * What runs of this entity in each environment, with the commit that put
+ * it there and what happened recently.
  *
  * @public
  */
 export const ReleasesCard = () => {
   const { entity } = useEntity();
   const api = useApi(gitopsApiRef);
-  const { value, loading, error } = useAsync(
-    () => api.listEnvironments(),
-    [api],
-  );
+  const entityRef = stringifyEntityRef(entity);
+  const { value, loading, error } = useAsync(async () => {
+    const [releases, events, environments] = await Promise.all([
+      api.listReleases(entityRef),
+      api.listEvents(entityRef),
+      api.listEnvironments(),
+    ]);
+    // Pipeline order (dev, stg, prod), not alphabetical.
+    const order = new Map(environments.items.map(e => [e.name, e.order]));
+    const stage = (name: string) => order.get(name) ?? Number.MAX_SAFE_INTEGER;
+    releases.items.sort(
+      (a, b) =>
+        stage(a.environment) - stage(b.environment) ||
+        a.environment.localeCompare(b.environment),
+    );
+    return { releases, events };
+  }, [api, entityRef]);
+
   const annotations = entity.metadata.annotations ?? {};
   const links = GITOPS_ANNOTATIONS.filter(name => annotations[name]).map(
     name => `${name}: ${annotations[name]}`,
@@ -33,18 +113,39 @@ export const ReleasesCard = () => {
     body = <Progress />;
   } else if (error) {
     body = <ErrorPanel error={error} />;
-  } else {
-    const count = value?.items.length ?? 0;
+  } else if (!value || value.releases.items.length === 0) {
     body = (
       <EmptyState
         missing="data"
         title={`No releases of ${entity.metadata.name} recorded yet`}
-        description={
-          count === 0
-            ? 'No config repository has been synced, so no HelmRelease is known yet.'
-            : `Git sync knows ${count} environment(s); none of their stored HelmReleases matches this entity.`
-        }
+        description="No HelmRelease stored by git sync matches this entity's annotations. Releases appear here after the next sync of a config repository that deploys it."
       />
+    );
+  } else {
+    body = (
+      <>
+        <ProblemsPanel problems={value.releases.problems} />
+        <Table<GitopsRelease>
+          options={{ paging: false, search: false, padding: 'dense', toolbar: false }}
+          columns={columns}
+          data={value.releases.items}
+        />
+        {value.events.items.length > 0 && (
+          <>
+            <Typography variant="subtitle2" style={{ marginTop: 16 }}>
+              Recent events
+            </Typography>
+            {value.events.items.slice(0, 10).map(event => (
+              <Typography key={event.id} variant="body2" color="textSecondary">
+                {new Date(event.at).toLocaleString()}: {describe(event)}
+                {event.commit ? ` at ${short(event.commit)}` : ''}
+                {event.message ? `, "${event.message}"` : ''}
+                {event.author ? ` by ${event.author}` : ''}
+              </Typography>
+            ))}
+          </>
+        )}
+      </>
     );
   }
 
