@@ -3,7 +3,7 @@ import path from 'node:path';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatFileBatchParser } from './CatFileBatchParser';
-import { GitCommandError } from './GitCommandError';
+import { EmptyCommitError, GitCommandError } from './GitCommandError';
 import { KeyedMutex } from './KeyedMutex';
 import {
   authSecrets,
@@ -306,6 +306,138 @@ export class CliGitRepository implements GitRepository {
       return this.exclusive(task);
     }
     return task();
+  }
+
+  async createCommit(options: {
+    parent: string;
+    files: Map<string, Buffer>;
+    message: string;
+    author: { name: string; email: string };
+  }): Promise<string> {
+    assertCommitSha(options.parent);
+    const files = [...options.files].map(([requested, content]) => {
+      const normalised = normaliseRepositoryPath(requested);
+      if (!normalised) {
+        throw new InputError(`Cannot commit the path "${requested}"`);
+      }
+      return { path: normalised, content };
+    });
+    const paths = files.map(f => f.path);
+    return this.exclusive(async () => {
+      await this.requireMirror();
+      // A private index and blob files: the mirror has no working tree and
+      // parallel commits must not share an index.
+      const scratch = await fs.mkdtemp(path.join(this.workDir, '.commit-'));
+      try {
+        const env = { GIT_INDEX_FILE: path.join(scratch, 'index') };
+        await this.git('read-tree', [options.parent], { env });
+        const modes = new Map<string, string>();
+        for (const entry of parseTreeListing(
+          (await this.git('ls-tree', ['-z', '-r', '--long', options.parent, '--', ...paths])).stdout,
+          '',
+        )) {
+          modes.set(entry.path, entry.mode);
+        }
+        const blobFiles = await Promise.all(
+          files.map(async (f, i) => {
+            const file = path.join(scratch, `blob-${i}`);
+            await fs.writeFile(file, f.content);
+            return file;
+          }),
+        );
+        const blobs = (
+          await this.git('hash-object', ['-w', '--stdin-paths', '--no-filters'], {
+            input: `${blobFiles.join('\n')}\n`,
+          })
+        ).stdout
+          .toString('utf8')
+          .trim()
+          .split('\n');
+        const indexInfo = paths
+          .map((p, i) => `${modes.get(p) ?? '100644'} ${blobs[i]}\t${p}`)
+          .join('\n');
+        await this.git('update-index', ['--add', '--index-info'], {
+          env,
+          input: `${indexInfo}\n`,
+        });
+        const tree = (await this.git('write-tree', [], { env })).stdout
+          .toString('utf8')
+          .trim();
+        const parentTree = (
+          await this.git('rev-parse', [`${options.parent}^{tree}`])
+        ).stdout
+          .toString('utf8')
+          .trim();
+        if (tree === parentTree) {
+          throw new EmptyCommitError(
+            `Nothing to commit in ${this.id}: the files already hold these contents`,
+          );
+        }
+        const identity = {
+          GIT_AUTHOR_NAME: options.author.name,
+          GIT_AUTHOR_EMAIL: options.author.email,
+          GIT_COMMITTER_NAME: options.author.name,
+          GIT_COMMITTER_EMAIL: options.author.email,
+        };
+        return (
+          await this.git('commit-tree', [tree, '-p', options.parent, '-F', '-'], {
+            env: identity,
+            input: options.message.endsWith('\n')
+              ? options.message
+              : `${options.message}\n`,
+          })
+        ).stdout
+          .toString('utf8')
+          .trim();
+      } finally {
+        await fs.rm(scratch, { recursive: true, force: true });
+      }
+    });
+  }
+
+  async push(commit: string): Promise<'pushed' | 'rejected'> {
+    assertCommitSha(commit);
+    return this.exclusive(async () => {
+      await this.requireMirror();
+      const { branch } = this.remote;
+      const auth = await prepareAuthEnvironment(this.remote.auth, {
+        connectTimeoutSeconds: Math.max(
+          1,
+          Math.min(30, Math.ceil(this.timeoutMs / 1000)),
+        ),
+      });
+      try {
+        const { exitCode, stdout, stderr } = await this.git(
+          'push',
+          ['--porcelain', this.remote.url, `${commit}:refs/heads/${branch}`],
+          {
+            env: auth.env,
+            okExitCodes: [1],
+            context: `of ${branch} to ${this.describeRemote()}`,
+          },
+        );
+        const report = `${stdout.toString('utf8')}\n${stderr}`;
+        if (exitCode === 1) {
+          // --porcelain marks a refused ref with '!'; anything else is a fault.
+          if (/^!\s/m.test(report) && /rejected|non-fast-forward|fetch first/.test(report)) {
+            return 'rejected';
+          }
+          const scrubbed = scrubCredentials(report, this.secrets).trim();
+          throw new GitCommandError({
+            command: 'push',
+            kind: 'failed',
+            message: `git push of ${branch} to ${this.describeRemote()} failed: ${scrubbed}`,
+            exitCode,
+            stderr: scrubbed,
+          });
+        }
+        await this.git('update-ref', [this.trackingRef(), commit]);
+        this.logger.info('Pushed', { repository: this.id, branch, sha: commit });
+        return 'pushed';
+      } finally {
+        await auth.dispose();
+      }
+    });
   }
 
   private exclusive<T>(task: () => Promise<T>): Promise<T> {

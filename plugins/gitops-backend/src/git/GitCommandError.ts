@@ -44,3 +44,8 @@ export class GitCommandError extends CustomErrorBase {
     this.stderr = options.stderr ?? '';
   }
 }
+
+/** A commit that would change nothing; callers skip it instead of committing. */
+export class EmptyCommitError extends CustomErrorBase {
+  name = 'EmptyCommitError' as const;
+}

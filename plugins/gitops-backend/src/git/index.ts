@@ -8,6 +8,6 @@ export type {
   GitRepository,
 } from './types';
 export { CliGitRepository } from './CliGitRepository';
-export { GitCommandError } from './GitCommandError';
+export { EmptyCommitError, GitCommandError } from './GitCommandError';
 export type { GitFailureKind } from './GitCommandError';
 export { scrubCredentials } from './scrubCredentials';

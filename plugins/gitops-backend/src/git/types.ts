@@ -56,4 +56,21 @@ export interface GitRepository {
   /** Whether the commit exists locally. */
   hasCommit(sha: string): Promise<boolean>;
   commitInfo(sha: string): Promise<GitCommitInfo>;
+  /**
+   * Writes a commit on top of `parent` that sets these files' contents
+   * (existing files keep their mode), without a working tree. Throws
+   * {@link EmptyCommitError} when the files already hold these contents:
+   * never an empty commit.
+   */
+  createCommit(options: {
+    parent: string;
+    files: Map<string, Buffer>;
+    message: string;
+    author: { name: string; email: string };
+  }): Promise<string>;
+  /**
+   * Pushes `commit` to the remote branch, never forcing. `rejected` when the
+   * remote moved on (someone pushed first): fetch, re-apply and try again.
+   */
+  push(commit: string): Promise<'pushed' | 'rejected'>;
 }
