@@ -1,0 +1,18 @@
+/**
+ * Image policies: which tag of an image repository automation moves a
+ * release to, under Flux v1 filter annotations and Flux v2 `ImagePolicy`
+ * kinds. Shared so the frontend can explain what the backend decides.
+ */
+export type {
+  ImagePolicy,
+  PolicyDefinition,
+  TagCandidate,
+  TagChoice,
+  TagFilter,
+} from './types';
+export { ImagePolicyError } from './ImagePolicyError';
+export { parseImagePolicy } from './parseImagePolicy';
+export { describePolicy } from './describePolicy';
+export { policyAllows, needsCreationTime } from './policyAllows';
+export { selectLatestTag } from './selectLatestTag';
+export { isDowngrade } from './isDowngrade';

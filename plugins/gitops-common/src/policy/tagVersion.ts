@@ -1,0 +1,73 @@
+import { Range, SemVer } from 'semver';
+import { ImagePolicyError } from './ImagePolicyError';
+
+/**
+ * Reading tags as versions and ranges as constraints. Flux uses Masterminds
+ * semver (Go); we use the `semver` package, so both its inputs are first
+ * brought to the forms `semver` accepts with the same meaning.
+ */
+
+/**
+ * Masterminds' `NewVersion`: an optional `v`, one to three numeric parts
+ * (missing ones are 0), then the usual prerelease and build parts.
+ */
+const LENIENT_VERSION =
+  /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$/;
+
+function parseStrict(text: string): SemVer | undefined {
+  try {
+    return new SemVer(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Flux v1: `1.2`, `v1`, `v1.2.3-rc.1` are versions (1.2.0, 1.0.0,
+ * 1.2.3-rc.1); `dev-abc`, `latest` and `1.2.3.4` are not. Numeric parts
+ * with leading zeros are read as numbers, as Go's ParseUint does; a part
+ * too large for an exact JavaScript number makes the tag a non-version.
+ */
+export function parseLenientVersion(tag: string): SemVer | undefined {
+  const match = LENIENT_VERSION.exec(tag);
+  if (!match) return undefined;
+  const [, major, minor = '0', patch = '0', prerelease, build] = match;
+  const numbers = [major, minor, patch].map(Number);
+  if (!numbers.every(Number.isSafeInteger)) return undefined;
+  return parseStrict(
+    `${numbers.join('.')}${prerelease ? `-${prerelease}` : ''}${
+      build ? `+${build}` : ''
+    }`,
+  );
+}
+
+/**
+ * Flux v2 (`fluxcd/pkg/version`): strict semver after removing one leading
+ * `v`; `1.2` and `01.2.3` are not versions.
+ */
+export function parseStrictVersion(tag: string): SemVer | undefined {
+  if (!/^v?\d/.test(tag)) return undefined;
+  return parseStrict(tag.startsWith('v') ? tag.slice(1) : tag);
+}
+
+/**
+ * A Masterminds constraint as a `semver` range. Masterminds joins AND-ed
+ * comparators with commas or spaces; `semver` only with spaces. Operators
+ * `semver` lacks (such as `!=`) fail here with a clear message rather than
+ * being approximated.
+ */
+export function parseVersionRange(range: string): Range {
+  const text = range.trim();
+  if (!text) {
+    throw new ImagePolicyError('a semver policy needs a range, such as ~1.2');
+  }
+  try {
+    return new Range(text.replace(/\s*,\s*/g, ' '));
+  } catch (error) {
+    throw new ImagePolicyError(
+      `invalid semver range ${JSON.stringify(range)}: ${
+        (error as Error).message
+      }`,
+    );
+  }
+}
