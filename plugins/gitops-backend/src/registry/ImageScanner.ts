@@ -1,0 +1,286 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { isError } from '@backstage/errors';
+import { CreatedAtMemo } from './CreatedAtMemo';
+import { ImageMetadataCache, TagMetadata } from './ImageMetadataCache';
+import { formatImageName, ImageName, resolveImageName } from './imageName';
+import {
+  isTag,
+  parseManifest,
+  pickPlatformEntry,
+  readCreatedAt,
+} from './manifest';
+import { RegistryClient, RegistryStats } from './RegistryClient';
+import {
+  RegistryConfig,
+  ResolvedRegistry,
+  resolveRegistry,
+} from './RegistryConfig';
+import { RegistryResponseError } from './RegistryResponseError';
+
+export type ImageScanResult =
+  | {
+      ok: true;
+      /** Every tag listed; createdAt only for tags `wantsTimestamp` accepted, when the image says. */
+      tags: Array<{ tag: string; createdAt?: string }>;
+    }
+  | {
+      ok: false;
+      /** Which registry/image and why, e.g. `ghcr.io/org/app: image not found (HTTP 404 ...)`. */
+      error: string;
+      /** ISO time of the failure. */
+      at: string;
+    };
+
+export type ImageScannerOptions = {
+  registries: RegistryConfig[];
+  cache: ImageMetadataCache;
+  logger: LoggerService;
+  /** Replaces the global fetch, e.g. to count requests in tests and benchmarks. */
+  fetch?: typeof fetch;
+};
+
+// Lists (and nested lists) deeper than this are not images we know how to read.
+const MAX_INDEX_DEPTH = 2;
+
+const messageOf = (error: unknown) =>
+  isError(error) ? error.message : String(error);
+
+/**
+ * Lists an image's tags and learns when the tags a policy cares about were
+ * built. Tag metadata goes to the persistent cache, so an unchanged image
+ * costs only its tag listing; a digest's creation time is asked once.
+ */
+export class ImageScanner {
+  private readonly registries = new Map<string, ResolvedRegistry>();
+  private readonly clients = new Map<string, RegistryClient>();
+  private readonly createdAt = new CreatedAtMemo();
+  private readonly pendingBlobs = new Map<
+    string,
+    Promise<string | undefined>
+  >();
+  private readonly cache: ImageMetadataCache;
+  private readonly logger: LoggerService;
+  private readonly fetch: typeof fetch;
+
+  constructor(options: ImageScannerOptions) {
+    for (const registry of options.registries) {
+      const resolved = resolveRegistry({
+        ...registry,
+        host: registry.host.trim().toLowerCase(),
+      });
+      this.registries.set(resolved.host, resolved);
+    }
+    this.cache = options.cache;
+    this.logger = options.logger;
+    // Late-bound, so a fetch replaced after construction (test spies) is used.
+    this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  }
+
+  /**
+   * Scans one image. `registry` undefined or 'docker.io' means Docker Hub,
+   * where names without a slash get 'library/'. Unconfigured hosts are
+   * reached anonymously at `https://<host>`. Never throws: failures come back
+   * as `{ ok: false }`.
+   */
+  async scan(
+    image: { registry?: string; repository: string },
+    wantsTimestamp: (tag: string) => boolean,
+  ): Promise<ImageScanResult> {
+    const started = Date.now();
+    let name: ImageName;
+    try {
+      name = resolveImageName(image);
+    } catch (error) {
+      return this.failure(
+        `${image.registry || 'docker.io'}/${image.repository}`,
+        messageOf(error),
+      );
+    }
+    const label = formatImageName(name);
+    try {
+      const client = this.clientFor(name.host);
+      const tags = this.usableTags(
+        await client.listTags(name.repository),
+        label,
+      );
+      const wanted = tags.filter(tag => wantsTimestamp(tag));
+      const known =
+        wanted.length > 0
+          ? await this.cache.getTags(name.host, name.repository, wanted)
+          : new Map<string, TagMetadata>();
+      for (const { digest, createdAt } of known.values()) {
+        if (createdAt !== undefined) {
+          this.createdAt.set(name.host, digest, createdAt);
+        }
+      }
+      const missing = wanted.filter(tag => !known.has(tag));
+      const learned = await this.resolveTags(client, name, missing);
+      if (learned.failure) {
+        const { tag, error } = learned.failure;
+        return this.failure(label, `tag ${tag}: ${messageOf(error)}`);
+      }
+      this.logger.debug('Scanned image', {
+        image: label,
+        tags: tags.length,
+        cached: known.size,
+        resolved: learned.entries.size,
+        durationMs: Date.now() - started,
+      });
+      return {
+        ok: true,
+        tags: tags.map(tag => {
+          const createdAt = (known.get(tag) ?? learned.entries.get(tag))
+            ?.createdAt;
+          return createdAt === undefined ? { tag } : { tag, createdAt };
+        }),
+      };
+    } catch (error) {
+      return this.failure(label, messageOf(error));
+    }
+  }
+
+  /** Request counters per registry host, for benchmarks and tests. */
+  stats(): Record<string, RegistryStats> {
+    return Object.fromEntries(
+      [...this.clients].map(([host, client]) => [host, { ...client.stats }]),
+    );
+  }
+
+  private failure(label: string, reason: string): ImageScanResult {
+    const error = `${label}: ${reason}`;
+    this.logger.warn('Image scan failed', { image: label, error });
+    return { ok: false, error, at: new Date().toISOString() };
+  }
+
+  private clientFor(host: string): RegistryClient {
+    let client = this.clients.get(host);
+    if (!client) {
+      const registry = this.registries.get(host) ?? resolveRegistry({ host });
+      client = new RegistryClient(registry, {
+        fetch: this.fetch,
+        logger: this.logger,
+      });
+      this.clients.set(host, client);
+    }
+    return client;
+  }
+
+  /** Drops duplicates and names no registry could hold, which must not reach request paths. */
+  private usableTags(listed: string[], label: string): string[] {
+    const tags = [...new Set(listed)];
+    const valid = tags.filter(isTag);
+    if (valid.length !== tags.length) {
+      this.logger.warn('Registry listed invalid tag names; ignoring them', {
+        image: label,
+        ignored: tags.length - valid.length,
+      });
+    }
+    return valid;
+  }
+
+  /**
+   * Resolves tags missing from the cache, as many at once as the registry's
+   * concurrency allows. What was learned is stored even when a tag fails,
+   * so the next scan does not ask again.
+   */
+  private async resolveTags(
+    client: RegistryClient,
+    name: ImageName,
+    tags: string[],
+  ): Promise<{
+    entries: Map<string, TagMetadata>;
+    failure?: { tag: string; error: unknown };
+  }> {
+    const entries = new Map<string, TagMetadata>();
+    if (tags.length === 0) {
+      return { entries };
+    }
+    let failure: { tag: string; error: unknown } | undefined;
+    let next = 0;
+    const worker = async () => {
+      while (!failure && next < tags.length) {
+        const tag = tags[next++];
+        try {
+          entries.set(tag, await this.resolveTag(client, name, tag));
+        } catch (error) {
+          failure ??= { tag, error };
+        }
+      }
+    };
+    const workers = Math.min(client.registry.concurrency, tags.length);
+    await Promise.all(Array.from({ length: workers }, worker));
+    if (entries.size > 0) {
+      try {
+        await this.cache.putTags(name.host, name.repository, entries);
+      } catch (error) {
+        // The scan result stands; the next scan will ask the registry again.
+        this.logger.warn('Could not store image tag metadata', {
+          image: formatImageName(name),
+          error: messageOf(error),
+        });
+      }
+    }
+    return { entries, failure };
+  }
+
+  /** Tag -> manifest (-> platform manifest) -> config blob `created`, skipping what the memo knows. */
+  private async resolveTag(
+    client: RegistryClient,
+    name: ImageName,
+    tag: string,
+  ): Promise<TagMetadata> {
+    const { host, repository } = name;
+    const top = await client.getManifest(repository, tag);
+    const seen = [top.digest];
+    const remember = (createdAt: string | undefined) => {
+      for (const digest of seen) this.createdAt.set(host, digest, createdAt);
+      return createdAt === undefined
+        ? { digest: top.digest }
+        : { digest: top.digest, createdAt };
+    };
+    const memo = this.createdAt.get(host, top.digest);
+    if (memo !== undefined) {
+      return remember(memo ?? undefined);
+    }
+    let manifest = parseManifest(top.json, top.contentType);
+    for (let depth = 0; manifest.kind === 'index'; depth++) {
+      if (depth >= MAX_INDEX_DEPTH) {
+        throw new RegistryResponseError('manifest lists are nested too deep');
+      }
+      const entry = pickPlatformEntry(manifest.entries);
+      const entryMemo = this.createdAt.get(host, entry.digest);
+      if (entryMemo !== undefined) {
+        return remember(entryMemo ?? undefined);
+      }
+      const child = await client.getManifest(repository, entry.digest);
+      seen.push(entry.digest);
+      manifest = parseManifest(child.json, child.contentType);
+    }
+    const configMemo = this.createdAt.get(host, manifest.configDigest);
+    if (configMemo !== undefined) {
+      return remember(configMemo ?? undefined);
+    }
+    seen.push(manifest.configDigest);
+    return remember(
+      await this.configCreatedAt(client, name, manifest.configDigest),
+    );
+  }
+
+  /** Reads a config blob's `created`; tags resolved together share one download. */
+  private configCreatedAt(
+    client: RegistryClient,
+    name: ImageName,
+    digest: string,
+  ): Promise<string | undefined> {
+    const key = `${name.host}@${digest}`;
+    let pending = this.pendingBlobs.get(key);
+    if (!pending) {
+      pending = client
+        .getJsonBlob(name.repository, digest)
+        .then(readCreatedAt)
+        .finally(() => this.pendingBlobs.delete(key));
+      this.pendingBlobs.set(key, pending);
+    }
+    return pending;
+  }
+}

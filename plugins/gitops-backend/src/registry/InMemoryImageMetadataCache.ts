@@ -1,0 +1,53 @@
+import { ImageMetadataCache, TagMetadata } from './ImageMetadataCache';
+
+/**
+ * {@link ImageMetadataCache} in process memory, for tests and single-process
+ * setups. Laid out like the database one: tag -> digest per repository, and
+ * digest -> createdAt per registry, so tags sharing a digest share its time.
+ */
+export class InMemoryImageMetadataCache implements ImageMetadataCache {
+  private readonly digestsByRepository = new Map<string, Map<string, string>>();
+  private readonly createdAtByDigest = new Map<string, string>();
+
+  async getTags(
+    host: string,
+    repository: string,
+    tags: string[],
+  ): Promise<Map<string, TagMetadata>> {
+    const found = new Map<string, TagMetadata>();
+    const digests = this.digestsByRepository.get(`${host}/${repository}`);
+    if (!digests) {
+      return found;
+    }
+    for (const tag of tags) {
+      const digest = digests.get(tag);
+      if (digest !== undefined) {
+        const createdAt = this.createdAtByDigest.get(`${host}@${digest}`);
+        found.set(
+          tag,
+          createdAt === undefined ? { digest } : { digest, createdAt },
+        );
+      }
+    }
+    return found;
+  }
+
+  async putTags(
+    host: string,
+    repository: string,
+    entries: Map<string, TagMetadata>,
+  ): Promise<void> {
+    const key = `${host}/${repository}`;
+    let digests = this.digestsByRepository.get(key);
+    if (!digests) {
+      digests = new Map();
+      this.digestsByRepository.set(key, digests);
+    }
+    for (const [tag, { digest, createdAt }] of entries) {
+      digests.set(tag, digest);
+      if (createdAt !== undefined) {
+        this.createdAtByDigest.set(`${host}@${digest}`, createdAt);
+      }
+    }
+  }
+}
