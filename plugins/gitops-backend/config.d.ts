@@ -41,6 +41,45 @@ export interface Config {
       };
     }>;
     /**
+     * Container registries image automation may read. Images of hosts not
+     * listed are read anonymously over https at the host their reference
+     * names; `url` points a host elsewhere (a mirror, or a local registry).
+     */
+    registries?: Array<{
+      /** Host as written in image references: `docker.io`, `ghcr.io`, `127.0.0.1:5000`. */
+      host: string;
+      /** Base URL to reach it; defaults to `https://<host>` (Docker Hub: its registry host). */
+      url?: string;
+      username?: string;
+      /**
+       * Password or token for basic auth and for the bearer-token flow.
+       * @visibility secret
+       */
+      password?: string;
+      /** Requests in flight at once to this registry. Defaults to 4. */
+      concurrency?: number;
+      /** Per request, as a HumanDuration, a duration string or milliseconds. Defaults to 10 seconds. */
+      timeout?: HumanDuration | string | number;
+      /**
+       * The token service of the bearer-token flow when it is not the
+       * registry's own host (Docker Hub's and GHCR's are built in).
+       */
+      tokenRealm?: string;
+      /** Hosts blob downloads may be redirected to (CDNs), https only. */
+      redirectHosts?: string[];
+    }>;
+    /** Image automation: new registry tags become commits. */
+    imageAutomation?: {
+      /** Defaults to true when repositories are configured. */
+      enabled?: boolean;
+      /** How often to scan. Defaults to every 5 minutes. */
+      schedule?: {
+        frequency?: HumanDuration | string;
+        timeout?: HumanDuration | string;
+        initialDelay?: HumanDuration | string;
+      };
+    };
+    /**
      * The promotion pipeline. Without it, each `releases/<env>/` folder of a
      * repository is an environment, ordered by name.
      */

@@ -6,8 +6,11 @@ import { gitopsPermissions } from '@backstage-gitops/plugin-gitops-common';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import os from 'node:os';
 import path from 'node:path';
+import { ImageAutomation } from './automation/ImageAutomation';
 import { readGitopsConfig } from './config/GitopsConfig';
 import { DatabaseGitopsStore } from './database/DatabaseGitopsStore';
+import { DatabaseImageMetadataCache } from './database/DatabaseImageMetadataCache';
+import { ImageScanner, readRegistriesConfig } from './registry';
 import { CliGitRepository } from './git';
 import { ReleaseService } from './service/ReleaseService';
 import { createRouter } from './service/router';
@@ -69,6 +72,40 @@ export const gitopsPlugin = createBackendPlugin({
           repositories: gitops.repositories,
         });
         await syncScheduler.schedule(syncs);
+
+        if (gitops.imageAutomation.enabled) {
+          const images = new ImageScanner({
+            registries: readRegistriesConfig(config),
+            cache: new DatabaseImageMetadataCache(await database.getClient()),
+            logger,
+          });
+          for (const repository of gitops.repositories) {
+            const automation = new ImageAutomation({
+              repository,
+              // A mirror of its own: commits never race the sync's reads.
+              git: CliGitRepository.create({
+                id: repository.id,
+                remote: repository,
+                workDir: path.join(workDir, 'automation'),
+                logger,
+              }),
+              store,
+              images,
+              logger: logger.child({ repository: repository.id }),
+              afterPush: async () => {
+                await syncScheduler.trigger(repository.id);
+              },
+            });
+            await scheduler.scheduleTask({
+              id: `gitops-image-automation:${repository.id}`,
+              scope: 'global',
+              ...gitops.imageAutomation.schedule,
+              fn: async () => {
+                await automation.run();
+              },
+            });
+          }
+        }
 
         deps.permissionsRegistry.addPermissions(gitopsPermissions);
         httpRouter.use(

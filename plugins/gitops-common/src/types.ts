@@ -42,6 +42,27 @@ export type GitopsReleaseImage = {
   tag: string;
   /** The filter as written, such as `glob:dev-*` or `semver:~0.4`. */
   policy?: string;
+  /**
+   * What image automation last learned from the registry: the newest tag
+   * the policy allows (reported even for releases that are not automated),
+   * or why it could not tell.
+   */
+  status?: GitopsImageStatus;
+};
+
+/**
+ * The registry's view of one release image.
+ *
+ * @public
+ */
+export type GitopsImageStatus = {
+  latestTag?: string;
+  latestCreatedAt?: string;
+  /** How the policy chose it, in words. */
+  reason?: string;
+  /** Why the registry could not be read, when it could not. */
+  error?: string;
+  checkedAt: string;
 };
 
 /**

@@ -96,6 +96,14 @@ describe('readGitopsConfig', () => {
     expect(readGitopsConfig(new ConfigReader({}))).toEqual({
       repositories: [],
       environments: [],
+      imageAutomation: {
+        enabled: true,
+        schedule: {
+          frequency: { minutes: 5 },
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 5 },
+        },
+      },
     });
   });
 });

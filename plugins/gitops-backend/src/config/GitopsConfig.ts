@@ -25,8 +25,15 @@ export type EnvironmentConfig = {
   order: number;
 };
 
+export type ScheduleConfig = {
+  frequency: HumanDuration;
+  timeout: HumanDuration;
+  initialDelay: HumanDuration;
+};
+
 export type GitopsConfig = {
   repositories: RepositoryConfig[];
+  imageAutomation: { enabled: boolean; schedule: ScheduleConfig };
   /** Explicit environments; empty means "derive them from releases/<env>/". */
   environments: EnvironmentConfig[];
 };
@@ -171,5 +178,18 @@ export function readGitopsConfig(config: Config): GitopsConfig {
     names.add(env.name);
   }
 
-  return { repositories, environments };
+  const automation = config.getOptionalConfig('gitops.imageAutomation');
+  const automationSchedule = automation?.getOptionalConfig('schedule');
+  const imageAutomation = {
+    enabled: automation?.getOptionalBoolean('enabled') ?? true,
+    schedule: {
+      frequency: automationSchedule?.has('frequency')
+        ? readDuration(automationSchedule, 'frequency')
+        : { minutes: 5 },
+      timeout: readDuration(automationSchedule, 'timeout'),
+      initialDelay: readDuration(automationSchedule, 'initialDelay'),
+    },
+  };
+
+  return { repositories, environments, imageAutomation };
 }

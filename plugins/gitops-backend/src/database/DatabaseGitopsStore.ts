@@ -11,6 +11,7 @@ import {
 import { Knex } from 'knex';
 import {
   GitopsStore,
+  ImageStatusRecord,
   NewEvent,
   ReleaseKey,
   ReleaseMatch,
@@ -75,6 +76,19 @@ type ImageRow = {
   tag: string;
   policy: string | null;
   paths: string;
+};
+
+type StatusRow = {
+  repository_id: string;
+  environment: string;
+  namespace: string;
+  name: string;
+  container: string;
+  latest_tag: string | null;
+  latest_created_at: string | null;
+  reason: string | null;
+  error: string | null;
+  checked_at: Date | string;
 };
 
 type EventRow = {
@@ -456,6 +470,31 @@ export class DatabaseGitopsStore implements GitopsStore {
     return problems;
   }
 
+  async recordImageStatuses(statuses: ImageStatusRecord[]): Promise<void> {
+    if (statuses.length === 0) return;
+    await this.db.transaction(async tx => {
+      for (const part of chunks(statuses)) {
+        await tx('gitops_image_status')
+          .insert(
+            part.map(s => ({
+              repository_id: s.repositoryId,
+              environment: s.environment,
+              namespace: s.namespace,
+              name: s.name,
+              container: s.container,
+              latest_tag: s.status.latestTag ?? null,
+              latest_created_at: s.status.latestCreatedAt ?? null,
+              reason: s.status.reason ?? null,
+              error: s.status.error ?? null,
+              checked_at: new Date(s.status.checkedAt),
+            })),
+          )
+          .onConflict(['environment', 'namespace', 'name', 'container'])
+          .merge();
+      }
+    });
+  }
+
   async addEvents(events: NewEvent[]): Promise<void> {
     for (const part of chunks(events)) {
       await this.db('gitops_events').insert(part.map(eventRow));
@@ -501,6 +540,35 @@ export class DatabaseGitopsStore implements GitopsStore {
         images.set(image.release_id, list);
       }
     }
+    const statuses = new Map<string, StatusRow>();
+    const keys = rows.map(r => [r.environment, r.namespace, r.name]);
+    for (const part of chunks(keys)) {
+      const statusRows = await this.db<StatusRow>('gitops_image_status').whereIn(
+        ['environment', 'namespace', 'name'],
+        part,
+      );
+      for (const status of statusRows) {
+        statuses.set(
+          `${status.environment}/${status.namespace}/${status.name}/${status.container}`,
+          status,
+        );
+      }
+    }
+    const statusOf = (row: ReleaseRow, container: string) => {
+      const status = statuses.get(
+        `${row.environment}/${row.namespace}/${row.name}/${container}`,
+      );
+      if (!status) return {};
+      return {
+        status: {
+          latestTag: status.latest_tag ?? undefined,
+          latestCreatedAt: status.latest_created_at ?? undefined,
+          reason: status.reason ?? undefined,
+          error: status.error ?? undefined,
+          checkedAt: new Date(status.checked_at).toISOString(),
+        },
+      };
+    };
     return rows
       .map(row => ({
         repository: row.repository_id,
@@ -529,6 +597,7 @@ export class DatabaseGitopsStore implements GitopsStore {
           tag: image.tag,
           policy: image.policy ?? undefined,
           paths: JSON.parse(image.paths),
+          ...statusOf(row, image.container),
         })),
       }))
       .sort(

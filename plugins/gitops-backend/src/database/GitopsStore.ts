@@ -1,4 +1,5 @@
 import {
+  GitopsImageStatus,
   GitopsEnvironment,
   GitopsEvent,
   GitopsProblem,
@@ -48,6 +49,13 @@ export type SyncRecord = {
   events: NewEvent[];
 };
 
+/** What image automation learned of one release image. */
+export type ImageStatusRecord = ReleaseKey & {
+  repositoryId: string;
+  container: string;
+  status: GitopsImageStatus;
+};
+
 /** Which releases belong to a catalog entity: any match counts. */
 export type ReleaseMatch = {
   chartNames: string[];
@@ -89,6 +97,9 @@ export interface GitopsStore {
   getRelease(key: ReleaseKey): Promise<ReleaseRecord | undefined>;
   /** File problems and fetch failures of these repositories. */
   listProblems(repositoryIds: string[]): Promise<GitopsProblem[]>;
+
+  /** Replaces the status of these release images. */
+  recordImageStatuses(statuses: ImageStatusRecord[]): Promise<void>;
 
   addEvents(events: NewEvent[]): Promise<void>;
   /** Newest first: events of these releases and repository-wide events of these repositories. */

@@ -14,7 +14,8 @@ function contentOf(r: ReleaseRecord): string {
     r.annotations,
     r.sourcePath,
     r.spec,
-    r.images,
+    // Registry status is automation's, not git's.
+    r.images.map(({ status: _status, ...image }) => image),
   ]);
 }
 

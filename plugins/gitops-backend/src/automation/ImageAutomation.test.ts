@@ -1,0 +1,258 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import knexFactory, { Knex } from 'knex';
+import { EnvironmentConfig, RepositoryConfig } from '../config/GitopsConfig';
+import { DatabaseGitopsStore } from '../database/DatabaseGitopsStore';
+import { CliGitRepository, GitRepository } from '../git';
+import {
+  createTestRemote,
+  runTestGit,
+  TestFiles,
+  TestRemote,
+} from '../git/__testUtils__';
+import { ImageScanner, InMemoryImageMetadataCache } from '../registry';
+import { pushTestImage } from '../registry/__testUtils__/pushTestImage';
+import {
+  startTestRegistry,
+  TestRegistry,
+} from '../registry/__testUtils__/startTestRegistry';
+import { RepositorySync } from '../sync/RepositorySync';
+import { ImageAutomation } from './ImageAutomation';
+
+jest.setTimeout(90_000);
+
+const examples = path.resolve(__dirname, '../../../../examples/config-repo');
+const IMAGE = 'stefanprodan/podinfo';
+
+async function exampleFiles(): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  async function walk(dir: string) {
+    for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else files[path.relative(examples, full)] = await fs.readFile(full, 'utf8');
+    }
+  }
+  await walk(examples);
+  return files;
+}
+
+const pipeline: EnvironmentConfig[] = ['dev', 'stg', 'prod', 'adm'].map(
+  (name, i) => ({ name, repository: 'config', path: `releases/${name}`, order: i + 1 }),
+);
+
+describe('ImageAutomation', () => {
+  let registry: TestRegistry;
+  let remote: TestRemote;
+  let workDir: string;
+  let knex: Knex;
+  let store: DatabaseGitopsStore;
+  let seed: Record<string, string>;
+  const logger = mockServices.logger.mock();
+
+  const repository = (): RepositoryConfig => ({
+    id: 'config',
+    url: remote.url,
+    branch: 'main',
+    auth: { type: 'none' },
+    author: { name: 'Image Bot', email: 'bot@example.com' },
+    schedule: { frequency: { minutes: 1 }, timeout: { minutes: 1 }, initialDelay: { seconds: 0 } },
+  });
+
+  const push = (tag: string, created: string, repo = IMAGE) =>
+    pushTestImage(registry, { repository: repo, tag, created });
+
+  async function sync() {
+    const repo = repository();
+    await new RepositorySync({
+      repository: repo,
+      environments: pipeline,
+      git: CliGitRepository.create({ id: 'config', remote: repo, workDir: path.join(workDir, 'sync'), logger }),
+      store,
+      logger,
+    }).run();
+  }
+
+  function automation(git?: GitRepository, registries = [{ host: 'docker.io', url: registry.url }]) {
+    const repo = repository();
+    return new ImageAutomation({
+      repository: repo,
+      git:
+        git ??
+        CliGitRepository.create({ id: 'config', remote: repo, workDir: path.join(workDir, 'automation'), logger }),
+      store,
+      images: new ImageScanner({ registries, cache: new InMemoryImageMetadataCache(), logger }),
+      logger,
+    });
+  }
+
+  const file = async (rev: string, name: string) =>
+    runTestGit([`--git-dir=${remote.path}`, 'show', `${rev}:${name}`]);
+  const log = async () =>
+    (await runTestGit([`--git-dir=${remote.path}`, 'log', '--format=%s', 'main'])).split('\n');
+
+  beforeEach(async () => {
+    // A registry per test: what one test pushes must not move another's releases.
+    registry = await startTestRegistry();
+    await push('dev-kb9lm91e', '2026-11-03T10:00:00Z');
+    await push('stg-9ij63o4c', '2026-11-02T10:00:00Z');
+    await push('0.4.10', '2026-11-01T10:00:00Z');
+    seed = await exampleFiles();
+    remote = await createTestRemote();
+    await remote.commit(seed as TestFiles, 'Import');
+    workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gitops-automation-test-'));
+    knex = knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
+    store = await DatabaseGitopsStore.create({ database: mockServices.database({ knex }) });
+    await sync();
+  });
+
+  afterEach(async () => {
+    await registry?.stop();
+    await knex.destroy();
+    await remote.remove();
+    await fs.rm(workDir, { recursive: true, force: true });
+  });
+
+  it('leaves everything alone when the registry offers nothing newer, and never commits empty', async () => {
+    const head = await remote.head();
+    expect(await automation().run()).toEqual({ status: 'unchanged', updates: [] });
+    expect(await remote.head()).toBe(head);
+    const dev = await store.getRelease({ environment: 'dev', namespace: 'dev', name: 'podinfo-dev' });
+    expect(dev?.images[0].status).toEqual(
+      expect.objectContaining({ latestTag: 'dev-kb9lm91e', checkedAt: expect.any(String) }),
+    );
+  });
+
+  it('moves dev and prod per their policies in one commit, byte for byte outside the tags', async () => {
+    await push('dev-newer111', '2026-11-20T10:00:00Z');
+    await push('dev-older000', '2026-10-01T10:00:00Z'); // pushed later, built earlier
+    await push('0.4.11', '2026-11-04T10:00:00Z');
+    await push('0.5.0', '2026-11-05T10:00:00Z');
+    const before = await remote.head();
+
+    const outcome = await automation().run();
+    expect(outcome.status).toBe('committed');
+    const head = await remote.head();
+    expect(log()).resolves.toEqual(expect.arrayContaining(['Auto-release multiple (2) images']));
+    const message = await runTestGit([`--git-dir=${remote.path}`, 'log', '-1', '--format=%B', 'main']);
+    expect(message).toBe(
+      'Auto-release multiple (2) images\n\n - stefanprodan/podinfo:0.4.11\n - stefanprodan/podinfo:dev-newer111',
+    );
+    const changed = await runTestGit([`--git-dir=${remote.path}`, 'diff', '--name-only', before!, head!]);
+    expect(changed.split('\n').sort()).toEqual(['releases/dev/podinfo.yaml', 'releases/prod/podinfo.yaml']);
+    expect(await file(head!, 'releases/dev/podinfo.yaml')).toBe(
+      seed['releases/dev/podinfo.yaml'].replace('tag: dev-kb9lm91e', 'tag: dev-newer111').trimEnd(),
+    );
+    expect(await file(head!, 'releases/prod/podinfo.yaml')).toBe(
+      seed['releases/prod/podinfo.yaml'].replace('tag: 0.4.10', 'tag: 0.4.11').trimEnd(),
+    );
+    const author = await runTestGit([`--git-dir=${remote.path}`, 'log', '-1', '--format=%an <%ae>', 'main']);
+    expect(author).toBe('Image Bot <bot@example.com>');
+
+    const events = await store.listEvents({
+      releases: [{ environment: 'prod', namespace: 'prod', name: 'podinfo-prod' }],
+      repositoryIds: [],
+      limit: 5,
+    });
+    expect(events[0]).toEqual(
+      expect.objectContaining({
+        type: 'image-updated',
+        commit: head,
+        details: { container: 'chart-image', image: IMAGE, from: '0.4.10', to: '0.4.11' },
+      }),
+    );
+
+    // Once synced, the same tags give the same choice: nothing more to do.
+    await sync();
+    expect((await automation().run()).status).toBe('unchanged');
+  });
+
+  it('never touches stg or prod with a dev tag, and 0.5.0 does not move prod', async () => {
+    await push('dev-zzz', '2026-11-21T10:00:00Z');
+    await push('0.5.0', '2026-11-22T10:00:00Z');
+    const before = await remote.head();
+    await automation().run();
+    const changed = await runTestGit([`--git-dir=${remote.path}`, 'diff', '--name-only', before!, 'main']);
+    expect(changed).toBe('releases/dev/podinfo.yaml');
+    const prod = await store.getRelease({ environment: 'prod', namespace: 'prod', name: 'podinfo-prod' });
+    expect(prod?.images[0].status?.latestTag).toBe('0.4.10');
+  });
+
+  it('leaves locked and manual releases alone but still reports what is available', async () => {
+    const dev = seed['releases/dev/podinfo.yaml'].replace(
+      '    fluxcd.io/automated: "true"',
+      '    fluxcd.io/automated: "true"\n    fluxcd.io/locked: "true"',
+    );
+    const stg = seed['releases/stg/podinfo.yaml'].replace('    fluxcd.io/automated: "true"\n', '');
+    await remote.commit({ 'releases/dev/podinfo.yaml': dev, 'releases/stg/podinfo.yaml': stg }, 'Lock dev, stop automating stg');
+    await sync();
+    await push('dev-locked1', '2026-11-21T10:00:00Z');
+    await push('stg-manual1', '2026-11-21T10:00:00Z');
+    const head = await remote.head();
+
+    expect((await automation().run()).status).toBe('unchanged');
+    expect(await remote.head()).toBe(head);
+    const stgRelease = await store.getRelease({ environment: 'stg', namespace: 'stg', name: 'podinfo-rc' });
+    expect(stgRelease?.images[0].status?.latestTag).toBe('stg-manual1');
+    const devRelease = await store.getRelease({ environment: 'dev', namespace: 'dev', name: 'podinfo-dev' });
+    expect(devRelease?.images[0].status?.latestTag).toBe('dev-locked1');
+  });
+
+  it('re-applies on the new head when someone pushes first: both commits survive, history stays linear', async () => {
+    await push('dev-race001', '2026-11-21T10:00:00Z');
+    const repo = repository();
+    const git = CliGitRepository.create({ id: 'config', remote: repo, workDir: path.join(workDir, 'automation'), logger });
+    const realPush = git.push.bind(git);
+    let raced = false;
+    git.push = async commit => {
+      if (!raced) {
+        raced = true;
+        await remote.commit({ 'releases/stg/notes.txt': 'someone else\n' }, 'A human commit');
+      }
+      return realPush(commit);
+    };
+
+    const outcome = await automation(git).run();
+    expect(outcome.status).toBe('committed');
+    expect(await log()).toEqual(['Auto-release stefanprodan/podinfo:dev-race001', 'A human commit', 'Import']);
+    const merges = await runTestGit([`--git-dir=${remote.path}`, 'rev-list', '--merges', 'main']);
+    expect(merges).toBe('');
+    expect(await file('main', 'releases/stg/notes.txt')).toBe('someone else');
+  });
+
+  it('keeps a release whose registry fails, records why, and moves the others', async () => {
+    const other = `apiVersion: helm.fluxcd.io/v1
+kind: HelmRelease
+metadata:
+  name: worker
+  namespace: dev
+  annotations:
+    fluxcd.io/automated: "true"
+spec:
+  chart:
+    git: git@example.com:config
+    path: charts/podinfo
+  values:
+    image:
+      repository: 127.0.0.1:1/org/worker
+      tag: "1.0"
+`;
+    await remote.commit({ 'releases/dev/worker.yaml': other }, 'Add a worker on a dead registry');
+    await sync();
+    await push('dev-alive01', '2026-11-21T10:00:00Z');
+
+    const outcome = await automation(undefined, [
+      { host: 'docker.io', url: registry.url },
+      { host: '127.0.0.1:1', url: 'http://127.0.0.1:1' },
+    ]).run();
+    expect(outcome.status).toBe('committed');
+    expect(await file('main', 'releases/dev/podinfo.yaml')).toContain('tag: dev-alive01');
+    expect(await file('main', 'releases/dev/worker.yaml')).toContain('tag: "1.0"');
+    const worker = await store.getRelease({ environment: 'dev', namespace: 'dev', name: 'worker' });
+    expect(worker?.images[0].status).toEqual(
+      expect.objectContaining({ error: expect.stringMatching(/127\.0\.0\.1:1/), checkedAt: expect.any(String) }),
+    );
+  });
+});
