@@ -5,7 +5,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '..');
 
 const appUrl = process.env.GITOPS_APP_URL ?? 'http://localhost:3000';
 const backendUrl = process.env.GITOPS_BACKEND_URL ?? 'http://localhost:7007';
@@ -103,4 +108,44 @@ test('the podinfo entity page shows the gitops cards', async () => {
   await page.screenshot({ path: file, fullPage: true });
   console.log(`screenshot: ${file}`);
   await page.close();
+});
+
+test('a dev image pushed to the registry becomes one commit and shows in dev', async () => {
+  const demoDir = process.env.GITOPS_DEMO_DIR;
+  assert.ok(demoDir, 'GITOPS_DEMO_DIR names the demo the portal runs');
+  const remote = path.join(demoDir, 'config-repo.git');
+  const git = async (...args) =>
+    (await run('git', [`--git-dir=${remote}`, ...args])).stdout.trim();
+  const before = await git('rev-parse', 'main');
+
+  const tag = `dev-${Date.now().toString(36)}`;
+  await run(process.execPath, [path.join(root, 'scripts/push-demo-image.mjs'), tag]);
+
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await page.goto(`${appUrl}/catalog/default/component/podinfo`);
+  const enter = page.getByRole('button', { name: 'Enter' });
+  if (await enter.isVisible().catch(() => false)) await enter.click();
+  const devTag = page.getByText(`stefanprodan/podinfo:${tag} (glob:dev-*)`);
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      await devTag.waitFor({ timeout: 5_000 });
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        await page.screenshot({ path: path.join(outputDir, 'failure-automation.png') });
+        throw new Error(`${tag} never reached the dev release: ${error}`);
+      }
+      await page.reload();
+      if (await enter.isVisible().catch(() => false)) await enter.click();
+    }
+  }
+  await page.screenshot({ path: path.join(outputDir, 'podinfo-after-push.png'), fullPage: true });
+  await page.close();
+
+  // Exactly one commit, by image automation, touching only the dev release.
+  const commits = (await git('rev-list', `${before}..main`)).split('\n');
+  assert.equal(commits.length, 1);
+  assert.equal(await git('log', '-1', '--format=%s', 'main'), `Auto-release stefanprodan/podinfo:${tag}`);
+  assert.equal(await git('diff', '--name-only', before, 'main'), 'releases/dev/podinfo.yaml');
 });

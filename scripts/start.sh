@@ -7,5 +7,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 gitops_install
 # shellcheck source=scripts/demo-remote.sh
 source "$GITOPS_ROOT/scripts/demo-remote.sh"
+# shellcheck source=scripts/demo-registry.sh
+source "$GITOPS_ROOT/scripts/demo-registry.sh"
 cd "$GITOPS_ROOT"
-exec yarn start
+if [ -n "$demo_registry_pid" ]; then
+  trap 'kill "$demo_registry_pid" 2>/dev/null' EXIT
+  yarn start
+else
+  exec yarn start
+fi

@@ -9,7 +9,7 @@ cd "$GITOPS_ROOT"
 
 # System packages the tests drive. Installed when missing and we may; a
 # machine where we may not gets told what to install.
-apt_packages=(chromium git openssh-server openssh-client)
+apt_packages=(chromium git openssh-server openssh-client docker-registry)
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
@@ -35,7 +35,8 @@ export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="${BACKSTAGE_TEST_DA
 CI=true yarn test
 
 echo "== browser test against the demo portal"
-for port in 3000 7007; do
+export GITOPS_DEMO_REGISTRY_PORT=5099
+for port in 3000 7007 "$GITOPS_DEMO_REGISTRY_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "test: port $port is taken; stop the running portal first" >&2
     exit 1
@@ -44,8 +45,8 @@ done
 mkdir -p test-output
 # A database and a demo remote of its own, so the run starts from scratch.
 sqlite_dir="$(mktemp -d)"
-GITOPS_SQLITE_DIR="$sqlite_dir" GITOPS_DEMO_DIR="$sqlite_dir/demo" \
-  setsid scripts/start.sh >test-output/portal.log 2>&1 &
+export GITOPS_DEMO_DIR="$sqlite_dir/demo"
+GITOPS_SQLITE_DIR="$sqlite_dir" setsid scripts/start.sh >test-output/portal.log 2>&1 &
 portal=$!
 stop_portal() {
   kill -TERM -- "-$portal" 2>/dev/null || true

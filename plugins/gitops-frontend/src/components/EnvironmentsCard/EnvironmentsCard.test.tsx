@@ -29,11 +29,10 @@ describe('EnvironmentsCard', () => {
   });
 
   it('shows each stage in pipeline order with the tag and policy it runs', async () => {
+    const prodRelease = podinfoRelease('prod', '0.4.10', 'semver:~0.4');
+    prodRelease.images[0].status = { latestTag: '0.4.11', checkedAt: '2026-11-25T10:00:00.000Z' };
     const listReleases = jest.fn(async () => ({
-      items: [
-        podinfoRelease('prod', '0.4.10', 'semver:~0.4'),
-        podinfoRelease('dev', 'dev-kb9lm91e', 'glob:dev-*', { locked: true }),
-      ],
+      items: [prodRelease, podinfoRelease('dev', 'dev-kb9lm91e', 'glob:dev-*', { locked: true })],
       problems: [],
     }));
     await renderCard({
@@ -53,6 +52,8 @@ describe('EnvironmentsCard', () => {
     );
     expect(screen.getByText('glob:dev-* (locked)')).toBeInTheDocument();
     expect(screen.getByText('semver:~0.4')).toBeInTheDocument();
+    // what the registry offers next to what git holds
+    expect(screen.getByText('0.4.11')).toBeInTheDocument();
     expect(listReleases).toHaveBeenCalledWith('component:default/podinfo');
   });
 

@@ -48,6 +48,24 @@ const columns: TableColumn<Stage>[] = [
         )),
       ),
   },
+  {
+    title: 'Registry offers',
+    render: stage =>
+      stage.releases.flatMap(r =>
+        r.images.map(image => (
+          <Typography
+            key={`${r.name}/${image.container}`}
+            variant="body2"
+            color={image.status?.error ? 'error' : 'initial'}
+            title={image.status?.error ?? image.status?.reason}
+          >
+            {image.status?.error
+              ? 'unreachable'
+              : image.status?.latestTag ?? '-'}
+          </Typography>
+        )),
+      ),
+  },
   { title: 'Cluster', field: 'cluster', emptyValue: '-' },
 ];
 

@@ -107,6 +107,29 @@ describe('ReleasesCard', () => {
     ).toBeInTheDocument();
   });
 
+  it('tells when the registry offers a newer allowed tag, or cannot be read', async () => {
+    const prod = podinfoRelease('prod', '0.4.10', 'semver:~0.4');
+    prod.images[0].status = {
+      latestTag: '0.4.11',
+      reason: 'highest version in ~0.4',
+      checkedAt: '2026-11-25T10:00:00.000Z',
+    };
+    const dev = podinfoRelease('dev', 'dev-1', 'glob:dev-*');
+    dev.images[0].status = {
+      error: 'registry 127.0.0.1:5000 unreachable: connection refused',
+      checkedAt: '2026-11-25T10:00:00.000Z',
+    };
+    await renderCard({
+      listReleases: async () => ({ items: [dev, prod], problems: [] }),
+      listEvents: noEvents,
+      listEnvironments,
+    });
+    expect(await screen.findByText('update available: 0.4.11')).toBeInTheDocument();
+    expect(
+      screen.getByText('registry: registry 127.0.0.1:5000 unreachable: connection refused'),
+    ).toBeInTheDocument();
+  });
+
   it('shows the error when the backend fails', async () => {
     await renderCard({
       listReleases: async () => {

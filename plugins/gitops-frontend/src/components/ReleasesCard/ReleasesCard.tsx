@@ -12,6 +12,7 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   GitopsEvent,
   GitopsRelease,
+  GitopsReleaseImage,
   GITOPS_ANNOTATIONS,
 } from '@backstage-gitops/plugin-gitops-common';
 import Typography from '@material-ui/core/Typography';
@@ -20,6 +21,27 @@ import { gitopsApiRef } from '../../api';
 import { ProblemsPanel } from '../ProblemsPanel';
 
 const short = (sha: string) => sha.slice(0, 8);
+
+/** What the registry offers beyond what git holds, or why it cannot tell. */
+const ImageStatusLine = ({ image }: { image: GitopsReleaseImage }) => {
+  const status = image.status;
+  if (!status) return null;
+  if (status.error) {
+    return (
+      <Typography variant="caption" color="error" title={status.checkedAt}>
+        registry: {status.error}
+      </Typography>
+    );
+  }
+  if (status.latestTag && status.latestTag !== image.tag) {
+    return (
+      <Typography variant="caption" color="primary" title={status.reason}>
+        update available: {status.latestTag}
+      </Typography>
+    );
+  }
+  return null;
+};
 
 const columns: TableColumn<GitopsRelease>[] = [
   { title: 'Environment', field: 'environment' },
@@ -35,10 +57,13 @@ const columns: TableColumn<GitopsRelease>[] = [
     title: 'Images',
     render: r =>
       r.images.map(image => (
-        <Typography key={image.container} variant="body2">
-          {image.repository}:{image.tag}
-          {image.policy && r.automated ? ` (${image.policy})` : ''}
-        </Typography>
+        <div key={image.container}>
+          <Typography variant="body2">
+            {image.repository}:{image.tag}
+            {image.policy && r.automated ? ` (${image.policy})` : ''}
+          </Typography>
+          <ImageStatusLine image={image} />
+        </div>
       )),
   },
   {
@@ -71,6 +96,12 @@ function describe(event: GitopsEvent): string {
       return `synced ${where}`;
     case 'sync-requested':
       return `sync of ${where} requested by ${event.actor}`;
+    case 'image-updated': {
+      const d = (event.details ?? {}) as { image?: string; from?: string; to?: string };
+      return `${where}: ${d.image} ${d.from} -> ${d.to}`;
+    }
+    case 'automation-failed':
+      return `image automation of ${where} failed`;
     default:
       return `${event.type} ${where}`;
   }
