@@ -6,20 +6,17 @@ import { gitopsPermissions } from '@backstage-gitops/plugin-gitops-common';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import os from 'node:os';
 import path from 'node:path';
-import { ImageAutomation } from './automation/ImageAutomation';
 import { readGitopsConfig } from './config/GitopsConfig';
 import { DatabaseGitopsStore } from './database/DatabaseGitopsStore';
 import { DatabaseImageMetadataCache } from './database/DatabaseImageMetadataCache';
-import { ImageScanner, readRegistriesConfig } from './registry';
-import { CliGitRepository } from './git';
+import { readRegistriesConfig } from './registry';
 import { ReleaseService } from './service/ReleaseService';
 import { createRouter } from './service/router';
-import { RepositorySync } from './sync/RepositorySync';
-import { SyncScheduler } from './sync/SyncScheduler';
+import { scheduleGitopsTasks } from './tasks/scheduleGitopsTasks';
 
 /**
- * The gitops backend plugin: git sync, image automation and Helm
- * reconciliation as scheduled tasks, and the API the entity cards read.
+ * The gitops backend plugin: git sync and image automation as scheduled
+ * tasks, and the API the entity cards read.
  *
  * @public
  */
@@ -44,75 +41,25 @@ export const gitopsPlugin = createBackendPlugin({
         const { config, logger, database, scheduler, httpRouter } = deps;
         const gitops = readGitopsConfig(config);
         const store = await DatabaseGitopsStore.create({ database });
-        const workDir = path.join(
-          config.getOptionalString('backend.workingDirectory') ?? os.tmpdir(),
-          'backstage-gitops',
-        );
-
-        const syncs = new Map(
-          gitops.repositories.map(repository => [
-            repository.id,
-            new RepositorySync({
-              repository,
-              environments: gitops.environments,
-              git: CliGitRepository.create({
-                id: repository.id,
-                remote: repository,
-                workDir: path.join(workDir, 'sync'),
-                logger,
-              }),
-              store,
-              logger: logger.child({ repository: repository.id }),
-            }),
-          ]),
-        );
-        const syncScheduler = new SyncScheduler({
+        const sync = await scheduleGitopsTasks({
+          gitops,
+          registries: readRegistriesConfig(config),
+          imageCache: new DatabaseImageMetadataCache(await database.getClient()),
+          store,
           scheduler,
           logger,
-          repositories: gitops.repositories,
+          workDir: path.join(
+            config.getOptionalString('backend.workingDirectory') ?? os.tmpdir(),
+            'backstage-gitops',
+          ),
         });
-        await syncScheduler.schedule(syncs);
-
-        if (gitops.imageAutomation.enabled) {
-          const images = new ImageScanner({
-            registries: readRegistriesConfig(config),
-            cache: new DatabaseImageMetadataCache(await database.getClient()),
-            logger,
-          });
-          for (const repository of gitops.repositories) {
-            const automation = new ImageAutomation({
-              repository,
-              // A mirror of its own: commits never race the sync's reads.
-              git: CliGitRepository.create({
-                id: repository.id,
-                remote: repository,
-                workDir: path.join(workDir, 'automation'),
-                logger,
-              }),
-              store,
-              images,
-              logger: logger.child({ repository: repository.id }),
-              afterPush: async () => {
-                await syncScheduler.trigger(repository.id);
-              },
-            });
-            await scheduler.scheduleTask({
-              id: `gitops-image-automation:${repository.id}`,
-              scope: 'global',
-              ...gitops.imageAutomation.schedule,
-              fn: async () => {
-                await automation.run();
-              },
-            });
-          }
-        }
 
         deps.permissionsRegistry.addPermissions(gitopsPermissions);
         httpRouter.use(
           await createRouter({
             store,
             releases: new ReleaseService({ store, catalog: deps.catalog }),
-            sync: syncScheduler,
+            sync,
             httpAuth: deps.httpAuth,
             auth: deps.auth,
             permissions: deps.permissions,
