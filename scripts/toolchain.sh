@@ -13,13 +13,14 @@ node_is_recent() {
     node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 22 ? 0 : 1)'
 }
 
-registry="$(env -u npm_config_build_from_source npm config get registry)"
+# Asked outside the workspace: npm refuses `config` inside one.
+registry="$(cd / && env -u npm_config_build_from_source npm config get registry)"
 registry="${registry%/}"
 
 # Where npm is told to trust an extra certificate authority (a TLS-inspecting
 # proxy, say), Node-based tools (corepack, yarn) must trust it too.
 if [ -z "${NODE_EXTRA_CA_CERTS:-}" ]; then
-  cafile="$(env -u npm_config_build_from_source npm config get cafile)"
+  cafile="$(cd / && env -u npm_config_build_from_source npm config get cafile)"
   if [ -n "$cafile" ] && [ "$cafile" != "null" ] && [ -f "$cafile" ]; then
     export NODE_EXTRA_CA_CERTS="$cafile"
   fi
