@@ -51,7 +51,8 @@ test('the backend answers its health check without credentials', async () => {
 test('the podinfo entity page shows the gitops cards', async () => {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const entityUrl = `${appUrl}/catalog/default/component/podinfo`;
-  await page.goto(entityUrl);
+  // The portal opens on the podinfo component.
+  await page.goto(appUrl);
 
   const enter = page.getByRole('button', { name: 'Enter' });
   await enter.click({ timeout: 60_000 });
@@ -77,6 +78,7 @@ test('the podinfo entity page shows the gitops cards', async () => {
     if (await enter.isVisible()) await enter.click();
   }
 
+  assert.equal(page.url(), entityUrl);
   await page
     .getByText('GitOps environments', { exact: true })
     .waitFor({ timeout: 30_000 });

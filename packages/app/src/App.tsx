@@ -2,6 +2,7 @@ import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import kubernetesPlugin from '@backstage/plugin-kubernetes/alpha';
 import gitopsPlugin from '@backstage-gitops/plugin-gitops/alpha';
+import { demoLandingModule } from './modules/demoLanding';
 import { signInModule } from './modules/signIn';
 
 /**
@@ -9,5 +10,11 @@ import { signInModule } from './modules/signIn';
  * every annotated component's overview.
  */
 export default createApp({
-  features: [catalogPlugin, kubernetesPlugin, gitopsPlugin, signInModule],
+  features: [
+    catalogPlugin,
+    kubernetesPlugin,
+    gitopsPlugin,
+    signInModule,
+    demoLandingModule,
+  ],
 });
