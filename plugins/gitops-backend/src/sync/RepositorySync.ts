@@ -159,7 +159,7 @@ export class RepositorySync {
       repository.id,
       plan.full ? 'all' : [...plan.replaced],
     );
-    const { releases: stored2, events } = diffReleases(before, releases, {
+    const { releases: releasesToStore, events } = diffReleases(before, releases, {
       repositoryId: repository.id,
       commit: head,
       author: authorName,
@@ -186,7 +186,7 @@ export class RepositorySync {
       syncedAt,
       full: plan.full,
       replacedPaths: [...plan.replaced],
-      releases: stored2,
+      releases: releasesToStore,
       problems,
       events,
     });
@@ -195,7 +195,7 @@ export class RepositorySync {
       sha: head,
       full: plan.full,
       files: plan.replaced.size,
-      releases: stored2.length,
+      releases: releasesToStore.length,
       problems: problems.length,
     });
     return {
