@@ -20,24 +20,13 @@ import {
 } from '../registry/__testUtils__/startTestRegistry';
 import { RepositorySync } from '../sync/RepositorySync';
 import { ImageAutomation } from './ImageAutomation';
+import { exampleConfigRepoFiles } from '../__testUtils__/exampleConfigRepo';
 
 jest.setTimeout(90_000);
 
-const examples = path.resolve(__dirname, '../../../../examples/config-repo');
 const IMAGE = 'stefanprodan/podinfo';
 
-async function exampleFiles(): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  async function walk(dir: string) {
-    for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) await walk(full);
-      else files[path.relative(examples, full)] = await fs.readFile(full, 'utf8');
-    }
-  }
-  await walk(examples);
-  return files;
-}
+const exampleFiles = exampleConfigRepoFiles;
 
 const pipeline: EnvironmentConfig[] = ['dev', 'stg', 'prod', 'adm'].map(
   (name, i) => ({ name, repository: 'config', path: `releases/${name}`, order: i + 1 }),

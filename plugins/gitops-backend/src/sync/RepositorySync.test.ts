@@ -9,27 +9,15 @@ import { CliGitRepository, GitRepository } from '../git';
 import {
   createTestRemote,
   startHttpGitServer,
-  TestFiles,
   TestRemote,
 } from '../git/__testUtils__';
 import { RepositorySync } from './RepositorySync';
+import { exampleConfigRepoFiles } from '../__testUtils__/exampleConfigRepo';
 
 jest.setTimeout(60_000);
 
-const examples = path.resolve(__dirname, '../../../../examples/config-repo');
 
-async function exampleFiles(): Promise<TestFiles> {
-  const files: TestFiles = {};
-  async function walk(dir: string) {
-    for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) await walk(full);
-      else files[path.relative(examples, full)] = await fs.readFile(full, 'utf8');
-    }
-  }
-  await walk(examples);
-  return files;
-}
+const exampleFiles = exampleConfigRepoFiles;
 
 const pipeline: EnvironmentConfig[] = ['dev', 'stg', 'prod'].map((name, i) => ({
   name,
