@@ -77,6 +77,7 @@ describe('ReleasesCard', () => {
     expect(screen.getByText('manual')).toBeInTheDocument();
     expect(screen.getByText('automated')).toBeInTheDocument();
     expect(screen.getAllByText('podinfo 0.2.0')).toHaveLength(2);
+    expect(screen.getByText('dev/podinfo-dev')).toBeInTheDocument();
     expect(
       screen.getByText(/dev dev\/podinfo-dev changed at abcdef01, "Auto-release stefanprodan\/podinfo:dev-kb9lm91e" by Flux/),
     ).toBeInTheDocument();

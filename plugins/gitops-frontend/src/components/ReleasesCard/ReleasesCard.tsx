@@ -44,10 +44,16 @@ const ImageStatusLine = ({ image }: { image: GitopsReleaseImage }) => {
 };
 
 const columns: TableColumn<GitopsRelease>[] = [
-  { title: 'Environment', field: 'environment' },
   {
-    title: 'Release',
-    render: r => `${r.namespace}/${r.releaseName}`,
+    title: 'Environment',
+    render: r => (
+      <>
+        <Typography variant="body2">{r.environment}</Typography>
+        <Typography variant="caption" color="textSecondary">
+          {r.namespace}/{r.releaseName}
+        </Typography>
+      </>
+    ),
   },
   {
     title: 'Chart',
