@@ -112,14 +112,7 @@ export class CliGitRepository implements GitRepository {
       } finally {
         await auth.dispose();
       }
-      const head = (
-        await this.git('rev-parse', [
-          '--verify',
-          `${this.trackingRef()}^{commit}`,
-        ])
-      ).stdout
-        .toString('utf8')
-        .trim();
+      const head = await this.trackedHead();
       this.logger.debug('Fetched', {
         repository: this.id,
         branch,
@@ -128,6 +121,23 @@ export class CliGitRepository implements GitRepository {
       });
       return head;
     });
+  }
+
+  /**
+   * The fetched branch head. fetch writes the ref as a loose file, so it is
+   * read from disk, saving a process on every sync; rev-parse answers when
+   * the ref was packed.
+   */
+  private async trackedHead(): Promise<string> {
+    const loose = await fs
+      .readFile(path.join(this.directory, this.trackingRef()), 'utf8')
+      .then(text => text.trim(), () => '');
+    if (/^[0-9a-f]{40}$/.test(loose)) return loose;
+    return (
+      await this.git('rev-parse', ['--verify', `${this.trackingRef()}^{commit}`])
+    ).stdout
+      .toString('utf8')
+      .trim();
   }
 
   async listTree(commit: string, prefix?: string): Promise<GitTreeEntry[]> {
