@@ -18,14 +18,13 @@ import {
   ReleaseRecord,
   SyncRecord,
 } from './GitopsStore';
+import { queryBatches } from './queryBatches';
 
 const migrationsDir = resolvePackagePath(
   '@backstage-gitops/plugin-gitops-backend',
   'migrations',
 );
 
-// SQLite and PostgreSQL both cap bound parameters; stay well below.
-const CHUNK = 200;
 
 type RepositoryRow = {
   id: string;
@@ -109,14 +108,6 @@ type EventRow = {
 function iso(value: Date | string | null): string | undefined {
   if (value === null || value === undefined) return undefined;
   return new Date(value).toISOString();
-}
-
-function chunks<T>(items: T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) {
-    out.push(items.slice(i, i + CHUNK));
-  }
-  return out;
 }
 
 function toRepository(row: RepositoryRow): GitopsRepositoryStatus {
@@ -263,7 +254,7 @@ export class DatabaseGitopsStore implements GitopsStore {
     chartPaths: string[],
   ): Promise<string[]> {
     const paths = new Set<string>();
-    for (const part of chunks(chartPaths)) {
+    for (const part of queryBatches(chartPaths)) {
       const rows = await this.db<ReleaseRow>('gitops_releases')
         .distinct('source_path')
         .where({ repository_id: repositoryId })
@@ -298,7 +289,7 @@ export class DatabaseGitopsStore implements GitopsStore {
       );
     }
     const rows: ReleaseRow[] = [];
-    for (const part of chunks(paths)) {
+    for (const part of queryBatches(paths)) {
       rows.push(
         ...(await this.db<ReleaseRow>('gitops_releases')
           .where({ repository_id: repositoryId })
@@ -320,7 +311,7 @@ export class DatabaseGitopsStore implements GitopsStore {
         await releases.delete();
         await errors.delete();
       } else {
-        for (const part of chunks(sync.replacedPaths)) {
+        for (const part of queryBatches(sync.replacedPaths)) {
           await releases.clone().whereIn('source_path', part).delete();
           await errors.clone().whereIn('path', part).delete();
         }
@@ -372,7 +363,7 @@ export class DatabaseGitopsStore implements GitopsStore {
         }
       }
 
-      for (const part of chunks(sync.problems)) {
+      for (const part of queryBatches(sync.problems)) {
         await tx('gitops_errors').insert(
           part.map(problem => ({
             repository_id: sync.repositoryId,
@@ -385,7 +376,7 @@ export class DatabaseGitopsStore implements GitopsStore {
           })),
         );
       }
-      for (const part of chunks(sync.events)) {
+      for (const part of queryBatches(sync.events)) {
         await tx('gitops_events').insert(part.map(eventRow));
       }
       await tx<RepositoryRow>('gitops_repositories')
@@ -428,7 +419,7 @@ export class DatabaseGitopsStore implements GitopsStore {
       }
     }
     const rows: ReleaseRow[] = [];
-    for (const part of chunks([...ids])) {
+    for (const part of queryBatches([...ids])) {
       rows.push(...(await this.db<ReleaseRow>('gitops_releases').whereIn('id', part)));
     }
     return this.hydrate(rows);
@@ -473,7 +464,7 @@ export class DatabaseGitopsStore implements GitopsStore {
   async recordImageStatuses(statuses: ImageStatusRecord[]): Promise<void> {
     if (statuses.length === 0) return;
     await this.db.transaction(async tx => {
-      for (const part of chunks(statuses)) {
+      for (const part of queryBatches(statuses)) {
         await tx('gitops_image_status')
           .insert(
             part.map(s => ({
@@ -496,7 +487,7 @@ export class DatabaseGitopsStore implements GitopsStore {
   }
 
   async addEvents(events: NewEvent[]): Promise<void> {
-    for (const part of chunks(events)) {
+    for (const part of queryBatches(events)) {
       await this.db('gitops_events').insert(part.map(eventRow));
     }
   }
@@ -530,7 +521,7 @@ export class DatabaseGitopsStore implements GitopsStore {
 
   private async hydrate(rows: ReleaseRow[]): Promise<ReleaseRecord[]> {
     const images = new Map<number, ImageRow[]>();
-    for (const part of chunks(rows.map(row => row.id))) {
+    for (const part of queryBatches(rows.map(row => row.id))) {
       const imageRows = await this.db<ImageRow>('gitops_release_images')
         .whereIn('release_id', part)
         .orderBy('container');
@@ -542,7 +533,7 @@ export class DatabaseGitopsStore implements GitopsStore {
     }
     const statuses = new Map<string, StatusRow>();
     const keys = rows.map(r => [r.environment, r.namespace, r.name]);
-    for (const part of chunks(keys)) {
+    for (const part of queryBatches(keys)) {
       const statusRows = await this.db<StatusRow>('gitops_image_status').whereIn(
         ['environment', 'namespace', 'name'],
         part,

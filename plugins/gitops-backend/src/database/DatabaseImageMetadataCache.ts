@@ -1,7 +1,6 @@
 import { Knex } from 'knex';
 import { ImageMetadataCache, TagMetadata } from '../registry';
-
-const CHUNK = 200;
+import { queryBatches } from './queryBatches';
 
 type TagRow = {
   host: string;
@@ -25,10 +24,10 @@ export class DatabaseImageMetadataCache implements ImageMetadataCache {
     tags: string[],
   ): Promise<Map<string, TagMetadata>> {
     const found = new Map<string, TagMetadata>();
-    for (let i = 0; i < tags.length; i += CHUNK) {
+    for (const batch of queryBatches(tags)) {
       const rows = await this.db<TagRow>('gitops_image_tags')
         .where({ host, repository })
-        .whereIn('tag', tags.slice(i, i + CHUNK));
+        .whereIn('tag', batch);
       for (const row of rows) {
         found.set(row.tag, {
           digest: row.digest,
@@ -51,9 +50,9 @@ export class DatabaseImageMetadataCache implements ImageMetadataCache {
       digest: meta.digest,
       created_at: meta.createdAt ?? null,
     }));
-    for (let i = 0; i < rows.length; i += CHUNK) {
+    for (const batch of queryBatches(rows)) {
       await this.db('gitops_image_tags')
-        .insert(rows.slice(i, i + CHUNK))
+        .insert(batch)
         .onConflict(['host', 'repository', 'tag'])
         .merge(['digest', 'created_at']);
     }

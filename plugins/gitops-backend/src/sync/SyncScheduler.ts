@@ -1,7 +1,4 @@
-import {
-  LoggerService,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
+import { SchedulerService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import { RepositoryConfig } from '../config/GitopsConfig';
 import { RepositorySync } from './RepositorySync';
@@ -22,7 +19,6 @@ export class SyncScheduler implements SyncTrigger {
   constructor(
     private readonly options: {
       scheduler: SchedulerService;
-      logger: LoggerService;
       repositories: RepositoryConfig[];
     },
   ) {}

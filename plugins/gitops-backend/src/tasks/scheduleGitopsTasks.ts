@@ -37,7 +37,6 @@ export async function scheduleGitopsTasks(options: {
 
   const syncScheduler = new SyncScheduler({
     scheduler,
-    logger,
     repositories: gitops.repositories,
   });
   await syncScheduler.schedule(
