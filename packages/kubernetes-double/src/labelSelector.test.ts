@@ -1,0 +1,39 @@
+import { ApiError } from './apiStatus';
+import { parseLabelSelector } from './labelSelector';
+
+describe('parseLabelSelector', () => {
+  const helm = { name: 'podinfo', owner: 'helm', status: 'deployed' };
+
+  it('matches everything when empty', () => {
+    expect(parseLabelSelector('')(helm)).toBe(true);
+    expect(parseLabelSelector(undefined)({})).toBe(true);
+  });
+
+  it('handles equality requirements', () => {
+    expect(parseLabelSelector('owner=helm,name==podinfo')(helm)).toBe(true);
+    expect(parseLabelSelector('owner=helm,name=other')(helm)).toBe(false);
+    expect(parseLabelSelector('status!=superseded')(helm)).toBe(true);
+    // A missing label satisfies "not equal", as in Kubernetes.
+    expect(parseLabelSelector('tier!=web')(helm)).toBe(true);
+  });
+
+  it('handles set-based requirements', () => {
+    expect(parseLabelSelector('status in (deployed, failed)')(helm)).toBe(true);
+    expect(parseLabelSelector('status notin (deployed)')(helm)).toBe(false);
+    expect(parseLabelSelector('owner,!tier')(helm)).toBe(true);
+    expect(parseLabelSelector('tier')(helm)).toBe(false);
+    expect(
+      parseLabelSelector('owner=helm,status in (superseded,failed)')(helm),
+    ).toBe(false);
+  });
+
+  it('rejects malformed selectors with a 400', () => {
+    expect(() => parseLabelSelector('a in (b')).toThrow(ApiError);
+    try {
+      parseLabelSelector('=x');
+    } catch (error) {
+      expect((error as ApiError).code).toBe(400);
+    }
+    expect.assertions(2);
+  });
+});
