@@ -1,0 +1,8 @@
+export type {
+  HelmReleaseSecret,
+  HelmReleaseStatus,
+  HelmRevision,
+} from './types';
+export { HelmSecretError } from './HelmSecretError';
+export { decodeHelmReleaseSecret } from './decodeHelmReleaseSecret';
+export { helmHistories, helmReleaseKey } from './helmHistories';
