@@ -54,3 +54,36 @@ export function hasGitopsAnnotation(entity: {
   const annotations = entity.metadata.annotations ?? {};
   return GITOPS_ANNOTATIONS.some(name => Boolean(annotations[name]?.trim()));
 }
+
+/**
+ * Label on every object the backend applies to a cluster: the id of the
+ * config repository it came from.
+ *
+ * @public
+ */
+export const GITOPS_LABEL_SOURCE_REPOSITORY = 'gitops.backstage.io/repository';
+
+/**
+ * Annotation on every applied object: its file in the config repository.
+ *
+ * @public
+ */
+export const GITOPS_ANNOTATION_SOURCE_PATH = 'gitops.backstage.io/source-path';
+
+/**
+ * Annotation on applied HelmReleases: the chart version git holds (Flux v1
+ * HelmReleases of git charts carry none in their spec).
+ *
+ * @public
+ */
+export const GITOPS_ANNOTATION_CHART_VERSION = 'gitops.backstage.io/chart-version';
+
+/**
+ * Annotation on applied HelmReleases: the git tree of the chart, so that new
+ * chart contents under the same version still change the object and so
+ * reach the operator.
+ *
+ * @public
+ */
+export const GITOPS_ANNOTATION_CHART_REVISION =
+  'gitops.backstage.io/chart-revision';

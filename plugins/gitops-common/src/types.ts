@@ -104,6 +104,8 @@ export type GitopsRelease = {
   /** The commit that last changed the release. */
   commit: string;
   updatedAt: string;
+  /** What the cluster runs, once helm reconciliation has looked. */
+  status?: GitopsReleaseStatus;
 };
 
 /**
@@ -185,4 +187,103 @@ export type GitopsEvent = {
  */
 export type GitopsEventList = {
   items: GitopsEvent[];
+};
+
+/**
+ * How a release in its cluster compares with what git asks for.
+ *
+ * @public
+ */
+export type GitopsReleaseState =
+  | 'Synced'
+  | 'Progressing'
+  | 'Failed'
+  | 'Drifted'
+  | 'Missing';
+
+/**
+ * One place where git and the cluster disagree.
+ *
+ * @public
+ */
+export type GitopsReleaseDifference = {
+  /** Such as `chart.version`, `values.image.tag` or `spec.chart.ref`. */
+  path: string;
+  desired?: unknown;
+  live?: unknown;
+};
+
+/**
+ * What helm reconciliation last learned of a release in its cluster.
+ *
+ * @public
+ */
+export type GitopsReleaseStatus = {
+  cluster: string;
+  state: GitopsReleaseState;
+  /** One line for people: what is wrong and, where known, what to do. */
+  reason: string;
+  differences: GitopsReleaseDifference[];
+  /** Helm's newest revision. */
+  revision?: number;
+  chartVersion?: string;
+  appVersion?: string;
+  deployedAt?: string;
+  /** When the current state began, where that can be told. */
+  since?: string;
+  /** When the cluster last answered for this release. */
+  checkedAt: string;
+  /**
+   * Set when the last attempt to read or apply the release failed: the state
+   * above is the last known one, as old as `checkedAt`.
+   */
+  stale?: { error: string; at: string };
+};
+
+/**
+ * One revision of a Helm release, as `helm history` lists it.
+ *
+ * @public
+ */
+export type GitopsHelmRevision = {
+  revision: number;
+  status: string;
+  chartName?: string;
+  chartVersion?: string;
+  appVersion?: string;
+  description?: string;
+  firstDeployedAt?: string;
+  deployedAt?: string;
+};
+
+/**
+ * The answer of `GET /releases/{env}/{namespace}/{name}/history`: newest first.
+ *
+ * @public
+ */
+export type GitopsHelmHistory = {
+  cluster?: string;
+  items: GitopsHelmRevision[];
+};
+
+/**
+ * One cluster helm reconciliation reads, and how its last cycle went.
+ *
+ * @public
+ */
+export type GitopsClusterStatus = {
+  name: string;
+  title?: string;
+  lastReconciledAt?: string;
+  lastError?: string;
+  lastErrorAt?: string;
+};
+
+/**
+ * The answer of `GET /clusters`.
+ *
+ * @public
+ */
+export type GitopsClusterList = {
+  items: GitopsClusterStatus[];
 };

@@ -2,7 +2,13 @@ import { mockServices } from '@backstage/backend-test-utils';
 import path from 'node:path';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { DatabaseGitopsStore } from './DatabaseGitopsStore';
-import { ReleaseRecord, SyncRecord } from './GitopsStore';
+import {
+  AppliedObjectRecord,
+  ReconcileRecord,
+  ReleaseRecord,
+  ReleaseStatusRecord,
+  SyncRecord,
+} from './GitopsStore';
 
 jest.setTimeout(60_000);
 
@@ -55,6 +61,50 @@ const sync = (overrides: Partial<SyncRecord>): SyncRecord => ({
   events: [],
   ...overrides,
 });
+
+function status(
+  environment: string,
+  name: string,
+  overrides: Partial<ReleaseStatusRecord> = {},
+): ReleaseStatusRecord {
+  return {
+    environment,
+    namespace: environment,
+    name,
+    cluster: 'demo',
+    state: 'Synced',
+    reason: 'Deployed as git asks',
+    differences: [],
+    ...overrides,
+  };
+}
+
+const reconcile = (overrides: Partial<ReconcileRecord>): ReconcileRecord => ({
+  cluster: 'demo',
+  at: new Date('2026-11-25T12:00:00Z'),
+  statuses: [],
+  removed: [],
+  histories: [],
+  events: [],
+  ...overrides,
+});
+
+function applied(
+  kind: string,
+  name: string,
+  overrides: Partial<AppliedObjectRecord> = {},
+): AppliedObjectRecord {
+  return {
+    apiVersion: 'helm.fluxcd.io/v1',
+    kind,
+    namespace: 'dev',
+    name,
+    sourcePath: `releases/dev/${name}.yaml`,
+    digest: 'd1',
+    appliedAt: '2026-11-25T12:00:00.000Z',
+    ...overrides,
+  };
+}
 
 describe('DatabaseGitopsStore', () => {
   const databases = createTestDatabases();
@@ -116,6 +166,11 @@ describe('DatabaseGitopsStore', () => {
       ]);
       expect(await store.listProblems(['config'])).toEqual([]);
       expect((await store.getRepository('config'))?.lastCommit).toBe('c2');
+      // What one cluster's reconciler reads: its environments only.
+      expect(
+        (await store.releasesOfEnvironments(['prod'])).map(r => `${r.environment}:${r.name}`),
+      ).toEqual(['prod:podinfo']);
+      expect(await store.releasesOfEnvironments([])).toEqual([]);
 
       // A full sync drops what is not there any more, images included.
       await store.applySync(sync({ commit: 'c3', releases: [release('prod', 'podinfo')] }));
@@ -201,6 +256,303 @@ describe('DatabaseGitopsStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'upserts release statuses and round-trips every field on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const full = status('dev', 'podinfo', {
+        state: 'Drifted',
+        reason: 'values differ',
+        differences: [
+          { path: 'values.image.tag', desired: 'dev-2', live: 'dev-1' },
+          { path: 'values.replicaCount', desired: { n: [1] } },
+        ],
+        revision: 3,
+        chartVersion: '0.2.0',
+        appVersion: '6.0.0',
+        deployedAt: '2026-11-25T09:00:00.000Z',
+        since: '2026-11-25T09:30:00.000Z',
+        error: 'timeout',
+        errorAt: '2026-11-25T11:00:00.000Z',
+      });
+      const bare = status('prod', 'podinfo');
+      const elsewhere = status('stg', 'podinfo', { cluster: 'other' });
+      await store.applyReconcile(reconcile({ statuses: [full, bare] }));
+      await store.applyReconcile(reconcile({ cluster: 'other', statuses: [elsewhere] }));
+
+      expect(await store.listReleaseStatuses('demo')).toEqual([full, bare]);
+      // Unset fields are left out, not null.
+      expect(Object.keys((await store.listReleaseStatuses('demo'))[1]).sort()).toEqual(
+        ['cluster', 'differences', 'environment', 'name', 'namespace', 'reason', 'state'],
+      );
+      expect(
+        await store.getReleaseStatuses([
+          { environment: 'stg', namespace: 'stg', name: 'podinfo' },
+          { environment: 'dev', namespace: 'dev', name: 'podinfo' },
+          { environment: 'dev', namespace: 'dev', name: 'absent' },
+        ]),
+      ).toEqual([full, elsewhere]);
+      expect(await store.getReleaseStatuses([])).toEqual([]);
+
+      // A new status replaces the whole row: what it leaves out goes.
+      await store.applyReconcile(reconcile({ statuses: [status('dev', 'podinfo', { revision: 4 })] }));
+      expect(await store.listReleaseStatuses('demo')).toEqual([
+        status('dev', 'podinfo', { revision: 4 }),
+        bare,
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'reads many release statuses in batches on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const statuses = Array.from({ length: 450 }, (_, i) => status('dev', `r${String(i).padStart(3, '0')}`));
+      await store.applyReconcile(reconcile({ statuses }));
+      expect(await store.getReleaseStatuses(statuses)).toEqual(statuses);
+      await store.applyReconcile(reconcile({ removed: statuses.slice(0, 449) }));
+      expect(await store.listReleaseStatuses('demo')).toEqual([statuses[449]]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'replaces Helm history whole and lists it newest first on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const key = { environment: 'dev', namespace: 'dev', name: 'podinfo' };
+      expect(await store.getHelmHistory(key)).toBeUndefined();
+      await store.applyReconcile(
+        reconcile({
+          histories: [
+            {
+              ...key,
+              cluster: 'demo',
+              revisions: [
+                { revision: 1, status: 'superseded' },
+                {
+                  revision: 3,
+                  status: 'deployed',
+                  chartName: 'podinfo',
+                  chartVersion: '0.2.0',
+                  appVersion: '6.0.0',
+                  description: 'Upgrade complete',
+                  firstDeployedAt: '2026-11-24T09:00:00.000Z',
+                  deployedAt: '2026-11-25T09:00:00.000Z',
+                },
+                { revision: 2, status: 'failed' },
+              ],
+            },
+          ],
+        }),
+      );
+      const history = await store.getHelmHistory(key);
+      expect(history).toEqual({
+        ...key,
+        cluster: 'demo',
+        revisions: [
+          {
+            revision: 3,
+            status: 'deployed',
+            chartName: 'podinfo',
+            chartVersion: '0.2.0',
+            appVersion: '6.0.0',
+            description: 'Upgrade complete',
+            firstDeployedAt: '2026-11-24T09:00:00.000Z',
+            deployedAt: '2026-11-25T09:00:00.000Z',
+          },
+          { revision: 2, status: 'failed' },
+          { revision: 1, status: 'superseded' },
+        ],
+      });
+      expect(Object.keys(history!.revisions[1])).toEqual(['revision', 'status']);
+
+      // Helm keeps a limited history: revisions no longer listed go.
+      await store.applyReconcile(
+        reconcile({
+          histories: [
+            {
+              ...key,
+              cluster: 'demo',
+              revisions: [
+                { revision: 4, status: 'deployed' },
+                { revision: 3, status: 'superseded' },
+              ],
+            },
+          ],
+        }),
+      );
+      expect((await store.getHelmHistory(key))?.revisions).toEqual([
+        { revision: 4, status: 'deployed' },
+        { revision: 3, status: 'superseded' },
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'drops the status and history of removed releases, and records events, on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const gone = { environment: 'dev', namespace: 'dev', name: 'gone' };
+      const kept = { environment: 'dev', namespace: 'dev', name: 'kept' };
+      const history = (key: typeof gone) => ({
+        ...key,
+        cluster: 'demo',
+        revisions: [{ revision: 1, status: 'deployed' }],
+      });
+      await store.applyReconcile(
+        reconcile({
+          statuses: [status('dev', 'gone'), status('dev', 'kept')],
+          histories: [history(gone), history(kept)],
+        }),
+      );
+      await store.applyReconcile(
+        reconcile({
+          removed: [gone],
+          events: [
+            {
+              type: 'release-removed',
+              environment: 'dev',
+              namespace: 'dev',
+              name: 'gone',
+              details: { cluster: 'demo' },
+              at: new Date('2026-11-25T12:00:00Z'),
+            },
+          ],
+        }),
+      );
+      expect((await store.listReleaseStatuses('demo')).map(s => s.name)).toEqual(['kept']);
+      expect(await store.getHelmHistory(gone)).toBeUndefined();
+      expect(await store.getHelmHistory(kept)).toEqual(history(kept));
+      const events = await store.listEvents({ releases: [gone], repositoryIds: [], limit: 10 });
+      expect(events).toEqual([
+        expect.objectContaining({ type: 'release-removed', details: { cluster: 'demo' }, at: '2026-11-25T12:00:00.000Z' }),
+      ]);
+
+      // Another cluster removing the same key leaves this cluster's rows alone.
+      await store.applyReconcile(reconcile({ cluster: 'other', removed: [kept] }));
+      expect((await store.listReleaseStatuses('demo')).map(s => s.name)).toEqual(['kept']);
+      expect(await store.getHelmHistory(kept)).toEqual(history(kept));
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'tracks clusters: titles, reconciles and failures on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      expect(await store.listClusters()).toEqual([]);
+      await store.ensureClusters([
+        { name: 'prod', title: 'Production' },
+        { name: 'demo' },
+        { name: 'demo' },
+      ]);
+      expect(await store.listClusters()).toEqual([
+        { name: 'demo' },
+        { name: 'prod', title: 'Production' },
+      ]);
+
+      // A cluster not ensured yet gets a row from its first cycle or failure.
+      await store.recordClusterFailure('new', 'forbidden', new Date('2026-11-25T11:00:00Z'));
+      await store.applyReconcile(reconcile({ statuses: [status('dev', 'podinfo')] }));
+      await store.recordClusterFailure('demo', 'unreachable', new Date('2026-11-25T13:00:00Z'));
+      expect(await store.listClusters()).toEqual([
+        {
+          name: 'demo',
+          lastReconciledAt: '2026-11-25T12:00:00.000Z',
+          lastError: 'unreachable',
+          lastErrorAt: '2026-11-25T13:00:00.000Z',
+        },
+        { name: 'new', lastError: 'forbidden', lastErrorAt: '2026-11-25T11:00:00.000Z' },
+        { name: 'prod', title: 'Production' },
+      ]);
+      // A failure keeps every status.
+      expect(await store.listReleaseStatuses('demo')).toEqual([status('dev', 'podinfo')]);
+
+      // Success moves last_reconciled_at past the error without clearing it;
+      // ensureClusters refreshes titles and keeps the rest.
+      await store.applyReconcile(reconcile({ at: new Date('2026-11-25T14:00:00Z') }));
+      await store.ensureClusters([{ name: 'demo', title: 'Demo' }, { name: 'prod' }]);
+      expect(await store.listClusters()).toEqual([
+        {
+          name: 'demo',
+          title: 'Demo',
+          lastReconciledAt: '2026-11-25T14:00:00.000Z',
+          lastError: 'unreachable',
+          lastErrorAt: '2026-11-25T13:00:00.000Z',
+        },
+        { name: 'new', lastError: 'forbidden', lastErrorAt: '2026-11-25T11:00:00.000Z' },
+        { name: 'prod' },
+      ]);
+      expect(await store.listReleaseStatuses('demo')).toEqual([status('dev', 'podinfo')]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'writes a reconcile in one transaction on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      await store.applyReconcile(reconcile({ statuses: [status('dev', 'podinfo')] }));
+      const key = { environment: 'dev', namespace: 'dev', name: 'podinfo' };
+      // A duplicate revision fails the history insert after the status upsert.
+      await expect(
+        store.applyReconcile(
+          reconcile({
+            at: new Date('2026-11-25T14:00:00Z'),
+            statuses: [status('dev', 'podinfo', { state: 'Failed' })],
+            histories: [
+              {
+                ...key,
+                cluster: 'demo',
+                revisions: [
+                  { revision: 1, status: 'deployed' },
+                  { revision: 1, status: 'deployed' },
+                ],
+              },
+            ],
+          }),
+        ),
+      ).rejects.toThrow();
+      expect(await store.listReleaseStatuses('demo')).toEqual([status('dev', 'podinfo')]);
+      expect((await store.listClusters())[0].lastReconciledAt).toBe('2026-11-25T12:00:00.000Z');
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'records what each environment applied on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      expect(await store.getAppliedObjects('dev')).toEqual({ objects: [] });
+
+      const namespace = applied('Namespace', 'dev', { apiVersion: 'v1', namespace: '' });
+      const podinfo = applied('HelmRelease', 'podinfo');
+      const worker = applied('HelmRelease', 'worker');
+      await store.recordApply({ environment: 'dev', commit: 'c1', upserted: [podinfo, worker, namespace], removed: [] });
+      await store.recordApply({ environment: 'prod', commit: 'p1', upserted: [applied('HelmRelease', 'podinfo', { namespace: 'prod' })], removed: [] });
+      expect(await store.getAppliedObjects('dev')).toEqual({
+        commit: 'c1',
+        objects: [podinfo, worker, namespace],
+      });
+
+      // Without a commit (something failed) the previous one stays, so the
+      // next cycle retries; the objects that did apply are recorded.
+      const podinfo2 = applied('HelmRelease', 'podinfo', { digest: 'd2', sourcePath: 'releases/dev/moved.yaml', appliedAt: '2026-11-25T13:00:00.000Z' });
+      await store.recordApply({ environment: 'dev', upserted: [podinfo2], removed: [worker] });
+      expect(await store.getAppliedObjects('dev')).toEqual({
+        commit: 'c1',
+        objects: [podinfo2, namespace],
+      });
+
+      await store.recordApply({ environment: 'dev', commit: 'c2', upserted: [], removed: [{ apiVersion: 'v1', kind: 'Namespace', namespace: '', name: 'dev' }] });
+      expect(await store.getAppliedObjects('dev')).toEqual({ commit: 'c2', objects: [podinfo2] });
+      // Other environments are untouched, even by a removal of the same key.
+      await store.recordApply({ environment: 'prod', upserted: [], removed: [podinfo2] });
+      expect(await store.getAppliedObjects('prod')).toEqual({
+        commit: 'p1',
+        objects: [applied('HelmRelease', 'podinfo', { namespace: 'prod' })],
+      });
+      expect(await store.getAppliedObjects('dev')).toEqual({ commit: 'c2', objects: [podinfo2] });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'rolls every migration back on %p',
     async databaseId => {
       const { knex } = await createStore(databaseId);
@@ -209,6 +561,9 @@ describe('DatabaseGitopsStore', () => {
       for (const table of [
         'gitops_events', 'gitops_errors', 'gitops_release_images', 'gitops_releases',
         'gitops_environments', 'gitops_repositories',
+        'gitops_image_tags', 'gitops_image_status',
+        'gitops_clusters', 'gitops_release_status', 'gitops_helm_history',
+        'gitops_applied_objects', 'gitops_applied_commits',
       ]) {
         expect(await knex.schema.hasTable(table)).toBe(false);
       }

@@ -3,19 +3,26 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import {
+  GitopsClusterStatus,
   GitopsEnvironment,
   GitopsEvent,
   GitopsProblem,
+  GitopsReleaseState,
   GitopsRepositoryStatus,
 } from '@backstage-gitops/plugin-gitops-common';
 import { Knex } from 'knex';
 import {
+  AppliedObjectKey,
+  AppliedObjectRecord,
   GitopsStore,
+  HelmHistoryRecord,
   ImageStatusRecord,
   NewEvent,
+  ReconcileRecord,
   ReleaseKey,
   ReleaseMatch,
   ReleaseRecord,
+  ReleaseStatusRecord,
   SyncRecord,
 } from './GitopsStore';
 import { queryBatches } from './queryBatches';
@@ -105,6 +112,66 @@ type EventRow = {
   created_at: Date | string;
 };
 
+type ClusterRow = {
+  name: string;
+  title: string | null;
+  last_reconciled_at: Date | string | null;
+  last_error: string | null;
+  last_error_at: Date | string | null;
+};
+
+type ReleaseStatusRow = {
+  environment: string;
+  namespace: string;
+  name: string;
+  cluster: string;
+  state: GitopsReleaseState;
+  reason: string;
+  differences: string;
+  revision: number | null;
+  chart_version: string | null;
+  app_version: string | null;
+  deployed_at: Date | string | null;
+  since: Date | string | null;
+  error: string | null;
+  error_at: Date | string | null;
+};
+
+type HelmHistoryRow = {
+  environment: string;
+  namespace: string;
+  name: string;
+  revision: number;
+  cluster: string;
+  status: string;
+  chart_name: string | null;
+  chart_version: string | null;
+  app_version: string | null;
+  description: string | null;
+  first_deployed_at: Date | string | null;
+  deployed_at: Date | string | null;
+};
+
+type AppliedObjectRow = {
+  environment: string;
+  api_version: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  source_path: string;
+  digest: string;
+  applied_at: Date | string;
+};
+
+type AppliedCommitRow = {
+  environment: string;
+  commit: string;
+  applied_at: Date | string;
+};
+
+const releaseKeyColumns = ['environment', 'namespace', 'name'];
+const appliedObjectKeyColumns = ['api_version', 'kind', 'namespace', 'name'];
+
 function iso(value: Date | string | null): string | undefined {
   if (value === null || value === undefined) return undefined;
   return new Date(value).toISOString();
@@ -121,6 +188,109 @@ function toRepository(row: RepositoryRow): GitopsRepositoryStatus {
     lastErrorAt: iso(row.last_error_at),
   };
 }
+
+/** Drops the keys whose value is undefined, so records omit what is unset. */
+function defined<T extends object>(record: T): T {
+  return Object.fromEntries(
+    Object.entries(record).filter(([, value]) => value !== undefined),
+  ) as T;
+}
+
+/** Keeps the last item of each key: one upsert statement may not touch a row twice. */
+function lastByKey<T>(items: T[], key: (item: T) => string): T[] {
+  return [...new Map(items.map(item => [key(item), item])).values()];
+}
+
+const releaseKeyOf = (key: ReleaseKey) =>
+  JSON.stringify([key.environment, key.namespace, key.name]);
+
+function dateOrNull(value: string | undefined): Date | null {
+  return value === undefined ? null : new Date(value);
+}
+
+function toCluster(row: ClusterRow): GitopsClusterStatus {
+  return defined({
+    name: row.name,
+    title: row.title ?? undefined,
+    lastReconciledAt: iso(row.last_reconciled_at),
+    lastError: row.last_error ?? undefined,
+    lastErrorAt: iso(row.last_error_at),
+  });
+}
+
+function releaseStatusRow(status: ReleaseStatusRecord): ReleaseStatusRow {
+  return {
+    environment: status.environment,
+    namespace: status.namespace,
+    name: status.name,
+    cluster: status.cluster,
+    state: status.state,
+    reason: status.reason,
+    differences: JSON.stringify(status.differences),
+    revision: status.revision ?? null,
+    chart_version: status.chartVersion ?? null,
+    app_version: status.appVersion ?? null,
+    deployed_at: dateOrNull(status.deployedAt),
+    since: dateOrNull(status.since),
+    error: status.error ?? null,
+    error_at: dateOrNull(status.errorAt),
+  };
+}
+
+function toReleaseStatus(row: ReleaseStatusRow): ReleaseStatusRecord {
+  return defined({
+    environment: row.environment,
+    namespace: row.namespace,
+    name: row.name,
+    cluster: row.cluster,
+    state: row.state,
+    reason: row.reason,
+    differences: JSON.parse(row.differences),
+    revision: row.revision ?? undefined,
+    chartVersion: row.chart_version ?? undefined,
+    appVersion: row.app_version ?? undefined,
+    deployedAt: iso(row.deployed_at),
+    since: iso(row.since),
+    error: row.error ?? undefined,
+    errorAt: iso(row.error_at),
+  });
+}
+
+function helmHistoryRows(history: HelmHistoryRecord): HelmHistoryRow[] {
+  return history.revisions.map(revision => ({
+    environment: history.environment,
+    namespace: history.namespace,
+    name: history.name,
+    revision: revision.revision,
+    cluster: history.cluster,
+    status: revision.status,
+    chart_name: revision.chartName ?? null,
+    chart_version: revision.chartVersion ?? null,
+    app_version: revision.appVersion ?? null,
+    description: revision.description ?? null,
+    first_deployed_at: dateOrNull(revision.firstDeployedAt),
+    deployed_at: dateOrNull(revision.deployedAt),
+  }));
+}
+
+function appliedObjectRow(
+  environment: string,
+  object: AppliedObjectRecord,
+): AppliedObjectRow {
+  return {
+    environment,
+    api_version: object.apiVersion,
+    kind: object.kind,
+    namespace: object.namespace,
+    name: object.name,
+    source_path: object.sourcePath,
+    digest: object.digest,
+    applied_at: new Date(object.appliedAt),
+  };
+}
+
+const appliedObjectKeyOf = (key: AppliedObjectKey) =>
+  JSON.stringify([key.apiVersion, key.kind, key.namespace, key.name]);
 
 function toEvent(row: EventRow): GitopsEvent {
   return {
@@ -153,6 +323,12 @@ function eventRow(event: NewEvent) {
     details: event.details ? JSON.stringify(event.details) : null,
     created_at: event.at,
   };
+}
+
+async function insertEvents(db: Knex, events: NewEvent[]): Promise<void> {
+  for (const part of queryBatches(events)) {
+    await db('gitops_events').insert(part.map(eventRow));
+  }
 }
 
 function labelsMatch(
@@ -299,6 +475,13 @@ export class DatabaseGitopsStore implements GitopsStore {
     return this.hydrate(rows);
   }
 
+  async releasesOfEnvironments(environments: string[]): Promise<ReleaseRecord[]> {
+    if (environments.length === 0) return [];
+    return this.hydrate(
+      await this.db<ReleaseRow>('gitops_releases').whereIn('environment', environments),
+    );
+  }
+
   async applySync(sync: SyncRecord): Promise<void> {
     await this.db.transaction(async tx => {
       const releases = tx('gitops_releases').where({
@@ -376,9 +559,7 @@ export class DatabaseGitopsStore implements GitopsStore {
           })),
         );
       }
-      for (const part of queryBatches(sync.events)) {
-        await tx('gitops_events').insert(part.map(eventRow));
-      }
+      await insertEvents(tx, sync.events);
       await tx<RepositoryRow>('gitops_repositories')
         .where({ id: sync.repositoryId })
         .update({
@@ -486,10 +667,191 @@ export class DatabaseGitopsStore implements GitopsStore {
     });
   }
 
-  async addEvents(events: NewEvent[]): Promise<void> {
-    for (const part of queryBatches(events)) {
-      await this.db('gitops_events').insert(part.map(eventRow));
+  async listReleaseStatuses(cluster: string): Promise<ReleaseStatusRecord[]> {
+    const rows = await this.db<ReleaseStatusRow>('gitops_release_status')
+      .where({ cluster })
+      .orderBy(releaseKeyColumns);
+    return rows.map(toReleaseStatus);
+  }
+
+  async getReleaseStatuses(keys: ReleaseKey[]): Promise<ReleaseStatusRecord[]> {
+    const rows: ReleaseStatusRow[] = [];
+    const tuples = keys.map(k => [k.environment, k.namespace, k.name]);
+    for (const part of queryBatches(tuples)) {
+      rows.push(
+        ...(await this.db<ReleaseStatusRow>('gitops_release_status')
+          .whereIn(releaseKeyColumns, part)
+          .orderBy(releaseKeyColumns)),
+      );
     }
+    return rows.map(toReleaseStatus);
+  }
+
+  async getHelmHistory(key: ReleaseKey): Promise<HelmHistoryRecord | undefined> {
+    const rows = await this.db<HelmHistoryRow>('gitops_helm_history')
+      .where({
+        environment: key.environment,
+        namespace: key.namespace,
+        name: key.name,
+      })
+      .orderBy('revision', 'desc');
+    if (rows.length === 0) return undefined;
+    return {
+      environment: key.environment,
+      namespace: key.namespace,
+      name: key.name,
+      cluster: rows[0].cluster,
+      revisions: rows.map(row =>
+        defined({
+          revision: row.revision,
+          status: row.status,
+          chartName: row.chart_name ?? undefined,
+          chartVersion: row.chart_version ?? undefined,
+          appVersion: row.app_version ?? undefined,
+          description: row.description ?? undefined,
+          firstDeployedAt: iso(row.first_deployed_at),
+          deployedAt: iso(row.deployed_at),
+        }),
+      ),
+    };
+  }
+
+  async applyReconcile(record: ReconcileRecord): Promise<void> {
+    await this.db.transaction(async tx => {
+      const statuses = lastByKey(record.statuses, releaseKeyOf);
+      for (const part of queryBatches(statuses)) {
+        await tx('gitops_release_status')
+          .insert(part.map(releaseStatusRow))
+          .onConflict(releaseKeyColumns)
+          .merge();
+      }
+
+      // Only this cluster's rows: a release that moved to another cluster
+      // keeps what that cluster recorded for it.
+      const removed = record.removed.map(k => [k.environment, k.namespace, k.name]);
+      for (const part of queryBatches(removed)) {
+        for (const table of ['gitops_release_status', 'gitops_helm_history']) {
+          await tx(table)
+            .where({ cluster: record.cluster })
+            .whereIn(releaseKeyColumns, part)
+            .delete();
+        }
+      }
+
+      for (const history of record.histories) {
+        await tx('gitops_helm_history')
+          .where({
+            environment: history.environment,
+            namespace: history.namespace,
+            name: history.name,
+          })
+          .delete();
+        for (const part of queryBatches(helmHistoryRows(history))) {
+          await tx('gitops_helm_history').insert(part);
+        }
+      }
+
+      await insertEvents(tx, record.events);
+
+      // The error stays: readers compare its time with last_reconciled_at.
+      await tx('gitops_clusters')
+        .insert({ name: record.cluster, last_reconciled_at: record.at })
+        .onConflict('name')
+        .merge(['last_reconciled_at']);
+    });
+  }
+
+  async recordClusterFailure(
+    cluster: string,
+    message: string,
+    at: Date,
+  ): Promise<void> {
+    await this.db('gitops_clusters')
+      .insert({ name: cluster, last_error: message, last_error_at: at })
+      .onConflict('name')
+      .merge(['last_error', 'last_error_at']);
+  }
+
+  async ensureClusters(
+    clusters: Array<{ name: string; title?: string }>,
+  ): Promise<void> {
+    const rows = lastByKey(clusters, c => c.name).map(c => ({
+      name: c.name,
+      title: c.title ?? null,
+    }));
+    for (const part of queryBatches(rows)) {
+      await this.db('gitops_clusters')
+        .insert(part)
+        .onConflict('name')
+        .merge(['title']);
+    }
+  }
+
+  async listClusters(): Promise<GitopsClusterStatus[]> {
+    const rows = await this.db<ClusterRow>('gitops_clusters').orderBy('name');
+    return rows.map(toCluster);
+  }
+
+  async getAppliedObjects(
+    environment: string,
+  ): Promise<{ commit?: string; objects: AppliedObjectRecord[] }> {
+    const rows = await this.db<AppliedObjectRow>('gitops_applied_objects')
+      .where({ environment })
+      .orderBy(appliedObjectKeyColumns);
+    const applied = await this.db<AppliedCommitRow>('gitops_applied_commits')
+      .where({ environment })
+      .first();
+    return defined({
+      commit: applied?.commit,
+      objects: rows.map(row => ({
+        apiVersion: row.api_version,
+        kind: row.kind,
+        namespace: row.namespace,
+        name: row.name,
+        sourcePath: row.source_path,
+        digest: row.digest,
+        appliedAt: iso(row.applied_at)!,
+      })),
+    });
+  }
+
+  async recordApply(apply: {
+    environment: string;
+    commit?: string;
+    upserted: AppliedObjectRecord[];
+    removed: AppliedObjectKey[];
+  }): Promise<void> {
+    await this.db.transaction(async tx => {
+      // Removals first: an object named in both was applied, so it stays.
+      const removed = apply.removed.map(k => [k.apiVersion, k.kind, k.namespace, k.name]);
+      for (const part of queryBatches(removed)) {
+        await tx('gitops_applied_objects')
+          .where({ environment: apply.environment })
+          .whereIn(appliedObjectKeyColumns, part)
+          .delete();
+      }
+      const upserted = lastByKey(apply.upserted, appliedObjectKeyOf);
+      for (const part of queryBatches(upserted)) {
+        await tx('gitops_applied_objects')
+          .insert(part.map(o => appliedObjectRow(apply.environment, o)))
+          .onConflict(['environment', ...appliedObjectKeyColumns])
+          .merge();
+      }
+      if (apply.commit !== undefined) {
+        await tx('gitops_applied_commits')
+          .insert({
+            environment: apply.environment,
+            commit: apply.commit,
+            applied_at: new Date(),
+          })
+          .onConflict('environment')
+          .merge();
+      }
+    });
+  }
+
+  async addEvents(events: NewEvent[]): Promise<void> {
+    await insertEvents(this.db, events);
   }
 
   async listEvents(query: {

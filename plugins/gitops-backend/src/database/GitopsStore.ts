@@ -1,5 +1,9 @@
 import {
+  GitopsClusterStatus,
+  GitopsHelmRevision,
   GitopsImageStatus,
+  GitopsReleaseDifference,
+  GitopsReleaseState,
   GitopsEnvironment,
   GitopsEvent,
   GitopsProblem,
@@ -64,6 +68,57 @@ export type ReleaseMatch = {
   labelSelectors: Array<Array<{ key: string; value: string; op: '=' | '!=' }>>;
 };
 
+/** What helm reconciliation concluded for one release; kept until it changes. */
+export type ReleaseStatusRecord = ReleaseKey & {
+  cluster: string;
+  state: GitopsReleaseState;
+  reason: string;
+  differences: GitopsReleaseDifference[];
+  revision?: number;
+  chartVersion?: string;
+  appVersion?: string;
+  deployedAt?: string;
+  since?: string;
+  /** Set while the release could not be read or applied; the state is the last known. */
+  error?: string;
+  errorAt?: string;
+};
+
+/** A release's Helm history, replaced whole when it changes; any order. */
+export type HelmHistoryRecord = ReleaseKey & {
+  cluster: string;
+  revisions: GitopsHelmRevision[];
+};
+
+/** Identifies an object we applied to a cluster. */
+export type AppliedObjectKey = {
+  apiVersion: string;
+  kind: string;
+  /** `''` for cluster-scoped objects. */
+  namespace: string;
+  name: string;
+};
+
+/** The inventory of what one environment applied: what prune compares against. */
+export type AppliedObjectRecord = AppliedObjectKey & {
+  sourcePath: string;
+  /** Digest of the object as applied; an unchanged digest skips the apply. */
+  digest: string;
+  appliedAt: string;
+};
+
+/** Everything one reconcile cycle of a cluster changes, written in one transaction. */
+export type ReconcileRecord = {
+  cluster: string;
+  at: Date;
+  /** Inserted or replaced. Statuses not named here stay as they are. */
+  statuses: ReleaseStatusRecord[];
+  /** Releases of this cluster that left git: their status and history go. */
+  removed: ReleaseKey[];
+  histories: HelmHistoryRecord[];
+  events: NewEvent[];
+};
+
 /**
  * What the scheduled tasks store and the API reads. Routes and tasks depend on
  * this interface only, never on knex.
@@ -91,6 +146,8 @@ export interface GitopsStore {
   >;
   /** Stored releases from these source files, or all of the repository's. */
   releasesFromPaths(repositoryId: string, paths: string[] | 'all'): Promise<ReleaseRecord[]>;
+  /** Every stored release of these environments. */
+  releasesOfEnvironments(environments: string[]): Promise<ReleaseRecord[]>;
   applySync(sync: SyncRecord): Promise<void>;
 
   findReleases(match: ReleaseMatch): Promise<ReleaseRecord[]>;
@@ -100,6 +157,35 @@ export interface GitopsStore {
 
   /** Replaces the status of these release images. */
   recordImageStatuses(statuses: ImageStatusRecord[]): Promise<void>;
+
+  /** Every status stored for the releases a cluster runs. */
+  listReleaseStatuses(cluster: string): Promise<ReleaseStatusRecord[]>;
+  /** The status of these releases, where there is one. */
+  getReleaseStatuses(keys: ReleaseKey[]): Promise<ReleaseStatusRecord[]>;
+  /** The stored Helm history of one release, newest revision first. */
+  getHelmHistory(key: ReleaseKey): Promise<HelmHistoryRecord | undefined>;
+  /** Stores one cycle's outcome and marks the cluster reconciled at `record.at`. */
+  applyReconcile(record: ReconcileRecord): Promise<void>;
+  /** Keeps every status; only the cluster's error and its time change. */
+  recordClusterFailure(cluster: string, message: string, at: Date): Promise<void>;
+  /** Adds clusters not seen before; titles are refreshed. */
+  ensureClusters(clusters: Array<{ name: string; title?: string }>): Promise<void>;
+  listClusters(): Promise<GitopsClusterStatus[]>;
+
+  /** What an environment last applied, with the commit it applied from. */
+  getAppliedObjects(
+    environment: string,
+  ): Promise<{ commit?: string; objects: AppliedObjectRecord[] }>;
+  /**
+   * Records an apply: upserts and removals (pruned, or left git). `commit` is
+   * given only when everything applied, so a failed object is retried.
+   */
+  recordApply(apply: {
+    environment: string;
+    commit?: string;
+    upserted: AppliedObjectRecord[];
+    removed: AppliedObjectKey[];
+  }): Promise<void>;
 
   addEvents(events: NewEvent[]): Promise<void>;
   /** Newest first: events of these releases and repository-wide events of these repositories. */
