@@ -1,0 +1,142 @@
+import {
+  KubernetesDouble,
+  kubeConfigFor,
+  startKubernetesDouble,
+} from '@backstage-gitops/kubernetes-double';
+import { KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
+import { ClusterRequestError } from './ClusterRequestError';
+import {
+  FIELD_MANAGER,
+  KubernetesCluster,
+  RECONCILE_REQUESTED_AT,
+  REQUEST_FIELD_MANAGER,
+} from './KubernetesCluster';
+
+const helmRelease = (replicas: number) => ({
+  apiVersion: 'helm.toolkit.fluxcd.io/v2',
+  kind: 'HelmRelease',
+  metadata: { name: 'podinfo', namespace: 'dev' },
+  spec: {
+    chart: { spec: { chart: 'podinfo', version: '0.2.0' } },
+    values: { replicaCount: replicas },
+  },
+});
+
+describe('KubernetesCluster', () => {
+  let double: KubernetesDouble;
+  let cluster: KubernetesCluster;
+
+  beforeEach(async () => {
+    double = await startKubernetesDouble({ namespaces: ['dev'], helmOperator: false });
+    cluster = new KubernetesCluster(kubeConfigFor(double));
+  });
+  afterEach(() => double.stop());
+
+  it('lists Helm secrets by label, page after page', async () => {
+    for (let i = 0; i < 1201; i++) {
+      double.objects().put({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: {
+          name: `sh.helm.release.v1.app-${i}.v1`,
+          namespace: 'dev',
+          labels: { owner: 'helm', name: `app-${i}` },
+        },
+        data: { release: 'e30=' },
+      });
+    }
+    double.objects().put({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'unrelated', namespace: 'dev' },
+    });
+    double.resetRequests();
+    const secrets = await cluster.listHelmSecrets('dev');
+    expect(secrets).toHaveLength(1201);
+    expect(secrets[0].metadata?.namespace).toBe('dev');
+    // 500 a page: three requests, whatever the fleet.
+    expect(double.requests().total).toBe(3);
+  });
+
+  it('reads HelmReleases of both API groups with one list each', async () => {
+    await cluster.apply(helmRelease(1));
+    const legacy = {
+      apiVersion: 'helm.fluxcd.io/v1',
+      kind: 'HelmRelease',
+      metadata: { name: 'legacy', namespace: 'dev' },
+      spec: { releaseName: 'legacy', chart: { git: 'x', path: 'charts/legacy' } },
+    };
+    await cluster.apply(legacy);
+    double.resetRequests();
+    const found = await cluster.listHelmReleases('dev');
+    expect(found.map(r => `${r.apiVersion} ${r.metadata.name}`).sort()).toEqual([
+      'helm.fluxcd.io/v1 legacy',
+      'helm.toolkit.fluxcd.io/v2 podinfo',
+    ]);
+    expect(double.requests().total).toBe(2);
+  });
+
+  it('applies with its own field manager and reports a conflict with another manager as 409', async () => {
+    await cluster.apply(helmRelease(1));
+    const stored = double.objects().get('helm.toolkit.fluxcd.io/v2', 'HelmRelease', 'podinfo', 'dev')!;
+    const managers = (stored.metadata as { managedFields: Array<{ manager: string }> }).managedFields;
+    expect(managers.map(m => m.manager)).toEqual([FIELD_MANAGER]);
+
+    // Someone else takes the field over with kubectl; we never force.
+    await KubernetesObjectApi.makeApiClient(kubeConfigFor(double)).patch(
+      helmRelease(5),
+      undefined,
+      undefined,
+      'kubectl',
+      true,
+      PatchStrategy.ServerSideApply,
+    );
+    const conflict = await cluster.apply(helmRelease(2)).catch(e => e);
+    expect(conflict).toBeInstanceOf(ClusterRequestError);
+    expect(conflict.status).toBe(409);
+    expect(conflict.message).toMatch(/^apply HelmRelease dev\/podinfo \(helm.toolkit.fluxcd.io\/v2\): 409 /);
+    expect(conflict.answered).toBe(true);
+  });
+
+  it('requests a reconcile under a manager of its own, leaving the spec to the applier', async () => {
+    await cluster.apply(helmRelease(1));
+    await cluster.requestReconcile(
+      { apiVersion: 'helm.toolkit.fluxcd.io/v2', namespace: 'dev', name: 'podinfo' },
+      '2026-11-25T12:00:00Z',
+    );
+    const stored = double.objects().get('helm.toolkit.fluxcd.io/v2', 'HelmRelease', 'podinfo', 'dev')!;
+    expect((stored.metadata as { annotations: Record<string, string> }).annotations).toEqual({
+      [RECONCILE_REQUESTED_AT]: '2026-11-25T12:00:00Z',
+    });
+    expect((stored.spec as { values: unknown }).values).toEqual({ replicaCount: 1 });
+    // Re-applying git's version (without the annotation) keeps the request.
+    await cluster.apply(helmRelease(1));
+    const again = double.objects().get('helm.toolkit.fluxcd.io/v2', 'HelmRelease', 'podinfo', 'dev')!;
+    expect((again.metadata as { annotations: Record<string, string> }).annotations[RECONCILE_REQUESTED_AT]).toBe(
+      '2026-11-25T12:00:00Z',
+    );
+    const managers = (again.metadata as { managedFields: Array<{ manager: string }> }).managedFields;
+    expect(managers.map(m => m.manager).sort()).toEqual([FIELD_MANAGER, REQUEST_FIELD_MANAGER]);
+  });
+
+  it('deletes, and says gone for what is not there', async () => {
+    await cluster.apply(helmRelease(1));
+    const key = { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace: 'dev', name: 'podinfo' };
+    expect(await cluster.remove(key)).toBe('deleted');
+    expect(await cluster.remove(key)).toBe('gone');
+  });
+
+  it('tells an unreachable cluster from a refusal', async () => {
+    double.injectFault({ path: /\/secrets$/, status: 403 });
+    const refused = await cluster.listHelmSecrets('dev').catch(e => e);
+    expect(refused).toMatchObject({ status: 403, answered: true });
+    expect(refused.message).toMatch(/^list Helm release Secrets in dev: 403 /);
+
+    await double.setDown(true);
+    const down = await cluster.listHelmSecrets('dev').catch(e => e);
+    expect(down).toBeInstanceOf(ClusterRequestError);
+    expect(down.answered).toBe(false);
+    expect(down.message).toMatch(/cluster unreachable/);
+    expect(down.message).not.toContain(double.token);
+  });
+});

@@ -1,0 +1,251 @@
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  KubernetesObject,
+  KubernetesObjectApi,
+  PatchStrategy,
+} from '@kubernetes/client-node';
+import { ClusterConfig } from './ClusterConfig';
+import {
+  ClusterRequestError,
+  toClusterRequestError,
+} from './ClusterRequestError';
+import { HelmReleaseSecret } from './helm';
+
+/** Field manager of everything we apply, as `kubectl get --show-managed-fields` shows it. */
+export const FIELD_MANAGER = 'backstage-gitops';
+/**
+ * Reconcile requests are owned by a manager of their own, so that applying
+ * git's version of a HelmRelease never removes a request, nor conflicts with one.
+ */
+export const REQUEST_FIELD_MANAGER = 'backstage-gitops-requests';
+export const RECONCILE_REQUESTED_AT = 'reconcile.fluxcd.io/requestedAt';
+
+/** The HelmRelease kinds we read: Flux v1's Helm Operator and Flux v2's helm-controller. */
+export const HELM_RELEASE_APIS = [
+  { group: 'helm.fluxcd.io', version: 'v1' },
+  { group: 'helm.toolkit.fluxcd.io', version: 'v2' },
+] as const;
+
+const PAGE_SIZE = 500;
+
+export type ObjectKey = {
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+};
+
+/** A HelmRelease as a cluster returns it. */
+export type ClusterHelmRelease = KubernetesObject & {
+  apiVersion: string;
+  metadata: { name: string; namespace: string };
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+};
+
+type Page<T> = { items: T[]; metadata?: { _continue?: string } };
+
+/** What helm reconciliation asks of a cluster. Every method is one or a few requests. */
+export interface ClusterApi {
+  /** HelmReleases of both API groups in one namespace; a group the cluster does not serve gives none. */
+  listHelmReleases(namespace: string): Promise<ClusterHelmRelease[]>;
+  /** Helm's release Secrets (label `owner=helm`) in one namespace. */
+  listHelmSecrets(namespace: string): Promise<HelmReleaseSecret[]>;
+  /** Server-side apply with our field manager, without forcing ownership. */
+  apply(object: KubernetesObject): Promise<void>;
+  /** Deletes the object; `gone` when it was not there. */
+  remove(key: ObjectKey): Promise<'deleted' | 'gone'>;
+  /** Sets `reconcile.fluxcd.io/requestedAt` on a HelmRelease. */
+  requestReconcile(
+    release: { apiVersion: string; namespace: string; name: string },
+    requestedAt: string,
+  ): Promise<void>;
+}
+
+/** A cluster reached through `@kubernetes/client-node`. */
+export class KubernetesCluster implements ClusterApi {
+  private readonly objects: KubernetesObjectApi;
+  private readonly custom: CustomObjectsApi;
+  private readonly core: CoreV1Api;
+
+  static fromConfig(cluster: ClusterConfig): KubernetesCluster {
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromOptions({
+      clusters: [
+        {
+          name: cluster.name,
+          server: cluster.url,
+          skipTLSVerify: cluster.skipTLSVerify,
+          ...(cluster.caData ? { caData: cluster.caData } : {}),
+        },
+      ],
+      users: [
+        { name: 'backstage-gitops', ...(cluster.token ? { token: cluster.token } : {}) },
+      ],
+      contexts: [
+        { name: cluster.name, cluster: cluster.name, user: 'backstage-gitops' },
+      ],
+      currentContext: cluster.name,
+    });
+    return new KubernetesCluster(kubeConfig);
+  }
+
+  constructor(kubeConfig: KubeConfig) {
+    this.objects = KubernetesObjectApi.makeApiClient(kubeConfig);
+    this.custom = kubeConfig.makeApiClient(CustomObjectsApi);
+    this.core = kubeConfig.makeApiClient(CoreV1Api);
+  }
+
+  async listHelmReleases(namespace: string): Promise<ClusterHelmRelease[]> {
+    const lists = await Promise.all(
+      HELM_RELEASE_APIS.map(async ({ group, version }) => {
+        const apiVersion = `${group}/${version}`;
+        try {
+          const items = await listAll<ClusterHelmRelease>(
+            `list ${apiVersion} HelmReleases in ${namespace}`,
+            cont =>
+              this.custom.listNamespacedCustomObject({
+                group,
+                version,
+                namespace,
+                plural: 'helmreleases',
+                limit: PAGE_SIZE,
+                _continue: cont,
+              }) as Promise<Page<ClusterHelmRelease>>,
+          );
+          // Custom resource lists carry apiVersion per item; keep it certain.
+          return items.map(item => ({ ...item, apiVersion, kind: 'HelmRelease' }));
+        } catch (error) {
+          if (error instanceof ClusterRequestError && error.status === 404) {
+            return []; // this Flux generation is not installed
+          }
+          throw error;
+        }
+      }),
+    );
+    return lists.flat();
+  }
+
+  listHelmSecrets(namespace: string): Promise<HelmReleaseSecret[]> {
+    return listAll<HelmReleaseSecret>(
+      `list Helm release Secrets in ${namespace}`,
+      cont =>
+        this.core.listNamespacedSecret({
+          namespace,
+          labelSelector: 'owner=helm',
+          limit: PAGE_SIZE,
+          _continue: cont,
+        }) as Promise<Page<HelmReleaseSecret>>,
+    ).then(items =>
+      // Built-in list items carry no namespace of their own in some servers' answers.
+      items.map(item => ({
+        ...item,
+        metadata: { namespace, ...item.metadata },
+      })),
+    );
+  }
+
+  async apply(object: KubernetesObject): Promise<void> {
+    try {
+      await this.objects.patch(
+        object,
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        false,
+        PatchStrategy.ServerSideApply,
+      );
+    } catch (error) {
+      throw toClusterRequestError(error, `apply ${describeObject(object)}`);
+    }
+  }
+
+  async remove(key: ObjectKey): Promise<'deleted' | 'gone'> {
+    try {
+      await this.objects.delete({
+        apiVersion: key.apiVersion,
+        kind: key.kind,
+        metadata: {
+          name: key.name,
+          ...(key.namespace ? { namespace: key.namespace } : {}),
+        },
+      });
+      return 'deleted';
+    } catch (error) {
+      const failure = toClusterRequestError(error, `delete ${describeKey(key)}`);
+      if (failure.status === 404) return 'gone';
+      throw failure;
+    }
+  }
+
+  async requestReconcile(
+    release: { apiVersion: string; namespace: string; name: string },
+    requestedAt: string,
+  ): Promise<void> {
+    const object = {
+      apiVersion: release.apiVersion,
+      kind: 'HelmRelease',
+      metadata: {
+        name: release.name,
+        namespace: release.namespace,
+        annotations: { [RECONCILE_REQUESTED_AT]: requestedAt },
+      },
+    };
+    try {
+      // Forced: the request manager owns only this annotation, and a newer
+      // request must win over whoever wrote the previous one.
+      await this.objects.patch(
+        object,
+        undefined,
+        undefined,
+        REQUEST_FIELD_MANAGER,
+        true,
+        PatchStrategy.ServerSideApply,
+      );
+    } catch (error) {
+      throw toClusterRequestError(
+        error,
+        `request reconcile of HelmRelease ${release.namespace}/${release.name}`,
+      );
+    }
+  }
+}
+
+/** Follows `continue` tokens; a token that expired (410) restarts the list once. */
+async function listAll<T>(
+  what: string,
+  page: (cont: string | undefined) => Promise<Page<T>>,
+): Promise<T[]> {
+  for (let attempt = 0; ; attempt++) {
+    const items: T[] = [];
+    let cont: string | undefined;
+    try {
+      do {
+        const result = await page(cont);
+        items.push(...result.items);
+        cont = result.metadata?._continue || undefined;
+      } while (cont);
+      return items;
+    } catch (error) {
+      const failure = toClusterRequestError(error, what);
+      if (failure.status === 410 && cont && attempt === 0) continue;
+      throw failure;
+    }
+  }
+}
+
+export function describeKey(key: ObjectKey): string {
+  const where = key.namespace ? `${key.namespace}/` : '';
+  return `${key.kind} ${where}${key.name} (${key.apiVersion})`;
+}
+
+function describeObject(object: KubernetesObject): string {
+  return describeKey({
+    apiVersion: object.apiVersion ?? '',
+    kind: object.kind ?? '',
+    namespace: object.metadata?.namespace ?? '',
+    name: object.metadata?.name ?? '',
+  });
+}
