@@ -93,6 +93,25 @@ export interface Config {
       cluster?: string;
       /** Position in the pipeline; dev -> stg -> prod is 1, 2, 3. */
       order?: number;
+      /**
+       * Server-side apply the environment's manifests (and the Namespaces
+       * they use) to its cluster, as Flux would. Leave off where Flux itself
+       * runs in the cluster. Defaults to false.
+       */
+      apply?: boolean;
+      /** Delete applied objects that were removed from git. Needs apply. Defaults to false. */
+      prune?: boolean;
     }>;
+    /** Helm reconciliation: one task per cluster compares git with the Helm releases there. */
+    helmReconcile?: {
+      /** How often to read each cluster. Defaults to every 30 seconds. */
+      schedule?: {
+        frequency?: HumanDuration | string;
+        timeout?: HumanDuration | string;
+        initialDelay?: HumanDuration | string;
+      };
+      /** How long after an apply differences count as Progressing, not Drifted. Defaults to 2 minutes. */
+      gracePeriod?: HumanDuration | string;
+    };
   };
 }

@@ -29,7 +29,14 @@ const IMAGE = 'stefanprodan/podinfo';
 const exampleFiles = exampleConfigRepoFiles;
 
 const pipeline: EnvironmentConfig[] = ['dev', 'stg', 'prod', 'adm'].map(
-  (name, i) => ({ name, repository: 'config', path: `releases/${name}`, order: i + 1 }),
+  (name, i) => ({
+    name,
+    repository: 'config',
+    path: `releases/${name}`,
+    order: i + 1,
+    apply: false,
+    prune: false,
+  }),
 );
 
 describe('ImageAutomation', () => {

@@ -1,5 +1,5 @@
 import { ConfigReader } from '@backstage/config';
-import { readGitopsConfig } from './GitopsConfig';
+import { checkEnvironmentClusters, readGitopsConfig } from './GitopsConfig';
 
 const repo = (extra: object = {}) => ({
   id: 'config',
@@ -15,8 +15,17 @@ describe('readGitopsConfig', () => {
           repositories: [repo({ schedule: { frequency: { seconds: 30 } } })],
           environments: [
             { name: 'dev', repository: 'config', order: 1 },
-            { name: 'prod', repository: 'config', path: 'clusters/prod/', cluster: 'eu', order: 3 },
+            {
+              name: 'prod',
+              repository: 'config',
+              path: 'clusters/prod/',
+              cluster: 'eu',
+              order: 3,
+              apply: true,
+              prune: true,
+            },
           ],
+          helmReconcile: { schedule: { frequency: '1m' }, gracePeriod: { minutes: 5 } },
         },
       }),
     );
@@ -35,9 +44,27 @@ describe('readGitopsConfig', () => {
       },
     ]);
     expect(config.environments).toEqual([
-      { name: 'dev', repository: 'config', path: 'releases/dev', cluster: undefined, order: 1 },
-      { name: 'prod', repository: 'config', path: 'clusters/prod', cluster: 'eu', order: 3 },
+      {
+        name: 'dev',
+        repository: 'config',
+        path: 'releases/dev',
+        cluster: undefined,
+        order: 1,
+        apply: false,
+        prune: false,
+      },
+      {
+        name: 'prod',
+        repository: 'config',
+        path: 'clusters/prod',
+        cluster: 'eu',
+        order: 3,
+        apply: true,
+        prune: true,
+      },
     ]);
+    expect(config.helmReconcile.gracePeriodMs).toBe(5 * 60 * 1000);
+    expect(config.helmReconcile.schedule.frequency).toEqual({ minutes: 1 });
   });
 
   it('takes an https token from the integrations config of the host', () => {
@@ -88,6 +115,17 @@ describe('readGitopsConfig', () => {
       { repositories: [repo()], environments: [{ name: 'dev', repository: 'config', path: '../outside' }] },
       /must stay inside the repository/,
     ],
+    [
+      { repositories: [repo()], environments: [{ name: 'dev', repository: 'config', apply: true }] },
+      /gitops.environments\[0\].apply needs gitops.environments\[0\].cluster/,
+    ],
+    [
+      {
+        repositories: [repo()],
+        environments: [{ name: 'dev', repository: 'config', cluster: 'eu', prune: true }],
+      },
+      /gitops.environments\[0\].prune needs gitops.environments\[0\].apply: true/,
+    ],
   ])('rejects bad config with a message naming the key (%#)', (gitops, message) => {
     expect(() => readGitopsConfig(new ConfigReader({ gitops }))).toThrow(message);
   });
@@ -104,6 +142,34 @@ describe('readGitopsConfig', () => {
           initialDelay: { seconds: 5 },
         },
       },
+      helmReconcile: {
+        schedule: {
+          frequency: { seconds: 30 },
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 5 },
+        },
+        gracePeriodMs: 120_000,
+      },
     });
+  });
+});
+
+describe('checkEnvironmentClusters', () => {
+  it('accepts clusters the Kubernetes plugin knows and names the key of one it does not', () => {
+    const gitops = readGitopsConfig(
+      new ConfigReader({
+        gitops: {
+          repositories: [repo()],
+          environments: [
+            { name: 'dev', repository: 'config', cluster: 'demo' },
+            { name: 'prod', repository: 'config', cluster: 'eu-prod' },
+          ],
+        },
+      }),
+    );
+    expect(() => checkEnvironmentClusters(gitops, [{ name: 'demo' }, { name: 'eu-prod' }])).not.toThrow();
+    expect(() => checkEnvironmentClusters(gitops, [{ name: 'demo' }])).toThrow(
+      /gitops.environments\[1\].cluster "eu-prod" is not a cluster of kubernetes.clusterLocatorMethods/,
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { ScmIntegrations } from '@backstage/integration';
-import { HumanDuration } from '@backstage/types';
+import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import { GitAuth } from '../git';
 
 export type RepositoryConfig = {
@@ -23,6 +23,10 @@ export type EnvironmentConfig = {
   path: string;
   cluster?: string;
   order: number;
+  /** Server-side apply the environment's manifests to its cluster. */
+  apply: boolean;
+  /** Delete applied objects that left git (needs `apply`). */
+  prune: boolean;
 };
 
 export type ScheduleConfig = {
@@ -36,6 +40,11 @@ export type GitopsConfig = {
   imageAutomation: { enabled: boolean; schedule: ScheduleConfig };
   /** Explicit environments; empty means "derive them from releases/<env>/". */
   environments: EnvironmentConfig[];
+  helmReconcile: {
+    schedule: ScheduleConfig;
+    /** After an apply, differences count as Progressing this long before Drifted. */
+    gracePeriodMs: number;
+  };
 };
 
 // git's scp-like ssh syntax: user@host:path
@@ -162,12 +171,23 @@ export function readGitopsConfig(config: Config): GitopsConfig {
     if (path.startsWith('/') || path.split('/').includes('..')) {
       throw new InputError(`${where}.path "${path}" must stay inside the repository`);
     }
+    const cluster = env.getOptionalString('cluster');
+    const apply = env.getOptionalBoolean('apply') ?? false;
+    const prune = env.getOptionalBoolean('prune') ?? false;
+    if ((apply || prune) && !cluster) {
+      throw new InputError(`${where}.${apply ? 'apply' : 'prune'} needs ${where}.cluster`);
+    }
+    if (prune && !apply) {
+      throw new InputError(`${where}.prune needs ${where}.apply: true`);
+    }
     return {
       name,
       repository,
       path,
-      cluster: env.getOptionalString('cluster'),
+      cluster,
       order: env.getOptionalNumber('order') ?? index + 1,
+      apply,
+      prune,
     };
   });
   const names = new Set<string>();
@@ -191,5 +211,35 @@ export function readGitopsConfig(config: Config): GitopsConfig {
     },
   };
 
-  return { repositories, environments, imageAutomation };
+  const reconcile = config.getOptionalConfig('gitops.helmReconcile');
+  const reconcileSchedule = reconcile?.getOptionalConfig('schedule');
+  const helmReconcile = {
+    schedule: {
+      frequency: reconcileSchedule?.has('frequency')
+        ? readDuration(reconcileSchedule, 'frequency')
+        : { seconds: 30 },
+      timeout: readDuration(reconcileSchedule, 'timeout'),
+      initialDelay: readDuration(reconcileSchedule, 'initialDelay'),
+    },
+    gracePeriodMs: reconcile?.has('gracePeriod')
+      ? durationToMilliseconds(readDurationFromConfig(reconcile, { key: 'gracePeriod' }))
+      : 2 * 60 * 1000,
+  };
+
+  return { repositories, environments, imageAutomation, helmReconcile };
+}
+
+/** Every environment's cluster must be one the Kubernetes plugin knows. */
+export function checkEnvironmentClusters(
+  gitops: GitopsConfig,
+  clusters: Array<{ name: string }>,
+): void {
+  const names = new Set(clusters.map(c => c.name));
+  gitops.environments.forEach((env, index) => {
+    if (env.cluster && !names.has(env.cluster)) {
+      throw new InputError(
+        `gitops.environments[${index}].cluster "${env.cluster}" is not a cluster of kubernetes.clusterLocatorMethods (type config)`,
+      );
+    }
+  });
 }

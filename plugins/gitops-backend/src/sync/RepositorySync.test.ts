@@ -24,6 +24,8 @@ const pipeline: EnvironmentConfig[] = ['dev', 'stg', 'prod'].map((name, i) => ({
   repository: 'config',
   path: `releases/${name}`,
   order: i + 1,
+  apply: false,
+  prune: false,
 }));
 
 describe('RepositorySync', () => {

@@ -23,7 +23,11 @@ export class SyncScheduler implements SyncTrigger {
     },
   ) {}
 
-  async schedule(syncs: Map<string, RepositorySync>): Promise<void> {
+  /** `afterChange` runs after a sync that stored a new commit. */
+  async schedule(
+    syncs: Map<string, RepositorySync>,
+    afterChange?: (repositoryId: string) => Promise<void>,
+  ): Promise<void> {
     for (const repository of this.options.repositories) {
       const sync = syncs.get(repository.id)!;
       await this.options.scheduler.scheduleTask({
@@ -33,7 +37,8 @@ export class SyncScheduler implements SyncTrigger {
         timeout: repository.schedule.timeout,
         initialDelay: repository.schedule.initialDelay,
         fn: async () => {
-          await sync.run();
+          const outcome = await sync.run();
+          if (outcome.status === 'synced') await afterChange?.(repository.id);
         },
       });
     }

@@ -10,14 +10,22 @@ import { CliGitRepository } from '../git';
 import { ImageMetadataCache, ImageScanner, RegistryConfig } from '../registry';
 import { RepositorySync } from '../sync/RepositorySync';
 import { SyncScheduler, SyncTrigger } from '../sync/SyncScheduler';
+import { ClusterConfig } from '../cluster/ClusterConfig';
+import { KubernetesCluster } from '../cluster/KubernetesCluster';
+import { ClusterReconciler } from '../reconcile/ClusterReconciler';
+import {
+  ReconcileScheduler,
+  ReconcileTrigger,
+} from '../reconcile/ReconcileScheduler';
 
 /**
- * Schedules the loops per repository: git sync, and image automation unless
- * it is turned off. Each loop gets a git mirror of its own, so automation's
- * commits never race the sync's reads.
+ * Schedules the loops: per repository git sync, and image automation unless
+ * it is turned off; per cluster helm reconciliation. Each loop gets git
+ * mirrors of its own, so automation's commits never race the other reads.
  */
 export async function scheduleGitopsTasks(options: {
   gitops: GitopsConfig;
+  clusters: ClusterConfig[];
   registries: RegistryConfig[];
   imageCache: ImageMetadataCache;
   store: GitopsStore;
@@ -25,7 +33,7 @@ export async function scheduleGitopsTasks(options: {
   logger: LoggerService;
   /** Parent folder of the git mirrors. */
   workDir: string;
-}): Promise<SyncTrigger> {
+}): Promise<{ sync: SyncTrigger; reconcile: ReconcileTrigger }> {
   const { gitops, store, scheduler, logger, workDir } = options;
   const mirror = (loop: string, repository: GitopsConfig['repositories'][number]) =>
     CliGitRepository.create({
@@ -34,6 +42,52 @@ export async function scheduleGitopsTasks(options: {
       workDir: path.join(workDir, loop),
       logger,
     });
+
+  const reconcileMirrors = new Map(
+    gitops.repositories.map(repository => [
+      repository.id,
+      mirror('reconcile', repository),
+    ]),
+  );
+  const settings = new Map(
+    gitops.environments.map(env => [env.name, { apply: env.apply, prune: env.prune }]),
+  );
+  const clusters = new Map(
+    options.clusters.map(cluster => {
+      const api = KubernetesCluster.fromConfig(cluster);
+      const reconciler = new ClusterReconciler({
+        cluster: cluster.name,
+        api,
+        settings,
+        gitFor: id => {
+          const git = reconcileMirrors.get(id);
+          if (!git) throw new Error(`No gitops repository "${id}" is configured`);
+          return git;
+        },
+        store,
+        logger: logger.child({ cluster: cluster.name }),
+        gracePeriodMs: gitops.helmReconcile.gracePeriodMs,
+      });
+      return [cluster.name, { api, reconciler }];
+    }),
+  );
+  const reconcileScheduler = new ReconcileScheduler({
+    scheduler,
+    schedule: gitops.helmReconcile.schedule,
+    clusters,
+    store,
+  });
+  await reconcileScheduler.schedule(
+    new Map(options.clusters.map(c => [c.name, c.title])),
+  );
+  // A sync that changed something is applied at once, not at the next tick.
+  const clustersOf = (repositoryId: string) => [
+    ...new Set(
+      gitops.environments
+        .filter(env => env.repository === repositoryId && env.cluster)
+        .map(env => env.cluster!),
+    ),
+  ];
 
   const syncScheduler = new SyncScheduler({
     scheduler,
@@ -52,6 +106,11 @@ export async function scheduleGitopsTasks(options: {
         }),
       ]),
     ),
+    async repositoryId => {
+      for (const cluster of clustersOf(repositoryId)) {
+        await reconcileScheduler.trigger(cluster);
+      }
+    },
   );
 
   if (gitops.imageAutomation.enabled) {
@@ -81,5 +140,5 @@ export async function scheduleGitopsTasks(options: {
       });
     }
   }
-  return syncScheduler;
+  return { sync: syncScheduler, reconcile: reconcileScheduler };
 }

@@ -1,0 +1,361 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { GitopsEnvironment } from '@backstage-gitops/plugin-gitops-common';
+import {
+  AppliedObjectRecord,
+  GitopsStore,
+  HelmHistoryRecord,
+  NewEvent,
+  ReleaseKey,
+  ReleaseRecord,
+  ReleaseStatusRecord,
+} from '../database/GitopsStore';
+import {
+  ClusterApi,
+  ClusterHelmRelease,
+} from '../cluster/KubernetesCluster';
+import { ClusterRequestError } from '../cluster/ClusterRequestError';
+import {
+  decodeHelmReleaseSecret,
+  helmHistories,
+  helmReleaseKey,
+  HelmRevision,
+} from '../cluster/helm';
+import { GitRepository } from '../git';
+import { Semaphore } from '../registry/Semaphore';
+import { assessRelease } from './assessRelease';
+import { EnvironmentApply } from './EnvironmentApply';
+import { sameStatus, toHelmRevisions } from './releaseStatusRecord';
+
+/** How an environment on this cluster is reconciled. */
+export type ClusterEnvironmentSettings = { apply: boolean; prune: boolean };
+
+export type ReconcileOutcome =
+  | { status: 'reconciled'; releases: number; changed: number; applied: number }
+  | { status: 'failed'; error: string };
+
+const keyText = (k: ReleaseKey) => `${k.environment}/${k.namespace}/${k.name}`;
+
+/** Where Helm keeps the release's Secrets, as each operator decides it. */
+function storageNamespace(release: ReleaseRecord): string {
+  const spec = release.spec as { targetNamespace?: unknown; storageNamespace?: unknown };
+  const pick = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
+  return release.apiVersion.startsWith('helm.fluxcd.io/')
+    ? (pick(spec.targetNamespace) ?? release.namespace)
+    : (pick(spec.storageNamespace) ?? release.namespace);
+}
+
+const groupOf = (apiVersion: string) => apiVersion.split('/')[0];
+
+/**
+ * One cycle of helm reconciliation for one cluster: apply what changed in git
+ * (for environments that opt in), then read the cluster with a fixed number
+ * of list requests per namespace (HelmReleases of both API groups and Helm's
+ * release Secrets; never a get per release), compare each release with git,
+ * and store what changed: statuses, Helm histories, state-change events.
+ *
+ * Faults stay where they happen: a namespace that answers 403 or 500 marks
+ * its releases' statuses with the error (the last known state stays); an
+ * unreachable cluster is recorded on the cluster and nothing else changes.
+ */
+export class ClusterReconciler {
+  private readonly namespaceReads = new Semaphore(4);
+
+  constructor(
+    private readonly options: {
+      cluster: string;
+      api: ClusterApi;
+      settings: Map<string, ClusterEnvironmentSettings>;
+      /** A git mirror per repository, for reading what to apply. */
+      gitFor: (repositoryId: string) => GitRepository;
+      store: GitopsStore;
+      logger: LoggerService;
+      /** After an apply, differences are Progressing this long before they are Drifted. */
+      gracePeriodMs: number;
+    },
+  ) {}
+
+  async run(): Promise<ReconcileOutcome> {
+    const { cluster, store, logger } = this.options;
+    const at = new Date();
+    try {
+      const environments = (await store.listEnvironments()).filter(
+        env => env.cluster === cluster,
+      );
+      const releases = await store.releasesOfEnvironments(
+        environments.map(env => env.name),
+      );
+      const applied = await this.applyEnvironments(environments, releases, at);
+      const live = await this.readCluster(releases);
+      const result = await this.assess(releases, live, applied, at);
+      await store.applyReconcile({ cluster, at, ...result });
+      const outcome = {
+        status: 'reconciled' as const,
+        releases: releases.length,
+        changed: result.statuses.length,
+        applied: applied.count,
+      };
+      logger.info('Reconciled cluster', { cluster, ...outcome });
+      return outcome;
+    } catch (error) {
+      const message = (error as Error).message;
+      logger.warn('Reconcile failed', { cluster, error: message });
+      await store.recordClusterFailure(cluster, message, at);
+      return { status: 'failed', error: message };
+    }
+  }
+
+  /** Applies each opted-in environment; returns per release when it was applied or why it failed. */
+  private async applyEnvironments(
+    environments: GitopsEnvironment[],
+    releases: ReleaseRecord[],
+    at: Date,
+  ): Promise<{
+    count: number;
+    appliedAt: Map<string, string>;
+    failures: Map<string, string>;
+  }> {
+    const { api, settings, store, gitFor, logger } = this.options;
+    const failures = new Map<string, string>();
+    const appliedAt = new Map<string, string>();
+    let count = 0;
+    const all = await store.listEnvironments();
+    for (const environment of environments) {
+      const inventory = await store.getAppliedObjects(environment.name);
+      const noteApplied = (objects: AppliedObjectRecord[]) => {
+        for (const object of objects) {
+          if (object.kind !== 'HelmRelease') continue;
+          appliedAt.set(`${environment.name}/${object.namespace}/${object.name}`, object.appliedAt);
+        }
+      };
+      noteApplied(inventory.objects);
+      const setting = settings.get(environment.name);
+      if (!setting?.apply) continue;
+      const repository = await store.getRepository(environment.repository);
+      if (!repository?.lastCommit) continue; // nothing synced yet
+      const own = releases.filter(r => r.environment === environment.name);
+      const outcome = await new EnvironmentApply({
+        environment,
+        prune: setting.prune,
+        git: gitFor(environment.repository),
+        store,
+        cluster: api,
+        logger,
+      }).run({
+        commit: repository.lastCommit,
+        releases: own,
+        environmentPaths: all
+          .filter(env => env.repository === environment.repository)
+          .map(env => env.path),
+        previous: inventory,
+      });
+      noteApplied(outcome.upserted);
+      count += outcome.applied + outcome.pruned;
+      for (const failure of outcome.failures) {
+        logger.warn('Apply failed', {
+          cluster: this.options.cluster,
+          environment: environment.name,
+          path: failure.sourcePath,
+          error: failure.message,
+        });
+        // The releases of the file that failed carry the error.
+        for (const release of own) {
+          if (release.sourcePath === failure.sourcePath) {
+            failures.set(keyText(release), failure.message);
+          }
+        }
+      }
+      for (const key of outcome.reapplied) {
+        if (!key.apiVersion.startsWith('helm.toolkit.fluxcd.io/')) continue;
+        try {
+          await api.requestReconcile(key, at.toISOString());
+        } catch (error) {
+          if (error instanceof ClusterRequestError && !error.answered) throw error;
+          const release = own.find(r => r.namespace === key.namespace && r.name === key.name);
+          if (release) failures.set(keyText(release), (error as Error).message);
+        }
+      }
+    }
+    return { count, appliedAt, failures };
+  }
+
+  /** Lists per namespace; returns what was read and the namespaces that failed. */
+  private async readCluster(releases: ReleaseRecord[]): Promise<{
+    helmReleases: Map<string, ClusterHelmRelease>;
+    histories: Map<string, HelmRevision[]>;
+    undecodable: Map<string, string>;
+    namespaceErrors: Map<string, string>;
+  }> {
+    const { api, logger, cluster } = this.options;
+    const namespaces = new Set<string>();
+    for (const release of releases) {
+      namespaces.add(release.namespace);
+      namespaces.add(storageNamespace(release));
+    }
+    const helmReleases = new Map<string, ClusterHelmRelease>();
+    const revisions: HelmRevision[] = [];
+    const undecodable = new Map<string, string>();
+    const namespaceErrors = new Map<string, string>();
+    let unreachable: ClusterRequestError | undefined;
+    await Promise.all(
+      [...namespaces].map(namespace =>
+        this.namespaceReads.run(async () => {
+          try {
+            const [objects, secrets] = await Promise.all([
+              api.listHelmReleases(namespace),
+              api.listHelmSecrets(namespace),
+            ]);
+            for (const object of objects) {
+              helmReleases.set(
+                `${groupOf(object.apiVersion)}|${namespace}|${object.metadata.name}`,
+                object,
+              );
+            }
+            for (const secret of secrets) {
+              try {
+                revisions.push(decodeHelmReleaseSecret(secret));
+              } catch (error) {
+                const release = secret.metadata?.labels?.name;
+                if (release) {
+                  undecodable.set(helmReleaseKey(namespace, release), (error as Error).message);
+                }
+                logger.warn('Unreadable Helm release secret', {
+                  cluster,
+                  namespace,
+                  error: (error as Error).message,
+                });
+              }
+            }
+          } catch (error) {
+            if (error instanceof ClusterRequestError && !error.answered) {
+              unreachable = error;
+            }
+            namespaceErrors.set(namespace, (error as Error).message);
+          }
+        }),
+      ),
+    );
+    if (unreachable) throw unreachable;
+    return { helmReleases, histories: helmHistories(revisions), undecodable, namespaceErrors };
+  }
+
+  private async assess(
+    releases: ReleaseRecord[],
+    live: Awaited<ReturnType<ClusterReconciler['readCluster']>>,
+    applied: Awaited<ReturnType<ClusterReconciler['applyEnvironments']>>,
+    at: Date,
+  ): Promise<{
+    statuses: ReleaseStatusRecord[];
+    removed: ReleaseKey[];
+    histories: HelmHistoryRecord[];
+    events: NewEvent[];
+  }> {
+    const { cluster, store, gracePeriodMs } = this.options;
+    const previous = new Map(
+      (await store.listReleaseStatuses(cluster)).map(s => [keyText(s), s]),
+    );
+    const statuses: ReleaseStatusRecord[] = [];
+    const histories: HelmHistoryRecord[] = [];
+    const events: NewEvent[] = [];
+    const seen = new Set<string>();
+
+    for (const release of releases) {
+      const key: ReleaseKey = {
+        environment: release.environment,
+        namespace: release.namespace,
+        name: release.name,
+      };
+      const text = keyText(key);
+      seen.add(text);
+      const before = previous.get(text);
+      const storage = storageNamespace(release);
+      const readError =
+        live.namespaceErrors.get(release.namespace) ?? live.namespaceErrors.get(storage);
+      if (readError) {
+        // Keep the last known state; only say it could not be refreshed.
+        const status: ReleaseStatusRecord = {
+          ...(before ?? {
+            ...key,
+            cluster,
+            state: 'Missing' as const,
+            reason: 'not read from the cluster yet',
+            differences: [],
+          }),
+          error: readError,
+          errorAt: before?.error === readError ? (before.errorAt ?? at.toISOString()) : at.toISOString(),
+        };
+        if (!before || before.error !== readError) statuses.push(status);
+        continue;
+      }
+
+      const history =
+        live.histories.get(helmReleaseKey(storage, release.releaseName)) ?? [];
+      const assessment = assessRelease({
+        desired: {
+          apiVersion: release.apiVersion,
+          namespace: release.namespace,
+          name: release.name,
+          releaseName: release.releaseName,
+          chartVersion: release.chartVersion,
+          values: (release.spec.values as Record<string, unknown>) ?? {},
+          spec: release.spec,
+        },
+        live: live.helmReleases.get(
+          `${groupOf(release.apiVersion)}|${release.namespace}|${release.name}`,
+        ) as Parameters<typeof assessRelease>[0]['live'],
+        history,
+        appliedAt: applied.appliedAt.get(text),
+        now: at,
+        gracePeriodMs,
+      });
+      const newest = history[history.length - 1];
+      const problem =
+        applied.failures.get(text) ??
+        live.undecodable.get(helmReleaseKey(storage, release.releaseName));
+      const status: ReleaseStatusRecord = {
+        ...key,
+        cluster,
+        state: assessment.state,
+        reason: assessment.reason,
+        differences: assessment.differences,
+        ...(assessment.revision !== undefined ? { revision: assessment.revision } : {}),
+        ...(assessment.chartVersion ? { chartVersion: assessment.chartVersion } : {}),
+        ...(newest?.appVersion ? { appVersion: newest.appVersion } : {}),
+        ...(assessment.deployedAt ? { deployedAt: assessment.deployedAt } : {}),
+        ...(assessment.since ? { since: assessment.since } : {}),
+        ...(problem
+          ? { error: problem, errorAt: before?.error === problem ? (before.errorAt ?? at.toISOString()) : at.toISOString() }
+          : {}),
+      };
+      if (!before || !sameStatus(before, status)) statuses.push(status);
+      if (
+        !before ||
+        before.revision !== status.revision ||
+        before.deployedAt !== status.deployedAt ||
+        before.state !== status.state
+      ) {
+        histories.push({ ...key, cluster, revisions: toHelmRevisions(history) });
+      }
+      if (before?.state !== status.state) {
+        events.push({
+          type: 'release-state',
+          repository: release.repository,
+          ...key,
+          message: before
+            ? `${before.state} -> ${status.state}: ${status.reason}`
+            : `${status.state}: ${status.reason}`,
+          details: {
+            cluster,
+            from: before?.state ?? null,
+            to: status.state,
+            ...(status.revision !== undefined ? { revision: status.revision } : {}),
+          },
+          at,
+        });
+      }
+    }
+    const removed = [...previous.values()]
+      .filter(status => !seen.has(keyText(status)))
+      .map(({ environment, namespace, name }) => ({ environment, namespace, name }));
+    return { statuses, removed, histories, events };
+  }
+}

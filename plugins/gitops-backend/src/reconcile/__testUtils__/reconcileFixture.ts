@@ -1,0 +1,129 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import {
+  KubernetesDouble,
+  KubernetesDoubleOptions,
+  kubeConfigFor,
+  startKubernetesDouble,
+} from '@backstage-gitops/kubernetes-double';
+import knexFactory, { Knex } from 'knex';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { KubernetesCluster } from '../../cluster/KubernetesCluster';
+import { EnvironmentConfig, RepositoryConfig } from '../../config/GitopsConfig';
+import { DatabaseGitopsStore } from '../../database/DatabaseGitopsStore';
+import { CliGitRepository } from '../../git';
+import { createTestRemote, TestFiles, TestRemote } from '../../git/__testUtils__';
+import { RepositorySync } from '../../sync/RepositorySync';
+import { ClusterReconciler } from '../ClusterReconciler';
+
+/**
+ * A config repository, a store, a simulated cluster and the two loops that
+ * connect them: git sync and the cluster's reconciler, as the plugin wires them.
+ */
+export type ReconcileFixture = {
+  remote: TestRemote;
+  store: DatabaseGitopsStore;
+  double: KubernetesDouble;
+  sync: RepositorySync;
+  reconciler: ClusterReconciler;
+  /** Commits, syncs and runs one reconcile cycle. */
+  push(files: TestFiles): Promise<void>;
+  /** Syncs git, then reconciles once. */
+  cycle(): ReturnType<ClusterReconciler['run']>;
+  close(): Promise<void>;
+};
+
+export async function createReconcileFixture(options: {
+  files: TestFiles;
+  environments: string[];
+  prune?: boolean;
+  apply?: boolean;
+  gracePeriodMs?: number;
+  double?: KubernetesDoubleOptions;
+}): Promise<ReconcileFixture> {
+  const logger = mockServices.logger.mock();
+  const remote = await createTestRemote();
+  await remote.commit(options.files, 'Import the config repository');
+  const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gitops-reconcile-'));
+  const knex: Knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: ':memory:',
+    useNullAsDefault: true,
+  });
+  const store = await DatabaseGitopsStore.create({
+    database: mockServices.database({ knex }),
+  });
+  const double = await startKubernetesDouble(options.double);
+  const repository: RepositoryConfig = {
+    id: 'config',
+    url: remote.url,
+    branch: 'main',
+    auth: { type: 'none' },
+    author: { name: 'bot', email: 'bot@example.com' },
+    schedule: {
+      frequency: { minutes: 1 },
+      timeout: { minutes: 1 },
+      initialDelay: { seconds: 0 },
+    },
+  };
+  const apply = options.apply ?? true;
+  const prune = options.prune ?? false;
+  const environments: EnvironmentConfig[] = options.environments.map((name, i) => ({
+    name,
+    repository: 'config',
+    path: `releases/${name}`,
+    cluster: 'demo',
+    order: i + 1,
+    apply,
+    prune,
+  }));
+  const mirror = (loop: string) =>
+    CliGitRepository.create({
+      id: 'config',
+      remote: repository,
+      workDir: path.join(workDir, loop),
+      logger,
+    });
+  const sync = new RepositorySync({
+    repository,
+    environments,
+    git: mirror('sync'),
+    store,
+    logger,
+  });
+  const reconcileGit = mirror('reconcile');
+  const reconciler = new ClusterReconciler({
+    cluster: 'demo',
+    api: new KubernetesCluster(kubeConfigFor(double)),
+    settings: new Map(environments.map(env => [env.name, { apply, prune }])),
+    gitFor: () => reconcileGit,
+    store,
+    logger,
+    gracePeriodMs: options.gracePeriodMs ?? 0,
+  });
+  await store.ensureClusters([{ name: 'demo', title: 'demo (simulated)' }]);
+
+  const cycle = async () => {
+    await sync.run();
+    return reconciler.run();
+  };
+  return {
+    remote,
+    store,
+    double,
+    sync,
+    reconciler,
+    cycle,
+    async push(files) {
+      await remote.commit(files);
+      await cycle();
+    },
+    async close() {
+      await double.stop();
+      await knex.destroy();
+      await remote.remove();
+      await fs.rm(workDir, { recursive: true, force: true });
+    },
+  };
+}

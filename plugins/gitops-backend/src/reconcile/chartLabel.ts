@@ -1,0 +1,9 @@
+import { HelmRevision } from '../cluster/helm';
+
+/** The chart as `helm history` prints it: `podinfo-0.2.1`. */
+export function chartLabel(revision: HelmRevision): string {
+  if (revision.chartName && revision.chartVersion) {
+    return `${revision.chartName}-${revision.chartVersion}`;
+  }
+  return revision.chartName ?? revision.chartVersion ?? 'an unknown chart';
+}

@@ -1,0 +1,15 @@
+export type {
+  AssessReleaseInput,
+  DesiredRelease,
+  LiveHelmRelease,
+  ReleaseAssessment,
+  ReleaseDifference,
+  ReleaseState,
+} from './types';
+export { assessRelease } from './assessRelease';
+export { DEFAULT_STUCK_AFTER_MS } from './inFlightOperation';
+export {
+  MAX_DIFFERENCES,
+  setFieldsDifferences,
+  valuesDifferences,
+} from './valuesDifferences';

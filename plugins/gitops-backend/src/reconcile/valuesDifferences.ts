@@ -1,0 +1,102 @@
+import { ReleaseDifference } from './types';
+
+/** Enough to say what is wrong; a card cannot show more usefully. */
+export const MAX_DIFFERENCES = 50;
+
+type Mapping = Record<string, unknown>;
+
+function isMapping(value: unknown): value is Mapping {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+// Dot paths as Flux writes them (`image.tag`, `env.0.name`); a key that would
+// make the path ambiguous (it holds a dot or a bracket) is written ["quoted"].
+function childPath(base: string, key: string | number): string {
+  if (typeof key === 'number' || /^[^.[\]"]+$/.test(key)) {
+    return base ? `${base}.${key}` : String(key);
+  }
+  return `${base}[${JSON.stringify(key)}]`;
+}
+
+// Plain code-unit order: the same on every machine, unlike localeCompare.
+function sortedKeys(keys: Iterable<string>): string[] {
+  return [...new Set(keys)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function difference(
+  path: string,
+  desired: unknown,
+  live: unknown,
+): ReleaseDifference {
+  return {
+    path,
+    ...(desired !== undefined ? { desired } : {}),
+    ...(live !== undefined ? { live } : {}),
+  };
+}
+
+type Walk = {
+  /** 'all': keys on either side count; 'desired': only keys git sets. */
+  keys: 'all' | 'desired';
+  limit: number;
+  out: ReleaseDifference[];
+};
+
+function walk(desired: unknown, live: unknown, path: string, w: Walk): void {
+  if (w.out.length >= w.limit) {
+    return;
+  }
+  if (isMapping(desired) && isMapping(live)) {
+    const keys =
+      w.keys === 'all'
+        ? sortedKeys([...Object.keys(desired), ...Object.keys(live)])
+        : sortedKeys(Object.keys(desired));
+    for (const key of keys) {
+      walk(desired[key], live[key], childPath(path, key), w);
+    }
+    return;
+  }
+  if (Array.isArray(desired) && Array.isArray(live)) {
+    // Lists are replaced whole on apply, so an extra item is a difference even
+    // when comparing only what git sets.
+    const length = Math.max(desired.length, live.length);
+    for (let i = 0; i < length; i++) {
+      walk(desired[i], live[i], childPath(path, i), w);
+    }
+    return;
+  }
+  if (desired !== live) {
+    w.out.push(difference(path, desired, live));
+  }
+}
+
+/**
+ * Where two value trees differ, deeply: dot paths, list items by index, keys
+ * sorted so the same trees always give the same list, at most `limit`
+ * entries. A key missing on one side is a difference (its side is omitted).
+ */
+export function valuesDifferences(
+  desired: unknown,
+  live: unknown,
+  base: string = '',
+  limit: number = MAX_DIFFERENCES,
+): ReleaseDifference[] {
+  const out: ReleaseDifference[] = [];
+  walk(desired, live, base, { keys: 'all', limit, out });
+  return out;
+}
+
+/**
+ * Like valuesDifferences, but keys only the live side has are ignored: for
+ * objects that the API server, a controller or merged-in values add to.
+ */
+export function setFieldsDifferences(
+  desired: unknown,
+  live: unknown,
+  base: string = '',
+  limit: number = MAX_DIFFERENCES,
+): ReleaseDifference[] {
+  const out: ReleaseDifference[] = [];
+  walk(desired, live, base, { keys: 'desired', limit, out });
+  return out;
+}
