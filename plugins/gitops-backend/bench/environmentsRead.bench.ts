@@ -10,6 +10,7 @@ import knexFactory, { Knex } from 'knex';
 import { AddressInfo } from 'node:net';
 import { DatabaseGitopsStore } from '../src/database/DatabaseGitopsStore';
 import { ReleaseService } from '../src/service/ReleaseService';
+import { ReconcileRequests } from '../src/service/ReconcileRequests';
 import { createRouter } from '../src/service/router';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 
@@ -70,6 +71,7 @@ export async function run() {
         store,
         releases: new ReleaseService({ store, catalog: catalogServiceMock() }),
         sync: { trigger: async () => [] },
+        reconcileRequests: {} as ReconcileRequests,
         httpAuth: mockServices.httpAuth(),
         auth: mockServices.auth(),
         permissions: mockServices.permissions(),

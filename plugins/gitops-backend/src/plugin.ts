@@ -6,17 +6,19 @@ import { gitopsPermissions } from '@backstage-gitops/plugin-gitops-common';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import os from 'node:os';
 import path from 'node:path';
-import { readGitopsConfig } from './config/GitopsConfig';
+import { readClustersConfig } from './cluster/ClusterConfig';
+import { checkEnvironmentClusters, readGitopsConfig } from './config/GitopsConfig';
 import { DatabaseGitopsStore } from './database/DatabaseGitopsStore';
 import { DatabaseImageMetadataCache } from './database/DatabaseImageMetadataCache';
 import { readRegistriesConfig } from './registry';
+import { ReconcileRequests } from './service/ReconcileRequests';
 import { ReleaseService } from './service/ReleaseService';
 import { createRouter } from './service/router';
 import { scheduleGitopsTasks } from './tasks/scheduleGitopsTasks';
 
 /**
- * The gitops backend plugin: git sync and image automation as scheduled
- * tasks, and the API the entity cards read.
+ * The gitops backend plugin: git sync, image automation and helm
+ * reconciliation as scheduled tasks, and the API the entity cards read.
  *
  * @public
  */
@@ -40,9 +42,12 @@ export const gitopsPlugin = createBackendPlugin({
       async init(deps) {
         const { config, logger, database, scheduler, httpRouter } = deps;
         const gitops = readGitopsConfig(config);
+        const clusters = readClustersConfig(config);
+        checkEnvironmentClusters(gitops, clusters);
         const store = await DatabaseGitopsStore.create({ database });
-        const sync = await scheduleGitopsTasks({
+        const { sync, reconcile } = await scheduleGitopsTasks({
           gitops,
+          clusters,
           registries: readRegistriesConfig(config),
           imageCache: new DatabaseImageMetadataCache(await database.getClient()),
           store,
@@ -60,6 +65,7 @@ export const gitopsPlugin = createBackendPlugin({
             store,
             releases: new ReleaseService({ store, catalog: deps.catalog }),
             sync,
+            reconcileRequests: new ReconcileRequests({ store, reconcile }),
             httpAuth: deps.httpAuth,
             auth: deps.auth,
             permissions: deps.permissions,
@@ -69,6 +75,7 @@ export const gitopsPlugin = createBackendPlugin({
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         logger.info('Gitops plugin ready', {
           repositories: gitops.repositories.map(r => r.id).join(','),
+          clusters: clusters.map(c => c.name).join(','),
         });
       },
     });

@@ -5,7 +5,9 @@ import {
 
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
+  GitopsClusterList,
   GitopsEventList,
+  GitopsHelmHistory,
   GitopsRelease,
   GitopsReleaseDetail,
   GitopsReleaseList,
@@ -13,8 +15,16 @@ import {
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { GitopsStore, ReleaseKey, ReleaseRecord } from '../database/GitopsStore';
 import { releaseMatchFor } from './entityMatch';
+import { releaseStatusOf } from './releaseStatus';
 
 const EVENT_LIMIT = 100;
+
+const keyOf = (r: ReleaseKey): ReleaseKey => ({
+  environment: r.environment,
+  namespace: r.namespace,
+  name: r.name,
+});
+const keyText = (r: ReleaseKey) => `${r.environment}/${r.namespace}/${r.name}`;
 
 function toApi(record: ReleaseRecord): GitopsRelease {
   return {
@@ -62,6 +72,26 @@ export class ReleaseService {
     return this.options.store.findReleases(releaseMatchFor(entity));
   }
 
+  /** The stored cluster status of each release, where there is one. */
+  private async withStatus(records: ReleaseRecord[]): Promise<GitopsRelease[]> {
+    const { store } = this.options;
+    const [statuses, clusters] = await Promise.all([
+      store.getReleaseStatuses(records.map(keyOf)),
+      store.listClusters(),
+    ]);
+    const byKey = new Map(statuses.map(s => [keyText(s), s]));
+    const clusterByName = new Map(clusters.map(c => [c.name, c]));
+    return records.map(record => {
+      const status = byKey.get(keyText(record));
+      return {
+        ...toApi(record),
+        ...(status
+          ? { status: releaseStatusOf(status, clusterByName.get(status.cluster)) }
+          : {}),
+      };
+    });
+  }
+
   async listReleases(
     entityRef: string,
     credentials: BackstageCredentials,
@@ -72,7 +102,7 @@ export class ReleaseService {
     const problems = (await this.options.store.listProblems(repositories)).filter(
       p => !p.environment || environments.has(p.environment),
     );
-    return { items: releases.map(toApi), problems };
+    return { items: await this.withStatus(releases), problems };
   }
 
   async getRelease(key: ReleaseKey): Promise<GitopsReleaseDetail> {
@@ -82,7 +112,25 @@ export class ReleaseService {
         `No release ${key.namespace}/${key.name} in environment ${key.environment}`,
       );
     }
-    return { ...toApi(record), annotations: record.annotations, spec: record.spec };
+    const [release] = await this.withStatus([record]);
+    return { ...release, annotations: record.annotations, spec: record.spec };
+  }
+
+  async getHistory(key: ReleaseKey): Promise<GitopsHelmHistory> {
+    const { store } = this.options;
+    if (!(await store.getRelease(key))) {
+      throw new NotFoundError(
+        `No release ${key.namespace}/${key.name} in environment ${key.environment}`,
+      );
+    }
+    const history = await store.getHelmHistory(key);
+    return history
+      ? { cluster: history.cluster, items: history.revisions }
+      : { items: [] };
+  }
+
+  async listClusters(): Promise<GitopsClusterList> {
+    return { items: await this.options.store.listClusters() };
   }
 
   async listEvents(

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { GitopsStore } from '../database/GitopsStore';
+import { ReconcileRequests } from './ReconcileRequests';
 import { ReleaseService } from './ReleaseService';
 import { createRouter } from './router';
 
@@ -26,6 +27,7 @@ describe('the OpenAPI spec', () => {
       store,
       releases: {} as ReleaseService,
       sync: { trigger: async () => [] },
+      reconcileRequests: {} as ReconcileRequests,
       httpAuth: mockServices.httpAuth(),
       auth: mockServices.auth(),
       permissions: mockServices.permissions(),

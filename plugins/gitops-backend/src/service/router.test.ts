@@ -8,6 +8,8 @@ import request from 'supertest';
 import { DatabaseGitopsStore } from '../database/DatabaseGitopsStore';
 import { ReleaseRecord } from '../database/GitopsStore';
 import { SyncTrigger } from '../sync/SyncScheduler';
+import { ClusterRequestError } from '../cluster/ClusterRequestError';
+import { ReconcileRequests } from './ReconcileRequests';
 import { ReleaseService } from './ReleaseService';
 import { createRouter } from './router';
 
@@ -58,6 +60,17 @@ describe('createRouter', () => {
   let knex: Knex;
   let store: DatabaseGitopsStore;
   const trigger: jest.Mocked<SyncTrigger> = { trigger: jest.fn() };
+  const clusterApi = {
+    listHelmReleases: jest.fn(),
+    listHelmSecrets: jest.fn(),
+    apply: jest.fn(),
+    remove: jest.fn(),
+    requestReconcile: jest.fn(),
+  };
+  const reconcileTrigger = {
+    clusterApi: jest.fn(() => clusterApi),
+    trigger: jest.fn(),
+  };
   const auditor = mockServices.auditor.mock();
   const auditEvent = { success: jest.fn(), fail: jest.fn() };
 
@@ -71,6 +84,7 @@ describe('createRouter', () => {
         catalog: catalogServiceMock({ entities: [podinfo] }),
       }),
       sync: trigger,
+      reconcileRequests: new ReconcileRequests({ store, reconcile: reconcileTrigger }),
       httpAuth: mockServices.httpAuth(),
       auth: mockServices.auth(),
       permissions: mockServices.permissions({ result: permission }),
@@ -96,7 +110,7 @@ describe('createRouter', () => {
     });
     await store.ensureRepository({ id: 'config', url: 'file:///c.git', branch: 'main' });
     await store.replaceEnvironments('config', [
-      { name: 'dev', repository: 'config', path: 'releases/dev', order: 1 },
+      { name: 'dev', repository: 'config', path: 'releases/dev', cluster: 'demo', order: 1 },
       { name: 'prod', repository: 'config', path: 'releases/prod', order: 2 },
     ]);
     await store.applySync({
@@ -237,5 +251,152 @@ describe('createRouter', () => {
     expect(response.status).toBe(403);
     expect(trigger.trigger).not.toHaveBeenCalled();
     expect(auditEvent.fail).toHaveBeenCalled();
+  });
+  describe('helm reconciliation', () => {
+    const devKey = { environment: 'dev', namespace: 'dev', name: 'podinfo-dev' };
+
+    beforeEach(async () => {
+      await store.ensureClusters([{ name: 'demo', title: 'demo (simulated)' }]);
+      await store.applyReconcile({
+        cluster: 'demo',
+        at: new Date('2026-11-25T11:00:00Z'),
+        statuses: [
+          {
+            ...devKey,
+            cluster: 'demo',
+            state: 'Synced',
+            reason: 'deployed podinfo-0.2.1 revision 3',
+            differences: [],
+            revision: 3,
+            chartVersion: '0.2.1',
+            deployedAt: '2026-11-25T10:59:00.000Z',
+          },
+        ],
+        removed: [],
+        histories: [
+          {
+            ...devKey,
+            cluster: 'demo',
+            revisions: [
+              { revision: 1, status: 'superseded', chartVersion: '0.2.0' },
+              { revision: 3, status: 'deployed', chartVersion: '0.2.1' },
+              { revision: 2, status: 'superseded', chartVersion: '0.2.0' },
+            ],
+          },
+        ],
+        events: [],
+      });
+    });
+
+    it('puts the stored status on the releases it has one for', async () => {
+      const response = await request(await app())
+        .get('/releases')
+        .query({ entityRef: 'component:default/podinfo' })
+        .set('authorization', mockCredentials.user.header());
+      const [dev, prod] = response.body.items;
+      expect(dev.status).toEqual({
+        cluster: 'demo',
+        state: 'Synced',
+        reason: 'deployed podinfo-0.2.1 revision 3',
+        differences: [],
+        revision: 3,
+        chartVersion: '0.2.1',
+        deployedAt: '2026-11-25T10:59:00.000Z',
+        checkedAt: '2026-11-25T11:00:00.000Z',
+      });
+      expect(prod.status).toBeUndefined();
+    });
+
+    it('marks statuses stale, with the error and its time, once the cluster fails', async () => {
+      await store.recordClusterFailure(
+        'demo',
+        'list Helm release Secrets in dev: cluster unreachable (ECONNREFUSED)',
+        new Date('2026-11-25T11:05:00Z'),
+      );
+      const response = await request(await app())
+        .get('/releases/dev/dev/podinfo-dev')
+        .set('authorization', mockCredentials.user.header());
+      expect(response.body.status).toMatchObject({
+        state: 'Synced',
+        checkedAt: '2026-11-25T11:00:00.000Z',
+        stale: {
+          error: expect.stringMatching(/unreachable/),
+          at: '2026-11-25T11:05:00.000Z',
+        },
+      });
+      const clusters = await request(await app())
+        .get('/clusters')
+        .set('authorization', mockCredentials.user.header());
+      expect(clusters.body.items).toEqual([
+        expect.objectContaining({ name: 'demo', title: 'demo (simulated)', lastError: expect.any(String) }),
+      ]);
+    });
+
+    it('serves the Helm history newest first, empty before any reconcile, 404 for no release', async () => {
+      const server = await app();
+      const history = await request(server)
+        .get('/releases/dev/dev/podinfo-dev/history')
+        .set('authorization', mockCredentials.user.header());
+      expect(history.body).toEqual({
+        cluster: 'demo',
+        items: [
+          { revision: 3, status: 'deployed', chartVersion: '0.2.1' },
+          { revision: 2, status: 'superseded', chartVersion: '0.2.0' },
+          { revision: 1, status: 'superseded', chartVersion: '0.2.0' },
+        ],
+      });
+      const none = await request(server)
+        .get('/releases/prod/prod/podinfo-prod/history')
+        .set('authorization', mockCredentials.user.header());
+      expect(none.body).toEqual({ items: [] });
+      const missing = await request(server)
+        .get('/releases/dev/dev/nope/history')
+        .set('authorization', mockCredentials.user.header());
+      expect(missing.status).toBe(404);
+    });
+
+    it('requests a reconcile in the cluster when allowed, and records who asked', async () => {
+      const response = await request(await app())
+        .post('/releases/dev/dev/podinfo-dev/reconcile')
+        .set('authorization', mockCredentials.user.header('user:default/alice'));
+      expect(response.status).toBe(202);
+      expect(response.body).toMatchObject({ cluster: 'demo', requestedBy: 'user:default/alice' });
+      expect(reconcileTrigger.clusterApi).toHaveBeenCalledWith('demo');
+      expect(clusterApi.requestReconcile).toHaveBeenCalledWith(
+        { apiVersion: 'helm.fluxcd.io/v1', namespace: 'dev', name: 'podinfo-dev' },
+        response.body.requestedAt,
+      );
+      expect(reconcileTrigger.trigger).toHaveBeenCalledWith('demo');
+      const [event] = await store.listEvents({ releases: [devKey], repositoryIds: [], limit: 1 });
+      expect(event).toMatchObject({ type: 'reconcile-requested', actor: 'user:default/alice' });
+      expect(auditEvent.success).toHaveBeenCalled();
+    });
+
+    it('refuses a reconcile the policy denies, and one of an environment without cluster', async () => {
+      const denied = await request(await app(AuthorizeResult.DENY))
+        .post('/releases/dev/dev/podinfo-dev/reconcile')
+        .set('authorization', mockCredentials.user.header());
+      expect(denied.status).toBe(403);
+      const noCluster = await request(await app())
+        .post('/releases/prod/prod/podinfo-prod/reconcile')
+        .set('authorization', mockCredentials.user.header());
+      expect(noCluster.status).toBe(400);
+      expect(noCluster.body.error.message).toMatch(/names no cluster/);
+      expect(clusterApi.requestReconcile).not.toHaveBeenCalled();
+      expect(auditEvent.fail).toHaveBeenCalledTimes(2);
+    });
+
+    it('answers 503 when the cluster cannot be reached, recording nothing', async () => {
+      clusterApi.requestReconcile.mockRejectedValueOnce(
+        new ClusterRequestError('request reconcile: cluster unreachable (ECONNREFUSED)'),
+      );
+      const response = await request(await app())
+        .post('/releases/dev/dev/podinfo-dev/reconcile')
+        .set('authorization', mockCredentials.user.header());
+      expect(response.status).toBe(503);
+      expect(reconcileTrigger.trigger).not.toHaveBeenCalled();
+      const events = await store.listEvents({ releases: [devKey], repositoryIds: [], limit: 5 });
+      expect(events.some(e => e.type === 'reconcile-requested')).toBe(false);
+    });
   });
 });

@@ -8,6 +8,7 @@ import { InputError, NotAllowedError } from '@backstage/errors';
 import {
   GitopsEnvironmentList,
   GitopsHealth,
+  gitopsReconcilePermission,
   gitopsSyncPermission,
 } from '@backstage-gitops/plugin-gitops-common';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -16,6 +17,7 @@ import Router from 'express-promise-router';
 import { GitopsStore } from '../database/GitopsStore';
 import { SyncTrigger } from '../sync/SyncScheduler';
 import { actorOf, ReleaseService } from './ReleaseService';
+import { ReconcileRequests } from './ReconcileRequests';
 
 function queryString(req: express.Request, name: string): string {
   const value = req.query[name];
@@ -34,6 +36,7 @@ export async function createRouter(options: {
   store: GitopsStore;
   releases: ReleaseService;
   sync: SyncTrigger;
+  reconcileRequests: ReconcileRequests;
   httpAuth: HttpAuthService;
   auth: AuthService;
   permissions: PermissionsService;
@@ -73,6 +76,55 @@ export async function createRouter(options: {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const { environment, namespace, name } = req.params;
     res.json(await releases.getRelease({ environment, namespace, name }));
+  });
+
+  router.get(
+    '/releases/:environment/:namespace/:name/history',
+    async (req, res) => {
+      await httpAuth.credentials(req, { allow: ['user', 'service'] });
+      const { environment, namespace, name } = req.params;
+      res.json(await releases.getHistory({ environment, namespace, name }));
+    },
+  );
+
+  router.post(
+    '/releases/:environment/:namespace/:name/reconcile',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      const { environment, namespace, name } = req.params;
+      const key = { environment, namespace, name };
+      const actor = actorOf(credentials, auth);
+      const audit = await auditor.createEvent({
+        eventId: 'gitops-reconcile',
+        severityLevel: 'medium',
+        request: req,
+        meta: key,
+      });
+      try {
+        const [decision] = await permissions.authorize(
+          [{ permission: gitopsReconcilePermission }],
+          { credentials },
+        );
+        if (decision.result !== AuthorizeResult.ALLOW) {
+          throw new NotAllowedError(
+            `${actor} may not reconcile ${namespace}/${name} in ${environment}`,
+          );
+        }
+        const result = await options.reconcileRequests.request(key, actor);
+        await audit.success({ meta: result });
+        res.status(202).json({ ...result, requestedBy: actor });
+      } catch (error) {
+        await audit.fail({ error: error as Error });
+        throw error;
+      }
+    },
+  );
+
+  router.get('/clusters', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json(await releases.listClusters());
   });
 
   router.get('/events', async (req, res) => {

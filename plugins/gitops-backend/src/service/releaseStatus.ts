@@ -1,0 +1,41 @@
+import {
+  GitopsClusterStatus,
+  GitopsReleaseStatus,
+} from '@backstage-gitops/plugin-gitops-common';
+import { ReleaseStatusRecord } from '../database/GitopsStore';
+
+/**
+ * A stored status as the API shows it. The cluster's last good cycle says
+ * when it was checked; an error newer than that (of the cluster, or of this
+ * release's namespace or apply) makes it stale: the last known state, with
+ * what went wrong and since when.
+ */
+export function releaseStatusOf(
+  record: ReleaseStatusRecord,
+  cluster: GitopsClusterStatus | undefined,
+): GitopsReleaseStatus {
+  const checkedAt = cluster?.lastReconciledAt ?? record.errorAt ?? '';
+  const clusterFailing =
+    cluster?.lastError &&
+    cluster.lastErrorAt &&
+    (!cluster.lastReconciledAt ||
+      Date.parse(cluster.lastErrorAt) > Date.parse(cluster.lastReconciledAt));
+  const stale = clusterFailing
+    ? { error: cluster!.lastError!, at: cluster!.lastErrorAt! }
+    : record.error
+      ? { error: record.error, at: record.errorAt ?? checkedAt }
+      : undefined;
+  return {
+    cluster: record.cluster,
+    state: record.state,
+    reason: record.reason,
+    differences: record.differences,
+    ...(record.revision !== undefined ? { revision: record.revision } : {}),
+    ...(record.chartVersion ? { chartVersion: record.chartVersion } : {}),
+    ...(record.appVersion ? { appVersion: record.appVersion } : {}),
+    ...(record.deployedAt ? { deployedAt: record.deployedAt } : {}),
+    ...(record.since ? { since: record.since } : {}),
+    checkedAt,
+    ...(stale ? { stale } : {}),
+  };
+}
