@@ -3,6 +3,7 @@ import {
   GitopsEnvironmentList,
   GitopsEventList,
   GitopsHealth,
+  GitopsHelmHistory,
   GitopsReleaseList,
 } from '@backstage-gitops/plugin-gitops-common';
 
@@ -19,6 +20,12 @@ export interface GitopsApi {
   listReleases(entityRef: string): Promise<GitopsReleaseList>;
   /** What happened to an entity's releases, newest first. */
   listEvents(entityRef: string): Promise<GitopsEventList>;
+  /** Helm's history of one release in its cluster, newest revision first. */
+  getHelmHistory(release: {
+    environment: string;
+    namespace: string;
+    name: string;
+  }): Promise<GitopsHelmHistory>;
 }
 
 /**

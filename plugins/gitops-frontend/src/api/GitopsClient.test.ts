@@ -29,6 +29,23 @@ describe('GitopsClient', () => {
     });
   });
 
+  it('reads a release history under its environment, namespace and name', async () => {
+    let asked = '';
+    server.use(
+      http.get(`${baseUrl}/releases/:environment/:namespace/:name/history`, ({ request }) => {
+        asked = new URL(request.url).pathname;
+        return HttpResponse.json({
+          cluster: 'demo',
+          items: [{ revision: 1, status: 'deployed' }],
+        });
+      }),
+    );
+    await expect(
+      client.getHelmHistory({ environment: 'dev', namespace: 'dev', name: 'podinfo dev' }),
+    ).resolves.toEqual({ cluster: 'demo', items: [{ revision: 1, status: 'deployed' }] });
+    expect(asked).toBe('/api/gitops/releases/dev/dev/podinfo%20dev/history');
+  });
+
   it('turns an error answer into a ResponseError with the backend message', async () => {
     server.use(
       http.get(`${baseUrl}/environments`, () =>

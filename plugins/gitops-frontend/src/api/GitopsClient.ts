@@ -4,6 +4,7 @@ import {
   GitopsEnvironmentList,
   GitopsEventList,
   GitopsHealth,
+  GitopsHelmHistory,
   GitopsReleaseList,
 } from '@backstage-gitops/plugin-gitops-common';
 import { GitopsApi } from './GitopsApi';
@@ -36,6 +37,17 @@ export class GitopsClient implements GitopsApi {
 
   listEvents(entityRef: string): Promise<GitopsEventList> {
     return this.get(`/events?entityRef=${encodeURIComponent(entityRef)}`);
+  }
+
+  getHelmHistory(release: {
+    environment: string;
+    namespace: string;
+    name: string;
+  }): Promise<GitopsHelmHistory> {
+    const parts = [release.environment, release.namespace, release.name].map(
+      encodeURIComponent,
+    );
+    return this.get(`/releases/${parts.join('/')}/history`);
   }
 
   private async get<T>(path: string): Promise<T> {

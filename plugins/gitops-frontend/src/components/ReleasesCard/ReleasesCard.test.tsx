@@ -131,6 +131,60 @@ describe('ReleasesCard', () => {
     ).toBeInTheDocument();
   });
 
+  it('shows what the cluster runs: state, reason, revision and Helm history', async () => {
+    const dev = podinfoRelease('dev', 'dev-1', 'glob:dev-*', {
+      status: {
+        cluster: 'demo',
+        state: 'Synced',
+        reason: 'deployed podinfo-0.2.1 revision 3',
+        differences: [],
+        revision: 3,
+        chartVersion: '0.2.1',
+        deployedAt: '2026-11-25T10:59:00.000Z',
+        checkedAt: '2026-11-25T11:00:00.000Z',
+      },
+    });
+    const prod = podinfoRelease('prod', '0.4.10', 'semver:~0.4', {
+      status: {
+        cluster: 'demo',
+        state: 'Drifted',
+        reason: 'values differ: replicaCount',
+        differences: [{ path: 'values.replicaCount', desired: 1, live: 5 }],
+        checkedAt: '2026-11-25T11:00:00.000Z',
+        stale: { error: 'cluster unreachable (ECONNREFUSED)', at: '2026-11-25T11:05:00.000Z' },
+      },
+    });
+    const getHelmHistory = jest.fn(async ({ environment }: { environment: string }) => ({
+      cluster: 'demo',
+      items:
+        environment === 'dev'
+          ? [
+              { revision: 3, status: 'deployed', chartVersion: '0.2.1' },
+              { revision: 2, status: 'superseded', chartVersion: '0.2.0' },
+            ]
+          : [],
+    }));
+    await renderCard({
+      listReleases: async () => ({
+        items: [dev, prod, podinfoRelease('adm', '1.0.0', 'glob:*')],
+        problems: [],
+      }),
+      listEvents: noEvents,
+      listEnvironments,
+      getHelmHistory,
+    });
+    expect(await screen.findByText('Synced, revision 3')).toBeInTheDocument();
+    expect(screen.getByText('deployed podinfo-0.2.1 revision 3')).toBeInTheDocument();
+    expect(
+      screen.getByText('Helm history: 3 deployed 0.2.1, 2 superseded 0.2.0'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Stale: Drifted')).toBeInTheDocument();
+    expect(screen.getByText(/cluster unreachable \(ECONNREFUSED\)/)).toBeInTheDocument();
+    expect(screen.getByText('not reconciled yet')).toBeInTheDocument();
+    // Only releases with a status have a history to read.
+    expect(getHelmHistory).toHaveBeenCalledTimes(2);
+  });
+
   it('shows the error when the backend fails', async () => {
     await renderCard({
       listReleases: async () => {

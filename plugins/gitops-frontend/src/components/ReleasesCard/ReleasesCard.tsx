@@ -11,6 +11,7 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   GitopsEvent,
+  GitopsHelmRevision,
   GitopsRelease,
   GitopsReleaseImage,
   GITOPS_ANNOTATIONS,
@@ -19,6 +20,9 @@ import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { gitopsApiRef } from '../../api';
 import { ProblemsPanel } from '../ProblemsPanel';
+import { ReleaseStatus } from '../ReleaseStatus';
+
+type ReleaseRow = GitopsRelease & { history?: GitopsHelmRevision[] };
 
 const short = (sha: string) => sha.slice(0, 8);
 
@@ -43,7 +47,7 @@ const ImageStatusLine = ({ image }: { image: GitopsReleaseImage }) => {
   return null;
 };
 
-const columns: TableColumn<GitopsRelease>[] = [
+const columns: TableColumn<ReleaseRow>[] = [
   {
     title: 'Environment',
     render: r => (
@@ -80,6 +84,10 @@ const columns: TableColumn<GitopsRelease>[] = [
     },
   },
   {
+    title: 'Cluster',
+    render: r => <ReleaseStatus status={r.status} history={r.history} />,
+  },
+  {
     title: 'Commit',
     render: r => (
       <span title={`${r.sourcePath} at ${r.commit}`}>{short(r.commit)}</span>
@@ -108,6 +116,12 @@ function describe(event: GitopsEvent): string {
     }
     case 'automation-failed':
       return `image automation of ${where} failed`;
+    case 'release-state': {
+      const d = (event.details ?? {}) as { to?: string; cluster?: string };
+      return `${where} is ${d.to} in cluster ${d.cluster}`;
+    }
+    case 'reconcile-requested':
+      return `reconcile of ${where} requested by ${event.actor}`;
     default:
       return `${event.type} ${where}`;
   }
@@ -137,7 +151,15 @@ export const ReleasesCard = () => {
         stage(a.environment) - stage(b.environment) ||
         a.environment.localeCompare(b.environment),
     );
-    return { releases, events };
+    // Histories are small and stored by the backend; one read per release.
+    const rows: ReleaseRow[] = await Promise.all(
+      releases.items.map(async release => {
+        if (!release.status) return release;
+        const history = await api.getHelmHistory(release).catch(() => undefined);
+        return { ...release, history: history?.items };
+      }),
+    );
+    return { releases, rows, events };
   }, [api, entityRef]);
 
   const annotations = entity.metadata.annotations ?? {};
@@ -162,10 +184,10 @@ export const ReleasesCard = () => {
     body = (
       <>
         <ProblemsPanel problems={value.releases.problems} />
-        <Table<GitopsRelease>
+        <Table<ReleaseRow>
           options={{ paging: false, search: false, padding: 'dense', toolbar: false }}
           columns={columns}
-          data={value.releases.items}
+          data={value.rows}
         />
         {value.events.items.length > 0 && (
           <>

@@ -1,0 +1,1 @@
+export { ReleaseStatus } from './ReleaseStatus';
