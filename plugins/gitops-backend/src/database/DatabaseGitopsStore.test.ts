@@ -491,7 +491,8 @@ describe('DatabaseGitopsStore', () => {
       const { store } = await createStore(databaseId);
       await store.applyReconcile(reconcile({ statuses: [status('dev', 'podinfo')] }));
       const key = { environment: 'dev', namespace: 'dev', name: 'podinfo' };
-      // A duplicate revision fails the history insert after the status upsert.
+      // A revision without a status breaks a NOT NULL column: the history
+      // insert fails after the status upsert, and neither may stay.
       await expect(
         store.applyReconcile(
           reconcile({
@@ -503,7 +504,7 @@ describe('DatabaseGitopsStore', () => {
                 cluster: 'demo',
                 revisions: [
                   { revision: 1, status: 'deployed' },
-                  { revision: 1, status: 'deployed' },
+                  { revision: 2, status: null as unknown as string },
                 ],
               },
             ],
