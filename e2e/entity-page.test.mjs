@@ -3,7 +3,8 @@
 // scripts/test.sh starts the portal (the README's start command) first.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -150,4 +151,74 @@ test('a dev image pushed to the registry becomes one commit and shows in dev', a
   assert.equal(commits.length, 1);
   assert.equal(await git('log', '-1', '--format=%s', 'main'), `Auto-release stefanprodan/podinfo:${tag}`);
   assert.equal(await git('diff', '--name-only', before, 'main'), 'releases/dev/podinfo.yaml');
+});
+
+/** Opens the podinfo page and reloads until `locator(page)` shows, or fails with a screenshot. */
+async function waitOnPodinfo(locate, what, timeoutMs = 150_000) {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await page.goto(`${appUrl}/catalog/default/component/podinfo`);
+  const enter = page.getByRole('button', { name: 'Enter' });
+  if (await enter.isVisible().catch(() => false)) await enter.click();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await locate(page).first().waitFor({ timeout: 5_000 });
+      if ((await locate(page).count()) >= what.count) return page;
+    } catch {
+      // not yet: reload below
+    }
+    if (Date.now() > deadline) {
+      await mkdir(outputDir, { recursive: true });
+      await page.screenshot({ path: path.join(outputDir, `failure-${what.name}.png`), fullPage: true });
+      throw new Error(`${what.name} never showed (see failure-${what.name}.png)`);
+    }
+    await page.waitForTimeout(2_000);
+    await page.reload();
+    if (await enter.isVisible().catch(() => false)) await enter.click();
+  }
+}
+
+test('dev, stg and prod show their state and Helm history from the simulated cluster', async () => {
+  const page = await waitOnPodinfo(
+    p => p.getByText(/^Helm history: \d+ deployed 0\.2\.0/),
+    { name: 'helm-history', count: 3 },
+  );
+  assert.ok((await page.getByText(/^Synced, revision \d+$/).count()) >= 2);
+  await page.getByText(/on demo$/).first().waitFor();
+  await page.screenshot({ path: path.join(outputDir, 'podinfo-cluster-status.png'), fullPage: true });
+  await page.close();
+});
+
+test('a chart bump in the config repository upgrades every release of the chart', async () => {
+  const demoDir = process.env.GITOPS_DEMO_DIR;
+  assert.ok(demoDir, 'GITOPS_DEMO_DIR names the demo the portal runs');
+  const work = await mkdtemp(path.join(os.tmpdir(), 'gitops-e2e-chart-'));
+  const git = async (...args) => (await run('git', ['-C', work, ...args])).stdout.trim();
+  try {
+    await run('git', ['clone', '-q', path.join(demoDir, 'config-repo.git'), work]);
+    const chartFile = path.join(work, 'charts/podinfo/Chart.yaml');
+    const chart = await readFile(chartFile, 'utf8');
+    await writeFile(chartFile, chart.replace(/^version: .*$/m, 'version: 0.2.1'));
+    await git('-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', 'commit', '-qam', 'Bump podinfo chart to 0.2.1');
+    // Image automation may push in between: rebase and try again, as a person would.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await git('push', '-q', 'origin', 'HEAD:main');
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        await git('-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', 'pull', '-q', '--rebase', 'origin', 'main');
+      }
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+
+  // Every release of the chart gets a new revision on 0.2.1, the one before superseded.
+  const page = await waitOnPodinfo(
+    p => p.getByText(/^Helm history: \d+ deployed 0\.2\.1, \d+ superseded 0\.2\.0/),
+    { name: 'chart-bump', count: 3 },
+  );
+  await page.screenshot({ path: path.join(outputDir, 'podinfo-after-chart-bump.png'), fullPage: true });
+  await page.close();
 });

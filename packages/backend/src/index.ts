@@ -1,4 +1,5 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { demoKubernetesCluster } from './demoKubernetesCluster';
 
 // Only what the product needs: the app, guest sign-in for the demo, the
 // catalog, permissions, the Kubernetes tab's backend and the gitops plugin.
@@ -16,5 +17,7 @@ backend.add(
 );
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 backend.add(import('@backstage-gitops/plugin-gitops-backend'));
+// The demo's simulated cluster; idle unless gitopsDemo.simulatedCluster.port is set.
+backend.add(demoKubernetesCluster);
 
 backend.start();
