@@ -31,12 +31,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import knexFactory, { Knex } from 'knex';
 import { KubernetesCluster } from '../src/cluster/KubernetesCluster';
-import { EnvironmentConfig, RepositoryConfig } from '../src/config/GitopsConfig';
+import { EnvironmentConfig } from '../src/config/GitopsConfig';
 import { DatabaseGitopsStore } from '../src/database/DatabaseGitopsStore';
 import { CliGitRepository } from '../src/git';
 import { createTestRemote, TestRemote } from '../src/git/__testUtils__';
+import { createMemoryStore, testRepositoryConfig } from '../src/__testUtils__/memoryStore';
 import { ClusterReconciler } from '../src/reconcile/ClusterReconciler';
 import { RepositorySync } from '../src/sync/RepositorySync';
 
@@ -165,26 +165,8 @@ async function createFleet(releases: number, root: string): Promise<Fleet> {
   await pushConfigRepository(remote, releases, root);
   const workDir = await mkdtemp(path.join(root, `fleet-${releases}-`));
   const logger = mockServices.rootLogger({ level: 'warn' });
-  const knex: Knex = knexFactory({
-    client: 'better-sqlite3',
-    connection: ':memory:',
-    useNullAsDefault: true,
-  });
-  const store = await DatabaseGitopsStore.create({
-    database: mockServices.database({ knex }),
-  });
-  const repository: RepositoryConfig = {
-    id: 'config',
-    url: remote.url,
-    branch: 'main',
-    auth: { type: 'none' },
-    author: { name: 'bench', email: 'bench@example.com' },
-    schedule: {
-      frequency: { minutes: 1 },
-      timeout: { minutes: 5 },
-      initialDelay: { seconds: 0 },
-    },
-  };
+  const { knex, store } = await createMemoryStore();
+  const repository = testRepositoryConfig(remote.url);
   const environments: EnvironmentConfig[] = CLUSTERS.map((c, i) => ({
     name: c.environment,
     repository: 'config',

@@ -5,16 +5,19 @@ import {
   kubeConfigFor,
   startKubernetesDouble,
 } from '@backstage-gitops/kubernetes-double';
-import knexFactory, { Knex } from 'knex';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { KubernetesCluster } from '../../cluster/KubernetesCluster';
-import { EnvironmentConfig, RepositoryConfig } from '../../config/GitopsConfig';
+import { EnvironmentConfig } from '../../config/GitopsConfig';
 import { DatabaseGitopsStore } from '../../database/DatabaseGitopsStore';
 import { CliGitRepository } from '../../git';
 import { createTestRemote, TestFiles, TestRemote } from '../../git/__testUtils__';
 import { RepositorySync } from '../../sync/RepositorySync';
+import {
+  createMemoryStore,
+  testRepositoryConfig,
+} from '../../__testUtils__/memoryStore';
 import { ClusterReconciler } from '../ClusterReconciler';
 
 /**
@@ -46,27 +49,9 @@ export async function createReconcileFixture(options: {
   const remote = await createTestRemote();
   await remote.commit(options.files, 'Import the config repository');
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gitops-reconcile-'));
-  const knex: Knex = knexFactory({
-    client: 'better-sqlite3',
-    connection: ':memory:',
-    useNullAsDefault: true,
-  });
-  const store = await DatabaseGitopsStore.create({
-    database: mockServices.database({ knex }),
-  });
+  const { knex, store } = await createMemoryStore();
   const double = await startKubernetesDouble(options.double);
-  const repository: RepositoryConfig = {
-    id: 'config',
-    url: remote.url,
-    branch: 'main',
-    auth: { type: 'none' },
-    author: { name: 'bot', email: 'bot@example.com' },
-    schedule: {
-      frequency: { minutes: 1 },
-      timeout: { minutes: 1 },
-      initialDelay: { seconds: 0 },
-    },
-  };
+  const repository = testRepositoryConfig(remote.url);
   const apply = options.apply ?? true;
   const prune = options.prune ?? false;
   const environments: EnvironmentConfig[] = options.environments.map((name, i) => ({
