@@ -138,6 +138,43 @@ describe('ClusterReconciler', () => {
     expect(await history('prod')).toEqual(['2 deployed 0.2.0', '1 superseded 0.2.0']);
   });
 
+  it('reconciles Flux v2 HelmReleases too, asking helm-controller to act on a change', async () => {
+    const v2 = (version: string) => `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: podinfo
+  namespace: dev
+spec:
+  interval: 5m
+  chart:
+    spec:
+      chart: podinfo
+      version: ${version}
+      sourceRef: { kind: HelmRepository, name: podinfo }
+  values:
+    replicaCount: 1
+`;
+    files = { 'namespaces/dev.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: dev\n', 'releases/dev/podinfo.yaml': v2('6.5.0') };
+    fixture = await createReconcileFixture({ files, environments: ['dev'] });
+    await fixture.cycle();
+    const key = { environment: 'dev', namespace: 'dev', name: 'podinfo' };
+    expect((await fixture.store.listReleaseStatuses('demo'))[0]).toMatchObject({
+      state: 'Synced',
+      revision: 1,
+      chartVersion: '6.5.0',
+    });
+
+    await fixture.push({ 'releases/dev/podinfo.yaml': v2('6.5.1') });
+    const hr = fixture.double.objects().get('helm.toolkit.fluxcd.io/v2', 'HelmRelease', 'podinfo', 'dev')!;
+    expect((hr.metadata as { annotations: Record<string, string> }).annotations).toHaveProperty(
+      ['reconcile.fluxcd.io/requestedAt'],
+    );
+    expect((await fixture.store.getHelmHistory(key))?.revisions.map(r => `${r.revision} ${r.status} ${r.chartVersion}`)).toEqual([
+      '2 deployed 6.5.1',
+      '1 superseded 6.5.0',
+    ]);
+  });
+
   it('prunes what left git when the environment opts in, and forgets its status', async () => {
     await start({ prune: true });
     await fixture.cycle();
@@ -150,6 +187,36 @@ describe('ClusterReconciler', () => {
     expect(objects.get('v1', 'Namespace', 'stg')).toBeDefined();
     expect(Object.keys(await statuses()).sort()).toEqual(['dev', 'prod']);
     expect(await fixture.store.getHelmHistory(key('stg'))).toBeUndefined();
+  });
+
+  it('applies other kinds as written, and prunes them once they leave git', async () => {
+    files = await exampleConfigRepoFiles();
+    const sealed = `apiVersion: bitnami.com/v1alpha1
+kind: SealedSecret
+metadata:
+  name: podinfo-db
+  namespace: dev
+spec:
+  encryptedData:
+    password: AgBy3i4OJSWK+PiTySYZZA==
+`;
+    fixture = await createReconcileFixture({
+      files: { ...files, 'releases/dev/podinfo-db.yaml': sealed },
+      environments: ['dev'],
+      prune: true,
+    });
+    await fixture.cycle();
+    const stored = fixture.double.objects().get('bitnami.com/v1alpha1', 'SealedSecret', 'podinfo-db', 'dev')!;
+    expect(stored.spec).toEqual({ encryptedData: { password: 'AgBy3i4OJSWK+PiTySYZZA==' } });
+    expect((stored.metadata as { annotations: Record<string, string> }).annotations).toEqual({
+      [GITOPS_ANNOTATION_SOURCE_PATH]: 'releases/dev/podinfo-db.yaml',
+    });
+
+    await fixture.push({ 'releases/dev/podinfo-db.yaml': null });
+    expect(
+      fixture.double.objects().get('bitnami.com/v1alpha1', 'SealedSecret', 'podinfo-db', 'dev'),
+    ).toBeUndefined();
+    expect(fixture.double.objects().get(HR, 'HelmRelease', 'podinfo-dev', 'dev')).toBeDefined();
   });
 
   it('leaves removed objects in the cluster without prune', async () => {
