@@ -1,23 +1,34 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 
 /**
- * Fetch the config repositories now instead of waiting for the schedule.
+ * The resource type of gitops releases, so that a permission policy can
+ * decide per release: per environment, or by the owners of the catalog
+ * entity the release belongs to (see the rules of the backend plugin).
  *
  * @public
  */
-export const gitopsSyncPermission = createPermission({
-  name: 'gitops.sync',
-  attributes: { action: 'update' },
+export const RESOURCE_TYPE_GITOPS_RELEASE = 'gitops-release';
+
+/**
+ * Read a release: its status, history and events.
+ *
+ * @public
+ */
+export const gitopsReadPermission = createPermission({
+  name: 'gitops.release.read',
+  attributes: { action: 'read' },
+  resourceType: RESOURCE_TYPE_GITOPS_RELEASE,
 });
 
 /**
- * Commit one environment's image tag into the next environment's release.
+ * Give a release the image the previous stage runs, in one commit.
  *
  * @public
  */
 export const gitopsPromotePermission = createPermission({
   name: 'gitops.release.promote',
   attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_GITOPS_RELEASE,
 });
 
 /**
@@ -25,9 +36,10 @@ export const gitopsPromotePermission = createPermission({
  *
  * @public
  */
-export const gitopsLockPermission = createPermission({
-  name: 'gitops.release.lock',
+export const gitopsAutomationUpdatePermission = createPermission({
+  name: 'gitops.release.automation.update',
   attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_GITOPS_RELEASE,
 });
 
 /**
@@ -38,6 +50,17 @@ export const gitopsLockPermission = createPermission({
 export const gitopsReconcilePermission = createPermission({
   name: 'gitops.release.reconcile',
   attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_GITOPS_RELEASE,
+});
+
+/**
+ * Fetch the config repositories now instead of waiting for the schedule.
+ *
+ * @public
+ */
+export const gitopsSyncPermission = createPermission({
+  name: 'gitops.sync',
+  attributes: { action: 'update' },
 });
 
 /**
@@ -47,8 +70,52 @@ export const gitopsReconcilePermission = createPermission({
  * @public
  */
 export const gitopsPermissions = [
-  gitopsSyncPermission,
+  gitopsReadPermission,
   gitopsPromotePermission,
-  gitopsLockPermission,
+  gitopsAutomationUpdatePermission,
   gitopsReconcilePermission,
+  gitopsSyncPermission,
 ];
+
+/**
+ * Which release a permission check is about, and, when the request comes
+ * from an entity page, which catalog entity it was asked for (policies that
+ * let an entity's owners act need it).
+ *
+ * @public
+ */
+export type GitopsReleaseResource = {
+  environment: string;
+  namespace: string;
+  name: string;
+  entityRef?: string;
+};
+
+/**
+ * The resourceRef of a release in permission checks:
+ * `<environment>/<namespace>/<name>`, then `@<entityRef>` when known.
+ *
+ * @public
+ */
+export function stringifyGitopsReleaseRef(release: GitopsReleaseResource): string {
+  const ref = `${release.environment}/${release.namespace}/${release.name}`;
+  return release.entityRef ? `${ref}@${release.entityRef}` : ref;
+}
+
+/**
+ * The inverse of {@link stringifyGitopsReleaseRef}; undefined for a ref that
+ * is not one.
+ *
+ * @public
+ */
+export function parseGitopsReleaseRef(ref: string): GitopsReleaseResource | undefined {
+  const at = ref.indexOf('@');
+  const path = at === -1 ? ref : ref.slice(0, at);
+  const parts = path.split('/');
+  if (parts.length !== 3 || parts.some(part => part === '')) return undefined;
+  const [environment, namespace, name] = parts;
+  const entityRef = at === -1 ? undefined : ref.slice(at + 1);
+  return entityRef
+    ? { environment, namespace, name, entityRef }
+    : { environment, namespace, name };
+}

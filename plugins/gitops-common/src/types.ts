@@ -287,3 +287,48 @@ export type GitopsClusterStatus = {
 export type GitopsClusterList = {
   items: GitopsClusterStatus[];
 };
+
+/**
+ * What a promotion writes, shown before it is done (`dryRun`) and returned
+ * after: the stage gets the image the stage before it runs.
+ *
+ * - `same-digest`: the registry has a tag on the same digest that this
+ *   stage's policy allows; that tag is written, and automation keeps working.
+ * - `copy-and-lock`: no such tag; the previous stage's tag is written and the
+ *   release is locked, or the next scan would undo it.
+ *
+ * @public
+ */
+export type GitopsPromotion = {
+  from: { environment: string; namespace: string; name: string; tag: string };
+  to: { environment: string; namespace: string; name: string; tag: string };
+  container: string;
+  /** The image repository, such as `stefanprodan/podinfo`. */
+  image: string;
+  /** The tag the promotion writes. */
+  tag: string;
+  digest?: string;
+  mode: 'same-digest' | 'copy-and-lock';
+  /** Why this mode, in words. */
+  reason: string;
+  /** The file it changes, and the change as a unified diff. */
+  path: string;
+  diff: string;
+  /** Set once committed and pushed. */
+  commit?: string;
+  requestedBy?: string;
+};
+
+/**
+ * The answer of an action that commits to the config repository (lock,
+ * unlock).
+ *
+ * @public
+ */
+export type GitopsCommitResult = {
+  commit?: string;
+  /** Whether anything changed; locking a locked release changes nothing. */
+  changed: boolean;
+  path: string;
+  requestedBy: string;
+};

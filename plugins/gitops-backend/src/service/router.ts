@@ -10,6 +10,7 @@ import {
   GitopsHealth,
   gitopsReconcilePermission,
   gitopsSyncPermission,
+  stringifyGitopsReleaseRef,
 } from '@backstage-gitops/plugin-gitops-common';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
@@ -104,7 +105,12 @@ export async function createRouter(options: {
       });
       try {
         const [decision] = await permissions.authorize(
-          [{ permission: gitopsReconcilePermission }],
+          [
+            {
+              permission: gitopsReconcilePermission,
+              resourceRef: stringifyGitopsReleaseRef(key),
+            },
+          ],
           { credentials },
         );
         if (decision.result !== AuthorizeResult.ALLOW) {
