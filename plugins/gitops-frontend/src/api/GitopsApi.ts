@@ -3,7 +3,9 @@ import {
   GitopsEnvironmentList,
   GitopsEventList,
   GitopsHealth,
+  GitopsCommitResult,
   GitopsHelmHistory,
+  GitopsPromotion,
   GitopsReleaseList,
 } from '@backstage-gitops/plugin-gitops-common';
 
@@ -26,7 +28,38 @@ export interface GitopsApi {
     namespace: string;
     name: string;
   }): Promise<GitopsHelmHistory>;
+
+  /** Runs the sync of one repository now (permission `gitops.sync`). */
+  syncNow(repository?: string): Promise<{ repositories: string[]; requestedBy: string }>;
+  /**
+   * Gives a release the image its previous stage runs. With `dryRun` nothing
+   * is written: the answer is the exact change, for a dialog to show first.
+   */
+  promote(
+    release: ReleaseAction,
+    options?: { dryRun?: boolean },
+  ): Promise<GitopsPromotion>;
+  /** Commits `fluxcd.io/locked` on the release, with the message and who locked it. */
+  lock(release: ReleaseAction, message?: string): Promise<GitopsCommitResult>;
+  unlock(release: ReleaseAction): Promise<GitopsCommitResult>;
+  /** Asks the cluster to reconcile the release now. */
+  reconcile(
+    release: ReleaseAction,
+  ): Promise<{ cluster: string; requestedAt: string; requestedBy: string }>;
 }
+
+/**
+ * Which release an action is for, and the entity page it was asked from (so
+ * that a permission policy can let the entity's owners act).
+ *
+ * @public
+ */
+export type ReleaseAction = {
+  environment: string;
+  namespace: string;
+  name: string;
+  entityRef?: string;
+};
 
 /**
  * @public

@@ -4,10 +4,17 @@ import {
   GitopsEnvironmentList,
   GitopsEventList,
   GitopsHealth,
+  GitopsCommitResult,
   GitopsHelmHistory,
+  GitopsPromotion,
   GitopsReleaseList,
 } from '@backstage-gitops/plugin-gitops-common';
-import { GitopsApi } from './GitopsApi';
+import { GitopsApi, ReleaseAction } from './GitopsApi';
+
+const releasePath = (release: ReleaseAction) =>
+  `/releases/${[release.environment, release.namespace, release.name]
+    .map(encodeURIComponent)
+    .join('/')}`;
 
 /**
  * {@link GitopsApi} over HTTP, with the signed-in user's token.
@@ -44,10 +51,57 @@ export class GitopsClient implements GitopsApi {
     namespace: string;
     name: string;
   }): Promise<GitopsHelmHistory> {
-    const parts = [release.environment, release.namespace, release.name].map(
-      encodeURIComponent,
+    return this.get(`${releasePath(release)}/history`);
+  }
+
+  syncNow(repository?: string) {
+    return this.post<{ repositories: string[]; requestedBy: string }>(
+      '/sync',
+      repository ? { repository } : {},
     );
-    return this.get(`/releases/${parts.join('/')}/history`);
+  }
+
+  promote(
+    release: ReleaseAction,
+    options: { dryRun?: boolean } = {},
+  ): Promise<GitopsPromotion> {
+    return this.post(`${releasePath(release)}/promote`, {
+      entityRef: release.entityRef,
+      dryRun: options.dryRun ?? false,
+    });
+  }
+
+  lock(release: ReleaseAction, message?: string): Promise<GitopsCommitResult> {
+    return this.post(`${releasePath(release)}/lock`, {
+      entityRef: release.entityRef,
+      ...(message ? { message } : {}),
+    });
+  }
+
+  unlock(release: ReleaseAction): Promise<GitopsCommitResult> {
+    return this.post(`${releasePath(release)}/unlock`, {
+      entityRef: release.entityRef,
+    });
+  }
+
+  reconcile(release: ReleaseAction) {
+    return this.post<{ cluster: string; requestedAt: string; requestedBy: string }>(
+      `${releasePath(release)}/reconcile`,
+      { entityRef: release.entityRef },
+    );
+  }
+
+  private async post<T>(path: string, body: object): Promise<T> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('gitops');
+    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as T;
   }
 
   private async get<T>(path: string): Promise<T> {

@@ -1,3 +1,3 @@
 export { gitopsApiRef } from './GitopsApi';
-export type { GitopsApi } from './GitopsApi';
+export type { GitopsApi, ReleaseAction } from './GitopsApi';
 export { GitopsClient } from './GitopsClient';
