@@ -1,5 +1,6 @@
 import { createBackend } from '@backstage/backend-defaults';
 import { demoKubernetesCluster } from './demoKubernetesCluster';
+import { demoPermissionPolicyModule } from './permissionPolicy';
 
 // Only what the product needs: the app, guest sign-in for the demo, the
 // catalog, permissions, the Kubernetes tab's backend and the gitops plugin.
@@ -10,11 +11,9 @@ backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-permission-backend'));
-// The demo lets every signed-in user act; production installs its own policy
-// over the gitops permissions (see plugins/gitops-backend/README.md).
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// Release changes are for the owners of the entity; see permissionPolicy.ts
+// and the Permissions section of plugins/gitops-backend/README.md.
+backend.add(demoPermissionPolicyModule);
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 backend.add(import('@backstage-gitops/plugin-gitops-backend'));
 // The demo's simulated cluster; idle unless gitopsDemo.simulatedCluster.port is set.

@@ -1,0 +1,87 @@
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  gitopsReadPermission,
+  gitopsSyncPermission,
+  RESOURCE_TYPE_GITOPS_RELEASE,
+} from '@backstage-gitops/plugin-gitops-common';
+import {
+  createGitopsReleaseConditionalDecision,
+  gitopsReleaseConditions,
+} from '@backstage-gitops/plugin-gitops-backend';
+import {
+  AuthorizeResult,
+  isPermission,
+  isResourcePermission,
+  Permission,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import {
+  PermissionPolicy,
+  PolicyQuery,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
+import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+
+// By prefix rather than by list, so that a gitops permission added later is
+// never mistaken for one outside gitops and allowed.
+const isGitopsPermission = (permission: Permission) =>
+  permission.name.startsWith('gitops.') ||
+  isResourcePermission(permission, RESOURCE_TYPE_GITOPS_RELEASE);
+
+/**
+ * The demo's policy: any signed-in user sees every release and may fetch the
+ * config repositories; changing a release (promote, lock or unlock
+ * automation, reconcile) is for the owners of the catalog entity the request
+ * came from. Everything outside gitops stays open, as the demo has no other
+ * rules to show.
+ */
+export class DemoPermissionPolicy implements PermissionPolicy {
+  async handle(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
+    const { permission } = request;
+    if (!isGitopsPermission(permission)) {
+      return { result: AuthorizeResult.ALLOW };
+    }
+    if (!user) {
+      return { result: AuthorizeResult.DENY };
+    }
+    if (
+      isPermission(permission, gitopsReadPermission) ||
+      isPermission(permission, gitopsSyncPermission)
+    ) {
+      return { result: AuthorizeResult.ALLOW };
+    }
+    if (isResourcePermission(permission, RESOURCE_TYPE_GITOPS_RELEASE)) {
+      // To keep prod to owners but let anyone act on the stages before it,
+      // an adopter can write
+      //   { anyOf: [
+      //       { not: gitopsReleaseConditions.isInEnvironment({ environments: ['prod'] }) },
+      //       gitopsReleaseConditions.isEntityOwner({ claims }),
+      //   ] }
+      return createGitopsReleaseConditionalDecision(
+        permission,
+        gitopsReleaseConditions.isEntityOwner({
+          claims: user.info.ownershipEntityRefs,
+        }),
+      );
+    }
+    // A gitops permission added later stays closed until the policy names it.
+    return { result: AuthorizeResult.DENY };
+  }
+}
+
+/** Installs {@link DemoPermissionPolicy} in the permission backend. */
+export const demoPermissionPolicyModule = createBackendModule({
+  pluginId: 'permission',
+  moduleId: 'demo-policy',
+  register(reg) {
+    reg.registerInit({
+      deps: { policy: policyExtensionPoint },
+      async init({ policy }) {
+        policy.setPolicy(new DemoPermissionPolicy());
+      },
+    });
+  },
+});

@@ -1,0 +1,42 @@
+import {
+  AuthService,
+  PermissionsRegistryService,
+} from '@backstage/backend-plugin-api';
+import {
+  gitopsPermissions,
+  RESOURCE_TYPE_GITOPS_RELEASE,
+} from '@backstage-gitops/plugin-gitops-common';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { isResourcePermission } from '@backstage/plugin-permission-common';
+import { GitopsStore } from '../database/GitopsStore';
+import { createReleaseResourceLoader } from './releaseResources';
+import { gitopsReleaseResourceRef } from './resource';
+import { gitopsReleasePermissionRules } from './rules';
+
+export * from './conditions';
+export * from './resource';
+export * from './rules';
+
+/**
+ * Registers the release resource type (its permissions, rules and loader)
+ * and the plugin's other permissions.
+ */
+export function registerGitopsPermissions(options: {
+  permissionsRegistry: PermissionsRegistryService;
+  store: Pick<GitopsStore, 'getRelease' | 'findReleases'>;
+  catalog: CatalogService;
+  auth: AuthService;
+}) {
+  const { permissionsRegistry, store, catalog, auth } = options;
+  const isRelease = (permission: (typeof gitopsPermissions)[number]) =>
+    isResourcePermission(permission, RESOURCE_TYPE_GITOPS_RELEASE);
+  permissionsRegistry.addResourceType({
+    resourceRef: gitopsReleaseResourceRef,
+    permissions: gitopsPermissions.filter(isRelease),
+    rules: Object.values(gitopsReleasePermissionRules),
+    getResources: createReleaseResourceLoader({ store, catalog, auth }),
+  });
+  permissionsRegistry.addPermissions(
+    gitopsPermissions.filter(permission => !isRelease(permission)),
+  );
+}

@@ -1,0 +1,85 @@
+import { Entity } from '@backstage/catalog-model';
+import { GitopsStore, ReleaseRecord } from '../database/GitopsStore';
+
+/** Test data of the permission tests: two charts, each with its component. */
+function release(environment: string, chartName: string): ReleaseRecord {
+  return {
+    repository: 'config',
+    environment,
+    namespace: environment,
+    name: `${chartName}-${environment}`,
+    releaseName: `${chartName}-${environment}`,
+    apiVersion: 'helm.fluxcd.io/v1',
+    chart: {
+      type: 'git',
+      git: 'git@example.com:config',
+      path: `charts/${chartName}`,
+    },
+    chartName,
+    chartVersion: '0.2.0',
+    chartPath: `charts/${chartName}`,
+    labels: {},
+    annotations: {},
+    automated: false,
+    locked: false,
+    images: [],
+    sourcePath: `releases/${environment}/${chartName}.yaml`,
+    spec: { values: {} },
+    commit: 'c0ffee',
+    updatedAt: '2026-11-25T10:00:00.000Z',
+  };
+}
+
+export async function seedReleases(store: GitopsStore) {
+  await store.ensureRepository({
+    id: 'config',
+    url: 'file:///c.git',
+    branch: 'main',
+  });
+  await store.applySync({
+    repositoryId: 'config',
+    commit: 'c0ffee',
+    syncedAt: new Date('2026-11-25T10:00:00Z'),
+    full: true,
+    replacedPaths: [],
+    releases: [
+      release('dev', 'podinfo'),
+      release('prod', 'podinfo'),
+      release('dev', 'billing'),
+    ],
+    problems: [],
+    events: [],
+  });
+}
+
+function component(
+  name: string,
+  owner: string,
+  relationOwner?: string,
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name,
+      namespace: 'default',
+      annotations: { 'gitops.backstage.io/helm-chart': name },
+    },
+    spec: { type: 'service', lifecycle: 'production', owner },
+    ...(relationOwner
+      ? { relations: [{ type: 'ownedBy', targetRef: relationOwner }] }
+      : {}),
+  };
+}
+
+/** podinfo is owned through spec.owner only, billing through a relation too. */
+export const podinfoComponent = component('podinfo', 'podinfo-team');
+export const billingComponent = component(
+  'billing',
+  'group:default/billing-team',
+  'user:default/jane',
+);
+export const unrelatedComponent: Entity = {
+  ...component('docs', 'user:default/mallory'),
+  metadata: { name: 'docs', namespace: 'default' },
+};
