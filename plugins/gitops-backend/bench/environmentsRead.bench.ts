@@ -11,6 +11,7 @@ import { AddressInfo } from 'node:net';
 import { DatabaseGitopsStore } from '../src/database/DatabaseGitopsStore';
 import { ReleaseService } from '../src/service/ReleaseService';
 import { ReconcileRequests } from '../src/service/ReconcileRequests';
+import { ReleaseLocks, ReleasePromotions } from '../src/actions';
 import { createRouter } from '../src/service/router';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 
@@ -72,6 +73,8 @@ export async function run() {
         releases: new ReleaseService({ store, catalog: catalogServiceMock() }),
         sync: { trigger: async () => [] },
         reconcileRequests: {} as ReconcileRequests,
+        promotions: {} as ReleasePromotions,
+        locks: {} as ReleaseLocks,
         httpAuth: mockServices.httpAuth(),
         auth: mockServices.auth(),
         permissions: mockServices.permissions(),

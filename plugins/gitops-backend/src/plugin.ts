@@ -2,7 +2,6 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { gitopsPermissions } from '@backstage-gitops/plugin-gitops-common';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +9,8 @@ import { readClustersConfig } from './cluster/ClusterConfig';
 import { checkEnvironmentClusters, readGitopsConfig } from './config/GitopsConfig';
 import { DatabaseGitopsStore } from './database/DatabaseGitopsStore';
 import { DatabaseImageMetadataCache } from './database/DatabaseImageMetadataCache';
+import { RegistryTagDigests, ReleaseLocks, ReleasePromotions } from './actions';
+import { registerGitopsPermissions } from './permissions';
 import { readRegistriesConfig } from './registry';
 import { ReconcileRequests } from './service/ReconcileRequests';
 import { ReleaseService } from './service/ReleaseService';
@@ -45,11 +46,13 @@ export const gitopsPlugin = createBackendPlugin({
         const clusters = readClustersConfig(config);
         checkEnvironmentClusters(gitops, clusters);
         const store = await DatabaseGitopsStore.create({ database });
-        const { sync, reconcile } = await scheduleGitopsTasks({
+        const registries = readRegistriesConfig(config);
+        const imageCache = new DatabaseImageMetadataCache(await database.getClient());
+        const { sync, reconcile, writers } = await scheduleGitopsTasks({
           gitops,
           clusters,
-          registries: readRegistriesConfig(config),
-          imageCache: new DatabaseImageMetadataCache(await database.getClient()),
+          registries,
+          imageCache,
           store,
           scheduler,
           logger,
@@ -59,13 +62,24 @@ export const gitopsPlugin = createBackendPlugin({
           ),
         });
 
-        deps.permissionsRegistry.addPermissions(gitopsPermissions);
+        registerGitopsPermissions({
+          permissionsRegistry: deps.permissionsRegistry,
+          store,
+          catalog: deps.catalog,
+          auth: deps.auth,
+        });
         httpRouter.use(
           await createRouter({
             store,
             releases: new ReleaseService({ store, catalog: deps.catalog }),
             sync,
             reconcileRequests: new ReconcileRequests({ store, reconcile }),
+            promotions: new ReleasePromotions({
+              store,
+              writers,
+              registry: new RegistryTagDigests({ registries, cache: imageCache, logger }),
+            }),
+            locks: new ReleaseLocks({ store, writers }),
             httpAuth: deps.httpAuth,
             auth: deps.auth,
             permissions: deps.permissions,

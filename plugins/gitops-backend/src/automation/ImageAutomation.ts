@@ -15,7 +15,8 @@ import {
   ImageStatusRecord,
   ReleaseRecord,
 } from '../database/GitopsStore';
-import { EmptyCommitError, GitRepository } from '../git';
+import { HeadSnapshot, RepositoryWriter } from '../actions/RepositoryWriter';
+import { GitRepository } from '../git';
 import { parseManifestFile } from '../manifests';
 import { ImageScanResult } from '../registry';
 import { autoReleaseMessage } from './commitMessage';
@@ -43,8 +44,6 @@ export interface ImageSource {
   ): Promise<ImageScanResult>;
 }
 
-const MAX_PUSH_ATTEMPTS = 3;
-
 const imageName = (image: { registry?: string; repository: string }) =>
   image.registry ? `${image.registry}/${image.repository}` : image.repository;
 
@@ -64,6 +63,7 @@ type Use = {
  */
 export class ImageAutomation {
   private readonly clock: () => Date;
+  private readonly writer: RepositoryWriter;
 
   constructor(
     private readonly options: {
@@ -78,6 +78,12 @@ export class ImageAutomation {
     },
   ) {
     this.clock = options.clock ?? (() => new Date());
+    this.writer = new RepositoryWriter({
+      repository: options.repository,
+      git: options.git,
+      logger: options.logger,
+      afterPush: options.afterPush,
+    });
   }
 
   async run(): Promise<AutomationOutcome> {
@@ -115,7 +121,6 @@ export class ImageAutomation {
         sha: result.commit,
         images: result.applied.length,
       });
-      await this.options.afterPush?.(result.commit);
       return { status: 'committed', commit: result.commit, updates: result.applied };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -220,43 +225,21 @@ export class ImageAutomation {
 
   /**
    * Writes every update into the files at the remote head and pushes one
-   * commit; when the push is rejected, starts again from the new head.
-   * Returns undefined when git already holds everything.
+   * commit (the writer starts again from the new head when the push is
+   * rejected). Undefined when git already holds everything.
    */
   private async commit(
     updates: ImageUpdate[],
   ): Promise<{ commit: string; message: string; applied: ImageUpdate[] } | undefined> {
-    const { git, repository, logger } = this.options;
-    for (let attempt = 1; attempt <= MAX_PUSH_ATTEMPTS; attempt++) {
-      const head = await git.fetch();
-      const { files, applied } = await this.applyAt(head, updates);
+    const written = await this.writer.write(async snapshot => {
+      const { files, applied } = await this.applyAt(snapshot, updates);
       if (applied.length === 0) return undefined;
       const message = autoReleaseMessage(
         applied.map(u => `${imageName(u.image)}:${u.to}`),
       );
-      let commit: string;
-      try {
-        commit = await git.createCommit({
-          parent: head,
-          files,
-          message,
-          author: repository.author,
-        });
-      } catch (error) {
-        if (error instanceof EmptyCommitError) return undefined;
-        throw error;
-      }
-      if ((await git.push(commit)) === 'pushed') {
-        return { commit, message, applied };
-      }
-      logger.info('Push rejected; retrying on the new head', {
-        repository: repository.id,
-        attempt,
-      });
-    }
-    throw new Error(
-      `The push to ${repository.id} was rejected ${MAX_PUSH_ATTEMPTS} times: the branch keeps moving`,
-    );
+      return { files, message, value: applied };
+    });
+    return written && { commit: written.commit, message: written.message, applied: written.value };
   }
 
   /**
@@ -265,21 +248,21 @@ export class ImageAutomation {
    * its edit for the next run.
    */
   private async applyAt(
-    head: string,
+    snapshot: HeadSnapshot,
     updates: ImageUpdate[],
   ): Promise<{ files: Map<string, Buffer>; applied: ImageUpdate[] }> {
-    const { git, logger } = this.options;
+    const { logger } = this.options;
     const byFile = new Map<string, ImageUpdate[]>();
     for (const update of updates) {
       const path = update.release.sourcePath;
       byFile.set(path, [...(byFile.get(path) ?? []), update]);
     }
-    const contents = await git.readFiles(head, [...byFile.keys()]);
+    const contents = await snapshot.readFiles([...byFile.keys()]);
     const files = new Map<string, Buffer>();
     const applied: ImageUpdate[] = [];
     for (const [path, fileUpdates] of byFile) {
       const content = contents.get(path);
-      if (!content || !Buffer.isBuffer(content)) continue;
+      if (!content) continue;
       const parsed = parseManifestFile(path, content);
       const edits: ImageEdit[] = [];
       const done: ImageUpdate[] = [];

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { GitopsStore } from '../database/GitopsStore';
 import { ReconcileRequests } from './ReconcileRequests';
+import { ReleaseLocks, ReleasePromotions } from '../actions';
 import { ReleaseService } from './ReleaseService';
 import { createRouter } from './router';
 
@@ -28,6 +29,8 @@ describe('the OpenAPI spec', () => {
       releases: {} as ReleaseService,
       sync: { trigger: async () => [] },
       reconcileRequests: {} as ReconcileRequests,
+      promotions: {} as ReleasePromotions,
+      locks: {} as ReleaseLocks,
       httpAuth: mockServices.httpAuth(),
       auth: mockServices.auth(),
       permissions: mockServices.permissions(),

@@ -1,11 +1,21 @@
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
+import { PermissionsService } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizePermissionRequest,
+  AuthorizeResult,
+} from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import express from 'express';
 import knexFactory, { Knex } from 'knex';
 import request from 'supertest';
+import { ReleaseLocks, ReleasePromotions, TagDigests } from '../actions';
+import {
+  ActionsFixture,
+  createActionsFixture,
+} from '../actions/__testUtils__/actionsFixture';
 import { DatabaseGitopsStore } from '../database/DatabaseGitopsStore';
+import { GitopsStore } from '../database/GitopsStore';
 import { ReleaseRecord } from '../database/GitopsStore';
 import { SyncTrigger } from '../sync/SyncScheduler';
 import { ClusterRequestError } from '../cluster/ClusterRequestError';
@@ -23,6 +33,64 @@ const podinfo = {
   },
   spec: { type: 'service', owner: 'team', lifecycle: 'production' },
 };
+
+/** A permission service that answers `result` and keeps what it was asked. */
+function recordingPermissions(result: AuthorizeResult.ALLOW | AuthorizeResult.DENY) {
+  const asked: Array<{ permission: string; resourceRef?: string }> = [];
+  const service = {
+    async authorize(requests: AuthorizePermissionRequest[]) {
+      for (const r of requests) {
+        asked.push({
+          permission: r.permission.name,
+          resourceRef: 'resourceRef' in r ? r.resourceRef : undefined,
+        });
+      }
+      return requests.map(() => ({ result }));
+    },
+    async authorizeConditional() {
+      throw new Error('not used');
+    },
+  } as unknown as PermissionsService;
+  return { service, asked };
+}
+
+const auditor = mockServices.auditor.mock();
+const auditEvent = { success: jest.fn(), fail: jest.fn() };
+
+async function routerApp(options: {
+  store: GitopsStore;
+  permissions: PermissionsService;
+  sync?: SyncTrigger;
+  reconcileRequests?: ReconcileRequests;
+  promotions?: ReleasePromotions;
+  locks?: ReleaseLocks;
+}) {
+  const unused = () => {
+    throw new Error('no repository in this test');
+  };
+  const router = await createRouter({
+    store: options.store,
+    releases: new ReleaseService({
+      store: options.store,
+      catalog: catalogServiceMock({ entities: [podinfo] }),
+    }),
+    sync: options.sync ?? { trigger: async () => [] },
+    reconcileRequests: options.reconcileRequests ?? ({} as ReconcileRequests),
+    promotions:
+      options.promotions ??
+      new ReleasePromotions({ store: options.store, writers: unused, registry: {} as TagDigests }),
+    locks: options.locks ?? new ReleaseLocks({ store: options.store, writers: unused }),
+    httpAuth: mockServices.httpAuth(),
+    auth: mockServices.auth(),
+    permissions: options.permissions,
+    auditor,
+  });
+  const middleware = MiddlewareFactory.create({
+    config: mockServices.rootConfig(),
+    logger: mockServices.logger.mock(),
+  });
+  return express().use(router).use(middleware.error());
+}
 
 function release(environment: string, chartName: string, tag: string): ReleaseRecord {
   return {
@@ -71,30 +139,16 @@ describe('createRouter', () => {
     clusterApi: jest.fn(() => clusterApi),
     trigger: jest.fn(),
   };
-  const auditor = mockServices.auditor.mock();
-  const auditEvent = { success: jest.fn(), fail: jest.fn() };
-
   async function app(
     permission: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+    permissions: PermissionsService = mockServices.permissions({ result: permission }),
   ) {
-    const router = await createRouter({
+    return routerApp({
       store,
-      releases: new ReleaseService({
-        store,
-        catalog: catalogServiceMock({ entities: [podinfo] }),
-      }),
+      permissions,
       sync: trigger,
       reconcileRequests: new ReconcileRequests({ store, reconcile: reconcileTrigger }),
-      httpAuth: mockServices.httpAuth(),
-      auth: mockServices.auth(),
-      permissions: mockServices.permissions({ result: permission }),
-      auditor,
     });
-    const middleware = MiddlewareFactory.create({
-      config: mockServices.rootConfig(),
-      logger: mockServices.logger.mock(),
-    });
-    return express().use(router).use(middleware.error());
   }
 
   beforeEach(async () => {
@@ -372,6 +426,27 @@ describe('createRouter', () => {
       expect(auditEvent.success).toHaveBeenCalled();
     });
 
+    it('checks the reconcile permission on the release and the entity page it was asked from', async () => {
+      const { service, asked } = recordingPermissions(AuthorizeResult.ALLOW);
+      const response = await request(await app(AuthorizeResult.ALLOW, service))
+        .post('/releases/dev/dev/podinfo-dev/reconcile')
+        .send({ entityRef: 'component:default/podinfo' })
+        .set('authorization', mockCredentials.user.header());
+      expect(response.status).toBe(202);
+      expect(asked).toEqual([
+        {
+          permission: 'gitops.release.reconcile',
+          resourceRef: 'dev/dev/podinfo-dev@component:default/podinfo',
+        },
+      ]);
+      const bad = await request(await app())
+        .post('/releases/dev/dev/podinfo-dev/reconcile')
+        .send({ entityRef: ['component:default/podinfo'] })
+        .set('authorization', mockCredentials.user.header());
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toBe('entityRef must be a string when given');
+    });
+
     it('refuses a reconcile the policy denies, and one of an environment without cluster', async () => {
       const denied = await request(await app(AuthorizeResult.DENY))
         .post('/releases/dev/dev/podinfo-dev/reconcile')
@@ -398,5 +473,179 @@ describe('createRouter', () => {
       const events = await store.listEvents({ releases: [devKey], repositoryIds: [], limit: 5 });
       expect(events.some(e => e.type === 'reconcile-requested')).toBe(false);
     });
+  });
+});
+
+describe('createRouter: release actions', () => {
+  const STG = { environment: 'stg', namespace: 'stg', name: 'podinfo-rc' };
+  const ALICE = 'user:default/alice';
+  const ENTITY = 'component:default/podinfo';
+  let fx: ActionsFixture;
+
+  beforeEach(async () => {
+    jest.clearAllMocks();
+    auditor.createEvent.mockResolvedValue(auditEvent);
+    fx = await createActionsFixture({ registry: true });
+    await fx.push('dev-kb9lm91e', '2026-11-20T10:00:00Z');
+    await fx.push('stg-9ij63o4c', '2026-11-01T10:00:00Z');
+  });
+
+  afterEach(async () => {
+    await fx.cleanup();
+  });
+
+  async function app(result: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW) {
+    const { service, asked } = recordingPermissions(result);
+    const writers = () => fx.writer();
+    const server = await routerApp({
+      store: fx.store,
+      permissions: service,
+      promotions: new ReleasePromotions({ store: fx.store, writers, registry: fx.digests() }),
+      locks: new ReleaseLocks({ store: fx.store, writers }),
+    });
+    return { server, asked };
+  }
+
+  const post = (server: express.Express, action: string, body: object, user = ALICE) =>
+    request(server)
+      .post(`/releases/stg/stg/podinfo-rc/${action}`)
+      .send(body)
+      .set('authorization', mockCredentials.user.header(user));
+
+  const actionEvents = async () =>
+    (await fx.store.listEvents({ releases: [STG], repositoryIds: [], limit: 20 })).filter(e =>
+      ['promoted', 'locked', 'unlocked'].includes(e.type),
+    );
+
+  it('promotes: a dry run answers 200 with the diff, the real one 201 with the commit, and the event names the actor', async () => {
+    const { server, asked } = await app();
+    const head = await fx.remote.head();
+    const dryRun = await post(server, 'promote', { entityRef: ENTITY, dryRun: true });
+    expect(dryRun.status).toBe(200);
+    expect(dryRun.body).toMatchObject({
+      mode: 'copy-and-lock',
+      tag: 'dev-kb9lm91e',
+      path: 'releases/stg/podinfo.yaml',
+      diff: expect.stringContaining('+      tag: dev-kb9lm91e\n'),
+    });
+    expect(dryRun.body.commit).toBeUndefined();
+    expect(await fx.remote.head()).toBe(head);
+
+    const done = await post(server, 'promote', { entityRef: ENTITY });
+    expect(done.status).toBe(201);
+    expect(done.body).toMatchObject({
+      commit: await fx.remote.head(),
+      requestedBy: ALICE,
+      diff: dryRun.body.diff,
+    });
+    expect(asked).toEqual([
+      { permission: 'gitops.release.promote', resourceRef: `stg/stg/podinfo-rc@${ENTITY}` },
+      { permission: 'gitops.release.promote', resourceRef: `stg/stg/podinfo-rc@${ENTITY}` },
+    ]);
+    expect(await actionEvents()).toEqual([
+      expect.objectContaining({ type: 'promoted', actor: ALICE, commit: done.body.commit }),
+    ]);
+    expect(auditor.createEvent).toHaveBeenCalledWith(
+      expect.objectContaining({
+        eventId: 'gitops-promote',
+        meta: { ...STG, entityRef: ENTITY, dryRun: false },
+      }),
+    );
+    expect(auditEvent.success).toHaveBeenLastCalledWith({
+      meta: expect.objectContaining({ mode: 'copy-and-lock', commit: done.body.commit }),
+    });
+
+    const again = await post(server, 'promote', {});
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toMatch(/^Nothing to promote/);
+    expect(asked[2]).toEqual({ permission: 'gitops.release.promote', resourceRef: 'stg/stg/podinfo-rc' });
+  });
+
+  it('locks and unlocks: 201 for a commit, 200 with changed false for a no-op, events with the actor', async () => {
+    const { server, asked } = await app();
+    const locked = await post(server, 'lock', { entityRef: ENTITY, message: 'Freeze for the release' });
+    expect(locked.status).toBe(201);
+    expect(locked.body).toEqual({
+      commit: await fx.remote.head(),
+      changed: true,
+      path: 'releases/stg/podinfo.yaml',
+      requestedBy: ALICE,
+    });
+    expect(await fx.show('main', 'releases/stg/podinfo.yaml')).toContain(
+      'fluxcd.io/locked_msg: "Freeze for the release"',
+    );
+
+    const again = await post(server, 'lock', {}, 'user:default/bob');
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({
+      changed: false,
+      path: 'releases/stg/podinfo.yaml',
+      requestedBy: 'user:default/bob',
+    });
+
+    const unlocked = await post(server, 'unlock', { entityRef: ENTITY }, 'user:default/bob');
+    expect(unlocked.status).toBe(201);
+    expect(await fx.show('main', 'releases/stg/podinfo.yaml')).toBe(fx.seed['releases/stg/podinfo.yaml']);
+
+    expect(asked.map(a => `${a.permission} ${a.resourceRef}`)).toEqual([
+      `gitops.release.automation.update stg/stg/podinfo-rc@${ENTITY}`,
+      'gitops.release.automation.update stg/stg/podinfo-rc',
+      `gitops.release.automation.update stg/stg/podinfo-rc@${ENTITY}`,
+    ]);
+    expect((await actionEvents()).map(e => [e.type, e.actor])).toEqual([
+      ['unlocked', 'user:default/bob'],
+      ['locked', ALICE],
+    ]);
+    expect(auditor.createEvent.mock.calls.map(([e]) => e.eventId)).toEqual([
+      'gitops-lock',
+      'gitops-lock',
+      'gitops-unlock',
+    ]);
+  });
+
+  it('answers 403 when the policy denies, committing and recording nothing', async () => {
+    const { server } = await app(AuthorizeResult.DENY);
+    const head = await fx.remote.head();
+    for (const action of ['promote', 'lock', 'unlock']) {
+      const response = await post(server, action, { entityRef: ENTITY });
+      expect(response.status).toBe(403);
+      expect(response.body.error.message).toBe(`${ALICE} may not ${action} stg/podinfo-rc in stg`);
+    }
+    const dryRun = await post(server, 'promote', { dryRun: true });
+    expect(dryRun.status).toBe(403);
+    expect(await fx.remote.head()).toBe(head);
+    expect(await actionEvents()).toEqual([]);
+    expect(auditEvent.fail).toHaveBeenCalledTimes(4);
+    expect(auditEvent.success).not.toHaveBeenCalled();
+  });
+
+  it('answers 400 for a malformed body before checking anything, and 404 for an unknown release', async () => {
+    const { server, asked } = await app();
+    for (const [action, body, message] of [
+      ['promote', { entityRef: 7 }, 'entityRef must be a string when given'],
+      ['promote', { dryRun: 'yes' }, 'dryRun must be a boolean when given'],
+      ['lock', { message: ['x'] }, 'message must be a string when given'],
+      ['lock', { message: 'x'.repeat(501) }, 'message must be at most 500 characters'],
+      ['unlock', { entityRef: { kind: 'component' } }, 'entityRef must be a string when given'],
+    ] as const) {
+      const response = await post(server, action, body);
+      expect(response.status).toBe(400);
+      expect(response.body.error.message).toBe(message);
+    }
+    const array = await request(server)
+      .post('/releases/stg/stg/podinfo-rc/lock')
+      .send([1])
+      .set('authorization', mockCredentials.user.header());
+    expect(array.status).toBe(400);
+    expect(asked).toEqual([]);
+
+    const missing = await request(server)
+      .post('/releases/stg/stg/nope/lock')
+      .set('authorization', mockCredentials.user.header());
+    expect(missing.status).toBe(404);
+    const anonymous = await request(server)
+      .post('/releases/stg/stg/podinfo-rc/promote')
+      .set('authorization', mockCredentials.none.header());
+    expect(anonymous.status).toBe(401);
   });
 });

@@ -8,14 +8,22 @@ import { InputError, NotAllowedError } from '@backstage/errors';
 import {
   GitopsEnvironmentList,
   GitopsHealth,
+  GitopsPromotion,
+  gitopsAutomationUpdatePermission,
+  gitopsPromotePermission,
   gitopsReconcilePermission,
   gitopsSyncPermission,
   stringifyGitopsReleaseRef,
 } from '@backstage-gitops/plugin-gitops-common';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import { JsonObject } from '@backstage/types';
 import express from 'express';
 import Router from 'express-promise-router';
-import { GitopsStore } from '../database/GitopsStore';
+import { ReleaseLocks, ReleasePromotions } from '../actions';
+import { GitopsStore, ReleaseKey } from '../database/GitopsStore';
 import { SyncTrigger } from '../sync/SyncScheduler';
 import { actorOf, ReleaseService } from './ReleaseService';
 import { ReconcileRequests } from './ReconcileRequests';
@@ -28,6 +36,29 @@ function queryString(req: express.Request, name: string): string {
   return value;
 }
 
+/** The JSON body of an action; an absent body is an empty one. */
+function bodyOf(req: express.Request): Record<string, unknown> {
+  const body = req.body ?? {};
+  if (typeof body !== 'object' || Array.isArray(body)) {
+    throw new InputError('The request body must be a JSON object');
+  }
+  return body;
+}
+
+function optionalField<T>(
+  body: Record<string, unknown>,
+  name: string,
+  type: 'string' | 'boolean',
+): T | undefined {
+  const value = body[name];
+  if (value !== undefined && value !== null && typeof value !== type) {
+    throw new InputError(`${name} must be a ${type} when given`);
+  }
+  return (value ?? undefined) as T | undefined;
+}
+
+const MAX_LOCK_MESSAGE = 500;
+
 /**
  * The REST API of the plugin, described in `src/schema/openapi.yaml`. Reads
  * come from the store only: a page view never waits on git, a registry or a
@@ -38,6 +69,8 @@ export async function createRouter(options: {
   releases: ReleaseService;
   sync: SyncTrigger;
   reconcileRequests: ReconcileRequests;
+  promotions: ReleasePromotions;
+  locks: ReleaseLocks;
   httpAuth: HttpAuthService;
   auth: AuthService;
   permissions: PermissionsService;
@@ -47,6 +80,72 @@ export async function createRouter(options: {
     options;
   const router = Router();
   router.use(express.json());
+
+  /**
+   * What every release action does around its work: who asks, the body
+   * read, an auditor event that ends in success or failure, and the
+   * permission check on the release (with the entity page it was asked
+   * from, for owner policies). Nothing is read or written before the check
+   * passes.
+   */
+  async function releaseAction<B extends { entityRef?: string }, T>(
+    req: express.Request,
+    action: {
+      eventId: string;
+      permission: ResourcePermission;
+      /** For the refusal: `<actor> may not <verb> <release>`. */
+      verb: string;
+      readBody: (body: Record<string, unknown>) => B;
+      /** What the auditor keeps of the result; all of it by default. */
+      auditMeta?: (result: T) => JsonObject;
+    },
+    act: (context: { key: ReleaseKey; actor: string; body: B }) => Promise<T>,
+  ): Promise<T> {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const body = action.readBody(bodyOf(req));
+    const { environment, namespace, name } = req.params;
+    const key = { environment, namespace, name };
+    const actor = actorOf(credentials, auth);
+    const audit = await auditor.createEvent({
+      eventId: action.eventId,
+      severityLevel: 'medium',
+      request: req,
+      meta: { ...key, ...body },
+    });
+    try {
+      const [decision] = await permissions.authorize(
+        [
+          {
+            permission: action.permission,
+            resourceRef: stringifyGitopsReleaseRef({
+              ...key,
+              entityRef: body.entityRef,
+            }),
+          },
+        ],
+        { credentials },
+      );
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError(
+          `${actor} may not ${action.verb} ${namespace}/${name} in ${environment}`,
+        );
+      }
+      const result = await act({ key, actor, body });
+      await audit.success({
+        meta: action.auditMeta?.(result) ?? (result as JsonObject),
+      });
+      return result;
+    } catch (error) {
+      await audit.fail({ error: error as Error });
+      throw error;
+    }
+  }
+
+  const entityRefOnly = (body: Record<string, unknown>) => ({
+    entityRef: optionalField<string>(body, 'entityRef', 'string'),
+  });
 
   router.get('/health', (_req, res) => {
     const body: GitopsHealth = { status: 'ok' };
@@ -91,42 +190,87 @@ export async function createRouter(options: {
   router.post(
     '/releases/:environment/:namespace/:name/reconcile',
     async (req, res) => {
-      const credentials = await httpAuth.credentials(req, {
-        allow: ['user', 'service'],
-      });
-      const { environment, namespace, name } = req.params;
-      const key = { environment, namespace, name };
-      const actor = actorOf(credentials, auth);
-      const audit = await auditor.createEvent({
-        eventId: 'gitops-reconcile',
-        severityLevel: 'medium',
-        request: req,
-        meta: key,
-      });
-      try {
-        const [decision] = await permissions.authorize(
-          [
-            {
-              permission: gitopsReconcilePermission,
-              resourceRef: stringifyGitopsReleaseRef(key),
-            },
-          ],
-          { credentials },
-        );
-        if (decision.result !== AuthorizeResult.ALLOW) {
-          throw new NotAllowedError(
-            `${actor} may not reconcile ${namespace}/${name} in ${environment}`,
-          );
-        }
-        const result = await options.reconcileRequests.request(key, actor);
-        await audit.success({ meta: result });
-        res.status(202).json({ ...result, requestedBy: actor });
-      } catch (error) {
-        await audit.fail({ error: error as Error });
-        throw error;
-      }
+      const result = await releaseAction(
+        req,
+        {
+          eventId: 'gitops-reconcile',
+          permission: gitopsReconcilePermission,
+          verb: 'reconcile',
+          readBody: entityRefOnly,
+        },
+        async ({ key, actor }) => ({
+          ...(await options.reconcileRequests.request(key, actor)),
+          requestedBy: actor,
+        }),
+      );
+      res.status(202).json(result);
     },
   );
+
+  router.post(
+    '/releases/:environment/:namespace/:name/promote',
+    async (req, res) => {
+      const promotion = await releaseAction(
+        req,
+        {
+          eventId: 'gitops-promote',
+          permission: gitopsPromotePermission,
+          verb: 'promote',
+          readBody: body => ({
+            ...entityRefOnly(body),
+            dryRun: optionalField<boolean>(body, 'dryRun', 'boolean') ?? false,
+          }),
+          auditMeta: ({ mode, tag, image, path, commit }: GitopsPromotion) => ({
+            mode,
+            image,
+            tag,
+            path,
+            commit,
+          }),
+        },
+        ({ key, actor, body }) =>
+          options.promotions.promote(key, { actor, dryRun: body.dryRun }),
+      );
+      res.status(promotion.commit ? 201 : 200).json(promotion);
+    },
+  );
+
+  router.post('/releases/:environment/:namespace/:name/lock', async (req, res) => {
+    const result = await releaseAction(
+      req,
+      {
+        eventId: 'gitops-lock',
+        permission: gitopsAutomationUpdatePermission,
+        verb: 'lock',
+        readBody: body => {
+          const message = optionalField<string>(body, 'message', 'string');
+          if (message && message.length > MAX_LOCK_MESSAGE) {
+            throw new InputError(
+              `message must be at most ${MAX_LOCK_MESSAGE} characters`,
+            );
+          }
+          return { ...entityRefOnly(body), message };
+        },
+      },
+      ({ key, actor, body }) =>
+        options.locks.lock(key, { actor, message: body.message }),
+    );
+    res.status(result.changed ? 201 : 200).json(result);
+  });
+
+  router.post('/releases/:environment/:namespace/:name/unlock', async (req, res) => {
+    const result = await releaseAction(
+      req,
+      {
+        eventId: 'gitops-unlock',
+        permission: gitopsAutomationUpdatePermission,
+        verb: 'unlock',
+        readBody: entityRefOnly,
+      },
+      ({ key, actor }) => options.locks.unlock(key, { actor }),
+    );
+    res.status(result.changed ? 201 : 200).json(result);
+  });
 
   router.get('/clusters', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });

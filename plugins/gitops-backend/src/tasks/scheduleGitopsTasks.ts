@@ -2,7 +2,9 @@ import {
   LoggerService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
 import path from 'node:path';
+import { RepositoryWriter, WriterFor } from '../actions';
 import { ImageAutomation } from '../automation/ImageAutomation';
 import { GitopsConfig } from '../config/GitopsConfig';
 import { GitopsStore } from '../database/GitopsStore';
@@ -22,6 +24,8 @@ import {
  * Schedules the loops: per repository git sync, and image automation unless
  * it is turned off; per cluster helm reconciliation. Each loop gets git
  * mirrors of its own, so automation's commits never race the other reads.
+ * The release actions (promote, lock) get writers on mirrors of their own
+ * too, which ask git sync to run after each push.
  */
 export async function scheduleGitopsTasks(options: {
   gitops: GitopsConfig;
@@ -33,7 +37,11 @@ export async function scheduleGitopsTasks(options: {
   logger: LoggerService;
   /** Parent folder of the git mirrors. */
   workDir: string;
-}): Promise<{ sync: SyncTrigger; reconcile: ReconcileTrigger }> {
+}): Promise<{
+  sync: SyncTrigger;
+  reconcile: ReconcileTrigger;
+  writers: WriterFor;
+}> {
   const { gitops, store, scheduler, logger, workDir } = options;
   const mirror = (loop: string, repository: GitopsConfig['repositories'][number]) =>
     CliGitRepository.create({
@@ -140,5 +148,23 @@ export async function scheduleGitopsTasks(options: {
       });
     }
   }
-  return { sync: syncScheduler, reconcile: reconcileScheduler };
+  const writers = new Map(
+    gitops.repositories.map(repository => [
+      repository.id,
+      new RepositoryWriter({
+        repository,
+        git: mirror('actions', repository),
+        logger: logger.child({ repository: repository.id }),
+        afterPush: async () => {
+          await syncScheduler.trigger(repository.id);
+        },
+      }),
+    ]),
+  );
+  const writerFor: WriterFor = id => {
+    const writer = writers.get(id);
+    if (!writer) throw new NotFoundError(`No gitops repository "${id}" is configured`);
+    return writer;
+  };
+  return { sync: syncScheduler, reconcile: reconcileScheduler, writers: writerFor };
 }

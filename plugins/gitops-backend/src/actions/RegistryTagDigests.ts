@@ -1,0 +1,110 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
+import { ImageMetadataCache } from '../registry/ImageMetadataCache';
+import { RegistryClient } from '../registry/RegistryClient';
+import {
+  RegistryConfig,
+  ResolvedRegistry,
+  resolveRegistry,
+} from '../registry/RegistryConfig';
+import { ImageName, resolveImageName } from '../registry/imageName';
+import { isTag } from '../registry/manifest';
+
+/** An image as a release writes it: `registry` undefined means Docker Hub. */
+export type ImageRef = { registry?: string; repository: string };
+
+/** What a promotion asks of a registry. */
+export interface TagDigests {
+  /** Every tag of the image. */
+  listTags(image: ImageRef): Promise<string[]>;
+  /** The manifest digest each tag points at, asked now; tags the registry lacks are absent. */
+  digestsOf(image: ImageRef, tags: string[]): Promise<Map<string, string>>;
+  /** What image automation's scans last learned of these tags, possibly outdated. */
+  cachedDigestsOf(
+    image: ImageRef,
+    tags: string[],
+  ): Promise<Map<string, string>>;
+}
+
+/**
+ * {@link TagDigests} over the OCI distribution API. Registry URLs and
+ * credentials come from `gitops.registries` as for image scans, and image
+ * names from the manifests in git; nothing a request sends picks a host.
+ */
+export class RegistryTagDigests implements TagDigests {
+  private readonly registries = new Map<string, ResolvedRegistry>();
+  private readonly clients = new Map<string, RegistryClient>();
+
+  constructor(
+    private readonly options: {
+      registries: RegistryConfig[];
+      logger: LoggerService;
+      /** The image scanner's cache, to find candidates without asking for each tag. */
+      cache?: ImageMetadataCache;
+      fetch?: typeof fetch;
+    },
+  ) {
+    for (const registry of options.registries) {
+      const resolved = resolveRegistry({
+        ...registry,
+        host: registry.host.trim().toLowerCase(),
+      });
+      this.registries.set(resolved.host, resolved);
+    }
+  }
+
+  async listTags(image: ImageRef): Promise<string[]> {
+    const name = resolveImageName(image);
+    const tags = await this.clientFor(name).listTags(name.repository);
+    return [...new Set(tags)].filter(isTag);
+  }
+
+  async digestsOf(
+    image: ImageRef,
+    tags: string[],
+  ): Promise<Map<string, string>> {
+    const name = resolveImageName(image);
+    const client = this.clientFor(name);
+    const digests = new Map<string, string>();
+    // The client caps requests in flight per registry, so these queue there.
+    await Promise.all(
+      [...new Set(tags)].map(async tag => {
+        try {
+          digests.set(
+            tag,
+            (await client.getManifest(name.repository, tag)).digest,
+          );
+        } catch (error) {
+          // Deleted between the listing and now: not a candidate.
+          if (!(error instanceof NotFoundError)) throw error;
+        }
+      }),
+    );
+    return digests;
+  }
+
+  async cachedDigestsOf(
+    image: ImageRef,
+    tags: string[],
+  ): Promise<Map<string, string>> {
+    const { cache } = this.options;
+    if (!cache || tags.length === 0) return new Map();
+    const name = resolveImageName(image);
+    const known = await cache.getTags(name.host, name.repository, tags);
+    return new Map([...known].map(([tag, { digest }]) => [tag, digest]));
+  }
+
+  private clientFor(name: ImageName): RegistryClient {
+    let client = this.clients.get(name.host);
+    if (!client) {
+      const registry =
+        this.registries.get(name.host) ?? resolveRegistry({ host: name.host });
+      client = new RegistryClient(registry, {
+        fetch: this.options.fetch ?? ((input, init) => fetch(input, init)),
+        logger: this.options.logger,
+      });
+      this.clients.set(name.host, client);
+    }
+    return client;
+  }
+}

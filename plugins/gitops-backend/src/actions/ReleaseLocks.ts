@@ -1,0 +1,110 @@
+import { GitopsCommitResult } from '@backstage-gitops/plugin-gitops-common';
+import {
+  GitopsStore,
+  ReleaseKey,
+  ReleaseRecord,
+} from '../database/GitopsStore';
+import { actionMessage, subjectOf } from './commitMessages';
+import { lockChange, unlockChange } from './lockAnnotations';
+import { releaseAtHead } from './releaseAtHead';
+import { AnnotationChange, rewriteAnnotations } from './rewriteAnnotations';
+import { WriterFor, requireRelease } from './writers';
+
+type LockRequest = { actor: string; message?: string };
+
+/**
+ * Locking a release against image automation (Flux v1's
+ * `fluxcd.io/locked`), and unlocking it, as one commit each. Locking a
+ * locked release, or unlocking one that is not, commits nothing.
+ */
+export class ReleaseLocks {
+  private readonly clock: () => Date;
+
+  constructor(
+    private readonly options: {
+      store: GitopsStore;
+      writers: WriterFor;
+      clock?: () => Date;
+    },
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  lock(key: ReleaseKey, request: LockRequest): Promise<GitopsCommitResult> {
+    const message =
+      request.message?.trim() || `Locked from Backstage by ${request.actor}`;
+    return this.commit(key, request.actor, {
+      type: 'locked',
+      wanted: true,
+      change: lockChange(request.actor, message),
+      subject: release => `Lock ${release.name} in ${release.environment}`,
+      body: [message],
+      details: { message },
+    });
+  }
+
+  unlock(key: ReleaseKey, request: LockRequest): Promise<GitopsCommitResult> {
+    return this.commit(key, request.actor, {
+      type: 'unlocked',
+      wanted: false,
+      change: unlockChange(),
+      subject: release => `Unlock ${release.name} in ${release.environment}`,
+      body: [],
+      details: {},
+    });
+  }
+
+  private async commit(
+    key: ReleaseKey,
+    actor: string,
+    action: {
+      type: 'locked' | 'unlocked';
+      /** Whether the release is locked afterwards. */
+      wanted: boolean;
+      change: AnnotationChange;
+      subject: (release: ReleaseRecord) => string;
+      body: string[];
+      details: Record<string, unknown>;
+    },
+  ): Promise<GitopsCommitResult> {
+    const { store } = this.options;
+    const release = await requireRelease(store, key);
+    const writer = this.options.writers(release.repository);
+    const path = release.sourcePath;
+    const written = await writer.write(async snapshot => {
+      const at = await releaseAtHead(snapshot, release);
+      if (at.manifest.locked === action.wanted) return undefined;
+      const { content, changed } = rewriteAnnotations(
+        path,
+        at.content,
+        at.manifest.source.document,
+        action.change,
+      );
+      if (!changed) return undefined;
+      return {
+        files: new Map([[path, Buffer.from(content, 'utf8')]]),
+        message: actionMessage({
+          subject: action.subject(release),
+          body: action.body,
+          actor,
+        }),
+        value: undefined,
+      };
+    });
+    if (!written) return { changed: false, path, requestedBy: actor };
+    await store.addEvents([
+      {
+        type: action.type,
+        repository: release.repository,
+        ...key,
+        commit: written.commit,
+        author: writer.repository.author.name,
+        message: subjectOf(written.message),
+        actor,
+        details: action.details,
+        at: this.clock(),
+      },
+    ]);
+    return { commit: written.commit, changed: true, path, requestedBy: actor };
+  }
+}

@@ -1,0 +1,131 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ConflictError } from '@backstage/errors';
+import { RepositoryConfig } from '../config/GitopsConfig';
+import { EmptyCommitError, GitRepository } from '../git';
+
+/** The remote head a change is computed against, and a way to read its files. */
+export type HeadSnapshot = {
+  head: string;
+  /** The files that exist at `head`; missing paths are absent from the map. */
+  readFiles(paths: string[]): Promise<Map<string, Buffer>>;
+};
+
+/** What one attempt wants committed, and what the caller gets back once it is pushed. */
+export type PlannedCommit<T> = {
+  files: Map<string, Buffer>;
+  message: string;
+  value: T;
+};
+
+/**
+ * Computes a change from the files at a head. Undefined means git already
+ * holds what was asked for. Called again on the new head after a rejected
+ * push, so it must read everything it writes from the snapshot.
+ */
+export type CommitPlan<T> = (
+  snapshot: HeadSnapshot,
+) => Promise<PlannedCommit<T> | undefined>;
+
+export type WrittenCommit<T> = { commit: string; message: string; value: T };
+
+const DEFAULT_MAX_ATTEMPTS = 3;
+
+/**
+ * The one way the plugin writes to a config repository: fetch the remote
+ * head, compute the change from the files there, commit it as the
+ * repository's author, push without force, and when someone pushed first,
+ * start over from their head. After a push, git sync is asked to pick the
+ * commit up. Image automation and the release actions share it.
+ */
+export class RepositoryWriter {
+  private readonly maxAttempts: number;
+
+  constructor(
+    private readonly options: {
+      repository: RepositoryConfig;
+      git: GitRepository;
+      logger: LoggerService;
+      /** Called after a push, to have git sync pick the commit up. */
+      afterPush?: (commit: string) => Promise<void>;
+      maxAttempts?: number;
+    },
+  ) {
+    this.maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  }
+
+  get repository(): RepositoryConfig {
+    return this.options.repository;
+  }
+
+  /** Runs `compute` against the current remote head without writing anything. */
+  async preview<T>(
+    compute: (snapshot: HeadSnapshot) => Promise<T>,
+  ): Promise<T> {
+    return compute(this.snapshot(await this.options.git.fetch()));
+  }
+
+  /**
+   * Commits and pushes what `plan` computes. Undefined when there is
+   * nothing to commit. Throws `ConflictError` when every attempt was
+   * rejected because the branch kept moving.
+   */
+  async write<T>(plan: CommitPlan<T>): Promise<WrittenCommit<T> | undefined> {
+    const { git, repository, logger } = this.options;
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      const head = await git.fetch();
+      const planned = await plan(this.snapshot(head));
+      if (!planned || planned.files.size === 0) return undefined;
+      let commit: string;
+      try {
+        commit = await git.createCommit({
+          parent: head,
+          files: planned.files,
+          message: planned.message,
+          author: repository.author,
+        });
+      } catch (error) {
+        if (error instanceof EmptyCommitError) return undefined;
+        throw error;
+      }
+      if ((await git.push(commit)) === 'pushed') {
+        await this.notify(commit);
+        return { commit, message: planned.message, value: planned.value };
+      }
+      logger.info('Push rejected; retrying on the new head', {
+        repository: repository.id,
+        attempt,
+      });
+    }
+    throw new ConflictError(
+      `The push to ${repository.id} was rejected ${this.maxAttempts} times: the branch keeps moving`,
+    );
+  }
+
+  private snapshot(head: string): HeadSnapshot {
+    const { git } = this.options;
+    return {
+      head,
+      async readFiles(paths) {
+        const files = new Map<string, Buffer>();
+        for (const [path, content] of await git.readFiles(head, paths)) {
+          if (Buffer.isBuffer(content)) files.set(path, content);
+        }
+        return files;
+      },
+    };
+  }
+
+  // The commit is pushed whatever happens here, so a failed trigger must not
+  // turn a successful write into an error; the schedule picks it up anyway.
+  private async notify(commit: string): Promise<void> {
+    try {
+      await this.options.afterPush?.(commit);
+    } catch (error) {
+      this.options.logger.warn('Could not trigger git sync after a push', {
+        repository: this.options.repository.id,
+        commit,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+}

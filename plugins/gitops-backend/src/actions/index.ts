@@ -1,0 +1,16 @@
+/**
+ * Actions people take on releases from Backstage (promote, lock, unlock),
+ * and the one writer every commit to a config repository goes through.
+ */
+export { ReleasePromotions } from './ReleasePromotions';
+export { ReleaseLocks } from './ReleaseLocks';
+export { RepositoryWriter } from './RepositoryWriter';
+export type {
+  CommitPlan,
+  HeadSnapshot,
+  PlannedCommit,
+  WrittenCommit,
+} from './RepositoryWriter';
+export { RegistryTagDigests } from './RegistryTagDigests';
+export type { ImageRef, TagDigests } from './RegistryTagDigests';
+export type { WriterFor } from './writers';

@@ -1,0 +1,171 @@
+import { Knex } from 'knex';
+import { createMemoryStore } from '../__testUtils__/memoryStore';
+import { DatabaseGitopsStore } from '../database/DatabaseGitopsStore';
+import { ReleaseRecord } from '../database/GitopsStore';
+import { findPreviousStage, sameImage } from './previousStage';
+
+function release(
+  environment: string,
+  name: string,
+  images: Array<{ repository: string; registry?: string; container?: string }>,
+  chartName = 'podinfo',
+): ReleaseRecord {
+  return {
+    repository: 'config',
+    environment,
+    namespace: environment,
+    name,
+    releaseName: name,
+    apiVersion: 'helm.fluxcd.io/v1',
+    chart: {
+      type: 'git',
+      git: 'git@example.com:config',
+      path: `charts/${chartName}`,
+    },
+    chartName,
+    labels: {},
+    annotations: {},
+    automated: true,
+    locked: false,
+    images: images.map(image => ({
+      container: image.container ?? 'chart-image',
+      ...(image.registry ? { registry: image.registry } : {}),
+      repository: image.repository,
+      tag: '1.0.0',
+      paths: { repository: 'image.repository', tag: 'image.tag' },
+    })),
+    sourcePath: `releases/${environment}/${name}.yaml`,
+    spec: {},
+    commit: 'c0ffee',
+    updatedAt: '2026-11-25T10:00:00.000Z',
+  };
+}
+
+describe('findPreviousStage', () => {
+  let knex: Knex;
+  let store: DatabaseGitopsStore;
+
+  async function seed(
+    releases: ReleaseRecord[],
+    orders: Record<string, number>,
+  ) {
+    await store.ensureRepository({
+      id: 'config',
+      url: 'file:///c.git',
+      branch: 'main',
+    });
+    await store.replaceEnvironments(
+      'config',
+      Object.entries(orders).map(([name, order]) => ({
+        name,
+        repository: 'config',
+        path: `releases/${name}`,
+        order,
+      })),
+    );
+    await store.applySync({
+      repositoryId: 'config',
+      commit: 'c0ffee',
+      syncedAt: new Date(),
+      full: true,
+      replacedPaths: [],
+      releases,
+      problems: [],
+      events: [],
+    });
+  }
+
+  beforeEach(async () => {
+    ({ knex, store } = await createMemoryStore());
+  });
+
+  afterEach(async () => {
+    await knex.destroy();
+  });
+
+  it('takes the environment with the next lower order, not the first one', async () => {
+    const target = release('prod', 'app-prod', [{ repository: 'org/app' }]);
+    await seed(
+      [
+        release('dev', 'app-dev', [{ repository: 'org/app' }]),
+        release('stg', 'app-stg', [{ repository: 'org/app' }]),
+        target,
+      ],
+      { dev: 1, stg: 5, prod: 9 },
+    );
+    const stage = await findPreviousStage(store, target);
+    expect(stage.environment.name).toBe('stg');
+    expect(stage.release.name).toBe('app-stg');
+    expect(stage.container).toBe('chart-image');
+  });
+
+  it('prefers the release of the same chart among those deploying the image', async () => {
+    const target = release(
+      'stg',
+      'web-stg',
+      [{ repository: 'org/web' }],
+      'web',
+    );
+    await seed(
+      [
+        release(
+          'dev',
+          'proxy-dev',
+          [{ repository: 'org/web', container: 'sidecar' }],
+          'proxy',
+        ),
+        release('dev', 'web-dev', [{ repository: 'org/web' }], 'web'),
+        target,
+      ],
+      { dev: 1, stg: 2 },
+    );
+    expect((await findPreviousStage(store, target)).release.name).toBe(
+      'web-dev',
+    );
+  });
+
+  it('refuses when it cannot tell which release, or there is none', async () => {
+    const target = release(
+      'stg',
+      'web-stg',
+      [{ repository: 'org/web' }],
+      'web',
+    );
+    await seed(
+      [
+        release('dev', 'web-a', [{ repository: 'org/web' }], 'web'),
+        release('dev', 'web-b', [{ repository: 'org/web' }], 'web'),
+        release('dev', 'other', [{ repository: 'org/other' }], 'other'),
+        target,
+        release('stg', 'lonely', [{ repository: 'org/lonely' }], 'lonely'),
+      ],
+      { dev: 1, stg: 2 },
+    );
+    await expect(findPreviousStage(store, target)).rejects.toThrow(
+      /More than one release in dev deploys org\/web \(dev\/dev\/web-a, dev\/dev\/web-b\)/,
+    );
+    const lonely = (await store.getRelease({
+      environment: 'stg',
+      namespace: 'stg',
+      name: 'lonely',
+    }))!;
+    await expect(findPreviousStage(store, lonely)).rejects.toThrow(
+      /No release in dev, the stage before stg, deploys org\/lonely/,
+    );
+  });
+
+  it('knows Docker Hub by any of its names', () => {
+    expect(
+      sameImage(
+        { repository: 'nginx' },
+        { registry: 'docker.io', repository: 'library/nginx' },
+      ),
+    ).toBe(true);
+    expect(
+      sameImage(
+        { repository: 'org/app' },
+        { registry: 'ghcr.io', repository: 'org/app' },
+      ),
+    ).toBe(false);
+  });
+});
