@@ -552,6 +552,11 @@ describe('DatabaseGitopsStore', () => {
         objects: [applied('HelmRelease', 'podinfo', { namespace: 'prod' })],
       });
       expect(await store.getAppliedObjects('dev')).toEqual({ commit: 'c2', objects: [podinfo2] });
+
+      // A cluster that lost objects: the environment starts over, alone.
+      await store.forgetApplied('dev');
+      expect(await store.getAppliedObjects('dev')).toEqual({ objects: [] });
+      expect((await store.getAppliedObjects('prod')).commit).toBe('p1');
     },
   );
 

@@ -850,6 +850,13 @@ export class DatabaseGitopsStore implements GitopsStore {
     });
   }
 
+  async forgetApplied(environment: string): Promise<void> {
+    await this.db.transaction(async tx => {
+      await tx('gitops_applied_objects').where({ environment }).delete();
+      await tx('gitops_applied_commits').where({ environment }).delete();
+    });
+  }
+
   async addEvents(events: NewEvent[]): Promise<void> {
     await insertEvents(this.db, events);
   }

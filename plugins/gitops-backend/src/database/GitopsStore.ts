@@ -187,6 +187,12 @@ export interface GitopsStore {
     removed: AppliedObjectKey[];
   }): Promise<void>;
 
+  /**
+   * Forgets what an environment applied, so that the next apply sends
+   * everything again (the cluster lost objects we applied).
+   */
+  forgetApplied(environment: string): Promise<void>;
+
   addEvents(events: NewEvent[]): Promise<void>;
   /** Newest first: events of these releases and repository-wide events of these repositories. */
   listEvents(query: {

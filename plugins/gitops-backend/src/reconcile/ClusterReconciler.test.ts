@@ -228,6 +228,26 @@ spec:
     ).toBeDefined();
   });
 
+  it('applies an environment again when the cluster lost what was applied', async () => {
+    await start();
+    await fixture.cycle();
+    // A rebuilt cluster: the namespace and the HelmRelease are gone.
+    const objects = fixture.double.objects();
+    objects.delete(HR, 'HelmRelease', 'podinfo-dev', 'dev');
+    objects.delete('v1', 'Namespace', 'dev');
+    fixture.double.resetRequests();
+    await fixture.reconciler.run();
+    expect((await statuses()).dev.state).toBe('Missing');
+    expect(writes()).toBe(0);
+
+    await fixture.reconciler.run();
+    expect(objects.get('v1', 'Namespace', 'dev')).toBeDefined();
+    expect(objects.get(HR, 'HelmRelease', 'podinfo-dev', 'dev')).toBeDefined();
+    expect((await statuses()).dev.state).toBe('Synced');
+    // Only the environment that lost objects is applied again.
+    expect(writes()).toBe(2);
+  });
+
   it('reports Missing when the HelmRelease is gone from the cluster', async () => {
     await start({ apply: false });
     await fixture.cycle();

@@ -86,6 +86,7 @@ export class ClusterReconciler {
       );
       const applied = await this.applyEnvironments(environments, releases, at);
       const live = await this.readCluster(releases);
+      await this.forgetLostObjects(environments, applied.appliedAt, live);
       const result = await this.assess(releases, live, applied, at);
       await store.applyReconcile({ cluster, at, ...result });
       const outcome = {
@@ -176,6 +177,41 @@ export class ClusterReconciler {
       }
     }
     return { count, appliedAt, failures };
+  }
+
+  /**
+   * A HelmRelease we applied that the cluster no longer has (deleted by
+   * hand, or a cluster rebuilt) is reported Missing now and re-applied on the
+   * next cycle: the environment's inventory is forgotten, so its next apply
+   * sends everything, Namespaces included. Drift of objects still there is
+   * only reported.
+   */
+  private async forgetLostObjects(
+    environments: GitopsEnvironment[],
+    appliedAt: Map<string, string>,
+    live: Awaited<ReturnType<ClusterReconciler['readCluster']>>,
+  ): Promise<void> {
+    const { settings, store, logger, cluster } = this.options;
+    const present = new Set(
+      [...live.helmReleases.values()].map(
+        object => `${object.metadata.namespace}/${object.metadata.name}`,
+      ),
+    );
+    for (const environment of environments) {
+      if (!settings.get(environment.name)?.apply) continue;
+      const lost = [...appliedAt.keys()].filter(key => {
+        const [env, namespace, name] = key.split('/');
+        if (env !== environment.name || live.namespaceErrors.has(namespace)) return false;
+        return !present.has(`${namespace}/${name}`);
+      });
+      if (lost.length === 0) continue;
+      logger.warn('Applied HelmReleases are gone from the cluster; applying the environment again', {
+        cluster,
+        environment: environment.name,
+        missing: lost.join(','),
+      });
+      await store.forgetApplied(environment.name);
+    }
   }
 
   /** Lists per namespace; returns what was read and the namespaces that failed. */
