@@ -7,6 +7,7 @@ import {
   GitopsHelmHistory,
   GitopsPromotion,
   GitopsReleaseList,
+  GitopsRepositoryStatus,
 } from '@backstage-gitops/plugin-gitops-common';
 
 /**
@@ -18,6 +19,8 @@ import {
 export interface GitopsApi {
   getHealth(): Promise<GitopsHealth>;
   listEnvironments(): Promise<GitopsEnvironmentList>;
+  /** The config repositories: URL, branch, last sync and last error. */
+  listRepositories(): Promise<{ items: GitopsRepositoryStatus[] }>;
   /** Releases of an entity in every environment, with their problems. */
   listReleases(entityRef: string): Promise<GitopsReleaseList>;
   /** What happened to an entity's releases, newest first. */

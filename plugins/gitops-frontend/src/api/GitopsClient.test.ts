@@ -64,4 +64,50 @@ describe('GitopsClient', () => {
       body: { error: { message: 'not for you' } },
     });
   });
+
+  it('lists the config repositories', async () => {
+    server.use(
+      http.get(`${baseUrl}/repositories`, () =>
+        HttpResponse.json({
+          items: [{ id: 'config', url: 'https://github.com/example/config', branch: 'main' }],
+        }),
+      ),
+    );
+    await expect(client.listRepositories()).resolves.toEqual({
+      items: [{ id: 'config', url: 'https://github.com/example/config', branch: 'main' }],
+    });
+  });
+
+  it('posts actions with the entity they were asked from', async () => {
+    const seen: { path: string; body: unknown }[] = [];
+    server.use(
+      http.post(`${baseUrl}/*`, async ({ request }) => {
+        seen.push({
+          path: new URL(request.url).pathname.replace('/api/gitops', ''),
+          body: await request.json(),
+        });
+        return HttpResponse.json({});
+      }),
+    );
+    const release = { environment: 'stg', namespace: 'stg', name: 'podinfo', entityRef: 'component:default/podinfo' };
+    await client.promote(release, { dryRun: true });
+    await client.promote(release);
+    await client.lock(release, 'hold for the release');
+    await client.unlock(release);
+    await client.reconcile(release);
+    await client.syncNow('config');
+    await client.syncNow();
+    expect(seen).toEqual([
+      { path: '/releases/stg/stg/podinfo/promote', body: { entityRef: release.entityRef, dryRun: true } },
+      { path: '/releases/stg/stg/podinfo/promote', body: { entityRef: release.entityRef, dryRun: false } },
+      {
+        path: '/releases/stg/stg/podinfo/lock',
+        body: { entityRef: release.entityRef, message: 'hold for the release' },
+      },
+      { path: '/releases/stg/stg/podinfo/unlock', body: { entityRef: release.entityRef } },
+      { path: '/releases/stg/stg/podinfo/reconcile', body: { entityRef: release.entityRef } },
+      { path: '/sync', body: { repository: 'config' } },
+      { path: '/sync', body: {} },
+    ]);
+  });
 });

@@ -8,6 +8,7 @@ import {
   GitopsHelmHistory,
   GitopsPromotion,
   GitopsReleaseList,
+  GitopsRepositoryStatus,
 } from '@backstage-gitops/plugin-gitops-common';
 import { GitopsApi, ReleaseAction } from './GitopsApi';
 
@@ -36,6 +37,10 @@ export class GitopsClient implements GitopsApi {
 
   listEnvironments(): Promise<GitopsEnvironmentList> {
     return this.get('/environments');
+  }
+
+  listRepositories(): Promise<{ items: GitopsRepositoryStatus[] }> {
+    return this.get('/repositories');
   }
 
   listReleases(entityRef: string): Promise<GitopsReleaseList> {

@@ -1,200 +1,436 @@
-import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { screen } from '@testing-library/react';
-import { GitopsApi, gitopsApiRef } from '../../api';
-import { podinfoEntity, podinfoRelease } from '../testEntities';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import {
+  clusterStatus,
+  podinfoEntity,
+  podinfoPipeline,
+  podinfoRelease,
+} from '../testEntities';
+import { minutesAgo, renderWithBackend, setupFakeBackend } from '../testUtils';
 import { ReleasesCard } from './ReleasesCard';
 
-function renderCard(api: Partial<GitopsApi>) {
-  return renderInTestApp(
-    <TestApiProvider apis={[[gitopsApiRef, api]]}>
-      <EntityProvider entity={podinfoEntity}>
-        <ReleasesCard />
-      </EntityProvider>
-    </TestApiProvider>,
-  );
-}
+const backend = setupFakeBackend();
+const renderCard = (options?: Parameters<typeof renderWithBackend>[1]) =>
+  renderWithBackend(<ReleasesCard />, options);
 
-const noEvents = async () => ({ items: [] });
-const listEnvironments = async () => ({
-  items: [
-    { name: 'dev', repository: 'config', path: 'releases/dev', order: 1 },
-    { name: 'adm', repository: 'config', path: 'releases/adm', order: 2 },
-  ],
-});
+const row = (environment: string) =>
+  screen.getByTestId(`release-${environment}`);
 
 describe('ReleasesCard', () => {
-  it('names the annotations that link the entity, and only those', async () => {
+  it('shows progress while the backend has not answered', async () => {
+    backend.current.hanging = ['/releases'];
+    await renderCard();
+    expect(await screen.findByTestId('progress')).toBeInTheDocument();
+  });
+
+  it('explains the four annotations when the entity carries none, without asking the backend', async () => {
     await renderCard({
-      listReleases: async () => ({ items: [], problems: [] }),
-      listEvents: noEvents,
-      listEnvironments,
+      entity: {
+        ...podinfoEntity,
+        metadata: { name: 'lonely', annotations: {} },
+      },
     });
     expect(
-      await screen.findByText('Linked by gitops.backstage.io/helm-chart: podinfo'),
+      screen.getByText('lonely is not linked to any HelmRelease'),
     ).toBeInTheDocument();
+    for (const name of [
+      'gitops.backstage.io/helm-chart',
+      'gitops.backstage.io/image',
+      'gitops.backstage.io/release-selector',
+      'backstage.io/kubernetes-id',
+    ]) {
+      expect(screen.getByText(name)).toBeInTheDocument();
+    }
+    expect(
+      screen.getByText(/gitops.backstage.io\/helm-chart: lonely/),
+    ).toBeInTheDocument();
+    expect(backend.current.requests).toEqual([]);
+  });
+
+  it('says when no release of the entity is recorded', async () => {
+    await renderCard();
     expect(
       await screen.findByText('No releases of podinfo recorded yet'),
     ).toBeInTheDocument();
-  });
-
-  it('lists each environment with chart, image, automation and commit', async () => {
-    await renderCard({
-      listReleases: async () => ({
-        items: [
-          podinfoRelease('adm', '1.0.0', 'glob:*', { automated: false }),
-          podinfoRelease('dev', 'dev-kb9lm91e', 'glob:dev-*'),
-        ],
-        problems: [],
-      }),
-      listEnvironments,
-      listEvents: async () => ({
-        items: [
-          {
-            id: 1,
-            type: 'release-updated',
-            environment: 'dev',
-            namespace: 'dev',
-            name: 'podinfo-dev',
-            commit: 'abcdef0123456789',
-            author: 'Flux',
-            message: 'Auto-release stefanprodan/podinfo:dev-kb9lm91e',
-            at: '2026-11-25T10:00:00.000Z',
-          },
-        ],
-      }),
-    });
     expect(
-      await screen.findByText('stefanprodan/podinfo:dev-kb9lm91e (glob:dev-*)'),
-    ).toBeInTheDocument();
-    const adm = screen.getByText('stefanprodan/podinfo:1.0.0');
-    // dev comes first: pipeline order, not alphabetical
-    expect(
-      screen
-        .getByText('stefanprodan/podinfo:dev-kb9lm91e (glob:dev-*)')
-        .compareDocumentPosition(adm),
-    ).toBe(Node.DOCUMENT_POSITION_FOLLOWING);
-    expect(screen.getByText('manual')).toBeInTheDocument();
-    expect(screen.getByText('automated')).toBeInTheDocument();
-    expect(screen.getAllByText('podinfo 0.2.0')).toHaveLength(2);
-    expect(screen.getByText('dev/podinfo-dev')).toBeInTheDocument();
-    expect(
-      screen.getByText(/dev dev\/podinfo-dev changed at abcdef01, "Auto-release stefanprodan\/podinfo:dev-kb9lm91e" by Flux/),
+      screen.getByText('Linked by gitops.backstage.io/helm-chart: podinfo'),
     ).toBeInTheDocument();
   });
 
-  it('shows where git sync failed: file and line', async () => {
-    await renderCard({
-      listReleases: async () => ({
-        items: [podinfoRelease('dev', 'dev-1', 'glob:dev-*')],
-        problems: [
-          {
-            repository: 'config',
-            environment: 'dev',
-            path: 'releases/dev/broken.yaml',
-            line: 7,
-            message: 'Nested mappings are not allowed',
-            at: '2026-11-25T10:00:00.000Z',
-          },
-        ],
-      }),
-      listEvents: noEvents,
-      listEnvironments,
-    });
+  it('shows an error panel when the backend is down', async () => {
+    backend.current.failures['/releases'] = {
+      status: 503,
+      message: 'gitops backend unavailable',
+    };
+    await renderCard();
     expect(
       await screen.findByText(
-        'releases/dev/broken.yaml:7 (dev): Nested mappings are not allowed',
+        'Error: The gitops backend could not be read: gitops backend unavailable',
       ),
     ).toBeInTheDocument();
   });
 
-  it('tells when the registry offers a newer allowed tag, or cannot be read', async () => {
-    const prod = podinfoRelease('prod', '0.4.10', 'semver:~0.4');
-    prod.images[0].status = {
-      latestTag: '0.4.11',
-      reason: 'highest version in ~0.4',
-      checkedAt: '2026-11-25T10:00:00.000Z',
-    };
-    const dev = podinfoRelease('dev', 'dev-1', 'glob:dev-*');
-    dev.images[0].status = {
-      error: 'registry 127.0.0.1:5000 unreachable: connection refused',
-      checkedAt: '2026-11-25T10:00:00.000Z',
-    };
-    await renderCard({
-      listReleases: async () => ({ items: [dev, prod], problems: [] }),
-      listEvents: noEvents,
-      listEnvironments,
+  it('lists each environment in pipeline order with release, namespace, cluster, chart, image, revision, time and commit', async () => {
+    const [dev, stg, prod] = podinfoPipeline();
+    dev.status = clusterStatus('Synced', {
+      reason: 'deployed podinfo-0.2.1 revision 3',
+      revision: 3,
+      deployedAt: minutesAgo(5),
     });
-    expect(await screen.findByText('update available: 0.4.11')).toBeInTheDocument();
+    backend.current.releases = [prod, dev, stg];
+    await renderCard();
+
+    await screen.findByTestId('release-dev');
+    const rows = screen.getAllByTestId(/^release-/).map(r => r.dataset.testid);
+    expect(rows).toEqual(['release-dev', 'release-stg', 'release-prod']);
+
+    const devRow = within(row('dev'));
+    expect(devRow.getByText('dev')).toBeInTheDocument();
+    expect(devRow.getByText('podinfo-dev')).toBeInTheDocument();
+    expect(devRow.getByText('namespace dev, cluster demo')).toBeInTheDocument();
+    expect(devRow.getByText('chart podinfo 0.2.0')).toBeInTheDocument();
     expect(
-      screen.getByText('registry: registry 127.0.0.1:5000 unreachable: connection refused'),
+      devRow.getByText('stefanprodan/podinfo:dev-mww931xk'),
     ).toBeInTheDocument();
+    expect(devRow.getByText('Synced')).toBeInTheDocument();
+    expect(
+      devRow.getByText('deployed podinfo-0.2.1 revision 3'),
+    ).toBeInTheDocument();
+    expect(devRow.getByText('Helm revision 3')).toBeInTheDocument();
+    const time = devRow.getByText('5 minutes ago');
+    expect(time.tagName).toBe('TIME');
+    expect(time).toHaveAttribute(
+      'title',
+      new Date(dev.status.deployedAt!).toLocaleString(),
+    );
+    // github.com over https: the commit links to its page
+    expect(devRow.getByRole('link', { name: /^01234567/ })).toHaveAttribute(
+      'href',
+      'https://github.com/example/config/commit/0123456789abcdef0123456789abcdef01234567',
+    );
   });
 
-  it('shows what the cluster runs: state, reason, revision and Helm history', async () => {
-    const dev = podinfoRelease('dev', 'dev-1', 'glob:dev-*', {
-      status: {
-        cluster: 'demo',
-        state: 'Synced',
-        reason: 'deployed podinfo-0.2.1 revision 3',
-        differences: [],
-        revision: 3,
-        chartVersion: '0.2.1',
-        deployedAt: '2026-11-25T10:59:00.000Z',
-        checkedAt: '2026-11-25T11:00:00.000Z',
+  it('links commits only for https GitHub or GitLab repositories', async () => {
+    backend.current.repositories = [
+      {
+        id: 'config',
+        url: 'https://user:secret@gitlab.example.com/group/config.git',
+        branch: 'main',
       },
+    ];
+    backend.current.releases = [podinfoRelease('dev', 'dev-1', 'glob:dev-*')];
+    const first = await renderCard();
+    const link = await within(
+      await screen.findByTestId('release-dev'),
+    ).findByRole('link', {
+      name: /^01234567/,
     });
-    const prod = podinfoRelease('prod', '0.4.10', 'semver:~0.4', {
-      status: {
-        cluster: 'demo',
-        state: 'Drifted',
-        reason: 'values differ: replicaCount',
-        differences: [{ path: 'values.replicaCount', desired: 1, live: 5 }],
-        checkedAt: '2026-11-25T11:00:00.000Z',
-        stale: { error: 'cluster unreachable (ECONNREFUSED)', at: '2026-11-25T11:05:00.000Z' },
-      },
-    });
-    const getHelmHistory = jest.fn(async ({ environment }: { environment: string }) => ({
-      cluster: 'demo',
-      items:
-        environment === 'dev'
-          ? [
-              { revision: 3, status: 'deployed', chartVersion: '0.2.1' },
-              { revision: 2, status: 'superseded', chartVersion: '0.2.0' },
-            ]
-          : [],
-    }));
-    await renderCard({
-      listReleases: async () => ({
-        items: [dev, prod, podinfoRelease('adm', '1.0.0', 'glob:*')],
-        problems: [],
+    expect(link).toHaveAttribute(
+      'href',
+      'https://gitlab.example.com/group/config/-/commit/0123456789abcdef0123456789abcdef01234567',
+    );
+    first.unmount();
+
+    backend.current.repositories = [
+      { id: 'config', url: '/tmp/config-repo', branch: 'main' },
+    ];
+    await renderCard();
+    const devRow = within(await screen.findByTestId('release-dev'));
+    expect(devRow.getByText(/01234567/)).toBeInTheDocument();
+    expect(devRow.queryByRole('link')).not.toBeInTheDocument();
+  });
+
+  it.each([
+    ['Synced', clusterStatus('Synced')],
+    ['Progressing', clusterStatus('Progressing')],
+    ['Drifted', clusterStatus('Drifted')],
+    ['Failed', clusterStatus('Failed')],
+    [
+      'Missing',
+      clusterStatus('Missing', { revision: undefined, deployedAt: undefined }),
+    ],
+    [
+      'Stale',
+      clusterStatus('Drifted', {
+        checkedAt: minutesAgo(12),
+        stale: {
+          error: 'cluster unreachable (ECONNREFUSED)',
+          at: minutesAgo(7),
+        },
       }),
-      listEvents: noEvents,
-      listEnvironments,
-      getHelmHistory,
-    });
-    expect(await screen.findByText('Synced, revision 3')).toBeInTheDocument();
-    expect(screen.getByText('deployed podinfo-0.2.1 revision 3')).toBeInTheDocument();
-    expect(
-      screen.getByText('Helm history: 3 deployed 0.2.1, 2 superseded 0.2.0'),
-    ).toBeInTheDocument();
-    expect(screen.getByText('Stale: Drifted')).toBeInTheDocument();
-    expect(screen.getByText(/cluster unreachable \(ECONNREFUSED\)/)).toBeInTheDocument();
-    expect(screen.getByText('not reconciled yet')).toBeInTheDocument();
-    // Only releases with a status have a history to read.
-    expect(getHelmHistory).toHaveBeenCalledTimes(2);
+    ],
+  ])('shows a %s chip with its reason', async (label, status) => {
+    backend.current.releases = [
+      podinfoRelease('dev', 'dev-1', 'glob:dev-*', { status }),
+    ];
+    await renderCard();
+    const devRow = within(await screen.findByTestId('release-dev'));
+    const chip = devRow.getByText(label);
+    expect(chip.closest('.MuiChip-root')).not.toBeNull();
+    expect(devRow.getByText(status.reason)).toBeInTheDocument();
+    if (label === 'Stale') {
+      const stale = devRow.getByText(/^Last known state/);
+      expect(stale).toHaveTextContent(
+        'Last known state Drifted, 12 minutes ago; no answer since 7 minutes ago.',
+      );
+      expect(stale).toHaveAttribute(
+        'title',
+        'cluster unreachable (ECONNREFUSED)',
+      );
+    }
   });
 
-  it('shows the error when the backend fails', async () => {
-    await renderCard({
-      listReleases: async () => {
-        throw new Error('forbidden by policy');
-      },
-      listEvents: noEvents,
-      listEnvironments,
-    });
+  it('says when no cluster has reported on a release yet', async () => {
+    backend.current.releases = [podinfoRelease('dev', 'dev-1', 'glob:dev-*')];
+    await renderCard();
     expect(
-      await screen.findByText('Error: forbidden by policy'),
+      await screen.findByText(
+        'Not reconciled yet: no cluster has reported on this release.',
+      ),
     ).toBeInTheDocument();
+    expect(screen.getByText('No Helm revision')).toBeInTheDocument();
+  });
+
+  it('opens a row into the Helm history and the events of that release', async () => {
+    const [dev, stg] = podinfoPipeline();
+    dev.status = clusterStatus('Drifted', {
+      differences: [{ path: 'values.replicaCount', desired: 1, live: 5 }],
+    });
+    backend.current.releases = [dev, stg];
+    backend.current.histories['dev/dev/podinfo-dev'] = [
+      {
+        revision: 3,
+        status: 'deployed',
+        chartName: 'podinfo',
+        chartVersion: '0.2.1',
+        appVersion: '6.0.0',
+        description: 'Upgrade complete',
+        deployedAt: minutesAgo(3),
+      },
+      {
+        revision: 2,
+        status: 'superseded',
+        chartName: 'podinfo',
+        chartVersion: '0.2.0',
+        appVersion: '5.9.0',
+        description: 'Install complete',
+        deployedAt: minutesAgo(60),
+      },
+    ];
+    backend.current.events = [
+      {
+        id: 1,
+        type: 'image-updated',
+        environment: 'dev',
+        namespace: 'dev',
+        name: 'podinfo-dev',
+        repository: 'config',
+        commit: 'abcdef0123456789',
+        author: 'Flux',
+        message: 'Auto-release stefanprodan/podinfo:dev-2',
+        details: { image: 'stefanprodan/podinfo', from: 'dev-1', to: 'dev-2' },
+        at: minutesAgo(4),
+      },
+      {
+        id: 2,
+        type: 'release-updated',
+        environment: 'stg',
+        namespace: 'stg',
+        name: 'podinfo-stg',
+        at: minutesAgo(4),
+      },
+    ];
+    await renderCard();
+    await screen.findByTestId('release-dev');
+    expect(
+      backend.current.count('GET', '/releases/dev/dev/podinfo-dev/history'),
+    ).toBe(0);
+
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Show history of dev' }),
+    );
+    const history = await screen.findByRole('table', {
+      name: 'Helm history of dev',
+    });
+    const revisions = within(history).getAllByRole('row').slice(1);
+    expect(revisions).toHaveLength(2);
+    expect(within(revisions[0]).getByText('3')).toBeInTheDocument();
+    expect(within(revisions[0]).getByText('deployed')).toBeInTheDocument();
+    expect(within(revisions[0]).getByText('podinfo 0.2.1')).toBeInTheDocument();
+    expect(within(revisions[0]).getByText('6.0.0')).toBeInTheDocument();
+    expect(
+      within(revisions[0]).getByText('Upgrade complete'),
+    ).toBeInTheDocument();
+    expect(within(revisions[0]).getByText('3 minutes ago')).toBeInTheDocument();
+    expect(within(revisions[1]).getByText('superseded')).toBeInTheDocument();
+    expect(within(revisions[1]).getByText('1 hour ago')).toBeInTheDocument();
+
+    expect(
+      screen.getByText('values.replicaCount: git wants 1, the cluster has 5'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Image automation: glob:dev-*'),
+    ).toBeInTheDocument();
+    const events = screen.getAllByTestId('release-event');
+    expect(events).toHaveLength(1);
+    expect(events[0].textContent?.replace(', Opens in a new window', '')).toBe(
+      '4 minutes ago: image stefanprodan/podinfo dev-1 -> dev-2 at abcdef01, "Auto-release stefanprodan/podinfo:dev-2" by Flux',
+    );
+    expect(
+      within(events[0]).getByRole('link', { name: /^abcdef01/ }),
+    ).toHaveAttribute(
+      'href',
+      'https://github.com/example/config/commit/abcdef0123456789',
+    );
+
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Hide history of dev' }),
+    );
+    await waitFor(() =>
+      expect(
+        screen.queryByRole('table', { name: 'Helm history of dev' }),
+      ).not.toBeInTheDocument(),
+    );
+  });
+
+  it('keeps the releases when the events cannot be read', async () => {
+    backend.current.releases = [podinfoRelease('dev', 'dev-1', 'glob:dev-*')];
+    backend.current.failures['/events'] = {
+      status: 500,
+      message: 'events table locked',
+    };
+    await renderCard();
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Show history of dev' }),
+    );
+    expect(
+      await screen.findByText('Could not read the events: events table locked'),
+    ).toBeInTheDocument();
+  });
+
+  it('names the environments whose files or repository failed, and the stale ones with their age', async () => {
+    const [dev, stg, prod] = podinfoPipeline();
+    prod.status = clusterStatus('Synced', {
+      checkedAt: minutesAgo(30),
+      stale: {
+        error: 'cluster unreachable (ECONNREFUSED)',
+        at: minutesAgo(20),
+      },
+    });
+    backend.current.releases = [dev, stg, prod];
+    backend.current.problems = [
+      {
+        repository: 'config',
+        environment: 'stg',
+        path: 'releases/stg/broken.yaml',
+        line: 7,
+        message: 'Nested mappings are not allowed',
+        at: minutesAgo(1),
+      },
+      {
+        repository: 'config',
+        environment: 'dev',
+        path: '',
+        message: 'git fetch failed: connection refused',
+        at: minutesAgo(15),
+      },
+    ];
+    await renderCard();
+    const panel = await screen.findByTestId('gitops-partial-errors');
+    expect(panel).toHaveTextContent(
+      'stg: releases/stg/broken.yaml:7 could not be read: Nested mappings are not allowed',
+    );
+    expect(panel).toHaveTextContent(
+      'dev: repository config could not be fetched since 15 minutes ago: git fetch failed: connection refused',
+    );
+    expect(panel).toHaveTextContent(
+      'prod: cluster demo has not answered for podinfo-prod since 20 minutes ago (cluster unreachable (ECONNREFUSED)); its state is from 30 minutes ago.',
+    );
+    expect(within(row('prod')).getByText('Stale')).toBeInTheDocument();
+    expect(within(row('dev')).getByText('Synced')).toBeInTheDocument();
+  });
+
+  it('shows how old the git data is, and a later failed sync', async () => {
+    backend.current.releases = [podinfoRelease('dev', 'dev-1', 'glob:dev-*')];
+    backend.current.repositories = [
+      {
+        id: 'config',
+        url: 'https://github.com/example/config',
+        branch: 'main',
+        lastCommit: '51fb1f6f00000000',
+        lastSyncedAt: minutesAgo(40),
+        lastError: 'authentication required',
+        lastErrorAt: minutesAgo(2),
+      },
+    ];
+    await renderCard();
+    expect(await screen.findByText(/^Git config synced/)).toHaveTextContent(
+      'Git config synced 40 minutes ago at 51fb1f6f, Opens in a new window; the last attempt failed 2 minutes ago: authentication required',
+    );
+  });
+
+  it('starts a sync of the entity repository and reads again', async () => {
+    backend.current.releases = podinfoPipeline();
+    await renderCard();
+    const sync = await screen.findByRole('button', { name: 'Sync now' });
+    await waitFor(() => expect(sync).toBeEnabled());
+    const reads = backend.current.count('GET', '/releases');
+    fireEvent.click(sync);
+
+    const outcome = await screen.findByTestId('gitops-action-outcome');
+    expect(outcome).toHaveTextContent(
+      'Sync of config requested by user:default/guest',
+    );
+    expect(
+      backend.current.requests.find(r => r.path === '/sync')?.body,
+    ).toEqual({
+      repository: 'config',
+    });
+    await waitFor(() =>
+      expect(backend.current.count('GET', '/releases')).toBe(reads + 1),
+    );
+  });
+
+  it('asks the cluster to reconcile a release, for this entity, and reads again', async () => {
+    backend.current.releases = podinfoPipeline();
+    await renderCard();
+    const reconcile = await screen.findByRole('button', {
+      name: 'Reconcile stg',
+    });
+    await waitFor(() => expect(reconcile).toBeEnabled());
+    const reads = backend.current.count('GET', '/releases');
+    fireEvent.click(reconcile);
+
+    expect(
+      await screen.findByTestId('gitops-action-outcome'),
+    ).toHaveTextContent(
+      'Reconcile of podinfo-stg in stg requested on cluster demo',
+    );
+    expect(
+      backend.current.requests.find(
+        r => r.path === '/releases/stg/stg/podinfo-stg/reconcile',
+      )?.body,
+    ).toEqual({ entityRef: 'component:default/podinfo' });
+    await waitFor(() =>
+      expect(backend.current.count('GET', '/releases')).toBe(reads + 1),
+    );
+  });
+
+  it('shows why an action failed', async () => {
+    backend.current.releases = podinfoPipeline();
+    backend.current.failures['/releases/prod/prod/podinfo-prod/reconcile'] = {
+      status: 403,
+      message: 'user:default/guest may not reconcile prod/podinfo-prod in prod',
+    };
+    await renderCard();
+    const reconcile = await screen.findByRole('button', {
+      name: 'Reconcile prod',
+    });
+    await waitFor(() => expect(reconcile).toBeEnabled());
+    fireEvent.click(reconcile);
+    expect(
+      await screen.findByTestId('gitops-action-outcome'),
+    ).toHaveTextContent(
+      'Could not reconcile prod: user:default/guest may not reconcile prod/podinfo-prod in prod',
+    );
   });
 });

@@ -1,221 +1,442 @@
+import { Fragment, useMemo, useState } from 'react';
 import {
-  EmptyState,
   ErrorPanel,
   InfoCard,
+  Link,
   Progress,
-  Table,
-  TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
+  GitopsEnvironment,
   GitopsEvent,
-  GitopsHelmRevision,
   GitopsRelease,
-  GitopsReleaseImage,
+  gitopsReconcilePermission,
+  gitopsSyncPermission,
   GITOPS_ANNOTATIONS,
+  stringifyGitopsReleaseRef,
 } from '@backstage-gitops/plugin-gitops-common';
+import Collapse from '@material-ui/core/Collapse';
+import IconButton from '@material-ui/core/IconButton';
+import LinearProgress from '@material-ui/core/LinearProgress';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import useAsync from 'react-use/esm/useAsync';
+import { makeStyles } from '@material-ui/core/styles';
 import { gitopsApiRef } from '../../api';
-import { ProblemsPanel } from '../ProblemsPanel';
-import { ReleaseStatus } from '../ReleaseStatus';
+import { isGitopsAvailable } from '../../isGitopsAvailable';
+import {
+  OutcomeAlert,
+  PermittedButton,
+  useActionRunner,
+} from '../shared/actions';
+import { CardMessage } from '../shared/CardMessage';
+import { errorMessage, GitopsData, useGitopsData } from '../shared/data';
+import { eventsOf } from '../shared/events';
+import { Freshness } from '../shared/Freshness';
+import { ExpandMoreIcon } from '../shared/icons';
+import { RepositoryLinks, repositoryLinks, shortSha } from '../shared/links';
+import { NotLinked } from '../shared/NotLinked';
+import { PartialErrors } from '../shared/PartialErrors';
+import { StatusChip } from '../shared/StatusChip';
+import { Ago } from '../shared/time';
+import { ReleaseDetails } from './ReleaseDetails';
 
-type ReleaseRow = GitopsRelease & { history?: GitopsHelmRevision[] };
+const useStyles = makeStyles(theme => ({
+  table: {
+    tableLayout: 'fixed',
+    '& td, & th': {
+      paddingLeft: theme.spacing(1),
+      paddingRight: theme.spacing(1),
+    },
+    '& td': { overflowWrap: 'anywhere' },
+  },
+  row: {
+    '& > td': { verticalAlign: 'top', borderBottom: 'none' },
+  },
+  heading: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: theme.spacing(1),
+    flexWrap: 'wrap',
+  },
+  expand: { transition: 'transform 150ms' },
+  expanded: { transform: 'rotate(180deg)' },
+}));
 
-const short = (sha: string) => sha.slice(0, 8);
+type Runner = ReturnType<typeof useActionRunner>;
 
-/** What the registry offers beyond what git holds, or why it cannot tell. */
-const ImageStatusLine = ({ image }: { image: GitopsReleaseImage }) => {
-  const status = image.status;
-  if (!status) return null;
-  if (status.error) {
-    return (
-      <Typography variant="caption" color="error" title={status.checkedAt}>
-        registry: {status.error}
-      </Typography>
+/** `repository:tag`, allowed to wrap after its slashes and the colon only. */
+const ImageRef = ({ repository, tag }: { repository: string; tag: string }) => (
+  <>
+    {repository.split('/').map((part, index) => (
+      <Fragment key={index}>
+        {index > 0 && (
+          <>
+            /<wbr />
+          </>
+        )}
+        {part}
+      </Fragment>
+    ))}
+    :<wbr />
+    {tag}
+  </>
+);
+
+const ReleaseRow = ({
+  release,
+  environment,
+  events,
+  eventsError,
+  links,
+  entityRef,
+  runner,
+}: {
+  release: GitopsRelease;
+  environment?: GitopsEnvironment;
+  events?: GitopsEvent[];
+  eventsError?: Error;
+  links: RepositoryLinks;
+  entityRef: string;
+  runner: Runner;
+}) => {
+  const classes = useStyles();
+  const api = useApi(gitopsApiRef);
+  const [open, setOpen] = useState(false);
+  const { status } = release;
+  const cluster = status?.cluster ?? environment?.cluster;
+  const key = stringifyGitopsReleaseRef(release);
+  const commitUrl = links.commit(release.repository, release.commit);
+
+  const reconcile = () =>
+    runner.run(
+      `reconcile ${key}`,
+      async () => {
+        const result = await api.reconcile({ ...release, entityRef });
+        return {
+          severity: 'success',
+          text: `Reconcile of ${release.name} in ${release.environment} requested on cluster ${result.cluster}`,
+        };
+      },
+      { failure: `Could not reconcile ${release.environment}` },
     );
-  }
-  if (status.latestTag && status.latestTag !== image.tag) {
-    return (
-      <Typography variant="caption" color="primary" title={status.reason}>
-        update available: {status.latestTag}
-      </Typography>
-    );
-  }
-  return null;
+
+  return (
+    <>
+      <TableRow
+        className={classes.row}
+        data-testid={`release-${release.environment}`}
+      >
+        <TableCell padding="checkbox">
+          <IconButton
+            size="small"
+            aria-label={`${open ? 'Hide' : 'Show'} history of ${
+              release.environment
+            }`}
+            aria-expanded={open}
+            onClick={() => setOpen(!open)}
+          >
+            <ExpandMoreIcon
+              fontSize="small"
+              className={`${classes.expand} ${open ? classes.expanded : ''}`}
+            />
+          </IconButton>
+        </TableCell>
+        <TableCell>
+          <div className={classes.heading}>
+            <Typography variant="subtitle2">{release.environment}</Typography>
+            {status && <StatusChip status={status} />}
+          </div>
+          {status ? (
+            <Typography variant="caption" color="textSecondary" display="block">
+              {status.reason}
+            </Typography>
+          ) : (
+            <Typography variant="caption" color="textSecondary" display="block">
+              Not reconciled yet: no cluster has reported on this release.
+            </Typography>
+          )}
+          {status?.stale && (
+            <Typography
+              variant="caption"
+              color="error"
+              display="block"
+              title={status.stale.error}
+            >
+              Last known state {status.state}, <Ago at={status.checkedAt} />; no
+              answer since <Ago at={status.stale.at} />.
+            </Typography>
+          )}
+        </TableCell>
+        <TableCell>
+          <Typography variant="body2">
+            {release.name}
+            {release.releaseName !== release.name
+              ? ` (Helm release ${release.releaseName})`
+              : ''}
+          </Typography>
+          <Typography variant="caption" color="textSecondary" display="block">
+            {`namespace ${release.namespace}${
+              cluster ? `, cluster ${cluster}` : ''
+            }`}
+          </Typography>
+          <Typography variant="body2">
+            {`chart ${release.chartName}${
+              release.chartVersion ? ` ${release.chartVersion}` : ''
+            }`}
+          </Typography>
+          {release.images.map(image => (
+            <div key={image.container}>
+              <Typography variant="body2">
+                <ImageRef repository={image.repository} tag={image.tag} />
+              </Typography>
+              {image.status?.error ? (
+                <Typography variant="caption" color="error" display="block">
+                  {`registry: ${image.status.error}`}
+                </Typography>
+              ) : (
+                image.status?.latestTag &&
+                image.status.latestTag !== image.tag && (
+                  <Typography
+                    variant="caption"
+                    color="primary"
+                    display="block"
+                    title={image.status.reason}
+                  >
+                    {`update available: ${image.status.latestTag}`}
+                  </Typography>
+                )
+              )}
+            </div>
+          ))}
+        </TableCell>
+        <TableCell>
+          <Typography variant="body2">
+            {status?.revision !== undefined
+              ? `Helm revision ${status.revision}`
+              : 'No Helm revision'}
+          </Typography>
+          {status?.deployedAt && (
+            <Typography variant="caption" color="textSecondary" display="block">
+              deployed <Ago at={status.deployedAt} />
+            </Typography>
+          )}
+          <Typography
+            variant="caption"
+            color="textSecondary"
+            display="block"
+            title={`${release.sourcePath} at ${release.commit}`}
+          >
+            commit{' '}
+            {commitUrl ? (
+              <Link to={commitUrl}>{shortSha(release.commit)}</Link>
+            ) : (
+              shortSha(release.commit)
+            )}
+          </Typography>
+        </TableCell>
+        <TableCell align="right">
+          <PermittedButton
+            permission={{
+              permission: gitopsReconcilePermission,
+              resourceRef: stringifyGitopsReleaseRef({ ...release, entityRef }),
+            }}
+            label={`Reconcile ${release.environment}`}
+            deniedTitle={`You may not reconcile ${release.environment}`}
+            busy={runner.running === `reconcile ${key}`}
+            disabled={Boolean(runner.running)}
+            onClick={reconcile}
+          >
+            Reconcile
+          </PermittedButton>
+        </TableCell>
+      </TableRow>
+      <TableRow>
+        <TableCell colSpan={5} style={{ padding: 0 }}>
+          <Collapse in={open} unmountOnExit>
+            <ReleaseDetails
+              release={release}
+              events={events && eventsOf(release, events)}
+              eventsError={eventsError}
+              links={links}
+            />
+          </Collapse>
+        </TableCell>
+      </TableRow>
+    </>
+  );
 };
 
-const columns: TableColumn<ReleaseRow>[] = [
-  {
-    title: 'Environment',
-    render: r => (
-      <>
-        <Typography variant="body2">{r.environment}</Typography>
-        <Typography variant="caption" color="textSecondary">
-          {r.namespace}/{r.releaseName}
-        </Typography>
-      </>
-    ),
-  },
-  {
-    title: 'Chart',
-    render: r => `${r.chartName}${r.chartVersion ? ` ${r.chartVersion}` : ''}`,
-  },
-  {
-    title: 'Images',
-    render: r =>
-      r.images.map(image => (
-        <div key={image.container}>
-          <Typography variant="body2">
-            {image.repository}:{image.tag}
-            {image.policy && r.automated ? ` (${image.policy})` : ''}
-          </Typography>
-          <ImageStatusLine image={image} />
-        </div>
-      )),
-  },
-  {
-    title: 'Automation',
-    render: r => {
-      if (!r.automated) return 'manual';
-      return r.locked ? 'locked' : 'automated';
-    },
-  },
-  {
-    title: 'Cluster',
-    render: r => <ReleaseStatus status={r.status} history={r.history} />,
-  },
-  {
-    title: 'Commit',
-    render: r => (
-      <span title={`${r.sourcePath} at ${r.commit}`}>{short(r.commit)}</span>
-    ),
-  },
-];
+const ReleasesTable = ({
+  data,
+  entityRef,
+  runner,
+}: {
+  data: GitopsData;
+  entityRef: string;
+  runner: Runner;
+}) => {
+  const classes = useStyles();
+  const links = useMemo(
+    () => repositoryLinks(data.repositories),
+    [data.repositories],
+  );
+  const environments = new Map(data.environments.map(e => [e.name, e]));
+  return (
+    <>
+      <Table size="small" aria-label="Releases" className={classes.table}>
+        {/* Fixed widths: a long reason wraps in its column instead of
+            squeezing the others. */}
+        <colgroup>
+          <col style={{ width: 40 }} />
+          <col style={{ width: '34%' }} />
+          <col style={{ width: '36%' }} />
+          <col style={{ width: '30%' }} />
+          <col style={{ width: 120 }} />
+        </colgroup>
+        <TableHead>
+          <TableRow>
+            <TableCell padding="checkbox" />
+            <TableCell>Environment</TableCell>
+            <TableCell>Release</TableCell>
+            <TableCell>Deployed</TableCell>
+            <TableCell />
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {data.releases.map(release => (
+            <ReleaseRow
+              key={stringifyGitopsReleaseRef(release)}
+              release={release}
+              environment={environments.get(release.environment)}
+              events={data.events}
+              eventsError={data.eventsError}
+              links={links}
+              entityRef={entityRef}
+              runner={runner}
+            />
+          ))}
+        </TableBody>
+      </Table>
+      <Freshness
+        repositories={data.repositories}
+        releases={data.releases}
+        links={links}
+      />
+    </>
+  );
+};
 
-function describe(event: GitopsEvent): string {
-  const where = event.name
-    ? `${event.environment} ${event.namespace}/${event.name}`
-    : `repository ${event.repository}`;
-  switch (event.type) {
-    case 'release-added':
-      return `${where} added`;
-    case 'release-removed':
-      return `${where} removed`;
-    case 'release-updated':
-      return `${where} changed`;
-    case 'synced':
-      return `synced ${where}`;
-    case 'sync-requested':
-      return `sync of ${where} requested by ${event.actor}`;
-    case 'image-updated': {
-      const d = (event.details ?? {}) as { image?: string; from?: string; to?: string };
-      return `${where}: ${d.image} ${d.from} -> ${d.to}`;
-    }
-    case 'automation-failed':
-      return `image automation of ${where} failed`;
-    case 'release-state': {
-      const d = (event.details ?? {}) as { to?: string; cluster?: string };
-      return `${where} is ${d.to} in cluster ${d.cluster}`;
-    }
-    case 'reconcile-requested':
-      return `reconcile of ${where} requested by ${event.actor}`;
-    default:
-      return `${event.type} ${where}`;
-  }
-}
-
-/**
- * What runs of this entity in each environment, with the commit that put
- * it there and what happened recently.
- *
- * @public
- */
-export const ReleasesCard = () => {
-  const { entity } = useEntity();
+const LinkedReleasesCard = ({ entity }: { entity: Entity }) => {
   const api = useApi(gitopsApiRef);
   const entityRef = stringifyEntityRef(entity);
-  const { value, loading, error } = useAsync(async () => {
-    const [releases, events, environments] = await Promise.all([
-      api.listReleases(entityRef),
-      api.listEvents(entityRef),
-      api.listEnvironments(),
-    ]);
-    // Pipeline order (dev, stg, prod), not alphabetical.
-    const order = new Map(environments.items.map(e => [e.name, e.order]));
-    const stage = (name: string) => order.get(name) ?? Number.MAX_SAFE_INTEGER;
-    releases.items.sort(
-      (a, b) =>
-        stage(a.environment) - stage(b.environment) ||
-        a.environment.localeCompare(b.environment),
-    );
-    // Histories are small and stored by the backend; one read per release.
-    const rows: ReleaseRow[] = await Promise.all(
-      releases.items.map(async release => {
-        if (!release.status) return release;
-        const history = await api.getHelmHistory(release).catch(() => undefined);
-        return { ...release, history: history?.items };
-      }),
-    );
-    return { releases, rows, events };
-  }, [api, entityRef]);
+  const { value, loading, error } = useGitopsData(entityRef, { events: true });
+  const runner = useActionRunner();
 
   const annotations = entity.metadata.annotations ?? {};
-  const links = GITOPS_ANNOTATIONS.filter(name => annotations[name]).map(
-    name => `${name}: ${annotations[name]}`,
-  );
+  const linkedBy = GITOPS_ANNOTATIONS.filter(name => annotations[name]?.trim())
+    .map(name => `${name}: ${annotations[name]}`)
+    .join(', ');
+
+  const syncNow = () => {
+    // The entity's own repository when it has one; all of them otherwise.
+    const repositories = [
+      ...new Set(value?.releases.map(r => r.repository) ?? []),
+    ];
+    const only = repositories.length === 1 ? repositories[0] : undefined;
+    runner.run(
+      'sync',
+      async () => {
+        const result = await api.syncNow(only);
+        return {
+          severity: 'success',
+          text: `Sync of ${
+            result.repositories.join(', ') || 'every repository'
+          } requested by ${result.requestedBy}`,
+        };
+      },
+      { failure: 'Could not start a sync' },
+    );
+  };
 
   let body;
-  if (loading) {
-    body = <Progress />;
-  } else if (error) {
-    body = <ErrorPanel error={error} />;
-  } else if (!value || value.releases.items.length === 0) {
+  if (error) {
     body = (
-      <EmptyState
-        missing="data"
-        title={`No releases of ${entity.metadata.name} recorded yet`}
-        description="No HelmRelease stored by git sync matches this entity's annotations. Releases appear here after the next sync of a config repository that deploys it."
+      <ErrorPanel
+        title={`The gitops backend could not be read: ${errorMessage(error)}`}
+        error={error}
       />
+    );
+  } else if (!value) {
+    body = <Progress />;
+  } else if (value.releases.length === 0) {
+    body = (
+      <>
+        <PartialErrors problems={value.problems} releases={[]} />
+        <CardMessage
+          title={`No releases of ${entity.metadata.name} recorded yet`}
+        >
+          <Typography variant="body2" color="textSecondary">
+            No HelmRelease stored by git sync matches this entity's annotations.
+            Releases appear here after the next sync of a config repository that
+            deploys it.
+          </Typography>
+        </CardMessage>
+      </>
     );
   } else {
     body = (
       <>
-        <ProblemsPanel problems={value.releases.problems} />
-        <Table<ReleaseRow>
-          options={{ paging: false, search: false, padding: 'dense', toolbar: false }}
-          columns={columns}
-          data={value.rows}
-        />
-        {value.events.items.length > 0 && (
-          <>
-            <Typography variant="subtitle2" style={{ marginTop: 16 }}>
-              Recent events
-            </Typography>
-            {value.events.items.slice(0, 10).map(event => (
-              <Typography key={event.id} variant="body2" color="textSecondary">
-                {new Date(event.at).toLocaleString()}: {describe(event)}
-                {event.commit ? ` at ${short(event.commit)}` : ''}
-                {event.message ? `, "${event.message}"` : ''}
-                {event.author ? ` by ${event.author}` : ''}
-              </Typography>
-            ))}
-          </>
-        )}
+        <PartialErrors problems={value.problems} releases={value.releases} />
+        <ReleasesTable data={value} entityRef={entityRef} runner={runner} />
       </>
     );
   }
 
   return (
-    <InfoCard title="GitOps releases">
-      {links.length > 0 && (
-        <Typography variant="body2" color="textSecondary">
-          Linked by {links.join(', ')}
-        </Typography>
-      )}
+    <InfoCard
+      title="GitOps releases"
+      subheader={linkedBy ? `Linked by ${linkedBy}` : undefined}
+      action={
+        <PermittedButton
+          permission={{ permission: gitopsSyncPermission }}
+          deniedTitle="You may not start a gitops sync"
+          busy={runner.running === 'sync'}
+          disabled={Boolean(runner.running)}
+          onClick={syncNow}
+          style={{ marginTop: 8, marginRight: 8 }}
+        >
+          Sync now
+        </PermittedButton>
+      }
+    >
+      {loading && value && <LinearProgress style={{ marginBottom: 4 }} />}
+      <OutcomeAlert outcome={runner.outcome} onClose={runner.clear} />
       {body}
     </InfoCard>
   );
+};
+
+/**
+ * What runs of this entity in each environment: the state in its cluster,
+ * chart, image, Helm revision and the commit that put it there. A row opens
+ * into Helm's history and the events of that release.
+ *
+ * @public
+ */
+export const ReleasesCard = () => {
+  const { entity } = useEntity();
+  if (!isGitopsAvailable(entity)) {
+    return (
+      <InfoCard title="GitOps releases">
+        <NotLinked entity={entity} />
+      </InfoCard>
+    );
+  }
+  return <LinkedReleasesCard entity={entity} />;
 };

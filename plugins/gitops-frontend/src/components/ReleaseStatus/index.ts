@@ -1,1 +1,0 @@
-export { ReleaseStatus } from './ReleaseStatus';

@@ -1,0 +1,44 @@
+import {
+  GitopsEvent,
+  GitopsRelease,
+} from '@backstage-gitops/plugin-gitops-common';
+
+export function eventsOf(release: GitopsRelease, events: GitopsEvent[]) {
+  return events.filter(
+    e =>
+      e.environment === release.environment &&
+      e.namespace === release.namespace &&
+      e.name === release.name,
+  );
+}
+
+/** One event of a release, in words; the release itself goes unsaid. */
+export function describeEvent(event: GitopsEvent): string {
+  const details = (event.details ?? {}) as Record<string, unknown>;
+  const text = (key: string) =>
+    typeof details[key] === 'string' || typeof details[key] === 'number'
+      ? String(details[key])
+      : undefined;
+  switch (event.type) {
+    case 'release-added':
+      return 'added in git';
+    case 'release-removed':
+      return 'removed from git';
+    case 'release-updated':
+      return 'changed in git';
+    case 'image-updated':
+      return `image ${text('image') ?? ''} ${text('from') ?? '?'} -> ${
+        text('to') ?? '?'
+      }`.replace(/\s+/g, ' ');
+    case 'automation-failed':
+      return 'image automation failed';
+    case 'release-state':
+      return `${text('to') ?? 'changed state'}${
+        text('cluster') ? ` in cluster ${text('cluster')}` : ''
+      }`;
+    case 'reconcile-requested':
+      return 'reconcile requested';
+    default:
+      return event.type.replace(/-/g, ' ');
+  }
+}

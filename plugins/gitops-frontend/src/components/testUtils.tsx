@@ -1,0 +1,251 @@
+import { ReactElement } from 'react';
+import { Entity } from '@backstage/catalog-model';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  permissionApiRef,
+  PermissionApi,
+} from '@backstage/plugin-permission-react';
+import {
+  mockApis,
+  MockFetchApi,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import {
+  GitopsEnvironment,
+  GitopsEvent,
+  GitopsHelmRevision,
+  GitopsProblem,
+  GitopsPromotion,
+  GitopsRelease,
+  GitopsRepositoryStatus,
+} from '@backstage-gitops/plugin-gitops-common';
+import { delay, http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { gitopsApiRef, GitopsClient } from '../api';
+import { podinfoEntity } from './testEntities';
+
+export const baseUrl = 'http://backend.test/api/gitops';
+
+export const minutesAgo = (minutes: number) =>
+  new Date(Date.now() - minutes * 60_000).toISOString();
+
+/** A request the cards sent, as the fake backend saw it. */
+export type SeenRequest = {
+  method: string;
+  path: string;
+  body?: Record<string, any>;
+};
+
+/**
+ * What the fake backend answers; tests change it before rendering (or
+ * between reads, to see a refresh).
+ */
+export type FakeBackend = {
+  releases: GitopsRelease[];
+  problems: GitopsProblem[];
+  environments: GitopsEnvironment[];
+  repositories: GitopsRepositoryStatus[];
+  events: GitopsEvent[];
+  histories: Record<string, GitopsHelmRevision[]>;
+  promotion?: (dryRun: boolean) => GitopsPromotion;
+  /** Paths (such as `/releases`) that answer with this error. */
+  failures: Record<string, { status: number; message: string }>;
+  /** Paths that never answer. */
+  hanging: string[];
+  requests: SeenRequest[];
+  count(method: string, path: string): number;
+};
+
+export const pipeline: GitopsEnvironment[] = [
+  {
+    name: 'dev',
+    repository: 'config',
+    path: 'releases/dev',
+    cluster: 'demo',
+    order: 1,
+  },
+  {
+    name: 'stg',
+    repository: 'config',
+    path: 'releases/stg',
+    cluster: 'demo',
+    order: 2,
+  },
+  {
+    name: 'prod',
+    repository: 'config',
+    path: 'releases/prod',
+    cluster: 'demo',
+    order: 3,
+  },
+];
+
+export function createFakeBackend(): FakeBackend {
+  const backend: FakeBackend = {
+    releases: [],
+    problems: [],
+    environments: pipeline,
+    repositories: [
+      {
+        id: 'config',
+        url: 'https://github.com/example/config.git',
+        branch: 'main',
+        lastCommit: '51fb1f6f00000000000000000000000000000000',
+        lastSyncedAt: minutesAgo(1),
+      },
+    ],
+    events: [],
+    histories: {},
+    failures: {},
+    hanging: [],
+    requests: [],
+    count(method, path) {
+      return backend.requests.filter(
+        r => r.method === method && r.path === path,
+      ).length;
+    },
+  };
+  return backend;
+}
+
+function errorBody(status: number, message: string) {
+  return HttpResponse.json(
+    { error: { name: 'Error', message }, response: { statusCode: status } },
+    { status },
+  );
+}
+
+/** msw handlers that serve a {@link FakeBackend} and record what was asked. */
+export function handlersFor(backend: FakeBackend) {
+  const respond = async (
+    request: Request,
+    answer: (body?: Record<string, any>) => unknown,
+  ) => {
+    const url = new URL(request.url);
+    const path = decodeURIComponent(url.pathname.slice('/api/gitops'.length));
+    const body =
+      request.method === 'POST'
+        ? ((await request.json()) as Record<string, any>)
+        : undefined;
+    backend.requests.push({ method: request.method, path, body });
+    if (backend.hanging.includes(path)) {
+      await delay('infinite');
+    }
+    const failure = backend.failures[path];
+    if (failure) return errorBody(failure.status, failure.message);
+    return HttpResponse.json(answer(body) as any, {
+      status:
+        request.method === 'POST' && /\/(sync|reconcile)$/.test(path)
+          ? 202
+          : 200,
+    });
+  };
+  return [
+    http.get(`${baseUrl}/releases`, ({ request }) =>
+      respond(request, () => ({
+        items: backend.releases,
+        problems: backend.problems,
+      })),
+    ),
+    http.get(`${baseUrl}/environments`, ({ request }) =>
+      respond(request, () => ({ items: backend.environments })),
+    ),
+    http.get(`${baseUrl}/repositories`, ({ request }) =>
+      respond(request, () => ({ items: backend.repositories })),
+    ),
+    http.get(`${baseUrl}/events`, ({ request }) =>
+      respond(request, () => ({ items: backend.events })),
+    ),
+    http.get(
+      `${baseUrl}/releases/:environment/:namespace/:name/history`,
+      ({ request, params }) =>
+        respond(request, () => ({
+          cluster: 'demo',
+          items:
+            backend.histories[
+              `${params.environment}/${params.namespace}/${params.name}`
+            ] ?? [],
+        })),
+    ),
+    http.post(`${baseUrl}/sync`, ({ request }) =>
+      respond(request, body => ({
+        repositories: body?.repository ? [body.repository] : ['config'],
+        requestedBy: 'user:default/guest',
+      })),
+    ),
+    http.post(
+      `${baseUrl}/releases/:environment/:namespace/:name/promote`,
+      ({ request }) =>
+        respond(request, body => backend.promotion!(Boolean(body?.dryRun))),
+    ),
+    http.post(
+      `${baseUrl}/releases/:environment/:namespace/:name/lock`,
+      ({ request }) =>
+        respond(request, () => ({
+          commit: 'aaaabbbbccccddddeeeeffff0000111122223333',
+          changed: true,
+          path: 'releases/x.yaml',
+          requestedBy: 'user:default/guest',
+        })),
+    ),
+    http.post(
+      `${baseUrl}/releases/:environment/:namespace/:name/unlock`,
+      ({ request }) =>
+        respond(request, () => ({
+          commit: '4444555566667777888899990000aaaabbbbcccc',
+          changed: true,
+          path: 'releases/x.yaml',
+          requestedBy: 'user:default/guest',
+        })),
+    ),
+    http.post(
+      `${baseUrl}/releases/:environment/:namespace/:name/reconcile`,
+      ({ request }) =>
+        respond(request, () => ({
+          cluster: 'demo',
+          requestedAt: new Date().toISOString(),
+          requestedBy: 'user:default/guest',
+        })),
+    ),
+  ];
+}
+
+/**
+ * Starts an msw server for the test file and gives each test a fresh fake
+ * backend behind the real {@link GitopsClient}.
+ */
+export function setupFakeBackend(): { current: FakeBackend } {
+  const server = setupServer();
+  const ref = { current: createFakeBackend() };
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  beforeEach(() => {
+    ref.current = createFakeBackend();
+    server.use(...handlersFor(ref.current));
+  });
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
+  return ref;
+}
+
+export function renderWithBackend(
+  card: ReactElement,
+  options: { entity?: Entity; permissionApi?: PermissionApi } = {},
+) {
+  const client = new GitopsClient({
+    discoveryApi: { getBaseUrl: async () => baseUrl },
+    fetchApi: new MockFetchApi(),
+  });
+  return renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [gitopsApiRef, client],
+        [permissionApiRef, options.permissionApi ?? mockApis.permission()],
+      ]}
+    >
+      <EntityProvider entity={options.entity ?? podinfoEntity}>
+        {card}
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+}
