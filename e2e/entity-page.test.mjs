@@ -91,7 +91,7 @@ test('the podinfo entity page shows the gitops cards', async () => {
   // stage shows the tag and policy its HelmRelease holds. The first sync runs
   // a second after start; reload until it has landed.
   await mkdir(outputDir, { recursive: true });
-  const devTag = page.getByText('stefanprodan/podinfo:dev-kb9lm91e (glob:dev-*)');
+  const devTag = page.getByTestId('stage-dev').getByText('dev-kb9lm91e', { exact: true });
   const syncDeadline = Date.now() + 90_000;
   while (!(await devTag.isVisible())) {
     if (Date.now() > syncDeadline) {
@@ -101,10 +101,10 @@ test('the podinfo entity page shows the gitops cards', async () => {
     await page.waitForTimeout(3_000);
     await page.reload();
   }
-  await page.getByText('stefanprodan/podinfo:stg-9ij63o4c (glob:stg-*)').waitFor();
-  await page.getByText('stefanprodan/podinfo:0.4.10 (semver:~0.4)').waitFor();
-  assert.equal(await page.getByText('semver:~0.4', { exact: true }).count(), 1);
-  await page.getByText('Import the demo config repository').first().waitFor();
+  await page.getByTestId('stage-stg').getByText('stg-9ij63o4c', { exact: true }).waitFor();
+  await page.getByTestId('stage-prod').getByText('0.4.10', { exact: true }).waitFor();
+  await page.getByTestId('stage-prod').getByText('semver:~0.4').waitFor();
+  await page.getByTestId('stage-dev').getByText('glob:dev-*').waitFor();
 
   const file = path.join(outputDir, 'podinfo-entity-page.png');
   await mkdir(outputDir, { recursive: true });
@@ -128,7 +128,7 @@ test('a dev image pushed to the registry becomes one commit and shows in dev', a
   await page.goto(`${appUrl}/catalog/default/component/podinfo`);
   const enter = page.getByRole('button', { name: 'Enter' });
   if (await enter.isVisible().catch(() => false)) await enter.click();
-  const devTag = page.getByText(`stefanprodan/podinfo:${tag} (glob:dev-*)`);
+  const devTag = page.getByTestId('stage-dev').getByText(tag, { exact: true });
   const deadline = Date.now() + 120_000;
   for (;;) {
     try {
@@ -178,13 +178,28 @@ async function waitOnPodinfo(locate, what, timeoutMs = 150_000) {
   }
 }
 
-test('dev, stg and prod show their state and Helm history from the simulated cluster', async () => {
-  const page = await waitOnPodinfo(
-    p => p.getByText(/^Helm history: \d+ deployed 0\.2\.0/),
-    { name: 'helm-history', count: 3 },
+/** The Helm history table of one environment's row, one string per revision, newest first. */
+async function helmHistory(page, environment) {
+  const show = page.getByRole('button', { name: `Show history of ${environment}` });
+  if (await show.isVisible().catch(() => false)) await show.click();
+  const table = page.getByRole('table', { name: `Helm history of ${environment}` });
+  await table.waitFor({ timeout: 15_000 });
+  return (await table.locator('tbody tr').allInnerTexts()).map(row =>
+    row.replace(/\s+/g, ' ').trim(),
   );
-  assert.ok((await page.getByText(/^Synced, revision \d+$/).count()) >= 2);
-  await page.getByText(/on demo$/).first().waitFor();
+}
+
+const STAGES = ['dev', 'stg', 'prod'];
+const synced = p => p.locator('[data-testid^="release-"]').getByText('Synced', { exact: true });
+
+test('dev, stg and prod show their state and Helm history from the simulated cluster', async () => {
+  const page = await waitOnPodinfo(synced, { name: 'synced', count: 3 });
+  for (const environment of STAGES) {
+    await page.getByTestId(`release-${environment}`).getByText(/Helm revision \d+/).waitFor();
+    await page.getByTestId(`release-${environment}`).getByText('cluster demo', { exact: false }).first().waitFor();
+    const history = await helmHistory(page, environment);
+    assert.match(history[0], /^\d+ deployed podinfo 0\.2\.0/, `${environment}: ${history[0]}`);
+  }
   await page.screenshot({ path: path.join(outputDir, 'podinfo-cluster-status.png'), fullPage: true });
   await page.close();
 });
@@ -215,10 +230,71 @@ test('a chart bump in the config repository upgrades every release of the chart'
   }
 
   // Every release of the chart gets a new revision on 0.2.1, the one before superseded.
-  const page = await waitOnPodinfo(
-    p => p.getByText(/^Helm history: \d+ deployed 0\.2\.1, \d+ superseded 0\.2\.0/),
-    { name: 'chart-bump', count: 3 },
-  );
+  const page = await waitOnPodinfo(synced, { name: 'synced-after-bump', count: 3 });
+  const deadline = Date.now() + 150_000;
+  for (;;) {
+    const histories = [];
+    for (const environment of STAGES) histories.push(await helmHistory(page, environment));
+    const upgraded = histories.every(
+      ([newest, before]) =>
+        /^\d+ deployed podinfo 0\.2\.1/.test(newest) && /^\d+ superseded podinfo 0\.2\.0/.test(before ?? ''),
+    );
+    if (upgraded) break;
+    if (Date.now() > deadline) {
+      await page.screenshot({ path: path.join(outputDir, 'failure-chart-bump.png'), fullPage: true });
+      throw new Error(`not every release was upgraded: ${JSON.stringify(histories)}`);
+    }
+    await page.waitForTimeout(3_000);
+    await page.reload();
+  }
   await page.screenshot({ path: path.join(outputDir, 'podinfo-after-chart-bump.png'), fullPage: true });
   await page.close();
+});
+
+test('promoting dev to stg from the page commits exactly that change, as the person who asked', async () => {
+  const demoDir = process.env.GITOPS_DEMO_DIR;
+  assert.ok(demoDir, 'GITOPS_DEMO_DIR names the demo the portal runs');
+  const remote = path.join(demoDir, 'config-repo.git');
+  const git = async (...args) =>
+    (await run('git', [`--git-dir=${remote}`, ...args])).stdout.trim();
+  const before = await git('rev-parse', 'main');
+
+  const promote = p => p.getByRole('button', { name: 'Promote to stg' });
+  const page = await waitOnPodinfo(promote, { name: 'promote-button', count: 1 });
+  await promote(page).click();
+  // The dialog shows the exact change before anything is written.
+  const dialog = page.getByRole('dialog');
+  await dialog.getByText(/releases\/stg\/podinfo\.yaml/).first().waitFor({ timeout: 30_000 });
+  await page.screenshot({ path: path.join(outputDir, 'podinfo-promote-dialog.png'), fullPage: true });
+  assert.equal(await git('rev-parse', 'main'), before, 'the dry run wrote nothing');
+  await dialog.getByRole('button', { name: 'Promote', exact: true }).click();
+
+  // One commit for the promotion, touching only the stg release, naming who asked.
+  let promotion;
+  const deadline = Date.now() + 60_000;
+  while (!promotion) {
+    const commits = (await git('rev-list', `${before}..main`)).split('\n').filter(Boolean);
+    for (const sha of commits) {
+      if ((await git('log', '-1', '--format=%s', sha)).startsWith('Promote ')) promotion = sha;
+    }
+    if (!promotion) {
+      assert.ok(Date.now() < deadline, 'no promotion commit reached the config repository');
+      await new Promise(resolve => setTimeout(resolve, 1_000));
+    }
+  }
+  assert.equal(await git('diff', '--name-only', `${promotion}^`, promotion), 'releases/stg/podinfo.yaml');
+  assert.match(await git('log', '-1', '--format=%B', promotion), /Requested-by: user:default\/guest/);
+  const stgFile = await git('show', `${promotion}:releases/stg/podinfo.yaml`);
+  const tag = stgFile.match(/^\s+tag: (\S+)/m)[1];
+  const devFile = await git('show', `${promotion}:releases/dev/podinfo.yaml`);
+  assert.equal(tag, devFile.match(/^\s+tag: (\S+)/m)[1], 'stg now runs what dev runs');
+  await page.close();
+
+  // Once synced, the stg stage shows it.
+  const after = await waitOnPodinfo(
+    p => p.getByTestId('stage-stg').getByText(tag, { exact: true }),
+    { name: 'promoted-stg', count: 1 },
+  );
+  await after.screenshot({ path: path.join(outputDir, 'podinfo-after-promote.png'), fullPage: true });
+  await after.close();
 });
