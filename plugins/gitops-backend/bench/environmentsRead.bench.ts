@@ -70,7 +70,11 @@ export async function run() {
     express().use(
       await createRouter({
         store,
-        releases: new ReleaseService({ store, catalog: catalogServiceMock() }),
+        releases: new ReleaseService({
+          store,
+          catalog: catalogServiceMock(),
+          permissions: mockServices.permissions(),
+        }),
         sync: { trigger: async () => [] },
         reconcileRequests: {} as ReconcileRequests,
         promotions: {} as ReleasePromotions,

@@ -71,7 +71,11 @@ export const gitopsPlugin = createBackendPlugin({
         httpRouter.use(
           await createRouter({
             store,
-            releases: new ReleaseService({ store, catalog: deps.catalog }),
+            releases: new ReleaseService({
+              store,
+              catalog: deps.catalog,
+              permissions: deps.permissions,
+            }),
             sync,
             reconcileRequests: new ReconcileRequests({ store, reconcile }),
             promotions: new ReleasePromotions({

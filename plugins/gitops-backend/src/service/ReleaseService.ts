@@ -1,9 +1,11 @@
 import {
   AuthService,
   BackstageCredentials,
+  PermissionsService,
 } from '@backstage/backend-plugin-api';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   GitopsClusterList,
   GitopsEventList,
@@ -11,6 +13,8 @@ import {
   GitopsRelease,
   GitopsReleaseDetail,
   GitopsReleaseList,
+  gitopsReadPermission,
+  stringifyGitopsReleaseRef,
 } from '@backstage-gitops/plugin-gitops-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { GitopsStore, ReleaseKey, ReleaseRecord } from '../database/GitopsStore';
@@ -49,12 +53,52 @@ function toApi(record: ReleaseRecord): GitopsRelease {
 
 /**
  * Answers the read routes from the store, looking entities up in the catalog
- * with the caller's own credentials (so catalog permissions apply).
+ * with the caller's own credentials (so catalog permissions apply) and
+ * keeping only the releases the caller may read (`gitops.release.read`).
  */
 export class ReleaseService {
   constructor(
-    private readonly options: { store: GitopsStore; catalog: CatalogService },
+    private readonly options: {
+      store: GitopsStore;
+      catalog: CatalogService;
+      permissions: PermissionsService;
+    },
   ) {}
+
+  /** The releases the caller may read, in one batch of checks. */
+  private async readable(
+    records: ReleaseRecord[],
+    credentials: BackstageCredentials,
+    entityRef?: string,
+  ): Promise<ReleaseRecord[]> {
+    if (records.length === 0) return records;
+    const decisions = await this.options.permissions.authorize(
+      records.map(record => ({
+        permission: gitopsReadPermission,
+        resourceRef: stringifyGitopsReleaseRef({ ...keyOf(record), entityRef }),
+      })),
+      { credentials },
+    );
+    return records.filter((_, i) => decisions[i].result === AuthorizeResult.ALLOW);
+  }
+
+  private async readableRelease(
+    key: ReleaseKey,
+    credentials: BackstageCredentials,
+  ): Promise<ReleaseRecord> {
+    const record = await this.options.store.getRelease(key);
+    if (!record) {
+      throw new NotFoundError(
+        `No release ${key.namespace}/${key.name} in environment ${key.environment}`,
+      );
+    }
+    if ((await this.readable([record], credentials)).length === 0) {
+      throw new NotAllowedError(
+        `Not allowed to read ${key.namespace}/${key.name} in environment ${key.environment}`,
+      );
+    }
+    return record;
+  }
 
   private async releasesOf(
     entityRef: string,
@@ -69,7 +113,11 @@ export class ReleaseService {
     if (!entity) {
       throw new NotFoundError(`No entity ${entityRef} in the catalog`);
     }
-    return this.options.store.findReleases(releaseMatchFor(entity));
+    return this.readable(
+      await this.options.store.findReleases(releaseMatchFor(entity)),
+      credentials,
+      entityRef,
+    );
   }
 
   /** The stored cluster status of each release, where there is one. */
@@ -105,25 +153,21 @@ export class ReleaseService {
     return { items: await this.withStatus(releases), problems };
   }
 
-  async getRelease(key: ReleaseKey): Promise<GitopsReleaseDetail> {
-    const record = await this.options.store.getRelease(key);
-    if (!record) {
-      throw new NotFoundError(
-        `No release ${key.namespace}/${key.name} in environment ${key.environment}`,
-      );
-    }
+  async getRelease(
+    key: ReleaseKey,
+    credentials: BackstageCredentials,
+  ): Promise<GitopsReleaseDetail> {
+    const record = await this.readableRelease(key, credentials);
     const [release] = await this.withStatus([record]);
     return { ...release, annotations: record.annotations, spec: record.spec };
   }
 
-  async getHistory(key: ReleaseKey): Promise<GitopsHelmHistory> {
-    const { store } = this.options;
-    if (!(await store.getRelease(key))) {
-      throw new NotFoundError(
-        `No release ${key.namespace}/${key.name} in environment ${key.environment}`,
-      );
-    }
-    const history = await store.getHelmHistory(key);
+  async getHistory(
+    key: ReleaseKey,
+    credentials: BackstageCredentials,
+  ): Promise<GitopsHelmHistory> {
+    await this.readableRelease(key, credentials);
+    const history = await this.options.store.getHelmHistory(key);
     return history
       ? { cluster: history.cluster, items: history.revisions }
       : { items: [] };

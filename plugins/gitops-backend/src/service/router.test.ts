@@ -73,6 +73,7 @@ async function routerApp(options: {
     releases: new ReleaseService({
       store: options.store,
       catalog: catalogServiceMock({ entities: [podinfo] }),
+      permissions: options.permissions,
     }),
     sync: options.sync ?? { trigger: async () => [] },
     reconcileRequests: options.reconcileRequests ?? ({} as ReconcileRequests),
@@ -270,6 +271,38 @@ describe('createRouter', () => {
       .get('/releases/prod/prod/nope')
       .set('authorization', mockCredentials.user.header());
     expect(missing.status).toBe(404);
+  });
+
+  it('serves only the releases the policy lets the caller read', async () => {
+    // Reads of prod are denied; the resource ref names the entity page.
+    const asked: string[] = [];
+    const permissions = {
+      async authorize(requests: AuthorizePermissionRequest[]) {
+        return requests.map(r => {
+          const ref = 'resourceRef' in r ? String(r.resourceRef) : '';
+          asked.push(`${r.permission.name} ${ref}`);
+          return {
+            result: ref.startsWith('prod/') ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+          };
+        });
+      },
+    } as unknown as PermissionsService;
+    const server = await app(AuthorizeResult.ALLOW, permissions);
+    const list = await request(server)
+      .get('/releases')
+      .query({ entityRef: 'component:default/podinfo' })
+      .set('authorization', mockCredentials.user.header());
+    expect(list.body.items.map((r: { environment: string }) => r.environment)).toEqual(['dev']);
+    expect(asked).toContain('gitops.release.read prod/prod/podinfo-prod@component:default/podinfo');
+
+    const one = await request(server)
+      .get('/releases/prod/prod/podinfo-prod')
+      .set('authorization', mockCredentials.user.header());
+    expect(one.status).toBe(403);
+    const history = await request(server)
+      .get('/releases/prod/prod/podinfo-prod/history')
+      .set('authorization', mockCredentials.user.header());
+    expect(history.status).toBe(403);
   });
 
   it('lists only the events of the entity releases', async () => {

@@ -173,17 +173,17 @@ export async function createRouter(options: {
   });
 
   router.get('/releases/:environment/:namespace/:name', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const { environment, namespace, name } = req.params;
-    res.json(await releases.getRelease({ environment, namespace, name }));
+    res.json(await releases.getRelease({ environment, namespace, name }, credentials));
   });
 
   router.get(
     '/releases/:environment/:namespace/:name/history',
     async (req, res) => {
-      await httpAuth.credentials(req, { allow: ['user', 'service'] });
+      const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
       const { environment, namespace, name } = req.params;
-      res.json(await releases.getHistory({ environment, namespace, name }));
+      res.json(await releases.getHistory({ environment, namespace, name }, credentials));
     },
   );
 
