@@ -15,10 +15,10 @@ import {
 } from '../cluster/KubernetesCluster';
 import { ClusterRequestError } from '../cluster/ClusterRequestError';
 import {
-  decodeHelmReleaseSecret,
   helmHistories,
   helmReleaseKey,
   HelmRevision,
+  HelmRevisionCache,
 } from '../cluster/helm';
 import { GitRepository } from '../git';
 import { Semaphore } from '../registry/Semaphore';
@@ -59,6 +59,7 @@ const groupOf = (apiVersion: string) => apiVersion.split('/')[0];
  */
 export class ClusterReconciler {
   private readonly namespaceReads = new Semaphore(4);
+  private readonly revisions = new HelmRevisionCache();
 
   constructor(
     private readonly options: {
@@ -248,7 +249,7 @@ export class ClusterReconciler {
             }
             for (const secret of secrets) {
               try {
-                revisions.push(decodeHelmReleaseSecret(secret));
+                revisions.push(this.revisions.decode(secret));
               } catch (error) {
                 const release = secret.metadata?.labels?.name;
                 if (release) {
@@ -270,6 +271,7 @@ export class ClusterReconciler {
         }),
       ),
     );
+    this.revisions.endCycle();
     if (unreachable) throw unreachable;
     return { helmReleases, histories: helmHistories(revisions), undecodable, namespaceErrors };
   }

@@ -6,3 +6,4 @@ export type {
 export { HelmSecretError } from './HelmSecretError';
 export { decodeHelmReleaseSecret } from './decodeHelmReleaseSecret';
 export { helmHistories, helmReleaseKey } from './helmHistories';
+export { HelmRevisionCache } from './HelmRevisionCache';

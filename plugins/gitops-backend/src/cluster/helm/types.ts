@@ -33,6 +33,8 @@ export type HelmReleaseSecret = {
   metadata?: {
     name?: string;
     namespace?: string;
+    /** Changes whenever the Secret does (Helm relabels superseded revisions). */
+    resourceVersion?: string;
     labels?: Record<string, string>;
   };
   data?: Record<string, string>;
