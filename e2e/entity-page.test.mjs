@@ -181,7 +181,10 @@ async function waitOnPodinfo(locate, what, timeoutMs = 150_000) {
 /** The Helm history table of one environment's row, one string per revision, newest first. */
 async function helmHistory(page, environment) {
   const show = page.getByRole('button', { name: `Show history of ${environment}` });
-  if (await show.isVisible().catch(() => false)) await show.click();
+  const hide = page.getByRole('button', { name: `Hide history of ${environment}` });
+  // Right after a reload the rows are not drawn yet: wait for the row's toggle.
+  await show.or(hide).first().waitFor({ timeout: 30_000 });
+  if (await show.isVisible()) await show.click();
   const table = page.getByRole('table', { name: `Helm history of ${environment}` });
   await table.waitFor({ timeout: 15_000 });
   return (await table.locator('tbody tr').allInnerTexts()).map(row =>
