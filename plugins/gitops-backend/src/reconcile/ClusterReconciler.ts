@@ -79,13 +79,12 @@ export class ClusterReconciler {
     const { cluster, store, logger } = this.options;
     const at = new Date();
     try {
-      const environments = (await store.listEnvironments()).filter(
-        env => env.cluster === cluster,
-      );
+      const all = await store.listEnvironments();
+      const environments = all.filter(env => env.cluster === cluster);
       const releases = await store.releasesOfEnvironments(
         environments.map(env => env.name),
       );
-      const applied = await this.applyEnvironments(environments, releases, at);
+      const applied = await this.applyEnvironments(all, environments, releases, at);
       const live = await this.readCluster(releases);
       await this.forgetLostObjects(environments, applied.appliedAt, live);
       const result = await this.assess(releases, live, applied, at);
@@ -108,6 +107,8 @@ export class ClusterReconciler {
 
   /** Applies each opted-in environment; returns per release when it was applied or why it failed. */
   private async applyEnvironments(
+    /** Every environment, for the folders of each repository. */
+    all: GitopsEnvironment[],
     environments: GitopsEnvironment[],
     releases: ReleaseRecord[],
     at: Date,
@@ -120,7 +121,6 @@ export class ClusterReconciler {
     const failures = new Map<string, string>();
     const appliedAt = new Map<string, string>();
     let count = 0;
-    const all = await store.listEnvironments();
     for (const environment of environments) {
       const inventory = await store.getAppliedObjects(environment.name);
       const noteApplied = (objects: AppliedObjectRecord[]) => {
