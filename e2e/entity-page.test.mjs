@@ -92,13 +92,21 @@ test('the podinfo entity page shows the gitops cards', async () => {
   // a second after start; reload until it has landed.
   await mkdir(outputDir, { recursive: true });
   const devTag = page.getByTestId('stage-dev').getByText('dev-kb9lm91e', { exact: true });
-  const syncDeadline = Date.now() + 90_000;
-  while (!(await devTag.isVisible())) {
-    if (Date.now() > syncDeadline) {
-      await page.screenshot({ path: path.join(outputDir, 'failure.png') });
-      throw new Error('the synced dev release never appeared (see failure.png)');
+  // After a reload the page renders the card a moment after the load event,
+  // so each look waits for the tag instead of checking once.
+  const syncDeadline = Date.now() + 150_000;
+  for (;;) {
+    try {
+      await devTag.waitFor({ timeout: 10_000 });
+      break;
+    } catch (error) {
+      if (Date.now() > syncDeadline) {
+        await page.screenshot({ path: path.join(outputDir, 'failure.png') });
+        throw new Error(
+          `the synced dev release never appeared (see failure.png): ${error}`,
+        );
+      }
     }
-    await page.waitForTimeout(3_000);
     await page.reload();
   }
   await page.getByTestId('stage-stg').getByText('stg-9ij63o4c', { exact: true }).waitFor();

@@ -70,4 +70,9 @@ if [ -z "$ready" ]; then
   tail -n 60 test-output/portal.log >&2
   exit 1
 fi
-yarn test:e2e
+if ! yarn test:e2e; then
+  # The portal's own account of what it was doing, for a run we cannot watch.
+  echo "test: browser tests failed; the portal's log, gitops lines:" >&2
+  grep -i 'gitops' test-output/portal.log | tail -n 80 >&2 || true
+  exit 1
+fi
