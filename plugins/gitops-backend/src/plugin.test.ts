@@ -2,15 +2,25 @@ import {
   mockCredentials,
   mockServices,
   startTestBackend,
+  TestDatabases,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { gitopsPlugin } from './plugin';
 
 describe('gitopsPlugin', () => {
+  // The default test database is never destroyed when the backend stops, and
+  // its pool's timers kept the jest worker alive; TestDatabases closes this one.
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
   it('starts with no configuration, serves its health check and an empty pipeline', async () => {
+    const knex = await databases.init('SQLITE_3');
     const backend = await startTestBackend({
-      features: [gitopsPlugin, catalogServiceMock.factory()],
+      features: [
+        gitopsPlugin,
+        catalogServiceMock.factory(),
+        mockServices.database.factory({ knex }),
+      ],
     });
     const { server } = backend;
     const health = await request(server).get('/api/gitops/health');
