@@ -1,5 +1,5 @@
 import { Fragment, useMemo, useState } from 'react';
-import { ErrorPanel, InfoCard, Progress } from '@backstage/core-components';
+import { InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
@@ -13,21 +13,16 @@ import {
   GitopsReleaseImage,
   stringifyGitopsReleaseRef,
 } from '@backstage-gitops/plugin-gitops-common';
-import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { gitopsApiRef } from '../../api';
 import { isGitopsAvailable } from '../../isGitopsAvailable';
-import {
-  Outcome,
-  OutcomeAlert,
-  PermittedButton,
-  useActionRunner,
-} from '../shared/actions';
+import { Outcome, PermittedButton, useActionRunner } from '../shared/actions';
 import { CardMessage } from '../shared/CardMessage';
 import { compareTags } from '../shared/compareTags';
-import { errorMessage, GitopsData, useGitopsData } from '../shared/data';
+import { GitopsData, useGitopsData } from '../shared/data';
 import { Freshness } from '../shared/Freshness';
+import { GitopsCardFrame } from '../shared/GitopsCardFrame';
 import { ArrowForwardIcon } from '../shared/icons';
 import { RepositoryLinks, repositoryLinks } from '../shared/links';
 import { NotLinked } from '../shared/NotLinked';
@@ -412,59 +407,46 @@ const Pipeline = ({
 
 const LinkedEnvironmentsCard = ({ entity }: { entity: Entity }) => {
   const entityRef = stringifyEntityRef(entity);
-  const { value, loading, error } = useGitopsData(entityRef);
+  const data = useGitopsData(entityRef);
   const runner = useActionRunner();
 
-  let body;
-  if (error) {
-    body = (
-      <ErrorPanel
-        title={`The gitops backend could not be read: ${errorMessage(error)}`}
-        error={error}
-      />
-    );
-  } else if (!value) {
-    body = <Progress />;
-  } else if (value.environments.length === 0) {
-    body = (
-      <CardMessage title="No environments synced yet">
-        <Typography variant="body2" color="textSecondary">
-          Git sync has not stored the pipeline of any config repository.
-          Environments appear here after the first sync of a repository listed
-          under gitops.repositories.
-        </Typography>
-      </CardMessage>
-    );
-  } else if (value.releases.length === 0) {
-    body = (
-      <>
-        <PartialErrors problems={value.problems} releases={[]} />
-        <CardMessage
-          title={`No releases of ${entity.metadata.name} recorded yet`}
-        >
-          <Typography variant="body2" color="textSecondary">
-            {`None of the environments (${value.environments
-              .map(e => e.name)
-              .join(' -> ')}) deploys this entity according to git sync.`}
-          </Typography>
-        </CardMessage>
-      </>
-    );
-  } else {
-    body = (
-      <>
-        <PartialErrors problems={value.problems} releases={value.releases} />
-        <Pipeline data={value} entityRef={entityRef} runner={runner} />
-      </>
-    );
-  }
-
   return (
-    <InfoCard title="GitOps environments">
-      {loading && value && <LinearProgress style={{ marginBottom: 4 }} />}
-      <OutcomeAlert outcome={runner.outcome} onClose={runner.clear} />
-      {body}
-    </InfoCard>
+    <GitopsCardFrame title="GitOps environments" data={data} runner={runner}>
+      {value => {
+        if (value.environments.length === 0) {
+          return (
+            <CardMessage title="No environments synced yet">
+              <Typography variant="body2" color="textSecondary">
+                Git sync has not stored the pipeline of any config repository.
+                Environments appear here after the first sync of a repository
+                listed under gitops.repositories.
+              </Typography>
+            </CardMessage>
+          );
+        }
+        return (
+          <>
+            <PartialErrors
+              problems={value.problems}
+              releases={value.releases}
+            />
+            {value.releases.length === 0 ? (
+              <CardMessage
+                title={`No releases of ${entity.metadata.name} recorded yet`}
+              >
+                <Typography variant="body2" color="textSecondary">
+                  {`None of the environments (${value.environments
+                    .map(e => e.name)
+                    .join(' -> ')}) deploys this entity according to git sync.`}
+                </Typography>
+              </CardMessage>
+            ) : (
+              <Pipeline data={value} entityRef={entityRef} runner={runner} />
+            )}
+          </>
+        );
+      }}
+    </GitopsCardFrame>
   );
 };
 

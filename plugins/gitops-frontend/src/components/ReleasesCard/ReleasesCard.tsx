@@ -1,10 +1,5 @@
 import { Fragment, useMemo, useState } from 'react';
-import {
-  ErrorPanel,
-  InfoCard,
-  Link,
-  Progress,
-} from '@backstage/core-components';
+import { InfoCard, Link } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
@@ -19,7 +14,6 @@ import {
 } from '@backstage-gitops/plugin-gitops-common';
 import Collapse from '@material-ui/core/Collapse';
 import IconButton from '@material-ui/core/IconButton';
-import LinearProgress from '@material-ui/core/LinearProgress';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -29,15 +23,12 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { gitopsApiRef } from '../../api';
 import { isGitopsAvailable } from '../../isGitopsAvailable';
-import {
-  OutcomeAlert,
-  PermittedButton,
-  useActionRunner,
-} from '../shared/actions';
+import { PermittedButton, useActionRunner } from '../shared/actions';
 import { CardMessage } from '../shared/CardMessage';
-import { errorMessage, GitopsData, useGitopsData } from '../shared/data';
+import { GitopsData, useGitopsData } from '../shared/data';
 import { eventsOf } from '../shared/events';
 import { Freshness } from '../shared/Freshness';
+import { GitopsCardFrame } from '../shared/GitopsCardFrame';
 import { ExpandMoreIcon } from '../shared/icons';
 import { RepositoryLinks, repositoryLinks, shortSha } from '../shared/links';
 import { NotLinked } from '../shared/NotLinked';
@@ -335,7 +326,8 @@ const ReleasesTable = ({
 const LinkedReleasesCard = ({ entity }: { entity: Entity }) => {
   const api = useApi(gitopsApiRef);
   const entityRef = stringifyEntityRef(entity);
-  const { value, loading, error } = useGitopsData(entityRef, { events: true });
+  const data = useGitopsData(entityRef, { events: true });
+  const { value } = data;
   const runner = useActionRunner();
 
   const annotations = entity.metadata.annotations ?? {};
@@ -364,42 +356,8 @@ const LinkedReleasesCard = ({ entity }: { entity: Entity }) => {
     );
   };
 
-  let body;
-  if (error) {
-    body = (
-      <ErrorPanel
-        title={`The gitops backend could not be read: ${errorMessage(error)}`}
-        error={error}
-      />
-    );
-  } else if (!value) {
-    body = <Progress />;
-  } else if (value.releases.length === 0) {
-    body = (
-      <>
-        <PartialErrors problems={value.problems} releases={[]} />
-        <CardMessage
-          title={`No releases of ${entity.metadata.name} recorded yet`}
-        >
-          <Typography variant="body2" color="textSecondary">
-            No HelmRelease stored by git sync matches this entity's annotations.
-            Releases appear here after the next sync of a config repository that
-            deploys it.
-          </Typography>
-        </CardMessage>
-      </>
-    );
-  } else {
-    body = (
-      <>
-        <PartialErrors problems={value.problems} releases={value.releases} />
-        <ReleasesTable data={value} entityRef={entityRef} runner={runner} />
-      </>
-    );
-  }
-
   return (
-    <InfoCard
+    <GitopsCardFrame
       title="GitOps releases"
       subheader={linkedBy ? `Linked by ${linkedBy}` : undefined}
       action={
@@ -414,11 +372,35 @@ const LinkedReleasesCard = ({ entity }: { entity: Entity }) => {
           Sync now
         </PermittedButton>
       }
+      data={data}
+      runner={runner}
     >
-      {loading && value && <LinearProgress style={{ marginBottom: 4 }} />}
-      <OutcomeAlert outcome={runner.outcome} onClose={runner.clear} />
-      {body}
-    </InfoCard>
+      {current => (
+        <>
+          <PartialErrors
+            problems={current.problems}
+            releases={current.releases}
+          />
+          {current.releases.length === 0 ? (
+            <CardMessage
+              title={`No releases of ${entity.metadata.name} recorded yet`}
+            >
+              <Typography variant="body2" color="textSecondary">
+                No HelmRelease stored by git sync matches this entity's
+                annotations. Releases appear here after the next sync of a
+                config repository that deploys it.
+              </Typography>
+            </CardMessage>
+          ) : (
+            <ReleasesTable
+              data={current}
+              entityRef={entityRef}
+              runner={runner}
+            />
+          )}
+        </>
+      )}
+    </GitopsCardFrame>
   );
 };
 
