@@ -17,7 +17,12 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { gitopsApiRef } from '../../api';
 import { isGitopsAvailable } from '../../isGitopsAvailable';
-import { Outcome, PermittedButton, useActionRunner } from '../shared/actions';
+import {
+  ActionRunner,
+  Outcome,
+  PermittedButton,
+  useActionRunner,
+} from '../shared/actions';
 import { CardMessage } from '../shared/CardMessage';
 import { compareTags } from '../shared/compareTags';
 import { GitopsData, useGitopsData } from '../shared/data';
@@ -76,8 +81,6 @@ type Stage = {
   releases: GitopsRelease[];
   problems: GitopsProblem[];
 };
-
-type Runner = ReturnType<typeof useActionRunner>;
 
 /**
  * The stages of the pipelines this entity is deployed through: every
@@ -173,7 +176,7 @@ const StageRelease = ({
   showName: boolean;
   entityRef: string;
   links: RepositoryLinks;
-  runner: Runner;
+  runner: ActionRunner;
   onPromote: (release: GitopsRelease) => void;
 }) => {
   const classes = useStyles();
@@ -302,7 +305,7 @@ const Pipeline = ({
 }: {
   data: GitopsData;
   entityRef: string;
-  runner: Runner;
+  runner: ActionRunner;
 }) => {
   const classes = useStyles();
   const links = useMemo(

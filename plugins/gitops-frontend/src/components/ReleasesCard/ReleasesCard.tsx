@@ -23,7 +23,11 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { gitopsApiRef } from '../../api';
 import { isGitopsAvailable } from '../../isGitopsAvailable';
-import { PermittedButton, useActionRunner } from '../shared/actions';
+import {
+  ActionRunner,
+  PermittedButton,
+  useActionRunner,
+} from '../shared/actions';
 import { CardMessage } from '../shared/CardMessage';
 import { GitopsData, useGitopsData } from '../shared/data';
 import { eventsOf } from '../shared/events';
@@ -59,8 +63,6 @@ const useStyles = makeStyles(theme => ({
   expanded: { transform: 'rotate(180deg)' },
 }));
 
-type Runner = ReturnType<typeof useActionRunner>;
-
 /** `repository:tag`, allowed to wrap after its slashes and the colon only. */
 const ImageRef = ({ repository, tag }: { repository: string; tag: string }) => (
   <>
@@ -94,7 +96,7 @@ const ReleaseRow = ({
   eventsError?: Error;
   links: RepositoryLinks;
   entityRef: string;
-  runner: Runner;
+  runner: ActionRunner;
 }) => {
   const classes = useStyles();
   const api = useApi(gitopsApiRef);
@@ -270,7 +272,7 @@ const ReleasesTable = ({
 }: {
   data: GitopsData;
   entityRef: string;
-  runner: Runner;
+  runner: ActionRunner;
 }) => {
   const classes = useStyles();
   const links = useMemo(

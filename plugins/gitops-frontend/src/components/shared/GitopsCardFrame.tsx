@@ -1,7 +1,7 @@
 import { ReactNode } from 'react';
 import { ErrorPanel, InfoCard, Progress } from '@backstage/core-components';
 import LinearProgress from '@material-ui/core/LinearProgress';
-import { OutcomeAlert, useActionRunner } from './actions';
+import { ActionRunner, OutcomeAlert } from './actions';
 import { errorMessage, GitopsData } from './data';
 
 /**
@@ -21,7 +21,7 @@ export const GitopsCardFrame = ({
   subheader?: string;
   action?: ReactNode;
   data: { value?: GitopsData; loading: boolean; error?: Error };
-  runner: ReturnType<typeof useActionRunner>;
+  runner: ActionRunner;
   /** The card's content once the backend has answered. */
   children: (value: GitopsData) => ReactNode;
 }) => {

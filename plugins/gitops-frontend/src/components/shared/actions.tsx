@@ -72,6 +72,9 @@ export function useActionRunner() {
   };
 }
 
+/** What a card passes down to the parts that start actions. */
+export type ActionRunner = ReturnType<typeof useActionRunner>;
+
 export const OutcomeAlert = ({
   outcome,
   onClose,
