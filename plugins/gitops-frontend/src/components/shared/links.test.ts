@@ -1,6 +1,4 @@
-import { compareTags } from './compareTags';
 import { repositoryLinks, webRepository } from './links';
-import { formatAge } from './time';
 
 describe('webRepository', () => {
   it.each([
@@ -64,33 +62,5 @@ describe('repositoryLinks', () => {
     expect(links.commit('local', 'abc')).toBeUndefined();
     expect(links.commit('missing', 'abc')).toBeUndefined();
     expect(repositoryLinks(undefined).commit('gh', 'abc')).toBeUndefined();
-  });
-});
-
-describe('compareTags', () => {
-  it.each([
-    ['0.4.11', '0.4.11', 'in-step'],
-    ['0.4.11', '0.4.10', 'behind'],
-    ['v1.2', '1.3.0', 'ahead'],
-    ['dev-mww931xk', 'stg-9ij63o4c', 'differs'],
-    ['dev-mww931xk', '0.4.10', 'differs'],
-    ['1.0.0', '1.0.0-rc.1', 'behind'],
-  ])('%s before %s: %s', (previous, current, expected) => {
-    expect(compareTags(previous, current)).toBe(expected);
-  });
-});
-
-describe('formatAge', () => {
-  const now = Date.parse('2026-11-25T12:00:00Z');
-  it.each([
-    ['2026-11-25T11:59:55Z', 'just now'],
-    ['2026-11-25T11:59:30Z', '30 seconds ago'],
-    ['2026-11-25T11:55:00Z', '5 minutes ago'],
-    ['2026-11-25T10:00:00Z', '2 hours ago'],
-    ['2026-11-24T11:00:00Z', 'yesterday'],
-    ['2026-11-25T12:10:00Z', 'in 10 minutes'],
-    ['garbage', 'garbage'],
-  ])('%s is %s', (at, text) => {
-    expect(formatAge(at, now)).toBe(text);
   });
 });
