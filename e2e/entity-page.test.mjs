@@ -22,6 +22,20 @@ const outputDir = path.resolve(
   'e2e',
 );
 
+/** The bare config repository the demo portal syncs from (set by scripts/test.sh). */
+function demoRemote() {
+  const demoDir = process.env.GITOPS_DEMO_DIR;
+  assert.ok(demoDir, 'GITOPS_DEMO_DIR names the demo the portal runs');
+  return path.join(demoDir, 'config-repo.git');
+}
+
+/** Runs git on the demo's config repository and returns what it printed. */
+function demoRemoteGit() {
+  const remote = demoRemote();
+  return async (...args) =>
+    (await run('git', [`--git-dir=${remote}`, ...args])).stdout.trim();
+}
+
 let browser;
 
 before(async () => {
@@ -122,11 +136,7 @@ test('the podinfo entity page shows the gitops cards', async () => {
 });
 
 test('a dev image pushed to the registry becomes one commit and shows in dev', async () => {
-  const demoDir = process.env.GITOPS_DEMO_DIR;
-  assert.ok(demoDir, 'GITOPS_DEMO_DIR names the demo the portal runs');
-  const remote = path.join(demoDir, 'config-repo.git');
-  const git = async (...args) =>
-    (await run('git', [`--git-dir=${remote}`, ...args])).stdout.trim();
+  const git = demoRemoteGit();
   const before = await git('rev-parse', 'main');
 
   const tag = `dev-${Date.now().toString(36)}`;
@@ -216,12 +226,10 @@ test('dev, stg and prod show their state and Helm history from the simulated clu
 });
 
 test('a chart bump in the config repository upgrades every release of the chart', async () => {
-  const demoDir = process.env.GITOPS_DEMO_DIR;
-  assert.ok(demoDir, 'GITOPS_DEMO_DIR names the demo the portal runs');
   const work = await mkdtemp(path.join(os.tmpdir(), 'gitops-e2e-chart-'));
   const git = async (...args) => (await run('git', ['-C', work, ...args])).stdout.trim();
   try {
-    await run('git', ['clone', '-q', path.join(demoDir, 'config-repo.git'), work]);
+    await run('git', ['clone', '-q', demoRemote(), work]);
     const chartFile = path.join(work, 'charts/podinfo/Chart.yaml');
     const chart = await readFile(chartFile, 'utf8');
     await writeFile(chartFile, chart.replace(/^version: .*$/m, 'version: 0.2.1'));
@@ -263,11 +271,7 @@ test('a chart bump in the config repository upgrades every release of the chart'
 });
 
 test('promoting dev to stg from the page commits exactly that change, as the person who asked', async () => {
-  const demoDir = process.env.GITOPS_DEMO_DIR;
-  assert.ok(demoDir, 'GITOPS_DEMO_DIR names the demo the portal runs');
-  const remote = path.join(demoDir, 'config-repo.git');
-  const git = async (...args) =>
-    (await run('git', [`--git-dir=${remote}`, ...args])).stdout.trim();
+  const git = demoRemoteGit();
   const before = await git('rev-parse', 'main');
 
   const promote = p => p.getByRole('button', { name: 'Promote to stg' });
