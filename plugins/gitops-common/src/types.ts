@@ -106,6 +106,8 @@ export type GitopsRelease = {
   updatedAt: string;
   /** What the cluster runs, once helm reconciliation has looked. */
   status?: GitopsReleaseStatus;
+  /** Set while the release's file does not read cleanly: this is its last good state. */
+  sourceProblem?: GitopsSourceProblem;
 };
 
 /**
@@ -119,8 +121,10 @@ export type GitopsReleaseDetail = GitopsRelease & {
 };
 
 /**
- * A file that failed to parse or validate, or a repository that could not be
- * fetched (then `path` is empty).
+ * Something that stands in the way of git reaching the cluster: a file that
+ * failed to parse or validate, a repository that could not be fetched or
+ * stored (then `path` is empty), an object that could not be applied, or a
+ * prune that was held back.
  *
  * @public
  */
@@ -130,7 +134,37 @@ export type GitopsProblem = {
   path: string;
   line?: number;
   message: string;
+  /** Since when the problem has stood. */
   at: string;
+  /** The commit at which it appeared, where one is known. */
+  commit?: string;
+  /** What failed: reading git (the default), applying to the cluster, or pruning. */
+  source?: GitopsProblemSource;
+  /** For apply and prune problems: the object, as `Kind namespace/name (apiVersion)`. */
+  object?: string;
+};
+
+/**
+ * Where a problem arose.
+ *
+ * @public
+ */
+export type GitopsProblemSource = 'git' | 'apply' | 'prune';
+
+/**
+ * Why the release shown is the last good state of its file: the file does
+ * not read cleanly at the synced commit, so nothing of it was replaced.
+ *
+ * @public
+ */
+export type GitopsSourceProblem = {
+  path: string;
+  line?: number;
+  message: string;
+  /** The first commit at which the file stopped reading cleanly. */
+  commit?: string;
+  /** Since when. */
+  since: string;
 };
 
 /**

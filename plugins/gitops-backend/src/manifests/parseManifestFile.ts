@@ -52,6 +52,7 @@ export function parseManifestFile(
     namespaces: [],
     others: [],
     errors: [...stream.errors],
+    complete: stream.errors.length === 0,
   };
 
   for (const document of stream.documents) {
@@ -81,6 +82,7 @@ export function parseManifestFile(
       }
     } catch (error) {
       if (!(error instanceof InvalidFieldError)) throw error;
+      result.complete = false;
       const what =
         isMapping(object) && typeof object.kind === 'string'
           ? `${object.kind} `

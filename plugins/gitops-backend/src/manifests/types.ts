@@ -162,6 +162,13 @@ export type ParsedManifestFile = {
   namespaces: NamespaceManifest[];
   others: GenericManifest[];
   errors: ManifestError[];
+  /**
+   * True when every document of the file was read. A file that is not
+   * complete (bad YAML or encoding, a limit, a document left out for a field
+   * it got wrong) gives a partial picture: nothing may be removed, pruned or
+   * written on the strength of it. Warnings alone leave it complete.
+   */
+  complete: boolean;
 };
 
 export type ManifestLimits = {
