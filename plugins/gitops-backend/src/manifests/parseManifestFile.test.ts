@@ -278,6 +278,25 @@ describe('parseManifestFile, documents and errors', () => {
     expect(file.namespaces.map(n => n.name)).toEqual(['dev']);
   });
 
+  it('refuses bytes that are not UTF-8 instead of reading replacement characters', () => {
+    const good = Buffer.from('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: dev\n  labels: {a: "\uFFFD"}\n');
+    expect(parseManifestFile('ns.yaml', good)).toEqual(
+      expect.objectContaining({ complete: true, errors: [] }),
+    );
+
+    const bad = Buffer.concat([
+      Buffer.from('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: d'),
+      Buffer.from([0xc3, 0x28]), // a lead byte without its continuation
+      Buffer.from('v\n'),
+    ]);
+    const file = parseManifestFile('ns.yaml', bad);
+    expect(file.complete).toBe(false);
+    expect(file.namespaces).toEqual([]);
+    expect(file.errors).toEqual([
+      { path: 'ns.yaml', line: 4, message: expect.stringMatching(/not valid UTF-8 .*offset 50/) },
+    ]);
+  });
+
   it('reads a namespace name that is not a valid DNS label as an error', () => {
     const file = parseManifestFile(
       'ns.yaml',

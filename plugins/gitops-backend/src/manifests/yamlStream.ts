@@ -25,6 +25,37 @@ function isEmptyDocument(document: Document.Parsed): boolean {
   return contents === null || (isScalar(contents) && contents.value === null);
 }
 
+// ignoreBOM keeps a byte order mark in the text, as Buffer#toString does.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Decodes strictly: `Buffer#toString` would replace bad bytes with U+FFFD and
+ * hand on a file that is not what was committed. On failure, says where the
+ * first bad byte is (offset and line), found by lenient decoding.
+ */
+function decodeUtf8(
+  content: Buffer,
+): { text: string } | { invalidAt: number; line: number } {
+  try {
+    return { text: strictUtf8.decode(content) };
+  } catch {
+    const lenient = content.toString('utf8');
+    let offset = 0;
+    for (let i = 0; i < lenient.length; i++) {
+      const code = lenient.codePointAt(i)!;
+      const width = Buffer.byteLength(String.fromCodePoint(code), 'utf8');
+      // A genuine U+FFFD in the file is the three bytes EF BF BD.
+      if (code === 0xfffd && !content.subarray(offset, offset + 3).equals(REPLACEMENT)) {
+        return { invalidAt: offset, line: lenient.slice(0, i).split('\n').length };
+      }
+      if (code > 0xffff) i++;
+      offset += width;
+    }
+    return { invalidAt: offset, line: lenient.split('\n').length };
+  }
+}
+const REPLACEMENT = Buffer.from([0xef, 0xbf, 0xbd]);
+
 /**
  * Splits a file into its YAML documents and decodes each on its own, so that
  * one broken document costs only itself. Files over the size or document
@@ -52,7 +83,20 @@ export function readYamlStream(
     };
   }
 
-  const text = typeof content === 'string' ? content : content.toString('utf8');
+  const decoded = typeof content === 'string' ? { text: content } : decodeUtf8(content);
+  if ('invalidAt' in decoded) {
+    return {
+      documents: [],
+      errors: [
+        {
+          path,
+          line: decoded.line,
+          message: `file is not valid UTF-8 (first bad byte at offset ${decoded.invalidAt}); it was not parsed`,
+        },
+      ],
+    };
+  }
+  const { text } = decoded;
   const lineCounter = new LineCounter();
   let parsed: Document.Parsed[];
   try {
