@@ -2,12 +2,18 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
 import { RepositoryConfig } from '../config/GitopsConfig';
 import { EmptyCommitError, GitRepository } from '../git';
+import { ManifestAtHead, readManifestsAtHead } from './manifestsAtHead';
 
 /** The remote head a change is computed against, and a way to read its files. */
 export type HeadSnapshot = {
   head: string;
   /** The files that exist at `head`; missing paths are absent from the map. */
   readFiles(paths: string[]): Promise<Map<string, Buffer>>;
+  /**
+   * Manifest files at `head`, parsed and bounded by the parser's size limit;
+   * a file too large to read is one that did not read cleanly, not a missing one.
+   */
+  readManifests(paths: string[]): Promise<Map<string, ManifestAtHead>>;
 };
 
 /** What one attempt wants committed, and what the caller gets back once it is pushed. */
@@ -68,13 +74,23 @@ export class RepositoryWriter {
    * Commits and pushes what `plan` computes. Undefined when there is
    * nothing to commit. Throws `ConflictError` when every attempt was
    * rejected because the branch kept moving.
+   *
+   * Once `signal` aborts (a scheduled run past its timeout, which another
+   * replica may now be running), nothing more is committed or pushed: the
+   * signal's reason is thrown instead.
    */
-  async write<T>(plan: CommitPlan<T>): Promise<WrittenCommit<T> | undefined> {
+  async write<T>(
+    plan: CommitPlan<T>,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<WrittenCommit<T> | undefined> {
     const { git, repository, logger } = this.options;
+    const { signal } = options;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      signal?.throwIfAborted();
       const head = await git.fetch();
       const planned = await plan(this.snapshot(head));
       if (!planned || planned.files.size === 0) return undefined;
+      signal?.throwIfAborted();
       let commit: string;
       try {
         commit = await git.createCommit({
@@ -87,6 +103,7 @@ export class RepositoryWriter {
         if (error instanceof EmptyCommitError) return undefined;
         throw error;
       }
+      signal?.throwIfAborted();
       if ((await git.push(commit)) === 'pushed') {
         await this.notify(commit);
         return { commit, message: planned.message, value: planned.value };
@@ -112,6 +129,7 @@ export class RepositoryWriter {
         }
         return files;
       },
+      readManifests: paths => readManifestsAtHead(git, head, paths),
     };
   }
 

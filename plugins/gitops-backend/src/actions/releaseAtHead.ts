@@ -1,10 +1,7 @@
 import { ConflictError } from '@backstage/errors';
 import { ReleaseRecord } from '../database/GitopsStore';
-import {
-  HelmReleaseManifest,
-  ImageReference,
-  parseManifestFile,
-} from '../manifests';
+import { HelmReleaseManifest, ImageReference } from '../manifests';
+import { brokenFile, brokenFileConflict } from './manifestsAtHead';
 import { HeadSnapshot } from './RepositoryWriter';
 
 /** A release as the file at the remote head writes it. */
@@ -19,7 +16,9 @@ export type ReleaseAtHead = {
  * Reads a release from its file at the head an action writes on, not from
  * the store, which may be a sync behind: what git says now is what the
  * commit changes. A release that left its file since the last sync is a
- * `ConflictError`, to be tried again once git sync caught up.
+ * `ConflictError`, to be tried again once git sync caught up; so is a file
+ * that does not read cleanly there, naming the line to fix: nothing is
+ * written on a file read in part.
  */
 export async function releaseAtHead(
   snapshot: HeadSnapshot,
@@ -27,7 +26,7 @@ export async function releaseAtHead(
 ): Promise<ReleaseAtHead> {
   const path = release.sourcePath;
   const later = 'it changed since the last sync; try again once git sync ran';
-  const file = (await snapshot.readFiles([path])).get(path);
+  const file = (await snapshot.readManifests([path])).get(path);
   if (!file) {
     throw new ConflictError(
       `${path} is not in the repository at ${snapshot.head.slice(
@@ -36,7 +35,9 @@ export async function releaseAtHead(
       )}: ${later}`,
     );
   }
-  const manifest = parseManifestFile(path, file).helmReleases.find(
+  const broken = brokenFile(file, snapshot.head);
+  if (broken) throw brokenFileConflict(broken);
+  const manifest = file.parsed.helmReleases.find(
     m => m.namespace === release.namespace && m.name === release.name,
   );
   if (!manifest) {
@@ -44,7 +45,7 @@ export async function releaseAtHead(
       `${path} no longer holds the HelmRelease ${release.namespace}/${release.name}: ${later}`,
     );
   }
-  return { path, content: file.toString('utf8'), manifest };
+  return { path, content: file.content.toString('utf8'), manifest };
 }
 
 export function findReleaseImage(
