@@ -1,12 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   GitopsImageStatus,
-  isDowngrade,
   needsCreationTime,
   parseImagePolicy,
   PolicyDefinition,
   policyAllows,
-  selectLatestTag,
   TagCandidate,
 } from '@backstage-gitops/plugin-gitops-common';
 import { RepositoryConfig } from '../config/GitopsConfig';
@@ -16,10 +14,16 @@ import {
   ReleaseRecord,
 } from '../database/GitopsStore';
 import { HeadSnapshot, RepositoryWriter } from '../actions/RepositoryWriter';
+import {
+  BrokenFile,
+  brokenFile,
+  describeBrokenFile,
+} from '../actions/manifestsAtHead';
 import { GitRepository } from '../git';
-import { parseManifestFile } from '../manifests';
+import { HelmReleaseManifest, ImageReference } from '../manifests';
 import { ImageScanResult } from '../registry';
 import { autoReleaseMessage } from './commitMessage';
+import { decideTag } from './decideTag';
 import { ImageEdit, rewriteImageTags } from './rewrite';
 
 type ReleaseImage = ReleaseRecord['images'][number];
@@ -33,6 +37,8 @@ export type ImageUpdate = {
 
 export type AutomationOutcome =
   | { status: 'unchanged'; updates: [] }
+  /** The run's signal aborted (past its timeout) before it committed anything. */
+  | { status: 'aborted'; updates: [] }
   | { status: 'committed'; commit: string; updates: ImageUpdate[] }
   | { status: 'failed'; error: string; updates: ImageUpdate[] };
 
@@ -53,6 +59,12 @@ type Use = {
   policy: PolicyDefinition | Error;
 };
 
+/** A move the scan decided on, with the tags it decided from, to decide again at the head. */
+type ScannedUpdate = ImageUpdate & { tags: TagCandidate[] };
+
+/** A file automation left alone because it did not read cleanly, and the moves it held. */
+type SkippedFile = { broken: BrokenFile; updates: ImageUpdate[] };
+
 /**
  * One repository's image automation: scan each image its releases deploy
  * once, choose per release image the newest tag its policy allows, record
@@ -60,6 +72,12 @@ type Use = {
  * automated, unlocked releases in one commit per run. A rejected push is
  * retried on the new head, never forced; a registry fault only affects the
  * images behind it.
+ *
+ * The store and the scan only nominate moves. Each is decided again from the
+ * file at the head the commit is written on (automated, locked, the
+ * container's policy and tag there), so a lock pushed while the registry was
+ * being scanned wins; and a file that does not read cleanly there is left
+ * alone, said so in an event of each release it holds.
  */
 export class ImageAutomation {
   private readonly clock: () => Date;
@@ -86,16 +104,22 @@ export class ImageAutomation {
     });
   }
 
-  async run(): Promise<AutomationOutcome> {
+  /**
+   * One run. Once `signal` aborts (the scheduler's timeout: another replica
+   * may take the task now) it stops before recording, committing or pushing.
+   */
+  async run(signal?: AbortSignal): Promise<AutomationOutcome> {
     const { repository, store, logger } = this.options;
     const releases = await store.releasesFromPaths(repository.id, 'all');
-    const { statuses, updates } = await this.decide(releases);
+    const { statuses, updates } = await this.decide(releases, signal);
+    if (signal?.aborted) return this.aborted();
     await store.recordImageStatuses(statuses);
     if (updates.length === 0) {
       return { status: 'unchanged', updates: [] };
     }
     try {
-      const result = await this.commit(updates);
+      const { written: result, skipped } = await this.commit(updates, signal);
+      await this.reportSkipped(skipped);
       if (!result) return { status: 'unchanged', updates: [] };
       await store.addEvents(
         result.applied.map(update => ({
@@ -123,6 +147,7 @@ export class ImageAutomation {
       });
       return { status: 'committed', commit: result.commit, updates: result.applied };
     } catch (error) {
+      if (signal?.aborted) return this.aborted();
       const message = error instanceof Error ? error.message : String(error);
       logger.warn('Image automation could not commit', {
         repository: repository.id,
@@ -143,26 +168,26 @@ export class ImageAutomation {
   /** Scans each image once and decides per release image. */
   private async decide(
     releases: ReleaseRecord[],
-  ): Promise<{ statuses: ImageStatusRecord[]; updates: ImageUpdate[] }> {
+    signal?: AbortSignal,
+  ): Promise<{ statuses: ImageStatusRecord[]; updates: ScannedUpdate[] }> {
     const uses = new Map<string, Use[]>();
     for (const release of releases) {
       for (const image of release.images) {
         // A digest-pinned image has no tag to move.
         if (!image.tag) continue;
-        let policy: PolicyDefinition | Error;
-        try {
-          policy = parseImagePolicy(image.policy);
-        } catch (error) {
-          policy = error instanceof Error ? error : new Error(String(error));
-        }
         const key = imageName(image);
-        uses.set(key, [...(uses.get(key) ?? []), { release, image, policy }]);
+        uses.set(key, [
+          ...(uses.get(key) ?? []),
+          { release, image, policy: readPolicy(image.policy) },
+        ]);
       }
     }
 
     const statuses: ImageStatusRecord[] = [];
-    const updates: ImageUpdate[] = [];
+    const updates: ScannedUpdate[] = [];
     for (const group of uses.values()) {
+      // Scans are the long part of a run; one aborted mid-way stops here.
+      if (signal?.aborted) break;
       const policies = group
         .map(u => u.policy)
         .filter((p): p is PolicyDefinition => !(p instanceof Error));
@@ -188,18 +213,12 @@ export class ImageAutomation {
           statuses.push(record({ error: scan.error, checkedAt: scan.at }));
           continue;
         }
-        const policy = use.policy;
-        const candidates: TagCandidate[] = scan.tags.filter(t =>
-          policyAllows(policy, t.tag),
-        );
-        const choice = selectLatestTag(policy, candidates);
-        if (!choice) {
+        const decision = decideTag(use.policy, use.image.tag, scan.tags);
+        if (decision.kind === 'no-match') {
           statuses.push(record({ reason: 'No tag in the registry matches the policy', checkedAt }));
           continue;
         }
-        const downgrade =
-          choice.tag !== use.image.tag &&
-          isDowngrade(policy, use.image.tag, choice.tag, candidates);
+        const { choice, downgrade } = decision;
         statuses.push(
           record({
             latestTag: choice.tag,
@@ -210,13 +229,13 @@ export class ImageAutomation {
             checkedAt,
           }),
         );
-        if (
-          use.release.automated &&
-          !use.release.locked &&
-          choice.tag !== use.image.tag &&
-          !downgrade
-        ) {
-          updates.push({ release: use.release, image: use.image, to: choice.tag });
+        if (use.release.automated && !use.release.locked && decision.moves) {
+          updates.push({
+            release: use.release,
+            image: use.image,
+            to: choice.tag,
+            tags: scan.tags,
+          });
         }
       }
     }
@@ -224,50 +243,80 @@ export class ImageAutomation {
   }
 
   /**
-   * Writes every update into the files at the remote head and pushes one
+   * Writes the moves that still hold at the remote head and pushes one
    * commit (the writer starts again from the new head when the push is
-   * rejected). Undefined when git already holds everything.
+   * rejected). `written` is undefined when there was nothing to commit;
+   * `skipped` lists the files of the last attempt that did not read cleanly.
    */
   private async commit(
-    updates: ImageUpdate[],
-  ): Promise<{ commit: string; message: string; applied: ImageUpdate[] } | undefined> {
-    const written = await this.writer.write(async snapshot => {
-      const { files, applied } = await this.applyAt(snapshot, updates);
-      if (applied.length === 0) return undefined;
-      const message = autoReleaseMessage(
-        applied.map(u => `${imageName(u.image)}:${u.to}`),
-      );
-      return { files, message, value: applied };
-    });
-    return written && { commit: written.commit, message: written.message, applied: written.value };
+    updates: ScannedUpdate[],
+    signal?: AbortSignal,
+  ): Promise<{
+    written?: { commit: string; message: string; applied: ImageUpdate[] };
+    skipped: SkippedFile[];
+  }> {
+    let skipped: SkippedFile[] = [];
+    const written = await this.writer.write(
+      async snapshot => {
+        const attempt = await this.applyAt(snapshot, updates);
+        skipped = attempt.skipped;
+        if (attempt.applied.length === 0) return undefined;
+        const message = autoReleaseMessage(
+          attempt.applied.map(u => `${imageName(u.image)}:${u.to}`),
+        );
+        return { files: attempt.files, message, value: attempt.applied };
+      },
+      { signal },
+    );
+    return {
+      written: written && {
+        commit: written.commit,
+        message: written.message,
+        applied: written.value,
+      },
+      skipped,
+    };
   }
 
   /**
-   * Re-reads each file at `head` and rewrites the tags that still hold the
-   * value automation decided from; a file changed since the last sync keeps
-   * its edit for the next run.
+   * Reads each file at the snapshot's head and decides every move again
+   * from the release written there, not from the store or the scan: a file
+   * that does not read cleanly is left alone whole; a release that is no
+   * longer automated, is locked, or whose policy no longer picks a newer tag
+   * is not moved.
    */
   private async applyAt(
     snapshot: HeadSnapshot,
-    updates: ImageUpdate[],
-  ): Promise<{ files: Map<string, Buffer>; applied: ImageUpdate[] }> {
-    const { logger } = this.options;
-    const byFile = new Map<string, ImageUpdate[]>();
+    updates: ScannedUpdate[],
+  ): Promise<{
+    files: Map<string, Buffer>;
+    applied: ImageUpdate[];
+    skipped: SkippedFile[];
+  }> {
+    const byFile = new Map<string, ScannedUpdate[]>();
     for (const update of updates) {
       const path = update.release.sourcePath;
       byFile.set(path, [...(byFile.get(path) ?? []), update]);
     }
-    const contents = await snapshot.readFiles([...byFile.keys()]);
+    const manifests = await snapshot.readManifests([...byFile.keys()]);
     const files = new Map<string, Buffer>();
     const applied: ImageUpdate[] = [];
+    const skipped: SkippedFile[] = [];
     for (const [path, fileUpdates] of byFile) {
-      const content = contents.get(path);
-      if (!content) continue;
-      const parsed = parseManifestFile(path, content);
+      const file = manifests.get(path);
+      if (!file) {
+        this.options.logger.info('File left git since the last sync; skipping', { path });
+        continue;
+      }
+      const broken = brokenFile(file, snapshot.head);
+      if (broken) {
+        skipped.push({ broken, updates: fileUpdates });
+        continue;
+      }
       const edits: ImageEdit[] = [];
       const done: ImageUpdate[] = [];
       for (const update of fileUpdates) {
-        const manifest = parsed.helmReleases.find(
+        const manifest = file.parsed.helmReleases.find(
           m =>
             m.namespace === update.release.namespace &&
             m.name === update.release.name,
@@ -275,24 +324,134 @@ export class ImageAutomation {
         const image = manifest?.images.find(
           i => i.container === update.image.container,
         );
-        if (!manifest || !image || image.tag !== update.image.tag) {
-          logger.info('Release changed in git since the last sync; skipping', {
-            path,
-            release: update.release.name,
-          });
-          continue;
-        }
-        edits.push({ document: manifest.source.document, image, newTag: update.to });
-        done.push(update);
+        const to = manifest && image && this.redecide(path, update, manifest, image);
+        if (!to) continue;
+        edits.push({ document: manifest.source.document, image, newTag: to });
+        done.push({
+          release: update.release,
+          image: { ...update.image, tag: image.tag, policy: image.policy },
+          to,
+        });
       }
       if (edits.length === 0) continue;
-      const result = rewriteImageTags(path, content.toString('utf8'), edits);
+      const result = rewriteImageTags(path, file.content.toString('utf8'), edits);
       if (result.changed) {
         files.set(path, Buffer.from(result.content, 'utf8'));
         applied.push(...done);
       }
     }
-    return { files, applied };
+    return { files, applied, skipped };
+  }
+
+  /**
+   * The tag to write for one release image as the head has it, or undefined
+   * (with the reason logged) when the head no longer wants a move.
+   */
+  private redecide(
+    path: string,
+    update: ScannedUpdate,
+    manifest: HelmReleaseManifest,
+    image: ImageReference,
+  ): string | undefined {
+    const skip = (reason: string) => {
+      this.options.logger.info(`Not moving the image: ${reason}`, {
+        path,
+        release: `${manifest.namespace}/${manifest.name}`,
+        container: image.container,
+      });
+      return undefined;
+    };
+    if (!manifest.automated) return skip('the release is no longer automated in git');
+    if (manifest.locked) return skip('the release is locked in git');
+    if (image.digest || !image.tag) return skip('the image is pinned by digest in git');
+    const policy = readPolicy(image.policy);
+    if (policy instanceof Error) return skip(`its policy in git is invalid: ${policy.message}`);
+    // The scan fetched creation times only for the tags the stored policies
+    // allow; a policy changed since then that orders by time is decided next run.
+    if (
+      image.policy !== update.image.policy &&
+      needsCreationTime(policy) &&
+      update.tags.some(t => !t.createdAt && policyAllows(policy, t.tag))
+    ) {
+      return skip('its policy changed in git since the scan; the next run decides');
+    }
+    const decision = decideTag(policy, image.tag, update.tags);
+    if (decision.kind !== 'choice' || !decision.moves) {
+      return skip('the policy and tag in git ask for no newer tag');
+    }
+    return decision.choice.tag;
+  }
+
+  /**
+   * Says on each release of a file automation left alone why its image did
+   * not move, once per problem: the same problem on the next run adds no
+   * event, only the warning log.
+   */
+  private async reportSkipped(skipped: SkippedFile[]): Promise<void> {
+    const { repository, store, logger } = this.options;
+    for (const { broken, updates } of skipped) {
+      const message = `${describeBrokenFile(broken)}; image automation leaves it alone until it is fixed`;
+      logger.warn('Image automation skipped a file that does not read cleanly', {
+        repository: repository.id,
+        path: broken.path,
+        line: broken.line,
+        error: broken.message,
+      });
+      const details = {
+        path: broken.path,
+        ...(broken.line !== undefined ? { line: broken.line } : {}),
+        error: broken.message,
+      };
+      const releases = new Map(
+        updates.map(u => [
+          `${u.release.environment}/${u.release.namespace}/${u.release.name}`,
+          u.release,
+        ]),
+      );
+      for (const release of releases.values()) {
+        const key = {
+          environment: release.environment,
+          namespace: release.namespace,
+          name: release.name,
+        };
+        const [last] = await store.listEvents({
+          releases: [key],
+          repositoryIds: [],
+          limit: 1,
+        });
+        if (
+          last?.type === 'automation-skipped' &&
+          JSON.stringify(last.details) === JSON.stringify(details)
+        ) {
+          continue;
+        }
+        await store.addEvents([
+          {
+            type: 'automation-skipped',
+            repository: repository.id,
+            ...key,
+            commit: broken.head,
+            message,
+            details,
+            at: this.clock(),
+          },
+        ]);
+      }
+    }
+  }
+
+  private aborted(): AutomationOutcome {
+    this.options.logger.info('Image automation stopped: its run was aborted', {
+      repository: this.options.repository.id,
+    });
+    return { status: 'aborted', updates: [] };
   }
 }
 
+function readPolicy(policy: string | undefined): PolicyDefinition | Error {
+  try {
+    return parseImagePolicy(policy);
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
