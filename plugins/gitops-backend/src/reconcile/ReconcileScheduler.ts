@@ -17,7 +17,9 @@ export interface ReconcileTrigger {
 
 /**
  * One scheduled helm-reconcile task per cluster. `scope: 'global'` makes
- * replicas sharing a database run each task once.
+ * replicas sharing a database run each task once; each run gets the
+ * scheduler's abort signal (fired at the task's timeout, when another replica
+ * may claim it), so two applies or prunes of a cluster never overlap.
  */
 export class ReconcileScheduler implements ReconcileTrigger {
   constructor(
@@ -39,8 +41,8 @@ export class ReconcileScheduler implements ReconcileTrigger {
         id: reconcileTaskId(name),
         scope: 'global',
         ...schedule,
-        fn: async () => {
-          await reconciler.run();
+        fn: async abortSignal => {
+          await reconciler.run(abortSignal);
         },
       });
     }

@@ -13,7 +13,9 @@ export interface SyncTrigger {
 
 /**
  * One scheduled git-sync task per repository. `scope: 'global'` makes
- * replicas sharing a database run each task once.
+ * replicas sharing a database run each task once; each run gets the
+ * scheduler's abort signal, which fires at the task's timeout, when another
+ * replica may claim the task, so a late run stops instead of overlapping it.
  */
 export class SyncScheduler implements SyncTrigger {
   constructor(
@@ -36,8 +38,9 @@ export class SyncScheduler implements SyncTrigger {
         frequency: repository.schedule.frequency,
         timeout: repository.schedule.timeout,
         initialDelay: repository.schedule.initialDelay,
-        fn: async () => {
-          const outcome = await sync.run();
+        fn: async abortSignal => {
+          const outcome = await sync.run(abortSignal);
+          if (abortSignal.aborted) return;
           if (outcome.status === 'synced') await afterChange?.(repository.id);
         },
       });

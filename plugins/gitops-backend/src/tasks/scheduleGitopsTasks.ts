@@ -142,8 +142,8 @@ export async function scheduleGitopsTasks(options: {
         id: `gitops-image-automation:${repository.id}`,
         scope: 'global',
         ...gitops.imageAutomation.schedule,
-        fn: async () => {
-          await automation.run();
+        fn: async abortSignal => {
+          await automation.run(abortSignal);
         },
       });
     }
