@@ -1,4 +1,4 @@
-import { NotFoundError } from '@backstage/errors';
+import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   ActionsFixture,
   createActionsFixture,
@@ -135,6 +135,33 @@ describe('ReleaseLocks', () => {
     await fx.commit({ [STG_FILE]: legacy }, 'Locked long ago');
     await locks.unlock(STG, { actor: BOB });
     expect(await fx.show('main', STG_FILE)).toBe(fx.seed[STG_FILE]);
+  });
+
+  it('refuses to lock or unlock a file that does not read cleanly at the head, naming the line', async () => {
+    // A duplicate key pushed after the last sync: the store still holds the
+    // clean release, but a rewrite of a file read in part could drop whatever
+    // the parser left out.
+    const broken = fx.seed[STG_FILE].replace(
+      '  labels:\n',
+      '  name: podinfo-rc\n  labels:\n',
+    );
+    expect(broken).not.toBe(fx.seed[STG_FILE]);
+    const head = await fx.commit({ [STG_FILE]: broken }, 'A typo');
+
+    for (const act of [
+      () => locks.lock(STG, { actor: BOB }),
+      () => locks.unlock(STG, { actor: BOB }),
+    ]) {
+      const refusal = act();
+      await expect(refusal).rejects.toThrow(ConflictError);
+      await expect(refusal).rejects.toThrow(
+        new RegExp(
+          `^${STG_FILE} line \\d+ does not read cleanly at ${head.slice(0, 12)}: .*; fix the file first$`,
+        ),
+      );
+    }
+    expect(await fx.remote.head()).toBe(head);
+    expect(await lockEvents()).toEqual([]);
   });
 
   it('answers 404 for a release the store does not know', async () => {

@@ -390,6 +390,29 @@ describe('ReleasePromotions', () => {
     ]);
   });
 
+  it('refuses to promote into, or from, a file that does not read cleanly at the head, dry run or not', async () => {
+    // Pushed after the last sync: the store still holds both releases clean.
+    const broken = (file: string, name: string) =>
+      fx.seed[file].replace('  labels:\n', `  name: ${name}\n  labels:\n`);
+    const head = await fx.commit(
+      { [STG_FILE]: broken(STG_FILE, 'podinfo-rc') },
+      'A typo in stg',
+    );
+    const refusal = new RegExp(
+      `^${STG_FILE} line \\d+ does not read cleanly at ${head.slice(0, 12)}: .*; fix the file first$`,
+    );
+    for (const dryRun of [true, false]) {
+      await expect(
+        promotions().promote(STG, { actor: ALICE, dryRun }),
+      ).rejects.toThrow(refusal);
+      await expect(
+        promotions().promote(PROD, { actor: ALICE, dryRun }),
+      ).rejects.toThrow(ConflictError);
+    }
+    expect(await fx.remote.head()).toBe(head);
+    expect(await promotedEvents()).toEqual([]);
+  });
+
   it('answers 503 when the registry cannot be reached', async () => {
     const down = new RegistryTagDigests({
       registries: [{ host: 'docker.io', url: 'http://127.0.0.1:1' }],

@@ -120,6 +120,39 @@ describe('RepositoryWriter', () => {
     expect((await fx.log()).slice(0, 2)).toEqual(['Human 4', 'Human 3']);
   });
 
+  it('pushes nothing once its run is aborted, even with the commit already made', async () => {
+    const git = fx.git();
+    const pushes: string[] = [];
+    const realPush = git.push.bind(git);
+    git.push = async commit => {
+      pushes.push(commit);
+      return realPush(commit);
+    };
+    const controller = new AbortController();
+    const realCreate = git.createCommit.bind(git);
+    // The scheduler's timeout fires while the commit is being written.
+    git.createCommit = async options => {
+      const commit = await realCreate(options);
+      controller.abort(new Error('timed out'));
+      return commit;
+    };
+    const head = await fx.remote.head();
+    const writer = fx.writer(git);
+    await expect(
+      writer.write(appendNote('late'), { signal: controller.signal }),
+    ).rejects.toThrow('timed out');
+    expect(pushes).toEqual([]);
+    expect(await fx.remote.head()).toBe(head);
+    expect(fx.syncTriggers).toEqual([]);
+
+    // An already aborted run does not even fetch a head to plan on.
+    const heads: string[] = [];
+    await expect(
+      writer.write(appendNote('later', heads), { signal: controller.signal }),
+    ).rejects.toThrow('timed out');
+    expect(heads).toEqual([]);
+  });
+
   it('reports a pushed commit even when the sync trigger fails', async () => {
     const logger = mockServices.logger.mock();
     const writer = new RepositoryWriter({

@@ -71,16 +71,29 @@ describe('ImageAutomation', () => {
     }).run();
   }
 
-  function automation(git?: GitRepository, registries = [{ host: 'docker.io', url: registry.url }]) {
+  function automation(
+    git?: GitRepository,
+    registries = [{ host: 'docker.io', url: registry.url }],
+    /** Runs after each registry scan: what happens in git while automation decides. */
+    afterScan?: () => Promise<void>,
+    log = logger,
+  ) {
     const repo = repository();
+    const scanner = new ImageScanner({ registries, cache: new InMemoryImageMetadataCache(), logger });
     return new ImageAutomation({
       repository: repo,
       git:
         git ??
         CliGitRepository.create({ id: 'config', remote: repo, workDir: path.join(workDir, 'automation'), logger }),
       store,
-      images: new ImageScanner({ registries, cache: new InMemoryImageMetadataCache(), logger }),
-      logger,
+      images: {
+        async scan(image, wantsTimestamp) {
+          const result = await scanner.scan(image, wantsTimestamp);
+          await afterScan?.();
+          return result;
+        },
+      },
+      logger: log,
     });
   }
 
@@ -250,5 +263,131 @@ spec:
     expect(worker?.images[0].status).toEqual(
       expect.objectContaining({ error: expect.stringMatching(/127\.0\.0\.1:1/), checkedAt: expect.any(String) }),
     );
+  });
+
+  describe('decides again from the file at the head it writes on', () => {
+    const DEV = 'releases/dev/podinfo.yaml';
+    const PROD = 'releases/prod/podinfo.yaml';
+    const devKey = { environment: 'dev', namespace: 'dev', name: 'podinfo-dev' };
+
+    beforeEach(async () => {
+      await push('dev-newer111', '2026-11-20T10:00:00Z');
+      await push('dev-pinned22', '2026-11-10T10:00:00Z');
+      await push('0.4.11', '2026-11-04T10:00:00Z');
+    });
+
+    /** Commits to the remote once, after the first scan, without a sync: the store never hears of it. */
+    const onceAfterScan = (files: TestFiles, message: string) => {
+      let pushed = false;
+      return async () => {
+        if (pushed) return;
+        pushed = true;
+        await remote.commit(files, message);
+      };
+    };
+
+    it('makes no commit for a release locked while the registry was scanned', async () => {
+      const locked = seed[DEV].replace(
+        '    fluxcd.io/automated: "true"\n',
+        '    fluxcd.io/automated: "true"\n    fluxcd.io/locked: "true"\n',
+      );
+      const lock = onceAfterScan({ [DEV]: locked }, 'Lock dev');
+
+      const outcome = await automation(undefined, undefined, lock).run();
+      // The store still said unlocked; the head said locked, and the head won.
+      expect((await store.getRelease(devKey))?.locked).toBe(false);
+      expect(outcome.status).toBe('committed');
+      expect(outcome.updates.map(u => u.release.environment)).toEqual(['prod']);
+      expect(await log()).toEqual(['Auto-release stefanprodan/podinfo:0.4.11', 'Lock dev', 'Import']);
+      expect(await file('main', DEV)).toBe(locked.trimEnd());
+    });
+
+    it('commits nothing at all when every release it would move was locked meanwhile', async () => {
+      const locked = (content: string) =>
+        content.replace('    fluxcd.io/automated: "true"\n', '    fluxcd.io/locked: "true"\n    fluxcd.io/automated: "true"\n');
+      const lock = onceAfterScan({ [DEV]: locked(seed[DEV]), [PROD]: locked(seed[PROD]) }, 'Lock dev and prod');
+      const outcome = await automation(undefined, undefined, lock).run();
+      expect(outcome).toEqual({ status: 'unchanged', updates: [] });
+      expect(await log()).toEqual(['Lock dev and prod', 'Import']);
+    });
+
+    it('applies the policy written at the head, not the one the store had', async () => {
+      const narrowed = seed[DEV].replace('glob:dev-*', 'glob:dev-pinned*');
+      const narrow = onceAfterScan({ [DEV]: narrowed }, 'Pin dev to the pinned builds');
+
+      const outcome = await automation(undefined, undefined, narrow).run();
+      expect(outcome.status).toBe('committed');
+      // glob:dev-* chose dev-newer111; the head's glob:dev-pinned* chooses dev-pinned22.
+      expect(await file('main', DEV)).toBe(narrowed.replace('tag: dev-kb9lm91e', 'tag: dev-pinned22').trimEnd());
+      const dev = outcome.updates.find(u => u.release.environment === 'dev');
+      expect(dev).toMatchObject({ to: 'dev-pinned22', image: { policy: 'glob:dev-pinned*', tag: 'dev-kb9lm91e' } });
+    });
+
+    it('leaves a file that does not read cleanly alone, commits the others, and says so once', async () => {
+      // A duplicate key pushed after the last sync: the store holds the clean release.
+      const broken = seed[DEV].replace('  labels:\n', '  name: podinfo-dev\n  labels:\n');
+      expect(broken).not.toBe(seed[DEV]);
+      const brokenHead = await remote.commit({ [DEV]: broken }, 'A typo');
+      const warn = mockServices.logger.mock();
+
+      const outcome = await automation(undefined, undefined, undefined, warn).run();
+      expect(outcome.status).toBe('committed');
+      expect(outcome.updates.map(u => u.release.environment)).toEqual(['prod']);
+      expect(await log()).toEqual(['Auto-release stefanprodan/podinfo:0.4.11', 'A typo', 'Import']);
+      expect(await file('main', DEV)).toBe(broken.trimEnd());
+      expect(warn.warn).toHaveBeenCalledWith(
+        'Image automation skipped a file that does not read cleanly',
+        expect.objectContaining({ path: DEV, line: expect.any(Number) }),
+      );
+
+      const skippedEvents = async () =>
+        (await store.listEvents({ releases: [devKey], repositoryIds: [], limit: 10 })).filter(
+          e => e.type === 'automation-skipped',
+        );
+      const [event] = await skippedEvents();
+      expect(event).toEqual(
+        expect.objectContaining({
+          type: 'automation-skipped',
+          commit: brokenHead,
+          details: expect.objectContaining({ path: DEV, line: expect.any(Number), error: expect.any(String) }),
+          message: expect.stringMatching(
+            new RegExp(`^${DEV} line \\d+ does not read cleanly at ${brokenHead.slice(0, 12)}: .*leaves it alone until it is fixed$`),
+          ),
+        }),
+      );
+
+      // The next run finds the same problem: logged again, but no second event.
+      expect((await automation(undefined, undefined, undefined, warn).run()).status).toBe('unchanged');
+      expect(await skippedEvents()).toHaveLength(1);
+    });
+
+    it('stops before recording or pushing once its run is aborted', async () => {
+      const controller = new AbortController();
+      const before = await remote.head();
+      const outcome = await automation(undefined, undefined, async () => {
+        controller.abort();
+      }).run(controller.signal);
+      expect(outcome).toEqual({ status: 'aborted', updates: [] });
+      expect(await remote.head()).toBe(before);
+      // The scan's findings are not recorded either: the next run, maybe on another replica, records its own.
+      expect((await store.getRelease(devKey))?.images[0].status).toBeUndefined();
+    });
+
+    it('pushes nothing when aborted while the commit is being written', async () => {
+      const controller = new AbortController();
+      const git = CliGitRepository.create({ id: 'config', remote: repository(), workDir: path.join(workDir, 'automation'), logger });
+      const realCreate = git.createCommit.bind(git);
+      git.createCommit = async options => {
+        const commit = await realCreate(options);
+        controller.abort();
+        return commit;
+      };
+      const before = await remote.head();
+      const outcome = await automation(git).run(controller.signal);
+      expect(outcome).toEqual({ status: 'aborted', updates: [] });
+      expect(await remote.head()).toBe(before);
+      const events = await store.listEvents({ releases: [devKey], repositoryIds: ['config'], limit: 10 });
+      expect(events.filter(e => e.type === 'automation-failed')).toEqual([]);
+    });
   });
 });
