@@ -561,6 +561,80 @@ describe('DatabaseGitopsStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'holds a broken file at its last good state and keeps since when it broke on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      await store.applySync(sync({ releases: [release('dev', 'podinfo'), release('prod', 'podinfo')] }));
+      const broken = {
+        environment: 'dev',
+        path: 'releases/dev/podinfo.yaml',
+        line: 11,
+        message: 'Map keys must be unique',
+        blocking: true,
+      };
+      await store.applySync(
+        sync({
+          commit: 'c2',
+          syncedAt: new Date('2026-11-25T11:00:00Z'),
+          full: false,
+          keptPaths: ['releases/dev/podinfo.yaml'],
+          problems: [broken, { environment: 'prod', path: 'releases/prod/podinfo.yaml', message: 'a warning' }],
+        }),
+      );
+      // A full sync (a force-push) later, the file is still broken.
+      await store.applySync(
+        sync({
+          commit: 'c3',
+          syncedAt: new Date('2026-11-25T12:00:00Z'),
+          keptPaths: ['releases/dev/podinfo.yaml'],
+          releases: [release('prod', 'podinfo', { commit: 'c3' })],
+          problems: [{ ...broken, line: 12, message: 'Still not unique' }],
+        }),
+      );
+      expect(await store.getRelease({ environment: 'dev', namespace: 'dev', name: 'podinfo' })).toEqual(
+        release('dev', 'podinfo'),
+      );
+      expect((await store.getRelease({ environment: 'prod', namespace: 'prod', name: 'podinfo' }))?.commit).toBe('c3');
+      expect(await store.listSourceProblems(['config'])).toEqual([
+        {
+          repository: 'config',
+          path: 'releases/dev/podinfo.yaml',
+          line: 12,
+          message: 'Still not unique',
+          commit: 'c2',
+          since: '2026-11-25T11:00:00.000Z',
+        },
+      ]);
+      expect(await store.listProblems(['config'])).toEqual([
+        expect.objectContaining({ path: 'releases/dev/podinfo.yaml', commit: 'c2', source: 'git', at: '2026-11-25T11:00:00.000Z' }),
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'stores any problem text and commit author, without NUL and bounded, on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      await store.applySync(
+        sync({
+          problems: [{ path: 'releases/dev/x.yaml', message: `bad\u0000value ${'x'.repeat(5000)}` }],
+          events: [
+            { type: 'synced', repository: 'config', author: `A\u0000${'n'.repeat(400)}`, message: 'm\u0000', at: new Date() },
+          ],
+        }),
+      );
+      const [problem] = await store.listProblems(['config']);
+      expect(problem.message.startsWith('badvalue xxx')).toBe(true);
+      expect(problem.message).toHaveLength(2000);
+      const [event] = await store.listEvents({ releases: [], repositoryIds: ['config'], limit: 1 });
+      expect(event.author).toHaveLength(255);
+      expect(event.message).toBe('m');
+      await store.recordRepositoryFailure('config', `no\u0000pe`, new Date());
+      expect((await store.getRepository('config'))?.lastError).toBe('nope');
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'rolls every migration back on %p',
     async databaseId => {
       const { knex } = await createStore(databaseId);

@@ -23,9 +23,11 @@ import {
   ReleaseMatch,
   ReleaseRecord,
   ReleaseStatusRecord,
+  SourceProblemRecord,
   SyncRecord,
 } from './GitopsStore';
 import { queryBatches } from './queryBatches';
+import { STRING_COLUMN_LENGTH, storableText } from './storableValues';
 
 const migrationsDir = resolvePackagePath(
   '@backstage-gitops/plugin-gitops-backend',
@@ -72,6 +74,18 @@ type ReleaseRow = {
   spec: string;
   commit_sha: string;
   updated_at: Date | string;
+};
+
+type ErrorRow = {
+  id: number;
+  repository_id: string;
+  environment: string | null;
+  path: string;
+  line: number | null;
+  message: string;
+  commit_sha: string | null;
+  created_at: Date | string;
+  blocking: boolean | number;
 };
 
 type ImageRow = {
@@ -168,6 +182,29 @@ type AppliedCommitRow = {
   commit: string;
   applied_at: Date | string;
 };
+
+/**
+ * Looks up when a new git problem first stood, from the rows it replaces: a
+ * file that stays broken keeps the commit and time it broke at, whatever the
+ * message says now; a warning keeps its time while its text stays the same.
+ */
+function sinceOf(standing: ErrorRow[]) {
+  const earliest = new Map<string, ErrorRow>();
+  for (const row of standing) {
+    const keys = [JSON.stringify([row.path, 'message', row.message])];
+    if (row.blocking) keys.push(JSON.stringify([row.path, 'blocking']));
+    for (const key of keys) {
+      const known = earliest.get(key);
+      if (!known || new Date(row.created_at) < new Date(known.created_at)) {
+        earliest.set(key, row);
+      }
+    }
+  }
+  return (path: string, blocking: boolean, message: string) =>
+    earliest.get(
+      JSON.stringify(blocking ? [path, 'blocking'] : [path, 'message', message]),
+    );
+}
 
 const releaseKeyColumns = ['environment', 'namespace', 'name'];
 const appliedObjectKeyColumns = ['api_version', 'kind', 'namespace', 'name'];
@@ -317,8 +354,9 @@ function eventRow(event: NewEvent) {
     namespace: event.namespace ?? null,
     name: event.name ?? null,
     commit_sha: event.commit ?? null,
-    author: event.author ?? null,
-    message: event.message ?? null,
+    // Commit authors and subjects come from anyone who can push.
+    author: event.author === undefined ? null : storableText(event.author, STRING_COLUMN_LENGTH),
+    message: event.message === undefined ? null : storableText(event.message),
     actor: event.actor ?? null,
     details: event.details ? JSON.stringify(event.details) : null,
     created_at: event.at,
@@ -384,7 +422,7 @@ export class DatabaseGitopsStore implements GitopsStore {
   ): Promise<void> {
     await this.db<RepositoryRow>('gitops_repositories')
       .where({ id })
-      .update({ last_error: message, last_error_at: at });
+      .update({ last_error: storableText(message), last_error_at: at });
   }
 
   async replaceEnvironments(
@@ -483,20 +521,34 @@ export class DatabaseGitopsStore implements GitopsStore {
   }
 
   async applySync(sync: SyncRecord): Promise<void> {
+    const keptPaths = sync.keptPaths ?? [];
     await this.db.transaction(async tx => {
       const releases = tx('gitops_releases').where({
         repository_id: sync.repositoryId,
       });
-      const errors = tx('gitops_errors').where({
+      const errors = tx<ErrorRow>('gitops_errors').where({
         repository_id: sync.repositoryId,
       });
+      const problemPaths = [...sync.replacedPaths, ...keptPaths];
+      const standing: ErrorRow[] = [];
       if (sync.full) {
-        await releases.delete();
-        await errors.delete();
+        standing.push(...(await errors.clone()));
+        await errors.clone().delete();
+        // Files held at their last good state keep their releases.
+        const kept = new Set(keptPaths);
+        const replaced = (
+          await releases.clone().select('id', 'source_path')
+        ).filter((row: Pick<ReleaseRow, 'source_path'>) => !kept.has(row.source_path));
+        for (const part of queryBatches(replaced.map((row: Pick<ReleaseRow, 'id'>) => row.id))) {
+          await releases.clone().whereIn('id', part).delete();
+        }
       } else {
+        for (const part of queryBatches(problemPaths)) {
+          standing.push(...(await errors.clone().whereIn('path', part)));
+          await errors.clone().whereIn('path', part).delete();
+        }
         for (const part of queryBatches(sync.replacedPaths)) {
           await releases.clone().whereIn('source_path', part).delete();
-          await errors.clone().whereIn('path', part).delete();
         }
       }
       // Images go by cascade on PostgreSQL; SQLite needs it spelled out
@@ -546,17 +598,23 @@ export class DatabaseGitopsStore implements GitopsStore {
         }
       }
 
+      const since = sinceOf(standing);
       for (const part of queryBatches(sync.problems)) {
         await tx('gitops_errors').insert(
-          part.map(problem => ({
-            repository_id: sync.repositoryId,
-            environment: problem.environment ?? null,
-            path: problem.path,
-            line: problem.line ?? null,
-            message: problem.message,
-            commit_sha: sync.commit,
-            created_at: sync.syncedAt,
-          })),
+          part.map(problem => {
+            const message = storableText(problem.message);
+            const first = since(problem.path, Boolean(problem.blocking), message);
+            return {
+              repository_id: sync.repositoryId,
+              environment: problem.environment ?? null,
+              path: problem.path,
+              line: problem.line ?? null,
+              message,
+              commit_sha: first?.commit_sha ?? sync.commit,
+              created_at: first ? new Date(first.created_at) : sync.syncedAt,
+              blocking: Boolean(problem.blocking),
+            };
+          }),
         );
       }
       await insertEvents(tx, sync.events);
@@ -626,20 +684,47 @@ export class DatabaseGitopsStore implements GitopsStore {
         at: iso(repo.last_error_at) ?? new Date(0).toISOString(),
       });
     }
-    const rows = await this.db('gitops_errors')
+    const rows = await this.db<ErrorRow>('gitops_errors')
       .whereIn('repository_id', repositoryIds)
       .orderBy([{ column: 'path' }, { column: 'line' }]);
     for (const row of rows) {
-      problems.push({
+      problems.push(
+        defined({
+          repository: row.repository_id,
+          environment: row.environment ?? undefined,
+          path: row.path,
+          line: row.line ?? undefined,
+          message: row.message,
+          at: iso(row.created_at)!,
+          commit: row.commit_sha ?? undefined,
+          source: 'git' as const,
+        }),
+      );
+    }
+    return problems;
+  }
+
+  async listSourceProblems(repositoryIds: string[]): Promise<SourceProblemRecord[]> {
+    if (repositoryIds.length === 0) return [];
+    const rows = await this.db<ErrorRow>('gitops_errors')
+      .whereIn('repository_id', repositoryIds)
+      .where({ blocking: true })
+      .orderBy([{ column: 'repository_id' }, { column: 'path' }, { column: 'line' }, { column: 'id' }]);
+    const first = new Map<string, ErrorRow>();
+    for (const row of rows) {
+      const key = JSON.stringify([row.repository_id, row.path]);
+      if (!first.has(key)) first.set(key, row);
+    }
+    return [...first.values()].map(row =>
+      defined({
         repository: row.repository_id,
-        environment: row.environment ?? undefined,
         path: row.path,
         line: row.line ?? undefined,
         message: row.message,
-        at: iso(row.created_at)!,
-      });
-    }
-    return problems;
+        commit: row.commit_sha ?? undefined,
+        since: iso(row.created_at)!,
+      }),
+    );
   }
 
   async recordImageStatuses(statuses: ImageStatusRecord[]): Promise<void> {

@@ -10,6 +10,7 @@ import {
   GitopsReleaseDetail,
   GitopsReleaseImage,
   GitopsRepositoryStatus,
+  GitopsSourceProblem,
 } from '@backstage-gitops/plugin-gitops-common';
 
 /** A release as git sync stores it: the API's view plus what later loops need. */
@@ -35,7 +36,15 @@ export type FileProblem = {
   path: string;
   line?: number;
   message: string;
+  /**
+   * The file did not read cleanly, so its stored releases are its last good
+   * state. Unset for warnings, which leave the file clean.
+   */
+  blocking?: boolean;
 };
+
+/** A file held at its last good state, and why (its first blocking problem). */
+export type SourceProblemRecord = GitopsSourceProblem & { repository: string };
 
 /** Everything one sync of a repository changes, written in one transaction. */
 export type SyncRecord = {
@@ -48,6 +57,12 @@ export type SyncRecord = {
    */
   full: boolean;
   replacedPaths: string[];
+  /**
+   * Files that did not read cleanly: their stored releases stay exactly as
+   * they are (their last good state), even on a full sync; only their
+   * problems are replaced.
+   */
+  keptPaths?: string[];
   releases: ReleaseRecord[];
   problems: FileProblem[];
   events: NewEvent[];
@@ -154,6 +169,8 @@ export interface GitopsStore {
   getRelease(key: ReleaseKey): Promise<ReleaseRecord | undefined>;
   /** File problems and fetch failures of these repositories. */
   listProblems(repositoryIds: string[]): Promise<GitopsProblem[]>;
+  /** The files of these repositories held at their last good state. */
+  listSourceProblems(repositoryIds: string[]): Promise<SourceProblemRecord[]>;
 
   /** Replaces the status of these release images. */
   recordImageStatuses(statuses: ImageStatusRecord[]): Promise<void>;
