@@ -13,6 +13,7 @@ import {
 } from '../git/__testUtils__';
 import { RepositorySync } from './RepositorySync';
 import { exampleConfigRepoFiles } from '../__testUtils__/exampleConfigRepo';
+import { createTestDatabases } from '../__testUtils__/testDatabases';
 
 jest.setTimeout(60_000);
 
@@ -273,6 +274,187 @@ spec:
     ).toBe('releases/dev/copy.yaml');
   });
 
+  describe('a file that does not read cleanly keeps its last good state', () => {
+    const stg = { environment: 'stg', namespace: 'stg', name: 'podinfo-rc' };
+    const stgPath = 'releases/stg/podinfo.yaml';
+    const stgFile = async () => (await exampleFiles())[stgPath] as string;
+    // The case of issue 10: a second `app:` label, on line 11.
+    const withDuplicateKey = (text: string) =>
+      text.replace('    app: podinfo\n', '    app: podinfo\n    app: podinfo-rc\n');
+    const stgEvents = async () =>
+      (await store.listEvents({ releases: [stg], repositoryIds: [], limit: 20 })).map(e => e.type);
+
+    it('keeps the release of a file with a duplicate key, and marks it until the fix', async () => {
+      let now = Date.parse('2026-11-30T10:00:00Z');
+      const clock = () => new Date((now += 60_000));
+      const sync = new RepositorySync({
+        repository: repositoryConfig(),
+        environments: pipeline,
+        git: CliGitRepository.create({ id: 'config', remote: repositoryConfig(), workDir, logger }),
+        store,
+        logger,
+        clock,
+      });
+      await sync.run();
+      const good = await store.getRelease(stg);
+      const eventsBefore = await stgEvents();
+
+      const broke = await remote.commit({ [stgPath]: withDuplicateKey(await stgFile()) }, 'Label staging');
+      expect(await sync.run()).toEqual(expect.objectContaining({ status: 'synced', full: false }));
+      expect(await store.getRelease(stg)).toEqual(good);
+      expect(await stgEvents()).toEqual(eventsBefore);
+      const [problem] = await store.listProblems(['config']);
+      expect(problem).toEqual(
+        expect.objectContaining({
+          environment: 'stg',
+          path: stgPath,
+          line: 11,
+          commit: broke,
+          source: 'git',
+          message: expect.stringMatching(/unique/),
+        }),
+      );
+      expect(await store.listSourceProblems(['config'])).toEqual([
+        { repository: 'config', path: stgPath, line: 11, message: problem.message, commit: broke, since: problem.at },
+      ]);
+
+      // Still broken a commit later: since when, and at which commit, stay.
+      await remote.commit(
+        { [stgPath]: withDuplicateKey(await stgFile()).replace('replicaCount: 2', 'replicaCount: 3') },
+        'Scale staging',
+      );
+      await sync.run();
+      expect(await store.listSourceProblems(['config'])).toEqual([
+        expect.objectContaining({ commit: broke, since: problem.at }),
+      ]);
+      expect(await store.getRelease(stg)).toEqual(good);
+
+      // The fix gives back what was stored: nothing changed, nothing to tell.
+      await remote.commit({ [stgPath]: await stgFile() }, 'Fix the labels');
+      await sync.run();
+      expect(await store.listProblems(['config'])).toEqual([]);
+      expect(await store.listSourceProblems(['config'])).toEqual([]);
+      expect(await store.getRelease(stg)).toEqual(good);
+      expect(await stgEvents()).toEqual(eventsBefore);
+    });
+
+    it('still removes a document taken out of a file that reads cleanly', async () => {
+      const two = `${await stgFile()}---\n${(await stgFile()).replace(/podinfo-rc/g, 'podinfo-canary')}`;
+      await remote.commit({ [stgPath]: two }, 'Add a canary');
+      const sync = createSync();
+      await sync.run();
+      expect(Object.keys(await tags())).toContain('stg/podinfo-canary');
+
+      await remote.commit({ [stgPath]: await stgFile() }, 'Retire the canary');
+      await sync.run();
+      expect(Object.keys(await tags()).sort()).toEqual(['dev/podinfo-dev', 'prod/podinfo-prod', 'stg/podinfo-rc']);
+      const events = await store.listEvents({
+        releases: [{ ...stg, name: 'podinfo-canary' }],
+        repositoryIds: [],
+        limit: 1,
+      });
+      expect(events[0]).toEqual(expect.objectContaining({ type: 'release-removed' }));
+    });
+
+    it('keeps every release of a file when one of its documents is refused', async () => {
+      const two = `${await stgFile()}---\n${(await stgFile()).replace(/podinfo-rc/g, 'podinfo-canary')}`;
+      await remote.commit({ [stgPath]: two }, 'Add a canary');
+      const sync = createSync();
+      await sync.run();
+      const before = await tags();
+
+      // The canary's chart block loses its type: that document is left out.
+      await remote.commit(
+        { [stgPath]: two.replace(/(podinfo-canary[\s\S]*?)chart:\n/, '$1chart: 42\n  old-chart:\n') },
+        'Break the canary',
+      );
+      await sync.run();
+      expect(await tags()).toEqual(before);
+      expect(await store.listSourceProblems(['config'])).toEqual([
+        expect.objectContaining({ path: stgPath, message: expect.stringMatching(/spec\.chart/) }),
+      ]);
+    });
+
+    it('keeps a broken file through a full sync after a force-push', async () => {
+      const sync = createSync();
+      await sync.run();
+      const good = await store.getRelease(stg);
+      const dev = (await exampleFiles())['releases/dev/podinfo.yaml'] as string;
+      await remote.commit({ [stgPath]: withDuplicateKey(await stgFile()) }, 'Later rewritten');
+      await sync.run();
+      await remote.forcePush(
+        {
+          [stgPath]: withDuplicateKey(await stgFile()),
+          'releases/dev/podinfo.yaml': dev.replace('dev-kb9lm91e', 'dev-rewritten'),
+        },
+        'Rewritten history',
+      );
+      expect(await sync.run()).toEqual(expect.objectContaining({ status: 'synced', full: true }));
+      expect(await store.getRelease(stg)).toEqual(good);
+      expect(await tags()).toEqual(
+        expect.objectContaining({ 'dev/podinfo-dev': 'dev-rewritten', 'stg/podinfo-rc': 'stg-9ij63o4c' }),
+      );
+      expect(await stgEvents()).not.toContain('release-removed');
+      expect(await store.listSourceProblems(['config'])).toEqual([
+        expect.objectContaining({ path: stgPath, line: 11 }),
+      ]);
+    });
+
+    it('keeps the release of a file that is not UTF-8', async () => {
+      const sync = createSync();
+      await sync.run();
+      const good = await store.getRelease(stg);
+      const text = await stgFile();
+      await remote.commit(
+        { [stgPath]: Buffer.concat([Buffer.from(text.replace('stg-9ij63o4c', 'stg-')), Buffer.from([0xff, 0x0a])]) },
+        'Bad bytes',
+      );
+      await sync.run();
+      expect(await store.getRelease(stg)).toEqual(good);
+      expect(await store.listSourceProblems(['config'])).toEqual([
+        expect.objectContaining({ path: stgPath, message: expect.stringMatching(/not valid UTF-8/) }),
+      ]);
+    });
+
+    it('keeps the release that was there when another file claims its name', async () => {
+      const sync = createSync();
+      await sync.run();
+      const good = await store.getRelease(stg);
+      // "a-copy" sorts before "podinfo": order alone would let the newcomer win.
+      await remote.commit(
+        {
+          'releases/stg/a-copy.yaml': (await stgFile()).replace('stg-9ij63o4c', 'stg-hijack'),
+          [stgPath]: (await stgFile()).replace('replicaCount: 2', 'replicaCount: 3'),
+        },
+        'Copy staging',
+      );
+      await sync.run();
+      const kept = await store.getRelease(stg);
+      expect(kept?.sourcePath).toBe(stgPath);
+      expect(kept?.spec).toEqual(expect.objectContaining({ values: expect.objectContaining({ replicaCount: 3 }) }));
+      expect(good?.sourcePath).toBe(stgPath);
+      expect(await store.listSourceProblems(['config'])).toEqual([
+        expect.objectContaining({
+          path: 'releases/stg/a-copy.yaml',
+          message: expect.stringMatching(/stg\/podinfo-rc .* already defined in releases\/stg\/podinfo.yaml/),
+        }),
+      ]);
+    });
+  });
+
+  it('stops before writing once the task is aborted', async () => {
+    const sync = createSync();
+    await sync.run();
+    const before = await store.getRepository('config');
+    await remote.commit({ 'releases/stg/podinfo.yaml': null }, 'Retire staging');
+    const controller = new AbortController();
+    controller.abort();
+    const outcome = await sync.run(controller.signal);
+    expect(outcome).toEqual({ status: 'failed', error: expect.stringMatching(/^Aborted/) });
+    expect(await store.getRepository('config')).toEqual(before);
+    expect(Object.keys(await tags())).toHaveLength(3);
+  });
+
   it('keeps the last good state and records the error when the remote is gone', async () => {
     const sync = createSync();
     await sync.run();
@@ -311,4 +493,102 @@ spec:
       await server.stop();
     }
   });
+});
+
+describe('RepositorySync against each database', () => {
+  const databases = createTestDatabases();
+  const logger = mockServices.logger.mock();
+  const stg = { environment: 'stg', namespace: 'stg', name: 'podinfo-rc' };
+  let remote: TestRemote;
+  let workDir: string;
+
+  beforeEach(async () => {
+    remote = await createTestRemote();
+    await remote.commit(await exampleFiles(), 'Import the demo config repository');
+    workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gitops-sync-db-test-'));
+  });
+
+  afterEach(async () => {
+    await remote.remove();
+    await fs.rm(workDir, { recursive: true, force: true });
+  });
+
+  async function setUp(databaseId: Parameters<typeof databases.init>[0]) {
+    const knex = await databases.init(databaseId);
+    const store = await DatabaseGitopsStore.create({
+      database: mockServices.database({ knex }),
+    });
+    const repository: RepositoryConfig = {
+      id: 'config',
+      url: remote.url,
+      branch: 'main',
+      auth: { type: 'none' },
+      author: { name: 'bot', email: 'bot@example.com' },
+      schedule: { frequency: { minutes: 1 }, timeout: { minutes: 1 }, initialDelay: { seconds: 0 } },
+    };
+    const git = CliGitRepository.create({ id: 'config', remote: repository, workDir, logger });
+    const sync = new RepositorySync({ repository, environments: pipeline, git, store, logger });
+    expect((await sync.run()).status).toBe('synced');
+    return { knex, store, sync };
+  }
+
+  it.each(databases.eachSupportedId())(
+    'turns values the store cannot hold into problems of their file and stores the rest on %p',
+    async databaseId => {
+      const { store, sync } = await setUp(databaseId);
+      const good = await store.getRelease(stg);
+      const files = await exampleFiles();
+      const long = `stg-${'a'.repeat(300)}`;
+      await remote.commit(
+        {
+          'releases/stg/podinfo.yaml': files['releases/stg/podinfo.yaml'].replace('stg-9ij63o4c', long),
+          // YAML's "\0" escape is a NUL byte.
+          'releases/prod/podinfo.yaml': files['releases/prod/podinfo.yaml'].replace('0.4.10', '"0.4.10\\0"'),
+          'releases/dev/podinfo.yaml': files['releases/dev/podinfo.yaml'].replace('dev-kb9lm91e', 'dev-a1b2c3d4'),
+        },
+        'Odd values',
+      );
+
+      expect(await sync.run()).toEqual(expect.objectContaining({ status: 'synced' }));
+      expect(await store.getRelease(stg)).toEqual(good);
+      expect(
+        (await store.getRelease({ environment: 'prod', namespace: 'prod', name: 'podinfo-prod' }))?.images[0].tag,
+      ).toBe('0.4.10');
+      expect(
+        (await store.getRelease({ environment: 'dev', namespace: 'dev', name: 'podinfo-dev' }))?.images[0].tag,
+      ).toBe('dev-a1b2c3d4');
+      const problems = Object.fromEntries(
+        (await store.listSourceProblems(['config'])).map(p => [p.path, p.message]),
+      );
+      expect(problems).toEqual({
+        'releases/prod/podinfo.yaml': expect.stringMatching(/tag contains a NUL byte/),
+        'releases/stg/podinfo.yaml': expect.stringMatching(/tag is 304 characters long, over the limit of 255/),
+      });
+      expect((await store.getRepository('config'))?.lastError).toBeUndefined();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'records a store failure as the repository error and keeps what was stored on %p',
+    async databaseId => {
+      const { knex, store, sync } = await setUp(databaseId);
+      const before = await store.releasesFromPaths('config', 'all');
+      const lastCommit = (await store.getRepository('config'))?.lastCommit;
+      const dev = (await exampleFiles())['releases/dev/podinfo.yaml'];
+      await remote.commit({ 'releases/dev/podinfo.yaml': dev.replace('dev-kb9lm91e', 'dev-a1b2c3d4') }, 'Bump dev');
+      // The transaction fails when it writes the sync's events.
+      await knex.schema.dropTable('gitops_events');
+
+      const outcome = await sync.run();
+      expect(outcome).toEqual({ status: 'failed', error: expect.stringMatching(/^Sync failed: .*gitops_events/) });
+      const repository = await store.getRepository('config');
+      expect(repository).toEqual(
+        expect.objectContaining({ lastCommit, lastError: outcome.status === 'failed' ? outcome.error : '' }),
+      );
+      expect(await store.releasesFromPaths('config', 'all')).toEqual(before);
+      expect(await store.listProblems(['config'])).toEqual([
+        expect.objectContaining({ path: '', repository: 'config', message: expect.stringMatching(/^Sync failed/) }),
+      ]);
+    },
+  );
 });

@@ -9,7 +9,6 @@ import {
 import { GitRepository, GitTreeEntry } from '../git';
 import {
   checkChartPath,
-  findDuplicateReleases,
   HelmReleaseManifest,
   isManifestPath,
   MANIFEST_LIMITS,
@@ -21,7 +20,17 @@ import {
   resolveEnvironments,
   sameEnvironments,
 } from './environments';
+import { unstorableReason } from '../database/storableValues';
+import { CandidateRelease, FileRead, settleReleases } from './lastGoodState';
 import { diffReleases } from './ReleaseChanges';
+
+const messageOf = (error: unknown) =>
+  error instanceof Error ? error.message : String(error);
+
+const aborted = (): SyncOutcome => ({
+  status: 'failed',
+  error: 'Aborted before storing anything: the task ran past its timeout or the backend is stopping',
+});
 
 export type SyncOutcome =
   | { status: 'unchanged'; commit: string }
@@ -91,8 +100,10 @@ function toRecord(
  * One repository's git sync: fetch, work out which files changed since the
  * stored commit (everything on the first sync or after a force-push), parse
  * only those, and store the result in one transaction. A fetch failure keeps
- * the last good state and records the error; a broken file becomes a problem
- * of its environment while every other file still syncs.
+ * the last good state and records the error. A file that does not read
+ * cleanly keeps the releases its last good version described, marked with
+ * its problems, while every other file still syncs: only a deleted file, or
+ * a document removed from a file that reads cleanly, removes a release.
  */
 export class RepositorySync {
   private readonly clock: () => Date;
@@ -110,15 +121,44 @@ export class RepositorySync {
     this.clock = options.clock ?? (() => new Date());
   }
 
-  async run(): Promise<SyncOutcome> {
+  /**
+   * `signal` is the scheduler's: once aborted, the run stops before it writes.
+   * Never throws: a failure is the repository's recorded error, and what was
+   * stored before stays.
+   */
+  async run(signal?: AbortSignal): Promise<SyncOutcome> {
+    const { repository, store, logger } = this.options;
+    try {
+      return await this.sync(signal);
+    } catch (error) {
+      const message = `Sync failed: ${messageOf(error)}`;
+      logger.error('Sync failed; keeping the last synced state', {
+        repository: repository.id,
+        error: message,
+      });
+      try {
+        await store.recordRepositoryFailure(repository.id, message, this.clock());
+      } catch (recordError) {
+        logger.error('Could not record the sync failure', {
+          repository: repository.id,
+          error: messageOf(recordError),
+        });
+      }
+      return { status: 'failed', error: message };
+    }
+  }
+
+  private async sync(signal?: AbortSignal): Promise<SyncOutcome> {
     const { repository, git, store, logger } = this.options;
+    if (signal?.aborted) return aborted();
     await store.ensureRepository(repository);
 
     let head: string;
     try {
       head = await git.fetch();
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      if (signal?.aborted) return aborted();
+      const message = messageOf(error);
       await store.recordRepositoryFailure(repository.id, message, this.clock());
       logger.warn('Fetch failed; keeping the last synced state', {
         repository: repository.id,
@@ -126,6 +166,7 @@ export class RepositorySync {
       });
       return { status: 'failed', error: message };
     }
+    if (signal?.aborted) return aborted();
 
     const stored = await store.getRepository(repository.id);
     const syncedAt = this.clock();
@@ -147,19 +188,17 @@ export class RepositorySync {
     const info = git.commitInfo(head);
     info.catch(() => undefined); // awaited below; not unhandled meanwhile
     const plan = await this.plan(stored?.lastCommit, head);
-    const current = await store.listEnvironments();
-    const currentOwn = current.filter(e => e.repository === repository.id);
-    if (!sameEnvironments(currentOwn, plan.environments)) {
-      await store.replaceEnvironments(repository.id, plan.environments);
-    }
-
-    const { releases, problems } = await this.parse(head, plan, syncedAt);
-    const { authorName, message } = await info;
-    const before = await store.releasesFromPaths(
-      repository.id,
-      plan.full ? 'all' : [...plan.replaced],
-    );
-    const { releases: releasesToStore, events } = diffReleases(before, releases, {
+    const files = await this.read(head, plan, syncedAt);
+    const [before, untouched, { authorName, message }] = await Promise.all([
+      store.releasesFromPaths(repository.id, plan.full ? 'all' : [...plan.replaced]),
+      this.untouchedHolders(plan, files),
+      info,
+    ]);
+    const { releases, problems, keptPaths } = settleReleases(files, before, untouched);
+    // What a broken file described stays as it was: no event, no removal.
+    const replaced = before.filter(r => !keptPaths.has(r.sourcePath));
+    const replacedPaths = [...plan.replaced].filter(p => !keptPaths.has(p));
+    const { releases: releasesToStore, events } = diffReleases(replaced, releases, {
       repositoryId: repository.id,
       commit: head,
       author: authorName,
@@ -177,15 +216,23 @@ export class RepositorySync {
         full: plan.full,
         files: plan.replaced.size,
         problems: problems.length,
+        kept: keptPaths.size,
       },
     });
 
+    if (signal?.aborted) return aborted();
+    const current = await store.listEnvironments();
+    const currentOwn = current.filter(e => e.repository === repository.id);
+    if (!sameEnvironments(currentOwn, plan.environments)) {
+      await store.replaceEnvironments(repository.id, plan.environments);
+    }
     await store.applySync({
       repositoryId: repository.id,
       commit: head,
       syncedAt,
       full: plan.full,
-      replacedPaths: [...plan.replaced],
+      replacedPaths,
+      keptPaths: [...keptPaths],
       releases: releasesToStore,
       problems,
       events,
@@ -197,6 +244,7 @@ export class RepositorySync {
       files: plan.replaced.size,
       releases: releasesToStore.length,
       problems: problems.length,
+      keptFiles: keptPaths.size,
     });
     return {
       status: 'synced',
@@ -293,98 +341,108 @@ export class RepositorySync {
     };
   }
 
-  private async parse(
-    head: string,
-    plan: Plan,
-    at: Date,
-  ): Promise<{ releases: ReleaseRecord[]; problems: FileProblem[] }> {
-    const { repository, git, store } = this.options;
-    const problems: FileProblem[] = [];
+  /**
+   * Reads every file the plan names. A file does not read cleanly when it is
+   * over the size limit, did not parse completely (syntax, encoding, a field
+   * of the wrong type, limits), names a chart path that is refused, or holds
+   * a value the store cannot keep; such a file contributes no release.
+   */
+  private async read(head: string, plan: Plan, at: Date): Promise<FileRead[]> {
+    const { repository, git } = this.options;
     const paths = [...plan.parse].sort();
     const contents = await git.readFiles(head, paths, {
       maxBytes: MANIFEST_LIMITS.maxFileBytes,
     });
 
-    const parsed: Array<{ manifest: HelmReleaseManifest; environment: string }> =
-      [];
+    const files: FileRead[] = [];
     for (const path of paths) {
       const environment = environmentOf(path, plan.environments)!.name;
       const content = contents.get(path);
-      if (content === undefined) continue;
+      if (content === undefined) continue; // not a file (a submodule): gone
       if (!Buffer.isBuffer(content)) {
-        problems.push({
-          environment,
+        files.push({
           path,
-          message: `File is ${content.tooLarge} bytes, over the limit of ${MANIFEST_LIMITS.maxFileBytes}`,
+          environment,
+          broken: true,
+          releases: [],
+          problems: [
+            {
+              environment,
+              path,
+              message: `File is ${content.tooLarge} bytes, over the limit of ${MANIFEST_LIMITS.maxFileBytes}`,
+            },
+          ],
         });
         continue;
       }
-      const file = parseManifestFile(path, content);
-      file.errors.forEach(e => problems.push({ ...e, environment }));
-      for (const manifest of file.helmReleases) {
-        if (!manifest.ignored) parsed.push({ manifest, environment });
-      }
+      const parsed = parseManifestFile(path, content);
+      files.push({
+        path,
+        environment,
+        broken: !parsed.complete,
+        problems: parsed.errors.map(e => ({ ...e, environment })),
+        releases: parsed.helmReleases
+          .filter(manifest => !manifest.ignored)
+          .map(manifest => ({
+            record: toRecord(manifest, environment, repository.id, head, at),
+            source: manifest.source,
+          })),
+      });
     }
 
-    // Duplicates within this sync: the first file (by path) wins.
-    const kept: typeof parsed = [];
-    const byEnvironment = new Map<string, typeof parsed>();
-    for (const item of parsed) {
-      const list = byEnvironment.get(item.environment) ?? [];
-      list.push(item);
-      byEnvironment.set(item.environment, list);
+    const candidates = files.flatMap(f => f.releases);
+    const chartProblems = await this.resolveCharts(head, plan, candidates);
+    const byPath = new Map(files.map(f => [f.path, f]));
+    for (const problem of chartProblems) {
+      const file = byPath.get(problem.path)!;
+      file.problems.push(problem);
+      if (problem.blocking) file.broken = true;
     }
-    for (const [environment, items] of byEnvironment) {
-      const duplicates = findDuplicateReleases(items.map(i => i.manifest));
-      duplicates.forEach(d => problems.push({ ...d, environment }));
-      const seen = new Set<string>();
-      for (const item of items) {
-        const key = `${item.manifest.namespace}/${item.manifest.name}`;
-        const releaseKey = `${item.manifest.namespace}/${item.manifest.releaseName}`;
-        if (seen.has(key) || seen.has(`release:${releaseKey}`)) continue;
-        seen.add(key);
-        seen.add(`release:${releaseKey}`);
-        kept.push(item);
-      }
-    }
-
-    // Duplicates against releases stored from files this sync leaves alone.
-    const records: ReleaseRecord[] = [];
-    for (const { manifest, environment } of kept) {
-      if (!plan.full) {
-        const existing = await store.getRelease({
-          environment,
-          namespace: manifest.namespace,
-          name: manifest.name,
+    for (const file of files) {
+      for (const { record, source } of file.releases) {
+        const reason = unstorableReason(record);
+        if (reason === undefined) continue;
+        file.broken = true;
+        file.problems.push({
+          environment: file.environment,
+          path: file.path,
+          line: source.line,
+          message: `HelmRelease in document ${source.document} cannot be stored: ${reason}`,
         });
-        if (existing && !plan.replaced.has(existing.sourcePath)) {
-          problems.push({
-            environment,
-            path: manifest.source.path,
-            line: manifest.source.line,
-            message: `Duplicate release ${manifest.namespace}/${manifest.name}: already defined in ${existing.sourcePath}`,
-          });
-          continue;
-        }
       }
-      records.push(toRecord(manifest, environment, repository.id, head, at));
     }
-
-    await this.resolveCharts(head, plan, kept, records, problems);
-    return { releases: records, problems };
+    return files;
   }
 
-  /** Fills chart version and revision of git charts from Chart.yaml. */
+  /**
+   * Stored releases of other files that share a name with a release read in
+   * this sync; a full sync reads every file, so there are none.
+   */
+  private async untouchedHolders(plan: Plan, files: FileRead[]): Promise<ReleaseRecord[]> {
+    if (plan.full) return [];
+    const holders: ReleaseRecord[] = [];
+    for (const { record } of files.flatMap(f => f.releases)) {
+      const { environment, namespace, name } = record;
+      const existing = await this.options.store.getRelease({ environment, namespace, name });
+      if (existing && !plan.replaced.has(existing.sourcePath)) holders.push(existing);
+    }
+    return holders;
+  }
+
+  /**
+   * Fills chart version and revision of git charts from Chart.yaml. Returns
+   * the problems found; a refused chart path is blocking (the release cannot
+   * be stored as written), a missing Chart.yaml only leaves the version unset.
+   */
   private async resolveCharts(
     head: string,
     plan: Plan,
-    kept: Array<{ manifest: HelmReleaseManifest; environment: string }>,
-    records: ReleaseRecord[],
-    problems: FileProblem[],
-  ): Promise<void> {
+    candidates: CandidateRelease[],
+  ): Promise<FileProblem[]> {
     const { git, store, repository } = this.options;
-    const gitCharts = records.filter(r => r.chart.type === 'git');
-    if (gitCharts.length === 0) return;
+    const problems: FileProblem[] = [];
+    const gitCharts = candidates.map(c => c.record).filter(r => r.chart.type === 'git');
+    if (gitCharts.length === 0) return problems;
 
     let folders = [
       ...new Set(gitCharts.map(r => (r.chart as { path: string }).path)),
@@ -413,7 +471,7 @@ export class RepositorySync {
         reused.add(folder);
       }
       folders = folders.filter(f => !reused.has(f));
-      if (folders.length === 0) return;
+      if (folders.length === 0) return problems;
     }
     const modes = new Map<string, string>();
     const shas = new Map<string, string>();
@@ -455,19 +513,11 @@ export class RepositorySync {
       );
     }
 
-    const keep = new Set<ReleaseRecord>();
-    for (const record of records) {
+    for (const { record, source } of candidates) {
       if (record.chart.type !== 'git' || !folders.includes(record.chart.path)) {
-        keep.add(record);
         continue;
       }
       const folder = record.chart.path;
-      const source = kept.find(
-        k =>
-          k.environment === record.environment &&
-          k.manifest.namespace === record.namespace &&
-          k.manifest.name === record.name,
-      )!.manifest.source;
       const check = checkChartPath(folder, modes);
       if (!check.ok) {
         problems.push({
@@ -475,6 +525,7 @@ export class RepositorySync {
           path: source.path,
           line: source.line,
           message: `Chart path "${folder}" rejected: ${check.message}`,
+          blocking: true,
         });
         continue;
       }
@@ -490,8 +541,7 @@ export class RepositorySync {
       record.chartPath = check.normalized;
       record.chartVersion = meta.version;
       record.chartRevision = shas.get(check.normalized);
-      keep.add(record);
     }
-    records.splice(0, records.length, ...records.filter(r => keep.has(r)));
+    return problems;
   }
 }
