@@ -120,22 +120,36 @@ export class ReleaseService {
     );
   }
 
-  /** The stored cluster status of each release, where there is one. */
+  /**
+   * The stored cluster status of each release, where there is one, and why
+   * it is its file's last good state, while it is.
+   */
   private async withStatus(records: ReleaseRecord[]): Promise<GitopsRelease[]> {
     const { store } = this.options;
-    const [statuses, clusters] = await Promise.all([
+    const [statuses, clusters, sourceProblems] = await Promise.all([
       store.getReleaseStatuses(records.map(keyOf)),
       store.listClusters(),
+      store.listSourceProblems([...new Set(records.map(r => r.repository))]),
     ]);
     const byKey = new Map(statuses.map(s => [keyText(s), s]));
     const clusterByName = new Map(clusters.map(c => [c.name, c]));
+    const brokenFiles = new Map(
+      sourceProblems.map(({ repository, ...problem }) => [
+        JSON.stringify([repository, problem.path]),
+        problem,
+      ]),
+    );
     return records.map(record => {
       const status = byKey.get(keyText(record));
+      const sourceProblem = brokenFiles.get(
+        JSON.stringify([record.repository, record.sourcePath]),
+      );
       return {
         ...toApi(record),
         ...(status
           ? { status: releaseStatusOf(status, clusterByName.get(status.cluster)) }
           : {}),
+        ...(sourceProblem ? { sourceProblem } : {}),
       };
     });
   }
@@ -146,9 +160,16 @@ export class ReleaseService {
   ): Promise<GitopsReleaseList> {
     const releases = await this.releasesOf(entityRef, credentials);
     const repositories = [...new Set(releases.map(r => r.repository))];
+    // A problem reaches everyone whose releases (kept at their last good
+    // state where their file broke) come from its file or environment;
+    // repository-wide ones reach all.
     const environments = new Set(releases.map(r => r.environment));
+    const files = new Set(releases.map(r => JSON.stringify([r.repository, r.sourcePath])));
     const problems = (await this.options.store.listProblems(repositories)).filter(
-      p => !p.environment || environments.has(p.environment),
+      p =>
+        !p.environment ||
+        environments.has(p.environment) ||
+        files.has(JSON.stringify([p.repository, p.path])),
     );
     return { items: await this.withStatus(releases), problems };
   }

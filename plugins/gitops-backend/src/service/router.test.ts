@@ -246,6 +246,48 @@ describe('createRouter', () => {
     ]);
   });
 
+  it('marks a release kept from a broken file, and shows its problem to the entity', async () => {
+    const sourcePath = (await store.getRelease({ environment: 'prod', namespace: 'prod', name: 'podinfo-prod' }))!
+      .sourcePath;
+    await store.applySync({
+      repositoryId: 'config',
+      commit: 'bad1dea',
+      syncedAt: new Date('2026-11-25T11:00:00Z'),
+      full: false,
+      replacedPaths: [],
+      keptPaths: [sourcePath],
+      releases: [],
+      // Filed without an environment: it still reaches the release from that file.
+      problems: [{ path: sourcePath, line: 11, message: 'Map keys must be unique', blocking: true }],
+      events: [],
+    });
+    const server = await app();
+    const list = await request(server)
+      .get('/releases')
+      .query({ entityRef: 'component:default/podinfo' })
+      .set('authorization', mockCredentials.user.header());
+    const sourceProblem = {
+      path: sourcePath,
+      line: 11,
+      message: 'Map keys must be unique',
+      commit: 'bad1dea',
+      since: '2026-11-25T11:00:00.000Z',
+    };
+    expect(list.body.items.map((r: any) => [r.environment, r.images[0].tag, r.sourceProblem])).toEqual([
+      ['dev', 'dev-abc', undefined],
+      ['prod', '0.4.10', sourceProblem],
+    ]);
+    expect(list.body.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: sourcePath, commit: 'bad1dea', source: 'git' }),
+      ]),
+    );
+    const one = await request(server)
+      .get('/releases/prod/prod/podinfo-prod')
+      .set('authorization', mockCredentials.user.header());
+    expect(one.body.sourceProblem).toEqual(sourceProblem);
+  });
+
   it('answers 404 for an entity the catalog does not know and 400 without entityRef', async () => {
     const server = await app();
     const missing = await request(server)
