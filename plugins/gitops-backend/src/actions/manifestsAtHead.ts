@@ -35,7 +35,11 @@ export async function readManifestsAtHead(
       path,
       Buffer.isBuffer(content)
         ? { path, content, parsed: parseManifestFile(path, content) }
-        : { path, content: Buffer.alloc(0), parsed: tooLarge(path, content.tooLarge) },
+        : {
+            path,
+            content: Buffer.alloc(0),
+            parsed: tooLarge(path, content.tooLarge),
+          },
     );
   }
   return files;
