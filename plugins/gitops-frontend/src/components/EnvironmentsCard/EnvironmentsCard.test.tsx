@@ -485,4 +485,48 @@ describe('EnvironmentsCard', () => {
     ).toBeInTheDocument();
     expect(stage('stg').getByText('stg-mww931xk')).toBeInTheDocument();
   });
+  it('keeps the stage of a broken file with its last good tag and the problem', async () => {
+    const [dev, stg, prod] = podinfoPipeline();
+    stg.sourceProblem = {
+      path: 'releases/stg/podinfo.yaml',
+      line: 11,
+      message: 'Map keys must be unique',
+      commit: 'bad1dea5bad1dea5',
+      since: minutesAgo(5),
+    };
+    backend.current.releases = [dev, stg, prod];
+    backend.current.problems = [
+      {
+        repository: 'config',
+        environment: 'stg',
+        path: 'releases/stg/podinfo.yaml',
+        line: 11,
+        message: 'Map keys must be unique',
+        at: minutesAgo(5),
+        source: 'git',
+      },
+      {
+        repository: 'config',
+        environment: 'stg',
+        path: 'releases/stg/podinfo.yaml',
+        message: 'prune held back',
+        at: minutesAgo(5),
+        source: 'prune',
+      },
+    ];
+    await renderCard();
+    await screen.findByTestId('stage-stg');
+    expect(stage('stg').getByText(stg.images[0].tag)).toBeInTheDocument();
+    expect(stage('stg').getByTestId('source-problem')).toHaveTextContent(
+      /^git file broken since bad1dea5\b.* \(5 minutes ago\): Map keys must be unique at releases\/stg\/podinfo\.yaml:11\. Showing its last good state\.$/,
+    );
+    expect(within(stage('stg').getByTestId('source-problem')).getByRole('link', { name: /bad1dea5/ })).toHaveAttribute(
+      'href',
+      expect.stringMatching(/\/commit\/bad1dea5bad1dea5$/),
+    );
+    expect(
+      stage('stg').getByText('git sync could not read a file of stg; a prune held back'),
+    ).toBeInTheDocument();
+    expect(stage('prod').queryByTestId('source-problem')).toBeNull();
+  });
 });

@@ -32,6 +32,7 @@ import { ArrowForwardIcon } from '../shared/icons';
 import { RepositoryLinks, repositoryLinks } from '../shared/links';
 import { NotLinked } from '../shared/NotLinked';
 import { PartialErrors } from '../shared/PartialErrors';
+import { SourceProblemNote } from '../shared/SourceProblemNote';
 import { Ago } from '../shared/time';
 import { PromoteDialog } from './PromoteDialog';
 
@@ -100,6 +101,22 @@ function stagesOf(data: GitopsData): Stage[] {
     releases: data.releases.filter(r => r.environment === name),
     problems: data.problems.filter(p => p.environment === name),
   }));
+}
+
+/** "git sync could not read a file of stg; 2 objects could not be applied". */
+function stageProblemsText(stage: Stage): string {
+  const count = (source: 'git' | 'apply' | 'prune') =>
+    stage.problems.filter(p => (p.source ?? 'git') === source).length;
+  const plural = (n: number, one: string, many: string) =>
+    n === 1 ? one : `${n} ${many}`;
+  const parts: string[] = [];
+  const git = count('git');
+  if (git) parts.push(`git sync could not read ${plural(git, 'a file', 'files')} of ${stage.name}`);
+  const apply = count('apply');
+  if (apply) parts.push(`${plural(apply, 'an object', 'objects')} could not be applied`);
+  const prune = count('prune');
+  if (prune) parts.push(`${plural(prune, 'a prune', 'prunes')} held back`);
+  return parts.join('; ');
 }
 
 function policyText(release: GitopsRelease, image: GitopsReleaseImage): string {
@@ -251,6 +268,7 @@ const StageRelease = ({
           cluster has not answered since <Ago at={stale.at} />
         </Typography>
       )}
+      <SourceProblemNote release={release} links={links} />
       <div className={classes.actions}>
         {previous && (
           <PermittedButton
@@ -380,11 +398,7 @@ const Pipeline = ({
               ))}
               {stage.problems.length > 0 && (
                 <Typography variant="caption" color="error" display="block">
-                  {`git sync could not read ${
-                    stage.problems.length === 1
-                      ? 'a file'
-                      : `${stage.problems.length} files`
-                  } of ${stage.name}`}
+                  {stageProblemsText(stage)}
                 </Typography>
               )}
             </div>

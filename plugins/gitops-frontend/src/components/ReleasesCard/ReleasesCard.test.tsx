@@ -340,13 +340,61 @@ describe('ReleasesCard', () => {
       'stg: releases/stg/broken.yaml:7 could not be read: Nested mappings are not allowed',
     );
     expect(panel).toHaveTextContent(
-      'dev: repository config could not be fetched since 15 minutes ago: git fetch failed: connection refused',
+      'dev: repository config could not be synced since 15 minutes ago: git fetch failed: connection refused',
     );
     expect(panel).toHaveTextContent(
       'prod: cluster demo has not answered for podinfo-prod since 20 minutes ago (cluster unreachable (ECONNREFUSED)); its state is from 30 minutes ago.',
     );
     expect(within(row('prod')).getByText('Stale')).toBeInTheDocument();
     expect(within(row('dev')).getByText('Synced')).toBeInTheDocument();
+  });
+
+  it('keeps a release whose file broke, saying since when and where, with its last good tag', async () => {
+    const [dev, stg, prod] = podinfoPipeline();
+    stg.sourceProblem = {
+      path: 'releases/stg/podinfo.yaml',
+      line: 11,
+      message: 'Map keys must be unique',
+      commit: 'bad1dea5bad1dea5',
+      since: minutesAgo(5),
+    };
+    backend.current.releases = [dev, stg, prod];
+    backend.current.problems = [
+      {
+        repository: 'config',
+        environment: 'stg',
+        path: 'releases/stg/podinfo.yaml',
+        line: 11,
+        message: 'Map keys must be unique',
+        at: minutesAgo(5),
+        commit: 'bad1dea5bad1dea5',
+        source: 'git',
+      },
+      {
+        repository: 'config',
+        environment: 'prod',
+        path: 'releases/prod/podinfo.yaml',
+        message: 'admission webhook denied the request',
+        at: minutesAgo(3),
+        source: 'apply',
+        object: 'HelmRelease prod/podinfo-prod (helm.fluxcd.io/v1)',
+      },
+    ];
+    await renderCard();
+    const note = within(await screen.findByTestId('release-stg')).getByTestId('source-problem');
+    expect(note).toHaveTextContent(
+      /^git file broken since bad1dea5\b.* \(5 minutes ago\): Map keys must be unique at releases\/stg\/podinfo\.yaml:11\. Showing its last good state\.$/,
+    );
+    expect(within(note).getByRole('link', { name: /bad1dea5/ })).toHaveAttribute(
+      'href',
+      expect.stringMatching(/\/commit\/bad1dea5bad1dea5$/),
+    );
+    // The last good tag is still what the row shows.
+    expect(row('stg')).toHaveTextContent(stg.images[0].tag);
+    expect(within(row('dev')).queryByTestId('source-problem')).toBeNull();
+    expect(await screen.findByTestId('gitops-partial-errors')).toHaveTextContent(
+      'prod: HelmRelease prod/podinfo-prod (helm.fluxcd.io/v1) from releases/prod/podinfo.yaml could not be applied (since 3 minutes ago): admission webhook denied the request',
+    );
   });
 
   it('shows how old the git data is, and a later failed sync', async () => {

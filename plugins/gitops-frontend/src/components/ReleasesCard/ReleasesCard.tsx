@@ -37,6 +37,7 @@ import { ExpandMoreIcon } from '../shared/icons';
 import { RepositoryLinks, repositoryLinks, shortSha } from '../shared/links';
 import { NotLinked } from '../shared/NotLinked';
 import { PartialErrors } from '../shared/PartialErrors';
+import { SourceProblemNote } from '../shared/SourceProblemNote';
 import { StatusChip } from '../shared/StatusChip';
 import { Ago } from '../shared/time';
 import { ReleaseDetails } from './ReleaseDetails';
@@ -165,6 +166,7 @@ const ReleaseRow = ({
               answer since <Ago at={status.stale.at} />.
             </Typography>
           )}
+          <SourceProblemNote release={release} links={links} />
         </TableCell>
         <TableCell>
           <Typography variant="body2">

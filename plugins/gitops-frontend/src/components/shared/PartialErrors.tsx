@@ -9,12 +9,21 @@ import { Ago } from './time';
 function problemLine(problem: GitopsProblem) {
   const where = problem.environment ?? `repository ${problem.repository}`;
   if (!problem.path) {
-    // A repository that could not be fetched: its last good state is shown.
+    // A repository that could not be fetched or stored: its last good state is shown.
     return (
       <>
-        {where}: repository {problem.repository} could not be fetched since{' '}
+        {where}: repository {problem.repository} could not be synced since{' '}
         <Ago at={problem.at} />: {problem.message}. What is shown is its last
         good sync.
+      </>
+    );
+  }
+  if (problem.source === 'apply' || problem.source === 'prune') {
+    return (
+      <>
+        {where}: {problem.object ?? 'an object'} from {problem.path}{' '}
+        {problem.source === 'apply' ? 'could not be applied' : 'was not pruned'}{' '}
+        (since <Ago at={problem.at} />): {problem.message}
       </>
     );
   }
