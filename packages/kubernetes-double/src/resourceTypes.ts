@@ -331,4 +331,13 @@ export const DEFAULT_RESOURCE_TYPES: ResourceTypeInput[] = [
     kind: 'SealedSecret',
     plural: 'sealedsecrets',
   },
+  // A cluster-scoped kind besides Namespace, as every API server serves it.
+  {
+    group: 'rbac.authorization.k8s.io',
+    versions: ['v1'],
+    kind: 'ClusterRole',
+    plural: 'clusterroles',
+    namespaced: false,
+    tracksGeneration: false,
+  },
 ];

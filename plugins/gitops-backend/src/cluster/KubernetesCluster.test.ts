@@ -6,7 +6,7 @@ import {
 import { KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 import { ClusterRequestError } from './ClusterRequestError';
 import {
-  FIELD_MANAGER,
+  fieldManagerOf,
   KubernetesCluster,
   RECONCILE_REQUESTED_AT,
   REQUEST_FIELD_MANAGER,
@@ -21,6 +21,9 @@ const helmRelease = (replicas: number) => ({
     values: { replicaCount: replicas },
   },
 });
+
+const FIELD_MANAGER = fieldManagerOf('dev');
+const asDev = { fieldManager: FIELD_MANAGER };
 
 describe('KubernetesCluster', () => {
   let double: KubernetesDouble;
@@ -59,14 +62,14 @@ describe('KubernetesCluster', () => {
   });
 
   it('reads HelmReleases of both API groups with one list each', async () => {
-    await cluster.apply(helmRelease(1));
+    await cluster.apply(helmRelease(1), asDev);
     const legacy = {
       apiVersion: 'helm.fluxcd.io/v1',
       kind: 'HelmRelease',
       metadata: { name: 'legacy', namespace: 'dev' },
       spec: { releaseName: 'legacy', chart: { git: 'x', path: 'charts/legacy' } },
     };
-    await cluster.apply(legacy);
+    await cluster.apply(legacy, asDev);
     double.resetRequests();
     const found = await cluster.listHelmReleases('dev');
     expect(found.map(r => `${r.apiVersion} ${r.metadata.name}`).sort()).toEqual([
@@ -77,7 +80,7 @@ describe('KubernetesCluster', () => {
   });
 
   it('applies with its own field manager and reports a conflict with another manager as 409', async () => {
-    await cluster.apply(helmRelease(1));
+    await cluster.apply(helmRelease(1), asDev);
     const stored = double.objects().get('helm.toolkit.fluxcd.io/v2', 'HelmRelease', 'podinfo', 'dev')!;
     const managers = (stored.metadata as { managedFields: Array<{ manager: string }> }).managedFields;
     expect(managers.map(m => m.manager)).toEqual([FIELD_MANAGER]);
@@ -91,7 +94,7 @@ describe('KubernetesCluster', () => {
       true,
       PatchStrategy.ServerSideApply,
     );
-    const conflict = await cluster.apply(helmRelease(2)).catch(e => e);
+    const conflict = await cluster.apply(helmRelease(2), asDev).catch(e => e);
     expect(conflict).toBeInstanceOf(ClusterRequestError);
     expect(conflict.status).toBe(409);
     expect(conflict.message).toMatch(/^apply HelmRelease dev\/podinfo \(helm.toolkit.fluxcd.io\/v2\): 409 /);
@@ -99,7 +102,7 @@ describe('KubernetesCluster', () => {
   });
 
   it('requests a reconcile under a manager of its own, leaving the spec to the applier', async () => {
-    await cluster.apply(helmRelease(1));
+    await cluster.apply(helmRelease(1), asDev);
     await cluster.requestReconcile(
       { apiVersion: 'helm.toolkit.fluxcd.io/v2', namespace: 'dev', name: 'podinfo' },
       '2026-11-25T12:00:00Z',
@@ -110,20 +113,31 @@ describe('KubernetesCluster', () => {
     });
     expect((stored.spec as { values: unknown }).values).toEqual({ replicaCount: 1 });
     // Re-applying git's version (without the annotation) keeps the request.
-    await cluster.apply(helmRelease(1));
+    await cluster.apply(helmRelease(1), asDev);
     const again = double.objects().get('helm.toolkit.fluxcd.io/v2', 'HelmRelease', 'podinfo', 'dev')!;
     expect((again.metadata as { annotations: Record<string, string> }).annotations[RECONCILE_REQUESTED_AT]).toBe(
       '2026-11-25T12:00:00Z',
     );
     const managers = (again.metadata as { managedFields: Array<{ manager: string }> }).managedFields;
-    expect(managers.map(m => m.manager).sort()).toEqual([FIELD_MANAGER, REQUEST_FIELD_MANAGER]);
+    expect(managers.map(m => m.manager).sort()).toEqual([FIELD_MANAGER, REQUEST_FIELD_MANAGER].sort());
   });
 
-  it('deletes, and says gone for what is not there', async () => {
-    await cluster.apply(helmRelease(1));
+  it('reads who manages an object, and deletes it only while it is the object read', async () => {
     const key = { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace: 'dev', name: 'podinfo' };
-    expect(await cluster.remove(key)).toBe('deleted');
-    expect(await cluster.remove(key)).toBe('gone');
+    expect(await cluster.read(key)).toBeUndefined();
+    await cluster.apply({ ...helmRelease(1), metadata: { ...helmRelease(1).metadata, labels: { app: 'podinfo' } } }, asDev);
+    const first = (await cluster.read(key))!;
+    expect(first).toMatchObject({ labels: { app: 'podinfo' }, managers: [FIELD_MANAGER] });
+
+    // Changed since it was read: the precondition refuses the delete.
+    await cluster.apply(helmRelease(2), asDev);
+    const stale = await cluster.remove(key, first).catch(e => e);
+    expect(stale).toMatchObject({ status: 409 });
+    expect(double.objects().get(key.apiVersion, key.kind, key.name, key.namespace)).toBeDefined();
+
+    const current = (await cluster.read(key))!;
+    expect(await cluster.remove(key, current)).toBe('deleted');
+    expect(await cluster.remove(key, current)).toBe('gone');
   });
 
   it('tells an unreachable cluster from a refusal', async () => {

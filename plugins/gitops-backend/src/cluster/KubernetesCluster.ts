@@ -13,8 +13,20 @@ import {
 } from './ClusterRequestError';
 import { HelmReleaseSecret } from './helm';
 
-/** Field manager of everything we apply, as `kubectl get --show-managed-fields` shows it. */
-export const FIELD_MANAGER = 'backstage-gitops';
+/**
+ * The field manager earlier versions applied every environment with. Objects
+ * it still owns are taken over by their environment's own manager.
+ */
+export const LEGACY_FIELD_MANAGER = 'backstage-gitops';
+
+/**
+ * Each environment applies with a field manager of its own, as
+ * `kubectl get --show-managed-fields` shows it, so that two environments
+ * writing one object conflict instead of silently replacing each other.
+ */
+export function fieldManagerOf(environment: string): string {
+  return `${LEGACY_FIELD_MANAGER}/${environment}`;
+}
 /**
  * Reconcile requests are owned by a manager of their own, so that applying
  * git's version of a HelmRelease never removes a request, nor conflicts with one.
@@ -45,6 +57,15 @@ export type ClusterHelmRelease = KubernetesObject & {
   status?: Record<string, unknown>;
 };
 
+/** What prune needs to know of a live object before deleting it. */
+export type LiveObjectIdentity = {
+  uid: string;
+  resourceVersion: string;
+  labels: Record<string, string>;
+  /** Managers named in `metadata.managedFields`. */
+  managers: string[];
+};
+
 type Page<T> = { items: T[]; metadata?: { _continue?: string } };
 
 /** What helm reconciliation asks of a cluster. Every method is one or a few requests. */
@@ -53,10 +74,19 @@ export interface ClusterApi {
   listHelmReleases(namespace: string): Promise<ClusterHelmRelease[]>;
   /** Helm's release Secrets (label `owner=helm`) in one namespace. */
   listHelmSecrets(namespace: string): Promise<HelmReleaseSecret[]>;
-  /** Server-side apply with our field manager, without forcing ownership. */
-  apply(object: KubernetesObject): Promise<void>;
-  /** Deletes the object; `gone` when it was not there. */
-  remove(key: ObjectKey): Promise<'deleted' | 'gone'>;
+  /** Server-side apply with this field manager; `force` takes conflicting fields over. */
+  apply(object: KubernetesObject, options: { fieldManager: string; force?: boolean }): Promise<void>;
+  /** The live object's identity and owners; undefined when it is not there. */
+  read(key: ObjectKey): Promise<LiveObjectIdentity | undefined>;
+  /**
+   * Deletes the object, only if it is still the one read (uid and
+   * resourceVersion); `gone` when it was not there. A replaced or changed
+   * object fails with 409.
+   */
+  remove(
+    key: ObjectKey,
+    preconditions: { uid: string; resourceVersion: string },
+  ): Promise<'deleted' | 'gone'>;
   /** Sets `reconcile.fluxcd.io/requestedAt` on a HelmRelease. */
   requestReconcile(
     release: { apiVersion: string; namespace: string; name: string },
@@ -147,14 +177,17 @@ export class KubernetesCluster implements ClusterApi {
     );
   }
 
-  async apply(object: KubernetesObject): Promise<void> {
+  async apply(
+    object: KubernetesObject,
+    options: { fieldManager: string; force?: boolean },
+  ): Promise<void> {
     try {
       await this.objects.patch(
         object,
         undefined,
         undefined,
-        FIELD_MANAGER,
-        false,
+        options.fieldManager,
+        options.force ?? false,
         PatchStrategy.ServerSideApply,
       );
     } catch (error) {
@@ -162,16 +195,50 @@ export class KubernetesCluster implements ClusterApi {
     }
   }
 
-  async remove(key: ObjectKey): Promise<'deleted' | 'gone'> {
+  async read(key: ObjectKey): Promise<LiveObjectIdentity | undefined> {
     try {
-      await this.objects.delete({
+      const live = await this.objects.read({
         apiVersion: key.apiVersion,
         kind: key.kind,
-        metadata: {
-          name: key.name,
-          ...(key.namespace ? { namespace: key.namespace } : {}),
-        },
+        metadata: { name: key.name, ...(key.namespace ? { namespace: key.namespace } : {}) },
       });
+      const metadata = live.metadata ?? {};
+      return {
+        uid: metadata.uid ?? '',
+        resourceVersion: metadata.resourceVersion ?? '',
+        labels: metadata.labels ?? {},
+        managers: [
+          ...new Set((metadata.managedFields ?? []).map(entry => entry.manager ?? '')),
+        ],
+      };
+    } catch (error) {
+      const failure = toClusterRequestError(error, `read ${describeKey(key)}`);
+      if (failure.status === 404) return undefined;
+      throw failure;
+    }
+  }
+
+  async remove(
+    key: ObjectKey,
+    preconditions: { uid: string; resourceVersion: string },
+  ): Promise<'deleted' | 'gone'> {
+    try {
+      await this.objects.delete(
+        {
+          apiVersion: key.apiVersion,
+          kind: key.kind,
+          metadata: {
+            name: key.name,
+            ...(key.namespace ? { namespace: key.namespace } : {}),
+          },
+        },
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        { preconditions },
+      );
       return 'deleted';
     } catch (error) {
       const failure = toClusterRequestError(error, `delete ${describeKey(key)}`);

@@ -306,6 +306,34 @@ export class CliGitRepository implements GitRepository {
     });
   }
 
+  async lastChange(
+    from: string,
+    to: string,
+    path: string,
+  ): Promise<GitCommitInfo | undefined> {
+    assertCommitSha(from);
+    assertCommitSha(to);
+    return this.reading(async () => {
+      await this.requireMirror();
+      let stdout: Buffer;
+      try {
+        // `--` ends the revisions: the path is never read as an option.
+        ({ stdout } = await this.git('log', [
+          '-1',
+          '--format=%H',
+          `${from}..${to}`,
+          '--',
+          path,
+        ]));
+      } catch (error) {
+        if (error instanceof GitCommandError) await this.requireCommits([from, to]);
+        throw error;
+      }
+      const sha = stdout.toString('utf8').trim();
+      return sha ? this.commitInfo(sha) : undefined;
+    });
+  }
+
   /**
    * Reads address objects by sha, which git serves safely while a fetch
    * updates refs, so they run side by side; they only wait for a mirror

@@ -57,6 +57,11 @@ export interface GitRepository {
   hasCommit(sha: string): Promise<boolean>;
   commitInfo(sha: string): Promise<GitCommitInfo>;
   /**
+   * The newest commit after `from`, up to `to`, that changed `path`
+   * (`git log -1 from..to -- path`); undefined when none did.
+   */
+  lastChange(from: string, to: string, path: string): Promise<GitCommitInfo | undefined>;
+  /**
    * Writes a commit on top of `parent` that sets these files' contents
    * (existing files keep their mode), without a working tree. Throws
    * {@link EmptyCommitError} when the files already hold these contents:
