@@ -14,7 +14,9 @@ import { Knex } from 'knex';
 import {
   AppliedObjectKey,
   AppliedObjectRecord,
+  ApplyProblemRecord,
   GitopsStore,
+  HeldPruneRecord,
   HelmHistoryRecord,
   ImageStatusRecord,
   NewEvent,
@@ -182,6 +184,48 @@ type AppliedCommitRow = {
   commit: string;
   applied_at: Date | string;
 };
+
+type ApplyProblemRow = {
+  environment: string;
+  repository_id: string;
+  source: string;
+  path: string;
+  object: string | null;
+  message: string;
+  commit: string | null;
+  created_at: Date | string;
+};
+
+type HeldPruneRow = {
+  environment: string;
+  commit: string;
+  objects: string;
+  total: number;
+  held_at: Date | string;
+  confirmed_by: string | null;
+  confirmed_at: Date | string | null;
+};
+
+function toHeldPrune(row: HeldPruneRow): HeldPruneRecord {
+  return defined({
+    environment: row.environment,
+    commit: row.commit,
+    objects: JSON.parse(row.objects) as AppliedObjectKey[],
+    total: row.total,
+    heldAt: iso(row.held_at)!,
+    confirmedBy: row.confirmed_by ?? undefined,
+    confirmedAt: iso(row.confirmed_at),
+  });
+}
+
+/** One text per set of objects, whatever their order. */
+function objectSetText(objects: AppliedObjectKey[]): string {
+  return JSON.stringify(
+    objects
+      .map(o => ({ apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name }))
+      .sort((a, b) => appliedObjectKeyOf(a).localeCompare(appliedObjectKeyOf(b))),
+  );
+}
 
 /**
  * Looks up when a new git problem first stood, from the rows it replaces: a
@@ -701,6 +745,24 @@ export class DatabaseGitopsStore implements GitopsStore {
         }),
       );
     }
+    // Apply and prune problems of the environments of these repositories.
+    const applyRows = await this.db<ApplyProblemRow>('gitops_apply_problems')
+      .whereIn('repository_id', repositoryIds)
+      .orderBy([{ column: 'environment' }, { column: 'path' }, { column: 'id' }]);
+    for (const row of applyRows) {
+      problems.push(
+        defined({
+          repository: row.repository_id,
+          environment: row.environment,
+          path: row.path,
+          message: row.message,
+          at: iso(row.created_at)!,
+          commit: row.commit ?? undefined,
+          source: row.source as 'apply' | 'prune',
+          object: row.object ?? undefined,
+        }),
+      );
+    }
     return problems;
   }
 
@@ -905,8 +967,12 @@ export class DatabaseGitopsStore implements GitopsStore {
     commit?: string;
     upserted: AppliedObjectRecord[];
     removed: AppliedObjectKey[];
+    problems?: { repositoryId: string; items: ApplyProblemRecord[] };
   }): Promise<void> {
     await this.db.transaction(async tx => {
+      if (apply.problems) {
+        await replaceApplyProblems(tx, apply.environment, apply.problems);
+      }
       // Removals first: an object named in both was applied, so it stays.
       const removed = apply.removed.map(k => [k.apiVersion, k.kind, k.namespace, k.name]);
       for (const part of queryBatches(removed)) {
@@ -933,6 +999,54 @@ export class DatabaseGitopsStore implements GitopsStore {
           .merge();
       }
     });
+  }
+
+  async getHeldPrune(environment: string): Promise<HeldPruneRecord | undefined> {
+    const row = await this.db<HeldPruneRow>('gitops_held_prunes').where({ environment }).first();
+    return row ? toHeldPrune(row) : undefined;
+  }
+
+  async holdPrune(
+    held: Omit<HeldPruneRecord, 'confirmedBy' | 'confirmedAt'>,
+  ): Promise<HeldPruneRecord> {
+    return this.db.transaction(async tx => {
+      const row = await tx<HeldPruneRow>('gitops_held_prunes')
+        .where({ environment: held.environment })
+        .first();
+      const objects = objectSetText(held.objects);
+      if (row && row.commit === held.commit && row.objects === objects) {
+        return toHeldPrune(row);
+      }
+      const next: HeldPruneRow = {
+        environment: held.environment,
+        commit: held.commit,
+        objects,
+        total: held.total,
+        held_at: new Date(held.heldAt),
+        confirmed_by: null,
+        confirmed_at: null,
+      };
+      await tx('gitops_held_prunes').insert(next).onConflict('environment').merge();
+      return toHeldPrune(next);
+    });
+  }
+
+  async confirmHeldPrune(
+    environment: string,
+    confirmation: { commit: string; actor: string; at: Date },
+  ): Promise<HeldPruneRecord | undefined> {
+    return this.db.transaction(async tx => {
+      const updated = await tx('gitops_held_prunes')
+        .where({ environment, commit: confirmation.commit })
+        .update({ confirmed_by: confirmation.actor, confirmed_at: confirmation.at });
+      if (updated === 0) return undefined;
+      const row = await tx<HeldPruneRow>('gitops_held_prunes').where({ environment }).first();
+      return row ? toHeldPrune(row) : undefined;
+    });
+  }
+
+  async releaseHeldPrune(environment: string): Promise<void> {
+    await this.db('gitops_held_prunes').where({ environment }).delete();
   }
 
   async forgetApplied(environment: string): Promise<void> {
@@ -1051,5 +1165,39 @@ export class DatabaseGitopsStore implements GitopsStore {
           a.namespace.localeCompare(b.namespace) ||
           a.name.localeCompare(b.name),
       );
+  }
+}
+
+/**
+ * Replaces an environment's apply and prune problems. A problem that stands
+ * on (same source, file, object and message) keeps the time it first appeared.
+ */
+async function replaceApplyProblems(
+  tx: Knex.Transaction,
+  environment: string,
+  problems: { repositoryId: string; items: ApplyProblemRecord[] },
+): Promise<void> {
+  const identity = (p: { source: string; path: string; object?: string | null; message: string }) =>
+    JSON.stringify([p.source, p.path, p.object ?? '', p.message]);
+  const before = new Map(
+    (await tx<ApplyProblemRow>('gitops_apply_problems').where({ environment })).map(row => [
+      identity(row),
+      row.created_at,
+    ]),
+  );
+  await tx('gitops_apply_problems').where({ environment }).delete();
+  const now = new Date();
+  const rows: ApplyProblemRow[] = problems.items.map(problem => ({
+    environment,
+    repository_id: problems.repositoryId,
+    source: problem.source,
+    path: problem.path,
+    object: problem.object ?? null,
+    message: problem.message,
+    commit: problem.commit ?? null,
+    created_at: before.has(identity(problem)) ? new Date(before.get(identity(problem))!) : now,
+  }));
+  for (const part of queryBatches(rows)) {
+    await tx('gitops_apply_problems').insert(part);
   }
 }

@@ -122,6 +122,32 @@ export type AppliedObjectRecord = AppliedObjectKey & {
   appliedAt: string;
 };
 
+/** An object an environment could not apply, or did not prune, in its last apply. */
+export type ApplyProblemRecord = {
+  source: 'apply' | 'prune';
+  /** The file the object came from. */
+  path: string;
+  /** `Kind namespace/name (apiVersion)`. */
+  object?: string;
+  message: string;
+  /** The commit being applied. */
+  commit?: string;
+};
+
+/** A deletion the prune guard holds back until it is confirmed. */
+export type HeldPruneRecord = {
+  environment: string;
+  /** The commit whose apply would delete `objects`. */
+  commit: string;
+  objects: AppliedObjectKey[];
+  /** Prunable objects the environment had applied. */
+  total: number;
+  heldAt: string;
+  /** Entity ref of who confirmed this deletion, once someone did. */
+  confirmedBy?: string;
+  confirmedAt?: string;
+};
+
 /** Everything one reconcile cycle of a cluster changes, written in one transaction. */
 export type ReconcileRecord = {
   cluster: string;
@@ -202,7 +228,27 @@ export interface GitopsStore {
     commit?: string;
     upserted: AppliedObjectRecord[];
     removed: AppliedObjectKey[];
+    /**
+     * When given, replaces the environment's apply and prune problems
+     * (problems that stand on keep their first time); `listProblems` returns them.
+     */
+    problems?: { repositoryId: string; items: ApplyProblemRecord[] };
   }): Promise<void>;
+
+  /** The deletion the prune guard holds for an environment, if any. */
+  getHeldPrune(environment: string): Promise<HeldPruneRecord | undefined>;
+  /**
+   * Holds a deletion back. The same deletion (commit and objects) keeps its
+   * time and confirmation; a different one replaces it, unconfirmed.
+   */
+  holdPrune(held: Omit<HeldPruneRecord, 'confirmedBy' | 'confirmedAt'>): Promise<HeldPruneRecord>;
+  /** Confirms the held deletion of `commit`; undefined when none is held at that commit. */
+  confirmHeldPrune(
+    environment: string,
+    confirmation: { commit: string; actor: string; at: Date },
+  ): Promise<HeldPruneRecord | undefined>;
+  /** Forgets the held deletion (done, or no longer wanted). */
+  releaseHeldPrune(environment: string): Promise<void>;
 
   /**
    * Forgets what an environment applied, so that the next apply sends
