@@ -101,6 +101,29 @@ export interface Config {
       apply?: boolean;
       /** Delete applied objects that were removed from git. Needs apply. Defaults to false. */
       prune?: boolean;
+      /**
+       * The namespaces this environment applies to; an object elsewhere is
+       * refused as an apply problem. Defaults to the namespace named like the
+       * environment. A namespace two environments of one cluster claim is
+       * refused to both.
+       */
+      namespaces?: string[];
+      /**
+       * Cluster-scoped kinds, besides the Namespaces it owns, that this
+       * environment may apply (e.g. `ClusterRole`). Defaults to none.
+       */
+      clusterScopedKinds?: string[];
+      /** When prune waits for a person. */
+      pruneGuard?: {
+        /**
+         * Largest share (0 to 1) of the environment's applied objects one
+         * cycle deletes without a confirmation. Defaults to 0.5. Deleting all
+         * of them (a folder gone, a wrong path, a reset branch) always waits.
+         */
+        maxShare?: number;
+        /** Confirms the deletion held at exactly this commit (full sha). */
+        confirmedCommit?: string;
+      };
     }>;
     /** Helm reconciliation: one task per cluster compares git with the Helm releases there. */
     helmReconcile?: {

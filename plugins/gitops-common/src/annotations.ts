@@ -64,6 +64,14 @@ export function hasGitopsAnnotation(entity: {
 export const GITOPS_LABEL_SOURCE_REPOSITORY = 'gitops.backstage.io/repository';
 
 /**
+ * Label on every object the backend applies to a cluster: the environment
+ * that applied it. Prune deletes only objects that still carry it.
+ *
+ * @public
+ */
+export const GITOPS_LABEL_ENVIRONMENT = 'gitops.backstage.io/environment';
+
+/**
  * Annotation on every applied object: its file in the config repository.
  *
  * @public

@@ -64,6 +64,17 @@ export const gitopsSyncPermission = createPermission({
 });
 
 /**
+ * Confirm a deletion the prune guard holds back for an environment (a large
+ * share of its objects, or all of them, at one commit).
+ *
+ * @public
+ */
+export const gitopsPruneConfirmPermission = createPermission({
+  name: 'gitops.environment.prune.confirm',
+  attributes: { action: 'delete' },
+});
+
+/**
  * Every permission of the gitops plugins, for policies and for the
  * permission integration router.
  *
@@ -75,6 +86,7 @@ export const gitopsPermissions = [
   gitopsAutomationUpdatePermission,
   gitopsReconcilePermission,
   gitopsSyncPermission,
+  gitopsPruneConfirmPermission,
 ];
 
 /**

@@ -27,7 +27,73 @@ export type EnvironmentConfig = {
   apply: boolean;
   /** Delete applied objects that left git (needs `apply`). */
   prune: boolean;
+  /**
+   * Namespaces the environment may apply to; unset means the namespace
+   * named like the environment. See {@link ownedNamespaces}.
+   */
+  namespaces?: string[];
+  /** Cluster-scoped kinds, besides its Namespaces, the environment may apply. */
+  clusterScopedKinds?: string[];
+  /** When prune waits for a confirmation. */
+  pruneGuard?: PruneGuardConfig;
 };
+
+export type PruneGuardConfig = {
+  /**
+   * Largest share (0..1) of the environment's prunable objects one cycle
+   * deletes without a confirmation; deleting all of them always needs one.
+   */
+  maxShare: number;
+  /** Confirms the deletion held at exactly this commit. */
+  confirmedCommit?: string;
+};
+
+/** Default of `pruneGuard.maxShare`: removing more than half an environment at once waits for a person. */
+export const DEFAULT_PRUNE_MAX_SHARE = 0.5;
+
+const KUBERNETES_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const KIND_NAME = /^[A-Za-z][A-Za-z0-9]{0,62}$/;
+const COMMIT_SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/** The namespaces an environment applies to: as configured, else the one named like it. */
+export function ownedNamespaces(env: Pick<EnvironmentConfig, 'name' | 'namespaces'>): string[] {
+  return env.namespaces ?? [env.name];
+}
+
+/** Reads what bounds an environment's apply and prune: its namespaces, kinds and prune guard. */
+function readApplyScope(
+  env: Config,
+  where: string,
+): Pick<EnvironmentConfig, 'namespaces' | 'clusterScopedKinds' | 'pruneGuard'> {
+  const namespaces = env.getOptionalStringArray('namespaces');
+  for (const namespace of namespaces ?? []) {
+    if (!KUBERNETES_NAME.test(namespace)) {
+      throw new InputError(`${where}.namespaces: "${namespace}" is not a namespace name`);
+    }
+  }
+  const kinds = env.getOptionalStringArray('clusterScopedKinds');
+  for (const kind of kinds ?? []) {
+    if (!KIND_NAME.test(kind) || kind === 'Namespace') {
+      throw new InputError(
+        `${where}.clusterScopedKinds: "${kind}" is not a kind name other than Namespace`,
+      );
+    }
+  }
+  const guard = env.getOptionalConfig('pruneGuard');
+  const maxShare = guard?.getOptionalNumber('maxShare') ?? DEFAULT_PRUNE_MAX_SHARE;
+  if (!(maxShare >= 0 && maxShare <= 1)) {
+    throw new InputError(`${where}.pruneGuard.maxShare must be between 0 and 1`);
+  }
+  const confirmedCommit = guard?.getOptionalString('confirmedCommit');
+  if (confirmedCommit !== undefined && !COMMIT_SHA.test(confirmedCommit)) {
+    throw new InputError(`${where}.pruneGuard.confirmedCommit must be a full commit sha`);
+  }
+  return {
+    ...(namespaces ? { namespaces } : {}),
+    ...(kinds ? { clusterScopedKinds: kinds } : {}),
+    ...(guard ? { pruneGuard: { maxShare, ...(confirmedCommit ? { confirmedCommit } : {}) } } : {}),
+  };
+}
 
 export type ScheduleConfig = {
   frequency: HumanDuration;
@@ -188,6 +254,7 @@ export function readGitopsConfig(config: Config): GitopsConfig {
       order: env.getOptionalNumber('order') ?? index + 1,
       apply,
       prune,
+      ...readApplyScope(env, where),
     };
   });
   const names = new Set<string>();

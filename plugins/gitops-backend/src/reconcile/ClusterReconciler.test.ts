@@ -1,8 +1,12 @@
 import {
   GITOPS_ANNOTATION_CHART_VERSION,
   GITOPS_ANNOTATION_SOURCE_PATH,
+  GITOPS_LABEL_ENVIRONMENT,
   GITOPS_LABEL_SOURCE_REPOSITORY,
 } from '@backstage-gitops/plugin-gitops-common';
+import { kubeConfigFor } from '@backstage-gitops/kubernetes-double';
+import { KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
+import { fieldManagerOf, LEGACY_FIELD_MANAGER } from '../cluster/KubernetesCluster';
 import { exampleConfigRepoFiles } from '../__testUtils__/exampleConfigRepo';
 import {
   createReconcileFixture,
@@ -46,6 +50,12 @@ describe('ClusterReconciler', () => {
     Object.entries(fixture.double.requests().byRoute)
       .filter(([route]) => !route.startsWith('GET '))
       .reduce((sum, [, n]) => sum + n, 0);
+  const deletes = () =>
+    Object.entries(fixture.double.requests().byRoute)
+      .filter(([route]) => route.startsWith('DELETE '))
+      .reduce((sum, [, n]) => sum + n, 0);
+  const problems = async (source: string) =>
+    (await fixture.store.listProblems(['config'])).filter(p => p.source === source);
   const bumpChart = (version: string) => ({
     'charts/podinfo/Chart.yaml': files['charts/podinfo/Chart.yaml'].replace(
       /^version: .*$/m,
@@ -69,14 +79,19 @@ describe('ClusterReconciler', () => {
       expect(objects.get('v1', 'Namespace', env)).toBeDefined();
       const hr = objects.get(HR, 'HelmRelease', releaseName(env), env)!;
       expect(hr.metadata).toMatchObject({
-        labels: { app: 'podinfo', [GITOPS_LABEL_SOURCE_REPOSITORY]: 'config' },
+        labels: {
+          app: 'podinfo',
+          [GITOPS_LABEL_SOURCE_REPOSITORY]: 'config',
+          [GITOPS_LABEL_ENVIRONMENT]: env,
+        },
         annotations: {
           [GITOPS_ANNOTATION_SOURCE_PATH]: `releases/${env}/podinfo.yaml`,
           [GITOPS_ANNOTATION_CHART_VERSION]: '0.2.0',
         },
       });
+      // Each environment applies with a field manager of its own.
       expect((hr.metadata as { managedFields: Array<{ manager: string }> }).managedFields[0].manager).toBe(
-        'backstage-gitops',
+        fieldManagerOf(env),
       );
     }
     // The adm namespace belongs to no environment here, nor does sealed-secrets.
@@ -175,12 +190,56 @@ spec:
     ]);
   });
 
-  it('prunes what left git when the environment opts in, and forgets its status', async () => {
+  it('holds back a prune of a whole environment until it is confirmed, then prunes once with an event', async () => {
     await start({ prune: true });
     await fixture.cycle();
-    await fixture.push({ 'releases/stg/podinfo.yaml': null });
+    await fixture.remote.commit({ 'releases/stg/podinfo.yaml': null }, 'Retire staging');
+    await fixture.cycle();
+    const head = (await fixture.remote.head())!;
 
+    // Every object stg applied would go: the guard holds, whatever the share.
     const objects = fixture.double.objects();
+    expect(objects.get(HR, 'HelmRelease', 'podinfo-rc', 'stg')).toBeDefined();
+    const held = await fixture.store.getHeldPrune('stg');
+    expect(held).toMatchObject({ commit: head, total: 1, objects: [expect.objectContaining({ name: 'podinfo-rc' })] });
+    expect(await fixture.store.listProblems(['config'])).toContainEqual(
+      expect.objectContaining({
+        environment: 'stg',
+        source: 'prune',
+        commit: head,
+        message: expect.stringMatching(/^Prune held back: commit \w+ would delete 1 of 1 applied objects/),
+      }),
+    );
+    expect((await fixture.store.getAppliedObjects('stg')).commit).not.toBe(head);
+
+    // A confirmation of another commit confirms nothing.
+    expect(
+      await fixture.store.confirmHeldPrune('stg', { commit: 'f'.repeat(40), actor: 'user:default/ops', at: new Date() }),
+    ).toBeUndefined();
+    await fixture.reconciler.run();
+    expect(objects.get(HR, 'HelmRelease', 'podinfo-rc', 'stg')).toBeDefined();
+
+    await fixture.store.confirmHeldPrune('stg', { commit: head, actor: 'user:default/ops', at: new Date() });
+    fixture.double.resetRequests();
+    await fixture.reconciler.run();
+    expect(objects.get(HR, 'HelmRelease', 'podinfo-rc', 'stg')).toBeUndefined();
+    expect(deletes()).toBe(1);
+    expect(await fixture.store.getHeldPrune('stg')).toBeUndefined();
+    expect((await fixture.store.listProblems(['config'])).filter(p => p.source === 'prune')).toEqual([]);
+    const [pruned] = (
+      await fixture.store.listEvents({ releases: [key('stg')], repositoryIds: ['config'], limit: 50 })
+    ).filter(e => e.type === 'object-pruned');
+    expect(pruned).toMatchObject({
+      environment: 'stg',
+      commit: head,
+      author: 'Test Author',
+      message: expect.stringContaining('HelmRelease stg/podinfo-rc'),
+    });
+
+    fixture.double.resetRequests();
+    await fixture.reconciler.run();
+    expect(writes()).toBe(0);
+
     expect(objects.get(HR, 'HelmRelease', 'podinfo-rc', 'stg')).toBeUndefined();
     expect(objects.get(HR, 'HelmRelease', 'podinfo-dev', 'dev')).toBeDefined();
     // Namespaces are never pruned: deleting one deletes everything in it.
@@ -357,6 +416,224 @@ spec:
       expect((await fixture.store.getAppliedObjects('prod')).commit).toBe(
         await fixture.remote.head(),
       );
+    });
+  });
+
+  describe('safety', () => {
+    const sealed = (namespace = 'dev') => `apiVersion: bitnami.com/v1alpha1
+kind: SealedSecret
+metadata:
+  name: podinfo-db
+  namespace: ${namespace}
+spec:
+  encryptedData:
+    password: AgBy3i4OJSWK+PiTySYZZA==
+`;
+    const SEALED = 'bitnami.com/v1alpha1';
+    const kubectl = () => KubernetesObjectApi.makeApiClient(kubeConfigFor(fixture.double));
+
+    it("keeps a broken file's HelmRelease and Helm history, prunes nothing, and upgrades nothing once fixed", async () => {
+      await start({ prune: true });
+      await fixture.cycle();
+      const good = files['releases/stg/podinfo.yaml'];
+      // The measured case: one duplicate key in stg.
+      await fixture.push({ 'releases/stg/podinfo.yaml': good.replace('  releaseName: podinfo-rc\n', '  releaseName: podinfo-rc\n  releaseName: podinfo-rc\n') });
+
+      const objects = fixture.double.objects();
+      expect(objects.get(HR, 'HelmRelease', 'podinfo-rc', 'stg')).toBeDefined();
+      expect(objects.get('v1', 'Secret', 'sh.helm.release.v1.podinfo-rc.v1', 'stg')).toBeDefined();
+      expect((await fixture.store.getAppliedObjects('stg')).objects.map(o => o.name)).toContain('podinfo-rc');
+      expect(await history('stg')).toEqual(['1 deployed 0.2.0']);
+      expect(await fixture.store.getHeldPrune('stg')).toBeUndefined();
+
+      fixture.double.resetRequests();
+      await fixture.push({ 'releases/stg/podinfo.yaml': good });
+      expect(writes()).toBe(0);
+      expect(await history('stg')).toEqual(['1 deployed 0.2.0']);
+      expect((await statuses()).stg.state).toBe('Synced');
+      expect((await fixture.store.getAppliedObjects('stg')).commit).toBe(await fixture.remote.head());
+    });
+
+    it('prunes nothing in a cycle where an object failed to apply, and prunes once all applied', async () => {
+      files = await exampleConfigRepoFiles();
+      fixture = await createReconcileFixture({
+        files: { ...files, 'releases/dev/podinfo-db.yaml': sealed() },
+        environments: ['dev'],
+        prune: true,
+      });
+      await fixture.cycle();
+      fixture.double.injectFault({
+        method: 'PATCH',
+        path: /\/namespaces\/dev\/helmreleases\/podinfo-dev$/,
+        status: 422,
+      });
+      await fixture.push({ 'releases/dev/podinfo-db.yaml': null, ...setReplicas('dev', 2) });
+      expect(fixture.double.objects().get(SEALED, 'SealedSecret', 'podinfo-db', 'dev')).toBeDefined();
+      expect(await problems('apply')).toEqual([
+        expect.objectContaining({
+          environment: 'dev',
+          path: 'releases/dev/podinfo.yaml',
+          object: 'HelmRelease dev/podinfo-dev (helm.fluxcd.io/v1)',
+          message: expect.stringMatching(/422/),
+        }),
+      ]);
+
+      await fixture.reconciler.run();
+      expect(fixture.double.objects().get(SEALED, 'SealedSecret', 'podinfo-db', 'dev')).toBeUndefined();
+      expect(await problems('apply')).toEqual([]);
+    });
+
+    it('does not delete an object someone else took over, and reports it with its managers', async () => {
+      files = await exampleConfigRepoFiles();
+      fixture = await createReconcileFixture({
+        files: { ...files, 'releases/dev/podinfo-db.yaml': sealed() },
+        environments: ['dev'],
+        prune: true,
+      });
+      await fixture.cycle();
+      // Another team adopts the secret: kubectl relabels it, taking the label over.
+      await kubectl().patch(
+        {
+          apiVersion: SEALED,
+          kind: 'SealedSecret',
+          metadata: { name: 'podinfo-db', namespace: 'dev', labels: { [GITOPS_LABEL_ENVIRONMENT]: 'team-db' } },
+        },
+        undefined,
+        undefined,
+        'kubectl',
+        true,
+        PatchStrategy.ServerSideApply,
+      );
+      await fixture.push({ 'releases/dev/podinfo-db.yaml': null });
+      expect(fixture.double.objects().get(SEALED, 'SealedSecret', 'podinfo-db', 'dev')).toBeDefined();
+      expect(await problems('prune')).toEqual([
+        expect.objectContaining({
+          object: 'SealedSecret dev/podinfo-db (bitnami.com/v1alpha1)',
+          message: expect.stringMatching(/not pruned: .*environment label.*kubectl/),
+        }),
+      ]);
+      // It left the inventory: later cycles do not try again.
+      expect((await fixture.store.getAppliedObjects('dev')).objects.map(o => o.kind)).not.toContain('SealedSecret');
+    });
+
+    it("refuses objects outside the environment's namespaces, as apply problems", async () => {
+      files = await exampleConfigRepoFiles();
+      fixture = await createReconcileFixture({
+        files: {
+          ...files,
+          'releases/dev/reach.yaml': sealed('prod'),
+          'releases/dev/role.yaml': 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: dev-reader\nrules: []\n',
+        },
+        environments: ['dev', 'prod'],
+      });
+      await fixture.cycle();
+      expect(fixture.double.objects().get(SEALED, 'SealedSecret', 'podinfo-db', 'prod')).toBeUndefined();
+      expect(fixture.double.objects().get('rbac.authorization.k8s.io/v1', 'ClusterRole', 'dev-reader')).toBeUndefined();
+      expect((await problems('apply')).map(p => `${p.environment} ${p.object}: ${p.message}`).sort()).toEqual([
+        expect.stringMatching(/^dev ClusterRole dev-reader .*not a cluster-scoped kind this environment may apply/),
+        expect.stringMatching(/^dev SealedSecret prod\/podinfo-db .*namespace prod, which this environment does not own/),
+      ]);
+      expect((await statuses()).dev.state).toBe('Synced');
+      expect((await fixture.store.getAppliedObjects('dev')).commit).toBeUndefined();
+    });
+
+    it('refuses a namespace two environments claim, on both', async () => {
+      await start({ environments: ['dev', 'stg'], settings: { stg: { namespaces: ['stg', 'dev'] } } });
+      await fixture.cycle();
+      expect(fixture.double.objects().get(HR, 'HelmRelease', 'podinfo-dev', 'dev')).toBeUndefined();
+      const claimed = (await problems('apply')).filter(p => /claimed by environments dev and stg/.test(p.message));
+      expect(claimed.map(p => p.environment).sort()).toEqual(['dev', 'stg']);
+      // dev's own release there is refused too, and stg still applies its own namespace.
+      expect((await problems('apply')).map(p => p.object)).toContain('HelmRelease dev/podinfo-dev (helm.fluxcd.io/v1)');
+      expect(fixture.double.objects().get(HR, 'HelmRelease', 'podinfo-rc', 'stg')).toBeDefined();
+    });
+
+    it('makes two environments writing one object conflict instead of replacing each other', async () => {
+      const role = (verb: string) =>
+        `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: shared-reader\nrules:\n  - apiGroups: [""]\n    resources: [pods]\n    verbs: [${verb}]\n`;
+      files = await exampleConfigRepoFiles();
+      fixture = await createReconcileFixture({
+        files: { ...files, 'releases/dev/role.yaml': role('get'), 'releases/stg/role.yaml': role('list') },
+        environments: ['dev', 'stg'],
+        settings: { dev: { clusterScopedKinds: ['ClusterRole'] }, stg: { clusterScopedKinds: ['ClusterRole'] } },
+      });
+      await fixture.cycle();
+      const stored = fixture.double.objects().get('rbac.authorization.k8s.io/v1', 'ClusterRole', 'shared-reader')!;
+      expect((stored.rules as Array<{ verbs: string[] }>)[0].verbs).toEqual(['get']);
+      expect(await problems('apply')).toEqual([
+        expect.objectContaining({
+          environment: 'stg',
+          object: 'ClusterRole shared-reader (rbac.authorization.k8s.io/v1)',
+          message: expect.stringMatching(/409 .*conflict.*"backstage-gitops\/dev"/s),
+        }),
+      ]);
+    });
+
+    it('takes over fields applied under the legacy shared field manager, but never forces over others', async () => {
+      await start({ environments: ['dev'] });
+      // What an earlier version applied: the same release under the shared manager.
+      const legacy = {
+        apiVersion: HR,
+        kind: 'HelmRelease',
+        metadata: { name: 'podinfo-dev', namespace: 'dev', labels: { app: 'podinfo' } },
+        spec: { releaseName: 'podinfo-dev', values: { replicaCount: 7 } },
+      };
+      await fixture.double.objects().put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'dev' } });
+      await kubectl().patch(legacy, undefined, undefined, LEGACY_FIELD_MANAGER, false, PatchStrategy.ServerSideApply);
+      await fixture.cycle();
+      const hr = fixture.double.objects().get(HR, 'HelmRelease', 'podinfo-dev', 'dev')!;
+      expect((hr.spec as { values: { replicaCount: number } }).values.replicaCount).toBe(1);
+      expect(await problems('apply')).toEqual([]);
+
+      await kubectl().patch(
+        { ...legacy, spec: { values: { replicaCount: 9 } } },
+        undefined,
+        undefined,
+        'kubectl',
+        true,
+        PatchStrategy.ServerSideApply,
+      );
+      await fixture.push(setReplicas('dev', 3));
+      expect(await problems('apply')).toEqual([
+        expect.objectContaining({ message: expect.stringMatching(/409 .*"kubectl"/s) }),
+      ]);
+    });
+
+    it('shows an ImagePolicy the cluster does not serve as an apply problem of its file', async () => {
+      files = await exampleConfigRepoFiles();
+      fixture = await createReconcileFixture({
+        files: {
+          ...files,
+          'releases/dev/policy.yaml': 'apiVersion: image.toolkit.fluxcd.io/v1beta2\nkind: ImagePolicy\nmetadata:\n  name: podinfo\n  namespace: dev\nspec:\n  imageRepositoryRef: { name: podinfo }\n  policy: { semver: { range: ~0.4 } }\n',
+        },
+        environments: ['dev'],
+      });
+      await fixture.cycle();
+      const [problem] = await problems('apply');
+      expect(problem).toMatchObject({
+        repository: 'config',
+        environment: 'dev',
+        path: 'releases/dev/policy.yaml',
+        object: 'ImagePolicy dev/podinfo (image.toolkit.fluxcd.io/v1beta2)',
+        message: expect.stringMatching(/404/),
+        commit: await fixture.remote.head(),
+      });
+      const at = problem.at;
+      await fixture.reconciler.run();
+      // Still there, since when it first stood.
+      expect((await problems('apply'))[0].at).toBe(at);
+    });
+
+    it('applies and prunes nothing once the scheduler aborted the run', async () => {
+      await start({ prune: true });
+      await fixture.cycle();
+      await fixture.remote.commit(setReplicas('dev', 5));
+      await fixture.sync.run();
+      const controller = new AbortController();
+      controller.abort();
+      fixture.double.resetRequests();
+      expect(await fixture.reconciler.run(controller.signal)).toMatchObject({ status: 'failed', error: 'aborted' });
+      expect(writes()).toBe(0);
     });
   });
 });

@@ -20,14 +20,23 @@ import {
   HelmRevision,
   HelmRevisionCache,
 } from '../cluster/helm';
+import {
+  DEFAULT_PRUNE_MAX_SHARE,
+  EnvironmentConfig,
+  ownedNamespaces,
+} from '../config/GitopsConfig';
 import { GitRepository } from '../git';
+import { applyLanes } from './applyLane';
 import { Semaphore } from '../registry/Semaphore';
 import { assessRelease } from './assessRelease';
 import { EnvironmentApply } from './EnvironmentApply';
 import { sameStatus, toHelmRevisions } from './releaseStatusRecord';
 
-/** How an environment on this cluster is reconciled. */
-export type ClusterEnvironmentSettings = { apply: boolean; prune: boolean };
+/** How an environment on this cluster is reconciled; unset fields take their documented defaults. */
+export type ClusterEnvironmentSettings = Pick<
+  EnvironmentConfig,
+  'apply' | 'prune' | 'namespaces' | 'clusterScopedKinds' | 'pruneGuard'
+>;
 
 export type ReconcileOutcome =
   | { status: 'reconciled'; releases: number; changed: number; applied: number }
@@ -75,7 +84,8 @@ export class ClusterReconciler {
     },
   ) {}
 
-  async run(): Promise<ReconcileOutcome> {
+  /** `signal` is the scheduler's: once aborted, nothing more is applied or pruned. */
+  async run(signal?: AbortSignal): Promise<ReconcileOutcome> {
     const { cluster, store, logger } = this.options;
     const at = new Date();
     try {
@@ -84,7 +94,12 @@ export class ClusterReconciler {
       const releases = await store.releasesOfEnvironments(
         environments.map(env => env.name),
       );
-      const applied = await this.applyEnvironments(all, environments, releases, at);
+      const applied = await this.applyEnvironments(all, environments, releases, at, signal);
+      if (applied.aborted) {
+        // The scheduler gave up on this run; another may already be applying.
+        logger.warn('Reconcile aborted; nothing more is applied or pruned', { cluster });
+        return { status: 'failed', error: 'aborted' };
+      }
       const live = await this.readCluster(releases);
       await this.forgetLostObjects(environments, applied.appliedAt, live);
       const result = await this.assess(releases, live, applied, at);
@@ -112,16 +127,31 @@ export class ClusterReconciler {
     environments: GitopsEnvironment[],
     releases: ReleaseRecord[],
     at: Date,
+    signal?: AbortSignal,
   ): Promise<{
     count: number;
     appliedAt: Map<string, string>;
     failures: Map<string, string>;
+    aborted: boolean;
   }> {
     const { api, settings, store, gitFor, logger } = this.options;
     const failures = new Map<string, string>();
     const appliedAt = new Map<string, string>();
     let count = 0;
+    const lanes = applyLanes(
+      environments
+        .filter(env => settings.get(env.name)?.apply)
+        .map(env => {
+          const setting = settings.get(env.name)!;
+          return {
+            name: env.name,
+            namespaces: ownedNamespaces({ name: env.name, namespaces: setting.namespaces }),
+            clusterScopedKinds: setting.clusterScopedKinds ?? [],
+          };
+        }),
+    );
     for (const environment of environments) {
+      if (signal?.aborted) return { count, appliedAt, failures, aborted: true };
       const inventory = await store.getAppliedObjects(environment.name);
       const noteApplied = (objects: AppliedObjectRecord[]) => {
         for (const object of objects) {
@@ -138,10 +168,13 @@ export class ClusterReconciler {
       const outcome = await new EnvironmentApply({
         environment,
         prune: setting.prune,
+        lane: lanes.get(environment.name)!,
+        pruneGuard: setting.pruneGuard ?? { maxShare: DEFAULT_PRUNE_MAX_SHARE },
         git: gitFor(environment.repository),
         store,
         cluster: api,
         logger,
+        signal,
       }).run({
         commit: repository.lastCommit,
         releases: own,
@@ -152,6 +185,7 @@ export class ClusterReconciler {
       });
       noteApplied(outcome.upserted);
       count += outcome.applied + outcome.pruned;
+      if (outcome.aborted) return { count, appliedAt, failures, aborted: true };
       for (const failure of outcome.failures) {
         logger.warn('Apply failed', {
           cluster: this.options.cluster,
@@ -177,7 +211,7 @@ export class ClusterReconciler {
         }
       }
     }
-    return { count, appliedAt, failures };
+    return { count, appliedAt, failures, aborted: false };
   }
 
   /**
@@ -202,7 +236,10 @@ export class ClusterReconciler {
       if (!settings.get(environment.name)?.apply) continue;
       const lost = [...appliedAt.keys()].filter(key => {
         const [env, namespace, name] = key.split('/');
-        if (env !== environment.name || live.namespaceErrors.has(namespace)) return false;
+        // Only namespaces read this cycle tell: a release that left git (its
+        // prune held back, say) is in none of them and is not lost.
+        if (env !== environment.name || !live.read.has(namespace)) return false;
+        if (live.namespaceErrors.has(namespace)) return false;
         return !present.has(`${namespace}/${name}`);
       });
       if (lost.length === 0) continue;
@@ -217,6 +254,8 @@ export class ClusterReconciler {
 
   /** Lists per namespace; returns what was read and the namespaces that failed. */
   private async readCluster(releases: ReleaseRecord[]): Promise<{
+    /** The namespaces listed. */
+    read: Set<string>;
     helmReleases: Map<string, ClusterHelmRelease>;
     histories: Map<string, HelmRevision[]>;
     undecodable: Map<string, string>;
@@ -273,7 +312,13 @@ export class ClusterReconciler {
     );
     this.revisions.endCycle();
     if (unreachable) throw unreachable;
-    return { helmReleases, histories: helmHistories(revisions), undecodable, namespaceErrors };
+    return {
+      read: namespaces,
+      helmReleases,
+      histories: helmHistories(revisions),
+      undecodable,
+      namespaceErrors,
+    };
   }
 
   private async assess(

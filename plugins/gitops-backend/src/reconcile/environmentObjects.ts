@@ -2,6 +2,7 @@ import {
   GITOPS_ANNOTATION_CHART_REVISION,
   GITOPS_ANNOTATION_CHART_VERSION,
   GITOPS_ANNOTATION_SOURCE_PATH,
+  GITOPS_LABEL_ENVIRONMENT,
   GITOPS_LABEL_SOURCE_REPOSITORY,
 } from '@backstage-gitops/plugin-gitops-common';
 import { KubernetesObject } from '@kubernetes/client-node';
@@ -68,12 +69,13 @@ function digestOf(object: unknown): string {
  * What one file asks the cluster to hold: every document that parsed, marked
  * with where it came from. HelmReleases also carry their chart's version and
  * git tree, so a chart change changes the object (and so reaches the
- * operator). Documents without a name (kustomizations, say) are not objects.
+ * operator). Every object carries the repository and environment it came
+ * from: prune deletes only objects that still do. Documents without a name (kustomizations, say) are not objects.
  * Contents are copied, never read: secrets stay opaque.
  */
 export function desiredObjects(
   file: ParsedManifestFile,
-  repositoryId: string,
+  marks: { repository: string; environment: string },
   releaseOf: (namespace: string, name: string) => ReleaseRecord | undefined,
 ): DesiredObject[] {
   const documents: Array<{ object: Record<string, unknown>; chart?: ReleaseRecord }> = [
@@ -104,7 +106,11 @@ export function desiredObjects(
       metadata: {
         ...metadata,
         ...(namespace ? { namespace } : {}),
-        labels: { ...metadata.labels, [GITOPS_LABEL_SOURCE_REPOSITORY]: repositoryId },
+        labels: {
+          ...metadata.labels,
+          [GITOPS_LABEL_SOURCE_REPOSITORY]: marks.repository,
+          [GITOPS_LABEL_ENVIRONMENT]: marks.environment,
+        },
         annotations,
       },
     } as KubernetesObject;

@@ -58,7 +58,16 @@ export async function scheduleGitopsTasks(options: {
     ]),
   );
   const settings = new Map(
-    gitops.environments.map(env => [env.name, { apply: env.apply, prune: env.prune }]),
+    gitops.environments.map(env => [
+      env.name,
+      {
+        apply: env.apply,
+        prune: env.prune,
+        namespaces: env.namespaces,
+        clusterScopedKinds: env.clusterScopedKinds,
+        pruneGuard: env.pruneGuard,
+      },
+    ]),
   );
   const clusters = new Map(
     options.clusters.map(cluster => {

@@ -18,7 +18,7 @@ import {
   createMemoryStore,
   testRepositoryConfig,
 } from '../../__testUtils__/memoryStore';
-import { ClusterReconciler } from '../ClusterReconciler';
+import { ClusterEnvironmentSettings, ClusterReconciler } from '../ClusterReconciler';
 
 /**
  * A config repository, a store, a simulated cluster and the two loops that
@@ -44,6 +44,8 @@ export async function createReconcileFixture(options: {
   apply?: boolean;
   gracePeriodMs?: number;
   double?: KubernetesDoubleOptions;
+  /** Namespaces, kinds and prune guard per environment, as config would give them. */
+  settings?: Record<string, Partial<ClusterEnvironmentSettings>>;
 }): Promise<ReconcileFixture> {
   const logger = mockServices.logger.mock();
   const remote = await createTestRemote();
@@ -81,7 +83,9 @@ export async function createReconcileFixture(options: {
   const reconciler = new ClusterReconciler({
     cluster: 'demo',
     api: new KubernetesCluster(kubeConfigFor(double)),
-    settings: new Map(environments.map(env => [env.name, { apply, prune }])),
+    settings: new Map(
+      environments.map(env => [env.name, { apply, prune, ...options.settings?.[env.name] }]),
+    ),
     gitFor: () => reconcileGit,
     store,
     logger,
