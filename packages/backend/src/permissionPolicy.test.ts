@@ -5,6 +5,7 @@ import {
 import {
   gitopsAutomationUpdatePermission,
   gitopsPromotePermission,
+  gitopsPruneConfirmPermission,
   gitopsReadPermission,
   gitopsReconcilePermission,
   gitopsSyncPermission,
@@ -55,6 +56,19 @@ describe('DemoPermissionPolicy', () => {
           claims: ['user:default/guest', 'group:default/podinfo-team'],
         },
       },
+    });
+  });
+
+  it("lets only the config repository's team confirm a held prune", async () => {
+    expect(await policy.handle({ permission: gitopsPruneConfirmPermission }, guest)).toEqual({
+      result: AuthorizeResult.ALLOW,
+    });
+    const outsider: PolicyQueryUser = {
+      ...guest,
+      info: { userEntityRef: 'user:default/other', ownershipEntityRefs: ['user:default/other'] },
+    };
+    expect(await policy.handle({ permission: gitopsPruneConfirmPermission }, outsider)).toEqual({
+      result: AuthorizeResult.DENY,
     });
   });
 

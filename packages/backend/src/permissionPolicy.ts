@@ -1,5 +1,6 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
+  gitopsPruneConfirmPermission,
   gitopsReadPermission,
   gitopsSyncPermission,
   RESOURCE_TYPE_GITOPS_RELEASE,
@@ -29,6 +30,12 @@ const isGitopsPermission = (permission: Permission) =>
   isResourcePermission(permission, RESOURCE_TYPE_GITOPS_RELEASE);
 
 /**
+ * Who may confirm a deletion the prune guard holds back: in the demo, the
+ * team that owns the config repository. A bulk delete is never everyone's call.
+ */
+const PRUNE_CONFIRMERS = ['group:default/podinfo-team'];
+
+/**
  * The demo's policy: any signed-in user sees every release and may fetch the
  * config repositories; changing a release (promote, lock or unlock
  * automation, reconcile) is for the owners of the catalog entity the request
@@ -52,6 +59,10 @@ export class DemoPermissionPolicy implements PermissionPolicy {
       isPermission(permission, gitopsSyncPermission)
     ) {
       return { result: AuthorizeResult.ALLOW };
+    }
+    if (isPermission(permission, gitopsPruneConfirmPermission)) {
+      const member = user.info.ownershipEntityRefs.some(ref => PRUNE_CONFIRMERS.includes(ref));
+      return { result: member ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
     }
     if (isResourcePermission(permission, RESOURCE_TYPE_GITOPS_RELEASE)) {
       // To keep prod to owners but let anyone act on the stages before it,

@@ -133,6 +133,7 @@ describe('createRouter', () => {
     listHelmReleases: jest.fn(),
     listHelmSecrets: jest.fn(),
     apply: jest.fn(),
+    read: jest.fn(),
     remove: jest.fn(),
     requestReconcile: jest.fn(),
   };
@@ -371,6 +372,42 @@ describe('createRouter', () => {
     expect(events[0]).toEqual(
       expect.objectContaining({ type: 'sync-requested', actor: 'user:default/alice' }),
     );
+  });
+
+  describe('prune confirmations', () => {
+    const commit = 'a'.repeat(40);
+    const hold = () =>
+      store.holdPrune({
+        environment: 'dev',
+        commit,
+        objects: [{ apiVersion: 'helm.fluxcd.io/v1', kind: 'HelmRelease', namespace: 'dev', name: 'podinfo-dev' }],
+        total: 1,
+        heldAt: '2026-11-25T10:00:00.000Z',
+      });
+    const confirm = async (body: object, result = AuthorizeResult.ALLOW as AuthorizeResult.ALLOW | AuthorizeResult.DENY) =>
+      request(await app(result))
+        .post('/environments/dev/prune-confirmations')
+        .send(body)
+        .set('authorization', mockCredentials.user.header('user:default/alice'));
+
+    it('confirms the held deletion of its commit and records who asked', async () => {
+      await hold();
+      const response = await confirm({ commit });
+      expect(response.status).toBe(201);
+      expect(response.body).toMatchObject({ commit, confirmedBy: 'user:default/alice', total: 1 });
+      expect(await store.getHeldPrune('dev')).toMatchObject({ confirmedBy: 'user:default/alice' });
+      const events = await store.listEvents({ releases: [], repositoryIds: ['config'], limit: 10 });
+      expect(events[0]).toMatchObject({ type: 'prune-confirmed', environment: 'dev', commit, actor: 'user:default/alice' });
+    });
+
+    it('confirms nothing for another commit, none held, a denied caller or no commit', async () => {
+      expect((await confirm({ commit })).status).toBe(404);
+      await hold();
+      expect((await confirm({ commit: 'b'.repeat(40) })).status).toBe(409);
+      expect((await confirm({})).status).toBe(400);
+      expect((await confirm({ commit }, AuthorizeResult.DENY)).status).toBe(403);
+      expect((await store.getHeldPrune('dev'))?.confirmedBy).toBeUndefined();
+    });
   });
 
   it('refuses a sync the permission policy denies, and triggers nothing', async () => {

@@ -11,6 +11,7 @@ import {
   GitopsPromotion,
   gitopsAutomationUpdatePermission,
   gitopsPromotePermission,
+  gitopsPruneConfirmPermission,
   gitopsReconcilePermission,
   gitopsSyncPermission,
   stringifyGitopsReleaseRef,
@@ -26,6 +27,7 @@ import { ReleaseLocks, ReleasePromotions } from '../actions';
 import { GitopsStore, ReleaseKey } from '../database/GitopsStore';
 import { SyncTrigger } from '../sync/SyncScheduler';
 import { actorOf, ReleaseService } from './ReleaseService';
+import { PruneConfirmations } from './PruneConfirmations';
 import { ReconcileRequests } from './ReconcileRequests';
 
 function queryString(req: express.Request, name: string): string {
@@ -318,6 +320,39 @@ export async function createRouter(options: {
       );
       await audit.success({ meta: { repositories: ids } });
       res.status(202).json({ repositories: ids, requestedBy: actor });
+    } catch (error) {
+      await audit.fail({ error: error as Error });
+      throw error;
+    }
+  });
+
+  // The prune guard: confirming a held deletion has a permission of its own.
+  const pruneConfirmations = new PruneConfirmations(store);
+  router.post('/environments/:environment/prune-confirmations', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const { environment } = req.params;
+    const commit = optionalField<string>(bodyOf(req), 'commit', 'string');
+    if (!commit) throw new InputError('commit is required');
+    const actor = actorOf(credentials, auth);
+    const audit = await auditor.createEvent({
+      eventId: 'gitops-prune-confirm',
+      severityLevel: 'high',
+      request: req,
+      meta: { environment, commit },
+    });
+    try {
+      const [decision] = await permissions.authorize(
+        [{ permission: gitopsPruneConfirmPermission }],
+        { credentials },
+      );
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError(`${actor} may not confirm prunes in ${environment}`);
+      }
+      const confirmed = await pruneConfirmations.confirm(environment, { commit, actor });
+      await audit.success({ meta: { objects: confirmed.objects.length } });
+      res.status(201).json(confirmed);
     } catch (error) {
       await audit.fail({ error: error as Error });
       throw error;
