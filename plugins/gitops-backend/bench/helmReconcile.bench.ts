@@ -192,7 +192,11 @@ async function createFleet(releases: number, root: string): Promise<Fleet> {
   });
   // One reconcile mirror per repository, shared by the clusters, as the plugin wires it.
   const reconcileGit = mirror('reconcile');
-  const settings = new Map(environments.map(env => [env.name, { apply: true, prune: false }]));
+  // Each environment has a cluster of its own and owns every team namespace there.
+  const teamNamespaces = Array.from({ length: NAMESPACES }, (_, n) => `team-${n}`);
+  const settings = new Map(
+    environments.map(env => [env.name, { apply: true, prune: false, namespaces: teamNamespaces }]),
+  );
   const clusters: Cluster[] = [];
   for (const { environment, cluster } of CLUSTERS) {
     const double = await startKubernetesDouble({ operatorDelayMs: 0 });
