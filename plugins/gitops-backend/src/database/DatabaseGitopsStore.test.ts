@@ -519,6 +519,61 @@ describe('DatabaseGitopsStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'replaces apply and prune problems per environment, keeping when each began, on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const refused = {
+        source: 'apply' as const,
+        path: 'releases/dev/policy.yaml',
+        object: 'ImagePolicy dev/podinfo (image.toolkit.fluxcd.io/v1beta2)',
+        message: 'apply ImagePolicy dev/podinfo: 404 the server could not find the requested resource',
+        commit: 'c1',
+      };
+      const record = (environment: string, items: (typeof refused)[]) =>
+        store.recordApply({ environment, upserted: [], removed: [], problems: { repositoryId: 'config', items } });
+      await record('dev', [refused]);
+      await record('prod', [{ ...refused, path: 'releases/prod/x.yaml', message: 'x'.repeat(2000) }]);
+      const [first] = await store.listProblems(['config']);
+      expect(first).toEqual({ repository: 'config', environment: 'dev', at: expect.any(String), ...refused });
+
+      // Still failing: the same problem, since the same time; prod untouched.
+      await new Promise(resolve => setTimeout(resolve, 5));
+      await record('dev', [refused]);
+      expect((await store.listProblems(['config'])).map(p => [p.environment, p.at])).toEqual([
+        ['dev', first.at],
+        ['prod', expect.any(String)],
+      ]);
+      // Applied cleanly: gone. Problems of other repositories are not listed.
+      await record('dev', []);
+      expect((await store.listProblems(['config'])).map(p => p.environment)).toEqual(['prod']);
+      expect(await store.listProblems(['other'])).toEqual([]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'holds a deletion back and confirms it only for its commit on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const hr = (name: string) => ({ apiVersion: 'helm.fluxcd.io/v1', kind: 'HelmRelease', namespace: 'stg', name });
+      const held = { environment: 'stg', commit: 'a'.repeat(40), objects: [hr('b'), hr('a')], total: 2, heldAt: '2026-11-25T12:00:00.000Z' };
+      expect(await store.getHeldPrune('stg')).toBeUndefined();
+      await store.holdPrune(held);
+      expect(await store.confirmHeldPrune('stg', { commit: 'b'.repeat(40), actor: 'user:default/ops', at: new Date() })).toBeUndefined();
+      const confirmed = await store.confirmHeldPrune('stg', { commit: held.commit, actor: 'user:default/ops', at: new Date('2026-11-25T12:05:00Z') });
+      expect(confirmed).toMatchObject({ confirmedBy: 'user:default/ops', confirmedAt: '2026-11-25T12:05:00.000Z', total: 2 });
+
+      // The same deletion, in another order, keeps its confirmation...
+      await store.holdPrune({ ...held, objects: [hr('a'), hr('b')], heldAt: '2026-11-25T12:10:00.000Z' });
+      expect(await store.getHeldPrune('stg')).toMatchObject({ confirmedBy: 'user:default/ops', heldAt: held.heldAt });
+      // ...a different one does not.
+      await store.holdPrune({ ...held, objects: [hr('a')] });
+      expect((await store.getHeldPrune('stg'))?.confirmedBy).toBeUndefined();
+      await store.releaseHeldPrune('stg');
+      expect(await store.getHeldPrune('stg')).toBeUndefined();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'records what each environment applied on %p',
     async databaseId => {
       const { store } = await createStore(databaseId);
