@@ -313,3 +313,99 @@ test('promoting dev to stg from the page commits exactly that change, as the per
   await after.screenshot({ path: path.join(outputDir, 'podinfo-after-promote.png'), fullPage: true });
   await after.close();
 });
+
+/** The simulated cluster's API, as the backend reaches it (scripts/start.sh serves it). */
+async function demoCluster(pathname) {
+  const port = process.env.GITOPS_DEMO_CLUSTER_PORT ?? '7098';
+  const response = await fetch(`http://127.0.0.1:${port}${pathname}`, {
+    headers: { authorization: 'Bearer demo-simulated-cluster-token' },
+  });
+  assert.equal(response.status, 200, `GET ${pathname}: ${response.status}`);
+  return response.json();
+}
+
+/** stg's HelmRelease and the names of its Helm release secrets in the simulated cluster. */
+async function stgInCluster() {
+  const release = await demoCluster('/apis/helm.fluxcd.io/v1/namespaces/stg/helmreleases/podinfo-rc');
+  const secrets = await demoCluster(
+    `/api/v1/namespaces/stg/secrets?labelSelector=${encodeURIComponent('owner=helm,name=podinfo-rc')}`,
+  );
+  return { release, secrets: secrets.items.map(s => s.metadata.name).sort() };
+}
+
+/** Commits `change` to the demo's config repository as a person would, and pushes it. */
+async function pushToDemo(message, change) {
+  const work = await mkdtemp(path.join(os.tmpdir(), 'gitops-e2e-push-'));
+  const git = async (...args) => (await run('git', ['-C', work, ...args])).stdout.trim();
+  const author = ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com'];
+  try {
+    await run('git', ['clone', '-q', demoRemote(), work]);
+    await change(work);
+    await git(...author, 'commit', '-qam', message);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await git('push', '-q', 'origin', 'HEAD:main');
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        await git(...author, 'pull', '-q', '--rebase', 'origin', 'main');
+      }
+    }
+    return git('rev-parse', 'HEAD');
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+test('a broken stg file keeps stg on the page with its problem, and in the cluster', async () => {
+  // Start from a settled page: every stage synced, nothing in flight.
+  const settled = await waitOnPodinfo(synced, { name: 'synced-before-break', count: 3 });
+  await settled.close();
+  const before = await stgInCluster();
+  assert.ok(before.secrets.length > 0, 'stg has Helm release secrets');
+
+  // One duplicate key, the typo that once uninstalled staging.
+  const stgFile = 'releases/stg/podinfo.yaml';
+  let good;
+  const broken = await pushToDemo('Break the stg release with a duplicate key', async work => {
+    const file = path.join(work, stgFile);
+    good = await readFile(file, 'utf8');
+    await writeFile(file, good.replace(/^(\s+releaseName: .*)$/m, '$1\n$1'));
+  });
+
+  // Both cards keep stg, marked with the problem, its file and its commit.
+  const problem = p =>
+    p.getByTestId('stage-stg').getByText(new RegExp(`git file broken since ${broken.slice(0, 7)}`));
+  const page = await waitOnPodinfo(problem, { name: 'stg-broken', count: 1 });
+  await page.getByTestId('release-stg').getByText(/git file broken since/).first().waitFor();
+  await page.getByText(new RegExp(`${stgFile.replace(/[./]/g, '\\$&')}:\\d+`)).first().waitFor();
+  await page.screenshot({ path: path.join(outputDir, 'podinfo-stg-broken.png'), fullPage: true });
+  await page.close();
+
+  // A sync that stored something is applied at once; watch the cluster over
+  // two more reconcile cycles of the demo (10 s each): nothing is pruned.
+  for (let look = 0; look < 5; look++) {
+    assert.deepEqual((await stgInCluster()).secrets, before.secrets, 'stg keeps its Helm releases');
+    await new Promise(resolve => setTimeout(resolve, 5_000));
+  }
+
+  // The fix brings stg back to Synced, with no new Helm revision.
+  await pushToDemo('Fix the stg release', async work => {
+    await writeFile(path.join(work, stgFile), good);
+  });
+  const fixed = await waitOnPodinfo(
+    p => p.getByTestId('release-stg').getByText('Synced', { exact: true }),
+    { name: 'stg-fixed', count: 1 },
+  );
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    // Count only once the card has drawn after a reload.
+    await fixed.getByTestId('release-stg').getByText('Synced', { exact: true }).waitFor({ timeout: 30_000 });
+    if ((await fixed.getByText(/git file broken since/).count()) === 0) break;
+    assert.ok(Date.now() < deadline, 'the problem left the page once fixed');
+    await fixed.waitForTimeout(2_000);
+    await fixed.reload();
+  }
+  await fixed.close();
+  assert.deepEqual((await stgInCluster()).secrets, before.secrets, 'no new Helm revision');
+});
