@@ -27,6 +27,5 @@ export { isManifestPath } from './manifestPath';
 export { parseChartYaml } from './chartYaml';
 export { checkChartPath } from './chartPath';
 export type { ChartPathCheck } from './chartPath';
-export { findDuplicateReleases } from './duplicateReleases';
 export { parseImageName } from './imageName';
 export type { ImageName } from './imageName';
