@@ -38,6 +38,12 @@ export function describeEvent(event: GitopsEvent): string {
       }`;
     case 'reconcile-requested':
       return 'reconcile requested';
+    case 'automation-skipped':
+      return 'image automation skipped: its file does not read cleanly';
+    case 'object-pruned':
+      return `pruned from the cluster${
+        event.commit ? ` (removed in ${event.commit.slice(0, 7)})` : ''
+      }`;
     default:
       return event.type.replace(/-/g, ' ');
   }
