@@ -69,6 +69,7 @@ describe('the release resource type, as the permission framework uses it', () =>
     expect(
       res.body.permissions.map((p: { name: string }) => p.name).sort(),
     ).toEqual([
+      'gitops.environment.prune.confirm',
       'gitops.release.automation.update',
       'gitops.release.promote',
       'gitops.release.read',
