@@ -11,7 +11,11 @@ exports.up = async function up(knex) {
   await knex.schema.createTable('gitops_apply_problems', table => {
     table.comment('Objects an environment could not apply or prune in its last apply');
     table.increments('id');
-    table.string('environment').notNullable();
+    table.string('environment').notNullable().comment('The environment it concerns');
+    table
+      .string('recorded_by')
+      .notNullable()
+      .comment('The environment whose apply recorded it, and whose next apply replaces it');
     table.string('repository_id').notNullable();
     table.string('source').notNullable().comment("'apply' or 'prune'");
     table.text('path').notNullable().comment('File the object came from');
@@ -19,7 +23,7 @@ exports.up = async function up(knex) {
     table.text('message').notNullable();
     table.string('commit').nullable().comment('Commit being applied');
     table.timestamp('created_at', { useTz: true }).notNullable().comment('Since when it stands');
-    table.index(['environment']);
+    table.index(['recorded_by']);
     table.index(['repository_id']);
   });
   await knex.schema.createTable('gitops_held_prunes', table => {

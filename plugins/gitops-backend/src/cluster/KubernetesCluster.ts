@@ -27,6 +27,12 @@ export const LEGACY_FIELD_MANAGER = 'backstage-gitops';
 export function fieldManagerOf(environment: string): string {
   return `${LEGACY_FIELD_MANAGER}/${environment}`;
 }
+
+/** The environment whose field manager this is; undefined for any other manager. */
+export function environmentOfFieldManager(manager: string): string | undefined {
+  const prefix = `${LEGACY_FIELD_MANAGER}/`;
+  return manager.startsWith(prefix) ? manager.slice(prefix.length) : undefined;
+}
 /**
  * Reconcile requests are owned by a manager of their own, so that applying
  * git's version of a HelmRelease never removes a request, nor conflicts with one.

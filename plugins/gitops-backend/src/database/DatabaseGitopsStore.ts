@@ -187,6 +187,7 @@ type AppliedCommitRow = {
 
 type ApplyProblemRow = {
   environment: string;
+  recorded_by: string;
   repository_id: string;
   source: string;
   path: string;
@@ -1169,26 +1170,30 @@ export class DatabaseGitopsStore implements GitopsStore {
 }
 
 /**
- * Replaces an environment's apply and prune problems. A problem that stands
- * on (same source, file, object and message) keeps the time it first appeared.
+ * Replaces the apply and prune problems an environment's apply recorded
+ * (some may concern another environment). A problem that stands on (same
+ * environment, source, file, object and message) keeps the time it first
+ * appeared.
  */
 async function replaceApplyProblems(
   tx: Knex.Transaction,
   environment: string,
   problems: { repositoryId: string; items: ApplyProblemRecord[] },
 ): Promise<void> {
-  const identity = (p: { source: string; path: string; object?: string | null; message: string }) =>
-    JSON.stringify([p.source, p.path, p.object ?? '', p.message]);
-  const before = new Map(
-    (await tx<ApplyProblemRow>('gitops_apply_problems').where({ environment })).map(row => [
-      identity(row),
-      row.created_at,
-    ]),
-  );
-  await tx('gitops_apply_problems').where({ environment }).delete();
+  const identity = (p: {
+    environment?: string;
+    source: string;
+    path: string;
+    object?: string | null;
+    message: string;
+  }) => JSON.stringify([p.environment ?? environment, p.source, p.path, p.object ?? '', p.message]);
+  const recorded = tx<ApplyProblemRow>('gitops_apply_problems').where({ recorded_by: environment });
+  const before = new Map((await recorded.clone()).map(row => [identity(row), row.created_at]));
+  await recorded.clone().delete();
   const now = new Date();
   const rows: ApplyProblemRow[] = problems.items.map(problem => ({
-    environment,
+    environment: problem.environment ?? environment,
+    recorded_by: environment,
     repository_id: problems.repositoryId,
     source: problem.source,
     path: problem.path,

@@ -125,6 +125,11 @@ export type AppliedObjectRecord = AppliedObjectKey & {
 /** An object an environment could not apply, or did not prune, in its last apply. */
 export type ApplyProblemRecord = {
   source: 'apply' | 'prune';
+  /**
+   * The environment it concerns, when not the one applying: the other side
+   * of a conflict between two environments' field managers.
+   */
+  environment?: string;
   /** The file the object came from. */
   path: string;
   /** `Kind namespace/name (apiVersion)`. */

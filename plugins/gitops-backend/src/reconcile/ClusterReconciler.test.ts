@@ -560,13 +560,27 @@ spec:
       await fixture.cycle();
       const stored = fixture.double.objects().get('rbac.authorization.k8s.io/v1', 'ClusterRole', 'shared-reader')!;
       expect((stored.rules as Array<{ verbs: string[] }>)[0].verbs).toEqual(['get']);
-      expect(await problems('apply')).toEqual([
+      // Recorded on both: stg failed, and dev's object is the one stg contests.
+      const recorded = [
+        expect.objectContaining({
+          environment: 'dev',
+          object: 'ClusterRole shared-reader (rbac.authorization.k8s.io/v1)',
+          message: expect.stringMatching(/^Environment stg \(releases\/stg\/role.yaml\) also writes this object/),
+        }),
         expect.objectContaining({
           environment: 'stg',
           object: 'ClusterRole shared-reader (rbac.authorization.k8s.io/v1)',
           message: expect.stringMatching(/409 .*conflict.*"backstage-gitops\/dev"/s),
         }),
-      ]);
+      ];
+      expect(await problems('apply')).toEqual(recorded);
+
+      // The next cycle records them again, not twice; once stg leaves the
+      // object alone, both go.
+      await fixture.cycle();
+      expect(await problems('apply')).toEqual(recorded);
+      await fixture.push({ 'releases/stg/role.yaml': null });
+      expect(await problems('apply')).toEqual([]);
     });
 
     it('takes over fields applied under the legacy shared field manager, but never forces over others', async () => {

@@ -11,6 +11,7 @@ import { ClusterRequestError } from '../cluster/ClusterRequestError';
 import {
   ClusterApi,
   describeKey,
+  environmentOfFieldManager,
   fieldManagerOf,
   LEGACY_FIELD_MANAGER,
 } from '../cluster/KubernetesCluster';
@@ -204,6 +205,7 @@ export class EnvironmentApply {
       } catch (error) {
         if (unreachable(error)) throw error;
         fail({ key, sourcePath: object.sourcePath, message: (error as Error).message }, 'apply');
+        problems.push(...this.conflictsOfOthers(error, key, object.sourcePath, commit));
       }
     }
 
@@ -278,6 +280,31 @@ export class EnvironmentApply {
       });
       await cluster.apply(object.object, { fieldManager, force: true });
     }
+  }
+
+  /**
+   * A conflict with another environment's field manager concerns that
+   * environment too: two environments write one object, and the one that
+   * applied first would otherwise never hear of it.
+   */
+  private conflictsOfOthers(
+    error: unknown,
+    key: AppliedObjectKey,
+    sourcePath: string,
+    commit: string,
+  ): ApplyProblemRecord[] {
+    const { environment } = this.options;
+    const others = conflictingManagers(error)
+      .map(environmentOfFieldManager)
+      .filter((name): name is string => !!name && name !== environment.name);
+    return [...new Set(others)].map(other => ({
+      environment: other,
+      source: 'apply' as const,
+      path: sourcePath,
+      object: describeKey(key),
+      message: `Environment ${environment.name} (${sourcePath}) also writes this object and conflicts with what ${other} applied; one object belongs to one environment`,
+      commit,
+    }));
   }
 
   /**
