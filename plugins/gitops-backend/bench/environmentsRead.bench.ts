@@ -10,6 +10,7 @@ import knexFactory, { Knex } from 'knex';
 import { AddressInfo } from 'node:net';
 import { DatabaseGitopsStore } from '../src/database/DatabaseGitopsStore';
 import { ReleaseService } from '../src/service/ReleaseService';
+import { PruneConfirmations } from '../src/service/PruneConfirmations';
 import { ReconcileRequests } from '../src/service/ReconcileRequests';
 import { ReleaseLocks, ReleasePromotions } from '../src/actions';
 import { createRouter } from '../src/service/router';
@@ -77,13 +78,17 @@ export async function run() {
         }),
         sync: { trigger: async () => [] },
         reconcileRequests: {} as ReconcileRequests,
+        pruneConfirmations: {} as PruneConfirmations,
         promotions: {} as ReleasePromotions,
         locks: {} as ReleaseLocks,
         httpAuth: mockServices.httpAuth(),
         auth: mockServices.auth(),
         permissions: mockServices.permissions(),
         auditor: {
-          createEvent: async () => ({ success: async () => {}, fail: async () => {} }),
+          createEvent: async () => ({
+            success: async () => {},
+            fail: async () => {},
+          }),
         },
       }),
     ),
@@ -104,10 +109,14 @@ export async function run() {
     `environments read (${ENVIRONMENTS} environments, ${REQUESTS} sequential requests)`,
   );
   console.log(
-    `  floor  (bare knex + express): ${floorMs.toFixed(0)} ms, ${(floorMs / REQUESTS).toFixed(3)} ms/request`,
+    `  floor  (bare knex + express): ${floorMs.toFixed(0)} ms, ${(
+      floorMs / REQUESTS
+    ).toFixed(3)} ms/request`,
   );
   console.log(
-    `  plugin (router + store):      ${pluginMs.toFixed(0)} ms, ${(pluginMs / REQUESTS).toFixed(3)} ms/request`,
+    `  plugin (router + store):      ${pluginMs.toFixed(0)} ms, ${(
+      pluginMs / REQUESTS
+    ).toFixed(3)} ms/request`,
   );
   console.log(`  ratio plugin/floor: ${(pluginMs / floorMs).toFixed(2)}`);
 

@@ -12,6 +12,7 @@ import { DatabaseImageMetadataCache } from './database/DatabaseImageMetadataCach
 import { RegistryTagDigests, ReleaseLocks, ReleasePromotions } from './actions';
 import { registerGitopsPermissions } from './permissions';
 import { readRegistriesConfig } from './registry';
+import { PruneConfirmations } from './service/PruneConfirmations';
 import { ReconcileRequests } from './service/ReconcileRequests';
 import { ReleaseService } from './service/ReleaseService';
 import { createRouter } from './service/router';
@@ -78,6 +79,7 @@ export const gitopsPlugin = createBackendPlugin({
             }),
             sync,
             reconcileRequests: new ReconcileRequests({ store, reconcile }),
+            pruneConfirmations: new PruneConfirmations({ store, reconcile, logger }),
             promotions: new ReleasePromotions({
               store,
               writers,

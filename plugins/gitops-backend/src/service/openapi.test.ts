@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { GitopsStore } from '../database/GitopsStore';
+import { PruneConfirmations } from './PruneConfirmations';
 import { ReconcileRequests } from './ReconcileRequests';
 import { ReleaseLocks, ReleasePromotions } from '../actions';
 import { ReleaseService } from './ReleaseService';
@@ -13,12 +14,16 @@ type Layer = { route?: { path: string; methods: Record<string, boolean> } };
 describe('the OpenAPI spec', () => {
   it('describes exactly the routes the router serves', async () => {
     const spec = parse(
-      fs.readFileSync(path.resolve(__dirname, '../schema/openapi.yaml'), 'utf8'),
+      fs.readFileSync(
+        path.resolve(__dirname, '../schema/openapi.yaml'),
+        'utf8',
+      ),
     ) as { paths: Record<string, Record<string, unknown>> };
     const documented = Object.entries(spec.paths)
       .flatMap(([route, methods]) =>
         Object.keys(methods).map(
-          method => `${method.toUpperCase()} ${route.replace(/\{(\w+)\}/g, ':$1')}`,
+          method =>
+            `${method.toUpperCase()} ${route.replace(/\{(\w+)\}/g, ':$1')}`,
         ),
       )
       .sort();
@@ -29,6 +34,7 @@ describe('the OpenAPI spec', () => {
       releases: {} as ReleaseService,
       sync: { trigger: async () => [] },
       reconcileRequests: {} as ReconcileRequests,
+      pruneConfirmations: {} as PruneConfirmations,
       promotions: {} as ReleasePromotions,
       locks: {} as ReleaseLocks,
       httpAuth: mockServices.httpAuth(),

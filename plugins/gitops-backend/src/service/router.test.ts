@@ -19,6 +19,7 @@ import { GitopsStore } from '../database/GitopsStore';
 import { ReleaseRecord } from '../database/GitopsStore';
 import { SyncTrigger } from '../sync/SyncScheduler';
 import { ClusterRequestError } from '../cluster/ClusterRequestError';
+import { PruneConfirmations } from './PruneConfirmations';
 import { ReconcileRequests } from './ReconcileRequests';
 import { ReleaseService } from './ReleaseService';
 import { createRouter } from './router';
@@ -35,7 +36,9 @@ const podinfo = {
 };
 
 /** A permission service that answers `result` and keeps what it was asked. */
-function recordingPermissions(result: AuthorizeResult.ALLOW | AuthorizeResult.DENY) {
+function recordingPermissions(
+  result: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
+) {
   const asked: Array<{ permission: string; resourceRef?: string }> = [];
   const service = {
     async authorize(requests: AuthorizePermissionRequest[]) {
@@ -62,6 +65,7 @@ async function routerApp(options: {
   permissions: PermissionsService;
   sync?: SyncTrigger;
   reconcileRequests?: ReconcileRequests;
+  pruneConfirmations?: PruneConfirmations;
   promotions?: ReleasePromotions;
   locks?: ReleaseLocks;
 }) {
@@ -77,10 +81,18 @@ async function routerApp(options: {
     }),
     sync: options.sync ?? { trigger: async () => [] },
     reconcileRequests: options.reconcileRequests ?? ({} as ReconcileRequests),
+    pruneConfirmations:
+      options.pruneConfirmations ?? ({} as PruneConfirmations),
     promotions:
       options.promotions ??
-      new ReleasePromotions({ store: options.store, writers: unused, registry: {} as TagDigests }),
-    locks: options.locks ?? new ReleaseLocks({ store: options.store, writers: unused }),
+      new ReleasePromotions({
+        store: options.store,
+        writers: unused,
+        registry: {} as TagDigests,
+      }),
+    locks:
+      options.locks ??
+      new ReleaseLocks({ store: options.store, writers: unused }),
     httpAuth: mockServices.httpAuth(),
     auth: mockServices.auth(),
     permissions: options.permissions,
@@ -93,7 +105,11 @@ async function routerApp(options: {
   return express().use(router).use(middleware.error());
 }
 
-function release(environment: string, chartName: string, tag: string): ReleaseRecord {
+function release(
+  environment: string,
+  chartName: string,
+  tag: string,
+): ReleaseRecord {
   return {
     repository: 'config',
     environment,
@@ -101,7 +117,11 @@ function release(environment: string, chartName: string, tag: string): ReleaseRe
     name: `${chartName}-${environment}`,
     releaseName: `${chartName}-${environment}`,
     apiVersion: 'helm.fluxcd.io/v1',
-    chart: { type: 'git', git: 'git@example.com:config', path: `charts/${chartName}` },
+    chart: {
+      type: 'git',
+      git: 'git@example.com:config',
+      path: `charts/${chartName}`,
+    },
     chartName,
     chartVersion: '0.2.0',
     chartPath: `charts/${chartName}`,
@@ -142,14 +162,26 @@ describe('createRouter', () => {
     trigger: jest.fn(),
   };
   async function app(
-    permission: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
-    permissions: PermissionsService = mockServices.permissions({ result: permission }),
+    permission:
+      | AuthorizeResult.ALLOW
+      | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+    permissions: PermissionsService = mockServices.permissions({
+      result: permission,
+    }),
   ) {
     return routerApp({
       store,
       permissions,
       sync: trigger,
-      reconcileRequests: new ReconcileRequests({ store, reconcile: reconcileTrigger }),
+      reconcileRequests: new ReconcileRequests({
+        store,
+        reconcile: reconcileTrigger,
+      }),
+      pruneConfirmations: new PruneConfirmations({
+        store,
+        reconcile: reconcileTrigger,
+        logger: mockServices.logger.mock(),
+      }),
     });
   }
 
@@ -164,9 +196,19 @@ describe('createRouter', () => {
     store = await DatabaseGitopsStore.create({
       database: mockServices.database({ knex }),
     });
-    await store.ensureRepository({ id: 'config', url: 'file:///c.git', branch: 'main' });
+    await store.ensureRepository({
+      id: 'config',
+      url: 'file:///c.git',
+      branch: 'main',
+    });
     await store.replaceEnvironments('config', [
-      { name: 'dev', repository: 'config', path: 'releases/dev', cluster: 'demo', order: 1 },
+      {
+        name: 'dev',
+        repository: 'config',
+        path: 'releases/dev',
+        cluster: 'demo',
+        order: 1,
+      },
       { name: 'prod', repository: 'config', path: 'releases/prod', order: 2 },
     ]);
     await store.applySync({
@@ -181,8 +223,18 @@ describe('createRouter', () => {
         release('dev', 'other', '1.0.0'),
       ],
       problems: [
-        { environment: 'dev', path: 'releases/dev/broken.yaml', line: 3, message: 'bad indentation' },
-        { environment: 'stg', path: 'releases/stg/x.yaml', line: 1, message: 'elsewhere' },
+        {
+          environment: 'dev',
+          path: 'releases/dev/broken.yaml',
+          line: 3,
+          message: 'bad indentation',
+        },
+        {
+          environment: 'stg',
+          path: 'releases/stg/x.yaml',
+          line: 1,
+          message: 'elsewhere',
+        },
       ],
       events: [
         {
@@ -224,7 +276,10 @@ describe('createRouter', () => {
     const ok = await request(server)
       .get('/environments')
       .set('authorization', mockCredentials.user.header());
-    expect(ok.body.items.map((e: { name: string }) => e.name)).toEqual(['dev', 'prod']);
+    expect(ok.body.items.map((e: { name: string }) => e.name)).toEqual([
+      'dev',
+      'prod',
+    ]);
     const anonymous = await request(server)
       .get('/environments')
       .set('authorization', mockCredentials.none.header());
@@ -238,18 +293,27 @@ describe('createRouter', () => {
       .set('authorization', mockCredentials.user.header());
     expect(response.status).toBe(200);
     expect(
-      response.body.items.map((r: any) => `${r.environment}:${r.images[0].tag}`),
+      response.body.items.map(
+        (r: any) => `${r.environment}:${r.images[0].tag}`,
+      ),
     ).toEqual(['dev:dev-abc', 'prod:0.4.10']);
     // value paths are internal to automation
     expect(response.body.items[0].images[0].paths).toBeUndefined();
     expect(response.body.problems).toEqual([
-      expect.objectContaining({ path: 'releases/dev/broken.yaml', line: 3, message: 'bad indentation' }),
+      expect.objectContaining({
+        path: 'releases/dev/broken.yaml',
+        line: 3,
+        message: 'bad indentation',
+      }),
     ]);
   });
 
   it('marks a release kept from a broken file, and shows its problem to the entity', async () => {
-    const sourcePath = (await store.getRelease({ environment: 'prod', namespace: 'prod', name: 'podinfo-prod' }))!
-      .sourcePath;
+    const sourcePath = (await store.getRelease({
+      environment: 'prod',
+      namespace: 'prod',
+      name: 'podinfo-prod',
+    }))!.sourcePath;
     await store.applySync({
       repositoryId: 'config',
       commit: 'bad1dea',
@@ -259,7 +323,14 @@ describe('createRouter', () => {
       keptPaths: [sourcePath],
       releases: [],
       // Filed without an environment: it still reaches the release from that file.
-      problems: [{ path: sourcePath, line: 11, message: 'Map keys must be unique', blocking: true }],
+      problems: [
+        {
+          path: sourcePath,
+          line: 11,
+          message: 'Map keys must be unique',
+          blocking: true,
+        },
+      ],
       events: [],
     });
     const server = await app();
@@ -274,13 +345,23 @@ describe('createRouter', () => {
       commit: 'bad1dea',
       since: '2026-11-25T11:00:00.000Z',
     };
-    expect(list.body.items.map((r: any) => [r.environment, r.images[0].tag, r.sourceProblem])).toEqual([
+    expect(
+      list.body.items.map((r: any) => [
+        r.environment,
+        r.images[0].tag,
+        r.sourceProblem,
+      ]),
+    ).toEqual([
       ['dev', 'dev-abc', undefined],
       ['prod', '0.4.10', sourceProblem],
     ]);
     expect(list.body.problems).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ path: sourcePath, commit: 'bad1dea', source: 'git' }),
+        expect.objectContaining({
+          path: sourcePath,
+          commit: 'bad1dea',
+          source: 'git',
+        }),
       ]),
     );
     const one = await request(server)
@@ -325,7 +406,9 @@ describe('createRouter', () => {
           const ref = 'resourceRef' in r ? String(r.resourceRef) : '';
           asked.push(`${r.permission.name} ${ref}`);
           return {
-            result: ref.startsWith('prod/') ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+            result: ref.startsWith('prod/')
+              ? AuthorizeResult.DENY
+              : AuthorizeResult.ALLOW,
           };
         });
       },
@@ -335,8 +418,12 @@ describe('createRouter', () => {
       .get('/releases')
       .query({ entityRef: 'component:default/podinfo' })
       .set('authorization', mockCredentials.user.header());
-    expect(list.body.items.map((r: { environment: string }) => r.environment)).toEqual(['dev']);
-    expect(asked).toContain('gitops.release.read prod/prod/podinfo-prod@component:default/podinfo');
+    expect(
+      list.body.items.map((r: { environment: string }) => r.environment),
+    ).toEqual(['dev']);
+    expect(asked).toContain(
+      'gitops.release.read prod/prod/podinfo-prod@component:default/podinfo',
+    );
 
     const one = await request(server)
       .get('/releases/prod/prod/podinfo-prod')
@@ -354,7 +441,11 @@ describe('createRouter', () => {
       .query({ entityRef: 'component:default/podinfo' })
       .set('authorization', mockCredentials.user.header());
     expect(response.body.items).toEqual([
-      expect.objectContaining({ name: 'podinfo-dev', author: 'ci', message: 'bump' }),
+      expect.objectContaining({
+        name: 'podinfo-dev',
+        author: 'ci',
+        message: 'bump',
+      }),
     ]);
   });
 
@@ -365,12 +456,22 @@ describe('createRouter', () => {
       .send({ repository: 'config' })
       .set('authorization', mockCredentials.user.header('user:default/alice'));
     expect(response.status).toBe(202);
-    expect(response.body).toEqual({ repositories: ['config'], requestedBy: 'user:default/alice' });
+    expect(response.body).toEqual({
+      repositories: ['config'],
+      requestedBy: 'user:default/alice',
+    });
     expect(trigger.trigger).toHaveBeenCalledWith('config');
     expect(auditEvent.success).toHaveBeenCalled();
-    const events = await store.listEvents({ releases: [], repositoryIds: ['config'], limit: 10 });
+    const events = await store.listEvents({
+      releases: [],
+      repositoryIds: ['config'],
+      limit: 10,
+    });
     expect(events[0]).toEqual(
-      expect.objectContaining({ type: 'sync-requested', actor: 'user:default/alice' }),
+      expect.objectContaining({
+        type: 'sync-requested',
+        actor: 'user:default/alice',
+      }),
     );
   });
 
@@ -380,24 +481,56 @@ describe('createRouter', () => {
       store.holdPrune({
         environment: 'dev',
         commit,
-        objects: [{ apiVersion: 'helm.fluxcd.io/v1', kind: 'HelmRelease', namespace: 'dev', name: 'podinfo-dev' }],
+        objects: [
+          {
+            apiVersion: 'helm.fluxcd.io/v1',
+            kind: 'HelmRelease',
+            namespace: 'dev',
+            name: 'podinfo-dev',
+          },
+        ],
         total: 1,
         heldAt: '2026-11-25T10:00:00.000Z',
       });
-    const confirm = async (body: object, result = AuthorizeResult.ALLOW as AuthorizeResult.ALLOW | AuthorizeResult.DENY) =>
+    const confirm = async (
+      body: object,
+      result = AuthorizeResult.ALLOW as
+        | AuthorizeResult.ALLOW
+        | AuthorizeResult.DENY,
+    ) =>
       request(await app(result))
         .post('/environments/dev/prune-confirmations')
         .send(body)
-        .set('authorization', mockCredentials.user.header('user:default/alice'));
+        .set(
+          'authorization',
+          mockCredentials.user.header('user:default/alice'),
+        );
 
     it('confirms the held deletion of its commit and records who asked', async () => {
       await hold();
       const response = await confirm({ commit });
       expect(response.status).toBe(201);
-      expect(response.body).toMatchObject({ commit, confirmedBy: 'user:default/alice', total: 1 });
-      expect(await store.getHeldPrune('dev')).toMatchObject({ confirmedBy: 'user:default/alice' });
-      const events = await store.listEvents({ releases: [], repositoryIds: ['config'], limit: 10 });
-      expect(events[0]).toMatchObject({ type: 'prune-confirmed', environment: 'dev', commit, actor: 'user:default/alice' });
+      expect(response.body).toMatchObject({
+        commit,
+        confirmedBy: 'user:default/alice',
+        total: 1,
+      });
+      expect(await store.getHeldPrune('dev')).toMatchObject({
+        confirmedBy: 'user:default/alice',
+      });
+      const events = await store.listEvents({
+        releases: [],
+        repositoryIds: ['config'],
+        limit: 10,
+      });
+      expect(events[0]).toMatchObject({
+        type: 'prune-confirmed',
+        environment: 'dev',
+        commit,
+        actor: 'user:default/alice',
+      });
+      // dev's cluster deletes now, not at its next scheduled cycle.
+      expect(reconcileTrigger.trigger).toHaveBeenCalledWith('demo');
     });
 
     it('confirms nothing for another commit, none held, a denied caller or no commit', async () => {
@@ -405,8 +538,11 @@ describe('createRouter', () => {
       await hold();
       expect((await confirm({ commit: 'b'.repeat(40) })).status).toBe(409);
       expect((await confirm({})).status).toBe(400);
-      expect((await confirm({ commit }, AuthorizeResult.DENY)).status).toBe(403);
+      expect((await confirm({ commit }, AuthorizeResult.DENY)).status).toBe(
+        403,
+      );
       expect((await store.getHeldPrune('dev'))?.confirmedBy).toBeUndefined();
+      expect(reconcileTrigger.trigger).not.toHaveBeenCalled();
     });
   });
 
@@ -419,7 +555,11 @@ describe('createRouter', () => {
     expect(auditEvent.fail).toHaveBeenCalled();
   });
   describe('helm reconciliation', () => {
-    const devKey = { environment: 'dev', namespace: 'dev', name: 'podinfo-dev' };
+    const devKey = {
+      environment: 'dev',
+      namespace: 'dev',
+      name: 'podinfo-dev',
+    };
 
     beforeEach(async () => {
       await store.ensureClusters([{ name: 'demo', title: 'demo (simulated)' }]);
@@ -494,7 +634,11 @@ describe('createRouter', () => {
         .get('/clusters')
         .set('authorization', mockCredentials.user.header());
       expect(clusters.body.items).toEqual([
-        expect.objectContaining({ name: 'demo', title: 'demo (simulated)', lastError: expect.any(String) }),
+        expect.objectContaining({
+          name: 'demo',
+          title: 'demo (simulated)',
+          lastError: expect.any(String),
+        }),
       ]);
     });
 
@@ -524,17 +668,34 @@ describe('createRouter', () => {
     it('requests a reconcile in the cluster when allowed, and records who asked', async () => {
       const response = await request(await app())
         .post('/releases/dev/dev/podinfo-dev/reconcile')
-        .set('authorization', mockCredentials.user.header('user:default/alice'));
+        .set(
+          'authorization',
+          mockCredentials.user.header('user:default/alice'),
+        );
       expect(response.status).toBe(202);
-      expect(response.body).toMatchObject({ cluster: 'demo', requestedBy: 'user:default/alice' });
+      expect(response.body).toMatchObject({
+        cluster: 'demo',
+        requestedBy: 'user:default/alice',
+      });
       expect(reconcileTrigger.clusterApi).toHaveBeenCalledWith('demo');
       expect(clusterApi.requestReconcile).toHaveBeenCalledWith(
-        { apiVersion: 'helm.fluxcd.io/v1', namespace: 'dev', name: 'podinfo-dev' },
+        {
+          apiVersion: 'helm.fluxcd.io/v1',
+          namespace: 'dev',
+          name: 'podinfo-dev',
+        },
         response.body.requestedAt,
       );
       expect(reconcileTrigger.trigger).toHaveBeenCalledWith('demo');
-      const [event] = await store.listEvents({ releases: [devKey], repositoryIds: [], limit: 1 });
-      expect(event).toMatchObject({ type: 'reconcile-requested', actor: 'user:default/alice' });
+      const [event] = await store.listEvents({
+        releases: [devKey],
+        repositoryIds: [],
+        limit: 1,
+      });
+      expect(event).toMatchObject({
+        type: 'reconcile-requested',
+        actor: 'user:default/alice',
+      });
       expect(auditEvent.success).toHaveBeenCalled();
     });
 
@@ -556,7 +717,9 @@ describe('createRouter', () => {
         .send({ entityRef: ['component:default/podinfo'] })
         .set('authorization', mockCredentials.user.header());
       expect(bad.status).toBe(400);
-      expect(bad.body.error.message).toBe('entityRef must be a string when given');
+      expect(bad.body.error.message).toBe(
+        'entityRef must be a string when given',
+      );
     });
 
     it('refuses a reconcile the policy denies, and one of an environment without cluster', async () => {
@@ -575,14 +738,20 @@ describe('createRouter', () => {
 
     it('answers 503 when the cluster cannot be reached, recording nothing', async () => {
       clusterApi.requestReconcile.mockRejectedValueOnce(
-        new ClusterRequestError('request reconcile: cluster unreachable (ECONNREFUSED)'),
+        new ClusterRequestError(
+          'request reconcile: cluster unreachable (ECONNREFUSED)',
+        ),
       );
       const response = await request(await app())
         .post('/releases/dev/dev/podinfo-dev/reconcile')
         .set('authorization', mockCredentials.user.header());
       expect(response.status).toBe(503);
       expect(reconcileTrigger.trigger).not.toHaveBeenCalled();
-      const events = await store.listEvents({ releases: [devKey], repositoryIds: [], limit: 5 });
+      const events = await store.listEvents({
+        releases: [devKey],
+        repositoryIds: [],
+        limit: 5,
+      });
       expect(events.some(e => e.type === 'reconcile-requested')).toBe(false);
     });
   });
@@ -606,33 +775,53 @@ describe('createRouter: release actions', () => {
     await fx.cleanup();
   });
 
-  async function app(result: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW) {
+  async function app(
+    result:
+      | AuthorizeResult.ALLOW
+      | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+  ) {
     const { service, asked } = recordingPermissions(result);
     const writers = () => fx.writer();
     const server = await routerApp({
       store: fx.store,
       permissions: service,
-      promotions: new ReleasePromotions({ store: fx.store, writers, registry: fx.digests() }),
+      promotions: new ReleasePromotions({
+        store: fx.store,
+        writers,
+        registry: fx.digests(),
+      }),
       locks: new ReleaseLocks({ store: fx.store, writers }),
     });
     return { server, asked };
   }
 
-  const post = (server: express.Express, action: string, body: object, user = ALICE) =>
+  const post = (
+    server: express.Express,
+    action: string,
+    body: object,
+    user = ALICE,
+  ) =>
     request(server)
       .post(`/releases/stg/stg/podinfo-rc/${action}`)
       .send(body)
       .set('authorization', mockCredentials.user.header(user));
 
   const actionEvents = async () =>
-    (await fx.store.listEvents({ releases: [STG], repositoryIds: [], limit: 20 })).filter(e =>
-      ['promoted', 'locked', 'unlocked'].includes(e.type),
-    );
+    (
+      await fx.store.listEvents({
+        releases: [STG],
+        repositoryIds: [],
+        limit: 20,
+      })
+    ).filter(e => ['promoted', 'locked', 'unlocked'].includes(e.type));
 
   it('promotes: a dry run answers 200 with the diff, the real one 201 with the commit, and the event names the actor', async () => {
     const { server, asked } = await app();
     const head = await fx.remote.head();
-    const dryRun = await post(server, 'promote', { entityRef: ENTITY, dryRun: true });
+    const dryRun = await post(server, 'promote', {
+      entityRef: ENTITY,
+      dryRun: true,
+    });
     expect(dryRun.status).toBe(200);
     expect(dryRun.body).toMatchObject({
       mode: 'copy-and-lock',
@@ -651,11 +840,21 @@ describe('createRouter: release actions', () => {
       diff: dryRun.body.diff,
     });
     expect(asked).toEqual([
-      { permission: 'gitops.release.promote', resourceRef: `stg/stg/podinfo-rc@${ENTITY}` },
-      { permission: 'gitops.release.promote', resourceRef: `stg/stg/podinfo-rc@${ENTITY}` },
+      {
+        permission: 'gitops.release.promote',
+        resourceRef: `stg/stg/podinfo-rc@${ENTITY}`,
+      },
+      {
+        permission: 'gitops.release.promote',
+        resourceRef: `stg/stg/podinfo-rc@${ENTITY}`,
+      },
     ]);
     expect(await actionEvents()).toEqual([
-      expect.objectContaining({ type: 'promoted', actor: ALICE, commit: done.body.commit }),
+      expect.objectContaining({
+        type: 'promoted',
+        actor: ALICE,
+        commit: done.body.commit,
+      }),
     ]);
     expect(auditor.createEvent).toHaveBeenCalledWith(
       expect.objectContaining({
@@ -664,18 +863,27 @@ describe('createRouter: release actions', () => {
       }),
     );
     expect(auditEvent.success).toHaveBeenLastCalledWith({
-      meta: expect.objectContaining({ mode: 'copy-and-lock', commit: done.body.commit }),
+      meta: expect.objectContaining({
+        mode: 'copy-and-lock',
+        commit: done.body.commit,
+      }),
     });
 
     const again = await post(server, 'promote', {});
     expect(again.status).toBe(409);
     expect(again.body.error.message).toMatch(/^Nothing to promote/);
-    expect(asked[2]).toEqual({ permission: 'gitops.release.promote', resourceRef: 'stg/stg/podinfo-rc' });
+    expect(asked[2]).toEqual({
+      permission: 'gitops.release.promote',
+      resourceRef: 'stg/stg/podinfo-rc',
+    });
   });
 
   it('locks and unlocks: 201 for a commit, 200 with changed false for a no-op, events with the actor', async () => {
     const { server, asked } = await app();
-    const locked = await post(server, 'lock', { entityRef: ENTITY, message: 'Freeze for the release' });
+    const locked = await post(server, 'lock', {
+      entityRef: ENTITY,
+      message: 'Freeze for the release',
+    });
     expect(locked.status).toBe(201);
     expect(locked.body).toEqual({
       commit: await fx.remote.head(),
@@ -695,9 +903,16 @@ describe('createRouter: release actions', () => {
       requestedBy: 'user:default/bob',
     });
 
-    const unlocked = await post(server, 'unlock', { entityRef: ENTITY }, 'user:default/bob');
+    const unlocked = await post(
+      server,
+      'unlock',
+      { entityRef: ENTITY },
+      'user:default/bob',
+    );
     expect(unlocked.status).toBe(201);
-    expect(await fx.show('main', 'releases/stg/podinfo.yaml')).toBe(fx.seed['releases/stg/podinfo.yaml']);
+    expect(await fx.show('main', 'releases/stg/podinfo.yaml')).toBe(
+      fx.seed['releases/stg/podinfo.yaml'],
+    );
 
     expect(asked.map(a => `${a.permission} ${a.resourceRef}`)).toEqual([
       `gitops.release.automation.update stg/stg/podinfo-rc@${ENTITY}`,
@@ -721,7 +936,9 @@ describe('createRouter: release actions', () => {
     for (const action of ['promote', 'lock', 'unlock']) {
       const response = await post(server, action, { entityRef: ENTITY });
       expect(response.status).toBe(403);
-      expect(response.body.error.message).toBe(`${ALICE} may not ${action} stg/podinfo-rc in stg`);
+      expect(response.body.error.message).toBe(
+        `${ALICE} may not ${action} stg/podinfo-rc in stg`,
+      );
     }
     const dryRun = await post(server, 'promote', { dryRun: true });
     expect(dryRun.status).toBe(403);
@@ -737,8 +954,16 @@ describe('createRouter: release actions', () => {
       ['promote', { entityRef: 7 }, 'entityRef must be a string when given'],
       ['promote', { dryRun: 'yes' }, 'dryRun must be a boolean when given'],
       ['lock', { message: ['x'] }, 'message must be a string when given'],
-      ['lock', { message: 'x'.repeat(501) }, 'message must be at most 500 characters'],
-      ['unlock', { entityRef: { kind: 'component' } }, 'entityRef must be a string when given'],
+      [
+        'lock',
+        { message: 'x'.repeat(501) },
+        'message must be at most 500 characters',
+      ],
+      [
+        'unlock',
+        { entityRef: { kind: 'component' } },
+        'entityRef must be a string when given',
+      ],
     ] as const) {
       const response = await post(server, action, body);
       expect(response.status).toBe(400);

@@ -71,6 +71,7 @@ export async function createRouter(options: {
   releases: ReleaseService;
   sync: SyncTrigger;
   reconcileRequests: ReconcileRequests;
+  pruneConfirmations: PruneConfirmations;
   promotions: ReleasePromotions;
   locks: ReleaseLocks;
   httpAuth: HttpAuthService;
@@ -78,8 +79,16 @@ export async function createRouter(options: {
   permissions: PermissionsService;
   auditor: AuditorService;
 }): Promise<express.Router> {
-  const { store, releases, sync, httpAuth, auth, permissions, auditor } =
-    options;
+  const {
+    store,
+    releases,
+    sync,
+    pruneConfirmations,
+    httpAuth,
+    auth,
+    permissions,
+    auditor,
+  } = options;
   const router = Router();
   router.use(express.json());
 
@@ -171,21 +180,34 @@ export async function createRouter(options: {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    res.json(await releases.listReleases(queryString(req, 'entityRef'), credentials));
+    res.json(
+      await releases.listReleases(queryString(req, 'entityRef'), credentials),
+    );
   });
 
   router.get('/releases/:environment/:namespace/:name', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const { environment, namespace, name } = req.params;
-    res.json(await releases.getRelease({ environment, namespace, name }, credentials));
+    res.json(
+      await releases.getRelease({ environment, namespace, name }, credentials),
+    );
   });
 
   router.get(
     '/releases/:environment/:namespace/:name/history',
     async (req, res) => {
-      const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
       const { environment, namespace, name } = req.params;
-      res.json(await releases.getHistory({ environment, namespace, name }, credentials));
+      res.json(
+        await releases.getHistory(
+          { environment, namespace, name },
+          credentials,
+        ),
+      );
     },
   );
 
@@ -237,42 +259,48 @@ export async function createRouter(options: {
     },
   );
 
-  router.post('/releases/:environment/:namespace/:name/lock', async (req, res) => {
-    const result = await releaseAction(
-      req,
-      {
-        eventId: 'gitops-lock',
-        permission: gitopsAutomationUpdatePermission,
-        verb: 'lock',
-        readBody: body => {
-          const message = optionalField<string>(body, 'message', 'string');
-          if (message && message.length > MAX_LOCK_MESSAGE) {
-            throw new InputError(
-              `message must be at most ${MAX_LOCK_MESSAGE} characters`,
-            );
-          }
-          return { ...entityRefOnly(body), message };
+  router.post(
+    '/releases/:environment/:namespace/:name/lock',
+    async (req, res) => {
+      const result = await releaseAction(
+        req,
+        {
+          eventId: 'gitops-lock',
+          permission: gitopsAutomationUpdatePermission,
+          verb: 'lock',
+          readBody: body => {
+            const message = optionalField<string>(body, 'message', 'string');
+            if (message && message.length > MAX_LOCK_MESSAGE) {
+              throw new InputError(
+                `message must be at most ${MAX_LOCK_MESSAGE} characters`,
+              );
+            }
+            return { ...entityRefOnly(body), message };
+          },
         },
-      },
-      ({ key, actor, body }) =>
-        options.locks.lock(key, { actor, message: body.message }),
-    );
-    res.status(result.changed ? 201 : 200).json(result);
-  });
+        ({ key, actor, body }) =>
+          options.locks.lock(key, { actor, message: body.message }),
+      );
+      res.status(result.changed ? 201 : 200).json(result);
+    },
+  );
 
-  router.post('/releases/:environment/:namespace/:name/unlock', async (req, res) => {
-    const result = await releaseAction(
-      req,
-      {
-        eventId: 'gitops-unlock',
-        permission: gitopsAutomationUpdatePermission,
-        verb: 'unlock',
-        readBody: entityRefOnly,
-      },
-      ({ key, actor }) => options.locks.unlock(key, { actor }),
-    );
-    res.status(result.changed ? 201 : 200).json(result);
-  });
+  router.post(
+    '/releases/:environment/:namespace/:name/unlock',
+    async (req, res) => {
+      const result = await releaseAction(
+        req,
+        {
+          eventId: 'gitops-unlock',
+          permission: gitopsAutomationUpdatePermission,
+          verb: 'unlock',
+          readBody: entityRefOnly,
+        },
+        ({ key, actor }) => options.locks.unlock(key, { actor }),
+      );
+      res.status(result.changed ? 201 : 200).json(result);
+    },
+  );
 
   router.get('/clusters', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
@@ -283,7 +311,9 @@ export async function createRouter(options: {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    res.json(await releases.listEvents(queryString(req, 'entityRef'), credentials));
+    res.json(
+      await releases.listEvents(queryString(req, 'entityRef'), credentials),
+    );
   });
 
   router.post('/sync', async (req, res) => {
@@ -327,37 +357,44 @@ export async function createRouter(options: {
   });
 
   // The prune guard: confirming a held deletion has a permission of its own.
-  const pruneConfirmations = new PruneConfirmations(store);
-  router.post('/environments/:environment/prune-confirmations', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const { environment } = req.params;
-    const commit = optionalField<string>(bodyOf(req), 'commit', 'string');
-    if (!commit) throw new InputError('commit is required');
-    const actor = actorOf(credentials, auth);
-    const audit = await auditor.createEvent({
-      eventId: 'gitops-prune-confirm',
-      severityLevel: 'high',
-      request: req,
-      meta: { environment, commit },
-    });
-    try {
-      const [decision] = await permissions.authorize(
-        [{ permission: gitopsPruneConfirmPermission }],
-        { credentials },
-      );
-      if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(`${actor} may not confirm prunes in ${environment}`);
+  router.post(
+    '/environments/:environment/prune-confirmations',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      const { environment } = req.params;
+      const commit = optionalField<string>(bodyOf(req), 'commit', 'string');
+      if (!commit) throw new InputError('commit is required');
+      const actor = actorOf(credentials, auth);
+      const audit = await auditor.createEvent({
+        eventId: 'gitops-prune-confirm',
+        severityLevel: 'high',
+        request: req,
+        meta: { environment, commit },
+      });
+      try {
+        const [decision] = await permissions.authorize(
+          [{ permission: gitopsPruneConfirmPermission }],
+          { credentials },
+        );
+        if (decision.result !== AuthorizeResult.ALLOW) {
+          throw new NotAllowedError(
+            `${actor} may not confirm prunes in ${environment}`,
+          );
+        }
+        const confirmed = await pruneConfirmations.confirm(environment, {
+          commit,
+          actor,
+        });
+        await audit.success({ meta: { objects: confirmed.objects.length } });
+        res.status(201).json(confirmed);
+      } catch (error) {
+        await audit.fail({ error: error as Error });
+        throw error;
       }
-      const confirmed = await pruneConfirmations.confirm(environment, { commit, actor });
-      await audit.success({ meta: { objects: confirmed.objects.length } });
-      res.status(201).json(confirmed);
-    } catch (error) {
-      await audit.fail({ error: error as Error });
-      throw error;
-    }
-  });
+    },
+  );
 
   return router;
 }
