@@ -338,6 +338,30 @@ spec:
       expect(await stgEvents()).toEqual(eventsBefore);
     });
 
+    it('keeps the release of a file renamed and broken in one commit, under its new name', async () => {
+      const sync = createSync();
+      await sync.run();
+      const good = await store.getRelease(stg);
+      const renamed = 'releases/stg/podinfo-rc.yaml';
+      await remote.commit(
+        { [stgPath]: null, [renamed]: withDuplicateKey(await stgFile()) },
+        'Name the staging file after its release',
+      );
+      await sync.run();
+      expect(await store.getRelease(stg)).toEqual({ ...good, sourcePath: renamed });
+      expect(await store.listSourceProblems(['config'])).toEqual([
+        expect.objectContaining({ path: renamed, line: 11 }),
+      ]);
+
+      // Fixed under its new name: the release reads from there, nothing is held.
+      await remote.commit({ [renamed]: await stgFile() }, 'Fix the labels');
+      await sync.run();
+      expect(await store.listProblems(['config'])).toEqual([]);
+      expect(await store.getRelease(stg)).toEqual(
+        expect.objectContaining({ sourcePath: renamed, images: good!.images }),
+      );
+    });
+
     it('still removes a document taken out of a file that reads cleanly', async () => {
       const two = `${await stgFile()}---\n${(await stgFile()).replace(/podinfo-rc/g, 'podinfo-canary')}`;
       await remote.commit({ [stgPath]: two }, 'Add a canary');

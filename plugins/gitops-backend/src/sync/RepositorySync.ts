@@ -46,6 +46,8 @@ type Plan = {
   parse: Set<string>;
   /** Every path the diff touched; empty for a full sync. */
   changedPaths: string[];
+  /** Renamed files: new path -> old path, for files of environments. */
+  renamedFrom: Map<string, string>;
 };
 
 function ancestorsOf(path: string): string[] {
@@ -94,6 +96,26 @@ function toRecord(
     commit,
     updatedAt: at.toISOString(),
   };
+}
+
+/**
+ * A file renamed and broken in one commit was not deleted: the releases its
+ * old path described are its last good state, and move with it to the new
+ * path (which carries the problem), so that the fix replaces them as usual.
+ */
+function movedWithRename(
+  plan: Plan,
+  keptPaths: Set<string>,
+  before: ReleaseRecord[],
+): ReleaseRecord[] {
+  const moved: ReleaseRecord[] = [];
+  for (const [path, oldPath] of plan.renamedFrom) {
+    if (!keptPaths.has(path) || keptPaths.has(oldPath)) continue;
+    for (const release of before) {
+      if (release.sourcePath === oldPath) moved.push({ ...release, sourcePath: path });
+    }
+  }
+  return moved;
 }
 
 /**
@@ -195,6 +217,7 @@ export class RepositorySync {
       info,
     ]);
     const { releases, problems, keptPaths } = settleReleases(files, before, untouched);
+    releases.push(...movedWithRename(plan, keptPaths, before));
     // What a broken file described stays as it was: no event, no removal.
     const replaced = before.filter(r => !keptPaths.has(r.sourcePath));
     const replacedPaths = [...plan.replaced].filter(p => !keptPaths.has(p));
@@ -306,15 +329,18 @@ export class RepositorySync {
         replaced: files,
         parse: files,
         changedPaths: [],
+        renamedFrom: new Map(),
       };
     }
 
     const replaced = new Set<string>();
     const parse = new Set<string>();
     const touchedFolders = new Set<string>();
+    const renamedFrom = new Map<string, string>();
     for (const change of changes) {
       if (change.oldPath && inEnvironment(change.oldPath)) {
         replaced.add(change.oldPath);
+        renamedFrom.set(change.path, change.oldPath);
       }
       if (inEnvironment(change.path)) {
         replaced.add(change.path);
@@ -338,6 +364,7 @@ export class RepositorySync {
       replaced,
       parse,
       changedPaths: changes.flatMap(c => (c.oldPath ? [c.path, c.oldPath] : [c.path])),
+      renamedFrom,
     };
   }
 
