@@ -1,5 +1,10 @@
 import { ConfigReader } from '@backstage/config';
-import { checkEnvironmentClusters, readGitopsConfig } from './GitopsConfig';
+import {
+  checkEnvironmentClusters,
+  DEFAULT_PRUNE_MAX_SHARE,
+  ownedNamespaces,
+  readGitopsConfig,
+} from './GitopsConfig';
 
 const repo = (extra: object = {}) => ({
   id: 'config',
@@ -128,6 +133,49 @@ describe('readGitopsConfig', () => {
     ],
   ])('rejects bad config with a message naming the key (%#)', (gitops, message) => {
     expect(() => readGitopsConfig(new ConfigReader({ gitops }))).toThrow(message);
+  });
+
+  describe('where an environment applies and how much it may prune', () => {
+    const read = (environment: object) =>
+      readGitopsConfig(
+        new ConfigReader({
+          gitops: {
+            repositories: [repo()],
+            environments: [
+              { name: 'stg', repository: 'config', cluster: 'demo', apply: true, prune: true, ...environment },
+            ],
+          },
+        }),
+      ).environments[0];
+
+    it('owns the namespace named like the environment and guards prunes by default', () => {
+      const stg = read({});
+      expect(ownedNamespaces(stg)).toEqual(['stg']);
+      expect(stg.clusterScopedKinds).toBeUndefined();
+      expect(stg.pruneGuard).toBeUndefined();
+      expect(DEFAULT_PRUNE_MAX_SHARE).toBe(0.5);
+    });
+
+    it('reads namespaces, cluster-scoped kinds and the prune guard', () => {
+      const sha = 'a'.repeat(40);
+      const stg = read({
+        namespaces: ['podinfo-stg', 'stg'],
+        clusterScopedKinds: ['ClusterRole'],
+        pruneGuard: { maxShare: 0.2, confirmedCommit: sha },
+      });
+      expect(ownedNamespaces(stg)).toEqual(['podinfo-stg', 'stg']);
+      expect(stg.clusterScopedKinds).toEqual(['ClusterRole']);
+      expect(stg.pruneGuard).toEqual({ maxShare: 0.2, confirmedCommit: sha });
+    });
+
+    it.each([
+      [{ namespaces: ['Not_A_Namespace'] }, /namespaces: "Not_A_Namespace" is not a namespace name/],
+      [{ clusterScopedKinds: ['Namespace'] }, /clusterScopedKinds: "Namespace" is not a kind name other than Namespace/],
+      [{ pruneGuard: { maxShare: 1.5 } }, /pruneGuard.maxShare must be between 0 and 1/],
+      [{ pruneGuard: { confirmedCommit: 'abc123' } }, /pruneGuard.confirmedCommit must be a full commit sha/],
+    ])('refuses %j', (environment, message) => {
+      expect(() => read(environment)).toThrow(message);
+    });
   });
 
   it('needs no config at all', () => {
