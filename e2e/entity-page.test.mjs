@@ -226,27 +226,11 @@ test('dev, stg and prod show their state and Helm history from the simulated clu
 });
 
 test('a chart bump in the config repository upgrades every release of the chart', async () => {
-  const work = await mkdtemp(path.join(os.tmpdir(), 'gitops-e2e-chart-'));
-  const git = async (...args) => (await run('git', ['-C', work, ...args])).stdout.trim();
-  try {
-    await run('git', ['clone', '-q', demoRemote(), work]);
+  await pushToDemo('Bump podinfo chart to 0.2.1', async work => {
     const chartFile = path.join(work, 'charts/podinfo/Chart.yaml');
     const chart = await readFile(chartFile, 'utf8');
     await writeFile(chartFile, chart.replace(/^version: .*$/m, 'version: 0.2.1'));
-    await git('-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', 'commit', '-qam', 'Bump podinfo chart to 0.2.1');
-    // Image automation may push in between: rebase and try again, as a person would.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await git('push', '-q', 'origin', 'HEAD:main');
-        break;
-      } catch (error) {
-        if (attempt === 3) throw error;
-        await git('-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', 'pull', '-q', '--rebase', 'origin', 'main');
-      }
-    }
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
+  });
 
   // Every release of the chart gets a new revision on 0.2.1, the one before superseded.
   const page = await waitOnPodinfo(synced, { name: 'synced-after-bump', count: 3 });
@@ -333,7 +317,11 @@ async function stgInCluster() {
   return { release, secrets: secrets.items.map(s => s.metadata.name).sort() };
 }
 
-/** Commits `change` to the demo's config repository as a person would, and pushes it. */
+/**
+ * Commits `change` to the demo's config repository as a person would, and
+ * pushes it; image automation may push in between, so rebase and try again.
+ * Returns the commit.
+ */
 async function pushToDemo(message, change) {
   const work = await mkdtemp(path.join(os.tmpdir(), 'gitops-e2e-push-'));
   const git = async (...args) => (await run('git', ['-C', work, ...args])).stdout.trim();
@@ -351,7 +339,7 @@ async function pushToDemo(message, change) {
         await git(...author, 'pull', '-q', '--rebase', 'origin', 'main');
       }
     }
-    return git('rev-parse', 'HEAD');
+    return await git('rev-parse', 'HEAD');
   } finally {
     await rm(work, { recursive: true, force: true });
   }
