@@ -87,6 +87,36 @@ describe('readGitopsConfig', () => {
     });
   });
 
+  it.each([
+    'https://ghp_secret@github.com/org/config.git',
+    'https://bot:ghp_secret@github.com/org/config.git',
+    'ssh://git:ghp_secret@git.example.com/org/config.git',
+    'ghp_secret:x@git.example.com:org/config.git',
+  ])('refuses a repository URL carrying a credential without echoing it (%s)', url => {
+    const read = () =>
+      readGitopsConfig(new ConfigReader({ gitops: { repositories: [repo({ url })] } }));
+    expect(read).toThrow(/gitops.repositories\[0\].url must not carry credentials|gitops.repositories\[0\].url is not/);
+    expect(read).not.toThrow(/ghp_secret/);
+  });
+
+  it('keeps the ssh user of ssh:// and scp-like remotes: it is no credential', () => {
+    const ssh = { privateKey: 'KEY', knownHosts: 'git.example.com ssh-ed25519 AAAA' };
+    const config = readGitopsConfig(
+      new ConfigReader({
+        gitops: {
+          repositories: [
+            repo({ id: 'a', url: 'ssh://git@git.example.com:2222/org/config.git', ssh }),
+            repo({ id: 'b', url: 'git@git.example.com:org/config.git', ssh }),
+          ],
+        },
+      }),
+    );
+    expect(config.repositories.map(r => r.url)).toEqual([
+      'ssh://git@git.example.com:2222/org/config.git',
+      'git@git.example.com:org/config.git',
+    ]);
+  });
+
   it('reads an ssh deploy key with its known hosts', () => {
     const config = readGitopsConfig(
       new ConfigReader({

@@ -2,7 +2,7 @@ import { Config, readDurationFromConfig } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { ScmIntegrations } from '@backstage/integration';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
-import { GitAuth } from '../git';
+import { GitAuth, hasUrlCredentials } from '../git';
 
 export type RepositoryConfig = {
   id: string;
@@ -132,6 +132,27 @@ function readDuration(
   return readDurationFromConfig(config, { key });
 }
 
+/**
+ * The remote URL, refused when it carries a credential: config files are
+ * shown, logged and committed, and the URL reaches the API. The message
+ * names the key and never echoes the URL, which would echo the secret.
+ */
+function readRepositoryUrl(repo: Config, where: string): string {
+  const url = repo.getString('url');
+  if (hasUrlCredentials(url)) {
+    throw new InputError(
+      `${where}.url must not carry credentials (a user or token before "@"): put https tokens in Backstage's integrations config and ssh keys in ${where}.ssh`,
+    );
+  }
+  if (!/^(file|https?|ssh):\/\//.test(url) && !SCP_LIKE.test(url)) {
+    const shown = url.includes('@') ? '' : ` "${url}"`;
+    throw new InputError(
+      `${where}.url${shown} is not a file://, http(s)://, ssh:// or user@host:path remote`,
+    );
+  }
+  return url;
+}
+
 function readAuth(
   repo: Config,
   where: string,
@@ -180,12 +201,7 @@ export function readGitopsConfig(config: Config): GitopsConfig {
         `${where}.id "${id}" must be lower-case letters, digits and dashes`,
       );
     }
-    const url = repo.getString('url');
-    if (!/^(file|https?|ssh):\/\//.test(url) && !SCP_LIKE.test(url)) {
-      throw new InputError(
-        `${where}.url "${url}" is not a file://, http(s)://, ssh:// or user@host:path remote`,
-      );
-    }
+    const url = readRepositoryUrl(repo, where);
     const schedule = repo.getOptionalConfig('schedule');
     return {
       id,

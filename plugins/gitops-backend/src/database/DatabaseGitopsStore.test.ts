@@ -119,6 +119,31 @@ describe('DatabaseGitopsStore', () => {
   }
 
   it.each(databases.eachSupportedId())(
+    'never stores or shows the credential of a repository URL on %p',
+    async databaseId => {
+      const { knex, store } = await createStore(databaseId);
+      await store.ensureRepository({
+        id: 'token',
+        url: 'https://ghp_secret@github.com/org/config.git',
+        branch: 'main',
+      });
+      // As written before config refused such URLs.
+      await knex('gitops_repositories').insert({
+        id: 'legacy',
+        url: 'https://bot:ghp_legacy@github.com/org/legacy.git',
+        branch: 'main',
+      });
+      const stored = await knex('gitops_repositories').where({ id: 'token' }).first();
+      expect(stored.url).toBe('https://github.com/org/config.git');
+      const shown = JSON.stringify(await store.listRepositories());
+      expect(shown).not.toMatch(/ghp_|bot/);
+      expect((await store.getRepository('legacy'))?.url).toBe(
+        'https://github.com/org/legacy.git',
+      );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'lists environments in pipeline order on %p',
     async databaseId => {
       const { store } = await createStore(databaseId);

@@ -11,6 +11,7 @@ import {
   GitopsRepositoryStatus,
 } from '@backstage-gitops/plugin-gitops-common';
 import { Knex } from 'knex';
+import { withoutUrlCredentials } from '../git/remoteUrlCredentials';
 import {
   AppliedObjectKey,
   AppliedObjectRecord,
@@ -262,7 +263,8 @@ function iso(value: Date | string | null): string | undefined {
 function toRepository(row: RepositoryRow): GitopsRepositoryStatus {
   return {
     id: row.id,
-    url: row.url,
+    // Rows written before config refused credentials in URLs may hold one.
+    url: withoutUrlCredentials(row.url),
     branch: row.branch,
     lastCommit: row.last_commit ?? undefined,
     lastSyncedAt: iso(row.last_synced_at),
@@ -443,7 +445,7 @@ export class DatabaseGitopsStore implements GitopsStore {
     branch: string;
   }): Promise<void> {
     await this.db<RepositoryRow>('gitops_repositories')
-      .insert({ id: repo.id, url: repo.url, branch: repo.branch })
+      .insert({ id: repo.id, url: withoutUrlCredentials(repo.url), branch: repo.branch })
       .onConflict('id')
       .merge(['url', 'branch']);
   }

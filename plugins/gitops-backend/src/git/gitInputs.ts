@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import { hasUrlCredentials } from './remoteUrlCredentials';
 import { GitRemote } from './types';
 
 // Checks on everything that ends up in a git argument or a directory name.
@@ -96,9 +97,9 @@ export function assertRemote(remote: GitRemote): void {
     if (!URL_SCHEMES.has(scheme)) {
       throw new InputError(`Unsupported git remote URL scheme ${scheme}`);
     }
-    if (parsed.password) {
+    if (hasUrlCredentials(url)) {
       throw new InputError(
-        'The git remote URL must not contain a password or token; put it in the auth settings',
+        'The git remote URL must not contain a password or token (userinfo before "@"); put it in the auth settings',
       );
     }
   }

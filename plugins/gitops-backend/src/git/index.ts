@@ -11,3 +11,4 @@ export { CliGitRepository } from './CliGitRepository';
 export { EmptyCommitError, GitCommandError } from './GitCommandError';
 export type { GitFailureKind } from './GitCommandError';
 export { scrubCredentials } from './scrubCredentials';
+export { hasUrlCredentials, withoutUrlCredentials } from './remoteUrlCredentials';
