@@ -3,12 +3,11 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import os from 'node:os';
-import path from 'node:path';
 import { readClustersConfig } from './cluster/ClusterConfig';
 import { checkEnvironmentClusters, readGitopsConfig } from './config/GitopsConfig';
 import { DatabaseGitopsStore } from './database/DatabaseGitopsStore';
 import { DatabaseImageMetadataCache } from './database/DatabaseImageMetadataCache';
+import { mirrorsDirectory } from './git';
 import { RegistryTagDigests, ReleaseLocks, ReleasePromotions } from './actions';
 import { registerGitopsPermissions } from './permissions';
 import { readRegistriesConfig } from './registry';
@@ -57,10 +56,7 @@ export const gitopsPlugin = createBackendPlugin({
           store,
           scheduler,
           logger,
-          workDir: path.join(
-            config.getOptionalString('backend.workingDirectory') ?? os.tmpdir(),
-            'backstage-gitops',
-          ),
+          workDir: mirrorsDirectory(config.getOptionalString('backend.workingDirectory')),
         });
 
         registerGitopsPermissions({

@@ -362,6 +362,36 @@ describe('CliGitRepository over file://', () => {
     );
   });
 
+  it('refuses a mirror others may write to, before git runs its hooks', async () => {
+    await remote.commit({ 'a.yaml': 'a' });
+    // Planted by another user of a shared folder: a complete bare mirror
+    // whose hook would run as the backend on the next fetch.
+    const mirror = path.join(workDir, 'config');
+    await runTestGit(['init', '--bare', '--quiet', mirror]);
+    const marker = path.join(workDir, 'hook-ran');
+    const hook = path.join(mirror, 'hooks', 'reference-transaction');
+    await fs.writeFile(hook, `#!/bin/sh\ntouch '${marker}'\n`, { mode: 0o755 });
+    await fs.chmod(mirror, 0o777);
+
+    await expect(open().fetch()).rejects.toThrow(
+      new RegExp(`Refusing to use ${mirror} for git mirrors: others may write to it \\(mode 0777\\)`),
+    );
+    await expect(fs.access(marker)).rejects.toThrow();
+    expect(spawn).not.toHaveBeenCalled();
+
+    // The same mirror once it is private again is used, hook and all: the check is what stopped it.
+    await fs.chmod(mirror, 0o755);
+    await open().fetch();
+    await expect(fs.access(marker)).resolves.toBeUndefined();
+  });
+
+  it('refuses a folder of mirrors others may write to', async () => {
+    await remote.commit({ 'a.yaml': 'a' });
+    await fs.chmod(workDir, 0o770);
+    await expect(open().fetch()).rejects.toThrow(/others may write to it \(mode 0770\)/);
+    expect(spawn).not.toHaveBeenCalled();
+  });
+
   it("ignores the machine's git configuration, credential helpers and agents", async () => {
     const head = await remote.commit({ 'a.yaml': 'a' });
     // A global config that would send every file:// fetch to nowhere.

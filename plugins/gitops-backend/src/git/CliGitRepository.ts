@@ -17,6 +17,7 @@ import {
   normaliseRepositoryPath,
 } from './gitInputs';
 import { parseNameStatus } from './parseNameStatus';
+import { assertOwnDirectory, ensurePrivateDirectory } from './privateDirectory';
 import { parseTreeListing } from './parseTreeListing';
 import { runGit } from './runGit';
 import { scrubCredentials } from './scrubCredentials';
@@ -70,6 +71,7 @@ export class CliGitRepository implements GitRepository {
   private readonly directory: string;
   private readonly secrets: string[];
   private readonly environment: NodeJS.ProcessEnv;
+  private directoriesChecked?: Promise<void>;
 
   private constructor(
     private readonly id: string,
@@ -550,7 +552,26 @@ export class CliGitRepository implements GitRepository {
     return kinds.join() === 'file,file,directory,directory';
   }
 
+  /**
+   * Once per instance: the folder of mirrors is private to this process and
+   * an existing mirror is its own, before git runs the config and hooks
+   * found there. Checked again after a failure, so a fixed folder is used.
+   */
+  private ownDirectories(): Promise<void> {
+    this.directoriesChecked ??= (async () => {
+      await ensurePrivateDirectory(this.workDir);
+      if (await pathExists(this.directory)) {
+        await assertOwnDirectory(this.directory);
+      }
+    })().catch(error => {
+      this.directoriesChecked = undefined;
+      throw error;
+    });
+    return this.directoriesChecked;
+  }
+
   private async requireMirror(): Promise<void> {
+    await this.ownDirectories();
     if (!(await this.mirrorExists())) {
       throw new NotFoundError(
         `Git repository ${this.id} has not been fetched yet`,
@@ -564,6 +585,7 @@ export class CliGitRepository implements GitRepository {
    * mirror at the final path; stale staging directories are removed here.
    */
   private async ensureMirror(): Promise<void> {
+    await this.ownDirectories();
     if (await this.mirrorExists()) return;
 
     const stagingRoot = path.join(this.workDir, '.partial', this.id);

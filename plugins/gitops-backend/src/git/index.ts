@@ -12,3 +12,8 @@ export { EmptyCommitError, GitCommandError } from './GitCommandError';
 export type { GitFailureKind } from './GitCommandError';
 export { scrubCredentials } from './scrubCredentials';
 export { hasUrlCredentials, withoutUrlCredentials } from './remoteUrlCredentials';
+export {
+  assertOwnDirectory,
+  ensurePrivateDirectory,
+  mirrorsDirectory,
+} from './privateDirectory';

@@ -8,7 +8,7 @@ import { RepositoryWriter, WriterFor } from '../actions';
 import { ImageAutomation } from '../automation/ImageAutomation';
 import { GitopsConfig } from '../config/GitopsConfig';
 import { GitopsStore } from '../database/GitopsStore';
-import { CliGitRepository } from '../git';
+import { CliGitRepository, ensurePrivateDirectory } from '../git';
 import { ImageMetadataCache, ImageScanner, RegistryConfig } from '../registry';
 import { RepositorySync } from '../sync/RepositorySync';
 import { SyncScheduler, SyncTrigger } from '../sync/SyncScheduler';
@@ -35,7 +35,7 @@ export async function scheduleGitopsTasks(options: {
   store: GitopsStore;
   scheduler: SchedulerService;
   logger: LoggerService;
-  /** Parent folder of the git mirrors. */
+  /** Parent folder of the git mirrors; created private (0700), refused when not this process's own. */
   workDir: string;
 }): Promise<{
   sync: SyncTrigger;
@@ -43,6 +43,8 @@ export async function scheduleGitopsTasks(options: {
   writers: WriterFor;
 }> {
   const { gitops, store, scheduler, logger, workDir } = options;
+  // Refused at start, with the folder named, rather than at each loop's first run.
+  if (gitops.repositories.length > 0) await ensurePrivateDirectory(workDir);
   const mirror = (loop: string, repository: GitopsConfig['repositories'][number]) =>
     CliGitRepository.create({
       id: repository.id,
