@@ -31,6 +31,17 @@ export const GITOPS_ANNOTATION_RELEASE_SELECTOR =
 export const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
 
 /**
+ * On a HelmRelease in the config repository: the catalog entity it belongs
+ * to, as an entity ref (`component:default/podinfo`; kind defaults to
+ * Component, namespace to default). The owners of that entity may act on
+ * the release. Only writers of the config repository can set it, which is
+ * what makes it a grant: the entity annotations above only display.
+ *
+ * @public
+ */
+export const GITOPS_ANNOTATION_ENTITY = 'gitops.backstage.io/entity';
+
+/**
  * All annotations that make an entity a gitops entity, in the order the
  * backend tries them.
  *

@@ -75,6 +75,18 @@ export const gitopsPruneConfirmPermission = createPermission({
 });
 
 /**
+ * See what the backend's errors say about where it connects: cluster API
+ * server addresses, git remotes and registry hosts. Callers without it read
+ * a generic message in place of such errors.
+ *
+ * @public
+ */
+export const gitopsDiagnosticsReadPermission = createPermission({
+  name: 'gitops.diagnostics.read',
+  attributes: { action: 'read' },
+});
+
+/**
  * Every permission of the gitops plugins, for policies and for the
  * permission integration router.
  *
@@ -87,6 +99,7 @@ export const gitopsPermissions = [
   gitopsReconcilePermission,
   gitopsSyncPermission,
   gitopsPruneConfirmPermission,
+  gitopsDiagnosticsReadPermission,
 ];
 
 /**

@@ -23,7 +23,7 @@ export * from './rules';
  */
 export function registerGitopsPermissions(options: {
   permissionsRegistry: PermissionsRegistryService;
-  store: Pick<GitopsStore, 'getRelease' | 'findReleases'>;
+  store: Pick<GitopsStore, 'getRelease'>;
   catalog: CatalogService;
   auth: AuthService;
 }) {

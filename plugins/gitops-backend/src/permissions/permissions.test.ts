@@ -12,6 +12,7 @@ import { gitopsPlugin } from '../plugin';
 import { gitopsReleaseConditions } from './conditions';
 import {
   billingComponent,
+  claimingComponent,
   podinfoComponent,
   seedReleases,
 } from './testFixtures';
@@ -31,7 +32,7 @@ describe('the release resource type, as the permission framework uses it', () =>
       features: [
         gitopsPlugin,
         catalogServiceMock.factory({
-          entities: [podinfoComponent, billingComponent],
+          entities: [podinfoComponent, billingComponent, claimingComponent],
         }),
         mockServices.database.factory({ knex }),
       ],
@@ -69,6 +70,7 @@ describe('the release resource type, as the permission framework uses it', () =>
     expect(
       res.body.permissions.map((p: { name: string }) => p.name).sort(),
     ).toEqual([
+      'gitops.diagnostics.read',
       'gitops.environment.prune.confirm',
       'gitops.release.automation.update',
       'gitops.release.promote',
@@ -108,6 +110,21 @@ describe('the release resource type, as the permission framework uses it', () =>
       }),
     );
     expect(stranger.body).toEqual({ items: [{ id: '1', result: 'DENY' }] });
+  });
+
+  it("denies the owners of an entity that selects the release by its own annotations", async () => {
+    // The tools component selects podinfo's and billing's releases; its
+    // team asks from its page. The config repository names other owners.
+    const res = await apply(
+      [
+        'prod/prod/podinfo-prod@component:default/tools',
+        'dev/dev/billing-dev@component:default/tools',
+      ],
+      gitopsReleaseConditions.isEntityOwner({
+        claims: ['user:default/mallory', 'group:default/mallory-team'],
+      }),
+    );
+    expect(res.body).toEqual({ items: [{ id: '1', result: ['DENY', 'DENY'] }] });
   });
 
   it('combines rules, per release, and denies a release it cannot find', async () => {

@@ -7,7 +7,10 @@ import { DatabaseGitopsStore } from '../database/DatabaseGitopsStore';
 import { createReleaseResourceLoader, ownersOf } from './releaseResources';
 import {
   billingComponent,
+  claimingComponent,
+  kubernetesIdSquatter,
   podinfoComponent,
+  release,
   seedReleases,
   unrelatedComponent,
 } from './testFixtures';
@@ -107,44 +110,114 @@ describe('createReleaseResourceLoader', () => {
     ]);
   });
 
-  it('has no owners without an entity or for an entity the catalog lacks', async () => {
-    const [bare, unknown, malformed] = await load(
+  it('takes the owners from the release, whatever entity the request names', async () => {
+    const loaded = await load(
       'dev/dev/podinfo-dev',
+      'dev/dev/podinfo-dev@component:default/docs',
       'dev/dev/podinfo-dev@component:default/ghost',
       'dev/dev/podinfo-dev@ghost',
     );
-    expect(bare).toEqual({
-      environment: 'dev',
-      namespace: 'dev',
-      name: 'podinfo-dev',
-      owners: [],
+    for (const resource of loaded) {
+      expect(resource).toEqual({
+        environment: 'dev',
+        namespace: 'dev',
+        name: 'podinfo-dev',
+        entityRef: 'component:default/podinfo',
+        owners: ['group:default/podinfo-team'],
+      });
+    }
+  });
+
+  it('grants nothing to an entity whose own annotations select the release', async () => {
+    // tools selects billing's and podinfo's releases by chart, image and
+    // label: enough to show them on its page, never to own them.
+    const withClaim = createReleaseResourceLoader({
+      store,
+      catalog: catalogServiceMock({
+        entities: [podinfoComponent, billingComponent, claimingComponent],
+      }),
+      auth,
     });
-    expect(unknown?.owners).toEqual([]);
-    expect(malformed?.owners).toEqual([]);
+    const [billing, podinfo] = await withClaim([
+      'dev/dev/billing-dev@component:default/tools',
+      'prod/prod/podinfo-prod@component:default/tools',
+    ]);
+    expect(billing).toMatchObject({
+      entityRef: 'component:default/billing',
+      owners: ['group:default/billing-team', 'user:default/jane'],
+    });
+    expect(podinfo).toMatchObject({
+      entityRef: 'component:default/podinfo',
+      owners: ['group:default/podinfo-team'],
+    });
   });
 
-  it('does not lend an entity owners to a release the entity does not select', async () => {
-    const [borrowed, other] = await load(
-      'dev/dev/podinfo-dev@component:default/docs',
-      'dev/dev/podinfo-dev@component:default/billing',
-    );
-    expect(borrowed?.owners).toEqual([]);
-    expect(other?.owners).toEqual([]);
+  it('links a kubernetes-id only while exactly one entity claims it', async () => {
+    const squatted = createReleaseResourceLoader({
+      store,
+      catalog: catalogServiceMock({
+        entities: [billingComponent, kubernetesIdSquatter],
+      }),
+      auth,
+    });
+    expect(await squatted(['dev/dev/billing-dev'])).toEqual([
+      { environment: 'dev', namespace: 'dev', name: 'billing-dev', owners: [] },
+    ]);
+    const unclaimed = createReleaseResourceLoader({
+      store,
+      catalog: catalogServiceMock({ entities: [podinfoComponent] }),
+      auth,
+    });
+    expect((await unclaimed(['dev/dev/billing-dev']))[0]?.owners).toEqual([]);
   });
 
-  it('asks the catalog once per entity, with its own service credentials', async () => {
-    const spy = jest.spyOn(catalog, 'getEntitiesByRefs');
+  it('has no owners for a release naming an entity the catalog lacks, or none that parses', async () => {
+    const named = (name: string, entity: string) => ({
+      ...release('dev', name),
+      annotations: { 'gitops.backstage.io/entity': entity },
+      // The label must not stand in for a name that does not resolve.
+      labels: { 'backstage.io/kubernetes-id': 'billing' },
+    });
+    await store.applySync({
+      repositoryId: 'config',
+      commit: 'c0ffee',
+      syncedAt: new Date('2026-11-25T11:00:00Z'),
+      full: false,
+      replacedPaths: ['releases/dev/ghost.yaml', 'releases/dev/bad.yaml'],
+      releases: [
+        named('ghost', 'component:default/ghost'),
+        named('bad', 'component:'),
+      ],
+      problems: [],
+      events: [],
+    });
+    const [ghost, bad] = await load('dev/dev/ghost-dev', 'dev/dev/bad-dev');
+    expect(ghost?.owners).toEqual([]);
+    expect(bad?.owners).toEqual([]);
+  });
+
+  it('asks the catalog once for named entities and once for kubernetes-ids, with its own credentials', async () => {
+    const byRefs = jest.spyOn(catalog, 'getEntitiesByRefs');
+    const byFilter = jest.spyOn(catalog, 'getEntities');
     await load(
       'dev/dev/podinfo-dev@component:default/podinfo',
-      'prod/prod/podinfo-prod@component:default/podinfo',
+      'prod/prod/podinfo-prod',
+      'dev/dev/billing-dev',
     );
-    expect(spy).toHaveBeenCalledTimes(1);
-    expect(spy.mock.calls[0][0].entityRefs).toEqual([
+    expect(byRefs).toHaveBeenCalledTimes(1);
+    expect(byRefs.mock.calls[0][0].entityRefs).toEqual([
       'component:default/podinfo',
     ]);
-    expect(spy.mock.calls[0][1]).toMatchObject({
-      credentials: { principal: { type: 'service' } },
+    expect(byFilter).toHaveBeenCalledTimes(1);
+    expect(byFilter.mock.calls[0][0]?.filter).toEqual({
+      'metadata.annotations.backstage.io/kubernetes-id': ['billing'],
     });
-    spy.mockRestore();
+    for (const call of [byRefs.mock.calls[0], byFilter.mock.calls[0]]) {
+      expect(call[1]).toMatchObject({
+        credentials: { principal: { type: 'service' } },
+      });
+    }
+    byRefs.mockRestore();
+    byFilter.mockRestore();
   });
 });

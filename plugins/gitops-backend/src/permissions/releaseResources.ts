@@ -1,17 +1,21 @@
-import { AuthService } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
 import {
   Entity,
   parseEntityRef,
   RELATION_OWNED_BY,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { parseGitopsReleaseRef } from '@backstage-gitops/plugin-gitops-common';
+import {
+  GITOPS_ANNOTATION_ENTITY,
+  KUBERNETES_ID_ANNOTATION,
+  parseGitopsReleaseRef,
+} from '@backstage-gitops/plugin-gitops-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { GitopsStore, ReleaseKey } from '../database/GitopsStore';
-import { releaseMatchFor } from '../service/entityMatch';
+import { GitopsStore, ReleaseRecord } from '../database/GitopsStore';
 import { GitopsReleasePermissionResource } from './resource';
-
-const keyText = (r: ReleaseKey) => `${r.environment}/${r.namespace}/${r.name}`;
 
 function fullRef(
   ref: string,
@@ -49,22 +53,57 @@ export function ownersOf(entity: Entity): string[] {
   return [...owners.values()];
 }
 
-type EntityOwnership = {
-  owners: string[];
-  /** Keys of the releases the entity's annotations select. */
-  releases: Set<string>;
-};
+/** How many kubernetes-ids one catalog query asks about, to keep its URL short. */
+const KUBERNETES_IDS_PER_QUERY = 50;
+
+const OWNER_FIELDS = [
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.annotations',
+  'spec.owner',
+  'relations',
+];
+
+/**
+ * What the config repository says a release belongs to: the entity its
+ * `gitops.backstage.io/entity` annotation names, or else the kubernetes-id
+ * its `backstage.io/kubernetes-id` label carries. A named entity that does
+ * not parse links to nothing rather than falling back to the label.
+ */
+export type ReleaseEntityLink =
+  | { entityRef: string }
+  | { kubernetesId: string }
+  | undefined;
+
+export function releaseEntityLink(
+  release: Pick<ReleaseRecord, 'annotations' | 'labels'>,
+): ReleaseEntityLink {
+  const named = release.annotations[GITOPS_ANNOTATION_ENTITY]?.trim();
+  if (named) {
+    const entityRef = fullRef(named, {
+      defaultKind: 'component',
+      defaultNamespace: 'default',
+    });
+    return entityRef ? { entityRef } : undefined;
+  }
+  const kubernetesId = release.labels[KUBERNETES_ID_ANNOTATION]?.trim();
+  return kubernetesId ? { kubernetesId } : undefined;
+}
 
 /**
  * Makes the `getResources` of the release resource type. A release that is
  * not in the store loads as undefined, which the framework denies.
  *
- * The entityRef comes from the caller, so an entity's owners count only for
- * the releases that entity actually selects: naming an entity one owns must
- * not open someone else's release.
+ * Owners come from the release side only: an entity's own annotations
+ * (helm-chart, image, release-selector) are written by that entity's
+ * owners, so they show releases on its page but grant nothing. The entity
+ * a request names in its resourceRef is ignored here for the same reason.
+ * The catalog is asked with the plugin's own credentials, as a claim must
+ * count even where the caller cannot see the entity making it.
  */
 export function createReleaseResourceLoader(options: {
-  store: Pick<GitopsStore, 'getRelease' | 'findReleases'>;
+  store: Pick<GitopsStore, 'getRelease'>;
   catalog: CatalogService;
   auth: AuthService;
 }): (
@@ -72,81 +111,100 @@ export function createReleaseResourceLoader(options: {
 ) => Promise<Array<GitopsReleasePermissionResource | undefined>> {
   const { store, catalog, auth } = options;
 
-  async function ownershipOf(entityRefs: string[]) {
-    const result = new Map<string, EntityOwnership>();
+  async function entitiesByRef(
+    entityRefs: string[],
+    credentials: BackstageCredentials,
+  ): Promise<Map<string, Entity>> {
+    const result = new Map<string, Entity>();
     if (entityRefs.length === 0) return result;
     const { items } = await catalog.getEntitiesByRefs(
-      {
-        entityRefs,
-        fields: [
-          'kind',
-          'metadata.name',
-          'metadata.namespace',
-          'metadata.annotations',
-          'spec.owner',
-          'relations',
-        ],
-      },
-      { credentials: await auth.getOwnServiceCredentials() },
+      { entityRefs, fields: OWNER_FIELDS },
+      { credentials },
     );
-    await Promise.all(
-      items.map(async (entity, index) => {
-        if (!entity) return;
-        let releases: Set<string>;
-        try {
-          releases = new Set(
-            (await store.findReleases(releaseMatchFor(entity))).map(keyText),
-          );
-        } catch {
-          // A malformed selector annotation selects nothing.
-          releases = new Set();
-        }
-        result.set(entityRefs[index], { owners: ownersOf(entity), releases });
-      }),
-    );
+    items.forEach((entity, index) => {
+      if (entity) result.set(entityRefs[index], entity);
+    });
+    return result;
+  }
+
+  /** The one entity claiming each id; ids claimed twice or never are left out. */
+  async function soleClaimants(
+    kubernetesIds: string[],
+    credentials: BackstageCredentials,
+  ): Promise<Map<string, Entity>> {
+    const claimants = new Map<string, Entity[]>();
+    for (let i = 0; i < kubernetesIds.length; i += KUBERNETES_IDS_PER_QUERY) {
+      const ids = kubernetesIds.slice(i, i + KUBERNETES_IDS_PER_QUERY);
+      const { items } = await catalog.getEntities(
+        {
+          filter: { [`metadata.annotations.${KUBERNETES_ID_ANNOTATION}`]: ids },
+          fields: OWNER_FIELDS,
+        },
+        { credentials },
+      );
+      for (const entity of items) {
+        // The catalog matches without regard to case; so do the claims.
+        const claim = entity.metadata.annotations?.[KUBERNETES_ID_ANNOTATION]
+          ?.trim()
+          .toLocaleLowerCase('en-US');
+        if (!claim) continue;
+        claimants.set(claim, [...(claimants.get(claim) ?? []), entity]);
+      }
+    }
+    const result = new Map<string, Entity>();
+    for (const id of kubernetesIds) {
+      const claims = claimants.get(id.toLocaleLowerCase('en-US')) ?? [];
+      const only = claims.length === 1 ? claims[0] : undefined;
+      if (only?.metadata.annotations?.[KUBERNETES_ID_ANNOTATION]?.trim() === id) {
+        result.set(id, only);
+      }
+    }
     return result;
   }
 
   return async function getResources(refs) {
-    const parsed = refs.map(ref => {
-      const release = parseGitopsReleaseRef(ref);
-      if (!release) return undefined;
-      const entityRef = release.entityRef
-        ? fullRef(release.entityRef)
-        : undefined;
-      return { release, entityRef };
-    });
-    const entityRefs = [
-      ...new Set(parsed.flatMap(p => (p?.entityRef ? [p.entityRef] : []))),
-    ];
-    const [ownership, records] = await Promise.all([
-      ownershipOf(entityRefs),
-      Promise.all(
-        parsed.map(p =>
-          p
-            ? store.getRelease({
-                environment: p.release.environment,
-                namespace: p.release.namespace,
-                name: p.release.name,
-              })
-            : undefined,
-        ),
+    const keys = refs.map(parseGitopsReleaseRef);
+    const records = await Promise.all(
+      keys.map(key =>
+        key
+          ? store.getRelease({
+              environment: key.environment,
+              namespace: key.namespace,
+              name: key.name,
+            })
+          : undefined,
       ),
+    );
+    const links = records.map(record =>
+      record ? releaseEntityLink(record) : undefined,
+    );
+    const named = new Set<string>();
+    const kubernetesIds = new Set<string>();
+    for (const link of links) {
+      if (link && 'entityRef' in link) named.add(link.entityRef);
+      if (link && 'kubernetesId' in link) kubernetesIds.add(link.kubernetesId);
+    }
+    const credentials = await auth.getOwnServiceCredentials();
+    const [byRef, byKubernetesId] = await Promise.all([
+      entitiesByRef([...named], credentials),
+      soleClaimants([...kubernetesIds], credentials),
     ]);
-    return parsed.map((p, index) => {
-      if (!p || !records[index]) return undefined;
-      const { environment, namespace, name, entityRef } = p.release;
-      const entity = p.entityRef ? ownership.get(p.entityRef) : undefined;
-      const owners = entity?.releases.has(keyText(p.release))
-        ? entity.owners
-        : [];
-      return {
-        environment,
-        namespace,
-        name,
-        ...(entityRef ? { entityRef } : {}),
-        owners,
+    return records.map((record, index) => {
+      if (!record) return undefined;
+      const link = links[index];
+      const entity = !link
+        ? undefined
+        : 'entityRef' in link
+          ? byRef.get(link.entityRef)
+          : byKubernetesId.get(link.kubernetesId);
+      const resource: GitopsReleasePermissionResource = {
+        environment: record.environment,
+        namespace: record.namespace,
+        name: record.name,
+        owners: entity ? ownersOf(entity) : [],
       };
+      if (entity) resource.entityRef = stringifyEntityRef(entity);
+      return resource;
     });
   };
 }

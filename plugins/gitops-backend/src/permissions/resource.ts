@@ -11,12 +11,19 @@ export type GitopsReleasePermissionResource = {
   environment: string;
   namespace: string;
   name: string;
-  /** The catalog entity the request named, when it named one. */
+  /**
+   * The catalog entity the release belongs to, as the config repository
+   * says: the HelmRelease's `gitops.backstage.io/entity` annotation, or else
+   * the one entity claiming its `backstage.io/kubernetes-id` label. Never
+   * the entity a request names, nor one whose own annotations select the
+   * release: those are the entity owners' word, not the repository's.
+   */
   entityRef?: string;
   /**
    * Full refs of the owners of that entity (`spec.owner` and `ownedBy`
-   * relations). Empty without an entity, for an entity the catalog does not
-   * know, and for an entity the release does not belong to.
+   * relations). Empty when the release names no entity, names one the
+   * catalog lacks, or carries a kubernetes-id claimed by no entity or by
+   * several.
    */
   owners: string[];
 };

@@ -82,8 +82,11 @@ export const isInEnvironment = createPermissionRule({
 });
 
 /**
- * True when the catalog entity the request came from is owned by one of the
- * claims, typically the user's `ownershipEntityRefs`.
+ * True when the catalog entity the release belongs to, as the config
+ * repository says (the resource's `entityRef`),
+ * is owned by one of the claims, typically the user's
+ * `ownershipEntityRefs`. An entity's own annotations never make its owners
+ * owners of a release.
  *
  * @public
  */

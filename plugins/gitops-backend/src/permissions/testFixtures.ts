@@ -1,8 +1,27 @@
 import { Entity } from '@backstage/catalog-model';
 import { GitopsStore, ReleaseRecord } from '../database/GitopsStore';
 
-/** Test data of the permission tests: two charts, each with its component. */
-function release(environment: string, chartName: string): ReleaseRecord {
+/**
+ * Test data of the permission tests: two charts, each with its component.
+ * podinfo's releases name their entity; billing's carry a kubernetes-id
+ * that only the billing component claims.
+ */
+export function release(
+  environment: string,
+  chartName: string,
+): ReleaseRecord {
+  const link =
+    chartName === 'podinfo'
+      ? {
+          annotations: {
+            'gitops.backstage.io/entity': 'component:default/podinfo',
+          },
+          labels: {},
+        }
+      : {
+          annotations: {},
+          labels: { 'backstage.io/kubernetes-id': chartName },
+        };
   return {
     repository: 'config',
     environment,
@@ -18,8 +37,7 @@ function release(environment: string, chartName: string): ReleaseRecord {
     chartName,
     chartVersion: '0.2.0',
     chartPath: `charts/${chartName}`,
-    labels: {},
-    annotations: {},
+    ...link,
     automated: false,
     locked: false,
     images: [],
@@ -63,7 +81,10 @@ function component(
     metadata: {
       name,
       namespace: 'default',
-      annotations: { 'gitops.backstage.io/helm-chart': name },
+      annotations: {
+        'gitops.backstage.io/helm-chart': name,
+        'backstage.io/kubernetes-id': name,
+      },
     },
     spec: { type: 'service', lifecycle: 'production', owner },
     ...(relationOwner
@@ -82,4 +103,31 @@ export const billingComponent = component(
 export const unrelatedComponent: Entity = {
   ...component('docs', 'user:default/mallory'),
   metadata: { name: 'docs', namespace: 'default' },
+};
+
+/**
+ * The attack: a component its owner registered, annotated to select
+ * billing's and podinfo's releases every way an entity can.
+ */
+export const claimingComponent: Entity = {
+  ...component('tools', 'group:default/mallory-team'),
+  metadata: {
+    name: 'tools',
+    namespace: 'default',
+    annotations: {
+      'gitops.backstage.io/helm-chart': 'billing,podinfo',
+      'gitops.backstage.io/image': 'org/billing',
+      'gitops.backstage.io/release-selector': 'app=billing',
+    },
+  },
+};
+
+/** A second claim on billing's kubernetes-id, which voids both. */
+export const kubernetesIdSquatter: Entity = {
+  ...component('billing-copy', 'group:default/mallory-team'),
+  metadata: {
+    name: 'billing-copy',
+    namespace: 'default',
+    annotations: { 'backstage.io/kubernetes-id': 'billing' },
+  },
 };

@@ -52,4 +52,21 @@ describe('parseLabelSelector', () => {
   it('rejects set-based selectors it cannot evaluate', () => {
     expect(() => parseLabelSelector('app in (a,b)')).toThrow(/Invalid/);
   });
+
+  it('refuses a selector without an equality term, which would select every release', () => {
+    for (const selector of ['x!=y', 'x!=y, a!=b', ' , ']) {
+      expect(() => parseLabelSelector(selector)).toThrow(
+        /at least one key=value term/,
+      );
+    }
+    expect(() =>
+      releaseMatchFor(
+        entity({ 'gitops.backstage.io/release-selector': 'x!=y' }),
+      ),
+    ).toThrow(/at least one key=value term/);
+    expect(parseLabelSelector('app=billing,x!=y')).toEqual([
+      { key: 'app', op: '=', value: 'billing' },
+      { key: 'x', op: '!=', value: 'y' },
+    ]);
+  });
 });

@@ -31,11 +31,15 @@ function imageSpellings(image: string): string[] {
   return [...spellings];
 }
 
-/** `app=podinfo,tier!=db` as Kubernetes writes equality-based selectors. */
+/**
+ * `app=podinfo,tier!=db` as Kubernetes writes equality-based selectors. At
+ * least one term must be an equality: `x!=y` alone selects every release
+ * of every team, which no entity should be able to claim.
+ */
 export function parseLabelSelector(
   selector: string,
 ): ReleaseMatch['labelSelectors'][number] {
-  return list(selector).map(term => {
+  const terms = list(selector).map(term => {
     const match = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(term);
     if (!match) {
       throw new InputError(
@@ -46,8 +50,14 @@ export function parseLabelSelector(
       key: match[1],
       op: match[2] === '!=' ? '!=' : '=',
       value: match[3],
-    };
+    } as const;
   });
+  if (!terms.some(term => term.op === '=')) {
+    throw new InputError(
+      `Invalid ${GITOPS_ANNOTATION_RELEASE_SELECTOR} "${selector}": it needs at least one key=value term, as key!=value terms alone match every release`,
+    );
+  }
+  return terms;
 }
 
 /** Which stored releases belong to an entity, per its annotations. */

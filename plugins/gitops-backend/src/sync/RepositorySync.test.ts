@@ -278,7 +278,7 @@ spec:
     const stg = { environment: 'stg', namespace: 'stg', name: 'podinfo-rc' };
     const stgPath = 'releases/stg/podinfo.yaml';
     const stgFile = async () => (await exampleFiles())[stgPath] as string;
-    // The case of issue 10: a second `app:` label, on line 11.
+    // The case of issue 10: a second `app:` label, on line 14.
     const withDuplicateKey = (text: string) =>
       text.replace('    app: podinfo\n', '    app: podinfo\n    app: podinfo-rc\n');
     const stgEvents = async () =>
@@ -308,14 +308,14 @@ spec:
         expect.objectContaining({
           environment: 'stg',
           path: stgPath,
-          line: 11,
+          line: 14,
           commit: broke,
           source: 'git',
           message: expect.stringMatching(/unique/),
         }),
       );
       expect(await store.listSourceProblems(['config'])).toEqual([
-        { repository: 'config', path: stgPath, line: 11, message: problem.message, commit: broke, since: problem.at },
+        { repository: 'config', path: stgPath, line: 14, message: problem.message, commit: broke, since: problem.at },
       ]);
 
       // Still broken a commit later: since when, and at which commit, stay.
@@ -350,7 +350,7 @@ spec:
       await sync.run();
       expect(await store.getRelease(stg)).toEqual({ ...good, sourcePath: renamed });
       expect(await store.listSourceProblems(['config'])).toEqual([
-        expect.objectContaining({ path: renamed, line: 11 }),
+        expect.objectContaining({ path: renamed, line: 14 }),
       ]);
 
       // Fixed under its new name: the release reads from there, nothing is held.
@@ -420,7 +420,7 @@ spec:
       );
       expect(await stgEvents()).not.toContain('release-removed');
       expect(await store.listSourceProblems(['config'])).toEqual([
-        expect.objectContaining({ path: stgPath, line: 11 }),
+        expect.objectContaining({ path: stgPath, line: 14 }),
       ]);
     });
 
