@@ -41,9 +41,12 @@ export interface Config {
       };
     }>;
     /**
-     * Container registries image automation may read. Images of hosts not
-     * listed are read anonymously over https at the host their reference
-     * names; `url` points a host elsewhere (a mirror, or a local registry).
+     * Container registries image automation and promotions may read. Image
+     * references name hosts in repository files, so a host is contacted only
+     * when it is listed here or is one of the public defaults (see
+     * `registryPolicy`); `url` points a host elsewhere (a mirror, or a local
+     * registry). Only a listed registry may live on a loopback, private or
+     * link-local address.
      */
     registries?: Array<{
       /** Host as written in image references: `docker.io`, `ghcr.io`, `127.0.0.1:5000`. */
@@ -68,6 +71,21 @@ export interface Config {
       /** Hosts blob downloads may be redirected to (CDNs), https only. */
       redirectHosts?: string[];
     }>;
+    /** Which registry hosts image references may name, and how much one image may list. */
+    registryPolicy?: {
+      /**
+       * Read images of docker.io, ghcr.io, quay.io, registry.k8s.io, gcr.io,
+       * public.ecr.aws, mcr.microsoft.com and registry.gitlab.com without
+       * listing them in `registries`: anonymously, over https, and only where
+       * the name resolves to public addresses. Defaults to true; false allows
+       * only the hosts in `registries`.
+       */
+      allowPublicDefaults?: boolean;
+      /** Tags one image may list; an image with more shows a problem. Defaults to 20000. */
+      maxTagsPerImage?: number;
+      /** Bytes of one image's tag listing, all pages together. Defaults to 8388608 (8 MiB). */
+      maxListingBytes?: number;
+    };
     /** Image automation: new registry tags become commits. */
     imageAutomation?: {
       /** Defaults to true when repositories are configured. */

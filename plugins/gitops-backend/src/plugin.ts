@@ -10,7 +10,7 @@ import { DatabaseImageMetadataCache } from './database/DatabaseImageMetadataCach
 import { mirrorsDirectory } from './git';
 import { RegistryTagDigests, ReleaseLocks, ReleasePromotions } from './actions';
 import { registerGitopsPermissions } from './permissions';
-import { readRegistriesConfig } from './registry';
+import { readRegistriesConfig, readRegistryPolicy } from './registry';
 import { PruneConfirmations } from './service/PruneConfirmations';
 import { ReconcileRequests } from './service/ReconcileRequests';
 import { ReleaseService } from './service/ReleaseService';
@@ -47,11 +47,13 @@ export const gitopsPlugin = createBackendPlugin({
         checkEnvironmentClusters(gitops, clusters);
         const store = await DatabaseGitopsStore.create({ database });
         const registries = readRegistriesConfig(config);
+        const registryPolicy = readRegistryPolicy(config);
         const imageCache = new DatabaseImageMetadataCache(await database.getClient());
         const { sync, reconcile, writers } = await scheduleGitopsTasks({
           gitops,
           clusters,
           registries,
+          registryPolicy,
           imageCache,
           store,
           scheduler,
@@ -79,7 +81,12 @@ export const gitopsPlugin = createBackendPlugin({
             promotions: new ReleasePromotions({
               store,
               writers,
-              registry: new RegistryTagDigests({ registries, cache: imageCache, logger }),
+              registry: new RegistryTagDigests({
+                registries,
+                policy: registryPolicy,
+                cache: imageCache,
+                logger,
+              }),
             }),
             locks: new ReleaseLocks({ store, writers }),
             httpAuth: deps.httpAuth,

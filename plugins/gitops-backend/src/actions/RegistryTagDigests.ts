@@ -2,11 +2,8 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import { ImageMetadataCache } from '../registry/ImageMetadataCache';
 import { RegistryClient } from '../registry/RegistryClient';
-import {
-  RegistryConfig,
-  ResolvedRegistry,
-  resolveRegistry,
-} from '../registry/RegistryConfig';
+import { RegistryConfig } from '../registry/RegistryConfig';
+import { RegistryHosts, RegistryPolicy } from '../registry/RegistryHosts';
 import { ImageName, resolveImageName } from '../registry/imageName';
 import { isTag } from '../registry/manifest';
 
@@ -29,28 +26,25 @@ export interface TagDigests {
 /**
  * {@link TagDigests} over the OCI distribution API. Registry URLs and
  * credentials come from `gitops.registries` as for image scans, and image
- * names from the manifests in git; nothing a request sends picks a host.
+ * names from the manifests in git; nothing a request sends picks a host,
+ * and a host the registry policy does not allow is never contacted.
  */
 export class RegistryTagDigests implements TagDigests {
-  private readonly registries = new Map<string, ResolvedRegistry>();
+  private readonly hosts: RegistryHosts;
   private readonly clients = new Map<string, RegistryClient>();
 
   constructor(
     private readonly options: {
       registries: RegistryConfig[];
+      /** Which hosts may be reached and the listing caps, as for image scans. */
+      policy?: RegistryPolicy;
       logger: LoggerService;
       /** The image scanner's cache, to find candidates without asking for each tag. */
       cache?: ImageMetadataCache;
       fetch?: typeof fetch;
     },
   ) {
-    for (const registry of options.registries) {
-      const resolved = resolveRegistry({
-        ...registry,
-        host: registry.host.trim().toLowerCase(),
-      });
-      this.registries.set(resolved.host, resolved);
-    }
+    this.hosts = new RegistryHosts(options.registries, options.policy);
   }
 
   async listTags(image: ImageRef): Promise<string[]> {
@@ -97,11 +91,10 @@ export class RegistryTagDigests implements TagDigests {
   private clientFor(name: ImageName): RegistryClient {
     let client = this.clients.get(name.host);
     if (!client) {
-      const registry =
-        this.registries.get(name.host) ?? resolveRegistry({ host: name.host });
-      client = new RegistryClient(registry, {
+      client = new RegistryClient(this.hosts.resolve(name.host), {
         fetch: this.options.fetch ?? ((input, init) => fetch(input, init)),
         logger: this.options.logger,
+        limits: this.hosts.policy,
       });
       this.clients.set(name.host, client);
     }

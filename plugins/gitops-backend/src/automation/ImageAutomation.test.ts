@@ -1,5 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import fs from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
@@ -263,6 +264,41 @@ spec:
     expect(worker?.images[0].status).toEqual(
       expect.objectContaining({ error: expect.stringMatching(/127\.0\.0\.1:1/), checkedAt: expect.any(String) }),
     );
+  });
+
+  it('never contacts a registry host a release file names unless it is allowed, and says what to configure', async () => {
+    // A listener on this machine that a pushed release file points the scanner at.
+    let connections = 0;
+    const listener = net.createServer(socket => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>(resolve => listener.listen(0, '127.0.0.1', resolve));
+    const { port } = listener.address() as net.AddressInfo;
+    try {
+      const DEV = 'releases/dev/podinfo.yaml';
+      await remote.commit(
+        { [DEV]: seed[DEV].replace(`repository: ${IMAGE}`, `repository: 127.0.0.1:${port}/team/podinfo`) },
+        'Point dev at a host nobody configured',
+      );
+      await sync();
+
+      await automation().run();
+      await automation().run();
+      expect(connections).toBe(0);
+      const dev = await store.getRelease({ environment: 'dev', namespace: 'dev', name: 'podinfo-dev' });
+      expect(dev?.images[0].status?.error).toBe(
+        `127.0.0.1:${port}/team/podinfo: registry host 127.0.0.1:${port} is not allowed: add it to gitops.registries`,
+      );
+      // Configured, the same host is read: the policy is what kept the scanner away.
+      await automation(undefined, [
+        { host: 'docker.io', url: registry.url },
+        { host: `127.0.0.1:${port}`, url: `http://127.0.0.1:${port}` },
+      ]).run();
+      expect(connections).toBeGreaterThan(0);
+    } finally {
+      await new Promise(resolve => listener.close(resolve));
+    }
   });
 
   describe('decides again from the file at the head it writes on', () => {

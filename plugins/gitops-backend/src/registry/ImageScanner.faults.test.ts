@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ImageScanner } from './ImageScanner';
+import { DEFAULT_REGISTRY_POLICY, RegistryPolicy } from './RegistryHosts';
 import { InMemoryImageMetadataCache } from './InMemoryImageMetadataCache';
 import { RegistryConfig } from './RegistryConfig';
 import {
@@ -44,10 +45,12 @@ describe('ImageScanner faults', () => {
   function scannerFor(
     target: StubRegistry,
     config: Partial<RegistryConfig> = {},
+    policy?: Partial<RegistryPolicy>,
   ) {
     const recording = createRecordingLogger();
     const scanner = new ImageScanner({
       registries: [{ host: target.host, url: target.url, ...config }],
+      policy: policy && { ...DEFAULT_REGISTRY_POLICY, ...policy },
       cache: new InMemoryImageMetadataCache(),
       logger: recording.logger,
     });
@@ -128,7 +131,8 @@ describe('ImageScanner faults', () => {
       r => (isTagList(r) ? pages(r) : undefined),
       false,
     );
-    const { scanner } = scannerFor(target);
+    // Over the default cap: raised for this registry's sake.
+    const { scanner } = scannerFor(target, {}, { maxTagsPerImage: 100_000 });
 
     const started = Date.now();
     const result = await scanner.scan(
@@ -143,6 +147,51 @@ describe('ImageScanner faults', () => {
       manifests: 0,
     });
     expect(elapsed).toBeLessThan(15_000);
+  });
+
+  describe('listing caps', () => {
+    const huge = Array.from(
+      { length: 30_000 },
+      (_, i) => `build-${String(i).padStart(6, '0')}`,
+    );
+
+    it('makes an image over the tag cap a problem of the image, without reading further pages', async () => {
+      const pages = pagedTagList(huge, { maxPageSize: 1000 });
+      const target = await stub(r => (isTagList(r) ? pages(r) : undefined), false);
+      const { scanner } = scannerFor(target);
+      const result = await scanner.scan(
+        { registry: target.host, repository: 'team/huge' },
+        () => true,
+      );
+      expect(DEFAULT_REGISTRY_POLICY.maxTagsPerImage).toBe(20_000);
+      expect(result).toMatchObject({
+        ok: false,
+        error: `${target.host}/team/huge: the image lists more than 20000 tags (gitops.registryPolicy.maxTagsPerImage)`,
+      });
+      expect(scanner.stats()[target.host]).toMatchObject({ tagPages: 21, manifests: 0 });
+    });
+
+    it('stops reading a listing over the byte cap', async () => {
+      // One page three times the cap: refused by its size, never held whole.
+      let sent = 0;
+      const target = await stub(r => {
+        if (!isTagList(r)) return undefined;
+        const chunk = `"${'x'.repeat(1000)}",`;
+        const body = `{"name":"team/endless","tags":[${chunk.repeat(3000)}"end"]}`;
+        sent += body.length;
+        return { status: 200, headers: { 'content-type': 'application/json' }, body };
+      }, false);
+      const { scanner } = scannerFor(target, {}, { maxListingBytes: 1024 * 1024 });
+      const result = await scanner.scan(
+        { registry: target.host, repository: 'team/endless' },
+        () => true,
+      );
+      expect(sent).toBeGreaterThan(2 * 1024 * 1024);
+      expect(result).toMatchObject({
+        ok: false,
+        error: `${target.host}/team/endless: the tag listing is larger than 1048576 bytes (gitops.registryPolicy.maxListingBytes)`,
+      });
+    });
   });
 
   describe('rate limits', () => {

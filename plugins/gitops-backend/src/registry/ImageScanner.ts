@@ -10,11 +10,9 @@ import {
   readCreatedAt,
 } from './manifest';
 import { RegistryClient, RegistryStats } from './RegistryClient';
-import {
-  RegistryConfig,
-  ResolvedRegistry,
-  resolveRegistry,
-} from './RegistryConfig';
+import { RegistryConfig } from './RegistryConfig';
+import { RegistryHosts, RegistryPolicy } from './RegistryHosts';
+import { AddressResolver } from './publicAddress';
 import { RegistryResponseError } from './RegistryResponseError';
 
 export type ImageScanResult =
@@ -33,6 +31,10 @@ export type ImageScanResult =
 
 export type ImageScannerOptions = {
   registries: RegistryConfig[];
+  /** Which hosts may be reached and the listing caps; defaults to DEFAULT_REGISTRY_POLICY. */
+  policy?: RegistryPolicy;
+  /** Resolves host names for the public-address check of unconfigured registries. */
+  resolveAddresses?: AddressResolver;
   cache: ImageMetadataCache;
   logger: LoggerService;
   /** Replaces the global fetch, e.g. to count requests in tests and benchmarks. */
@@ -51,7 +53,7 @@ const messageOf = (error: unknown) =>
  * costs only its tag listing; a digest's creation time is asked once.
  */
 export class ImageScanner {
-  private readonly registries = new Map<string, ResolvedRegistry>();
+  private readonly hosts: RegistryHosts;
   private readonly clients = new Map<string, RegistryClient>();
   private readonly createdAt = new CreatedAtMemo();
   private readonly pendingBlobs = new Map<
@@ -61,15 +63,11 @@ export class ImageScanner {
   private readonly cache: ImageMetadataCache;
   private readonly logger: LoggerService;
   private readonly fetch: typeof fetch;
+  private readonly resolveAddresses?: AddressResolver;
 
   constructor(options: ImageScannerOptions) {
-    for (const registry of options.registries) {
-      const resolved = resolveRegistry({
-        ...registry,
-        host: registry.host.trim().toLowerCase(),
-      });
-      this.registries.set(resolved.host, resolved);
-    }
+    this.hosts = new RegistryHosts(options.registries, options.policy);
+    this.resolveAddresses = options.resolveAddresses;
     this.cache = options.cache;
     this.logger = options.logger;
     // Late-bound, so a fetch replaced after construction (test spies) is used.
@@ -78,9 +76,10 @@ export class ImageScanner {
 
   /**
    * Scans one image. `registry` undefined or 'docker.io' means Docker Hub,
-   * where names without a slash get 'library/'. Unconfigured hosts are
-   * reached anonymously at `https://<host>`. Never throws: failures come back
-   * as `{ ok: false }`.
+   * where names without a slash get 'library/'. Hosts that are neither
+   * configured nor allowed public defaults are never contacted: the scan
+   * fails with what to configure. Never throws: failures come back as
+   * `{ ok: false }`.
    */
   async scan(
     image: { registry?: string; repository: string },
@@ -155,10 +154,11 @@ export class ImageScanner {
   private clientFor(host: string): RegistryClient {
     let client = this.clients.get(host);
     if (!client) {
-      const registry = this.registries.get(host) ?? resolveRegistry({ host });
-      client = new RegistryClient(registry, {
+      client = new RegistryClient(this.hosts.resolve(host), {
         fetch: this.fetch,
         logger: this.logger,
+        limits: this.hosts.policy,
+        resolveAddresses: this.resolveAddresses,
       });
       this.clients.set(host, client);
     }

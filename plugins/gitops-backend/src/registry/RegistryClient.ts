@@ -15,6 +15,13 @@ import { RegistryResponseError } from './RegistryResponseError';
 import { parseRetryAfter } from './retryAfter';
 import { Semaphore } from './Semaphore';
 import { checkLinkTarget, checkRedirect, checkTokenRealm } from './trustedUrls';
+import {
+  AddressResolver,
+  hostnameOf,
+  isPublicAddress,
+  systemResolver,
+} from './publicAddress';
+import { DEFAULT_REGISTRY_POLICY, RegistryPolicy } from './RegistryHosts';
 
 /** Requests made to one registry since the process started. */
 export type RegistryStats = {
@@ -82,15 +89,18 @@ function errorCode(response: RegistryResponse): string {
   }
 }
 
+/** At most `limit` bytes of a response; `over` describes the limit when it is exceeded. */
+type BodyLimit = { bytes: number; over?: string };
+
 async function readLimitedBody(
   response: Response,
-  limit: number,
+  { bytes: limit, over }: BodyLimit,
 ): Promise<Buffer> {
   const declared = Number(response.headers.get('content-length'));
   if (declared > limit) {
     await response.body?.cancel();
     throw new RegistryResponseError(
-      `response of ${declared} bytes exceeds the ${limit} byte limit`,
+      over ?? `response of ${declared} bytes exceeds the ${limit} byte limit`,
     );
   }
   if (!response.body) {
@@ -103,7 +113,7 @@ async function readLimitedBody(
     if (size > limit) {
       // Leaving the loop cancels the stream.
       throw new RegistryResponseError(
-        `response exceeds the ${limit} byte limit`,
+        over ?? `response exceeds the ${limit} byte limit`,
       );
     }
     chunks.push(Buffer.from(chunk));
@@ -142,18 +152,31 @@ export class RegistryClient {
       maxRetries?: number;
       /** Longest wait a `Retry-After` may ask for; longer fails at once (default 30 s). */
       maxRetryWaitMs?: number;
+      /** Caps on one image's tag listing (defaults: {@link DEFAULT_REGISTRY_POLICY}). */
+      limits?: Pick<RegistryPolicy, 'maxTagsPerImage' | 'maxListingBytes'>;
+      /** Resolves host names for the public-address check; the system's by default. */
+      resolveAddresses?: AddressResolver;
     },
   ) {
     this.semaphore = new Semaphore(registry.concurrency);
     this.maxRetries = deps.maxRetries ?? 3;
     this.maxRetryWaitMs = deps.maxRetryWaitMs ?? 30_000;
+    this.limits = deps.limits ?? DEFAULT_REGISTRY_POLICY;
   }
 
-  /** Every tag of `repository`, following `Link: rel="next"` pages on the registry's own host. */
+  private readonly limits: Pick<RegistryPolicy, 'maxTagsPerImage' | 'maxListingBytes'>;
+
+  /**
+   * Every tag of `repository`, following `Link: rel="next"` pages on the
+   * registry's own host. A listing over the tag or byte cap fails (it is
+   * the image's problem) before it is held in memory whole.
+   */
   async listTags(
     repository: string,
     pageSize = DEFAULT_PAGE_SIZE,
   ): Promise<string[]> {
+    const { maxTagsPerImage, maxListingBytes } = this.limits;
+    let listedBytes = 0;
     const tags: string[] = [];
     const visited = new Set<string>();
     let url: URL | undefined = this.url(
@@ -166,7 +189,11 @@ export class RegistryClient {
         );
       }
       visited.add(url.href);
-      const response = await this.get(url, 'tagPage', repository);
+      const response = await this.get(url, 'tagPage', repository, undefined, {
+        bytes: Math.min(BODY_LIMITS.tagPage, maxListingBytes - listedBytes),
+        over: `the tag listing is larger than ${maxListingBytes} bytes (gitops.registryPolicy.maxListingBytes)`,
+      });
+      listedBytes += response.body.length;
       if (response.status === 404) {
         throw new NotFoundError(
           `image not found (HTTP 404${errorCode(response)} listing tags)`,
@@ -186,6 +213,11 @@ export class RegistryClient {
       }
       if (pageTags) {
         for (const tag of pageTags) tags.push(tag);
+      }
+      if (tags.length > maxTagsPerImage) {
+        throw new RegistryResponseError(
+          `the image lists more than ${maxTagsPerImage} tags (gitops.registryPolicy.maxTagsPerImage)`,
+        );
       }
       const link = nextLink(response.headers.get('link'));
       url = link ? checkLinkTarget(link, this.registry) : undefined;
@@ -282,12 +314,13 @@ export class RegistryClient {
     kind: RequestKind,
     repository: string,
     accept?: string,
+    limit?: BodyLimit,
   ): Promise<RegistryResponse> {
     await this.ping();
     const scope = `repository:${repository}:pull`;
     for (let answeredChallenge = false; ; answeredChallenge = true) {
       const authorization = await this.authorizationFor(scope);
-      const response = await this.send(url, kind, { authorization, accept });
+      const response = await this.send(url, kind, { authorization, accept }, limit);
       if (response.status !== 401) {
         return response;
       }
@@ -457,10 +490,11 @@ export class RegistryClient {
     url: URL,
     kind: RequestKind,
     headers: { authorization?: string; accept?: string },
+    limit: BodyLimit = { bytes: BODY_LIMITS[kind] },
   ): Promise<RegistryResponse> {
     for (let retry = 0; ; retry++) {
       const response = await this.semaphore.run(() =>
-        this.exchange(url, kind, headers),
+        this.exchange(url, kind, headers, limit),
       );
       if (response.status !== 429 && response.status !== 503) {
         return response;
@@ -497,11 +531,30 @@ export class RegistryClient {
     }
   }
 
+  /**
+   * For a registry reached without configuration, each host it is reached
+   * at (redirects and token services too) must resolve to public addresses
+   * only, so a name pointed at this machine or an internal network is not
+   * followed there. The name is resolved again by the connection itself;
+   * the names checked are the public registries' own and their CDNs'.
+   */
+  private async checkAddresses(target: URL): Promise<void> {
+    if (!this.registry.publicAddressesOnly) return;
+    const resolve = this.deps.resolveAddresses ?? systemResolver;
+    const addresses = await resolve(hostnameOf(target));
+    if (addresses.length === 0 || !addresses.every(isPublicAddress)) {
+      throw new NotAllowedError(
+        `registry host ${this.registry.host} is not allowed: ${target.hostname} does not resolve to public addresses only; add it to gitops.registries to reach it there`,
+      );
+    }
+  }
+
   /** One exchange, redirects included, under one timeout; credentials never leave the registry's origin. */
   private async exchange(
     url: URL,
     kind: RequestKind,
     headers: { authorization?: string; accept?: string },
+    limit: BodyLimit,
   ): Promise<RegistryResponse> {
     const signal = AbortSignal.timeout(this.registry.timeoutMs);
     let target = url;
@@ -511,6 +564,7 @@ export class RegistryClient {
     if (kind === 'blob') this.stats.blobs++;
     try {
       for (let hop = 0; ; hop++) {
+        await this.checkAddresses(target);
         this.stats.requests++;
         const requestHeaders: Record<string, string> = {};
         if (authorization) requestHeaders.authorization = authorization;
@@ -542,10 +596,15 @@ export class RegistryClient {
           target = next;
           continue;
         }
-        const body = await readLimitedBody(response, BODY_LIMITS[kind]);
+        const body = await readLimitedBody(response, limit);
         return { status: response.status, headers: response.headers, body };
       }
     } catch (error) {
+      if (this.registry.publicAddressesOnly && !(error instanceof NotAllowedError)) {
+        if (error instanceof RegistryResponseError) throw error;
+        // Which host, port and failure would tell readers what answers where.
+        throw new ServiceUnavailableError(`cannot reach ${this.registry.host}`);
+      }
       if (signal.aborted) {
         throw new ServiceUnavailableError(
           `${this.registry.host} timed out after ${this.registry.timeoutMs} ms on ${url.pathname}`,

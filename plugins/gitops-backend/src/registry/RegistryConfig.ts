@@ -35,6 +35,12 @@ export type ResolvedRegistry = {
   timeoutMs: number;
   tokenRealm?: URL;
   redirectHosts: string[];
+  /**
+   * Set for a registry reached without configuration (a public default):
+   * every host it is reached at must resolve to public addresses only.
+   * Configured registries may live on loopback or private networks.
+   */
+  publicAddressesOnly?: true;
 };
 
 export const DOCKER_HUB = 'docker.io';

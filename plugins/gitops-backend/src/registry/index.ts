@@ -4,4 +4,10 @@ export type { ImageMetadataCache, TagMetadata } from './ImageMetadataCache';
 export { InMemoryImageMetadataCache } from './InMemoryImageMetadataCache';
 export type { RegistryConfig } from './RegistryConfig';
 export type { RegistryStats } from './RegistryClient';
-export { readRegistriesConfig } from './readRegistriesConfig';
+export { readRegistriesConfig, readRegistryPolicy } from './readRegistriesConfig';
+export {
+  DEFAULT_REGISTRY_POLICY,
+  PUBLIC_REGISTRY_HOSTS,
+  RegistryHosts,
+} from './RegistryHosts';
+export type { RegistryPolicy } from './RegistryHosts';

@@ -2,6 +2,7 @@ import { Config, readDurationFromConfig } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { isRegistryHost } from './imageName';
 import { RegistryConfig, resolveRegistry } from './RegistryConfig';
+import { DEFAULT_REGISTRY_POLICY, RegistryPolicy } from './RegistryHosts';
 
 const MS_PER_UNIT: Record<string, number> = {
   milliseconds: 1,
@@ -118,4 +119,33 @@ export function readRegistriesConfig(config: Config): RegistryConfig[] {
       Object.entries(registry).filter(([, value]) => value !== undefined),
     ) as RegistryConfig;
   });
+}
+
+function readPositiveInteger(
+  policy: Config | undefined,
+  key: 'maxTagsPerImage' | 'maxListingBytes',
+): number {
+  const value = policy?.getOptional(key) ?? DEFAULT_REGISTRY_POLICY[key];
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new InputError(
+      `gitops.registryPolicy.${key} must be a positive integer, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Reads `gitops.registryPolicy`: whether image references may name the
+ * public default registries without configuring them, and the caps on one
+ * image's tag listing.
+ */
+export function readRegistryPolicy(config: Config): RegistryPolicy {
+  const policy = config.getOptionalConfig('gitops.registryPolicy');
+  return {
+    allowPublicDefaults:
+      policy?.getOptionalBoolean('allowPublicDefaults') ??
+      DEFAULT_REGISTRY_POLICY.allowPublicDefaults,
+    maxTagsPerImage: readPositiveInteger(policy, 'maxTagsPerImage'),
+    maxListingBytes: readPositiveInteger(policy, 'maxListingBytes'),
+  };
 }

@@ -9,7 +9,12 @@ import { ImageAutomation } from '../automation/ImageAutomation';
 import { GitopsConfig } from '../config/GitopsConfig';
 import { GitopsStore } from '../database/GitopsStore';
 import { CliGitRepository, ensurePrivateDirectory } from '../git';
-import { ImageMetadataCache, ImageScanner, RegistryConfig } from '../registry';
+import {
+  ImageMetadataCache,
+  ImageScanner,
+  RegistryConfig,
+  RegistryPolicy,
+} from '../registry';
 import { RepositorySync } from '../sync/RepositorySync';
 import { SyncScheduler, SyncTrigger } from '../sync/SyncScheduler';
 import { ClusterConfig } from '../cluster/ClusterConfig';
@@ -31,6 +36,8 @@ export async function scheduleGitopsTasks(options: {
   gitops: GitopsConfig;
   clusters: ClusterConfig[];
   registries: RegistryConfig[];
+  /** Which registry hosts image references may name; the defaults when unset. */
+  registryPolicy?: RegistryPolicy;
   imageCache: ImageMetadataCache;
   store: GitopsStore;
   scheduler: SchedulerService;
@@ -135,6 +142,7 @@ export async function scheduleGitopsTasks(options: {
   if (gitops.imageAutomation.enabled) {
     const images = new ImageScanner({
       registries: options.registries,
+      policy: options.registryPolicy,
       cache: options.imageCache,
       logger,
     });
