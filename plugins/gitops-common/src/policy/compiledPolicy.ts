@@ -1,7 +1,7 @@
 import { Range, SemVer, compare as compareVersions } from 'semver';
 import { creationTime } from './creationTime';
 import { compileGoRegexp } from './goRegexp';
-import { globToRegExp } from './globPattern';
+import { compileGlob } from './globPattern';
 import { CompiledTagFilter, compileTagFilter } from './tagFilter';
 import {
   parseLenientVersion,
@@ -75,11 +75,11 @@ type Reading = {
   compare(a: RankedTag, b: RankedTag): number;
 };
 
-function timeOrdered(pattern: RegExp): Reading {
+function timeOrdered(matches: (value: string) => boolean): Reading {
   return {
     byTime: true,
     read: base => base,
-    accepts: ranked => pattern.test(ranked.value),
+    accepts: ranked => matches(ranked.value),
     compare: compareTimes,
   };
 }
@@ -103,9 +103,11 @@ function readingOf(def: PolicyDefinition): Reading {
   const policy = def.policy;
   switch (policy.kind) {
     case 'glob':
-      return timeOrdered(globToRegExp(policy.pattern));
-    case 'regex':
-      return timeOrdered(compileGoRegexp(policy.pattern));
+      return timeOrdered(compileGlob(policy.pattern));
+    case 'regex': {
+      const pattern = compileGoRegexp(policy.pattern);
+      return timeOrdered(value => pattern.test(value));
+    }
     case 'semver':
       return versionOrdered(
         parseLenientVersion,

@@ -1,5 +1,6 @@
 import { compileGoRegexp } from './goRegexp';
 import { ImagePolicyError } from './ImagePolicyError';
+import { MAX_PATTERN_LENGTH, MAX_PROGRAM_SIZE } from './patternLimits';
 
 describe('compileGoRegexp', () => {
   it('matches anywhere in the tag, as Go MatchString does', () => {
@@ -18,10 +19,16 @@ describe('compileGoRegexp', () => {
     expect(compileGoRegexp('(?<n>\\d+)').exec('v12')?.groups?.n).toBe('12');
   });
 
-  it('turns leading inline flags into JavaScript flags', () => {
+  it('reads inline flags anywhere, as Go does', () => {
     expect(compileGoRegexp('(?i)^DEV-').test('dev-1')).toBe(true);
     expect(compileGoRegexp('^DEV-').test('dev-1')).toBe(false);
     expect(compileGoRegexp('(?s)a.b').test('a\nb')).toBe(true);
+    expect(compileGoRegexp('a.b').test('a\nb')).toBe(false);
+    expect(compileGoRegexp('^a(?i)b$').test('aB')).toBe(true);
+    expect(compileGoRegexp('^a(?i)b$').test('AB')).toBe(false);
+    expect(compileGoRegexp('^(?i:a)b$').test('Ab')).toBe(true);
+    expect(compileGoRegexp('^(?i:a)b$').test('AB')).toBe(false);
+    expect(compileGoRegexp('(?U)^a+').exec('aaa')?.[0]).toBe('a');
   });
 
   it('gives \\A, \\z, \\a and \\Q…\\E their Go meaning', () => {
@@ -41,27 +48,63 @@ describe('compileGoRegexp', () => {
     expect(compileGoRegexp('^[^]a]+$').test('b]')).toBe(false);
   });
 
+  it('reads POSIX and Unicode classes and braced hex, as Go does', () => {
+    expect(compileGoRegexp('^[[:alpha:]]+$').test('abC')).toBe(true);
+    expect(compileGoRegexp('^[[:alpha:]]+$').test('ab1')).toBe(false);
+    expect(compileGoRegexp('^\\pL+$').test('été')).toBe(true);
+    expect(compileGoRegexp('^\\pL+$').test('v1')).toBe(false);
+    expect(compileGoRegexp('^\\x{41}$').test('A')).toBe(true);
+  });
+
   it('keeps escapes both languages share', () => {
     expect(compileGoRegexp('^v\\d+\\.\\d+$').test('v1.2')).toBe(true);
     expect(compileGoRegexp('^\\x41\\-\\/$').test('A-/')).toBe(true);
   });
 
+  it('answers a nested repetition against a sha tag at once, where backtracking takes hours', () => {
+    const sha = 'a3f9c2e17b04d58e6c1f2a9b7d3e05c4f8a1b2c3';
+    const pattern = compileGoRegexp('^([0-9a-f]+)+x$');
+    const started = performance.now();
+    expect(pattern.test(sha)).toBe(false);
+    expect(pattern.exec(sha)).toBeUndefined();
+    expect(pattern.test(`${sha}x`)).toBe(true);
+    expect(performance.now() - started).toBeLessThan(200);
+  });
+
   it.each([
-    ['(?=x)', 'no lookahead or lookbehind'],
-    ['a(?<!b)', 'no lookahead or lookbehind'],
-    ['(a)\\1', 'no backreferences'],
-    ['[[:alpha:]]', 'POSIX classes'],
-    ['\\pL', 'escape \\p is not supported'],
-    ['\\x{41}', 'two hex digits'],
-    ['a(?i)b', 'only at the very start'],
-    ['(?i:a)', 'only at the very start'],
-    ['(?U)a+', 'ungreedy'],
-    ['abc\\', 'lone backslash'],
-    ['(unclosed', 'Unterminated group'],
+    ['(?=x)', 'no lookaround or backreferences'],
+    ['a(?<!b)', 'no lookaround or backreferences'],
+    ['(a)\\1', 'no lookaround or backreferences'],
+    ['\\C', 'invalid escape sequence'],
+    ['a**', 'invalid nested repetition operator'],
+    ['a{1001}', 'invalid repeat count'],
+    ['abc\\', 'trailing backslash'],
+    ['(unclosed', 'missing closing )'],
   ])('refuses %s', (pattern, reason) => {
     expect(() => compileGoRegexp(pattern)).toThrow(ImagePolicyError);
     expect(() => compileGoRegexp(pattern)).toThrow(reason);
     expect(() => compileGoRegexp(pattern)).toThrow(JSON.stringify(pattern));
+  });
+
+  it('refuses a pattern longer than MAX_PATTERN_LENGTH', () => {
+    const longest = `^${'a'.repeat(MAX_PATTERN_LENGTH - 2)}$`;
+    expect(
+      compileGoRegexp(longest).test('a'.repeat(MAX_PATTERN_LENGTH - 2)),
+    ).toBe(true);
+    expect(() => compileGoRegexp(`${longest}b`)).toThrow(ImagePolicyError);
+    expect(() => compileGoRegexp(`${longest}b`)).toThrow(
+      `is ${
+        MAX_PATTERN_LENGTH + 1
+      } characters long; at most ${MAX_PATTERN_LENGTH} are allowed`,
+    );
+  });
+
+  it('refuses a short pattern that compiles larger than MAX_PROGRAM_SIZE', () => {
+    expect(compileGoRegexp('^[0-9a-f]{7,40}$').test('a3f9c2e')).toBe(true);
+    expect(() => compileGoRegexp('(a?){499}')).toThrow(ImagePolicyError);
+    expect(() => compileGoRegexp('(a?){499}')).toThrow(
+      `more than the ${MAX_PROGRAM_SIZE} allowed`,
+    );
   });
 
   it('reports errors under the InputError name Backstage maps to 400', () => {

@@ -11,6 +11,7 @@ export type {
   TagFilter,
 } from './types';
 export { ImagePolicyError } from './ImagePolicyError';
+export { MAX_PATTERN_LENGTH, MAX_PROGRAM_SIZE } from './patternLimits';
 export { parseImagePolicy } from './parseImagePolicy';
 export { describePolicy } from './describePolicy';
 export { policyAllows, needsCreationTime } from './policyAllows';

@@ -1,3 +1,4 @@
+import { compileGlob } from './globPattern';
 import { compileGoRegexp } from './goRegexp';
 import { parseVersionRange } from './tagVersion';
 import { PolicyDefinition } from './types';
@@ -17,7 +18,10 @@ const GLOB_PREFIX = 'glob:';
  *
  * Unlike Flux, which treated an invalid range or regex as matching
  * everything, this throws `ImagePolicyError`: automating on a filter
- * nobody can read would move images nobody asked to move.
+ * nobody can read would move images nobody asked to move. So it does for
+ * a pattern or range longer than `MAX_PATTERN_LENGTH`, and a regex too
+ * large compiled (`MAX_PROGRAM_SIZE`): filters come from repository files,
+ * and matching them must stay cheap.
  *
  * @public
  */
@@ -34,8 +38,9 @@ export function parseImagePolicy(filter: string | undefined): PolicyDefinition {
     compileGoRegexp(pattern);
     return { policy: { kind: 'regex', pattern } };
   }
-  const glob = text.startsWith(GLOB_PREFIX)
-    ? text.slice(GLOB_PREFIX.length)
-    : text;
-  return { policy: { kind: 'glob', pattern: glob || '*' } };
+  const glob =
+    (text.startsWith(GLOB_PREFIX) ? text.slice(GLOB_PREFIX.length) : text) ||
+    '*';
+  compileGlob(glob);
+  return { policy: { kind: 'glob', pattern: glob } };
 }

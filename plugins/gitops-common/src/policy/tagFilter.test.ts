@@ -1,5 +1,6 @@
 import { compileTagFilter, expandTemplate } from './tagFilter';
 import { ImagePolicyError } from './ImagePolicyError';
+import { MAX_PATTERN_LENGTH } from './patternLimits';
 
 describe('expandTemplate (Go Regexp.Expand)', () => {
   const match = /^(?<branch>[a-z]+)-(?<sha>[0-9a-f]+)-(\d+)$/.exec(
@@ -58,5 +59,27 @@ describe('compileTagFilter', () => {
 
   it('refuses an invalid pattern', () => {
     expect(() => compileTagFilter({ pattern: '(' })).toThrow(ImagePolicyError);
+  });
+
+  it('extracts through a nested repetition against a sha tag in milliseconds', () => {
+    const sha = 'a3f9c2e17b04d58e6c1f2a9b7d3e05c4f8a1b2c3';
+    const filter = compileTagFilter({
+      pattern: '^(?P<sha>([0-9a-f]+)+)x$',
+      extract: '$sha',
+    });
+    const started = performance.now();
+    expect(filter(sha)).toBeUndefined();
+    expect(filter(`${sha}x`)).toBe(sha);
+    expect(performance.now() - started).toBeLessThan(200);
+  });
+
+  it('refuses an extract template longer than MAX_PATTERN_LENGTH', () => {
+    const extract = '$1'.repeat(MAX_PATTERN_LENGTH / 2);
+    expect(compileTagFilter({ pattern: '(a)', extract })('a')).toBe(
+      'a'.repeat(MAX_PATTERN_LENGTH / 2),
+    );
+    expect(() =>
+      compileTagFilter({ pattern: '(a)', extract: `${extract}x` }),
+    ).toThrow('extract template');
   });
 });

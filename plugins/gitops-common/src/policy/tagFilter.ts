@@ -1,4 +1,5 @@
-import { compileGoRegexp } from './goRegexp';
+import { GoRegexpMatch, compileGoRegexp } from './goRegexp';
+import { assertPatternLength } from './patternLimits';
 import { TagFilter } from './types';
 
 /** A compiled `filterTags`: the value the policy orders for a tag, or undefined when the tag is filtered out. */
@@ -11,10 +12,7 @@ export type CompiledTagFilter = (tag: string) => string | undefined;
  * in the match expands to nothing, and a `$` that starts no name is kept as
  * written.
  */
-export function expandTemplate(
-  template: string,
-  match: RegExpExecArray,
-): string {
+export function expandTemplate(template: string, match: GoRegexpMatch): string {
   return template.replace(
     /\$(?:\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g,
     (_whole, braced: string | undefined, bare: string | undefined) => {
@@ -39,6 +37,7 @@ export function compileTagFilter(
   if (!filter) return tag => tag;
   const pattern = compileGoRegexp(filter.pattern);
   const extract = filter.extract;
+  if (extract) assertPatternLength(extract, 'extract template');
   return tag => {
     const match = pattern.exec(tag);
     if (!match) return undefined;

@@ -12,8 +12,8 @@
  * - `semver`: Flux v1 semver constraint. Tags are read leniently, as
  *   Masterminds' `NewVersion` does (`v1.2` and `1.2` are 1.2.0); a tag that
  *   is not a version is ignored. Highest version wins.
- * - `regex`: Flux v1 `regex:`/`regexp:`, Go syntax, unanchored. Newest image
- *   by creation time wins.
+ * - `regex`: Flux v1 `regex:`/`regexp:`, Go (RE2) syntax, unanchored,
+ *   matched in time linear in the tag. Newest image by creation time wins.
  * - `semver-strict`: Flux v2 `semver.range`. Tags must be strict semver,
  *   optionally with a leading `v`. Highest version wins.
  * - `alphabetical`: Flux v2. `asc` (Flux's default) sorts ascending and takes
