@@ -301,6 +301,35 @@ spec:
     }
   });
 
+  it('answers policies written to stall a backtracking engine, and refuses an oversized one for its release alone', async () => {
+    const sha = 'a3f9c2e17b04d58e6c1f2a9b7d3e05c4f8a1b2c3';
+    const longA = `${'a'.repeat(60)}x`;
+    // Each policy below fails on one of these only after trying every split of it: hours for JavaScript's RegExp.
+    await push('a'.repeat(100), '2026-11-21T10:00:00Z');
+    await push(sha, '2026-11-20T10:00:00Z');
+    await push(`${sha}x`, '2026-11-19T10:00:00Z');
+    await push(longA, '2026-11-18T10:00:00Z');
+    const [DEV, STG, PROD] = ['dev', 'stg', 'prod'].map(env => `releases/${env}/podinfo.yaml`);
+    await remote.commit(
+      {
+        [DEV]: seed[DEV].replace('glob:dev-*', 'regex:^([0-9a-f]+)+x$'),
+        [STG]: seed[STG].replace('glob:stg-*', `glob:${'*a'.repeat(40)}*x`),
+        // Short, but 499 counted optional groups: too large a program to match every tag with.
+        [PROD]: seed[PROD].replace('semver:~0.4', 'regex:(a?){499}'),
+      },
+      'Policies that stall a backtracking engine',
+    );
+    await sync();
+
+    const outcome = await automation().run();
+    expect(outcome.status).toBe('committed');
+    expect(await file('main', DEV)).toContain(`tag: ${sha}x`);
+    expect(await file('main', STG)).toContain(`tag: ${longA}`);
+    expect(await file('main', PROD)).toContain('tag: 0.4.10');
+    const prod = await store.getRelease({ environment: 'prod', namespace: 'prod', name: 'podinfo-prod' });
+    expect(prod?.images[0].status?.error).toMatch(/^Invalid policy: the regular expression "\(a\?\)\{499\}" compiles to \d+ instructions/);
+  });
+
   describe('decides again from the file at the head it writes on', () => {
     const DEV = 'releases/dev/podinfo.yaml';
     const PROD = 'releases/prod/podinfo.yaml';
