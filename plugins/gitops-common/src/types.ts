@@ -245,6 +245,26 @@ export type GitopsReleaseDifference = {
   path: string;
   desired?: unknown;
   live?: unknown;
+  /**
+   * Set when a side is left out because it may hold a secret: the sides
+   * named are not absent, only not shown.
+   */
+  withheld?: GitopsWithheldValues;
+};
+
+/**
+ * Why a difference does not show its values. `secret-name`: the key, or one
+ * inside the value, is named like a secret (both sides withheld).
+ * `values-from`: the release merges values from ConfigMaps or Secrets
+ * (`valuesFrom`, `upgrade.preserveValues`) that may fill this key (the
+ * cluster's side withheld). `not-in-git`: git holds no plain value at this
+ * key (the cluster's side withheld).
+ *
+ * @public
+ */
+export type GitopsWithheldValues = {
+  sides: Array<'desired' | 'live'>;
+  reason: 'secret-name' | 'values-from' | 'not-in-git';
 };
 
 /**

@@ -505,14 +505,16 @@ describe('assessRelease', () => {
       );
       expect(assessment).toMatchObject({
         state: 'Drifted',
+        // A key git does not set may hold anything: it differs, unshown.
         reason:
-          'values differ at debug: true in cluster, absent in git (and 1 more)',
+          'values differ at debug: not shown (git holds no plain value there) in cluster, absent in git (and 1 more)',
         differences: [
-          { path: 'values.debug', live: true },
+          { path: 'values.debug', withheld: { sides: ['live'], reason: 'not-in-git' } },
           { path: 'values.replicaCount', desired: 2, live: 1 },
         ],
         since: '2020-03-11T10:08:00.000Z',
       });
+      expect(assessment.differences[0]).not.toHaveProperty('live');
     });
 
     it('when the HelmRelease was edited in the cluster, saying exactly where', () => {

@@ -50,6 +50,36 @@ describe('describeDifferences', () => {
     );
   });
 
+  it('says why values are not shown, and never shows them', () => {
+    expect(
+      describeDifferences({
+        ...none,
+        values: [
+          {
+            path: 'values.auth.token',
+            withheld: { sides: ['desired', 'live'], reason: 'secret-name' },
+          },
+        ],
+      }),
+    ).toBe('values differ at auth.token (values not shown: named like a secret)');
+    expect(
+      describeDifferences({
+        ...none,
+        values: [
+          {
+            path: 'values.db.url',
+            desired: 'placeholder',
+            live: 'postgres://app:hunter2@db',
+            withheld: { sides: ['live'], reason: 'values-from' },
+          },
+          { path: 'values.replicaCount', desired: 2, live: 1 },
+        ],
+      }),
+    ).toBe(
+      'values differ at db.url: not shown (valuesFrom may fill it) in cluster, "placeholder" in git (and 1 more)',
+    );
+  });
+
   it('shortens long values', () => {
     const text = describeDifferences({
       ...none,

@@ -1,5 +1,6 @@
 import { isVersionRange } from './chartVersionMatches';
 import { ReleaseDifferences } from './releaseDifferences';
+import { GitopsWithheldValues } from '@backstage-gitops/plugin-gitops-common';
 import { ReleaseDifference } from './types';
 
 // Long enough for a tag or a short list, short enough for one line on a card.
@@ -12,6 +13,12 @@ function showValue(value: unknown): string {
     ? `${shown.slice(0, MAX_VALUE_TEXT - 1)}…`
     : shown;
 }
+
+const WITHHELD_BECAUSE: Record<GitopsWithheldValues['reason'], string> = {
+  'secret-name': 'named like a secret',
+  'values-from': 'valuesFrom may fill it',
+  'not-in-git': 'git holds no plain value there',
+};
 
 function showPath(path: string): string {
   return path === '' ? '(top level)' : path;
@@ -27,9 +34,18 @@ function atFirst(
     ? first.path.slice(stripPrefix.length)
     : first.path;
   const more = found.length > 1 ? ` (and ${found.length - 1} more)` : '';
-  return `${what} at ${showPath(path)}: ${showValue(
-    first.live,
-  )} in cluster, ${showValue(first.desired)} in git${more}`;
+  const withheld = first.withheld;
+  if (withheld?.sides.includes('desired')) {
+    return `${what} at ${showPath(path)} (values not shown: ${
+      WITHHELD_BECAUSE[withheld.reason]
+    })${more}`;
+  }
+  const live = withheld?.sides.includes('live')
+    ? `not shown (${WITHHELD_BECAUSE[withheld.reason]})`
+    : showValue(first.live);
+  return `${what} at ${showPath(path)}: ${live} in cluster, ${showValue(
+    first.desired,
+  )} in git${more}`;
 }
 
 /**

@@ -55,10 +55,15 @@ describe('releaseDifferences', () => {
     live.spec!.rollback = { enable: true };
     expect(
       releaseDifferences(desired, live, podinfoDevHistory()[2]).spec,
-    ).toEqual([{ path: 'spec.values.debug', live: true }]);
+    ).toEqual([
+      {
+        path: 'spec.values.debug',
+        withheld: { sides: ['live'], reason: 'not-in-git' },
+      },
+    ]);
   });
 
-  it('compares only the values git sets when valuesFrom merges in more', () => {
+  it('compares only the values git sets when valuesFrom merges in more, showing none of the cluster\'s', () => {
     const desired = podinfoProdDesired();
     desired.spec.valuesFrom = [{ kind: 'Secret', name: 'podinfo-values' }];
     const deployed = {
@@ -67,11 +72,76 @@ describe('releaseDifferences', () => {
     };
     const live = podinfoProdLive(desired);
     expect(releaseDifferences(desired, live, deployed).values).toEqual([]);
+    // Git may set a key the Secret filled before: the deployed value can be the Secret's.
     deployed.values.replicaCount = 3;
+    expect(releaseDifferences(desired, live, deployed).values).toEqual([
+      {
+        path: 'values.replicaCount',
+        desired: 2,
+        withheld: { sides: ['live'], reason: 'values-from' },
+      },
+    ]);
+  });
+
+  it('takes valuesFrom of the object in the cluster too: the deployed revision may come from it', () => {
+    const desired = podinfoProdDesired();
+    const live = podinfoProdLive(desired);
+    live.spec!.valuesFrom = [{ kind: 'Secret', name: 'podinfo-values' }];
+    const deployed = {
+      ...podinfoProdHistory()[1],
+      values: { replicaCount: 'from-a-secret' },
+    };
+    expect(releaseDifferences(desired, live, deployed).values).toEqual([
+      {
+        path: 'values.replicaCount',
+        desired: 2,
+        withheld: { sides: ['live'], reason: 'values-from' },
+      },
+    ]);
+  });
+
+  it('expects a targetPath key in the cluster only, and shows git-plain keys beside it', () => {
+    const desired = podinfoProdDesired({ replicaCount: 2, db: { host: 'db.prod' } });
+    desired.spec.valuesFrom = [
+      { kind: 'Secret', name: 'db', valuesKey: 'url', targetPath: 'db.url' },
+    ];
+    const live = podinfoProdLive(desired);
+    const deployed = {
+      ...podinfoProdHistory()[1],
+      values: { replicaCount: 3, db: { host: 'db.prod', url: 'postgres://app:hunter2@db' } },
+    };
     expect(releaseDifferences(desired, live, deployed).values).toEqual([
       { path: 'values.replicaCount', desired: 2, live: 3 },
     ]);
+    // Once git sets it too, it differs, but the cluster's side stays unshown.
+    desired.values.db = { host: 'db.prod', url: 'placeholder' };
+    expect(releaseDifferences(desired, live, deployed).values).toEqual([
+      {
+        path: 'values.db.url',
+        desired: 'placeholder',
+        withheld: { sides: ['live'], reason: 'values-from' },
+      },
+      { path: 'values.replicaCount', desired: 2, live: 3 },
+    ]);
   });
+
+  it('shows neither side of a key named like a secret, git-plain or not', () => {
+    const desired = podinfoDevDesired({ replicaCount: 1, auth: { apiToken: 'in-git' } });
+    const live = podinfoDevLive(desired);
+    const deployed = {
+      ...podinfoDevHistory()[2],
+      values: { replicaCount: 1, auth: { apiToken: 'hunter2' } },
+    };
+    const found = releaseDifferences(desired, live, deployed);
+    expect(found.values).toEqual([
+      {
+        path: 'values.auth.apiToken',
+        withheld: { sides: ['desired', 'live'], reason: 'secret-name' },
+      },
+    ]);
+    expect(JSON.stringify(found)).not.toMatch(/hunter2|in-git/);
+  });
+
 
   it('compares only the spec without a Helm revision', () => {
     const desired = podinfoDevDesired();

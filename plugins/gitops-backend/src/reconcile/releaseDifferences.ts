@@ -6,6 +6,8 @@ import {
   valuesDifferences,
 } from './valuesDifferences';
 import { DesiredRelease, LiveHelmRelease, ReleaseDifference } from './types';
+import { valuesDisclosure } from './valuesDisclosure';
+import { touchesTargetPath, ValueSources, valueSources } from './valueSources';
 
 /** Differences between git and the cluster, by where they were found. */
 export type ReleaseDifferences = {
@@ -21,18 +23,6 @@ function mapping(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : {};
-}
-
-// With valuesFrom (ConfigMaps, Secrets merged under spec.values) or v2's
-// upgrade.preserveValues, the deployed config rightly holds keys git does not
-// set; comparing only git's keys also keeps values read from Secrets out of
-// what we report.
-function mergesOtherValues(spec: Record<string, unknown>): boolean {
-  const valuesFrom = spec.valuesFrom;
-  return (
-    (Array.isArray(valuesFrom) && valuesFrom.length > 0) ||
-    mapping(spec.upgrade).preserveValues === true
-  );
 }
 
 function chartDifferences(
@@ -54,15 +44,29 @@ function chartDifferences(
   ];
 }
 
+/**
+ * Compares git's values with Helm's config of the deployed revision. Merged
+ * sources (valuesFrom, preserveValues) rightly add keys git does not set:
+ * with a whole document merged in only git's keys are compared, with a
+ * `targetPath` every key but that one. What may have come from a Secret is
+ * never copied into a difference (see valuesDisclosure).
+ */
 function deployedValuesDifferences(
   desired: DesiredRelease,
   deployed: HelmRevision | undefined,
+  sources: ValueSources,
 ): ReleaseDifference[] {
-  if (!deployed) return [];
-  const compare = mergesOtherValues(desired.spec)
-    ? setFieldsDifferences
-    : valuesDifferences;
-  return compare(desired.values, deployed.values, 'values');
+  if (!deployed?.values) return [];
+  const disclose = valuesDisclosure(sources);
+  if (sources.mergesWhole) {
+    return setFieldsDifferences(desired.values, deployed.values, 'values', MAX_DIFFERENCES, {
+      disclose,
+    });
+  }
+  return valuesDifferences(desired.values, deployed.values, 'values', MAX_DIFFERENCES, {
+    disclose,
+    expected: at => touchesTargetPath(sources, at),
+  });
 }
 
 /**
@@ -70,6 +74,8 @@ function deployedValuesDifferences(
  * are ignored: the API server fills in defaults (v2's
  * `chart.spec.reconcileStrategy`, say). `values` is the exception, compared
  * both ways: nothing defaults it, and a key added in the cluster is drift.
+ * Nothing merges into the object's values, but a hand edit may put a secret
+ * there, so the same disclosure rule applies.
  */
 function specDifferences(
   desired: Record<string, unknown>,
@@ -86,6 +92,8 @@ function specDifferences(
             mapping(desired.values),
             mapping(live.values),
             'spec.values',
+            MAX_DIFFERENCES,
+            { disclose: valuesDisclosure(valueSources()) },
           )
         : setFieldsDifferences(desired[key], live[key], `spec.${key}`)),
     );
@@ -104,7 +112,11 @@ export function releaseDifferences(
 ): ReleaseDifferences {
   return {
     chart: chartDifferences(desired, deployed),
-    values: deployedValuesDifferences(desired, deployed),
+    values: deployedValuesDifferences(
+      desired,
+      deployed,
+      valueSources(desired.spec, live.spec),
+    ),
     spec: specDifferences(desired.spec, mapping(live.spec)),
   };
 }

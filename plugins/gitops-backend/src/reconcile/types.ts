@@ -1,3 +1,4 @@
+import { GitopsWithheldValues } from '@backstage-gitops/plugin-gitops-common';
 import { HelmRevision } from '../cluster/helm';
 
 /** How a release in the cluster compares with what git asks for. */
@@ -21,11 +22,15 @@ export type LiveHelmRelease = {
   status?: Record<string, unknown>;
 };
 
-/** One place where git and the cluster disagree; absent sides are omitted. */
+/**
+ * One place where git and the cluster disagree; absent sides are omitted, and
+ * so are sides `withheld` names (they may hold a secret).
+ */
 export type ReleaseDifference = {
   path: string;
   desired?: unknown;
   live?: unknown;
+  withheld?: GitopsWithheldValues;
 };
 
 export type ReleaseAssessment = {

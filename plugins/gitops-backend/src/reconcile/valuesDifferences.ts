@@ -1,4 +1,6 @@
 import { ReleaseDifference } from './types';
+import { ValuesDisclosure } from './valuesDisclosure';
+import { ValuesPathSegment } from './valueSources';
 
 /** Enough to say what is wrong; a card cannot show more usefully. */
 export const MAX_DIFFERENCES = 50;
@@ -25,13 +27,18 @@ function sortedKeys(keys: Iterable<string>): string[] {
 
 function difference(
   path: string,
+  at: readonly ValuesPathSegment[],
   desired: unknown,
   live: unknown,
+  disclose: ValuesDisclosure | undefined,
 ): ReleaseDifference {
+  const withheld = disclose?.(at, desired, live);
+  const hidden = new Set(withheld?.sides);
   return {
     path,
-    ...(desired !== undefined ? { desired } : {}),
-    ...(live !== undefined ? { live } : {}),
+    ...(desired !== undefined && !hidden.has('desired') ? { desired } : {}),
+    ...(live !== undefined && !hidden.has('live') ? { live } : {}),
+    ...(withheld && withheld.sides.length > 0 ? { withheld } : {}),
   };
 }
 
@@ -40,9 +47,18 @@ type Walk = {
   keys: 'all' | 'desired';
   limit: number;
   out: ReleaseDifference[];
+  disclose?: ValuesDisclosure;
+  /** Places where a key only the live side has is expected, not a difference. */
+  expected?: (at: readonly ValuesPathSegment[]) => boolean;
 };
 
-function walk(desired: unknown, live: unknown, path: string, w: Walk): void {
+function walk(
+  desired: unknown,
+  live: unknown,
+  path: string,
+  at: ValuesPathSegment[],
+  w: Walk,
+): void {
   if (w.out.length >= w.limit) {
     return;
   }
@@ -52,7 +68,9 @@ function walk(desired: unknown, live: unknown, path: string, w: Walk): void {
         ? sortedKeys([...Object.keys(desired), ...Object.keys(live)])
         : sortedKeys(Object.keys(desired));
     for (const key of keys) {
-      walk(desired[key], live[key], childPath(path, key), w);
+      const child = [...at, key];
+      if (desired[key] === undefined && w.expected?.(child)) continue;
+      walk(desired[key], live[key], childPath(path, key), child, w);
     }
     return;
   }
@@ -61,12 +79,12 @@ function walk(desired: unknown, live: unknown, path: string, w: Walk): void {
     // when comparing only what git sets.
     const length = Math.max(desired.length, live.length);
     for (let i = 0; i < length; i++) {
-      walk(desired[i], live[i], childPath(path, i), w);
+      walk(desired[i], live[i], childPath(path, i), [...at, i], w);
     }
     return;
   }
   if (desired !== live) {
-    w.out.push(difference(path, desired, live));
+    w.out.push(difference(path, at, desired, live, w.disclose));
   }
 }
 
@@ -74,15 +92,19 @@ function walk(desired: unknown, live: unknown, path: string, w: Walk): void {
  * Where two value trees differ, deeply: dot paths, list items by index, keys
  * sorted so the same trees always give the same list, at most `limit`
  * entries. A key missing on one side is a difference (its side is omitted).
+ * `options.disclose` decides which sides of each difference may be shown;
+ * `options.expected` names places where keys only the live side has are
+ * filled from elsewhere and are no difference.
  */
 export function valuesDifferences(
   desired: unknown,
   live: unknown,
   base: string = '',
   limit: number = MAX_DIFFERENCES,
+  options: Pick<Walk, 'disclose' | 'expected'> = {},
 ): ReleaseDifference[] {
   const out: ReleaseDifference[] = [];
-  walk(desired, live, base, { keys: 'all', limit, out });
+  walk(desired, live, base, [], { keys: 'all', limit, out, ...options });
   return out;
 }
 
@@ -95,8 +117,9 @@ export function setFieldsDifferences(
   live: unknown,
   base: string = '',
   limit: number = MAX_DIFFERENCES,
+  options: Pick<Walk, 'disclose'> = {},
 ): ReleaseDifference[] {
   const out: ReleaseDifference[] = [];
-  walk(desired, live, base, { keys: 'desired', limit, out });
+  walk(desired, live, base, [], { keys: 'desired', limit, out, ...options });
   return out;
 }

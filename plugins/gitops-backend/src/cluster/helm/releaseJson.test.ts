@@ -71,6 +71,21 @@ describe('parseReleaseJson', () => {
     });
   });
 
+  it('drops the values of a superseded or uninstalled revision: nothing compares them', () => {
+    for (const status of ['superseded', 'uninstalled']) {
+      const json = JSON.stringify({
+        name: 'db',
+        namespace: 'prod',
+        version: 2,
+        info: { status },
+        config: { password: 'hunter2' },
+      });
+      const revision = parseReleaseJson(json, {});
+      expect(revision).not.toHaveProperty('values');
+      expect(JSON.stringify(revision)).not.toContain('hunter2');
+    }
+  });
+
   it('calls a status it does not know unknown', () => {
     const json = JSON.stringify({
       name: 'a',

@@ -12,6 +12,13 @@ const STATUSES: ReadonlySet<string> = new Set<HelmReleaseStatus>([
   'pending-rollback',
 ]);
 
+// Revisions whose values are never compared with git: Helm marks every
+// revision but the newest superseded, and an uninstalled release runs nothing.
+const NEVER_COMPARED: ReadonlySet<HelmReleaseStatus> = new Set<HelmReleaseStatus>([
+  'superseded',
+  'uninstalled',
+]);
+
 /** Thrown with a fixed text that never quotes the release. */
 export class ReleaseJsonError extends Error {}
 
@@ -96,6 +103,7 @@ export function parseReleaseJson(
     throw new ReleaseJsonError('has a config that is not a mapping');
   }
 
+  const status = statusOf(info.status ?? labels.status);
   const optional = {
     chartName: text(chartMetadata.name),
     chartVersion: text(chartMetadata.version),
@@ -108,10 +116,10 @@ export function parseReleaseJson(
     name,
     namespace,
     revision: revisionOf(release.version, labels.version),
-    status: statusOf(info.status ?? labels.status),
+    status,
     ...Object.fromEntries(
       Object.entries(optional).filter(([, value]) => value !== undefined),
     ),
-    values,
+    ...(NEVER_COMPARED.has(status) ? {} : { values }),
   };
 }

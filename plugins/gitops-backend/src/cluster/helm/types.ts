@@ -24,8 +24,13 @@ export type HelmRevision = {
   firstDeployed?: string;
   /** ISO 8601, UTC. */
   lastDeployed?: string;
-  /** The user-supplied values of this revision (Helm's `config`). */
-  values: Record<string, unknown>;
+  /**
+   * The user-supplied values of this revision (Helm's `config`), kept only
+   * while the revision can be the one deployed: a superseded or uninstalled
+   * revision is never compared, and its values (which may hold secrets that
+   * valuesFrom merged in) are dropped as soon as it is read.
+   */
+  values?: Record<string, unknown>;
 };
 
 /** A Secret as the Kubernetes API returns it: every `data` value is base64. */
