@@ -87,7 +87,7 @@ export class ApiServer {
     const method = (request.method ?? 'GET').toUpperCase();
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const target = parseRequestPath(url.pathname, this.options.store.registry);
-    this.options.counter.record(method, target.template);
+    this.options.counter.record(method, target.template, url.pathname);
     try {
       const body = await readBody(request);
       const fault = this.options.faults.take(method, url.pathname);

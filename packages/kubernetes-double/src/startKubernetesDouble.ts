@@ -40,6 +40,8 @@ export type KubernetesDouble = {
   setDown(down: boolean): Promise<void>;
   /** Counters for benchmarks: total requests and per "METHOD path-template". */
   requests(): { total: number; byRoute: Record<string, number> };
+  /** Every request since the last reset, in order, as "METHOD /path" (no query). */
+  requestPaths(): string[];
   resetRequests(): void;
   /** Direct access to stored objects for test setup and assertions. */
   objects(): ObjectStore;
@@ -114,6 +116,7 @@ export async function startKubernetesDouble(
     injectFault: fault => faults.add(fault),
     setDown: down => server.setDown(down),
     requests: () => counter.snapshot(),
+    requestPaths: () => counter.requestPaths(),
     resetRequests: () => counter.reset(),
     objects: () => store,
     registerType: type => registry.register(type),
