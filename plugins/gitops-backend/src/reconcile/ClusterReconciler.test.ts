@@ -4,10 +4,19 @@ import {
   GITOPS_LABEL_ENVIRONMENT,
   GITOPS_LABEL_SOURCE_REPOSITORY,
 } from '@backstage-gitops/plugin-gitops-common';
-import { kubeConfigFor } from '@backstage-gitops/kubernetes-double';
+import {
+  buildHelmReleaseSecret,
+  decodeHelmReleaseSecretData,
+  HelmReleaseRecord,
+  helmReleaseSecretName,
+  kubeConfigFor,
+} from '@backstage-gitops/kubernetes-double';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 import { fieldManagerOf, LEGACY_FIELD_MANAGER } from '../cluster/KubernetesCluster';
 import { exampleConfigRepoFiles } from '../__testUtils__/exampleConfigRepo';
+import { ReleaseService } from '../service/ReleaseService';
 import {
   createReconcileFixture,
   ReconcileFixture,
@@ -416,6 +425,151 @@ spec:
       expect((await fixture.store.getAppliedObjects('prod')).commit).toBe(
         await fixture.remote.head(),
       );
+    });
+  });
+
+  describe('secrets stay in the cluster', () => {
+    /** What the release API answers for a release: its status and events, as a reader gets them. */
+    const api = async (release: { environment: string; namespace: string; name: string }) => {
+      const service = new ReleaseService({
+        store: fixture.store,
+        catalog: catalogServiceMock({
+          entities: [
+            {
+              apiVersion: 'backstage.io/v1alpha1',
+              kind: 'Component',
+              metadata: { name: 'podinfo', namespace: 'default' },
+              spec: { type: 'service', owner: 'team', lifecycle: 'production' },
+            },
+          ],
+        }),
+        permissions: mockServices.permissions(),
+      });
+      const credentials = mockCredentials.user();
+      return {
+        release: await service.getRelease(release, credentials),
+        events: await service.listEvents('component:default/podinfo', credentials),
+      };
+    };
+    /** Rewrites Helm's config of a deployed revision, as an operator merging valuesFrom would have written it. */
+    const deployedConfig = (
+      namespace: string,
+      release: string,
+      edit: (config: HelmReleaseRecord['config']) => HelmReleaseRecord['config'],
+    ) => {
+      const objects = fixture.double.objects();
+      const secret = objects.get('v1', 'Secret', helmReleaseSecretName(release, 1), namespace)!;
+      const record = decodeHelmReleaseSecretData((secret.data as { release: string }).release);
+      objects.put(buildHelmReleaseSecret({ ...record, config: edit(record.config) }));
+    };
+
+    it('never copies a Secret-fed value into the store, an event, a reason or the API; git-plain keys still show', async () => {
+      files = await exampleConfigRepoFiles();
+      // dev merges a Secret (Helm Operator's valuesFrom) and git sets a placeholder for a key it fills.
+      const dev = files['releases/dev/podinfo.yaml']
+        .replace('spec:\n', 'spec:\n  valuesFrom:\n    - secretKeyRef:\n        name: podinfo-db\n')
+        .replace('    replicaCount: 1', '    replicaCount: 1\n    database:\n      url: set-by-secret');
+      fixture = await createReconcileFixture({
+        files: { ...files, 'releases/dev/podinfo.yaml': dev },
+        environments: ['dev', 'stg'],
+      });
+      await fixture.cycle();
+      expect((await statuses()).dev.state).toBe('Synced');
+
+      deployedConfig('dev', 'podinfo-dev', config => ({
+        ...config,
+        database: { url: 'postgres://app:hunter2-dev@db' },
+      }));
+      // stg merges nothing: one key set by hand, one named like a secret.
+      deployedConfig('stg', 'podinfo-rc', config => ({
+        ...config,
+        replicaCount: 5,
+        adminPassword: 'hunter2-stg',
+      }));
+      await fixture.reconciler.run();
+
+      const { dev: devStatus, stg: stgStatus } = await statuses();
+      expect(devStatus.state).toBe('Drifted');
+      expect(devStatus.differences).toEqual([
+        {
+          path: 'values.database.url',
+          desired: 'set-by-secret',
+          withheld: { sides: ['live'], reason: 'values-from' },
+        },
+      ]);
+      expect(devStatus.reason).toBe(
+        'values differ at database.url: not shown (valuesFrom may fill it) in cluster, "set-by-secret" in git',
+      );
+      expect(stgStatus.state).toBe('Drifted');
+      expect(stgStatus.differences).toEqual([
+        {
+          path: 'values.adminPassword',
+          withheld: { sides: ['live'], reason: 'secret-name' },
+        },
+        { path: 'values.replicaCount', desired: 2, live: 5 },
+      ]);
+
+      const stored = JSON.stringify(await fixture.store.listReleaseStatuses('demo'));
+      const events = await fixture.store.listEvents({
+        releases: [key('dev'), key('stg')],
+        repositoryIds: ['config'],
+        limit: 50,
+      });
+      expect(events.filter(e => e.type === 'release-state' && /Drifted/.test(e.message))).toHaveLength(2);
+      const served = [JSON.stringify(await api(key('dev'))), JSON.stringify(await api(key('stg')))];
+      for (const text of [stored, JSON.stringify(events), ...served]) {
+        expect(text).not.toContain('hunter2');
+      }
+      // The API still tells what differs, and shows the key git holds in plain text.
+      expect((await api(key('stg'))).release.status?.differences).toContainEqual({
+        path: 'values.replicaCount',
+        desired: 2,
+        live: 5,
+      });
+    });
+
+    it('reads no Helm release stored outside the environment\'s namespaces, and says so on the release', async () => {
+      const v2 = (name: string, storage: string) => `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: ${name}
+  namespace: dev
+spec:
+  interval: 5m
+  storageNamespace: ${storage}
+  chart:
+    spec:
+      chart: podinfo
+      version: 6.5.0
+      sourceRef: { kind: HelmRepository, name: podinfo }
+  values:
+    replicaCount: 1
+`;
+      files = {
+        'namespaces/dev.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: dev\n',
+        'releases/dev/podinfo.yaml': v2('podinfo', 'kube-system'),
+        'releases/dev/other.yaml': v2('other', 'dev'),
+      };
+      fixture = await createReconcileFixture({ files, environments: ['dev'] });
+      fixture.double.objects().put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-system' } });
+      await fixture.cycle();
+      fixture.double.resetRequests();
+      await fixture.cycle();
+
+      const paths = fixture.double.requestPaths();
+      expect(paths.filter(p => p.includes('/namespaces/kube-system/'))).toEqual([]);
+      // dev is read for the other release: three lists, as for any namespace.
+      expect(paths.filter(p => p.includes('/namespaces/dev/'))).toHaveLength(3);
+      const status = (await fixture.store.listReleaseStatuses('demo')).find(s => s.name === 'podinfo')!;
+      expect(status).toMatchObject({
+        environment: 'dev',
+        name: 'podinfo',
+        differences: [],
+        error:
+          'not read from the cluster: Helm stores it in namespace kube-system, which environment dev does not own (gitops.environments[].namespaces)',
+      });
+      const served = await api({ environment: 'dev', namespace: 'dev', name: 'podinfo' });
+      expect(served.release.status?.stale?.error).toBe(status.error);
     });
   });
 

@@ -27,6 +27,7 @@ import {
 } from '../config/GitopsConfig';
 import { GitRepository } from '../git';
 import { applyLanes } from './applyLane';
+import { ClusterReadPlan, helmStorageNamespace, planClusterRead } from './clusterReadPlan';
 import { Semaphore } from '../registry/Semaphore';
 import { assessRelease } from './assessRelease';
 import { EnvironmentApply } from './EnvironmentApply';
@@ -43,15 +44,6 @@ export type ReconcileOutcome =
   | { status: 'failed'; error: string };
 
 const keyText = (k: ReleaseKey) => `${k.environment}/${k.namespace}/${k.name}`;
-
-/** Where Helm keeps the release's Secrets, as each operator decides it. */
-function storageNamespace(release: ReleaseRecord): string {
-  const spec = release.spec as { targetNamespace?: unknown; storageNamespace?: unknown };
-  const pick = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
-  return release.apiVersion.startsWith('helm.fluxcd.io/')
-    ? (pick(spec.targetNamespace) ?? release.namespace)
-    : (pick(spec.storageNamespace) ?? release.namespace);
-}
 
 const groupOf = (apiVersion: string) => apiVersion.split('/')[0];
 
@@ -100,7 +92,7 @@ export class ClusterReconciler {
         logger.warn('Reconcile aborted; nothing more is applied or pruned', { cluster });
         return { status: 'failed', error: 'aborted' };
       }
-      const live = await this.readCluster(releases);
+      const live = await this.readCluster(this.planRead(environments, releases));
       await this.forgetLostObjects(environments, applied.appliedAt, live);
       const result = await this.assess(releases, live, applied, at);
       await store.applyReconcile({ cluster, at, ...result });
@@ -252,21 +244,41 @@ export class ClusterReconciler {
     }
   }
 
+  /**
+   * What this cycle may read: each release only in the namespaces its
+   * environment owns on this cluster (the lanes apply uses, whether or not
+   * the environment applies).
+   */
+  private planRead(
+    environments: GitopsEnvironment[],
+    releases: ReleaseRecord[],
+  ): ClusterReadPlan {
+    const lanes = applyLanes(
+      environments.map(env => ({
+        name: env.name,
+        namespaces: ownedNamespaces({
+          name: env.name,
+          namespaces: this.options.settings.get(env.name)?.namespaces,
+        }),
+        clusterScopedKinds: [],
+      })),
+    );
+    return planClusterRead(releases, lanes);
+  }
+
   /** Lists per namespace; returns what was read and the namespaces that failed. */
-  private async readCluster(releases: ReleaseRecord[]): Promise<{
+  private async readCluster(plan: ClusterReadPlan): Promise<{
     /** The namespaces listed. */
     read: Set<string>;
     helmReleases: Map<string, ClusterHelmRelease>;
     histories: Map<string, HelmRevision[]>;
     undecodable: Map<string, string>;
     namespaceErrors: Map<string, string>;
+    /** Releases not read, with the reason. */
+    refused: Map<string, string>;
   }> {
     const { api, logger, cluster } = this.options;
-    const namespaces = new Set<string>();
-    for (const release of releases) {
-      namespaces.add(release.namespace);
-      namespaces.add(storageNamespace(release));
-    }
+    const { namespaces, helmReleases: wanted } = plan;
     const helmReleases = new Map<string, ClusterHelmRelease>();
     const revisions: HelmRevision[] = [];
     const undecodable = new Map<string, string>();
@@ -287,8 +299,15 @@ export class ClusterReconciler {
               );
             }
             for (const secret of secrets) {
+              // Other Helm releases of the namespace are not ours to decode:
+              // their values stay in the cluster.
+              const labelled = secret.metadata?.labels?.name;
+              if (labelled && !wanted.has(helmReleaseKey(namespace, labelled))) continue;
               try {
-                revisions.push(this.revisions.decode(secret));
+                const revision = this.revisions.decode(secret);
+                if (wanted.has(helmReleaseKey(revision.namespace, revision.name))) {
+                  revisions.push(revision);
+                }
               } catch (error) {
                 const release = secret.metadata?.labels?.name;
                 if (release) {
@@ -318,6 +337,7 @@ export class ClusterReconciler {
       histories: helmHistories(revisions),
       undecodable,
       namespaceErrors,
+      refused: plan.refused,
     };
   }
 
@@ -350,11 +370,16 @@ export class ClusterReconciler {
       const text = keyText(key);
       seen.add(text);
       const before = previous.get(text);
-      const storage = storageNamespace(release);
+      const storage = helmStorageNamespace(release);
+      const refused = live.refused.get(text);
       const readError =
-        live.namespaceErrors.get(release.namespace) ?? live.namespaceErrors.get(storage);
+        refused ??
+        live.namespaceErrors.get(release.namespace) ??
+        live.namespaceErrors.get(storage);
       if (readError) {
-        // Keep the last known state; only say it could not be refreshed.
+        // Keep the last known state; only say it could not be refreshed. A
+        // refused release keeps no differences: they came from a read that is
+        // no longer allowed.
         const status: ReleaseStatusRecord = {
           ...(before ?? {
             ...key,
@@ -363,10 +388,11 @@ export class ClusterReconciler {
             reason: 'not read from the cluster yet',
             differences: [],
           }),
+          ...(refused ? { differences: [] } : {}),
           error: readError,
           errorAt: before?.error === readError ? (before.errorAt ?? at.toISOString()) : at.toISOString(),
         };
-        if (!before || before.error !== readError) statuses.push(status);
+        if (!before || !sameStatus(before, status)) statuses.push(status);
         continue;
       }
 
