@@ -3,6 +3,8 @@ import { useApi } from '@backstage/core-plugin-api';
 import {
   GitopsEvent,
   GitopsRelease,
+  GitopsReleaseDifference,
+  GitopsWithheldValues,
 } from '@backstage-gitops/plugin-gitops-common';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -20,6 +22,21 @@ import { Ago } from '../shared/time';
 
 const show = (value: unknown) =>
   value === undefined ? 'nothing' : JSON.stringify(value);
+
+const WITHHELD_BECAUSE: Record<GitopsWithheldValues['reason'], string> = {
+  'secret-name': 'named like a secret',
+  'values-from': 'valuesFrom may fill it',
+  'not-in-git': 'git holds no plain value there',
+};
+
+/** One difference in words; a side the backend withheld (it may be a secret) is said to be hidden, not absent. */
+function describeDifference(d: GitopsReleaseDifference): string {
+  const hidden = (side: 'desired' | 'live') => d.withheld?.sides.includes(side);
+  const side = (which: 'desired' | 'live') =>
+    hidden(which) ? 'a value not shown' : show(d[which]);
+  const why = d.withheld ? ` (${WITHHELD_BECAUSE[d.withheld.reason]})` : '';
+  return `${d.path}: git wants ${side('desired')}, the cluster has ${side('live')}${why}`;
+}
 
 function automationOf(release: GitopsRelease): string {
   if (!release.automated) return release.locked ? 'manual, locked' : 'manual';
@@ -136,11 +153,7 @@ export const ReleaseDetails = ({
           <ul style={{ marginTop: 0 }}>
             {differences.map(d => (
               <li key={d.path}>
-                <Typography variant="body2">
-                  {`${d.path}: git wants ${show(
-                    d.desired,
-                  )}, the cluster has ${show(d.live)}`}
-                </Typography>
+                <Typography variant="body2">{describeDifference(d)}</Typography>
               </li>
             ))}
           </ul>

@@ -193,7 +193,18 @@ describe('ReleasesCard', () => {
   it('opens a row into the Helm history and the events of that release', async () => {
     const [dev, stg] = podinfoPipeline();
     dev.status = clusterStatus('Drifted', {
-      differences: [{ path: 'values.replicaCount', desired: 1, live: 5 }],
+      differences: [
+        { path: 'values.replicaCount', desired: 1, live: 5 },
+        {
+          path: 'values.database.url',
+          desired: 'set-by-secret',
+          withheld: { sides: ['live'], reason: 'values-from' },
+        },
+        {
+          path: 'values.auth.token',
+          withheld: { sides: ['desired', 'live'], reason: 'secret-name' },
+        },
+      ],
     });
     backend.current.releases = [dev, stg];
     backend.current.histories['dev/dev/podinfo-dev'] = [
@@ -266,6 +277,17 @@ describe('ReleasesCard', () => {
 
     expect(
       screen.getByText('values.replicaCount: git wants 1, the cluster has 5'),
+    ).toBeInTheDocument();
+    // Withheld sides read as hidden, not as absent.
+    expect(
+      screen.getByText(
+        'values.database.url: git wants "set-by-secret", the cluster has a value not shown (valuesFrom may fill it)',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'values.auth.token: git wants a value not shown, the cluster has a value not shown (named like a secret)',
+      ),
     ).toBeInTheDocument();
     expect(
       screen.getByText('Image automation: glob:dev-*'),
