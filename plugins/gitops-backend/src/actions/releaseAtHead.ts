@@ -1,4 +1,5 @@
 import { ConflictError } from '@backstage/errors';
+import { decodeUtf8File } from '../automation/rewrite';
 import { ReleaseRecord } from '../database/GitopsStore';
 import { HelmReleaseManifest, ImageReference } from '../manifests';
 import { brokenFile, brokenFileConflict } from './manifestsAtHead';
@@ -45,7 +46,7 @@ export async function releaseAtHead(
       `${path} no longer holds the HelmRelease ${release.namespace}/${release.name}: ${later}`,
     );
   }
-  return { path, content: file.content.toString('utf8'), manifest };
+  return { path, content: decodeUtf8File(path, file.content), manifest };
 }
 
 export function findReleaseImage(

@@ -24,7 +24,7 @@ import { HelmReleaseManifest, ImageReference } from '../manifests';
 import { ImageScanResult } from '../registry';
 import { autoReleaseMessage } from './commitMessage';
 import { decideTag } from './decideTag';
-import { ImageEdit, rewriteImageTags } from './rewrite';
+import { decodeUtf8File, ImageEdit, rewriteImageTags } from './rewrite';
 
 type ReleaseImage = ReleaseRecord['images'][number];
 
@@ -334,7 +334,7 @@ export class ImageAutomation {
         });
       }
       if (edits.length === 0) continue;
-      const result = rewriteImageTags(path, file.content.toString('utf8'), edits);
+      const result = rewriteImageTags(path, decodeUtf8File(path, file.content), edits);
       if (result.changed) {
         files.set(path, Buffer.from(result.content, 'utf8'));
         applied.push(...done);

@@ -4,3 +4,4 @@
  */
 export type { ImageEdit, RewriteResult } from './types';
 export { rewriteImageTags } from './rewriteImageTags';
+export { decodeUtf8File } from './utf8File';
