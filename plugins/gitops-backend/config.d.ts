@@ -154,5 +154,17 @@ export interface Config {
       /** How long after an apply differences count as Progressing, not Drifted. Defaults to 2 minutes. */
       gracePeriod?: HumanDuration | string;
     };
+    /** Who may take actions (sync, promote, lock, unlock, reconcile, prune confirmation). */
+    actions?: {
+      /**
+       * Service principals that may take actions, by subject: `plugin:<id>`
+       * for a backend plugin, `external:<subject>` for a static or JWKS
+       * external access token. Defaults to none: only users act, and the
+       * permission policy judges them. A service named here is not judged
+       * by the policy (Backstage allows every service principal), so name
+       * only services you trust with every release.
+       */
+      allowedServices?: string[];
+    };
   };
 }

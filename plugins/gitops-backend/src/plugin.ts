@@ -10,6 +10,7 @@ import { DatabaseImageMetadataCache } from './database/DatabaseImageMetadataCach
 import { mirrorsDirectory } from './git';
 import { RegistryTagDigests, ReleaseLocks, ReleasePromotions } from './actions';
 import { registerGitopsPermissions } from './permissions';
+import { ActionPrincipals } from './permissions/ActionPrincipals';
 import { readRegistriesConfig, readRegistryPolicy } from './registry';
 import { PruneConfirmations } from './service/PruneConfirmations';
 import { ReconcileRequests } from './service/ReconcileRequests';
@@ -89,6 +90,7 @@ export const gitopsPlugin = createBackendPlugin({
               }),
             }),
             locks: new ReleaseLocks({ store, writers }),
+            actionPrincipals: ActionPrincipals.fromConfig(config, deps.auth),
             httpAuth: deps.httpAuth,
             auth: deps.auth,
             permissions: deps.permissions,

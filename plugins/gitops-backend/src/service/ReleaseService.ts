@@ -8,17 +8,21 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   GitopsClusterList,
+  GitopsEnvironmentList,
   GitopsEventList,
   GitopsHelmHistory,
   GitopsRelease,
   GitopsReleaseDetail,
   GitopsReleaseList,
+  GitopsRepositoryStatus,
+  gitopsDiagnosticsReadPermission,
   gitopsReadPermission,
   stringifyGitopsReleaseRef,
 } from '@backstage-gitops/plugin-gitops-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { GitopsStore, ReleaseKey, ReleaseRecord } from '../database/GitopsStore';
 import { releaseMatchFor } from './entityMatch';
+import { ErrorDisclosure } from './ErrorDisclosure';
 import { releaseStatusOf } from './releaseStatus';
 
 const EVENT_LIMIT = 100;
@@ -51,10 +55,16 @@ function toApi(record: ReleaseRecord): GitopsRelease {
   };
 }
 
+/** Releases a caller may read, and how errors are shown to it. */
+type ReadScope = { records: ReleaseRecord[]; disclosure: ErrorDisclosure };
+
 /**
  * Answers the read routes from the store, looking entities up in the catalog
  * with the caller's own credentials (so catalog permissions apply) and
  * keeping only the releases the caller may read (`gitops.release.read`).
+ * Environments, repositories and clusters show to those who may read at
+ * least one of their releases; errors that may name internal addresses
+ * need `gitops.diagnostics.read` (see {@link ErrorDisclosure}).
  */
 export class ReleaseService {
   constructor(
@@ -65,45 +75,74 @@ export class ReleaseService {
     },
   ) {}
 
-  /** The releases the caller may read, in one batch of checks. */
+  /**
+   * The releases the caller may read and whether it may read diagnostics,
+   * in one batch of checks.
+   */
   private async readable(
     records: ReleaseRecord[],
     credentials: BackstageCredentials,
     entityRef?: string,
-  ): Promise<ReleaseRecord[]> {
-    if (records.length === 0) return records;
-    const decisions = await this.options.permissions.authorize(
-      records.map(record => ({
-        permission: gitopsReadPermission,
-        resourceRef: stringifyGitopsReleaseRef({ ...keyOf(record), entityRef }),
-      })),
+  ): Promise<ReadScope> {
+    const [diagnostics, ...reads] = await this.options.permissions.authorize(
+      [
+        { permission: gitopsDiagnosticsReadPermission },
+        ...records.map(record => ({
+          permission: gitopsReadPermission,
+          resourceRef: stringifyGitopsReleaseRef({
+            ...keyOf(record),
+            entityRef,
+          }),
+        })),
+      ],
       { credentials },
     );
-    return records.filter((_, i) => decisions[i].result === AuthorizeResult.ALLOW);
+    return {
+      records: records.filter((_, i) => reads[i].result === AuthorizeResult.ALLOW),
+      disclosure: new ErrorDisclosure(
+        diagnostics.result === AuthorizeResult.ALLOW,
+      ),
+    };
+  }
+
+  /** Every release the caller may read, for the pipeline-wide lists. */
+  private async readableEverywhere(credentials: BackstageCredentials) {
+    const { store } = this.options;
+    const environments = await store.listEnvironments();
+    const scope = await this.readable(
+      await store.releasesOfEnvironments(environments.map(e => e.name)),
+      credentials,
+    );
+    const readableEnvironments = new Set(scope.records.map(r => r.environment));
+    return {
+      ...scope,
+      environments: environments.filter(e => readableEnvironments.has(e.name)),
+    };
   }
 
   private async readableRelease(
     key: ReleaseKey,
     credentials: BackstageCredentials,
-  ): Promise<ReleaseRecord> {
+  ): Promise<{ record: ReleaseRecord; disclosure: ErrorDisclosure }> {
     const record = await this.options.store.getRelease(key);
     if (!record) {
       throw new NotFoundError(
         `No release ${key.namespace}/${key.name} in environment ${key.environment}`,
       );
     }
-    if ((await this.readable([record], credentials)).length === 0) {
+    const { records, disclosure } = await this.readable([record], credentials);
+    if (records.length === 0) {
       throw new NotAllowedError(
         `Not allowed to read ${key.namespace}/${key.name} in environment ${key.environment}`,
       );
     }
-    return record;
+    return { record, disclosure };
   }
 
   private async releasesOf(
     entityRef: string,
     credentials: BackstageCredentials,
-  ): Promise<ReleaseRecord[]> {
+  ): Promise<ReadScope> {
     if (!entityRef) {
       throw new InputError('entityRef is required, such as component:default/podinfo');
     }
@@ -158,29 +197,40 @@ export class ReleaseService {
     entityRef: string,
     credentials: BackstageCredentials,
   ): Promise<GitopsReleaseList> {
-    const releases = await this.releasesOf(entityRef, credentials);
+    const { records: releases, disclosure } = await this.releasesOf(
+      entityRef,
+      credentials,
+    );
     const repositories = [...new Set(releases.map(r => r.repository))];
     // A problem reaches everyone whose releases (kept at their last good
     // state where their file broke) come from its file or environment;
-    // repository-wide ones reach all.
+    // repository-wide ones (no path: a fetch or store failure) reach the
+    // readers of that repository's releases. A file problem outside the
+    // caller's environments and files is someone else's.
     const environments = new Set(releases.map(r => r.environment));
     const files = new Set(releases.map(r => JSON.stringify([r.repository, r.sourcePath])));
     const problems = (await this.options.store.listProblems(repositories)).filter(
       p =>
-        !p.environment ||
-        environments.has(p.environment) ||
+        (p.environment ? environments.has(p.environment) : !p.path) ||
         files.has(JSON.stringify([p.repository, p.path])),
     );
-    return { items: await this.withStatus(releases), problems };
+    return {
+      items: (await this.withStatus(releases)).map(r => disclosure.release(r)),
+      problems: problems.map(p => disclosure.problem(p)),
+    };
   }
 
   async getRelease(
     key: ReleaseKey,
     credentials: BackstageCredentials,
   ): Promise<GitopsReleaseDetail> {
-    const record = await this.readableRelease(key, credentials);
+    const { record, disclosure } = await this.readableRelease(key, credentials);
     const [release] = await this.withStatus([record]);
-    return { ...release, annotations: record.annotations, spec: record.spec };
+    return {
+      ...disclosure.release(release),
+      annotations: record.annotations,
+      spec: record.spec,
+    };
   }
 
   async getHistory(
@@ -194,16 +244,52 @@ export class ReleaseService {
       : { items: [] };
   }
 
-  async listClusters(): Promise<GitopsClusterList> {
-    return { items: await this.options.store.listClusters() };
+  /** The environments the caller may read a release of. */
+  async listEnvironments(
+    credentials: BackstageCredentials,
+  ): Promise<GitopsEnvironmentList> {
+    const { environments } = await this.readableEverywhere(credentials);
+    return { items: environments };
+  }
+
+  /** The repositories the caller may read a release of. */
+  async listRepositories(
+    credentials: BackstageCredentials,
+  ): Promise<{ items: GitopsRepositoryStatus[] }> {
+    const { records, disclosure } = await this.readableEverywhere(credentials);
+    const ids = new Set(records.map(r => r.repository));
+    const repositories = await this.options.store.listRepositories();
+    return {
+      items: repositories
+        .filter(r => ids.has(r.id))
+        .map(r => disclosure.repository(r)),
+    };
+  }
+
+  /** The clusters of the environments the caller may read a release of. */
+  async listClusters(
+    credentials: BackstageCredentials,
+  ): Promise<GitopsClusterList> {
+    const { environments, disclosure } =
+      await this.readableEverywhere(credentials);
+    const names = new Set(environments.flatMap(e => (e.cluster ? [e.cluster] : [])));
+    const clusters = await this.options.store.listClusters();
+    return {
+      items: clusters
+        .filter(c => names.has(c.name))
+        .map(c => disclosure.cluster(c)),
+    };
   }
 
   async listEvents(
     entityRef: string,
     credentials: BackstageCredentials,
   ): Promise<GitopsEventList> {
-    const releases = await this.releasesOf(entityRef, credentials);
-    const items = await this.options.store.listEvents({
+    const { records: releases, disclosure } = await this.releasesOf(
+      entityRef,
+      credentials,
+    );
+    const events = await this.options.store.listEvents({
       releases: releases.map(r => ({
         environment: r.environment,
         namespace: r.namespace,
@@ -212,7 +298,7 @@ export class ReleaseService {
       repositoryIds: [...new Set(releases.map(r => r.repository))],
       limit: EVENT_LIMIT,
     });
-    return { items };
+    return { items: events.map(e => disclosure.event(e)) };
   }
 }
 

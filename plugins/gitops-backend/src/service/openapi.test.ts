@@ -6,6 +6,7 @@ import { GitopsStore } from '../database/GitopsStore';
 import { PruneConfirmations } from './PruneConfirmations';
 import { ReconcileRequests } from './ReconcileRequests';
 import { ReleaseLocks, ReleasePromotions } from '../actions';
+import { ActionPrincipals } from '../permissions/ActionPrincipals';
 import { ReleaseService } from './ReleaseService';
 import { createRouter } from './router';
 
@@ -37,6 +38,7 @@ describe('the OpenAPI spec', () => {
       pruneConfirmations: {} as PruneConfirmations,
       promotions: {} as ReleasePromotions,
       locks: {} as ReleaseLocks,
+      actionPrincipals: new ActionPrincipals(mockServices.auth(), []),
       httpAuth: mockServices.httpAuth(),
       auth: mockServices.auth(),
       permissions: mockServices.permissions(),

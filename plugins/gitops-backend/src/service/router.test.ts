@@ -19,6 +19,9 @@ import { GitopsStore } from '../database/GitopsStore';
 import { ReleaseRecord } from '../database/GitopsStore';
 import { SyncTrigger } from '../sync/SyncScheduler';
 import { ClusterRequestError } from '../cluster/ClusterRequestError';
+import { ActionPrincipals } from '../permissions/ActionPrincipals';
+import { createReleaseResourceLoader } from '../permissions/releaseResources';
+import { isEntityOwner } from '../permissions/rules';
 import { PruneConfirmations } from './PruneConfirmations';
 import { ReconcileRequests } from './ReconcileRequests';
 import { ReleaseService } from './ReleaseService';
@@ -57,6 +60,24 @@ function recordingPermissions(
   return { service, asked };
 }
 
+/** Decides each request by its permission name and resourceRef. */
+function decidingPermissions(
+  allow: (permission: string, resourceRef?: string) => boolean,
+) {
+  return {
+    async authorize(requests: AuthorizePermissionRequest[]) {
+      return requests.map(r => ({
+        result: allow(
+          r.permission.name,
+          'resourceRef' in r ? String(r.resourceRef) : undefined,
+        )
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+      }));
+    },
+  } as unknown as PermissionsService;
+}
+
 const auditor = mockServices.auditor.mock();
 const auditEvent = { success: jest.fn(), fail: jest.fn() };
 
@@ -68,6 +89,7 @@ async function routerApp(options: {
   pruneConfirmations?: PruneConfirmations;
   promotions?: ReleasePromotions;
   locks?: ReleaseLocks;
+  allowedServices?: string[];
 }) {
   const unused = () => {
     throw new Error('no repository in this test');
@@ -93,8 +115,12 @@ async function routerApp(options: {
     locks:
       options.locks ??
       new ReleaseLocks({ store: options.store, writers: unused }),
-    httpAuth: mockServices.httpAuth(),
-    auth: mockServices.auth(),
+    actionPrincipals: new ActionPrincipals(
+      mockServices.auth(),
+      options.allowedServices ?? [],
+    ),
+    httpAuth: mockServices.httpAuth({ pluginId: 'gitops' }),
+    auth: mockServices.auth({ pluginId: 'gitops' }),
     permissions: options.permissions,
     auditor,
   });
@@ -433,6 +459,201 @@ describe('createRouter', () => {
       .get('/releases/prod/prod/podinfo-prod/history')
       .set('authorization', mockCredentials.user.header());
     expect(history.status).toBe(403);
+  });
+
+  describe('pipeline-wide reads', () => {
+    const get = async (
+      path: string,
+      permissions: PermissionsService,
+      query: object = {},
+    ) =>
+      request(await app(AuthorizeResult.ALLOW, permissions))
+        .get(path)
+        .query(query)
+        .set('authorization', mockCredentials.user.header());
+    const names = (body: { items: Array<{ name?: string; id?: string }> }) =>
+      body.items.map(item => item.name ?? item.id);
+
+    beforeEach(() => store.ensureClusters([{ name: 'demo' }]));
+
+    it('list only the environments, repositories and clusters the caller may read a release of', async () => {
+      // dev runs on the demo cluster, prod names none.
+      const prodOnly = decidingPermissions(
+        (permission, ref) => permission !== 'gitops.release.read' || ref!.startsWith('prod/'),
+      );
+      expect(names((await get('/environments', prodOnly)).body)).toEqual(['prod']);
+      expect(names((await get('/repositories', prodOnly)).body)).toEqual(['config']);
+      expect(names((await get('/clusters', prodOnly)).body)).toEqual([]);
+
+      const devOnly = decidingPermissions(
+        (permission, ref) => permission !== 'gitops.release.read' || ref!.startsWith('dev/'),
+      );
+      expect(names((await get('/environments', devOnly)).body)).toEqual(['dev']);
+      expect(names((await get('/clusters', devOnly)).body)).toEqual(['demo']);
+
+      const none = decidingPermissions(permission => permission !== 'gitops.release.read');
+      for (const path of ['/environments', '/repositories', '/clusters']) {
+        expect((await get(path, none)).body).toEqual({ items: [] });
+      }
+    });
+
+    it('asks once per request: every release and the diagnostics permission in one batch', async () => {
+      const batches: string[][] = [];
+      const permissions = {
+        async authorize(requests: AuthorizePermissionRequest[]) {
+          batches.push(requests.map(r => r.permission.name));
+          return requests.map(() => ({ result: AuthorizeResult.ALLOW }));
+        },
+      } as unknown as PermissionsService;
+      await get('/environments', permissions);
+      expect(batches).toEqual([
+        [
+          'gitops.diagnostics.read',
+          'gitops.release.read',
+          'gitops.release.read',
+          'gitops.release.read',
+        ],
+      ]);
+    });
+
+    it('shows no file problem of another team, only those of the caller files and environments', async () => {
+      await store.applySync({
+        repositoryId: 'config',
+        commit: 'c0ffee',
+        syncedAt: new Date('2026-11-25T11:00:00Z'),
+        full: false,
+        replacedPaths: ['teams/billing/values.yaml'],
+        releases: [],
+        problems: [
+          { path: 'teams/billing/values.yaml', line: 2, message: 'billing secrets file broken' },
+        ],
+        events: [],
+      });
+      const list = await get('/releases', decidingPermissions(() => true), {
+        entityRef: 'component:default/podinfo',
+      });
+      expect(list.body.problems.map((p: { path: string }) => p.path)).toEqual([
+        'releases/dev/broken.yaml',
+      ]);
+    });
+
+    describe('errors that name internal addresses', () => {
+      const clusterError =
+        'list Helm release Secrets in dev: cluster unreachable (request to https://10.20.0.1:6443/api/v1/namespaces/dev/secrets failed, reason: connect ECONNREFUSED 10.20.0.1:6443)';
+      const gitError =
+        'git fetch failed: fatal: unable to access https://git.internal.corp/config.git/: Could not resolve host: git.internal.corp';
+      const automationError = 'push to git@git.internal.corp:platform/config.git rejected';
+      const secrets = ['10.20.0.1', 'git.internal.corp'];
+
+      beforeEach(async () => {
+        await store.applyReconcile({
+          cluster: 'demo',
+          at: new Date('2026-11-25T11:00:00Z'),
+          statuses: [
+            {
+              environment: 'dev',
+              namespace: 'dev',
+              name: 'podinfo-dev',
+              cluster: 'demo',
+              state: 'Synced',
+              reason: 'deployed',
+              differences: [],
+            },
+          ],
+          removed: [],
+          histories: [],
+          events: [],
+        });
+        await store.recordClusterFailure('demo', clusterError, new Date('2026-11-25T11:05:00Z'));
+        await store.recordRepositoryFailure('config', gitError, new Date('2026-11-25T11:05:00Z'));
+        await store.addEvents([
+          {
+            type: 'automation-failed',
+            repository: 'config',
+            message: automationError,
+            at: new Date('2026-11-25T11:06:00Z'),
+          },
+        ]);
+      });
+
+      const everything = async (permissions: PermissionsService) => {
+        const entity = { entityRef: 'component:default/podinfo' };
+        return {
+          clusters: (await get('/clusters', permissions)).body,
+          repositories: (await get('/repositories', permissions)).body,
+          releases: (await get('/releases', permissions, entity)).body,
+          release: (await get('/releases/dev/dev/podinfo-dev', permissions)).body,
+          events: (await get('/events', permissions, entity)).body,
+        };
+      };
+
+      it('shows readers without gitops.diagnostics.read a generic message instead', async () => {
+        const reader = decidingPermissions(permission => permission !== 'gitops.diagnostics.read');
+        const seen = await everything(reader);
+        const text = JSON.stringify(seen);
+        for (const secret of secrets) expect(text).not.toContain(secret);
+        expect(seen.clusters.items[0].lastError).toMatch(/^The cluster could not be read \(details hidden/);
+        expect(seen.repositories.items[0].lastError).toMatch(/^The config repository could not be fetched/);
+        expect(seen.releases.items[0].status.stale.error).toMatch(/^The cluster could not be read/);
+        expect(seen.release.status.stale.error).toMatch(/^The cluster could not be read/);
+        expect(seen.releases.problems).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ path: '', message: expect.stringMatching(/^The config repository/) }),
+            // The file's own problem says nothing of addresses and stays.
+            expect.objectContaining({ path: 'releases/dev/broken.yaml', message: 'bad indentation' }),
+          ]),
+        );
+        expect(seen.events.items).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ type: 'automation-failed', message: expect.stringMatching(/^Image automation failed/) }),
+          ]),
+        );
+      });
+
+      it('shows them in full to callers with gitops.diagnostics.read', async () => {
+        const seen = await everything(decidingPermissions(() => true));
+        expect(seen.clusters.items[0].lastError).toBe(clusterError);
+        expect(seen.repositories.items[0].lastError).toBe(gitError);
+        expect(seen.release.status.stale.error).toBe(clusterError);
+        expect(seen.releases.problems).toEqual(
+          expect.arrayContaining([expect.objectContaining({ path: '', message: gitError })]),
+        );
+        expect(seen.events.items).toEqual(
+          expect.arrayContaining([expect.objectContaining({ message: automationError })]),
+        );
+      });
+    });
+  });
+
+  it('refuses a sync or a prune confirmation from a service the config does not name', async () => {
+    const service = mockCredentials.service.header({
+      onBehalfOf: mockCredentials.service('plugin:catalog'),
+      targetPluginId: 'gitops',
+    });
+    // Backstage allows every service principal, whatever the policy says.
+    const server = await app(AuthorizeResult.ALLOW);
+    const synced = await request(server)
+      .post('/sync')
+      .set('authorization', service);
+    expect(synced.status).toBe(403);
+    expect(synced.body.error.message).toBe(
+      'plugin:catalog may not take gitops actions: a service needs gitops.actions.allowedServices to name it',
+    );
+    expect(trigger.trigger).not.toHaveBeenCalled();
+    await store.holdPrune({
+      environment: 'dev',
+      commit: 'a'.repeat(40),
+      objects: [],
+      total: 1,
+      heldAt: '2026-11-25T10:00:00.000Z',
+    });
+    const confirmed = await request(server)
+      .post('/environments/dev/prune-confirmations')
+      .send({ commit: 'a'.repeat(40) })
+      .set('authorization', service);
+    expect(confirmed.status).toBe(403);
+    expect((await store.getHeldPrune('dev'))?.confirmedBy).toBeUndefined();
+    expect(auditEvent.fail).toHaveBeenCalledTimes(2);
   });
 
   it('lists only the events of the entity releases', async () => {
@@ -984,5 +1205,138 @@ describe('createRouter: release actions', () => {
       .post('/releases/stg/stg/podinfo-rc/promote')
       .set('authorization', mockCredentials.none.header());
     expect(anonymous.status).toBe(401);
+  });
+  describe('who may act', () => {
+    const PROD = { environment: 'prod', namespace: 'prod', name: 'podinfo-prod' };
+    const MALLORY = 'user:default/mallory';
+    const OWNER = 'user:default/olivia';
+    // The demo's podinfo releases name component:default/podinfo, owned by
+    // group:default/team. tools is mallory's team's own component, annotated
+    // to select podinfo's releases every way an entity can.
+    const tools = {
+      ...podinfo,
+      metadata: {
+        name: 'tools',
+        namespace: 'default',
+        annotations: {
+          'gitops.backstage.io/helm-chart': 'podinfo',
+          'gitops.backstage.io/image': 'stefanprodan/podinfo',
+        },
+      },
+      spec: { ...podinfo.spec, owner: 'group:default/mallory-team' },
+    };
+    const memberships: Record<string, string[]> = {
+      [MALLORY]: [MALLORY, 'group:default/mallory-team'],
+      [OWNER]: [OWNER, 'group:default/team'],
+    };
+
+    /**
+     * The demo policy for release actions (owners of the release's entity),
+     * evaluated as the permission framework does a conditional decision:
+     * the plugin loads the resources and applies IS_ENTITY_OWNER to them.
+     */
+    function ownerPolicy(): PermissionsService {
+      const load = createReleaseResourceLoader({
+        store: fx.store,
+        catalog: catalogServiceMock({ entities: [podinfo, tools] }),
+        auth: mockServices.auth(),
+      });
+      return {
+        async authorize(
+          requests: AuthorizePermissionRequest[],
+          { credentials }: { credentials: { principal: { userEntityRef: string } } },
+        ) {
+          const claims = memberships[credentials.principal.userEntityRef] ?? [];
+          const resources = await load(
+            requests.map(r => ('resourceRef' in r ? String(r.resourceRef) : '')),
+          );
+          return resources.map(resource => ({
+            result:
+              resource && isEntityOwner.apply(resource, { claims })
+                ? AuthorizeResult.ALLOW
+                : AuthorizeResult.DENY,
+          }));
+        },
+      } as unknown as PermissionsService;
+    }
+
+    it('refuses the owners of an entity that selects a release by its own annotations, and lets the owners the repository names act', async () => {
+      const requestReconcile = jest.fn();
+      const writers = () => fx.writer();
+      const server = await routerApp({
+        store: fx.store,
+        permissions: ownerPolicy(),
+        promotions: new ReleasePromotions({
+          store: fx.store,
+          writers,
+          registry: fx.digests(),
+        }),
+        locks: new ReleaseLocks({ store: fx.store, writers }),
+        reconcileRequests: new ReconcileRequests({
+          store: fx.store,
+          reconcile: {
+            clusterApi: () => ({ requestReconcile }) as any,
+            trigger: jest.fn(),
+          },
+        }),
+      });
+      const act = (action: string, user: string, body: object) =>
+        request(server)
+          .post(`/releases/prod/prod/podinfo-prod/${action}`)
+          .send(body)
+          .set('authorization', mockCredentials.user.header(user));
+
+      const head = await fx.remote.head();
+      for (const action of ['lock', 'promote', 'reconcile', 'unlock']) {
+        for (const body of [{ entityRef: 'component:default/tools' }, {}]) {
+          const response = await act(action, MALLORY, body);
+          expect(response.status).toBe(403);
+        }
+      }
+      expect(await fx.remote.head()).toBe(head);
+      expect(requestReconcile).not.toHaveBeenCalled();
+      const events = await fx.store.listEvents({
+        releases: [PROD],
+        repositoryIds: [],
+        limit: 20,
+      });
+      expect(events.filter(e => e.actor)).toEqual([]);
+
+      const locked = await act('lock', OWNER, { entityRef: 'component:default/podinfo' });
+      expect(locked.status).toBe(201);
+      expect(await fx.remote.head()).toBe(locked.body.commit);
+      // From any page: the release, not the request, says whose it is.
+      const unlocked = await act('unlock', OWNER, {});
+      expect(unlocked.status).toBe(201);
+    });
+
+    it('lets a service act only when gitops.actions.allowedServices names it', async () => {
+      const asService = (subject: string) =>
+        mockCredentials.service.header({
+          onBehalfOf: mockCredentials.service(subject),
+          targetPluginId: 'gitops',
+        });
+      const writers = () => fx.writer();
+      const serverFor = (allowedServices: string[]) =>
+        routerApp({
+          store: fx.store,
+          // What Backstage answers for every service principal.
+          permissions: mockServices.permissions({ result: AuthorizeResult.ALLOW }),
+          locks: new ReleaseLocks({ store: fx.store, writers }),
+          allowedServices,
+        });
+      const head = await fx.remote.head();
+      const refused = await request(await serverFor(['plugin:release-bot']))
+        .post('/releases/stg/stg/podinfo-rc/lock')
+        .set('authorization', asService('plugin:catalog'));
+      expect(refused.status).toBe(403);
+      expect(await fx.remote.head()).toBe(head);
+
+      const allowed = await request(await serverFor(['plugin:release-bot']))
+        .post('/releases/stg/stg/podinfo-rc/lock')
+        .set('authorization', asService('plugin:release-bot'));
+      expect(allowed.status).toBe(201);
+      expect(allowed.body.requestedBy).toBe('plugin:release-bot');
+    });
   });
 });

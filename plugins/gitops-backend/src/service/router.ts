@@ -25,6 +25,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { ReleaseLocks, ReleasePromotions } from '../actions';
 import { GitopsStore, ReleaseKey } from '../database/GitopsStore';
+import { ActionPrincipals } from '../permissions/ActionPrincipals';
 import { SyncTrigger } from '../sync/SyncScheduler';
 import { actorOf, ReleaseService } from './ReleaseService';
 import { PruneConfirmations } from './PruneConfirmations';
@@ -64,7 +65,9 @@ const MAX_LOCK_MESSAGE = 500;
 /**
  * The REST API of the plugin, described in `src/schema/openapi.yaml`. Reads
  * come from the store only: a page view never waits on git, a registry or a
- * cluster. Actions are permission-checked and record who asked.
+ * cluster; ReleaseService keeps to what the caller may read. Actions take
+ * users, and services only where config names them; then the permission
+ * policy decides, and the action records who asked.
  */
 export async function createRouter(options: {
   store: GitopsStore;
@@ -74,6 +77,7 @@ export async function createRouter(options: {
   pruneConfirmations: PruneConfirmations;
   promotions: ReleasePromotions;
   locks: ReleaseLocks;
+  actionPrincipals: ActionPrincipals;
   httpAuth: HttpAuthService;
   auth: AuthService;
   permissions: PermissionsService;
@@ -84,6 +88,7 @@ export async function createRouter(options: {
     releases,
     sync,
     pruneConfirmations,
+    actionPrincipals,
     httpAuth,
     auth,
     permissions,
@@ -95,9 +100,9 @@ export async function createRouter(options: {
   /**
    * What every release action does around its work: who asks, the body
    * read, an auditor event that ends in success or failure, and the
-   * permission check on the release (with the entity page it was asked
-   * from, for owner policies). Nothing is read or written before the check
-   * passes.
+   * principal check and the permission check on the release (with the
+   * entity page it was asked from, which policies may log; owners come from
+   * the release itself). Nothing is read or written before both pass.
    */
   async function releaseAction<B extends { entityRef?: string }, T>(
     req: express.Request,
@@ -126,6 +131,7 @@ export async function createRouter(options: {
       meta: { ...key, ...body },
     });
     try {
+      actionPrincipals.assertMayAct(credentials, actor);
       const [decision] = await permissions.authorize(
         [
           {
@@ -164,16 +170,20 @@ export async function createRouter(options: {
   });
 
   router.get('/environments', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const body: GitopsEnvironmentList = {
-      items: await store.listEnvironments(),
-    };
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const body: GitopsEnvironmentList = await releases.listEnvironments(
+      credentials,
+    );
     res.json(body);
   });
 
   router.get('/repositories', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    res.json({ items: await store.listRepositories() });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    res.json(await releases.listRepositories(credentials));
   });
 
   router.get('/releases', async (req, res) => {
@@ -303,8 +313,10 @@ export async function createRouter(options: {
   );
 
   router.get('/clusters', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    res.json(await releases.listClusters());
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    res.json(await releases.listClusters(credentials));
   });
 
   router.get('/events', async (req, res) => {
@@ -332,6 +344,7 @@ export async function createRouter(options: {
       meta: { repository: repository ?? 'all' },
     });
     try {
+      actionPrincipals.assertMayAct(credentials, actor);
       const [decision] = await permissions.authorize(
         [{ permission: gitopsSyncPermission }],
         { credentials },
@@ -374,6 +387,7 @@ export async function createRouter(options: {
         meta: { environment, commit },
       });
       try {
+        actionPrincipals.assertMayAct(credentials, actor);
         const [decision] = await permissions.authorize(
           [{ permission: gitopsPruneConfirmPermission }],
           { credentials },
