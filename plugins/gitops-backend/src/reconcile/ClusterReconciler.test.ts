@@ -515,7 +515,7 @@ spec:
         repositoryIds: ['config'],
         limit: 50,
       });
-      expect(events.filter(e => e.type === 'release-state' && /Drifted/.test(e.message))).toHaveLength(2);
+      expect(events.filter(e => e.type === 'release-state' && /Drifted/.test(e.message ?? ''))).toHaveLength(2);
       const served = [JSON.stringify(await api(key('dev'))), JSON.stringify(await api(key('stg')))];
       for (const text of [stored, JSON.stringify(events), ...served]) {
         expect(text).not.toContain('hunter2');
