@@ -5,7 +5,12 @@ import { planClusterRead } from './clusterReadPlan';
 function release(
   environment: string,
   name: string,
-  fields: { apiVersion?: string; namespace?: string; releaseName?: string; spec?: Record<string, unknown> } = {},
+  fields: {
+    apiVersion?: string;
+    namespace?: string;
+    releaseName?: string;
+    spec?: Record<string, unknown>;
+  } = {},
 ): ReleaseRecord {
   return {
     repository: 'config',
@@ -20,7 +25,11 @@ function release(
 
 const lanes = (owned: Record<string, string[]>) =>
   applyLanes(
-    Object.entries(owned).map(([name, namespaces]) => ({ name, namespaces, clusterScopedKinds: [] })),
+    Object.entries(owned).map(([name, namespaces]) => ({
+      name,
+      namespaces,
+      clusterScopedKinds: [],
+    })),
   );
 
 describe('planClusterRead', () => {
@@ -29,13 +38,24 @@ describe('planClusterRead', () => {
       [
         release('dev', 'web'),
         release('dev', 'api', { spec: { storageNamespace: 'dev-helm' } }),
-        release('dev', 'v1', { apiVersion: 'helm.fluxcd.io/v1', spec: { targetNamespace: 'dev-apps' } }),
+        release('dev', 'v1', {
+          apiVersion: 'helm.fluxcd.io/v1',
+          spec: { targetNamespace: 'dev-apps' },
+        }),
       ],
       lanes({ dev: ['dev', 'dev-helm', 'dev-apps'] }),
     );
     expect(plan.refused).toEqual(new Map());
-    expect([...plan.namespaces].sort()).toEqual(['dev', 'dev-apps', 'dev-helm']);
-    expect([...plan.helmReleases].sort()).toEqual(['dev-apps/v1', 'dev-helm/api', 'dev/web']);
+    expect([...plan.namespaces].sort()).toEqual([
+      'dev',
+      'dev-apps',
+      'dev-helm',
+    ]);
+    expect([...plan.helmReleases].sort()).toEqual([
+      'dev-apps/v1',
+      'dev-helm/api',
+      'dev/web',
+    ]);
   });
 
   it('refuses a release whose namespace, storage or target lies outside its environment, reading nothing for it', () => {
@@ -44,37 +64,59 @@ describe('planClusterRead', () => {
         release('dev', 'a', { spec: { storageNamespace: 'kube-system' } }),
         release('dev', 'b', { spec: { targetNamespace: 'prod' } }),
         release('dev', 'c', { namespace: 'prod' }),
-        release('dev', 'd', { apiVersion: 'helm.fluxcd.io/v1', spec: { targetNamespace: 'kube-system' } }),
+        release('dev', 'd', {
+          apiVersion: 'helm.fluxcd.io/v1',
+          spec: { targetNamespace: 'kube-system' },
+        }),
       ],
       lanes({ dev: ['dev'], prod: ['prod'] }),
     );
     expect(plan.namespaces.size).toBe(0);
     expect(plan.helmReleases.size).toBe(0);
     expect(Object.fromEntries(plan.refused)).toEqual({
-      'dev/dev/a': 'not read from the cluster: Helm stores it in namespace kube-system, which environment dev does not own (gitops.environments[].namespaces)',
-      'dev/dev/b': 'not read from the cluster: it deploys to namespace prod, which environment dev does not own (gitops.environments[].namespaces)',
-      'dev/prod/c': 'not read from the cluster: it is in namespace prod, which environment dev does not own (gitops.environments[].namespaces)',
-      'dev/dev/d': 'not read from the cluster: Helm stores it in namespace kube-system, which environment dev does not own (gitops.environments[].namespaces)',
+      'dev/dev/a':
+        'not read from the cluster: Helm stores it in namespace kube-system, which environment dev does not own (gitops.environments[].namespaces)',
+      'dev/dev/b':
+        'not read from the cluster: it deploys to namespace prod, which environment dev does not own (gitops.environments[].namespaces)',
+      'dev/prod/c':
+        'not read from the cluster: it is in namespace prod, which environment dev does not own (gitops.environments[].namespaces)',
+      'dev/dev/d':
+        'not read from the cluster: Helm stores it in namespace kube-system, which environment dev does not own (gitops.environments[].namespaces)',
     });
   });
 
   it('refuses a namespace two environments claim, for both', () => {
     const plan = planClusterRead(
-      [release('dev', 'web', { namespace: 'shared' }), release('stg', 'web', { namespace: 'shared' })],
+      [
+        release('dev', 'web', { namespace: 'shared' }),
+        release('stg', 'web', { namespace: 'shared' }),
+      ],
       lanes({ dev: ['dev', 'shared'], stg: ['stg', 'shared'] }),
     );
     expect(plan.namespaces.size).toBe(0);
     expect([...plan.refused.values()]).toEqual([
-      expect.stringContaining('namespace shared, which environments dev and stg both claim'),
-      expect.stringContaining('namespace shared, which environments dev and stg both claim'),
+      expect.stringContaining(
+        'namespace shared, which environments dev and stg both claim',
+      ),
+      expect.stringContaining(
+        'namespace shared, which environments dev and stg both claim',
+      ),
     ]);
   });
 
   it('refuses two releases that name one Helm release, neither read', () => {
     const plan = planClusterRead(
       [
-        release('dev', 'web', { namespace: 'dev-a', releaseName: 'web', spec: { storageNamespace: 'dev' } }),
-        release('dev', 'copy', { namespace: 'dev-b', releaseName: 'web', spec: { storageNamespace: 'dev' } }),
+        release('dev', 'web', {
+          namespace: 'dev-a',
+          releaseName: 'web',
+          spec: { storageNamespace: 'dev' },
+        }),
+        release('dev', 'copy', {
+          namespace: 'dev-b',
+          releaseName: 'web',
+          spec: { storageNamespace: 'dev' },
+        }),
         release('dev', 'api'),
       ],
       lanes({ dev: ['dev', 'dev-a', 'dev-b'] }),

@@ -12,21 +12,28 @@ export type ClusterReadPlan = {
   refused: Map<string, string>;
 };
 
-const keyText = (r: ReleaseRecord) => `${r.environment}/${r.namespace}/${r.name}`;
+const keyText = (r: ReleaseRecord) =>
+  `${r.environment}/${r.namespace}/${r.name}`;
 
-const pick = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
+const pick = (value: unknown) =>
+  typeof value === 'string' && value ? value : undefined;
 
 /** Where Helm keeps the release's Secrets, as each operator decides it. */
 export function helmStorageNamespace(release: ReleaseRecord): string {
-  const spec = release.spec as { targetNamespace?: unknown; storageNamespace?: unknown };
+  const spec = release.spec as {
+    targetNamespace?: unknown;
+    storageNamespace?: unknown;
+  };
   return release.apiVersion.startsWith('helm.fluxcd.io/')
-    ? (pick(spec.targetNamespace) ?? release.namespace)
-    : (pick(spec.storageNamespace) ?? release.namespace);
+    ? pick(spec.targetNamespace) ?? release.namespace
+    : pick(spec.storageNamespace) ?? release.namespace;
 }
 
 /** Every namespace reading the release would touch, with what puts it there. */
 function namespacesOf(release: ReleaseRecord): Array<[string, string]> {
-  const target = pick((release.spec as { targetNamespace?: unknown }).targetNamespace);
+  const target = pick(
+    (release.spec as { targetNamespace?: unknown }).targetNamespace,
+  );
   return [
     [release.namespace, 'it is in'],
     [helmStorageNamespace(release), 'Helm stores it in'],
@@ -42,7 +49,9 @@ function refusal(
     if (lane?.namespaces.has(namespace)) continue;
     const claims = lane?.contested.get(namespace);
     return claims
-      ? `not read from the cluster: ${what} namespace ${namespace}, which environments ${claims.join(' and ')} both claim; set gitops.environments[].namespaces so that one owns it`
+      ? `not read from the cluster: ${what} namespace ${namespace}, which environments ${claims.join(
+          ' and ',
+        )} both claim; set gitops.environments[].namespaces so that one owns it`
       : `not read from the cluster: ${what} namespace ${namespace}, which environment ${release.environment} does not own (gitops.environments[].namespaces)`;
   }
   return undefined;
@@ -68,18 +77,28 @@ export function planClusterRead(
       refused.set(keyText(release), refusedBecause);
       continue;
     }
-    const helmRelease = helmReleaseKey(helmStorageNamespace(release), release.releaseName);
-    claimants.set(helmRelease, [...(claimants.get(helmRelease) ?? []), release]);
+    const helmRelease = helmReleaseKey(
+      helmStorageNamespace(release),
+      release.releaseName,
+    );
+    claimants.set(helmRelease, [
+      ...(claimants.get(helmRelease) ?? []),
+      release,
+    ]);
   }
   const namespaces = new Set<string>();
   const helmReleases = new Set<string>();
   for (const [helmRelease, claims] of claimants) {
     if (claims.length > 1) {
-      const names = claims.map(r => `${r.environment}/${r.namespace}/${r.name}`).join(' and ');
+      const names = claims
+        .map(r => `${r.environment}/${r.namespace}/${r.name}`)
+        .join(' and ');
       for (const release of claims) {
         refused.set(
           keyText(release),
-          `not read from the cluster: HelmReleases ${names} name the same Helm release ${release.releaseName} in namespace ${helmStorageNamespace(release)}`,
+          `not read from the cluster: HelmReleases ${names} name the same Helm release ${
+            release.releaseName
+          } in namespace ${helmStorageNamespace(release)}`,
         );
       }
       continue;

@@ -61,7 +61,9 @@ describe('describeDifferences', () => {
           },
         ],
       }),
-    ).toBe('values differ at auth.token (values not shown: named like a secret)');
+    ).toBe(
+      'values differ at auth.token (values not shown: named like a secret)',
+    );
     expect(
       describeDifferences({
         ...none,

@@ -63,7 +63,7 @@ describe('releaseDifferences', () => {
     ]);
   });
 
-  it('compares only the values git sets when valuesFrom merges in more, showing none of the cluster\'s', () => {
+  it("compares only the values git sets when valuesFrom merges in more, showing none of the cluster's", () => {
     const desired = podinfoProdDesired();
     desired.spec.valuesFrom = [{ kind: 'Secret', name: 'podinfo-values' }];
     const deployed = {
@@ -101,14 +101,20 @@ describe('releaseDifferences', () => {
   });
 
   it('expects a targetPath key in the cluster only, and shows git-plain keys beside it', () => {
-    const desired = podinfoProdDesired({ replicaCount: 2, db: { host: 'db.prod' } });
+    const desired = podinfoProdDesired({
+      replicaCount: 2,
+      db: { host: 'db.prod' },
+    });
     desired.spec.valuesFrom = [
       { kind: 'Secret', name: 'db', valuesKey: 'url', targetPath: 'db.url' },
     ];
     const live = podinfoProdLive(desired);
     const deployed = {
       ...podinfoProdHistory()[1],
-      values: { replicaCount: 3, db: { host: 'db.prod', url: 'postgres://app:hunter2@db' } },
+      values: {
+        replicaCount: 3,
+        db: { host: 'db.prod', url: 'postgres://app:hunter2@db' },
+      },
     };
     expect(releaseDifferences(desired, live, deployed).values).toEqual([
       { path: 'values.replicaCount', desired: 2, live: 3 },
@@ -126,7 +132,10 @@ describe('releaseDifferences', () => {
   });
 
   it('shows neither side of a key named like a secret, git-plain or not', () => {
-    const desired = podinfoDevDesired({ replicaCount: 1, auth: { apiToken: 'in-git' } });
+    const desired = podinfoDevDesired({
+      replicaCount: 1,
+      auth: { apiToken: 'in-git' },
+    });
     const live = podinfoDevLive(desired);
     const deployed = {
       ...podinfoDevHistory()[2],
@@ -141,7 +150,6 @@ describe('releaseDifferences', () => {
     ]);
     expect(JSON.stringify(found)).not.toMatch(/hunter2|in-git/);
   });
-
 
   it('compares only the spec without a Helm revision', () => {
     const desired = podinfoDevDesired();

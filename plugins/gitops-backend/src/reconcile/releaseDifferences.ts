@@ -59,14 +59,26 @@ function deployedValuesDifferences(
   if (!deployed?.values) return [];
   const disclose = valuesDisclosure(sources);
   if (sources.mergesWhole) {
-    return setFieldsDifferences(desired.values, deployed.values, 'values', MAX_DIFFERENCES, {
-      disclose,
-    });
+    return setFieldsDifferences(
+      desired.values,
+      deployed.values,
+      'values',
+      MAX_DIFFERENCES,
+      {
+        disclose,
+      },
+    );
   }
-  return valuesDifferences(desired.values, deployed.values, 'values', MAX_DIFFERENCES, {
-    disclose,
-    expected: at => touchesTargetPath(sources, at),
-  });
+  return valuesDifferences(
+    desired.values,
+    deployed.values,
+    'values',
+    MAX_DIFFERENCES,
+    {
+      disclose,
+      expected: at => touchesTargetPath(sources, at),
+    },
+  );
 }
 
 /**

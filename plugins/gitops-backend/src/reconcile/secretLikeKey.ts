@@ -30,7 +30,9 @@ const KEY_SUFFIX = 'key';
 /** Whether a values key is named like something that holds a secret. */
 export function isSecretLikeKey(key: string): boolean {
   const word = key.toLowerCase().replace(/[-_.]/g, '');
-  return word.endsWith(KEY_SUFFIX) || SECRET_KEY_WORDS.some(w => word.includes(w));
+  return (
+    word.endsWith(KEY_SUFFIX) || SECRET_KEY_WORDS.some(w => word.includes(w))
+  );
 }
 
 // Values are bounded by what Helm stores, but a walk over a hostile tree is

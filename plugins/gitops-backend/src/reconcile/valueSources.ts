@@ -47,7 +47,8 @@ export function parseTargetPath(text: string): string[] | undefined {
     } else if (char === '[') {
       const close = text.indexOf(']', i);
       const index = close < 0 ? '' : text.slice(i + 1, close);
-      if ((current === '' && !afterIndex) || !/^\d+$/.test(index)) return undefined;
+      if ((current === '' && !afterIndex) || !/^\d+$/.test(index))
+        return undefined;
       if (current !== '') segments.push(current);
       segments.push(String(Number(index)));
       current = '';

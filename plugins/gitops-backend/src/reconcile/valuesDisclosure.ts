@@ -1,6 +1,10 @@
 import { GitopsWithheldValues } from '@backstage-gitops/plugin-gitops-common';
 import { holdsSecretLikeKey, isSecretLikeKey } from './secretLikeKey';
-import { touchesTargetPath, ValueSources, ValuesPathSegment } from './valueSources';
+import {
+  touchesTargetPath,
+  ValueSources,
+  ValuesPathSegment,
+} from './valueSources';
 
 /**
  * Decides which sides of one values difference may be shown; undefined when
@@ -13,7 +17,9 @@ export type ValuesDisclosure = (
 ) => GitopsWithheldValues | undefined;
 
 function isPlain(value: unknown): boolean {
-  return value === null || ['string', 'number', 'boolean'].includes(typeof value);
+  return (
+    value === null || ['string', 'number', 'boolean'].includes(typeof value)
+  );
 }
 
 function present(

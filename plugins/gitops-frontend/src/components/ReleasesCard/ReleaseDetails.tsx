@@ -35,7 +35,9 @@ function describeDifference(d: GitopsReleaseDifference): string {
   const side = (which: 'desired' | 'live') =>
     hidden(which) ? 'a value not shown' : show(d[which]);
   const why = d.withheld ? ` (${WITHHELD_BECAUSE[d.withheld.reason]})` : '';
-  return `${d.path}: git wants ${side('desired')}, the cluster has ${side('live')}${why}`;
+  return `${d.path}: git wants ${side('desired')}, the cluster has ${side(
+    'live',
+  )}${why}`;
 }
 
 function automationOf(release: GitopsRelease): string {
