@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   gitopsAutomationUpdatePermission,
+  gitopsDiagnosticsReadPermission,
   gitopsPromotePermission,
   gitopsPruneConfirmPermission,
   gitopsReadPermission,
@@ -59,17 +60,40 @@ describe('DemoPermissionPolicy', () => {
     });
   });
 
-  it("lets only the config repository's team confirm a held prune", async () => {
-    expect(await policy.handle({ permission: gitopsPruneConfirmPermission }, guest)).toEqual({
-      result: AuthorizeResult.ALLOW,
+  it.each([gitopsPruneConfirmPermission, gitopsDiagnosticsReadPermission])(
+    "gives $name to the config repository's team only",
+    async permission => {
+      expect(await policy.handle({ permission }, guest)).toEqual({
+        result: AuthorizeResult.ALLOW,
+      });
+      const outsider: PolicyQueryUser = {
+        ...guest,
+        info: {
+          userEntityRef: 'user:default/other',
+          ownershipEntityRefs: ['user:default/other'],
+        },
+      };
+      expect(await policy.handle({ permission }, outsider)).toEqual({
+        result: AuthorizeResult.DENY,
+      });
+    },
+  );
+
+  it('gives nobody the Kubernetes proxy, whose calls run as the cluster service account', async () => {
+    const proxy = createPermission({
+      name: 'kubernetes.proxy',
+      attributes: {},
     });
-    const outsider: PolicyQueryUser = {
-      ...guest,
-      info: { userEntityRef: 'user:default/other', ownershipEntityRefs: ['user:default/other'] },
-    };
-    expect(await policy.handle({ permission: gitopsPruneConfirmPermission }, outsider)).toEqual({
+    expect(await policy.handle({ permission: proxy }, guest)).toEqual({
       result: AuthorizeResult.DENY,
     });
+    // The Kubernetes tab reads through these, which stay open.
+    for (const name of ['kubernetes.clusters.read', 'kubernetes.resources.read']) {
+      const read = createPermission({ name, attributes: { action: 'read' } });
+      expect(await policy.handle({ permission: read }, guest)).toEqual({
+        result: AuthorizeResult.ALLOW,
+      });
+    }
   });
 
   it('denies gitops permissions without a user', async () => {

@@ -1,5 +1,6 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
+  gitopsDiagnosticsReadPermission,
   gitopsPruneConfirmPermission,
   gitopsReadPermission,
   gitopsSyncPermission,
@@ -30,17 +31,29 @@ const isGitopsPermission = (permission: Permission) =>
   isResourcePermission(permission, RESOURCE_TYPE_GITOPS_RELEASE);
 
 /**
- * Who may confirm a deletion the prune guard holds back: in the demo, the
- * team that owns the config repository. A bulk delete is never everyone's call.
+ * The team that owns the config repository in the demo. It alone confirms a
+ * deletion the prune guard holds back (a bulk delete is never everyone's
+ * call) and reads errors in full, with the cluster, git and registry
+ * addresses they may name.
  */
-const PRUNE_CONFIRMERS = ['group:default/podinfo-team'];
+const CONFIG_REPOSITORY_OWNERS = ['group:default/podinfo-team'];
+
+/**
+ * The Kubernetes plugin's proxy passes any request to a cluster's API
+ * server with the credentials configured for that cluster (in the demo, its
+ * service account). The Kubernetes tab reads through the plugin's own
+ * routes and needs no proxy, so nobody gets it. Matched by name: the
+ * Kubernetes common package is not a dependency of this backend.
+ */
+const KUBERNETES_PROXY_PERMISSION = 'kubernetes.proxy';
 
 /**
  * The demo's policy: any signed-in user sees every release and may fetch the
  * config repositories; changing a release (promote, lock or unlock
- * automation, reconcile) is for the owners of the catalog entity the request
- * came from. Everything outside gitops stays open, as the demo has no other
- * rules to show.
+ * automation, reconcile) is for the owners of the catalog entity the release
+ * names in the config repository (never one whose own annotations select
+ * it). Nobody gets the Kubernetes proxy; everything else outside gitops
+ * stays open, as the demo has no other rules to show.
  */
 export class DemoPermissionPolicy implements PermissionPolicy {
   async handle(
@@ -48,6 +61,9 @@ export class DemoPermissionPolicy implements PermissionPolicy {
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
     const { permission } = request;
+    if (permission.name === KUBERNETES_PROXY_PERMISSION) {
+      return { result: AuthorizeResult.DENY };
+    }
     if (!isGitopsPermission(permission)) {
       return { result: AuthorizeResult.ALLOW };
     }
@@ -60,8 +76,13 @@ export class DemoPermissionPolicy implements PermissionPolicy {
     ) {
       return { result: AuthorizeResult.ALLOW };
     }
-    if (isPermission(permission, gitopsPruneConfirmPermission)) {
-      const member = user.info.ownershipEntityRefs.some(ref => PRUNE_CONFIRMERS.includes(ref));
+    if (
+      isPermission(permission, gitopsPruneConfirmPermission) ||
+      isPermission(permission, gitopsDiagnosticsReadPermission)
+    ) {
+      const member = user.info.ownershipEntityRefs.some(ref =>
+        CONFIG_REPOSITORY_OWNERS.includes(ref),
+      );
       return { result: member ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
     }
     if (isResourcePermission(permission, RESOURCE_TYPE_GITOPS_RELEASE)) {
