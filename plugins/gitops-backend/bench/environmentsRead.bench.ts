@@ -2,13 +2,16 @@
  * The page-view read path: GET /environments through the plugin's router and
  * store, against a floor that serves the same rows from the same SQLite table
  * with a bare knex query and res.json. Both are measured in this run, so the
- * ratio is the cost the plugin adds on top of the database and HTTP.
+ * ratio is the cost the plugin adds on top of the database and HTTP. Each
+ * environment holds one release, as the plugin lists only environments the
+ * caller may read a release of (one batched permission check per request).
  */
 import { mockServices } from '@backstage/backend-test-utils';
 import express from 'express';
 import knexFactory, { Knex } from 'knex';
 import { AddressInfo } from 'node:net';
 import { DatabaseGitopsStore } from '../src/database/DatabaseGitopsStore';
+import { ActionPrincipals } from '../src/permissions/ActionPrincipals';
 import { ReleaseService } from '../src/service/ReleaseService';
 import { PruneConfirmations } from '../src/service/PruneConfirmations';
 import { ReconcileRequests } from '../src/service/ReconcileRequests';
@@ -33,6 +36,41 @@ async function seed(knex: Knex) {
     order: i,
   }));
   await knex.batchInsert('gitops_environments', rows, 25);
+}
+
+async function seedReleases(store: DatabaseGitopsStore) {
+  await store.applySync({
+    repositoryId: 'config',
+    commit: 'c0ffee',
+    syncedAt: new Date('2026-11-25T10:00:00Z'),
+    full: true,
+    replacedPaths: [],
+    releases: Array.from({ length: ENVIRONMENTS }, (_, i) => {
+      const environment = `env-${String(i).padStart(3, '0')}`;
+      return {
+        repository: 'config',
+        environment,
+        namespace: environment,
+        name: 'podinfo',
+        releaseName: 'podinfo',
+        apiVersion: 'helm.fluxcd.io/v1',
+        chart: { type: 'git' as const, git: 'file:///srv/config.git', path: 'charts/podinfo' },
+        chartName: 'podinfo',
+        chartPath: 'charts/podinfo',
+        labels: {},
+        annotations: {},
+        automated: false,
+        locked: false,
+        images: [],
+        sourcePath: `releases/env-${i}/podinfo.yaml`,
+        spec: { values: {} },
+        commit: 'c0ffee',
+        updatedAt: '2026-11-25T10:00:00.000Z',
+      };
+    }),
+    problems: [],
+    events: [],
+  });
 }
 
 async function serve(app: express.Express) {
@@ -66,6 +104,7 @@ export async function run() {
     database: mockServices.database({ knex }),
   });
   await seed(knex);
+  await seedReleases(store);
 
   const plugin = await serve(
     express().use(
@@ -81,6 +120,7 @@ export async function run() {
         pruneConfirmations: {} as PruneConfirmations,
         promotions: {} as ReleasePromotions,
         locks: {} as ReleaseLocks,
+        actionPrincipals: new ActionPrincipals(mockServices.auth(), []),
         httpAuth: mockServices.httpAuth(),
         auth: mockServices.auth(),
         permissions: mockServices.permissions(),

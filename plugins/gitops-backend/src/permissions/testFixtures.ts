@@ -10,7 +10,7 @@ export function release(
   environment: string,
   chartName: string,
 ): ReleaseRecord {
-  const link =
+  const link: Pick<ReleaseRecord, 'annotations' | 'labels'> =
     chartName === 'podinfo'
       ? {
           annotations: {
