@@ -77,7 +77,11 @@ export const gitopsPlugin = createBackendPlugin({
               permissions: deps.permissions,
             }),
             sync,
-            reconcileRequests: new ReconcileRequests({ store, reconcile }),
+            reconcileRequests: new ReconcileRequests({
+              store,
+              reconcile,
+              logger,
+            }),
             pruneConfirmations: new PruneConfirmations({ store, reconcile, logger }),
             promotions: new ReleasePromotions({
               store,

@@ -1,3 +1,4 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   InputError,
   NotAllowedError,
@@ -15,7 +16,11 @@ import { ReconcileTrigger } from '../reconcile/ReconcileScheduler';
  */
 export class ReconcileRequests {
   constructor(
-    private readonly options: { store: GitopsStore; reconcile: ReconcileTrigger },
+    private readonly options: {
+      store: GitopsStore;
+      reconcile: ReconcileTrigger;
+      logger: LoggerService;
+    },
   ) {}
 
   async request(
@@ -52,7 +57,16 @@ export class ReconcileRequests {
         );
       }
       if (error.status === 403) throw new NotAllowedError(error.message);
-      throw new ServiceUnavailableError(error.message);
+      // Unreachable: the cause names the API server's address, which is
+      // for the logs, not for whoever pressed the button.
+      this.options.logger.warn('Reconcile request failed', {
+        cluster,
+        release: `${key.namespace}/${key.name}`,
+        error: error.message,
+      });
+      throw new ServiceUnavailableError(
+        `Cluster ${cluster} did not take the reconcile request; the backend logs say why`,
+      );
     }
     await store.addEvents([
       {

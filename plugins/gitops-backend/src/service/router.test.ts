@@ -202,6 +202,7 @@ describe('createRouter', () => {
       reconcileRequests: new ReconcileRequests({
         store,
         reconcile: reconcileTrigger,
+        logger: mockServices.logger.mock(),
       }),
       pruneConfirmations: new PruneConfirmations({
         store,
@@ -960,13 +961,18 @@ describe('createRouter', () => {
     it('answers 503 when the cluster cannot be reached, recording nothing', async () => {
       clusterApi.requestReconcile.mockRejectedValueOnce(
         new ClusterRequestError(
-          'request reconcile: cluster unreachable (ECONNREFUSED)',
+          'request reconcile: cluster unreachable (connect ECONNREFUSED 10.20.0.1:6443)',
         ),
       );
       const response = await request(await app())
         .post('/releases/dev/dev/podinfo-dev/reconcile')
         .set('authorization', mockCredentials.user.header());
       expect(response.status).toBe(503);
+      // The API server's address is for the logs, not for the caller.
+      expect(response.body.error.message).toBe(
+        'Cluster demo did not take the reconcile request; the backend logs say why',
+      );
+      expect(JSON.stringify(response.body)).not.toContain('10.20.0.1');
       expect(reconcileTrigger.trigger).not.toHaveBeenCalled();
       const events = await store.listEvents({
         releases: [devKey],
@@ -1278,6 +1284,7 @@ describe('createRouter: release actions', () => {
             clusterApi: () => ({ requestReconcile }) as any,
             trigger: jest.fn(),
           },
+          logger: mockServices.logger.mock(),
         }),
       });
       const act = (action: string, user: string, body: object) =>
