@@ -1,0 +1,214 @@
+import { InputError } from '@backstage/errors';
+import { CatFileBatchParser } from './CatFileBatchParser';
+import { GitCommandError } from './GitCommandError';
+import { GitMirror } from './GitMirror';
+import { assertCommitSha, normaliseRepositoryPath } from './gitInputs';
+import { parseNameStatus } from './parseNameStatus';
+import { parseTreeListing } from './parseTreeListing';
+import {
+  GitChange,
+  GitCommitInfo,
+  GitFileTooLarge,
+  GitTreeEntry,
+} from './types';
+
+/*
+ * The reads of a mirror, each one git process on the common path. Each
+ * checks its inputs first and tells a commit the mirror lacks (NotFoundError)
+ * apart from git failing.
+ */
+
+export async function listTree(
+  mirror: GitMirror,
+  commit: string,
+  prefix?: string,
+): Promise<GitTreeEntry[]> {
+  assertCommitSha(commit);
+  const directory = normaliseRepositoryPath(prefix ?? '');
+  return mirror.reading(async () => {
+    await mirror.require();
+    const treeish = directory ? `${commit}:${directory}` : commit;
+    try {
+      const { stdout } = await mirror.git('ls-tree', [
+        '-r',
+        '-t',
+        '-z',
+        '--long',
+        treeish,
+      ]);
+      return parseTreeListing(stdout, directory);
+    } catch (error) {
+      if (
+        error instanceof GitCommandError &&
+        /Not a valid object name|not a tree object/.test(error.stderr)
+      ) {
+        // The commit is missing (an error) or the prefix is (nothing under it).
+        await mirror.requireCommits([commit]);
+        return [];
+      }
+      throw error;
+    }
+  });
+}
+
+export async function readFiles(
+  mirror: GitMirror,
+  commit: string,
+  paths: string[],
+  options?: { maxBytes?: number },
+): Promise<Map<string, Buffer | GitFileTooLarge>> {
+  assertCommitSha(commit);
+  const maxBytes = options?.maxBytes ?? Infinity;
+  if (!(maxBytes >= 0)) {
+    throw new InputError('maxBytes must be zero or more');
+  }
+  // Keyed by the caller's spelling; asked for by the normalised path.
+  const wanted = new Map<string, string>();
+  for (const requested of paths) {
+    const normalised = normaliseRepositoryPath(requested);
+    if (normalised) wanted.set(requested, normalised);
+  }
+  const requestedPaths = [...wanted.keys()];
+
+  return mirror.reading(async () => {
+    await mirror.require();
+    // The commit itself goes first, so a missing commit is told apart from
+    // missing files within the same single process.
+    const objectNames = [
+      commit,
+      ...requestedPaths.map(requested => `${commit}:${wanted.get(requested)}`),
+    ];
+    const parser = new CatFileBatchParser(
+      ({ index, type, size }) =>
+        index > 0 && type === 'blob' && size <= maxBytes,
+    );
+    await mirror.git('cat-file', ['--batch'], {
+      input: `${objectNames.join('\n')}\n`,
+      onStdout: chunk => parser.push(chunk),
+    });
+    const [commitObject, ...answers] = parser.finish(objectNames.length);
+    if (!commitObject.found || commitObject.type !== 'commit') {
+      throw mirror.unknownCommit(commit);
+    }
+
+    const files = new Map<string, Buffer | GitFileTooLarge>();
+    answers.forEach((answer, index) => {
+      // Directories and submodules are not files.
+      if (!answer.found || answer.type !== 'blob') return;
+      files.set(
+        requestedPaths[index],
+        answer.content ?? { tooLarge: answer.size },
+      );
+    });
+    return files;
+  });
+}
+
+export async function diff(
+  mirror: GitMirror,
+  from: string,
+  to: string,
+): Promise<GitChange[]> {
+  assertCommitSha(from);
+  assertCommitSha(to);
+  return mirror.reading(async () => {
+    await mirror.require();
+    // diff-tree is the plumbing behind `git diff --name-status` for two
+    // commits: same output, no porcelain configuration in play.
+    const { stdout } = await mirror.gitAbout([from, to], 'diff-tree', [
+      '-r',
+      '-z',
+      '--name-status',
+      '-M',
+      from,
+      to,
+    ]);
+    return parseNameStatus(stdout);
+  });
+}
+
+export async function isAncestor(
+  mirror: GitMirror,
+  ancestor: string,
+  descendant: string,
+): Promise<boolean> {
+  assertCommitSha(ancestor);
+  assertCommitSha(descendant);
+  return mirror.reading(async () => {
+    if (!(await mirror.exists())) return false;
+    try {
+      const { exitCode } = await mirror.git(
+        'merge-base',
+        ['--is-ancestor', ancestor, descendant],
+        { okExitCodes: [1] },
+      );
+      return exitCode === 0;
+    } catch (error) {
+      // Existence is checked only on failure, keeping a sync's common
+      // path to one process.
+      if (!(error instanceof GitCommandError)) throw error;
+      if (!(await mirror.commitExists(ancestor))) return false;
+      await mirror.requireCommits([descendant]);
+      throw error;
+    }
+  });
+}
+
+export async function hasCommit(
+  mirror: GitMirror,
+  sha: string,
+): Promise<boolean> {
+  assertCommitSha(sha);
+  return mirror.reading(async () =>
+    (await mirror.exists()) ? mirror.commitExists(sha) : false,
+  );
+}
+
+export async function commitInfo(
+  mirror: GitMirror,
+  sha: string,
+): Promise<GitCommitInfo> {
+  assertCommitSha(sha);
+  return mirror.reading(async () => {
+    await mirror.require();
+    const { stdout } = await mirror.gitAbout([sha], 'log', [
+      '-1',
+      '--format=%H%x00%an%x00%ae%x00%ct%x00%B',
+      `${sha}^{commit}`,
+      '--',
+    ]);
+    const [commitSha, authorName, authorEmail, committedAt, ...message] = stdout
+      .toString('utf8')
+      .split('\0');
+    return {
+      sha: commitSha,
+      authorName,
+      authorEmail,
+      message: message.join('\0').replace(/\n+$/, ''),
+      committedAt: new Date(Number(committedAt) * 1000).toISOString(),
+    };
+  });
+}
+
+export async function lastChange(
+  mirror: GitMirror,
+  from: string,
+  to: string,
+  path: string,
+): Promise<GitCommitInfo | undefined> {
+  assertCommitSha(from);
+  assertCommitSha(to);
+  return mirror.reading(async () => {
+    await mirror.require();
+    // `--` ends the revisions: the path is never read as an option.
+    const { stdout } = await mirror.gitAbout([from, to], 'log', [
+      '-1',
+      '--format=%H',
+      `${from}..${to}`,
+      '--',
+      path,
+    ]);
+    const sha = stdout.toString('utf8').trim();
+    return sha ? commitInfo(mirror, sha) : undefined;
+  });
+}

@@ -1,0 +1,144 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { GitCommandError } from './GitCommandError';
+import { GitMirror } from './GitMirror';
+import { prepareAuthEnvironment } from './gitEnvironment';
+import { assertCommitSha } from './gitInputs';
+import { scrubCredentials } from './scrubCredentials';
+import { GitRemote } from './types';
+
+/**
+ * The mirror's exchanges with its remote branch: fetch and push, each with
+ * the remote's credentials set up for that one process only. The remote
+ * URL is passed on each exchange and never stored in the mirror.
+ */
+export class RemoteBranch {
+  constructor(
+    private readonly mirror: GitMirror,
+    private readonly remote: GitRemote,
+    /** The remote's secrets, scrubbed from what git reports. */
+    private readonly secrets: string[],
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** Fetches the branch into the mirror (created on first use): the new head. */
+  async fetch(): Promise<string> {
+    const { mirror, remote } = this;
+    return mirror.exclusive(async () => {
+      await mirror.ensure();
+      const started = Date.now();
+      await this.withAuth(env =>
+        mirror.git(
+          'fetch',
+          [
+            '--no-tags',
+            '--no-write-fetch-head',
+            remote.url,
+            // '+' so a force-pushed branch replaces ours instead of failing.
+            `+refs/heads/${remote.branch}:${this.trackingRef()}`,
+          ],
+          { env, context: `of ${remote.branch} from ${this.describe()}` },
+        ),
+      );
+      const head = await this.trackedHead();
+      mirror.logger.debug('Fetched', {
+        repository: mirror.id,
+        branch: remote.branch,
+        head,
+        durationMs: Date.now() - started,
+      });
+      return head;
+    });
+  }
+
+  /** Pushes `commit` to the branch without force; `rejected` when the remote moved on. */
+  async push(commit: string): Promise<'pushed' | 'rejected'> {
+    assertCommitSha(commit);
+    const { mirror, remote } = this;
+    const { branch } = remote;
+    return mirror.exclusive(async () => {
+      await mirror.require();
+      const { exitCode, stdout, stderr } = await this.withAuth(env =>
+        mirror.git(
+          'push',
+          ['--porcelain', remote.url, `${commit}:refs/heads/${branch}`],
+          {
+            env,
+            okExitCodes: [1],
+            context: `of ${branch} to ${this.describe()}`,
+          },
+        ),
+      );
+      const report = `${stdout.toString('utf8')}\n${stderr}`;
+      if (exitCode === 1) {
+        // --porcelain marks a refused ref with '!'; anything else is a fault.
+        if (
+          /^!\s/m.test(report) &&
+          /rejected|non-fast-forward|fetch first/.test(report)
+        ) {
+          return 'rejected';
+        }
+        const scrubbed = scrubCredentials(report, this.secrets).trim();
+        throw new GitCommandError({
+          command: 'push',
+          kind: 'failed',
+          message: `git push of ${branch} to ${this.describe()} failed: ${scrubbed}`,
+          exitCode,
+          stderr: scrubbed,
+        });
+      }
+      await mirror.git('update-ref', [this.trackingRef(), commit]);
+      mirror.logger.info('Pushed', {
+        repository: mirror.id,
+        branch,
+        sha: commit,
+      });
+      return 'pushed';
+    });
+  }
+
+  /** Runs `exchange` with the remote's auth environment, removed after. */
+  private async withAuth<T>(
+    exchange: (env: NodeJS.ProcessEnv) => Promise<T>,
+  ): Promise<T> {
+    const auth = await prepareAuthEnvironment(this.remote.auth, {
+      connectTimeoutSeconds: Math.max(
+        1,
+        Math.min(30, Math.ceil(this.timeoutMs / 1000)),
+      ),
+    });
+    try {
+      return await exchange(auth.env);
+    } finally {
+      await auth.dispose();
+    }
+  }
+
+  /**
+   * The fetched branch head. fetch writes the ref as a loose file, so it is
+   * read from disk, saving a process on every sync; rev-parse answers when
+   * the ref was packed.
+   */
+  private async trackedHead(): Promise<string> {
+    const loose = await fs
+      .readFile(path.join(this.mirror.directory, this.trackingRef()), 'utf8')
+      .then(
+        text => text.trim(),
+        () => '',
+      );
+    if (/^[0-9a-f]{40}$/.test(loose)) return loose;
+    const { stdout } = await this.mirror.git('rev-parse', [
+      '--verify',
+      `${this.trackingRef()}^{commit}`,
+    ]);
+    return stdout.toString('utf8').trim();
+  }
+
+  private trackingRef(): string {
+    return `refs/remotes/origin/${this.remote.branch}`;
+  }
+
+  private describe(): string {
+    return scrubCredentials(this.remote.url, this.secrets);
+  }
+}
