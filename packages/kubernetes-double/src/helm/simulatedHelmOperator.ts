@@ -1,8 +1,4 @@
-import {
-  writeAsController,
-  writeStatusAsController,
-} from '../controllerWrites';
-import { isJsonObject, jsonEqual } from '../jsonValue';
+import { writeStatusAsController } from '../controllerWrites';
 import {
   KubeObject,
   nameOf,
@@ -18,21 +14,24 @@ import {
   helmOperatorStatus,
   ReleaseOutcome,
 } from './helmReleaseStatus';
-import { ReleaseHistory, StoredRevision } from './releaseHistory';
+import { actionFor, holdsDesired, upgradeRelease } from './helmUpgrade';
+import { ReleaseHistory } from './releaseHistory';
+import {
+  createNamespace,
+  createsNamespace,
+  namespaceExists,
+} from './releaseNamespaces';
 import {
   DesiredRelease,
   desiredRelease,
   HELM_CONTROLLER_GROUP,
   HELM_OPERATOR_GROUP,
 } from './releaseRequest';
+import { UpgradeFaults } from './upgradeFaults';
 
 type Seen = { fingerprint: string; requestedAt: string | undefined };
 /** The fingerprint a deployed revision was made from. */
 type Deployed = { version: number; fingerprint: string };
-
-/** Error Helm reports when the newest revision is still pending. */
-const OPERATION_IN_PROGRESS =
-  'another operation (install/upgrade/rollback) is in progress';
 
 /**
  * The part of Flux (v1 Helm Operator and v2 helm-controller) that turns
@@ -56,8 +55,7 @@ export class SimulatedHelmOperator {
   private readonly deployed = new Map<string, Deployed>();
   /** HelmReleases whose namespace is missing, by the request they wait with. */
   private readonly waiting = new Map<string, string>();
-  private readonly failures = new Map<string, string>();
-  private readonly stalls = new Set<string>();
+  private readonly faults = new UpgradeFaults();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly history: ReleaseHistory;
   private idleWaiters: Array<() => void> = [];
@@ -94,12 +92,12 @@ export class SimulatedHelmOperator {
     releaseName: string,
     message = 'simulated failure requested by the test',
   ): void {
-    this.failures.set(`${namespace}/${releaseName}`, message);
+    this.faults.failNext(namespace, releaseName, message);
   }
 
   /** Leaves the next install or upgrade pending, as an interrupted Helm would. */
   stallNextUpgrade(namespace: string, releaseName: string): void {
-    this.stalls.add(`${namespace}/${releaseName}`);
+    this.faults.stallNext(namespace, releaseName);
   }
 
   /** Resolves once no reconciliation is waiting (immediately when acting synchronously). */
@@ -185,13 +183,13 @@ export class SimulatedHelmOperator {
     const now = new Date();
 
     const missing = [desired.storageNamespace, desired.releaseNamespace].find(
-      ns => !this.namespaceExists(ns),
+      ns => !namespaceExists(this.store, ns),
     );
     if (
       missing &&
       !(
         desired.flavor === 'v2' &&
-        this.createsNamespace(helmRelease) &&
+        createsNamespace(helmRelease) &&
         missing === desired.releaseNamespace
       )
     ) {
@@ -201,14 +199,13 @@ export class SimulatedHelmOperator {
         desired.storageNamespace,
         desired.releaseName,
       );
-      const action = revisions.length === 0 ? 'install' : 'upgrade';
       this.report(
         type,
         helmRelease,
         desired,
         {
           result: 'failed',
-          action,
+          action: actionFor(revisions),
           message: `namespaces "${missing}" not found`,
         },
         now,
@@ -216,87 +213,24 @@ export class SimulatedHelmOperator {
       return;
     }
     this.waiting.delete(uid);
-    if (missing) this.createNamespace(missing);
+    if (missing) createNamespace(this.store, missing);
     this.seen.set(uid, {
       fingerprint: desired.fingerprint,
       requestedAt: desired.requestedAt,
     });
 
-    const revisions = this.history.read(
-      desired.storageNamespace,
-      desired.releaseName,
-    );
-    const latest = revisions[revisions.length - 1];
-    const deployed = [...revisions]
-      .reverse()
-      .find(revision => revision.record.info.status === 'deployed');
-    const action = revisions.length === 0 ? 'install' : 'upgrade';
-    const key = [desired.storageNamespace, desired.releaseNamespace]
-      .map(ns => `${ns}/${desired.releaseName}`)
-      .find(
-        candidate => this.failures.has(candidate) || this.stalls.has(candidate),
-      );
-
-    let outcome: ReleaseOutcome;
-    if (latest && latest.record.info.status.startsWith('pending-')) {
-      outcome = { result: 'failed', action, message: OPERATION_IN_PROGRESS };
-    } else if (
-      deployed &&
-      latest.record.info.status !== 'failed' &&
-      this.deployedFrom(deployed.record, desired)
-    ) {
-      outcome = { result: 'unchanged', revision: deployed.record };
-    } else if (key && this.failures.has(key)) {
-      const message = this.failures.get(key)!;
-      this.failures.delete(key);
-      const description =
-        action === 'install'
-          ? `Release "${desired.releaseName}" failed: ${message}`
-          : `Upgrade "${desired.releaseName}" failed: ${message}`;
-      const record = this.newRevision(
-        desired,
-        revisions,
-        deployed,
-        'failed',
-        description,
-        now,
-      );
-      this.history.create(record, desired.storageNamespace, now);
-      outcome = { result: 'failed', action, message, revision: record };
-    } else if (key && this.stalls.has(key)) {
-      this.stalls.delete(key);
-      const status =
-        action === 'install' ? 'pending-install' : 'pending-upgrade';
-      const description =
-        action === 'install' ? 'Initial install underway' : 'Preparing upgrade';
-      const record = this.newRevision(
-        desired,
-        revisions,
-        deployed,
-        status,
-        description,
-        now,
-      );
-      this.history.create(record, desired.storageNamespace, now);
-      outcome = { result: 'pending', action, revision: record };
-    } else {
-      const description =
-        action === 'install' ? 'Install complete' : 'Upgrade complete';
-      const record = this.newRevision(
-        desired,
-        revisions,
-        deployed,
-        'deployed',
-        description,
-        now,
-      );
-      this.history.create(record, desired.storageNamespace, now);
-      if (deployed) this.history.setStatus(deployed, 'superseded', now);
+    const outcome = upgradeRelease({
+      history: this.history,
+      desired,
+      faults: this.faults,
+      isDeployedFrom: record => this.deployedFrom(record, desired),
+      now,
+    });
+    if (outcome.result === 'deployed') {
       this.deployed.set(releaseKey(desired), {
-        version: record.version,
+        version: outcome.revision.version,
         fingerprint: desired.fingerprint,
       });
-      outcome = { result: 'deployed', action, revision: record };
     }
     this.report(type, helmRelease, desired, outcome, now);
   }
@@ -313,49 +247,7 @@ export class SimulatedHelmOperator {
     const known = this.deployed.get(releaseKey(desired));
     return known && known.version === record.version
       ? known.fingerprint === desired.fingerprint
-      : matches(record, desired);
-  }
-
-  private newRevision(
-    desired: DesiredRelease,
-    revisions: StoredRevision[],
-    deployed: StoredRevision | undefined,
-    status: HelmReleaseRecord['info']['status'],
-    description: string,
-    now: Date,
-  ): HelmReleaseRecord {
-    const version =
-      revisions.reduce(
-        (highest, revision) => Math.max(highest, revision.record.version),
-        0,
-      ) + 1;
-    const time = now.toISOString();
-    return {
-      name: desired.releaseName,
-      info: {
-        // Helm carries the first deployment's time through upgrades.
-        first_deployed: deployed?.record.info.first_deployed ?? time,
-        last_deployed: time,
-        deleted: '',
-        description,
-        status,
-        notes: '',
-      },
-      chart: {
-        metadata: {
-          name: desired.chartName,
-          version: desired.chartVersion,
-          appVersion: desired.appVersion,
-          apiVersion: 'v2',
-        },
-        values: {},
-        templates: [],
-      },
-      config: desired.values,
-      manifest: '',
-      version,
-      namespace: desired.releaseNamespace,
-    };
+      : holdsDesired(record, desired);
   }
 
   private report(
@@ -407,31 +299,6 @@ export class SimulatedHelmOperator {
         type.group === HELM_CONTROLLER_GROUP)
     );
   }
-
-  private namespaceExists(namespace: string): boolean {
-    const namespaces = this.store.registry.byPlural('', 'v1', 'namespaces');
-    return (
-      !namespaces ||
-      this.store.read(namespaces, undefined, namespace) !== undefined
-    );
-  }
-
-  private createsNamespace(helmRelease: KubeObject): boolean {
-    const spec = isJsonObject(helmRelease.spec) ? helmRelease.spec : {};
-    return isJsonObject(spec.install) && spec.install.createNamespace === true;
-  }
-
-  private createNamespace(namespace: string): void {
-    const namespaces = this.store.registry.byPlural('', 'v1', 'namespaces');
-    if (namespaces) {
-      writeAsController(
-        this.store,
-        namespaces,
-        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
-        'helm-controller',
-      );
-    }
-  }
 }
 
 function waitKey(desired: DesiredRelease): string {
@@ -446,14 +313,5 @@ function uidOf(object: KubeObject): string {
   return (
     stringField(readMetadata(object), 'uid') ??
     `${namespaceOf(object)}/${nameOf(object)}`
-  );
-}
-
-/** Whether a stored revision holds the chart and values the HelmRelease asks for. */
-function matches(record: HelmReleaseRecord, desired: DesiredRelease): boolean {
-  return (
-    record.chart.metadata.name === desired.chartName &&
-    record.chart.metadata.version === desired.chartVersion &&
-    jsonEqual(record.config, desired.values)
   );
 }
