@@ -18,15 +18,26 @@ import {
  * apart from git failing.
  */
 
+/** Runs `read` about `commits` (checked to be shas) once the mirror exists. */
+function readAbout<T>(
+  mirror: GitMirror,
+  commits: string[],
+  read: () => Promise<T>,
+): Promise<T> {
+  commits.forEach(assertCommitSha);
+  return mirror.reading(async () => {
+    await mirror.require();
+    return read();
+  });
+}
+
 export async function listTree(
   mirror: GitMirror,
   commit: string,
   prefix?: string,
 ): Promise<GitTreeEntry[]> {
-  assertCommitSha(commit);
   const directory = normaliseRepositoryPath(prefix ?? '');
-  return mirror.reading(async () => {
-    await mirror.require();
+  return readAbout(mirror, [commit], async () => {
     const treeish = directory ? `${commit}:${directory}` : commit;
     try {
       const { stdout } = await mirror.git('ls-tree', [
@@ -70,8 +81,7 @@ export async function readFiles(
   }
   const requestedPaths = [...wanted.keys()];
 
-  return mirror.reading(async () => {
-    await mirror.require();
+  return readAbout(mirror, [commit], async () => {
     // The commit itself goes first, so a missing commit is told apart from
     // missing files within the same single process.
     const objectNames = [
@@ -109,10 +119,7 @@ export async function diff(
   from: string,
   to: string,
 ): Promise<GitChange[]> {
-  assertCommitSha(from);
-  assertCommitSha(to);
-  return mirror.reading(async () => {
-    await mirror.require();
+  return readAbout(mirror, [from, to], async () => {
     // diff-tree is the plumbing behind `git diff --name-status` for two
     // commits: same output, no porcelain configuration in play.
     const { stdout } = await mirror.gitAbout([from, to], 'diff-tree', [
@@ -168,9 +175,7 @@ export async function commitInfo(
   mirror: GitMirror,
   sha: string,
 ): Promise<GitCommitInfo> {
-  assertCommitSha(sha);
-  return mirror.reading(async () => {
-    await mirror.require();
+  return readAbout(mirror, [sha], async () => {
     const { stdout } = await mirror.gitAbout([sha], 'log', [
       '-1',
       '--format=%H%x00%an%x00%ae%x00%ct%x00%B',
@@ -196,10 +201,7 @@ export async function lastChange(
   to: string,
   path: string,
 ): Promise<GitCommitInfo | undefined> {
-  assertCommitSha(from);
-  assertCommitSha(to);
-  return mirror.reading(async () => {
-    await mirror.require();
+  return readAbout(mirror, [from, to], async () => {
     // `--` ends the revisions: the path is never read as an option.
     const { stdout } = await mirror.gitAbout([from, to], 'log', [
       '-1',
