@@ -16,7 +16,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import { Alert } from '@material-ui/lab';
 import useAsync from 'react-use/esm/useAsync';
 import { gitopsApiRef } from '../../api';
-import { errorMessage } from '../shared/data';
+import { errorMessage } from '../shared/errorMessage';
 
 const useStyles = makeStyles(theme => ({
   diff: {

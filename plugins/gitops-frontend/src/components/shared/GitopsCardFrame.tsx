@@ -2,7 +2,8 @@ import { ReactNode } from 'react';
 import { ErrorPanel, InfoCard, Progress } from '@backstage/core-components';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import { ActionRunner, OutcomeAlert } from './actions';
-import { errorMessage, GitopsData } from './data';
+import { GitopsData } from '../../hooks';
+import { errorMessage } from './errorMessage';
 
 /**
  * What both cards do around their content: wait for the backend's first

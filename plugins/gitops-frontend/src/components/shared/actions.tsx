@@ -4,7 +4,8 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import Button, { ButtonProps } from '@material-ui/core/Button';
 import CircularProgress from '@material-ui/core/CircularProgress';
 import { Alert } from '@material-ui/lab';
-import { errorMessage, notifyGitopsChanged } from './data';
+import { notifyGitopsChanged } from '../../hooks';
+import { errorMessage } from './errorMessage';
 import { shortSha } from './links';
 
 /** What an action did, for the user to read. */

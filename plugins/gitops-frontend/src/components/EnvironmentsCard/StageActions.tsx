@@ -1,0 +1,125 @@
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  gitopsAutomationUpdatePermission,
+  gitopsPromotePermission,
+  GitopsRelease,
+  stringifyGitopsReleaseRef,
+} from '@backstage-gitops/plugin-gitops-common';
+import { makeStyles } from '@material-ui/core/styles';
+import { gitopsApiRef } from '../../api';
+import { ActionRunner, Outcome, PermittedButton } from '../shared/actions';
+import { RepositoryLinks } from '../shared/links';
+
+const useStyles = makeStyles(theme => ({
+  actions: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: theme.spacing(1),
+    marginTop: 'auto',
+    paddingTop: theme.spacing(1),
+  },
+}));
+
+/**
+ * Promote (into every stage but the first), and lock or unlock the image
+ * automation of a release, each behind its permission for this entity.
+ */
+export const StageActions = ({
+  release,
+  environment: env,
+  promotable,
+  showName,
+  entityRef,
+  links,
+  runner,
+  onPromote,
+}: {
+  release: GitopsRelease;
+  environment: string;
+  promotable: boolean;
+  showName: boolean;
+  entityRef: string;
+  links: RepositoryLinks;
+  runner: ActionRunner;
+  onPromote: (release: GitopsRelease) => void;
+}) => {
+  const classes = useStyles();
+  const api = useApi(gitopsApiRef);
+  const key = stringifyGitopsReleaseRef(release);
+  const resourceRef = stringifyGitopsReleaseRef({ ...release, entityRef });
+  const action = { ...release, entityRef };
+  const committed = (text: string, commit?: string): Outcome => ({
+    severity: 'success',
+    text,
+    commit,
+    commitUrl: commit ? links.commit(release.repository, commit) : undefined,
+  });
+
+  const lock = () =>
+    runner.run(
+      `lock ${key}`,
+      async () => {
+        const result = await api.lock(action);
+        return result.changed
+          ? committed(`Locked the image automation of ${env}`, result.commit)
+          : { severity: 'info', text: `${env} was already locked` };
+      },
+      { failure: `Could not lock ${env}` },
+    );
+  const unlock = () =>
+    runner.run(
+      `unlock ${key}`,
+      async () => {
+        const result = await api.unlock(action);
+        return result.changed
+          ? committed(`Unlocked the image automation of ${env}`, result.commit)
+          : { severity: 'info', text: `${env} was not locked` };
+      },
+      { failure: `Could not unlock ${env}` },
+    );
+
+  const suffix = showName ? ` ${release.name}` : '';
+  const automation = {
+    permission: gitopsAutomationUpdatePermission,
+    resourceRef,
+  };
+  return (
+    <div className={classes.actions}>
+      {promotable && (
+        <PermittedButton
+          permission={{ permission: gitopsPromotePermission, resourceRef }}
+          deniedTitle={`You may not promote to ${env}`}
+          disabled={Boolean(runner.running)}
+          onClick={() => onPromote(release)}
+        >
+          {`Promote${suffix} to ${env}`}
+        </PermittedButton>
+      )}
+      {release.locked ? (
+        <PermittedButton
+          permission={automation}
+          label={`Unlock ${env}${suffix}`}
+          deniedTitle={`You may not change the automation of ${env}`}
+          busy={runner.running === `unlock ${key}`}
+          disabled={Boolean(runner.running)}
+          onClick={unlock}
+        >
+          Unlock
+        </PermittedButton>
+      ) : (
+        release.automated && (
+          <PermittedButton
+            permission={automation}
+            label={`Lock ${env}${suffix}`}
+            deniedTitle={`You may not change the automation of ${env}`}
+            busy={runner.running === `lock ${key}`}
+            disabled={Boolean(runner.running)}
+            onClick={lock}
+          >
+            Lock
+          </PermittedButton>
+        )
+      )}
+    </div>
+  );
+};

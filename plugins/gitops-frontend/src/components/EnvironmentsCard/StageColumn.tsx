@@ -1,0 +1,84 @@
+import { GitopsRelease } from '@backstage-gitops/plugin-gitops-common';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import { ActionRunner } from '../shared/actions';
+import { RepositoryLinks } from '../shared/links';
+import { StageRelease } from './StageRelease';
+import { Stage, stageProblemsText } from './stages';
+
+const useStyles = makeStyles(theme => ({
+  stage: {
+    flex: '1 1 0',
+    minWidth: 170,
+    padding: theme.spacing(1.5),
+    border: `1px solid ${theme.palette.divider}`,
+    borderRadius: theme.shape.borderRadius,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(0.5),
+  },
+  stageHeader: {
+    display: 'flex',
+    justifyContent: 'space-between',
+    alignItems: 'baseline',
+    gap: theme.spacing(1),
+  },
+}));
+
+/** One stage: its cluster, what the entity runs there, and its problems. */
+export const StageColumn = ({
+  stage,
+  previous,
+  entityRef,
+  links,
+  runner,
+  onPromote,
+}: {
+  stage: Stage;
+  previous?: Stage;
+  entityRef: string;
+  links: RepositoryLinks;
+  runner: ActionRunner;
+  onPromote: (release: GitopsRelease) => void;
+}) => {
+  const classes = useStyles();
+  return (
+    <div
+      className={classes.stage}
+      data-testid={`stage-${stage.name}`}
+      role="listitem"
+    >
+      <div className={classes.stageHeader}>
+        <Typography variant="subtitle2">{stage.name}</Typography>
+        {stage.environment?.cluster && (
+          <Typography variant="caption" color="textSecondary">
+            {`cluster ${stage.environment.cluster}`}
+          </Typography>
+        )}
+      </div>
+      {stage.releases.length === 0 && (
+        <Typography variant="body2" color="textSecondary">
+          Not deployed here
+        </Typography>
+      )}
+      {stage.releases.map(release => (
+        <StageRelease
+          key={release.name}
+          release={release}
+          stage={stage}
+          previous={previous}
+          showName={stage.releases.length > 1}
+          entityRef={entityRef}
+          links={links}
+          runner={runner}
+          onPromote={onPromote}
+        />
+      ))}
+      {stage.problems.length > 0 && (
+        <Typography variant="caption" color="error" display="block">
+          {stageProblemsText(stage)}
+        </Typography>
+      )}
+    </div>
+  );
+};

@@ -1,0 +1,69 @@
+import {
+  GitopsRelease,
+  GitopsReleaseImage,
+} from '@backstage-gitops/plugin-gitops-common';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import { StageComparison } from './StageComparison';
+import { Stage } from './stages';
+
+const useStyles = makeStyles({
+  tag: {
+    fontFamily: 'monospace',
+    fontWeight: 600,
+    wordBreak: 'break-all',
+  },
+});
+
+function policyText(release: GitopsRelease, image: GitopsReleaseImage): string {
+  if (!release.automated) return release.locked ? 'manual, locked' : 'manual';
+  const policy = image.policy ?? 'glob:*';
+  return release.locked ? `${policy} (locked)` : policy;
+}
+
+function registryText(image: GitopsReleaseImage): string {
+  const status = image.status;
+  if (!status) return 'registry not checked yet';
+  if (status.error) return `registry: ${status.error}`;
+  if (!status.latestTag) return 'registry offers no tag under this policy';
+  if (status.latestTag === image.tag) return 'runs the newest tag allowed';
+  return `newest allowed: ${status.latestTag}`;
+}
+
+/**
+ * An image a stage runs: its tag, the policy it follows, what the registry
+ * offers, and how it compares with the stage before.
+ */
+export const StageImage = ({
+  release,
+  image,
+  previous,
+}: {
+  release: GitopsRelease;
+  image: GitopsReleaseImage;
+  previous?: Stage;
+}) => {
+  const classes = useStyles();
+  return (
+    <div>
+      <Typography variant="body1" className={classes.tag}>
+        {image.tag}
+      </Typography>
+      <Typography variant="caption" color="textSecondary" display="block">
+        {release.images.length > 1
+          ? `${image.container}: ${image.repository}`
+          : image.repository}
+      </Typography>
+      <Typography variant="body2">{policyText(release, image)}</Typography>
+      <Typography
+        variant="caption"
+        display="block"
+        color={image.status?.error ? 'error' : 'textSecondary'}
+        title={image.status?.reason}
+      >
+        {registryText(image)}
+      </Typography>
+      {previous && <StageComparison image={image} previous={previous} />}
+    </div>
+  );
+};

@@ -1,0 +1,32 @@
+import { GitopsRelease } from '@backstage-gitops/plugin-gitops-common';
+import Typography from '@material-ui/core/Typography';
+import { ReleaseImage } from './ReleaseImage';
+
+/** What is released: the HelmRelease, where it lives, its chart and images. */
+export const ReleaseCell = ({
+  release,
+  cluster,
+}: {
+  release: GitopsRelease;
+  cluster?: string;
+}) => (
+  <>
+    <Typography variant="body2">
+      {release.name}
+      {release.releaseName !== release.name
+        ? ` (Helm release ${release.releaseName})`
+        : ''}
+    </Typography>
+    <Typography variant="caption" color="textSecondary" display="block">
+      {`namespace ${release.namespace}${cluster ? `, cluster ${cluster}` : ''}`}
+    </Typography>
+    <Typography variant="body2">
+      {`chart ${release.chartName}${
+        release.chartVersion ? ` ${release.chartVersion}` : ''
+      }`}
+    </Typography>
+    {release.images.map(image => (
+      <ReleaseImage key={image.container} image={image} />
+    ))}
+  </>
+);
