@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ImageScanner } from './ImageScanner';
 import { DEFAULT_REGISTRY_POLICY, RegistryPolicy } from './RegistryHosts';
-import { InMemoryImageMetadataCache } from './InMemoryImageMetadataCache';
+import { InMemoryImageMetadataCache } from './__testUtils__/InMemoryImageMetadataCache';
 import { RegistryConfig } from './RegistryConfig';
 import {
   createRecordingLogger,
@@ -55,6 +55,20 @@ describe('ImageScanner faults', () => {
       logger: recording.logger,
     });
     return { scanner, ...recording };
+  }
+
+  /** Scans `team/app` for every tag through a stub that answers as `handle` says (the registry otherwise). */
+  async function scanTeamApp(
+    handle?: StubHandler,
+    config: Partial<RegistryConfig> = {},
+  ) {
+    const target = await stub(handle);
+    const { scanner, ...logs } = scannerFor(target, config);
+    const result = await scanner.scan(
+      { registry: target.host, repository: 'team/app' },
+      everyTag,
+    );
+    return { target, scanner, result, ...logs };
   }
 
   beforeAll(async () => {
@@ -219,32 +233,22 @@ describe('ImageScanner faults', () => {
 
     it('reads Retry-After as an HTTP date', async () => {
       let limited = 0;
-      const target = await stub(r => {
+      const { target, result } = await scanTeamApp(r => {
         if (isManifest(r) && limited++ === 0) {
           const past = new Date(Date.now() - 60_000).toUTCString();
           return { status: 429, headers: { 'retry-after': past } };
         }
         return undefined;
       });
-      const { scanner } = scannerFor(target);
-      const result = await scanner.scan(
-        { registry: target.host, repository: 'team/app' },
-        everyTag,
-      );
       expect(result.ok).toBe(true);
       expect(target.requests.filter(isManifest)).toHaveLength(2);
     });
 
     it('gives up after a bounded number of retries', async () => {
-      const target = await stub(r =>
+      const { target, result } = await scanTeamApp(r =>
         isTagList(r)
           ? { status: 429, headers: { 'retry-after': '0' } }
           : undefined,
-      );
-      const { scanner } = scannerFor(target);
-      const result = await scanner.scan(
-        { registry: target.host, repository: 'team/app' },
-        everyTag,
       );
       expect(result).toMatchObject({
         ok: false,
@@ -254,15 +258,10 @@ describe('ImageScanner faults', () => {
     });
 
     it('fails at once when asked to wait longer than the cap', async () => {
-      const target = await stub(r =>
+      const { target, result } = await scanTeamApp(r =>
         isTagList(r)
           ? { status: 429, headers: { 'retry-after': '3600' } }
           : undefined,
-      );
-      const { scanner } = scannerFor(target);
-      const result = await scanner.scan(
-        { registry: target.host, repository: 'team/app' },
-        everyTag,
       );
       expect(!result.ok && result.error).toContain(
         'asks to retry after 3600 s',
@@ -273,15 +272,10 @@ describe('ImageScanner faults', () => {
 
   describe('broken answers', () => {
     it('reports a malformed tag list', async () => {
-      const target = await stub(r =>
+      const { target, result } = await scanTeamApp(r =>
         isTagList(r)
           ? { status: 200, body: '{"name":"team/app","tags":[' }
           : undefined,
-      );
-      const { scanner } = scannerFor(target);
-      const result = await scanner.scan(
-        { registry: target.host, repository: 'team/app' },
-        everyTag,
       );
       expect(result).toMatchObject({
         ok: false,
@@ -290,13 +284,8 @@ describe('ImageScanner faults', () => {
     });
 
     it('reports a malformed manifest', async () => {
-      const target = await stub(r =>
+      const { target, result } = await scanTeamApp(r =>
         isManifest(r) ? { status: 200, body: '<html>oops</html>' } : undefined,
-      );
-      const { scanner } = scannerFor(target);
-      const result = await scanner.scan(
-        { registry: target.host, repository: 'team/app' },
-        everyTag,
       );
       expect(result).toMatchObject({
         ok: false,
@@ -305,7 +294,7 @@ describe('ImageScanner faults', () => {
     });
 
     it('reports a manifest without config', async () => {
-      const target = await stub(r =>
+      const { target, result } = await scanTeamApp(r =>
         isManifest(r)
           ? {
               status: 200,
@@ -317,11 +306,6 @@ describe('ImageScanner faults', () => {
             }
           : undefined,
       );
-      const { scanner } = scannerFor(target);
-      const result = await scanner.scan(
-        { registry: target.host, repository: 'team/app' },
-        everyTag,
-      );
       expect(result).toMatchObject({
         ok: false,
         error: `${target.host}/team/app: tag v1: manifest has no config (media type application/vnd.docker.distribution.manifest.v2+json)`,
@@ -329,15 +313,10 @@ describe('ImageScanner faults', () => {
     });
 
     it('reports a config blob that does not match its digest', async () => {
-      const target = await stub(r =>
+      const { result } = await scanTeamApp(r =>
         isBlob(r)
           ? { status: 200, body: { created: '1999-01-01T00:00:00Z' } }
           : undefined,
-      );
-      const { scanner } = scannerFor(target);
-      const result = await scanner.scan(
-        { registry: target.host, repository: 'team/app' },
-        everyTag,
       );
       expect(!result.ok && result.error).toMatch(
         /tag v1: config blob sha256:[a-f0-9]{64} does not match its digest/,
@@ -345,15 +324,10 @@ describe('ImageScanner faults', () => {
     });
 
     it('refuses an oversized answer', async () => {
-      const target = await stub(r =>
+      const { result } = await scanTeamApp(r =>
         isManifest(r)
           ? { status: 200, body: Buffer.alloc(5 * 1024 * 1024, 32) }
           : undefined,
-      );
-      const { scanner } = scannerFor(target);
-      const result = await scanner.scan(
-        { registry: target.host, repository: 'team/app' },
-        everyTag,
       );
       expect(!result.ok && result.error).toContain(
         'tag v1: response exceeds the 4194304 byte limit',
@@ -424,7 +398,7 @@ describe('ImageScanner faults', () => {
 
   describe('hosts a registry must not steer to', () => {
     it('refuses a tag list Link to another host', async () => {
-      const target = await stub(r =>
+      const { result } = await scanTeamApp(r =>
         isTagList(r)
           ? {
               status: 200,
@@ -436,11 +410,6 @@ describe('ImageScanner faults', () => {
               body: { name: 'team/app', tags: ['v1'] },
             }
           : undefined,
-      );
-      const { scanner } = scannerFor(target);
-      const result = await scanner.scan(
-        { registry: target.host, repository: 'team/app' },
-        everyTag,
       );
       expect(!result.ok && result.error).toContain(
         'refused to follow the tag list Link to http://127.0.0.2:',
