@@ -5,27 +5,17 @@
  * bare `git fetch` plus `git diff --name-only` in a clone of its own.
  */
 import { mockServices } from '@backstage/backend-test-utils';
-import { execFile } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import knexFactory from 'knex';
-import { RepositoryConfig } from '../src/config/GitopsConfig';
-import { DatabaseGitopsStore } from '../src/database/DatabaseGitopsStore';
 import { CliGitRepository } from '../src/git';
 import { RepositorySync } from '../src/sync/RepositorySync';
+import { createMemoryStore, testRepositoryConfig } from '../src/__testUtils__/memoryStore';
+import { git, median, timed } from './benchTools';
 
-const execFileAsync = promisify(execFile);
 const RELEASES = 2000;
 const ENVIRONMENTS = ['dev', 'stg', 'prod'];
 const ROUNDS = 3;
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-const git = (cwd: string, ...args: string[]) =>
-  execFileAsync('git', args, { cwd, maxBuffer: 64 * 1024 * 1024 });
 
 function release(env: string, i: number, tag: string) {
   return `apiVersion: helm.fluxcd.io/v1
@@ -48,12 +38,6 @@ spec:
       tag: ${tag}
     replicaCount: 2
 `;
-}
-
-async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
-  const started = process.hrtime.bigint();
-  const result = await fn();
-  return [result, Number(process.hrtime.bigint() - started) / 1e6];
 }
 
 export async function run() {
@@ -84,26 +68,8 @@ export async function run() {
     const floorClone = path.join(root, 'floor.git');
     await git(root, 'clone', '-q', '--bare', `file://${remote}`, floorClone);
 
-    const knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: ':memory:',
-      useNullAsDefault: true,
-    });
-    const store = await DatabaseGitopsStore.create({
-      database: mockServices.database({ knex }),
-    });
-    const repository: RepositoryConfig = {
-      id: 'bench',
-      url: `file://${remote}`,
-      branch: 'main',
-      auth: { type: 'none' },
-      author: { name: 'bench', email: 'bench@example.com' },
-      schedule: {
-        frequency: { minutes: 1 },
-        timeout: { minutes: 5 },
-        initialDelay: { seconds: 0 },
-      },
-    };
+    const { knex, syncStateStore } = await createMemoryStore();
+    const repository = testRepositoryConfig(`file://${remote}`, { id: 'bench' });
     const logger = mockServices.rootLogger({ level: 'warn' });
     const sync = new RepositorySync({
       repository,
@@ -114,12 +80,12 @@ export async function run() {
         workDir: path.join(root, 'mirrors'),
         logger,
       }),
-      store,
+      syncStateStore,
       logger,
     });
 
     const [first, fullMs] = await timed(() => sync.run());
-    const stored = (await store.releasesFromPaths('bench', 'all')).length;
+    const stored = (await syncStateStore.releasesFromPaths('bench', 'all')).length;
 
     // One changed file, as CI's image bump would make it; three rounds,
     // alternating floor and sync, and the medians compared.

@@ -7,14 +7,16 @@
  */
 import { existsSync } from 'node:fs';
 import { mockServices } from '@backstage/backend-test-utils';
-import { ImageScanner, InMemoryImageMetadataCache } from '../src/registry';
+import { ImageScanner } from '../src/registry';
 import { Semaphore } from '../src/registry/Semaphore';
 import {
+  InMemoryImageMetadataCache,
   pushTestImage,
   seedTestTags,
   startTestRegistry,
   TestRegistry,
 } from '../src/registry/__testUtils__';
+import { median, timed } from './benchTools';
 
 const IMAGES = 200;
 const TAGS_PER_IMAGE = 500;
@@ -32,12 +34,6 @@ function tagsOf(): string[] {
       ? `dev-${String(i).padStart(4, '0')}`
       : `1.${Math.floor(i / 100)}.${i % 100}`,
   );
-}
-
-async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
-  const started = process.hrtime.bigint();
-  const result = await fn();
-  return [result, Number(process.hrtime.bigint() - started) / 1e6];
 }
 
 /** Runs `task` for every image, `width` at a time. */
@@ -114,9 +110,6 @@ async function scanAll(scanner: ImageScanner, registry: TestRegistry) {
   });
   return { failures, timestamps };
 }
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 export async function run() {
   // tmpfs when there is one: the dataset is ~300,000 files and directories.
