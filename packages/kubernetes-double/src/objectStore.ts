@@ -169,12 +169,8 @@ export class ObjectStore {
     object: KubeObject,
     options: WriteOptions = {},
   ): KubeObject {
-    const stored = cloneJson(object);
-    stored.apiVersion = formatApiVersion(type.group, type.versions[0]);
-    stored.kind = type.kind;
-    prepareForStorage(type, stored);
+    const stored = storageCopy(type, object);
     const metadata = metadataOf(stored);
-    for (const field of SERVER_OWNED_METADATA) delete metadata[field];
     metadata.uid = randomUUID();
     metadata.creationTimestamp = this.timestamp();
     if (type.tracksGeneration) metadata.generation = 1;
@@ -205,13 +201,9 @@ export class ObjectStore {
     next: KubeObject,
     options: WriteOptions = {},
   ): KubeObject {
-    const stored = cloneJson(next);
-    stored.apiVersion = formatApiVersion(type.group, type.versions[0]);
-    stored.kind = type.kind;
-    prepareForStorage(type, stored);
+    const stored = storageCopy(type, next);
     const metadata = metadataOf(stored);
     const before = metadataOf(cloneJson(previous));
-    for (const field of SERVER_OWNED_METADATA) delete metadata[field];
     metadata.uid = before.uid ?? randomUUID();
     metadata.creationTimestamp = before.creationTimestamp ?? this.timestamp();
     if (type.tracksGeneration) {
@@ -357,4 +349,18 @@ export function withApiVersion(
 ): KubeObject {
   const { group, version } = parseApiVersion(apiVersion);
   return { ...object, apiVersion: formatApiVersion(group, version) };
+}
+
+/**
+ * A copy of `object` as the server keeps it: its type's apiVersion and kind,
+ * prepared for storage, without the metadata only the server may set.
+ */
+function storageCopy(type: ResourceType, object: KubeObject): KubeObject {
+  const stored = cloneJson(object);
+  stored.apiVersion = formatApiVersion(type.group, type.versions[0]);
+  stored.kind = type.kind;
+  prepareForStorage(type, stored);
+  const metadata = metadataOf(stored);
+  for (const field of SERVER_OWNED_METADATA) delete metadata[field];
+  return stored;
 }
