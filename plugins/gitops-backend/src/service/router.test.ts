@@ -14,9 +14,8 @@ import {
   ActionsFixture,
   createActionsFixture,
 } from '../actions/__testUtils__/actionsFixture';
-import { DatabaseGitopsStore } from '../database/DatabaseGitopsStore';
-import { GitopsStore } from '../database/GitopsStore';
-import { ReleaseRecord } from '../database/GitopsStore';
+import { createGitopsStores, GitopsStores } from '../database/gitopsStores';
+import { ReleaseRecord } from '../database/SyncStateStore';
 import { SyncTrigger } from '../sync/SyncScheduler';
 import { ClusterRequestError } from '../cluster/ClusterRequestError';
 import { ActionPrincipals } from '../permissions/ActionPrincipals';
@@ -82,7 +81,7 @@ const auditor = mockServices.auditor.mock();
 const auditEvent = { success: jest.fn(), fail: jest.fn() };
 
 async function routerApp(options: {
-  store: GitopsStore;
+  stores: Pick<GitopsStores, 'syncStateStore' | 'clusterStateStore' | 'eventStore'>;
   permissions: PermissionsService;
   sync?: SyncTrigger;
   reconcileRequests?: ReconcileRequests;
@@ -94,10 +93,13 @@ async function routerApp(options: {
   const unused = () => {
     throw new Error('no repository in this test');
   };
+  const { syncStateStore, clusterStateStore, eventStore } = options.stores;
   const router = await createRouter({
-    store: options.store,
+    eventStore,
     releases: new ReleaseService({
-      store: options.store,
+      syncStateStore,
+      clusterStateStore,
+      eventStore,
       catalog: catalogServiceMock({ entities: [podinfo] }),
       permissions: options.permissions,
     }),
@@ -108,13 +110,14 @@ async function routerApp(options: {
     promotions:
       options.promotions ??
       new ReleasePromotions({
-        store: options.store,
+        syncStateStore,
+        eventStore,
         writers: unused,
         registry: {} as TagDigests,
       }),
     locks:
       options.locks ??
-      new ReleaseLocks({ store: options.store, writers: unused }),
+      new ReleaseLocks({ syncStateStore, eventStore, writers: unused }),
     actionPrincipals: new ActionPrincipals(
       mockServices.auth(),
       options.allowedServices ?? [],
@@ -173,7 +176,7 @@ function release(
 
 describe('createRouter', () => {
   let knex: Knex;
-  let store: DatabaseGitopsStore;
+  let stores: GitopsStores;
   const trigger: jest.Mocked<SyncTrigger> = { trigger: jest.fn() };
   const clusterApi = {
     listHelmReleases: jest.fn(),
@@ -196,16 +199,19 @@ describe('createRouter', () => {
     }),
   ) {
     return routerApp({
-      store,
+      stores,
       permissions,
       sync: trigger,
       reconcileRequests: new ReconcileRequests({
-        store,
+        syncStateStore: stores.syncStateStore,
+        eventStore: stores.eventStore,
         reconcile: reconcileTrigger,
         logger: mockServices.logger.mock(),
       }),
       pruneConfirmations: new PruneConfirmations({
-        store,
+        syncStateStore: stores.syncStateStore,
+        clusterStateStore: stores.clusterStateStore,
+        eventStore: stores.eventStore,
         reconcile: reconcileTrigger,
         logger: mockServices.logger.mock(),
       }),
@@ -220,15 +226,15 @@ describe('createRouter', () => {
       connection: ':memory:',
       useNullAsDefault: true,
     });
-    store = await DatabaseGitopsStore.create({
+    stores = await createGitopsStores({
       database: mockServices.database({ knex }),
     });
-    await store.ensureRepository({
+    await stores.syncStateStore.ensureRepository({
       id: 'config',
       url: 'file:///c.git',
       branch: 'main',
     });
-    await store.replaceEnvironments('config', [
+    await stores.syncStateStore.replaceEnvironments('config', [
       {
         name: 'dev',
         repository: 'config',
@@ -238,7 +244,7 @@ describe('createRouter', () => {
       },
       { name: 'prod', repository: 'config', path: 'releases/prod', order: 2 },
     ]);
-    await store.applySync({
+    await stores.syncStateStore.applySync({
       repositoryId: 'config',
       commit: 'c0ffee',
       syncedAt: new Date('2026-11-25T10:00:00Z'),
@@ -336,12 +342,12 @@ describe('createRouter', () => {
   });
 
   it('marks a release kept from a broken file, and shows its problem to the entity', async () => {
-    const sourcePath = (await store.getRelease({
+    const sourcePath = (await stores.syncStateStore.getRelease({
       environment: 'prod',
       namespace: 'prod',
       name: 'podinfo-prod',
     }))!.sourcePath;
-    await store.applySync({
+    await stores.syncStateStore.applySync({
       repositoryId: 'config',
       commit: 'bad1dea',
       syncedAt: new Date('2026-11-25T11:00:00Z'),
@@ -475,7 +481,7 @@ describe('createRouter', () => {
     const names = (body: { items: Array<{ name?: string; id?: string }> }) =>
       body.items.map(item => item.name ?? item.id);
 
-    beforeEach(() => store.ensureClusters([{ name: 'demo' }]));
+    beforeEach(() => stores.clusterStateStore.ensureClusters([{ name: 'demo' }]));
 
     it('list only the environments, repositories and clusters the caller may read a release of', async () => {
       // dev runs on the demo cluster, prod names none.
@@ -518,7 +524,7 @@ describe('createRouter', () => {
     });
 
     it('shows no file problem of another team, only those of the caller files and environments', async () => {
-      await store.applySync({
+      await stores.syncStateStore.applySync({
         repositoryId: 'config',
         commit: 'c0ffee',
         syncedAt: new Date('2026-11-25T11:00:00Z'),
@@ -547,7 +553,7 @@ describe('createRouter', () => {
       const secrets = ['10.20.0.1', 'git.internal.corp'];
 
       beforeEach(async () => {
-        await store.applyReconcile({
+        await stores.clusterStateStore.applyReconcile({
           cluster: 'demo',
           at: new Date('2026-11-25T11:00:00Z'),
           statuses: [
@@ -565,9 +571,9 @@ describe('createRouter', () => {
           histories: [],
           events: [],
         });
-        await store.recordClusterFailure('demo', clusterError, new Date('2026-11-25T11:05:00Z'));
-        await store.recordRepositoryFailure('config', gitError, new Date('2026-11-25T11:05:00Z'));
-        await store.addEvents([
+        await stores.clusterStateStore.recordClusterFailure('demo', clusterError, new Date('2026-11-25T11:05:00Z'));
+        await stores.syncStateStore.recordRepositoryFailure('config', gitError, new Date('2026-11-25T11:05:00Z'));
+        await stores.eventStore.addEvents([
           {
             type: 'automation-failed',
             repository: 'config',
@@ -641,7 +647,7 @@ describe('createRouter', () => {
       'plugin:catalog may not take gitops actions: a service needs gitops.actions.allowedServices to name it',
     );
     expect(trigger.trigger).not.toHaveBeenCalled();
-    await store.holdPrune({
+    await stores.clusterStateStore.holdPrune({
       environment: 'dev',
       commit: 'a'.repeat(40),
       objects: [],
@@ -653,7 +659,7 @@ describe('createRouter', () => {
       .send({ commit: 'a'.repeat(40) })
       .set('authorization', service);
     expect(confirmed.status).toBe(403);
-    expect((await store.getHeldPrune('dev'))?.confirmedBy).toBeUndefined();
+    expect((await stores.clusterStateStore.getHeldPrune('dev'))?.confirmedBy).toBeUndefined();
     expect(auditEvent.fail).toHaveBeenCalledTimes(2);
   });
 
@@ -684,7 +690,7 @@ describe('createRouter', () => {
     });
     expect(trigger.trigger).toHaveBeenCalledWith('config');
     expect(auditEvent.success).toHaveBeenCalled();
-    const events = await store.listEvents({
+    const events = await stores.eventStore.listEvents({
       releases: [],
       repositoryIds: ['config'],
       limit: 10,
@@ -700,7 +706,7 @@ describe('createRouter', () => {
   describe('prune confirmations', () => {
     const commit = 'a'.repeat(40);
     const hold = () =>
-      store.holdPrune({
+      stores.clusterStateStore.holdPrune({
         environment: 'dev',
         commit,
         objects: [
@@ -737,10 +743,10 @@ describe('createRouter', () => {
         confirmedBy: 'user:default/alice',
         total: 1,
       });
-      expect(await store.getHeldPrune('dev')).toMatchObject({
+      expect(await stores.clusterStateStore.getHeldPrune('dev')).toMatchObject({
         confirmedBy: 'user:default/alice',
       });
-      const events = await store.listEvents({
+      const events = await stores.eventStore.listEvents({
         releases: [],
         repositoryIds: ['config'],
         limit: 10,
@@ -763,7 +769,7 @@ describe('createRouter', () => {
       expect((await confirm({ commit }, AuthorizeResult.DENY)).status).toBe(
         403,
       );
-      expect((await store.getHeldPrune('dev'))?.confirmedBy).toBeUndefined();
+      expect((await stores.clusterStateStore.getHeldPrune('dev'))?.confirmedBy).toBeUndefined();
       expect(reconcileTrigger.trigger).not.toHaveBeenCalled();
     });
   });
@@ -784,8 +790,8 @@ describe('createRouter', () => {
     };
 
     beforeEach(async () => {
-      await store.ensureClusters([{ name: 'demo', title: 'demo (simulated)' }]);
-      await store.applyReconcile({
+      await stores.clusterStateStore.ensureClusters([{ name: 'demo', title: 'demo (simulated)' }]);
+      await stores.clusterStateStore.applyReconcile({
         cluster: 'demo',
         at: new Date('2026-11-25T11:00:00Z'),
         statuses: [
@@ -836,7 +842,7 @@ describe('createRouter', () => {
     });
 
     it('marks statuses stale, with the error and its time, once the cluster fails', async () => {
-      await store.recordClusterFailure(
+      await stores.clusterStateStore.recordClusterFailure(
         'demo',
         'list Helm release Secrets in dev: cluster unreachable (ECONNREFUSED)',
         new Date('2026-11-25T11:05:00Z'),
@@ -909,7 +915,7 @@ describe('createRouter', () => {
         response.body.requestedAt,
       );
       expect(reconcileTrigger.trigger).toHaveBeenCalledWith('demo');
-      const [event] = await store.listEvents({
+      const [event] = await stores.eventStore.listEvents({
         releases: [devKey],
         repositoryIds: [],
         limit: 1,
@@ -940,7 +946,7 @@ describe('createRouter', () => {
         .set('authorization', mockCredentials.user.header());
       expect(bad.status).toBe(400);
       expect(bad.body.error.message).toBe(
-        'entityRef must be a string when given',
+        'request/body/entityRef must be string',
       );
     });
 
@@ -974,7 +980,7 @@ describe('createRouter', () => {
       );
       expect(JSON.stringify(response.body)).not.toContain('10.20.0.1');
       expect(reconcileTrigger.trigger).not.toHaveBeenCalled();
-      const events = await store.listEvents({
+      const events = await stores.eventStore.listEvents({
         releases: [devKey],
         repositoryIds: [],
         limit: 5,
@@ -1010,14 +1016,19 @@ describe('createRouter: release actions', () => {
     const { service, asked } = recordingPermissions(result);
     const writers = () => fx.writer();
     const server = await routerApp({
-      store: fx.store,
+      stores: fx,
       permissions: service,
       promotions: new ReleasePromotions({
-        store: fx.store,
+        syncStateStore: fx.syncStateStore,
+        eventStore: fx.eventStore,
         writers,
         registry: fx.digests(),
       }),
-      locks: new ReleaseLocks({ store: fx.store, writers }),
+      locks: new ReleaseLocks({
+          syncStateStore: fx.syncStateStore,
+          eventStore: fx.eventStore,
+          writers,
+        }),
     });
     return { server, asked };
   }
@@ -1035,7 +1046,7 @@ describe('createRouter: release actions', () => {
 
   const actionEvents = async () =>
     (
-      await fx.store.listEvents({
+      await fx.eventStore.listEvents({
         releases: [STG],
         repositoryIds: [],
         limit: 20,
@@ -1177,19 +1188,20 @@ describe('createRouter: release actions', () => {
 
   it('answers 400 for a malformed body before checking anything, and 404 for an unknown release', async () => {
     const { server, asked } = await app();
+    // The spec's request schemas decide, in the OpenAPI validator's words.
     for (const [action, body, message] of [
-      ['promote', { entityRef: 7 }, 'entityRef must be a string when given'],
-      ['promote', { dryRun: 'yes' }, 'dryRun must be a boolean when given'],
-      ['lock', { message: ['x'] }, 'message must be a string when given'],
+      ['promote', { entityRef: 7 }, 'request/body/entityRef must be string'],
+      ['promote', { dryRun: 'yes' }, 'request/body/dryRun must be boolean'],
+      ['lock', { message: ['x'] }, 'request/body/message must be string'],
       [
         'lock',
         { message: 'x'.repeat(501) },
-        'message must be at most 500 characters',
+        'request/body/message must NOT have more than 500 characters',
       ],
       [
         'unlock',
         { entityRef: { kind: 'component' } },
-        'entityRef must be a string when given',
+        'request/body/entityRef must be string',
       ],
     ] as const) {
       const response = await post(server, action, body);
@@ -1243,7 +1255,7 @@ describe('createRouter: release actions', () => {
      */
     function ownerPolicy(): PermissionsService {
       const load = createReleaseResourceLoader({
-        store: fx.store,
+        syncStateStore: fx.syncStateStore,
         catalog: catalogServiceMock({ entities: [podinfo, tools] }),
         auth: mockServices.auth(),
       });
@@ -1270,16 +1282,22 @@ describe('createRouter: release actions', () => {
       const requestReconcile = jest.fn();
       const writers = () => fx.writer();
       const server = await routerApp({
-        store: fx.store,
+        stores: fx,
         permissions: ownerPolicy(),
         promotions: new ReleasePromotions({
-          store: fx.store,
+          syncStateStore: fx.syncStateStore,
+          eventStore: fx.eventStore,
           writers,
           registry: fx.digests(),
         }),
-        locks: new ReleaseLocks({ store: fx.store, writers }),
+        locks: new ReleaseLocks({
+          syncStateStore: fx.syncStateStore,
+          eventStore: fx.eventStore,
+          writers,
+        }),
         reconcileRequests: new ReconcileRequests({
-          store: fx.store,
+          syncStateStore: fx.syncStateStore,
+          eventStore: fx.eventStore,
           reconcile: {
             clusterApi: () => ({ requestReconcile }) as any,
             trigger: jest.fn(),
@@ -1302,7 +1320,7 @@ describe('createRouter: release actions', () => {
       }
       expect(await fx.remote.head()).toBe(head);
       expect(requestReconcile).not.toHaveBeenCalled();
-      const events = await fx.store.listEvents({
+      const events = await fx.eventStore.listEvents({
         releases: [PROD],
         repositoryIds: [],
         limit: 20,
@@ -1326,10 +1344,14 @@ describe('createRouter: release actions', () => {
       const writers = () => fx.writer();
       const serverFor = (allowedServices: string[]) =>
         routerApp({
-          store: fx.store,
+          stores: fx,
           // What Backstage answers for every service principal.
           permissions: mockServices.permissions({ result: AuthorizeResult.ALLOW }),
-          locks: new ReleaseLocks({ store: fx.store, writers }),
+          locks: new ReleaseLocks({
+          syncStateStore: fx.syncStateStore,
+          eventStore: fx.eventStore,
+          writers,
+        }),
           allowedServices,
         });
       const head = await fx.remote.head();

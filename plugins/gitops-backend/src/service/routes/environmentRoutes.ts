@@ -1,0 +1,21 @@
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { ReleaseService } from '../ReleaseService';
+import { callerCredentials, GitopsApiRouter } from './GitopsApiRouter';
+
+/** The pipeline's environments and the config repositories they come from. */
+export function addEnvironmentRoutes(
+  router: GitopsApiRouter,
+  deps: { httpAuth: HttpAuthService; releases: ReleaseService },
+) {
+  const { httpAuth, releases } = deps;
+
+  router.get('/environments', async (req, res) => {
+    const credentials = await callerCredentials(httpAuth, req);
+    res.json(await releases.listEnvironments(credentials));
+  });
+
+  router.get('/repositories', async (req, res) => {
+    const credentials = await callerCredentials(httpAuth, req);
+    res.json(await releases.listRepositories(credentials));
+  });
+}

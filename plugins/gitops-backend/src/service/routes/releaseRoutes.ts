@@ -1,0 +1,35 @@
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { ReleaseService } from '../ReleaseService';
+import { callerCredentials, GitopsApiRouter } from './GitopsApiRouter';
+
+/** The releases of an entity, one release, and its Helm history. */
+export function addReleaseRoutes(
+  router: GitopsApiRouter,
+  deps: { httpAuth: HttpAuthService; releases: ReleaseService },
+) {
+  const { httpAuth, releases } = deps;
+
+  router.get('/releases', async (req, res) => {
+    const credentials = await callerCredentials(httpAuth, req);
+    res.json(await releases.listReleases(req.query.entityRef, credentials));
+  });
+
+  router.get('/releases/:environment/:namespace/:name', async (req, res) => {
+    const credentials = await callerCredentials(httpAuth, req);
+    const { environment, namespace, name } = req.params;
+    res.json(
+      await releases.getRelease({ environment, namespace, name }, credentials),
+    );
+  });
+
+  router.get(
+    '/releases/:environment/:namespace/:name/history',
+    async (req, res) => {
+      const credentials = await callerCredentials(httpAuth, req);
+      const { environment, namespace, name } = req.params;
+      res.json(
+        await releases.getHistory({ environment, namespace, name }, credentials),
+      );
+    },
+  );
+}
