@@ -1,4 +1,4 @@
-import { ReleaseRecord } from './GitopsStore';
+import { ReleaseRecord } from './SyncStateStore';
 
 /**
  * Longest value of a `string` column: knex creates them as varchar(255) on

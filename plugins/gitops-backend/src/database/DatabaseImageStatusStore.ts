@@ -1,0 +1,90 @@
+import { DatabaseService } from '@backstage/backend-plugin-api';
+import { GitopsImageStatus } from '@backstage-gitops/plugin-gitops-common';
+import { Knex } from 'knex';
+import { ImageStatusRecord, ImageStatusStore } from './ImageStatusStore';
+import { migratedClient } from './migrations';
+import { queryBatches } from './queryBatches';
+import { ReleaseKey } from './ReleaseKey';
+import { releaseKeyColumns } from './rowMapping';
+
+type ImageStatusRow = {
+  repository_id: string;
+  environment: string;
+  namespace: string;
+  name: string;
+  container: string;
+  latest_tag: string | null;
+  latest_created_at: string | null;
+  reason: string | null;
+  error: string | null;
+  checked_at: Date | string;
+};
+
+const imageKeyOf = (key: ReleaseKey, container: string) =>
+  JSON.stringify([key.environment, key.namespace, key.name, container]);
+
+/**
+ * The image statuses of these releases, for whoever reads releases: look one
+ * up by release key and container.
+ */
+export async function readImageStatuses(
+  db: Knex,
+  releases: ReleaseKey[],
+): Promise<(key: ReleaseKey, container: string) => GitopsImageStatus | undefined> {
+  const statuses = new Map<string, GitopsImageStatus>();
+  const keys = releases.map(r => [r.environment, r.namespace, r.name]);
+  for (const part of queryBatches(keys)) {
+    const rows = await db<ImageStatusRow>('gitops_image_status').whereIn(
+      releaseKeyColumns,
+      part,
+    );
+    for (const row of rows) {
+      statuses.set(imageKeyOf(row, row.container), {
+        latestTag: row.latest_tag ?? undefined,
+        latestCreatedAt: row.latest_created_at ?? undefined,
+        reason: row.reason ?? undefined,
+        error: row.error ?? undefined,
+        checkedAt: new Date(row.checked_at).toISOString(),
+      });
+    }
+  }
+  return (key, container) => statuses.get(imageKeyOf(key, container));
+}
+
+/** The knex implementation of {@link ImageStatusStore}, for SQLite and PostgreSQL. */
+export class DatabaseImageStatusStore implements ImageStatusStore {
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<DatabaseImageStatusStore> {
+    return new DatabaseImageStatusStore(await migratedClient(options.database));
+  }
+
+  constructor(private readonly db: Knex) {}
+
+  async recordImageStatuses(statuses: ImageStatusRecord[]): Promise<void> {
+    if (statuses.length === 0) return;
+    await this.db.transaction(async tx => {
+      for (const part of queryBatches(statuses)) {
+        await tx('gitops_image_status')
+          .insert(
+            part.map(
+              (s): ImageStatusRow => ({
+                repository_id: s.repositoryId,
+                environment: s.environment,
+                namespace: s.namespace,
+                name: s.name,
+                container: s.container,
+                latest_tag: s.status.latestTag ?? null,
+                latest_created_at: s.status.latestCreatedAt ?? null,
+                reason: s.status.reason ?? null,
+                error: s.status.error ?? null,
+                checked_at: new Date(s.status.checkedAt),
+              }),
+            ),
+          )
+          .onConflict([...releaseKeyColumns, 'container'])
+          .merge();
+      }
+    });
+  }
+}

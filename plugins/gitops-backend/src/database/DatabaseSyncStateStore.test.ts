@@ -1,0 +1,248 @@
+import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { openTestStores, release, sync } from './__testUtils__/storeFixtures';
+
+jest.setTimeout(60_000);
+
+describe('DatabaseSyncStateStore', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'never stores or shows the credential of a repository URL on %p',
+    async databaseId => {
+      const { knex, syncStateStore } = await openTestStores(databases, databaseId);
+      await syncStateStore.ensureRepository({
+        id: 'token',
+        url: 'https://ghp_secret@github.com/org/config.git',
+        branch: 'main',
+      });
+      // As written before config refused such URLs.
+      await knex('gitops_repositories').insert({
+        id: 'legacy',
+        url: 'https://bot:ghp_legacy@github.com/org/legacy.git',
+        branch: 'main',
+      });
+      const stored = await knex('gitops_repositories').where({ id: 'token' }).first();
+      expect(stored.url).toBe('https://github.com/org/config.git');
+      const shown = JSON.stringify(await syncStateStore.listRepositories());
+      expect(shown).not.toMatch(/ghp_|bot/);
+      expect((await syncStateStore.getRepository('legacy'))?.url).toBe(
+        'https://github.com/org/legacy.git',
+      );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'lists environments in pipeline order on %p',
+    async databaseId => {
+      const { syncStateStore } = await openTestStores(databases, databaseId);
+      expect(await syncStateStore.listEnvironments()).toEqual([]);
+      await syncStateStore.replaceEnvironments('config', [
+        { name: 'prod', repository: 'config', path: 'releases/prod', cluster: 'demo', order: 3 },
+        { name: 'dev', repository: 'config', path: 'releases/dev', order: 1 },
+        { name: 'stg', repository: 'config', path: 'releases/stg', cluster: 'demo', order: 2 },
+      ]);
+      expect((await syncStateStore.listEnvironments()).map(e => e.name)).toEqual(['dev', 'stg', 'prod']);
+      await syncStateStore.replaceEnvironments('config', [
+        { name: 'dev', repository: 'config', path: 'releases/dev', order: 1 },
+      ]);
+      expect((await syncStateStore.listEnvironments()).map(e => e.name)).toEqual(['dev']);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'replaces only the files an incremental sync names on %p',
+    async databaseId => {
+      const { syncStateStore } = await openTestStores(databases, databaseId);
+      await syncStateStore.applySync(
+        sync({
+          releases: [release('dev', 'podinfo'), release('prod', 'podinfo')],
+          problems: [{ environment: 'dev', path: 'releases/dev/bad.yaml', line: 2, message: 'broken' }],
+        }),
+      );
+      await syncStateStore.applySync(
+        sync({
+          commit: 'c2',
+          full: false,
+          replacedPaths: ['releases/dev/podinfo.yaml', 'releases/dev/bad.yaml'],
+          releases: [
+            release('dev', 'podinfo', {
+              commit: 'c2',
+              images: [{ container: 'chart-image', repository: 'stefanprodan/podinfo', tag: 'dev-2', paths: {} }],
+            }),
+          ],
+        }),
+      );
+      const all = await syncStateStore.releasesFromPaths('config', 'all');
+      expect(all.map(r => `${r.environment}:${r.images[0].tag}:${r.commit}`)).toEqual([
+        'dev:dev-2:c2',
+        'prod:prod-1:c1',
+      ]);
+      expect(await syncStateStore.listProblems(['config'])).toEqual([]);
+      expect((await syncStateStore.getRepository('config'))?.lastCommit).toBe('c2');
+      // What one cluster's reconciler reads: its environments only.
+      expect(
+        (await syncStateStore.releasesOfEnvironments(['prod'])).map(r => `${r.environment}:${r.name}`),
+      ).toEqual(['prod:podinfo']);
+      expect(await syncStateStore.releasesOfEnvironments([])).toEqual([]);
+
+      // A full sync drops what is not there any more, images included.
+      await syncStateStore.applySync(sync({ commit: 'c3', releases: [release('prod', 'podinfo')] }));
+      expect((await syncStateStore.releasesFromPaths('config', 'all')).map(r => r.environment)).toEqual(['prod']);
+      expect(await syncStateStore.findReleases({ chartNames: [], imageRepositories: ['stefanprodan/podinfo'], labelSelectors: [] }))
+        .toHaveLength(1);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'finds releases by chart, image and labels, and round-trips every field on %p',
+    async databaseId => {
+      const { syncStateStore } = await openTestStores(databases, databaseId);
+      const other = release('dev', 'worker', {
+        chartName: 'worker',
+        chartPath: 'charts/worker',
+        labels: { app: 'worker', 'backstage.io/kubernetes-id': 'podinfo' },
+        images: [{ container: 'worker', registry: 'ghcr.io', repository: 'org/worker', tag: '1', paths: { image: 'worker.image' } }],
+      });
+      await syncStateStore.applySync(sync({ releases: [release('dev', 'podinfo'), other] }));
+
+      const byChart = await syncStateStore.findReleases({ chartNames: ['podinfo'], imageRepositories: [], labelSelectors: [] });
+      expect(byChart).toEqual([release('dev', 'podinfo')]);
+      const byImage = await syncStateStore.findReleases({ chartNames: [], imageRepositories: ['org/worker'], labelSelectors: [] });
+      expect(byImage).toEqual([other]);
+      const byLabel = await syncStateStore.findReleases({
+        chartNames: [],
+        imageRepositories: [],
+        labelSelectors: [[{ key: 'backstage.io/kubernetes-id', op: '=', value: 'podinfo' }]],
+      });
+      expect(byLabel.map(r => r.name)).toEqual(['worker']);
+      const notWorker = await syncStateStore.findReleases({
+        chartNames: [],
+        imageRepositories: [],
+        labelSelectors: [[{ key: 'app', op: '!=', value: 'worker' }]],
+      });
+      expect(notWorker.map(r => r.name)).toEqual(['podinfo']);
+      expect(await syncStateStore.sourcePathsForCharts('config', ['charts', 'charts/worker'])).toEqual([
+        'releases/dev/worker.yaml',
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'keeps the last good state when a fetch fails, and clears the error on the next sync on %p',
+    async databaseId => {
+      const { syncStateStore } = await openTestStores(databases, databaseId);
+      await syncStateStore.applySync(sync({ releases: [release('dev', 'podinfo')] }));
+      await syncStateStore.recordRepositoryFailure('config', 'unreachable', new Date('2026-11-25T11:00:00Z'));
+      expect(await syncStateStore.getRepository('config')).toEqual(
+        expect.objectContaining({ lastCommit: 'c1', lastError: 'unreachable', lastErrorAt: '2026-11-25T11:00:00.000Z' }),
+      );
+      expect(await syncStateStore.listProblems(['config'])).toEqual([
+        { repository: 'config', path: '', message: 'unreachable', at: '2026-11-25T11:00:00.000Z' },
+      ]);
+      expect(await syncStateStore.releasesFromPaths('config', 'all')).toHaveLength(1);
+      await syncStateStore.applySync(sync({ full: false }));
+      expect((await syncStateStore.getRepository('config'))?.lastError).toBeUndefined();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'holds a broken file at its last good state and keeps since when it broke on %p',
+    async databaseId => {
+      const { syncStateStore } = await openTestStores(databases, databaseId);
+      await syncStateStore.applySync(sync({ releases: [release('dev', 'podinfo'), release('prod', 'podinfo')] }));
+      const broken = {
+        environment: 'dev',
+        path: 'releases/dev/podinfo.yaml',
+        line: 11,
+        message: 'Map keys must be unique',
+        blocking: true,
+      };
+      await syncStateStore.applySync(
+        sync({
+          commit: 'c2',
+          syncedAt: new Date('2026-11-25T11:00:00Z'),
+          full: false,
+          keptPaths: ['releases/dev/podinfo.yaml'],
+          problems: [broken, { environment: 'prod', path: 'releases/prod/podinfo.yaml', message: 'a warning' }],
+        }),
+      );
+      // A full sync (a force-push) later, the file is still broken.
+      await syncStateStore.applySync(
+        sync({
+          commit: 'c3',
+          syncedAt: new Date('2026-11-25T12:00:00Z'),
+          keptPaths: ['releases/dev/podinfo.yaml'],
+          releases: [release('prod', 'podinfo', { commit: 'c3' })],
+          problems: [{ ...broken, line: 12, message: 'Still not unique' }],
+        }),
+      );
+      expect(await syncStateStore.getRelease({ environment: 'dev', namespace: 'dev', name: 'podinfo' })).toEqual(
+        release('dev', 'podinfo'),
+      );
+      expect((await syncStateStore.getRelease({ environment: 'prod', namespace: 'prod', name: 'podinfo' }))?.commit).toBe('c3');
+      expect(await syncStateStore.listSourceProblems(['config'])).toEqual([
+        {
+          repository: 'config',
+          path: 'releases/dev/podinfo.yaml',
+          line: 12,
+          message: 'Still not unique',
+          commit: 'c2',
+          since: '2026-11-25T11:00:00.000Z',
+        },
+      ]);
+      expect(await syncStateStore.listProblems(['config'])).toEqual([
+        expect.objectContaining({ path: 'releases/dev/podinfo.yaml', commit: 'c2', source: 'git', at: '2026-11-25T11:00:00.000Z' }),
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'stores any problem text and commit author, without NUL and bounded, on %p',
+    async databaseId => {
+      const { syncStateStore, eventStore } = await openTestStores(databases, databaseId);
+      await syncStateStore.applySync(
+        sync({
+          problems: [{ path: 'releases/dev/x.yaml', message: `bad\u0000value ${'x'.repeat(5000)}` }],
+          events: [
+            { type: 'synced', repository: 'config', author: `A\u0000${'n'.repeat(400)}`, message: 'm\u0000', at: new Date() },
+          ],
+        }),
+      );
+      const [problem] = await syncStateStore.listProblems(['config']);
+      expect(problem.message.startsWith('badvalue xxx')).toBe(true);
+      expect(problem.message).toHaveLength(2000);
+      const [event] = await eventStore.listEvents({ releases: [], repositoryIds: ['config'], limit: 1 });
+      expect(event.author).toHaveLength(255);
+      expect(event.message).toBe('m');
+      await syncStateStore.recordRepositoryFailure('config', `no\u0000pe`, new Date());
+      expect((await syncStateStore.getRepository('config'))?.lastError).toBe('nope');
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'writes a sync, its problems and its events in one transaction on %p',
+    async databaseId => {
+      const { syncStateStore, eventStore } = await openTestStores(databases, databaseId);
+      await syncStateStore.applySync(sync({ releases: [release('dev', 'podinfo')] }));
+      // An event without a type breaks a NOT NULL column after the releases
+      // and problems are written: none of them may stay.
+      await expect(
+        syncStateStore.applySync(
+          sync({
+            commit: 'c2',
+            releases: [release('dev', 'podinfo', { commit: 'c2' })],
+            problems: [{ path: 'releases/dev/x.yaml', message: 'a warning' }],
+            events: [
+              { type: 'synced', repository: 'config', commit: 'c2', at: new Date() },
+              { type: null as unknown as string, repository: 'config', at: new Date() },
+            ],
+          }),
+        ),
+      ).rejects.toMatchObject({ message: expect.stringMatching(/not.null/i) });
+      expect((await syncStateStore.releasesFromPaths('config', 'all')).map(r => r.commit)).toEqual(['c1']);
+      expect(await syncStateStore.listProblems(['config'])).toEqual([]);
+      expect((await syncStateStore.getRepository('config'))?.lastCommit).toBe('c1');
+      expect(await eventStore.listEvents({ releases: [], repositoryIds: ['config'], limit: 10 })).toEqual([]);
+    },
+  );
+});

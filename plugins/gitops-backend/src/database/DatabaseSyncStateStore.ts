@@ -1,0 +1,349 @@
+import { DatabaseService } from '@backstage/backend-plugin-api';
+import {
+  GitopsEnvironment,
+  GitopsProblem,
+  GitopsRepositoryStatus,
+} from '@backstage-gitops/plugin-gitops-common';
+import { Knex } from 'knex';
+import { withoutUrlCredentials } from '../git/remoteUrlCredentials';
+import { insertEvents } from './DatabaseEventStore';
+import {
+  firstProblemPerFile,
+  GitProblemRow,
+  gitProblemRows,
+  toGitProblem,
+} from './gitProblemRows';
+import { migratedClient } from './migrations';
+import { queryBatches } from './queryBatches';
+import { ReleaseKey } from './ReleaseKey';
+import {
+  readReleases,
+  releaseImageRows,
+  ReleaseImageRow,
+  ReleaseRow,
+  releaseRow,
+} from './releaseRows';
+import { iso } from './rowMapping';
+import { storableText } from './storableValues';
+import {
+  ReleaseMatch,
+  ReleaseRecord,
+  SourceProblemRecord,
+  SyncRecord,
+  SyncStateStore,
+} from './SyncStateStore';
+
+type RepositoryRow = {
+  id: string;
+  url: string;
+  branch: string;
+  last_commit: string | null;
+  last_synced_at: Date | string | null;
+  last_error: string | null;
+  last_error_at: Date | string | null;
+};
+
+type EnvironmentRow = {
+  name: string;
+  repository_id: string;
+  path: string;
+  cluster: string | null;
+  order: number;
+};
+
+function toRepository(row: RepositoryRow): GitopsRepositoryStatus {
+  return {
+    id: row.id,
+    // Rows written before config refused credentials in URLs may hold one.
+    url: withoutUrlCredentials(row.url),
+    branch: row.branch,
+    lastCommit: row.last_commit ?? undefined,
+    lastSyncedAt: iso(row.last_synced_at),
+    lastError: row.last_error ?? undefined,
+    lastErrorAt: iso(row.last_error_at),
+  };
+}
+
+function labelsMatch(
+  labels: Record<string, string>,
+  selector: ReleaseMatch['labelSelectors'][number],
+): boolean {
+  return selector.every(({ key, value, op }) =>
+    op === '=' ? labels[key] === value : labels[key] !== value,
+  );
+}
+
+/** The knex implementation of {@link SyncStateStore}, for SQLite and PostgreSQL. */
+export class DatabaseSyncStateStore implements SyncStateStore {
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<DatabaseSyncStateStore> {
+    return new DatabaseSyncStateStore(await migratedClient(options.database));
+  }
+
+  constructor(private readonly db: Knex) {}
+
+  async ensureRepository(repo: {
+    id: string;
+    url: string;
+    branch: string;
+  }): Promise<void> {
+    await this.db<RepositoryRow>('gitops_repositories')
+      .insert({ id: repo.id, url: withoutUrlCredentials(repo.url), branch: repo.branch })
+      .onConflict('id')
+      .merge(['url', 'branch']);
+  }
+
+  async getRepository(id: string): Promise<GitopsRepositoryStatus | undefined> {
+    const row = await this.db<RepositoryRow>('gitops_repositories')
+      .where({ id })
+      .first();
+    return row ? toRepository(row) : undefined;
+  }
+
+  async listRepositories(): Promise<GitopsRepositoryStatus[]> {
+    const rows = await this.db<RepositoryRow>('gitops_repositories').orderBy('id');
+    return rows.map(toRepository);
+  }
+
+  async recordRepositoryFailure(
+    id: string,
+    message: string,
+    at: Date,
+  ): Promise<void> {
+    await this.db<RepositoryRow>('gitops_repositories')
+      .where({ id })
+      .update({ last_error: storableText(message), last_error_at: at });
+  }
+
+  async replaceEnvironments(
+    repositoryId: string,
+    environments: GitopsEnvironment[],
+  ): Promise<void> {
+    await this.db.transaction(async tx => {
+      await tx('gitops_environments')
+        .where({ repository_id: repositoryId })
+        .delete();
+      if (environments.length > 0) {
+        await tx('gitops_environments').insert(
+          environments.map(
+            (env): EnvironmentRow => ({
+              name: env.name,
+              repository_id: repositoryId,
+              path: env.path,
+              cluster: env.cluster ?? null,
+              order: env.order,
+            }),
+          ),
+        );
+      }
+    });
+  }
+
+  async listEnvironments(): Promise<GitopsEnvironment[]> {
+    const rows = await this.db<EnvironmentRow>('gitops_environments')
+      .select('*')
+      .orderBy([
+        { column: 'order', order: 'asc' },
+        { column: 'name', order: 'asc' },
+      ]);
+    return rows.map(row => ({
+      name: row.name,
+      repository: row.repository_id,
+      path: row.path,
+      cluster: row.cluster ?? undefined,
+      order: row.order,
+    }));
+  }
+
+  async sourcePathsForCharts(
+    repositoryId: string,
+    chartPaths: string[],
+  ): Promise<string[]> {
+    const paths = new Set<string>();
+    for (const part of queryBatches(chartPaths)) {
+      const rows = await this.db<ReleaseRow>('gitops_releases')
+        .distinct('source_path')
+        .where({ repository_id: repositoryId })
+        .whereIn('chart_path', part);
+      rows.forEach(row => paths.add(row.source_path));
+    }
+    return [...paths].sort();
+  }
+
+  async chartOf(repositoryId: string, chartPath: string) {
+    const row = await this.db<ReleaseRow>('gitops_releases')
+      .select('chart_path', 'chart_version', 'chart_revision')
+      .where({ repository_id: repositoryId, chart_path: chartPath })
+      .first();
+    if (!row) return undefined;
+    return {
+      chartPath: row.chart_path!,
+      chartVersion: row.chart_version ?? undefined,
+      chartRevision: row.chart_revision ?? undefined,
+    };
+  }
+
+  async releasesFromPaths(
+    repositoryId: string,
+    paths: string[] | 'all',
+  ): Promise<ReleaseRecord[]> {
+    if (paths === 'all') {
+      return readReleases(
+        this.db,
+        await this.db<ReleaseRow>('gitops_releases').where({
+          repository_id: repositoryId,
+        }),
+      );
+    }
+    const rows: ReleaseRow[] = [];
+    for (const part of queryBatches(paths)) {
+      rows.push(
+        ...(await this.db<ReleaseRow>('gitops_releases')
+          .where({ repository_id: repositoryId })
+          .whereIn('source_path', part)),
+      );
+    }
+    return readReleases(this.db, rows);
+  }
+
+  async releasesOfEnvironments(environments: string[]): Promise<ReleaseRecord[]> {
+    if (environments.length === 0) return [];
+    return readReleases(
+      this.db,
+      await this.db<ReleaseRow>('gitops_releases').whereIn('environment', environments),
+    );
+  }
+
+  async applySync(sync: SyncRecord): Promise<void> {
+    const keptPaths = sync.keptPaths ?? [];
+    await this.db.transaction(async tx => {
+      const releases = tx('gitops_releases').where({
+        repository_id: sync.repositoryId,
+      });
+      const errors = tx<GitProblemRow>('gitops_errors').where({
+        repository_id: sync.repositoryId,
+      });
+      const problemPaths = [...sync.replacedPaths, ...keptPaths];
+      const standing: GitProblemRow[] = [];
+      if (sync.full) {
+        standing.push(...(await errors.clone()));
+        await errors.clone().delete();
+        // Files held at their last good state keep their releases.
+        const kept = new Set(keptPaths);
+        const replaced = (
+          await releases.clone().select('id', 'source_path')
+        ).filter((row: Pick<ReleaseRow, 'source_path'>) => !kept.has(row.source_path));
+        for (const part of queryBatches(replaced.map((row: Pick<ReleaseRow, 'id'>) => row.id))) {
+          await releases.clone().whereIn('id', part).delete();
+        }
+      } else {
+        for (const part of queryBatches(problemPaths)) {
+          standing.push(...(await errors.clone().whereIn('path', part)));
+          await errors.clone().whereIn('path', part).delete();
+        }
+        for (const part of queryBatches(sync.replacedPaths)) {
+          await releases.clone().whereIn('source_path', part).delete();
+        }
+      }
+      // Images go by cascade on PostgreSQL; SQLite needs it spelled out
+      // when foreign keys are off.
+      await tx('gitops_release_images')
+        .whereNotIn('release_id', tx('gitops_releases').select('id'))
+        .delete();
+
+      for (const release of sync.releases) {
+        const [inserted] = await tx('gitops_releases')
+          .insert(releaseRow(sync.repositoryId, release))
+          .returning('id');
+        const releaseId =
+          typeof inserted === 'object' ? inserted.id : (inserted as number);
+        if (release.images.length > 0) {
+          await tx<ReleaseImageRow>('gitops_release_images').insert(
+            releaseImageRows(releaseId, release),
+          );
+        }
+      }
+
+      for (const part of queryBatches(gitProblemRows(sync, sync.problems, standing))) {
+        await tx('gitops_errors').insert(part);
+      }
+      await insertEvents(tx, sync.events);
+      await tx<RepositoryRow>('gitops_repositories')
+        .where({ id: sync.repositoryId })
+        .update({
+          last_commit: sync.commit,
+          last_synced_at: sync.syncedAt,
+          last_error: null,
+          last_error_at: null,
+        });
+    });
+  }
+
+  async findReleases(match: ReleaseMatch): Promise<ReleaseRecord[]> {
+    const ids = new Set<number>();
+    if (match.chartNames.length > 0) {
+      const rows = await this.db<ReleaseRow>('gitops_releases')
+        .select('id')
+        .whereIn('chart_name', match.chartNames);
+      rows.forEach(row => ids.add(row.id));
+    }
+    if (match.imageRepositories.length > 0) {
+      const rows = await this.db<ReleaseImageRow>('gitops_release_images')
+        .distinct('release_id')
+        .whereIn('repository', match.imageRepositories);
+      rows.forEach(row => ids.add(row.release_id));
+    }
+    if (match.labelSelectors.length > 0) {
+      // Label selectors cannot be expressed portably over JSON text, and
+      // the labels column is small: filter in memory.
+      const rows = await this.db<ReleaseRow>('gitops_releases').select(
+        'id',
+        'labels',
+      );
+      for (const row of rows) {
+        const labels = JSON.parse(row.labels);
+        if (match.labelSelectors.some(s => labelsMatch(labels, s))) {
+          ids.add(row.id);
+        }
+      }
+    }
+    const rows: ReleaseRow[] = [];
+    for (const part of queryBatches([...ids])) {
+      rows.push(...(await this.db<ReleaseRow>('gitops_releases').whereIn('id', part)));
+    }
+    return readReleases(this.db, rows);
+  }
+
+  async getRelease(key: ReleaseKey): Promise<ReleaseRecord | undefined> {
+    const rows = await this.db<ReleaseRow>('gitops_releases').where(key);
+    const [release] = await readReleases(this.db, rows);
+    return release;
+  }
+
+  async listProblems(repositoryIds: string[]): Promise<GitopsProblem[]> {
+    if (repositoryIds.length === 0) return [];
+    const repos = await this.db<RepositoryRow>('gitops_repositories')
+      .whereIn('id', repositoryIds)
+      .whereNotNull('last_error');
+    const fetchFailures = repos.map(repo => ({
+      repository: repo.id,
+      path: '',
+      message: repo.last_error!,
+      at: iso(repo.last_error_at) ?? new Date(0).toISOString(),
+    }));
+    const rows = await this.db<GitProblemRow>('gitops_errors')
+      .whereIn('repository_id', repositoryIds)
+      .orderBy([{ column: 'path' }, { column: 'line' }]);
+    return [...fetchFailures, ...rows.map(toGitProblem)];
+  }
+
+  async listSourceProblems(repositoryIds: string[]): Promise<SourceProblemRecord[]> {
+    if (repositoryIds.length === 0) return [];
+    const rows = await this.db<GitProblemRow>('gitops_errors')
+      .whereIn('repository_id', repositoryIds)
+      .where({ blocking: true })
+      .orderBy([{ column: 'repository_id' }, { column: 'path' }, { column: 'line' }, { column: 'id' }]);
+    return firstProblemPerFile(rows);
+  }
+}

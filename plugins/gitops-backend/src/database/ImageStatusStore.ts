@@ -1,0 +1,19 @@
+import { GitopsImageStatus } from '@backstage-gitops/plugin-gitops-common';
+import { ReleaseKey } from './ReleaseKey';
+
+/** What image automation learned of one release image. */
+export type ImageStatusRecord = ReleaseKey & {
+  repositoryId: string;
+  container: string;
+  status: GitopsImageStatus;
+};
+
+/**
+ * The newest tag image automation found for each release image, and why it
+ * did or did not move to it. Releases read from the sync-state store carry
+ * these statuses on their images.
+ */
+export interface ImageStatusStore {
+  /** Replaces the status of these release images. */
+  recordImageStatuses(statuses: ImageStatusRecord[]): Promise<void>;
+}

@@ -1,0 +1,110 @@
+import {
+  GitopsEnvironment,
+  GitopsProblem,
+  GitopsReleaseDetail,
+  GitopsReleaseImage,
+  GitopsRepositoryStatus,
+  GitopsSourceProblem,
+} from '@backstage-gitops/plugin-gitops-common';
+import { NewEvent } from './EventStore';
+import { ReleaseKey } from './ReleaseKey';
+
+/** A release as git sync stores it: the API's view plus what later loops need. */
+export type ReleaseRecord = Omit<GitopsReleaseDetail, 'images'> & {
+  images: Array<GitopsReleaseImage & { paths: Record<string, string> }>;
+  /** Folder of a git chart; its Chart.yaml gives chartVersion. */
+  chartPath?: string;
+  /** git tree sha of that folder: changes whenever the chart's contents do. */
+  chartRevision?: string;
+};
+
+export type FileProblem = {
+  environment?: string;
+  path: string;
+  line?: number;
+  message: string;
+  /**
+   * The file did not read cleanly, so its stored releases are its last good
+   * state. Unset for warnings, which leave the file clean.
+   */
+  blocking?: boolean;
+};
+
+/** A file held at its last good state, and why (its first blocking problem). */
+export type SourceProblemRecord = GitopsSourceProblem & { repository: string };
+
+/** Everything one sync of a repository changes, written in one transaction. */
+export type SyncRecord = {
+  repositoryId: string;
+  commit: string;
+  syncedAt: Date;
+  /**
+   * Replace everything stored for the repository (first sync, force-push),
+   * or only what came from `replacedPaths`.
+   */
+  full: boolean;
+  replacedPaths: string[];
+  /**
+   * Files that did not read cleanly: their stored releases stay exactly as
+   * they are (their last good state), even on a full sync; only their
+   * problems are replaced.
+   */
+  keptPaths?: string[];
+  releases: ReleaseRecord[];
+  problems: FileProblem[];
+  /** Stored in the same transaction as the releases they describe. */
+  events: NewEvent[];
+};
+
+/** Which releases belong to a catalog entity: any match counts. */
+export type ReleaseMatch = {
+  chartNames: string[];
+  imageRepositories: string[];
+  /** Every label of one selector must match; any selector may. */
+  labelSelectors: Array<Array<{ key: string; value: string; op: '=' | '!=' }>>;
+};
+
+/**
+ * What git sync learned of the config repositories: each repository's last
+ * commit or fetch failure, its environments, the releases its files describe
+ * (with their images, and each image's status from image automation), and
+ * the problems of files held at their last good state.
+ */
+export interface SyncStateStore {
+  ensureRepository(repo: { id: string; url: string; branch: string }): Promise<void>;
+  getRepository(id: string): Promise<GitopsRepositoryStatus | undefined>;
+  listRepositories(): Promise<GitopsRepositoryStatus[]>;
+  /** Keeps the last good state; only the error and its time change. */
+  recordRepositoryFailure(id: string, message: string, at: Date): Promise<void>;
+
+  /** Replaces the environments of one repository. */
+  replaceEnvironments(repositoryId: string, environments: GitopsEnvironment[]): Promise<void>;
+  /** The environments of every repository, in pipeline order. */
+  listEnvironments(): Promise<GitopsEnvironment[]>;
+
+  /** Source files of the releases whose git chart lives in one of these folders. */
+  sourcePathsForCharts(repositoryId: string, chartPaths: string[]): Promise<string[]>;
+  /** What the stored releases know of a git chart folder (normalized path). */
+  chartOf(
+    repositoryId: string,
+    chartPath: string,
+  ): Promise<
+    { chartPath: string; chartVersion?: string; chartRevision?: string } | undefined
+  >;
+  /** Stored releases from these source files, or all of the repository's. */
+  releasesFromPaths(repositoryId: string, paths: string[] | 'all'): Promise<ReleaseRecord[]>;
+  /** Every stored release of these environments. */
+  releasesOfEnvironments(environments: string[]): Promise<ReleaseRecord[]>;
+  /** Stores one sync: releases, problems, events and the repository's commit, in one transaction. */
+  applySync(sync: SyncRecord): Promise<void>;
+
+  findReleases(match: ReleaseMatch): Promise<ReleaseRecord[]>;
+  getRelease(key: ReleaseKey): Promise<ReleaseRecord | undefined>;
+  /**
+   * File problems and fetch failures of these repositories; the apply and
+   * prune problems of their environments are the cluster state's.
+   */
+  listProblems(repositoryIds: string[]): Promise<GitopsProblem[]>;
+  /** The files of these repositories held at their last good state. */
+  listSourceProblems(repositoryIds: string[]): Promise<SourceProblemRecord[]>;
+}

@@ -1,0 +1,31 @@
+import { DatabaseService } from '@backstage/backend-plugin-api';
+import { ClusterStateStore } from './ClusterStateStore';
+import { DatabaseClusterStateStore } from './DatabaseClusterStateStore';
+import { DatabaseEventStore } from './DatabaseEventStore';
+import { DatabaseImageStatusStore } from './DatabaseImageStatusStore';
+import { DatabaseSyncStateStore } from './DatabaseSyncStateStore';
+import { EventStore } from './EventStore';
+import { ImageStatusStore } from './ImageStatusStore';
+import { migratedClient } from './migrations';
+import { SyncStateStore } from './SyncStateStore';
+
+/** The plugin's stores, one per concern, over one database. */
+export type GitopsStores = {
+  syncStateStore: SyncStateStore;
+  imageStatusStore: ImageStatusStore;
+  clusterStateStore: ClusterStateStore;
+  eventStore: EventStore;
+};
+
+/** Migrates the plugin's database once and opens every store on it. */
+export async function createGitopsStores(options: {
+  database: DatabaseService;
+}): Promise<GitopsStores> {
+  const db = await migratedClient(options.database);
+  return {
+    syncStateStore: new DatabaseSyncStateStore(db),
+    imageStatusStore: new DatabaseImageStatusStore(db),
+    clusterStateStore: new DatabaseClusterStateStore(db),
+    eventStore: new DatabaseEventStore(db),
+  };
+}

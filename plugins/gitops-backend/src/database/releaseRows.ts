@@ -1,0 +1,143 @@
+import { Knex } from 'knex';
+import { readImageStatuses } from './DatabaseImageStatusStore';
+import { queryBatches } from './queryBatches';
+import { ReleaseRecord } from './SyncStateStore';
+
+/** A row of `gitops_releases`. */
+export type ReleaseRow = {
+  id: number;
+  repository_id: string;
+  environment: string;
+  namespace: string;
+  name: string;
+  release_name: string;
+  api_version: string;
+  chart_name: string;
+  chart_version: string | null;
+  chart: string;
+  chart_path: string | null;
+  chart_revision: string | null;
+  labels: string;
+  annotations: string;
+  automated: boolean | number;
+  locked: boolean | number;
+  source_path: string;
+  spec: string;
+  commit_sha: string;
+  updated_at: Date | string;
+};
+
+/** A row of `gitops_release_images`. */
+export type ReleaseImageRow = {
+  release_id: number;
+  container: string;
+  registry: string | null;
+  repository: string;
+  tag: string;
+  policy: string | null;
+  paths: string;
+};
+
+export function releaseRow(
+  repositoryId: string,
+  release: ReleaseRecord,
+): Omit<ReleaseRow, 'id'> {
+  return {
+    repository_id: repositoryId,
+    environment: release.environment,
+    namespace: release.namespace,
+    name: release.name,
+    release_name: release.releaseName,
+    api_version: release.apiVersion,
+    chart_name: release.chartName,
+    chart_version: release.chartVersion ?? null,
+    chart: JSON.stringify(release.chart),
+    chart_path: release.chartPath ?? null,
+    chart_revision: release.chartRevision ?? null,
+    labels: JSON.stringify(release.labels),
+    annotations: JSON.stringify(release.annotations),
+    automated: release.automated,
+    locked: release.locked,
+    source_path: release.sourcePath,
+    spec: JSON.stringify(release.spec),
+    commit_sha: release.commit,
+    updated_at: new Date(release.updatedAt),
+  };
+}
+
+export function releaseImageRows(
+  releaseId: number,
+  release: ReleaseRecord,
+): ReleaseImageRow[] {
+  return release.images.map(image => ({
+    release_id: releaseId,
+    container: image.container,
+    registry: image.registry ?? null,
+    repository: image.repository,
+    tag: image.tag,
+    policy: image.policy ?? null,
+    paths: JSON.stringify(image.paths),
+  }));
+}
+
+/**
+ * The records of these release rows, with their images and each image's
+ * status, sorted by environment, namespace and name.
+ */
+export async function readReleases(
+  db: Knex,
+  rows: ReleaseRow[],
+): Promise<ReleaseRecord[]> {
+  const images = new Map<number, ReleaseImageRow[]>();
+  for (const part of queryBatches(rows.map(row => row.id))) {
+    const imageRows = await db<ReleaseImageRow>('gitops_release_images')
+      .whereIn('release_id', part)
+      .orderBy('container');
+    for (const image of imageRows) {
+      const list = images.get(image.release_id) ?? [];
+      list.push(image);
+      images.set(image.release_id, list);
+    }
+  }
+  const statusOf = await readImageStatuses(db, rows);
+  return rows
+    .map(row => ({
+      repository: row.repository_id,
+      environment: row.environment,
+      namespace: row.namespace,
+      name: row.name,
+      releaseName: row.release_name,
+      apiVersion: row.api_version,
+      chart: JSON.parse(row.chart),
+      chartName: row.chart_name,
+      chartVersion: row.chart_version ?? undefined,
+      chartPath: row.chart_path ?? undefined,
+      chartRevision: row.chart_revision ?? undefined,
+      labels: JSON.parse(row.labels),
+      annotations: JSON.parse(row.annotations),
+      automated: Boolean(row.automated),
+      locked: Boolean(row.locked),
+      sourcePath: row.source_path,
+      spec: JSON.parse(row.spec),
+      commit: row.commit_sha,
+      updatedAt: new Date(row.updated_at).toISOString(),
+      images: (images.get(row.id) ?? []).map(image => {
+        const status = statusOf(row, image.container);
+        return {
+          container: image.container,
+          registry: image.registry ?? undefined,
+          repository: image.repository,
+          tag: image.tag,
+          policy: image.policy ?? undefined,
+          paths: JSON.parse(image.paths),
+          ...(status ? { status } : {}),
+        };
+      }),
+    }))
+    .sort(
+      (a, b) =>
+        a.environment.localeCompare(b.environment) ||
+        a.namespace.localeCompare(b.namespace) ||
+        a.name.localeCompare(b.name),
+    );
+}
