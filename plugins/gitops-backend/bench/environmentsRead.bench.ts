@@ -8,9 +8,10 @@
  */
 import { mockServices } from '@backstage/backend-test-utils';
 import express from 'express';
-import knexFactory, { Knex } from 'knex';
+import { Knex } from 'knex';
 import { AddressInfo } from 'node:net';
-import { DatabaseGitopsStore } from '../src/database/DatabaseGitopsStore';
+import { SyncStateStore } from '../src/database/SyncStateStore';
+import { createMemoryStore } from '../src/__testUtils__/memoryStore';
 import { ActionPrincipals } from '../src/permissions/ActionPrincipals';
 import { ReleaseService } from '../src/service/ReleaseService';
 import { PruneConfirmations } from '../src/service/PruneConfirmations';
@@ -38,8 +39,8 @@ async function seed(knex: Knex) {
   await knex.batchInsert('gitops_environments', rows, 25);
 }
 
-async function seedReleases(store: DatabaseGitopsStore) {
-  await store.applySync({
+async function seedReleases(syncStateStore: SyncStateStore) {
+  await syncStateStore.applySync({
     repositoryId: 'config',
     commit: 'c0ffee',
     syncedAt: new Date('2026-11-25T10:00:00Z'),
@@ -95,23 +96,19 @@ async function time(url: string): Promise<number> {
 }
 
 export async function run() {
-  const knex = knexFactory({
-    client: 'better-sqlite3',
-    connection: ':memory:',
-    useNullAsDefault: true,
-  });
-  const store = await DatabaseGitopsStore.create({
-    database: mockServices.database({ knex }),
-  });
+  const { knex, syncStateStore, clusterStateStore, eventStore } =
+    await createMemoryStore();
   await seed(knex);
-  await seedReleases(store);
+  await seedReleases(syncStateStore);
 
   const plugin = await serve(
     express().use(
       await createRouter({
-        store,
+        eventStore,
         releases: new ReleaseService({
-          store,
+          syncStateStore,
+          clusterStateStore,
+          eventStore,
           catalog: catalogServiceMock(),
           permissions: mockServices.permissions(),
         }),

@@ -5,7 +5,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { readClustersConfig } from './cluster/ClusterConfig';
 import { checkEnvironmentClusters, readGitopsConfig } from './config/GitopsConfig';
-import { DatabaseGitopsStore } from './database/DatabaseGitopsStore';
+import { createGitopsStores } from './database/gitopsStores';
 import { DatabaseImageMetadataCache } from './database/DatabaseImageMetadataCache';
 import { mirrorsDirectory } from './git';
 import { RegistryTagDigests, ReleaseLocks, ReleasePromotions } from './actions';
@@ -46,7 +46,8 @@ export const gitopsPlugin = createBackendPlugin({
         const gitops = readGitopsConfig(config);
         const clusters = readClustersConfig(config);
         checkEnvironmentClusters(gitops, clusters);
-        const store = await DatabaseGitopsStore.create({ database });
+        const stores = await createGitopsStores({ database });
+        const { syncStateStore, clusterStateStore, eventStore } = stores;
         const registries = readRegistriesConfig(config);
         const registryPolicy = readRegistryPolicy(config);
         const imageCache = new DatabaseImageMetadataCache(await database.getClient());
@@ -56,7 +57,7 @@ export const gitopsPlugin = createBackendPlugin({
           registries,
           registryPolicy,
           imageCache,
-          store,
+          stores,
           scheduler,
           logger,
           workDir: mirrorsDirectory(config.getOptionalString('backend.workingDirectory')),
@@ -64,27 +65,37 @@ export const gitopsPlugin = createBackendPlugin({
 
         registerGitopsPermissions({
           permissionsRegistry: deps.permissionsRegistry,
-          store,
+          syncStateStore,
           catalog: deps.catalog,
           auth: deps.auth,
         });
         httpRouter.use(
           await createRouter({
-            store,
+            eventStore,
             releases: new ReleaseService({
-              store,
+              syncStateStore,
+              clusterStateStore,
+              eventStore,
               catalog: deps.catalog,
               permissions: deps.permissions,
             }),
             sync,
             reconcileRequests: new ReconcileRequests({
-              store,
+              syncStateStore,
+              eventStore,
               reconcile,
               logger,
             }),
-            pruneConfirmations: new PruneConfirmations({ store, reconcile, logger }),
+            pruneConfirmations: new PruneConfirmations({
+              syncStateStore,
+              clusterStateStore,
+              eventStore,
+              reconcile,
+              logger,
+            }),
             promotions: new ReleasePromotions({
-              store,
+              syncStateStore,
+              eventStore,
               writers,
               registry: new RegistryTagDigests({
                 registries,
@@ -93,7 +104,7 @@ export const gitopsPlugin = createBackendPlugin({
                 logger,
               }),
             }),
-            locks: new ReleaseLocks({ store, writers }),
+            locks: new ReleaseLocks({ syncStateStore, eventStore, writers }),
             actionPrincipals: ActionPrincipals.fromConfig(config, deps.auth),
             httpAuth: deps.httpAuth,
             auth: deps.auth,

@@ -1,22 +1,19 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import knexFactory, { Knex } from 'knex';
 import { RepositoryConfig } from '../config/GitopsConfig';
-import { DatabaseGitopsStore } from '../database/DatabaseGitopsStore';
+import { createGitopsStores, GitopsStores } from '../database/gitopsStores';
 
-/** A migrated store on in-memory SQLite, for tests and benchmarks; destroy `knex` after. */
-export async function createMemoryStore(): Promise<{
-  knex: Knex;
-  store: DatabaseGitopsStore;
-}> {
+/** The stores, migrated, on in-memory SQLite, for tests and benchmarks; destroy `knex` after. */
+export async function createMemoryStore(): Promise<GitopsStores & { knex: Knex }> {
   const knex = knexFactory({
     client: 'better-sqlite3',
     connection: ':memory:',
     useNullAsDefault: true,
   });
-  const store = await DatabaseGitopsStore.create({
+  const stores = await createGitopsStores({
     database: mockServices.database({ knex }),
   });
-  return { knex, store };
+  return { knex, ...stores };
 }
 
 /** The repository `config` at `url`, anonymous, as the loops' tests configure it. */

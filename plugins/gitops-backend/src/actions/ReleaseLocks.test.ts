@@ -17,7 +17,11 @@ describe('ReleaseLocks', () => {
 
   beforeEach(async () => {
     fx = await createActionsFixture();
-    locks = new ReleaseLocks({ store: fx.store, writers: () => fx.writer() });
+    locks = new ReleaseLocks({
+      syncStateStore: fx.syncStateStore,
+      eventStore: fx.eventStore,
+      writers: () => fx.writer(),
+    });
   });
 
   afterEach(async () => {
@@ -26,7 +30,7 @@ describe('ReleaseLocks', () => {
 
   const lockEvents = async () =>
     (
-      await fx.store.listEvents({
+      await fx.eventStore.listEvents({
         releases: [STG],
         repositoryIds: [],
         limit: 20,
@@ -108,7 +112,7 @@ describe('ReleaseLocks', () => {
       `fluxcd.io/locked_msg: "Locked from Backstage by ${BOB}"`,
     );
     await fx.sync();
-    expect(await fx.store.getRelease(STG)).toMatchObject({ locked: true });
+    expect(await fx.syncStateStore.getRelease(STG)).toMatchObject({ locked: true });
 
     const result = await locks.unlock(STG, { actor: BOB });
     expect(result).toMatchObject({

@@ -1,9 +1,7 @@
 import { GitopsCommitResult } from '@backstage-gitops/plugin-gitops-common';
-import {
-  GitopsStore,
-  ReleaseKey,
-  ReleaseRecord,
-} from '../database/GitopsStore';
+import { EventStore } from '../database/EventStore';
+import { ReleaseKey } from '../database/ReleaseKey';
+import { ReleaseRecord, SyncStateStore } from '../database/SyncStateStore';
 import { actionMessage, subjectOf } from './commitMessages';
 import { lockChange, unlockChange } from './lockAnnotations';
 import { releaseAtHead } from './releaseAtHead';
@@ -22,7 +20,8 @@ export class ReleaseLocks {
 
   constructor(
     private readonly options: {
-      store: GitopsStore;
+      syncStateStore: SyncStateStore;
+      eventStore: EventStore;
       writers: WriterFor;
       clock?: () => Date;
     },
@@ -67,8 +66,8 @@ export class ReleaseLocks {
       details: Record<string, unknown>;
     },
   ): Promise<GitopsCommitResult> {
-    const { store } = this.options;
-    const release = await requireRelease(store, key);
+    const { syncStateStore, eventStore } = this.options;
+    const release = await requireRelease(syncStateStore, key);
     const writer = this.options.writers(release.repository);
     const path = release.sourcePath;
     const written = await writer.write(async snapshot => {
@@ -92,7 +91,7 @@ export class ReleaseLocks {
       };
     });
     if (!written) return { changed: false, path, requestedBy: actor };
-    await store.addEvents([
+    await eventStore.addEvents([
       {
         type: action.type,
         repository: release.repository,

@@ -7,7 +7,8 @@ import {
 } from '@backstage/errors';
 import { ImageAutomation } from '../automation/ImageAutomation';
 import { runTestGit } from '../git/__testUtils__';
-import { ImageScanner, InMemoryImageMetadataCache } from '../registry';
+import { ImageScanner } from '../registry';
+import { InMemoryImageMetadataCache } from '../registry/__testUtils__/InMemoryImageMetadataCache';
 import {
   ActionsFixture,
   createActionsFixture,
@@ -51,7 +52,8 @@ describe('ReleasePromotions', () => {
     } = {},
   ) =>
     new ReleasePromotions({
-      store: fx.store,
+      syncStateStore: fx.syncStateStore,
+      eventStore: fx.eventStore,
       writers: id => {
         if (id !== 'config') throw new NotFoundError(id);
         return fx.writer(options.git);
@@ -61,7 +63,7 @@ describe('ReleasePromotions', () => {
 
   const promotedEvents = async (key = STG) =>
     (
-      await fx.store.listEvents({
+      await fx.eventStore.listEvents({
         releases: [key],
         repositoryIds: [],
         limit: 10,
@@ -173,11 +175,13 @@ describe('ReleasePromotions', () => {
 
     // The point of the lock: image automation does not undo the promotion.
     await fx.sync();
-    expect(await fx.store.getRelease(STG)).toMatchObject({ locked: true });
+    expect(await fx.syncStateStore.getRelease(STG)).toMatchObject({ locked: true });
     const automation = new ImageAutomation({
       repository: fx.repository,
       git: fx.git('automation'),
-      store: fx.store,
+      syncStateStore: fx.syncStateStore,
+      imageStatusStore: fx.imageStatusStore,
+      eventStore: fx.eventStore,
       images: new ImageScanner({
         registries: [{ host: 'docker.io', url: fx.registry!.url }],
         cache: new InMemoryImageMetadataCache(),

@@ -1,7 +1,9 @@
 import { ConflictError, InputError } from '@backstage/errors';
 import { GitopsPromotion } from '@backstage-gitops/plugin-gitops-common';
 import { rewriteImageTags } from '../automation/rewrite';
-import { GitopsStore, ReleaseKey } from '../database/GitopsStore';
+import { EventStore } from '../database/EventStore';
+import { ReleaseKey } from '../database/ReleaseKey';
+import { SyncStateStore } from '../database/SyncStateStore';
 import { actionMessage, subjectOf } from './commitMessages';
 import { PromotionDecision, decidePromotion } from './decidePromotion';
 import { lockChange } from './lockAnnotations';
@@ -24,7 +26,8 @@ export class ReleasePromotions {
 
   constructor(
     private readonly options: {
-      store: GitopsStore;
+      syncStateStore: SyncStateStore;
+      eventStore: EventStore;
       writers: WriterFor;
       registry: TagDigests;
       clock?: () => Date;
@@ -37,9 +40,9 @@ export class ReleasePromotions {
     key: ReleaseKey,
     request: { actor: string; dryRun?: boolean },
   ): Promise<GitopsPromotion> {
-    const { store } = this.options;
-    const target = await requireRelease(store, key);
-    const stage = await findPreviousStage(store, target);
+    const { syncStateStore, eventStore } = this.options;
+    const target = await requireRelease(syncStateStore, key);
+    const stage = await findPreviousStage(syncStateStore, target);
     const writer = this.options.writers(target.repository);
 
     // A retry on a new head asks the registry again only if git changed the question.
@@ -152,7 +155,7 @@ export class ReleasePromotions {
       commit: written.commit,
       requestedBy: request.actor,
     };
-    await store.addEvents([
+    await eventStore.addEvents([
       {
         type: 'promoted',
         repository: target.repository,

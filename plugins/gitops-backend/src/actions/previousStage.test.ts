@@ -1,7 +1,6 @@
 import { Knex } from 'knex';
 import { createMemoryStore } from '../__testUtils__/memoryStore';
-import { DatabaseGitopsStore } from '../database/DatabaseGitopsStore';
-import { ReleaseRecord } from '../database/GitopsStore';
+import { ReleaseRecord, SyncStateStore } from '../database/SyncStateStore';
 import { findPreviousStage, sameImage } from './previousStage';
 
 function release(
@@ -43,18 +42,18 @@ function release(
 
 describe('findPreviousStage', () => {
   let knex: Knex;
-  let store: DatabaseGitopsStore;
+  let syncStateStore: SyncStateStore;
 
   async function seed(
     releases: ReleaseRecord[],
     orders: Record<string, number>,
   ) {
-    await store.ensureRepository({
+    await syncStateStore.ensureRepository({
       id: 'config',
       url: 'file:///c.git',
       branch: 'main',
     });
-    await store.replaceEnvironments(
+    await syncStateStore.replaceEnvironments(
       'config',
       Object.entries(orders).map(([name, order]) => ({
         name,
@@ -63,7 +62,7 @@ describe('findPreviousStage', () => {
         order,
       })),
     );
-    await store.applySync({
+    await syncStateStore.applySync({
       repositoryId: 'config',
       commit: 'c0ffee',
       syncedAt: new Date(),
@@ -76,7 +75,7 @@ describe('findPreviousStage', () => {
   }
 
   beforeEach(async () => {
-    ({ knex, store } = await createMemoryStore());
+    ({ knex, syncStateStore } = await createMemoryStore());
   });
 
   afterEach(async () => {
@@ -93,7 +92,7 @@ describe('findPreviousStage', () => {
       ],
       { dev: 1, stg: 5, prod: 9 },
     );
-    const stage = await findPreviousStage(store, target);
+    const stage = await findPreviousStage(syncStateStore, target);
     expect(stage.environment.name).toBe('stg');
     expect(stage.release.name).toBe('app-stg');
     expect(stage.container).toBe('chart-image');
@@ -119,7 +118,7 @@ describe('findPreviousStage', () => {
       ],
       { dev: 1, stg: 2 },
     );
-    expect((await findPreviousStage(store, target)).release.name).toBe(
+    expect((await findPreviousStage(syncStateStore, target)).release.name).toBe(
       'web-dev',
     );
   });
@@ -141,15 +140,15 @@ describe('findPreviousStage', () => {
       ],
       { dev: 1, stg: 2 },
     );
-    await expect(findPreviousStage(store, target)).rejects.toThrow(
+    await expect(findPreviousStage(syncStateStore, target)).rejects.toThrow(
       /More than one release in dev deploys org\/web \(dev\/dev\/web-a, dev\/dev\/web-b\)/,
     );
-    const lonely = (await store.getRelease({
+    const lonely = (await syncStateStore.getRelease({
       environment: 'stg',
       namespace: 'stg',
       name: 'lonely',
     }))!;
-    await expect(findPreviousStage(store, lonely)).rejects.toThrow(
+    await expect(findPreviousStage(syncStateStore, lonely)).rejects.toThrow(
       /No release in dev, the stage before stg, deploys org\/lonely/,
     );
   });

@@ -1,6 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { GitopsEnvironment } from '@backstage-gitops/plugin-gitops-common';
-import { GitopsStore, ReleaseRecord } from '../database/GitopsStore';
+import { ReleaseRecord, SyncStateStore } from '../database/SyncStateStore';
 import { resolveImageName } from '../registry/imageName';
 
 type ReleaseImage = ReleaseRecord['images'][number];
@@ -45,10 +45,10 @@ const releaseLabel = (r: ReleaseRecord) =>
  * `InputError` that says which.
  */
 export async function findPreviousStage(
-  store: GitopsStore,
+  syncStateStore: Pick<SyncStateStore, 'listEnvironments' | 'releasesOfEnvironments'>,
   target: ReleaseRecord,
 ): Promise<PreviousStage> {
-  const environments = (await store.listEnvironments()).filter(
+  const environments = (await syncStateStore.listEnvironments()).filter(
     env => env.repository === target.repository,
   );
   const current = environments.find(env => env.name === target.environment);
@@ -67,7 +67,7 @@ export async function findPreviousStage(
   const stages = earlier.filter(env => env.order === order);
   const stageNames = stages.map(env => env.name).join(' and ');
   const releases = (
-    await store.releasesOfEnvironments(stages.map(env => env.name))
+    await syncStateStore.releasesOfEnvironments(stages.map(env => env.name))
   ).filter(r => r.repository === target.repository);
 
   for (const wanted of target.images) {

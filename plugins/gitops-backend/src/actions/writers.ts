@@ -1,19 +1,16 @@
 import { NotFoundError } from '@backstage/errors';
-import {
-  GitopsStore,
-  ReleaseKey,
-  ReleaseRecord,
-} from '../database/GitopsStore';
+import { ReleaseKey } from '../database/ReleaseKey';
+import { ReleaseRecord, SyncStateStore } from '../database/SyncStateStore';
 import { RepositoryWriter } from './RepositoryWriter';
 
 /** The writer of a configured repository; throws `NotFoundError` for one not configured. */
 export type WriterFor = (repositoryId: string) => RepositoryWriter;
 
 export async function requireRelease(
-  store: GitopsStore,
+  syncStateStore: Pick<SyncStateStore, 'getRelease'>,
   key: ReleaseKey,
 ): Promise<ReleaseRecord> {
-  const release = await store.getRelease(key);
+  const release = await syncStateStore.getRelease(key);
   if (!release) {
     throw new NotFoundError(
       `No release ${key.namespace}/${key.name} in environment ${key.environment}`,

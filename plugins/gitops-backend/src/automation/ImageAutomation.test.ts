@@ -3,9 +3,10 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import knexFactory, { Knex } from 'knex';
+import { Knex } from 'knex';
 import { EnvironmentConfig, RepositoryConfig } from '../config/GitopsConfig';
-import { DatabaseGitopsStore } from '../database/DatabaseGitopsStore';
+import { createMemoryStore } from '../__testUtils__/memoryStore';
+import { GitopsStores } from '../database/gitopsStores';
 import { CliGitRepository, GitRepository } from '../git';
 import {
   createTestRemote,
@@ -13,7 +14,8 @@ import {
   TestFiles,
   TestRemote,
 } from '../git/__testUtils__';
-import { ImageScanner, InMemoryImageMetadataCache } from '../registry';
+import { ImageScanner } from '../registry';
+import { InMemoryImageMetadataCache } from '../registry/__testUtils__/InMemoryImageMetadataCache';
 import { pushTestImage } from '../registry/__testUtils__/pushTestImage';
 import {
   startTestRegistry,
@@ -45,7 +47,7 @@ describe('ImageAutomation', () => {
   let remote: TestRemote;
   let workDir: string;
   let knex: Knex;
-  let store: DatabaseGitopsStore;
+  let stores: GitopsStores;
   let seed: Record<string, string>;
   const logger = mockServices.logger.mock();
 
@@ -67,7 +69,7 @@ describe('ImageAutomation', () => {
       repository: repo,
       environments: pipeline,
       git: CliGitRepository.create({ id: 'config', remote: repo, workDir: path.join(workDir, 'sync'), logger }),
-      store,
+      syncStateStore: stores.syncStateStore,
       logger,
     }).run();
   }
@@ -86,7 +88,9 @@ describe('ImageAutomation', () => {
       git:
         git ??
         CliGitRepository.create({ id: 'config', remote: repo, workDir: path.join(workDir, 'automation'), logger }),
-      store,
+      syncStateStore: stores.syncStateStore,
+      imageStatusStore: stores.imageStatusStore,
+      eventStore: stores.eventStore,
       images: {
         async scan(image, wantsTimestamp) {
           const result = await scanner.scan(image, wantsTimestamp);
@@ -113,8 +117,7 @@ describe('ImageAutomation', () => {
     remote = await createTestRemote();
     await remote.commit(seed as TestFiles, 'Import');
     workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gitops-automation-test-'));
-    knex = knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
-    store = await DatabaseGitopsStore.create({ database: mockServices.database({ knex }) });
+    ({ knex, ...stores } = await createMemoryStore());
     await sync();
   });
 
@@ -129,7 +132,7 @@ describe('ImageAutomation', () => {
     const head = await remote.head();
     expect(await automation().run()).toEqual({ status: 'unchanged', updates: [] });
     expect(await remote.head()).toBe(head);
-    const dev = await store.getRelease({ environment: 'dev', namespace: 'dev', name: 'podinfo-dev' });
+    const dev = await stores.syncStateStore.getRelease({ environment: 'dev', namespace: 'dev', name: 'podinfo-dev' });
     expect(dev?.images[0].status).toEqual(
       expect.objectContaining({ latestTag: 'dev-kb9lm91e', checkedAt: expect.any(String) }),
     );
@@ -161,7 +164,7 @@ describe('ImageAutomation', () => {
     const author = await runTestGit([`--git-dir=${remote.path}`, 'log', '-1', '--format=%an <%ae>', 'main']);
     expect(author).toBe('Image Bot <bot@example.com>');
 
-    const events = await store.listEvents({
+    const events = await stores.eventStore.listEvents({
       releases: [{ environment: 'prod', namespace: 'prod', name: 'podinfo-prod' }],
       repositoryIds: [],
       limit: 5,
@@ -186,7 +189,7 @@ describe('ImageAutomation', () => {
     await automation().run();
     const changed = await runTestGit([`--git-dir=${remote.path}`, 'diff', '--name-only', before!, 'main']);
     expect(changed).toBe('releases/dev/podinfo.yaml');
-    const prod = await store.getRelease({ environment: 'prod', namespace: 'prod', name: 'podinfo-prod' });
+    const prod = await stores.syncStateStore.getRelease({ environment: 'prod', namespace: 'prod', name: 'podinfo-prod' });
     expect(prod?.images[0].status?.latestTag).toBe('0.4.10');
   });
 
@@ -204,9 +207,9 @@ describe('ImageAutomation', () => {
 
     expect((await automation().run()).status).toBe('unchanged');
     expect(await remote.head()).toBe(head);
-    const stgRelease = await store.getRelease({ environment: 'stg', namespace: 'stg', name: 'podinfo-rc' });
+    const stgRelease = await stores.syncStateStore.getRelease({ environment: 'stg', namespace: 'stg', name: 'podinfo-rc' });
     expect(stgRelease?.images[0].status?.latestTag).toBe('stg-manual1');
-    const devRelease = await store.getRelease({ environment: 'dev', namespace: 'dev', name: 'podinfo-dev' });
+    const devRelease = await stores.syncStateStore.getRelease({ environment: 'dev', namespace: 'dev', name: 'podinfo-dev' });
     expect(devRelease?.images[0].status?.latestTag).toBe('dev-locked1');
   });
 
@@ -260,7 +263,7 @@ spec:
     expect(outcome.status).toBe('committed');
     expect(await file('main', 'releases/dev/podinfo.yaml')).toContain('tag: dev-alive01');
     expect(await file('main', 'releases/dev/worker.yaml')).toContain('tag: "1.0"');
-    const worker = await store.getRelease({ environment: 'dev', namespace: 'dev', name: 'worker' });
+    const worker = await stores.syncStateStore.getRelease({ environment: 'dev', namespace: 'dev', name: 'worker' });
     expect(worker?.images[0].status).toEqual(
       expect.objectContaining({ error: expect.stringMatching(/127\.0\.0\.1:1/), checkedAt: expect.any(String) }),
     );
@@ -286,7 +289,7 @@ spec:
       await automation().run();
       await automation().run();
       expect(connections).toBe(0);
-      const dev = await store.getRelease({ environment: 'dev', namespace: 'dev', name: 'podinfo-dev' });
+      const dev = await stores.syncStateStore.getRelease({ environment: 'dev', namespace: 'dev', name: 'podinfo-dev' });
       expect(dev?.images[0].status?.error).toBe(
         `127.0.0.1:${port}/team/podinfo: registry host 127.0.0.1:${port} is not allowed: add it to gitops.registries`,
       );
@@ -326,7 +329,7 @@ spec:
     expect(await file('main', DEV)).toContain(`tag: ${sha}x`);
     expect(await file('main', STG)).toContain(`tag: ${longA}`);
     expect(await file('main', PROD)).toContain('tag: 0.4.10');
-    const prod = await store.getRelease({ environment: 'prod', namespace: 'prod', name: 'podinfo-prod' });
+    const prod = await stores.syncStateStore.getRelease({ environment: 'prod', namespace: 'prod', name: 'podinfo-prod' });
     expect(prod?.images[0].status?.error).toMatch(/^Invalid policy: the regular expression "\(a\?\)\{499\}" compiles to \d+ instructions/);
   });
 
@@ -360,7 +363,7 @@ spec:
 
       const outcome = await automation(undefined, undefined, lock).run();
       // The store still said unlocked; the head said locked, and the head won.
-      expect((await store.getRelease(devKey))?.locked).toBe(false);
+      expect((await stores.syncStateStore.getRelease(devKey))?.locked).toBe(false);
       expect(outcome.status).toBe('committed');
       expect(outcome.updates.map(u => u.release.environment)).toEqual(['prod']);
       expect(await log()).toEqual(['Auto-release stefanprodan/podinfo:0.4.11', 'Lock dev', 'Import']);
@@ -406,7 +409,7 @@ spec:
       );
 
       const skippedEvents = async () =>
-        (await store.listEvents({ releases: [devKey], repositoryIds: [], limit: 10 })).filter(
+        (await stores.eventStore.listEvents({ releases: [devKey], repositoryIds: [], limit: 10 })).filter(
           e => e.type === 'automation-skipped',
         );
       const [event] = await skippedEvents();
@@ -435,7 +438,7 @@ spec:
       expect(outcome).toEqual({ status: 'aborted', updates: [] });
       expect(await remote.head()).toBe(before);
       // The scan's findings are not recorded either: the next run, maybe on another replica, records its own.
-      expect((await store.getRelease(devKey))?.images[0].status).toBeUndefined();
+      expect((await stores.syncStateStore.getRelease(devKey))?.images[0].status).toBeUndefined();
     });
 
     it('pushes nothing when aborted while the commit is being written', async () => {
@@ -451,7 +454,7 @@ spec:
       const outcome = await automation(git).run(controller.signal);
       expect(outcome).toEqual({ status: 'aborted', updates: [] });
       expect(await remote.head()).toBe(before);
-      const events = await store.listEvents({ releases: [devKey], repositoryIds: ['config'], limit: 10 });
+      const events = await stores.eventStore.listEvents({ releases: [devKey], repositoryIds: ['config'], limit: 10 });
       expect(events.filter(e => e.type === 'automation-failed')).toEqual([]);
     });
   });

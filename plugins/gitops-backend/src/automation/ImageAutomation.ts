@@ -8,11 +8,9 @@ import {
   TagCandidate,
 } from '@backstage-gitops/plugin-gitops-common';
 import { RepositoryConfig } from '../config/GitopsConfig';
-import {
-  GitopsStore,
-  ImageStatusRecord,
-  ReleaseRecord,
-} from '../database/GitopsStore';
+import { EventStore } from '../database/EventStore';
+import { ImageStatusRecord, ImageStatusStore } from '../database/ImageStatusStore';
+import { ReleaseRecord, SyncStateStore } from '../database/SyncStateStore';
 import { HeadSnapshot, RepositoryWriter } from '../actions/RepositoryWriter';
 import {
   BrokenFile,
@@ -87,7 +85,9 @@ export class ImageAutomation {
     private readonly options: {
       repository: RepositoryConfig;
       git: GitRepository;
-      store: GitopsStore;
+      syncStateStore: SyncStateStore;
+      imageStatusStore: ImageStatusStore;
+      eventStore: EventStore;
       images: ImageSource;
       logger: LoggerService;
       /** Called after a push, to have git sync pick the commit up. */
@@ -109,11 +109,12 @@ export class ImageAutomation {
    * may take the task now) it stops before recording, committing or pushing.
    */
   async run(signal?: AbortSignal): Promise<AutomationOutcome> {
-    const { repository, store, logger } = this.options;
-    const releases = await store.releasesFromPaths(repository.id, 'all');
+    const { repository, syncStateStore, imageStatusStore, eventStore, logger } =
+      this.options;
+    const releases = await syncStateStore.releasesFromPaths(repository.id, 'all');
     const { statuses, updates } = await this.decide(releases, signal);
     if (signal?.aborted) return this.aborted();
-    await store.recordImageStatuses(statuses);
+    await imageStatusStore.recordImageStatuses(statuses);
     if (updates.length === 0) {
       return { status: 'unchanged', updates: [] };
     }
@@ -121,7 +122,7 @@ export class ImageAutomation {
       const { written: result, skipped } = await this.commit(updates, signal);
       await this.reportSkipped(skipped);
       if (!result) return { status: 'unchanged', updates: [] };
-      await store.addEvents(
+      await eventStore.addEvents(
         result.applied.map(update => ({
           type: 'image-updated',
           repository: repository.id,
@@ -153,7 +154,7 @@ export class ImageAutomation {
         repository: repository.id,
         error: message,
       });
-      await store.addEvents([
+      await eventStore.addEvents([
         {
           type: 'automation-failed',
           repository: repository.id,
@@ -388,7 +389,7 @@ export class ImageAutomation {
    * event, only the warning log.
    */
   private async reportSkipped(skipped: SkippedFile[]): Promise<void> {
-    const { repository, store, logger } = this.options;
+    const { repository, eventStore, logger } = this.options;
     for (const { broken, updates } of skipped) {
       const message = `${describeBrokenFile(broken)}; image automation leaves it alone until it is fixed`;
       logger.warn('Image automation skipped a file that does not read cleanly', {
@@ -414,7 +415,7 @@ export class ImageAutomation {
           namespace: release.namespace,
           name: release.name,
         };
-        const [last] = await store.listEvents({
+        const [last] = await eventStore.listEvents({
           releases: [key],
           repositoryIds: [],
           limit: 1,
@@ -425,7 +426,7 @@ export class ImageAutomation {
         ) {
           continue;
         }
-        await store.addEvents([
+        await eventStore.addEvents([
           {
             type: 'automation-skipped',
             repository: repository.id,

@@ -8,7 +8,7 @@ import {
 } from '@backstage-gitops/plugin-gitops-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { isResourcePermission } from '@backstage/plugin-permission-common';
-import { GitopsStore } from '../database/GitopsStore';
+import { SyncStateStore } from '../database/SyncStateStore';
 import { createReleaseResourceLoader } from './releaseResources';
 import { gitopsReleaseResourceRef } from './resource';
 import { gitopsReleasePermissionRules } from './rules';
@@ -23,18 +23,18 @@ export * from './rules';
  */
 export function registerGitopsPermissions(options: {
   permissionsRegistry: PermissionsRegistryService;
-  store: Pick<GitopsStore, 'getRelease'>;
+  syncStateStore: Pick<SyncStateStore, 'getRelease'>;
   catalog: CatalogService;
   auth: AuthService;
 }) {
-  const { permissionsRegistry, store, catalog, auth } = options;
+  const { permissionsRegistry, syncStateStore, catalog, auth } = options;
   const isRelease = (permission: (typeof gitopsPermissions)[number]) =>
     isResourcePermission(permission, RESOURCE_TYPE_GITOPS_RELEASE);
   permissionsRegistry.addResourceType({
     resourceRef: gitopsReleaseResourceRef,
     permissions: gitopsPermissions.filter(isRelease),
     rules: Object.values(gitopsReleasePermissionRules),
-    getResources: createReleaseResourceLoader({ store, catalog, auth }),
+    getResources: createReleaseResourceLoader({ syncStateStore, catalog, auth }),
   });
   permissionsRegistry.addPermissions(
     gitopsPermissions.filter(permission => !isRelease(permission)),

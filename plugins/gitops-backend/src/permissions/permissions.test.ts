@@ -15,7 +15,7 @@ import {
   claimingComponent,
   podinfoComponent,
   seedReleases,
-} from './testFixtures';
+} from './__testUtils__/testFixtures';
 
 const applyConditions =
   '/api/gitops/.well-known/backstage/permissions/apply-conditions';
@@ -27,7 +27,7 @@ describe('the release resource type, as the permission framework uses it', () =>
   beforeAll(async () => {
     const memory = await createMemoryStore();
     knex = memory.knex;
-    await seedReleases(memory.store);
+    await seedReleases(memory.syncStateStore);
     backend = await startTestBackend({
       features: [
         gitopsPlugin,

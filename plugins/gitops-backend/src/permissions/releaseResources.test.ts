@@ -3,7 +3,7 @@ import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Knex } from 'knex';
 import { createMemoryStore } from '../__testUtils__/memoryStore';
-import { DatabaseGitopsStore } from '../database/DatabaseGitopsStore';
+import { SyncStateStore } from '../database/SyncStateStore';
 import { createReleaseResourceLoader, ownersOf } from './releaseResources';
 import {
   billingComponent,
@@ -13,7 +13,7 @@ import {
   release,
   seedReleases,
   unrelatedComponent,
-} from './testFixtures';
+} from './__testUtils__/testFixtures';
 
 describe('ownersOf', () => {
   const entity = (spec: object, extra: Partial<Entity> = {}): Entity => ({
@@ -61,20 +61,20 @@ describe('ownersOf', () => {
 
 describe('createReleaseResourceLoader', () => {
   let knex: Knex;
-  let store: DatabaseGitopsStore;
+  let syncStateStore: SyncStateStore;
   const catalog = catalogServiceMock({
     entities: [podinfoComponent, billingComponent, unrelatedComponent],
   });
   const auth = mockServices.auth();
 
   beforeEach(async () => {
-    ({ knex, store } = await createMemoryStore());
-    await seedReleases(store);
+    ({ knex, syncStateStore } = await createMemoryStore());
+    await seedReleases(syncStateStore);
   });
   afterEach(() => knex.destroy());
 
   const load = (...refs: string[]) =>
-    createReleaseResourceLoader({ store, catalog, auth })(refs);
+    createReleaseResourceLoader({ syncStateStore, catalog, auth })(refs);
 
   it('loads an unknown release or a malformed ref as undefined', async () => {
     expect(
@@ -132,7 +132,7 @@ describe('createReleaseResourceLoader', () => {
     // tools selects billing's and podinfo's releases by chart, image and
     // label: enough to show them on its page, never to own them.
     const withClaim = createReleaseResourceLoader({
-      store,
+      syncStateStore,
       catalog: catalogServiceMock({
         entities: [podinfoComponent, billingComponent, claimingComponent],
       }),
@@ -154,7 +154,7 @@ describe('createReleaseResourceLoader', () => {
 
   it('links a kubernetes-id only while exactly one entity claims it', async () => {
     const squatted = createReleaseResourceLoader({
-      store,
+      syncStateStore,
       catalog: catalogServiceMock({
         entities: [billingComponent, kubernetesIdSquatter],
       }),
@@ -164,7 +164,7 @@ describe('createReleaseResourceLoader', () => {
       { environment: 'dev', namespace: 'dev', name: 'billing-dev', owners: [] },
     ]);
     const unclaimed = createReleaseResourceLoader({
-      store,
+      syncStateStore,
       catalog: catalogServiceMock({ entities: [podinfoComponent] }),
       auth,
     });
@@ -178,7 +178,7 @@ describe('createReleaseResourceLoader', () => {
       // The label must not stand in for a name that does not resolve.
       labels: { 'backstage.io/kubernetes-id': 'billing' },
     });
-    await store.applySync({
+    await syncStateStore.applySync({
       repositoryId: 'config',
       commit: 'c0ffee',
       syncedAt: new Date('2026-11-25T11:00:00Z'),

@@ -14,7 +14,7 @@ import {
   parseGitopsReleaseRef,
 } from '@backstage-gitops/plugin-gitops-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { GitopsStore, ReleaseRecord } from '../database/GitopsStore';
+import { ReleaseRecord, SyncStateStore } from '../database/SyncStateStore';
 import { GitopsReleasePermissionResource } from './resource';
 
 function fullRef(
@@ -103,13 +103,13 @@ export function releaseEntityLink(
  * count even where the caller cannot see the entity making it.
  */
 export function createReleaseResourceLoader(options: {
-  store: Pick<GitopsStore, 'getRelease'>;
+  syncStateStore: Pick<SyncStateStore, 'getRelease'>;
   catalog: CatalogService;
   auth: AuthService;
 }): (
   refs: string[],
 ) => Promise<Array<GitopsReleasePermissionResource | undefined>> {
-  const { store, catalog, auth } = options;
+  const { syncStateStore, catalog, auth } = options;
 
   async function entitiesByRef(
     entityRefs: string[],
@@ -167,7 +167,7 @@ export function createReleaseResourceLoader(options: {
     const records = await Promise.all(
       keys.map(key =>
         key
-          ? store.getRelease({
+          ? syncStateStore.getRelease({
               environment: key.environment,
               namespace: key.namespace,
               name: key.name,

@@ -49,10 +49,10 @@ describe('ClusterReconciler', () => {
 
   const statuses = async () =>
     Object.fromEntries(
-      (await fixture.store.listReleaseStatuses('demo')).map(s => [s.environment, s]),
+      (await fixture.clusterStateStore.listReleaseStatuses('demo')).map(s => [s.environment, s]),
     );
   const history = async (environment: string) =>
-    (await fixture.store.getHelmHistory(key(environment)))?.revisions.map(
+    (await fixture.clusterStateStore.getHelmHistory(key(environment)))?.revisions.map(
       r => `${r.revision} ${r.status} ${r.chartVersion}`,
     );
   const writes = () =>
@@ -64,7 +64,7 @@ describe('ClusterReconciler', () => {
       .filter(([route]) => route.startsWith('DELETE '))
       .reduce((sum, [, n]) => sum + n, 0);
   const problems = async (source: string) =>
-    (await fixture.store.listProblems(['config'])).filter(p => p.source === source);
+    (await fixture.clusterStateStore.listApplyProblems(['config'])).filter(p => p.source === source);
   const bumpChart = (version: string) => ({
     'charts/podinfo/Chart.yaml': files['charts/podinfo/Chart.yaml'].replace(
       /^version: .*$/m,
@@ -115,7 +115,7 @@ describe('ClusterReconciler', () => {
     });
     expect(byEnv.prod.state).toBe('Synced');
     expect(await history('stg')).toEqual(['1 deployed 0.2.0']);
-    const events = await fixture.store.listEvents({
+    const events = await fixture.eventStore.listEvents({
       releases: [key('dev')],
       repositoryIds: [],
       limit: 10,
@@ -134,7 +134,7 @@ describe('ClusterReconciler', () => {
     expect(writes()).toBe(0);
     // dev, stg, prod: HelmReleases of two API groups and Helm's Secrets each.
     expect(fixture.double.requests().total).toBe(9);
-    expect((await fixture.store.listClusters())[0].lastReconciledAt).toBeDefined();
+    expect((await fixture.clusterStateStore.listClusters())[0].lastReconciledAt).toBeDefined();
   });
 
   it('turns a chart bump into a new revision of every release of the chart (the seed story)', async () => {
@@ -182,7 +182,7 @@ spec:
     fixture = await createReconcileFixture({ files, environments: ['dev'] });
     await fixture.cycle();
     const key = { environment: 'dev', namespace: 'dev', name: 'podinfo' };
-    expect((await fixture.store.listReleaseStatuses('demo'))[0]).toMatchObject({
+    expect((await fixture.clusterStateStore.listReleaseStatuses('demo'))[0]).toMatchObject({
       state: 'Synced',
       revision: 1,
       chartVersion: '6.5.0',
@@ -193,7 +193,7 @@ spec:
     expect((hr.metadata as { annotations: Record<string, string> }).annotations).toHaveProperty(
       ['reconcile.fluxcd.io/requestedAt'],
     );
-    expect((await fixture.store.getHelmHistory(key))?.revisions.map(r => `${r.revision} ${r.status} ${r.chartVersion}`)).toEqual([
+    expect((await fixture.clusterStateStore.getHelmHistory(key))?.revisions.map(r => `${r.revision} ${r.status} ${r.chartVersion}`)).toEqual([
       '2 deployed 6.5.1',
       '1 superseded 6.5.0',
     ]);
@@ -209,9 +209,9 @@ spec:
     // Every object stg applied would go: the guard holds, whatever the share.
     const objects = fixture.double.objects();
     expect(objects.get(HR, 'HelmRelease', 'podinfo-rc', 'stg')).toBeDefined();
-    const held = await fixture.store.getHeldPrune('stg');
+    const held = await fixture.clusterStateStore.getHeldPrune('stg');
     expect(held).toMatchObject({ commit: head, total: 1, objects: [expect.objectContaining({ name: 'podinfo-rc' })] });
-    expect(await fixture.store.listProblems(['config'])).toContainEqual(
+    expect(await fixture.clusterStateStore.listApplyProblems(['config'])).toContainEqual(
       expect.objectContaining({
         environment: 'stg',
         source: 'prune',
@@ -219,24 +219,24 @@ spec:
         message: expect.stringMatching(/^Prune held back: commit \w+ would delete 1 of 1 applied objects/),
       }),
     );
-    expect((await fixture.store.getAppliedObjects('stg')).commit).not.toBe(head);
+    expect((await fixture.clusterStateStore.getAppliedObjects('stg')).commit).not.toBe(head);
 
     // A confirmation of another commit confirms nothing.
     expect(
-      await fixture.store.confirmHeldPrune('stg', { commit: 'f'.repeat(40), actor: 'user:default/ops', at: new Date() }),
+      await fixture.clusterStateStore.confirmHeldPrune('stg', { commit: 'f'.repeat(40), actor: 'user:default/ops', at: new Date() }),
     ).toBeUndefined();
     await fixture.reconciler.run();
     expect(objects.get(HR, 'HelmRelease', 'podinfo-rc', 'stg')).toBeDefined();
 
-    await fixture.store.confirmHeldPrune('stg', { commit: head, actor: 'user:default/ops', at: new Date() });
+    await fixture.clusterStateStore.confirmHeldPrune('stg', { commit: head, actor: 'user:default/ops', at: new Date() });
     fixture.double.resetRequests();
     await fixture.reconciler.run();
     expect(objects.get(HR, 'HelmRelease', 'podinfo-rc', 'stg')).toBeUndefined();
     expect(deletes()).toBe(1);
-    expect(await fixture.store.getHeldPrune('stg')).toBeUndefined();
-    expect((await fixture.store.listProblems(['config'])).filter(p => p.source === 'prune')).toEqual([]);
+    expect(await fixture.clusterStateStore.getHeldPrune('stg')).toBeUndefined();
+    expect((await fixture.clusterStateStore.listApplyProblems(['config'])).filter(p => p.source === 'prune')).toEqual([]);
     const [pruned] = (
-      await fixture.store.listEvents({ releases: [key('stg')], repositoryIds: ['config'], limit: 50 })
+      await fixture.eventStore.listEvents({ releases: [key('stg')], repositoryIds: ['config'], limit: 50 })
     ).filter(e => e.type === 'object-pruned');
     expect(pruned).toMatchObject({
       environment: 'stg',
@@ -254,7 +254,7 @@ spec:
     // Namespaces are never pruned: deleting one deletes everything in it.
     expect(objects.get('v1', 'Namespace', 'stg')).toBeDefined();
     expect(Object.keys(await statuses()).sort()).toEqual(['dev', 'prod']);
-    expect(await fixture.store.getHelmHistory(key('stg'))).toBeUndefined();
+    expect(await fixture.clusterStateStore.getHelmHistory(key('stg'))).toBeUndefined();
   });
 
   it('applies other kinds as written, and prunes them once they leave git', async () => {
@@ -371,13 +371,13 @@ spec:
       const outcome = await fixture.cycle();
       expect(outcome).toMatchObject({ status: 'failed', error: expect.stringMatching(/unreachable/) });
       expect(await statuses()).toEqual(before);
-      const [cluster] = await fixture.store.listClusters();
+      const [cluster] = await fixture.clusterStateStore.listClusters();
       expect(cluster.lastError).toMatch(/cluster unreachable/);
       expect(Date.parse(cluster.lastErrorAt!)).toBeGreaterThan(Date.parse(cluster.lastReconciledAt!));
 
       await fixture.double.setDown(false);
       await fixture.cycle();
-      const [recovered] = await fixture.store.listClusters();
+      const [recovered] = await fixture.clusterStateStore.listClusters();
       expect(Date.parse(recovered.lastReconciledAt!)).toBeGreaterThan(Date.parse(recovered.lastErrorAt!));
     });
 
@@ -415,14 +415,14 @@ spec:
       const prod = (await statuses()).prod;
       expect(prod.error).toMatch(/apply HelmRelease prod\/podinfo-prod.*409/);
       expect(await history('prod')).toEqual(['1 deployed 0.2.0']);
-      expect((await fixture.store.getAppliedObjects('prod')).commit).not.toBe(
+      expect((await fixture.clusterStateStore.getAppliedObjects('prod')).commit).not.toBe(
         await fixture.remote.head(),
       );
 
       await fixture.reconciler.run();
       expect(await history('prod')).toEqual(['2 deployed 0.2.0', '1 superseded 0.2.0']);
       expect((await statuses()).prod.error).toBeUndefined();
-      expect((await fixture.store.getAppliedObjects('prod')).commit).toBe(
+      expect((await fixture.clusterStateStore.getAppliedObjects('prod')).commit).toBe(
         await fixture.remote.head(),
       );
     });
@@ -432,7 +432,9 @@ spec:
     /** What the release API answers for a release: its status and events, as a reader gets them. */
     const api = async (release: { environment: string; namespace: string; name: string }) => {
       const service = new ReleaseService({
-        store: fixture.store,
+        syncStateStore: fixture.syncStateStore,
+        clusterStateStore: fixture.clusterStateStore,
+        eventStore: fixture.eventStore,
         catalog: catalogServiceMock({
           entities: [
             {
@@ -509,8 +511,8 @@ spec:
         { path: 'values.replicaCount', desired: 2, live: 5 },
       ]);
 
-      const stored = JSON.stringify(await fixture.store.listReleaseStatuses('demo'));
-      const events = await fixture.store.listEvents({
+      const stored = JSON.stringify(await fixture.clusterStateStore.listReleaseStatuses('demo'));
+      const events = await fixture.eventStore.listEvents({
         releases: [key('dev'), key('stg')],
         repositoryIds: ['config'],
         limit: 50,
@@ -560,7 +562,7 @@ spec:
       expect(paths.filter(p => p.includes('/namespaces/kube-system/'))).toEqual([]);
       // dev is read for the other release: three lists, as for any namespace.
       expect(paths.filter(p => p.includes('/namespaces/dev/'))).toHaveLength(3);
-      const status = (await fixture.store.listReleaseStatuses('demo')).find(s => s.name === 'podinfo')!;
+      const status = (await fixture.clusterStateStore.listReleaseStatuses('demo')).find(s => s.name === 'podinfo')!;
       expect(status).toMatchObject({
         environment: 'dev',
         name: 'podinfo',
@@ -596,16 +598,16 @@ spec:
       const objects = fixture.double.objects();
       expect(objects.get(HR, 'HelmRelease', 'podinfo-rc', 'stg')).toBeDefined();
       expect(objects.get('v1', 'Secret', 'sh.helm.release.v1.podinfo-rc.v1', 'stg')).toBeDefined();
-      expect((await fixture.store.getAppliedObjects('stg')).objects.map(o => o.name)).toContain('podinfo-rc');
+      expect((await fixture.clusterStateStore.getAppliedObjects('stg')).objects.map(o => o.name)).toContain('podinfo-rc');
       expect(await history('stg')).toEqual(['1 deployed 0.2.0']);
-      expect(await fixture.store.getHeldPrune('stg')).toBeUndefined();
+      expect(await fixture.clusterStateStore.getHeldPrune('stg')).toBeUndefined();
 
       fixture.double.resetRequests();
       await fixture.push({ 'releases/stg/podinfo.yaml': good });
       expect(writes()).toBe(0);
       expect(await history('stg')).toEqual(['1 deployed 0.2.0']);
       expect((await statuses()).stg.state).toBe('Synced');
-      expect((await fixture.store.getAppliedObjects('stg')).commit).toBe(await fixture.remote.head());
+      expect((await fixture.clusterStateStore.getAppliedObjects('stg')).commit).toBe(await fixture.remote.head());
     });
 
     it('prunes nothing in a cycle where an object failed to apply, and prunes once all applied', async () => {
@@ -667,7 +669,7 @@ spec:
         }),
       ]);
       // It left the inventory: later cycles do not try again.
-      expect((await fixture.store.getAppliedObjects('dev')).objects.map(o => o.kind)).not.toContain('SealedSecret');
+      expect((await fixture.clusterStateStore.getAppliedObjects('dev')).objects.map(o => o.kind)).not.toContain('SealedSecret');
     });
 
     it("refuses objects outside the environment's namespaces, as apply problems", async () => {
@@ -688,7 +690,7 @@ spec:
         expect.stringMatching(/^dev SealedSecret prod\/podinfo-db .*namespace prod, which this environment does not own/),
       ]);
       expect((await statuses()).dev.state).toBe('Synced');
-      expect((await fixture.store.getAppliedObjects('dev')).commit).toBeUndefined();
+      expect((await fixture.clusterStateStore.getAppliedObjects('dev')).commit).toBeUndefined();
     });
 
     it('refuses a namespace two environments claim, on both', async () => {

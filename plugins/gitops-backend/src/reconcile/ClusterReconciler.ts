@@ -2,13 +2,13 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { GitopsEnvironment } from '@backstage-gitops/plugin-gitops-common';
 import {
   AppliedObjectRecord,
-  GitopsStore,
+  ClusterStateStore,
   HelmHistoryRecord,
-  NewEvent,
-  ReleaseKey,
-  ReleaseRecord,
   ReleaseStatusRecord,
-} from '../database/GitopsStore';
+} from '../database/ClusterStateStore';
+import { EventStore, NewEvent } from '../database/EventStore';
+import { ReleaseKey } from '../database/ReleaseKey';
+import { ReleaseRecord, SyncStateStore } from '../database/SyncStateStore';
 import {
   ClusterApi,
   ClusterHelmRelease,
@@ -69,7 +69,10 @@ export class ClusterReconciler {
       settings: Map<string, ClusterEnvironmentSettings>;
       /** A git mirror per repository, for reading what to apply. */
       gitFor: (repositoryId: string) => GitRepository;
-      store: GitopsStore;
+      syncStateStore: SyncStateStore;
+      clusterStateStore: ClusterStateStore;
+      /** Events of applies and prunes; a cycle's own events go with its statuses. */
+      eventStore: EventStore;
       logger: LoggerService;
       /** After an apply, differences are Progressing this long before they are Drifted. */
       gracePeriodMs: number;
@@ -78,12 +81,12 @@ export class ClusterReconciler {
 
   /** `signal` is the scheduler's: once aborted, nothing more is applied or pruned. */
   async run(signal?: AbortSignal): Promise<ReconcileOutcome> {
-    const { cluster, store, logger } = this.options;
+    const { cluster, syncStateStore, clusterStateStore, logger } = this.options;
     const at = new Date();
     try {
-      const all = await store.listEnvironments();
+      const all = await syncStateStore.listEnvironments();
       const environments = all.filter(env => env.cluster === cluster);
-      const releases = await store.releasesOfEnvironments(
+      const releases = await syncStateStore.releasesOfEnvironments(
         environments.map(env => env.name),
       );
       const applied = await this.applyEnvironments(all, environments, releases, at, signal);
@@ -95,7 +98,7 @@ export class ClusterReconciler {
       const live = await this.readCluster(this.planRead(environments, releases));
       await this.forgetLostObjects(environments, applied.appliedAt, live);
       const result = await this.assess(releases, live, applied, at);
-      await store.applyReconcile({ cluster, at, ...result });
+      await clusterStateStore.applyReconcile({ cluster, at, ...result });
       const outcome = {
         status: 'reconciled' as const,
         releases: releases.length,
@@ -107,7 +110,7 @@ export class ClusterReconciler {
     } catch (error) {
       const message = (error as Error).message;
       logger.warn('Reconcile failed', { cluster, error: message });
-      await store.recordClusterFailure(cluster, message, at);
+      await clusterStateStore.recordClusterFailure(cluster, message, at);
       return { status: 'failed', error: message };
     }
   }
@@ -126,7 +129,8 @@ export class ClusterReconciler {
     failures: Map<string, string>;
     aborted: boolean;
   }> {
-    const { api, settings, store, gitFor, logger } = this.options;
+    const { api, settings, syncStateStore, clusterStateStore, eventStore, gitFor, logger } =
+      this.options;
     const failures = new Map<string, string>();
     const appliedAt = new Map<string, string>();
     let count = 0;
@@ -144,7 +148,7 @@ export class ClusterReconciler {
     );
     for (const environment of environments) {
       if (signal?.aborted) return { count, appliedAt, failures, aborted: true };
-      const inventory = await store.getAppliedObjects(environment.name);
+      const inventory = await clusterStateStore.getAppliedObjects(environment.name);
       const noteApplied = (objects: AppliedObjectRecord[]) => {
         for (const object of objects) {
           if (object.kind !== 'HelmRelease') continue;
@@ -154,7 +158,7 @@ export class ClusterReconciler {
       noteApplied(inventory.objects);
       const setting = settings.get(environment.name);
       if (!setting?.apply) continue;
-      const repository = await store.getRepository(environment.repository);
+      const repository = await syncStateStore.getRepository(environment.repository);
       if (!repository?.lastCommit) continue; // nothing synced yet
       const own = releases.filter(r => r.environment === environment.name);
       const outcome = await new EnvironmentApply({
@@ -163,7 +167,8 @@ export class ClusterReconciler {
         lane: lanes.get(environment.name)!,
         pruneGuard: setting.pruneGuard ?? { maxShare: DEFAULT_PRUNE_MAX_SHARE },
         git: gitFor(environment.repository),
-        store,
+        clusterStateStore,
+        eventStore,
         cluster: api,
         logger,
         signal,
@@ -218,7 +223,7 @@ export class ClusterReconciler {
     appliedAt: Map<string, string>,
     live: Awaited<ReturnType<ClusterReconciler['readCluster']>>,
   ): Promise<void> {
-    const { settings, store, logger, cluster } = this.options;
+    const { settings, clusterStateStore, logger, cluster } = this.options;
     const present = new Set(
       [...live.helmReleases.values()].map(
         object => `${object.metadata.namespace}/${object.metadata.name}`,
@@ -240,7 +245,7 @@ export class ClusterReconciler {
         environment: environment.name,
         missing: lost.join(','),
       });
-      await store.forgetApplied(environment.name);
+      await clusterStateStore.forgetApplied(environment.name);
     }
   }
 
@@ -352,9 +357,9 @@ export class ClusterReconciler {
     histories: HelmHistoryRecord[];
     events: NewEvent[];
   }> {
-    const { cluster, store, gracePeriodMs } = this.options;
+    const { cluster, clusterStateStore, gracePeriodMs } = this.options;
     const previous = new Map(
-      (await store.listReleaseStatuses(cluster)).map(s => [keyText(s), s]),
+      (await clusterStateStore.listReleaseStatuses(cluster)).map(s => [keyText(s), s]),
     );
     const statuses: ReleaseStatusRecord[] = [];
     const histories: HelmHistoryRecord[] = [];

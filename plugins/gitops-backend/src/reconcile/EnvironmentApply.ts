@@ -4,9 +4,10 @@ import {
   AppliedObjectKey,
   AppliedObjectRecord,
   ApplyProblemRecord,
-  GitopsStore,
-  ReleaseRecord,
-} from '../database/GitopsStore';
+  ClusterStateStore,
+} from '../database/ClusterStateStore';
+import { EventStore } from '../database/EventStore';
+import { ReleaseRecord } from '../database/SyncStateStore';
 import { ClusterRequestError } from '../cluster/ClusterRequestError';
 import {
   ClusterApi,
@@ -89,7 +90,8 @@ export class EnvironmentApply {
       lane: ApplyLane;
       pruneGuard: PruneGuardConfig;
       git: GitRepository;
-      store: GitopsStore;
+      clusterStateStore: ClusterStateStore;
+      eventStore: EventStore;
       cluster: ClusterApi;
       logger: LoggerService;
       signal?: AbortSignal;
@@ -105,7 +107,7 @@ export class EnvironmentApply {
     /** The environment's inventory as stored. */
     previous: { commit?: string; objects: AppliedObjectRecord[] };
   }): Promise<ApplyOutcome> {
-    const { environment, git, store, lane, logger } = this.options;
+    const { environment, git, clusterStateStore, lane, logger } = this.options;
     const { commit, releases, previous } = input;
     const outcome: ApplyOutcome = {
       applied: 0,
@@ -250,7 +252,7 @@ export class EnvironmentApply {
     }
 
     if (!waiting) outcome.commit = commit;
-    await store.recordApply({
+    await clusterStateStore.recordApply({
       environment: environment.name,
       commit: outcome.commit,
       upserted: outcome.upserted,
@@ -319,19 +321,19 @@ export class EnvironmentApply {
     applied: AppliedObjectRecord[],
     commit: string,
   ): Promise<ApplyProblemRecord | undefined> {
-    const { environment, store, pruneGuard, logger } = this.options;
+    const { environment, clusterStateStore, pruneGuard, logger } = this.options;
     const total = applied.filter(o => o.kind !== 'Namespace').length;
-    const held = await store.getHeldPrune(environment.name);
+    const held = await clusterStateStore.getHeldPrune(environment.name);
     const objects = prunable.map(keyOf);
     if (
       !pruneNeedsConfirmation(prunable.length, total, pruneGuard.maxShare) ||
       pruneGuard.confirmedCommit === commit ||
       confirmedFor(held, commit, objects)
     ) {
-      if (held) await store.releaseHeldPrune(environment.name);
+      if (held) await clusterStateStore.releaseHeldPrune(environment.name);
       return undefined;
     }
-    await store.holdPrune({
+    await clusterStateStore.holdPrune({
       environment: environment.name,
       commit,
       objects,
@@ -367,7 +369,7 @@ export class EnvironmentApply {
     notOurs: ApplyProblemRecord[];
     aborted: boolean;
   }> {
-    const { environment, cluster, store, logger, signal } = this.options;
+    const { environment, cluster, eventStore, logger, signal } = this.options;
     const marks = {
       repository: environment.repository,
       environment: environment.name,
@@ -418,7 +420,7 @@ export class EnvironmentApply {
           commit: by.sha,
           author: by.authorName,
         });
-        await store.addEvents([
+        await eventStore.addEvents([
           {
             type: 'object-pruned',
             repository: environment.repository,

@@ -2,7 +2,7 @@ import { SchedulerService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import { ClusterApi } from '../cluster/KubernetesCluster';
 import { ScheduleConfig } from '../config/GitopsConfig';
-import { GitopsStore } from '../database/GitopsStore';
+import { ClusterStateStore } from '../database/ClusterStateStore';
 import { ClusterReconciler } from './ClusterReconciler';
 
 export const reconcileTaskId = (cluster: string) => `gitops-helm-reconcile:${cluster}`;
@@ -27,13 +27,13 @@ export class ReconcileScheduler implements ReconcileTrigger {
       scheduler: SchedulerService;
       schedule: ScheduleConfig;
       clusters: Map<string, { api: ClusterApi; reconciler: ClusterReconciler }>;
-      store: GitopsStore;
+      clusterStateStore: Pick<ClusterStateStore, 'ensureClusters'>;
     },
   ) {}
 
   async schedule(titles: Map<string, string | undefined>): Promise<void> {
-    const { scheduler, schedule, clusters, store } = this.options;
-    await store.ensureClusters(
+    const { scheduler, schedule, clusters, clusterStateStore } = this.options;
+    await clusterStateStore.ensureClusters(
       [...clusters.keys()].map(name => ({ name, title: titles.get(name) })),
     );
     for (const [name, { reconciler }] of clusters) {

@@ -1,4 +1,4 @@
-import { ReleaseRecord } from '../database/GitopsStore';
+import { ReleaseRecord } from '../database/SyncStateStore';
 import { applyLanes } from './applyLane';
 import { planClusterRead } from './clusterReadPlan';
 

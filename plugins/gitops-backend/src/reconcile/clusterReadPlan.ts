@@ -1,4 +1,4 @@
-import { ReleaseRecord } from '../database/GitopsStore';
+import { ReleaseRecord } from '../database/SyncStateStore';
 import { helmReleaseKey } from '../cluster/helm';
 import { ApplyLane } from './applyLane';
 

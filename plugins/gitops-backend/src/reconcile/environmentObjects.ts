@@ -7,7 +7,7 @@ import {
 } from '@backstage-gitops/plugin-gitops-common';
 import { KubernetesObject } from '@kubernetes/client-node';
 import { createHash } from 'node:crypto';
-import { ReleaseRecord } from '../database/GitopsStore';
+import { ReleaseRecord } from '../database/SyncStateStore';
 import { ParsedManifestFile } from '../manifests';
 
 /** An object git asks the cluster to hold, ready to apply. */

@@ -1,4 +1,4 @@
-import { AppliedObjectKey, HeldPruneRecord } from '../database/GitopsStore';
+import { AppliedObjectKey, HeldPruneRecord } from '../database/ClusterStateStore';
 import { objectKeyOf } from './environmentObjects';
 
 /**

@@ -1,5 +1,5 @@
 import { GitopsHelmRevision } from '@backstage-gitops/plugin-gitops-common';
-import { ReleaseStatusRecord } from '../database/GitopsStore';
+import { ReleaseStatusRecord } from '../database/ClusterStateStore';
 import { HelmRevision } from '../cluster/helm';
 
 /** Whether storing `next` would change anything people can see. */

@@ -1,6 +1,8 @@
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { GitopsStore, HeldPruneRecord } from '../database/GitopsStore';
+import { ClusterStateStore, HeldPruneRecord } from '../database/ClusterStateStore';
+import { EventStore } from '../database/EventStore';
+import { SyncStateStore } from '../database/SyncStateStore';
 import { ReconcileTrigger } from '../reconcile/ReconcileScheduler';
 
 const COMMIT_SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
@@ -14,7 +16,9 @@ const COMMIT_SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 export class PruneConfirmations {
   constructor(
     private readonly options: {
-      store: GitopsStore;
+      syncStateStore: SyncStateStore;
+      clusterStateStore: ClusterStateStore;
+      eventStore: EventStore;
       reconcile: ReconcileTrigger;
       logger: LoggerService;
     },
@@ -24,11 +28,11 @@ export class PruneConfirmations {
     environment: string,
     request: { commit: string; actor: string },
   ): Promise<HeldPruneRecord> {
-    const { store } = this.options;
+    const { syncStateStore, clusterStateStore, eventStore } = this.options;
     if (!COMMIT_SHA.test(request.commit)) {
       throw new InputError('commit must be the full sha of the held deletion');
     }
-    const held = await store.getHeldPrune(environment);
+    const held = await clusterStateStore.getHeldPrune(environment);
     if (!held) {
       throw new NotFoundError(
         `Environment ${environment} holds no deletion back`,
@@ -40,7 +44,7 @@ export class PruneConfirmations {
       );
     }
     const at = new Date();
-    const confirmed = await store.confirmHeldPrune(environment, {
+    const confirmed = await clusterStateStore.confirmHeldPrune(environment, {
       ...request,
       at,
     });
@@ -49,10 +53,10 @@ export class PruneConfirmations {
         `The deletion held for ${environment} changed; read it again`,
       );
     }
-    const environmentRecord = (await store.listEnvironments()).find(
+    const environmentRecord = (await syncStateStore.listEnvironments()).find(
       e => e.name === environment,
     );
-    await store.addEvents([
+    await eventStore.addEvents([
       {
         type: 'prune-confirmed',
         ...(environmentRecord

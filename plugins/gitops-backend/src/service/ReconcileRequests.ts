@@ -6,7 +6,9 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import { ClusterRequestError } from '../cluster/ClusterRequestError';
-import { GitopsStore, ReleaseKey } from '../database/GitopsStore';
+import { EventStore } from '../database/EventStore';
+import { ReleaseKey } from '../database/ReleaseKey';
+import { SyncStateStore } from '../database/SyncStateStore';
 import { ReconcileTrigger } from '../reconcile/ReconcileScheduler';
 
 /**
@@ -17,7 +19,8 @@ import { ReconcileTrigger } from '../reconcile/ReconcileScheduler';
 export class ReconcileRequests {
   constructor(
     private readonly options: {
-      store: GitopsStore;
+      syncStateStore: SyncStateStore;
+      eventStore: EventStore;
       reconcile: ReconcileTrigger;
       logger: LoggerService;
     },
@@ -27,14 +30,14 @@ export class ReconcileRequests {
     key: ReleaseKey,
     actor: string,
   ): Promise<{ cluster: string; requestedAt: string }> {
-    const { store, reconcile } = this.options;
-    const release = await store.getRelease(key);
+    const { syncStateStore, eventStore, reconcile } = this.options;
+    const release = await syncStateStore.getRelease(key);
     if (!release) {
       throw new NotFoundError(
         `No release ${key.namespace}/${key.name} in environment ${key.environment}`,
       );
     }
-    const environment = (await store.listEnvironments()).find(
+    const environment = (await syncStateStore.listEnvironments()).find(
       env => env.name === key.environment,
     );
     if (!environment?.cluster) {
@@ -68,7 +71,7 @@ export class ReconcileRequests {
         `Cluster ${cluster} did not take the reconcile request; the backend logs say why`,
       );
     }
-    await store.addEvents([
+    await eventStore.addEvents([
       {
         type: 'reconcile-requested',
         repository: release.repository,

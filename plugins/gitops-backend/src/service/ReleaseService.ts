@@ -11,6 +11,7 @@ import {
   GitopsEnvironmentList,
   GitopsEventList,
   GitopsHelmHistory,
+  GitopsProblem,
   GitopsRelease,
   GitopsReleaseDetail,
   GitopsReleaseList,
@@ -20,7 +21,10 @@ import {
   stringifyGitopsReleaseRef,
 } from '@backstage-gitops/plugin-gitops-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { GitopsStore, ReleaseKey, ReleaseRecord } from '../database/GitopsStore';
+import { ClusterStateStore } from '../database/ClusterStateStore';
+import { EventStore } from '../database/EventStore';
+import { ReleaseKey } from '../database/ReleaseKey';
+import { ReleaseRecord, SyncStateStore } from '../database/SyncStateStore';
 import { releaseMatchFor } from './entityMatch';
 import { ErrorDisclosure } from './ErrorDisclosure';
 import { releaseStatusOf } from './releaseStatus';
@@ -69,7 +73,9 @@ type ReadScope = { records: ReleaseRecord[]; disclosure: ErrorDisclosure };
 export class ReleaseService {
   constructor(
     private readonly options: {
-      store: GitopsStore;
+      syncStateStore: SyncStateStore;
+      clusterStateStore: ClusterStateStore;
+      eventStore: EventStore;
       catalog: CatalogService;
       permissions: PermissionsService;
     },
@@ -107,10 +113,10 @@ export class ReleaseService {
 
   /** Every release the caller may read, for the pipeline-wide lists. */
   private async readableEverywhere(credentials: BackstageCredentials) {
-    const { store } = this.options;
-    const environments = await store.listEnvironments();
+    const { syncStateStore } = this.options;
+    const environments = await syncStateStore.listEnvironments();
     const scope = await this.readable(
-      await store.releasesOfEnvironments(environments.map(e => e.name)),
+      await syncStateStore.releasesOfEnvironments(environments.map(e => e.name)),
       credentials,
     );
     const readableEnvironments = new Set(scope.records.map(r => r.environment));
@@ -124,7 +130,7 @@ export class ReleaseService {
     key: ReleaseKey,
     credentials: BackstageCredentials,
   ): Promise<{ record: ReleaseRecord; disclosure: ErrorDisclosure }> {
-    const record = await this.options.store.getRelease(key);
+    const record = await this.options.syncStateStore.getRelease(key);
     if (!record) {
       throw new NotFoundError(
         `No release ${key.namespace}/${key.name} in environment ${key.environment}`,
@@ -153,7 +159,7 @@ export class ReleaseService {
       throw new NotFoundError(`No entity ${entityRef} in the catalog`);
     }
     return this.readable(
-      await this.options.store.findReleases(releaseMatchFor(entity)),
+      await this.options.syncStateStore.findReleases(releaseMatchFor(entity)),
       credentials,
       entityRef,
     );
@@ -164,11 +170,11 @@ export class ReleaseService {
    * it is its file's last good state, while it is.
    */
   private async withStatus(records: ReleaseRecord[]): Promise<GitopsRelease[]> {
-    const { store } = this.options;
+    const { syncStateStore, clusterStateStore } = this.options;
     const [statuses, clusters, sourceProblems] = await Promise.all([
-      store.getReleaseStatuses(records.map(keyOf)),
-      store.listClusters(),
-      store.listSourceProblems([...new Set(records.map(r => r.repository))]),
+      clusterStateStore.getReleaseStatuses(records.map(keyOf)),
+      clusterStateStore.listClusters(),
+      syncStateStore.listSourceProblems([...new Set(records.map(r => r.repository))]),
     ]);
     const byKey = new Map(statuses.map(s => [keyText(s), s]));
     const clusterByName = new Map(clusters.map(c => [c.name, c]));
@@ -193,6 +199,15 @@ export class ReleaseService {
     });
   }
 
+  /** Git and fetch problems of these repositories, then the apply and prune problems of their environments. */
+  private async problemsOf(repositories: string[]): Promise<GitopsProblem[]> {
+    const [git, apply] = await Promise.all([
+      this.options.syncStateStore.listProblems(repositories),
+      this.options.clusterStateStore.listApplyProblems(repositories),
+    ]);
+    return [...git, ...apply];
+  }
+
   async listReleases(
     entityRef: string,
     credentials: BackstageCredentials,
@@ -209,7 +224,7 @@ export class ReleaseService {
     // caller's environments and files is someone else's.
     const environments = new Set(releases.map(r => r.environment));
     const files = new Set(releases.map(r => JSON.stringify([r.repository, r.sourcePath])));
-    const problems = (await this.options.store.listProblems(repositories)).filter(
+    const problems = (await this.problemsOf(repositories)).filter(
       p =>
         (p.environment ? environments.has(p.environment) : !p.path) ||
         files.has(JSON.stringify([p.repository, p.path])),
@@ -238,7 +253,7 @@ export class ReleaseService {
     credentials: BackstageCredentials,
   ): Promise<GitopsHelmHistory> {
     await this.readableRelease(key, credentials);
-    const history = await this.options.store.getHelmHistory(key);
+    const history = await this.options.clusterStateStore.getHelmHistory(key);
     return history
       ? { cluster: history.cluster, items: history.revisions }
       : { items: [] };
@@ -258,7 +273,7 @@ export class ReleaseService {
   ): Promise<{ items: GitopsRepositoryStatus[] }> {
     const { records, disclosure } = await this.readableEverywhere(credentials);
     const ids = new Set(records.map(r => r.repository));
-    const repositories = await this.options.store.listRepositories();
+    const repositories = await this.options.syncStateStore.listRepositories();
     return {
       items: repositories
         .filter(r => ids.has(r.id))
@@ -273,7 +288,7 @@ export class ReleaseService {
     const { environments, disclosure } =
       await this.readableEverywhere(credentials);
     const names = new Set(environments.flatMap(e => (e.cluster ? [e.cluster] : [])));
-    const clusters = await this.options.store.listClusters();
+    const clusters = await this.options.clusterStateStore.listClusters();
     return {
       items: clusters
         .filter(c => names.has(c.name))
@@ -289,7 +304,7 @@ export class ReleaseService {
       entityRef,
       credentials,
     );
-    const events = await this.options.store.listEvents({
+    const events = await this.options.eventStore.listEvents({
       releases: releases.map(r => ({
         environment: r.environment,
         namespace: r.namespace,

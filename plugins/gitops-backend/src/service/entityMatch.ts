@@ -6,7 +6,7 @@ import {
   GITOPS_ANNOTATION_RELEASE_SELECTOR,
   KUBERNETES_ID_ANNOTATION,
 } from '@backstage-gitops/plugin-gitops-common';
-import { ReleaseMatch } from '../database/GitopsStore';
+import { ReleaseMatch } from '../database/SyncStateStore';
 
 const list = (value: string | undefined) =>
   (value ?? '')

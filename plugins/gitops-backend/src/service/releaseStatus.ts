@@ -2,7 +2,7 @@ import {
   GitopsClusterStatus,
   GitopsReleaseStatus,
 } from '@backstage-gitops/plugin-gitops-common';
-import { ReleaseStatusRecord } from '../database/GitopsStore';
+import { ReleaseStatusRecord } from '../database/ClusterStateStore';
 
 /**
  * A stored status as the API shows it. The cluster's last good cycle says

@@ -1,4 +1,5 @@
-import { NewEvent, ReleaseRecord } from '../database/GitopsStore';
+import { NewEvent } from '../database/EventStore';
+import { ReleaseRecord } from '../database/SyncStateStore';
 
 const keyOf = (r: ReleaseRecord) => `${r.environment}/${r.namespace}/${r.name}`;
 

@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { EnvironmentConfig, RepositoryConfig } from '../config/GitopsConfig';
-import { DatabaseGitopsStore } from '../database/DatabaseGitopsStore';
+import { EventStore } from '../database/EventStore';
+import { createGitopsStores } from '../database/gitopsStores';
+import { SyncStateStore } from '../database/SyncStateStore';
 import { CliGitRepository, GitRepository } from '../git';
 import {
   createTestRemote,
@@ -33,7 +35,8 @@ describe('RepositorySync', () => {
   let remote: TestRemote;
   let workDir: string;
   let knex: Knex;
-  let store: DatabaseGitopsStore;
+  let syncStateStore: SyncStateStore;
+  let eventStore: EventStore;
   let readPaths: string[][];
   const logger = mockServices.logger.mock();
 
@@ -69,12 +72,12 @@ describe('RepositorySync', () => {
       readPaths.push(paths);
       return readFiles(commit, paths, options);
     };
-    return new RepositorySync({ repository, environments, git, store, logger });
+    return new RepositorySync({ repository, environments, git, syncStateStore, logger });
   }
 
   const tags = async () =>
     Object.fromEntries(
-      (await store.releasesFromPaths('config', 'all')).map(r => [
+      (await syncStateStore.releasesFromPaths('config', 'all')).map(r => [
         `${r.environment}/${r.name}`,
         r.images.map(i => i.tag).join(','),
       ]),
@@ -90,9 +93,9 @@ describe('RepositorySync', () => {
       connection: ':memory:',
       useNullAsDefault: true,
     });
-    store = await DatabaseGitopsStore.create({
+    ({ syncStateStore, eventStore } = await createGitopsStores({
       database: mockServices.database({ knex }),
-    });
+    }));
   });
 
   afterEach(async () => {
@@ -105,8 +108,8 @@ describe('RepositorySync', () => {
     const outcome = await createSync().run();
     expect(outcome).toEqual(expect.objectContaining({ status: 'synced', full: true }));
 
-    expect((await store.listEnvironments()).map(e => e.name)).toEqual(['dev', 'stg', 'prod']);
-    const releases = await store.releasesFromPaths('config', 'all');
+    expect((await syncStateStore.listEnvironments()).map(e => e.name)).toEqual(['dev', 'stg', 'prod']);
+    const releases = await syncStateStore.releasesFromPaths('config', 'all');
     expect(
       releases.map(r => ({
         env: r.environment,
@@ -121,10 +124,10 @@ describe('RepositorySync', () => {
       { env: 'prod', name: 'podinfo-prod', releaseName: 'podinfo-prod', chart: 'podinfo@0.2.0', images: ['stefanprodan/podinfo:0.4.10 semver:~0.4'], automated: true },
       { env: 'stg', name: 'podinfo-rc', releaseName: 'podinfo-rc', chart: 'podinfo@0.2.0', images: ['stefanprodan/podinfo:stg-9ij63o4c glob:stg-*'], automated: true },
     ]);
-    const repo = await store.getRepository('config');
+    const repo = await syncStateStore.getRepository('config');
     expect(repo?.lastCommit).toBe(await remote.head());
     expect(repo?.lastError).toBeUndefined();
-    const events = await store.listEvents({ releases: [], repositoryIds: ['config'], limit: 5 });
+    const events = await eventStore.listEvents({ releases: [], repositoryIds: ['config'], limit: 5 });
     expect(events[0]).toEqual(
       expect.objectContaining({ type: 'synced', author: 'Test Author', message: 'Import the demo config repository' }),
     );
@@ -132,10 +135,10 @@ describe('RepositorySync', () => {
 
   it('derives environments from releases/<env>/ folders when none are configured', async () => {
     await createSync(repositoryConfig(), []).run();
-    expect((await store.listEnvironments()).map(e => `${e.order}:${e.name}`)).toEqual([
+    expect((await syncStateStore.listEnvironments()).map(e => `${e.order}:${e.name}`)).toEqual([
       '1:adm', '2:dev', '3:prod', '4:stg',
     ]);
-    const adm = await store.getRelease({ environment: 'adm', namespace: 'adm', name: 'sealed-secrets' });
+    const adm = await syncStateStore.getRelease({ environment: 'adm', namespace: 'adm', name: 'sealed-secrets' });
     expect(adm).toEqual(
       expect.objectContaining({ automated: false, chartName: 'sealed-secrets', chartVersion: '1.6.1' }),
     );
@@ -159,12 +162,12 @@ describe('RepositorySync', () => {
       'stg/podinfo-rc': 'stg-9ij63o4c',
       'prod/podinfo-prod': '0.4.10',
     });
-    const dev2 = await store.getRelease({ environment: 'dev', namespace: 'dev', name: 'podinfo-dev' });
+    const dev2 = await syncStateStore.getRelease({ environment: 'dev', namespace: 'dev', name: 'podinfo-dev' });
     expect(dev2?.commit).toBe(sha);
-    const prod = await store.getRelease({ environment: 'prod', namespace: 'prod', name: 'podinfo-prod' });
+    const prod = await syncStateStore.getRelease({ environment: 'prod', namespace: 'prod', name: 'podinfo-prod' });
     expect(prod?.commit).not.toBe(sha);
 
-    const events = await store.listEvents({
+    const events = await eventStore.listEvents({
       releases: [{ environment: 'dev', namespace: 'dev', name: 'podinfo-dev' }],
       repositoryIds: [],
       limit: 5,
@@ -196,7 +199,7 @@ describe('RepositorySync', () => {
     await remote.commit({ 'releases/stg/podinfo.yaml': null }, 'Retire staging');
     await sync.run();
     expect(Object.keys(await tags()).sort()).toEqual(['dev/podinfo-dev', 'prod/podinfo-prod']);
-    const events = await store.listEvents({
+    const events = await eventStore.listEvents({
       releases: [{ environment: 'stg', namespace: 'stg', name: 'podinfo-rc' }],
       repositoryIds: [],
       limit: 5,
@@ -213,7 +216,7 @@ describe('RepositorySync', () => {
       'Bump the podinfo chart',
     );
     await sync.run();
-    const releases = await store.releasesFromPaths('config', 'all');
+    const releases = await syncStateStore.releasesFromPaths('config', 'all');
     expect(releases.map(r => r.chartVersion)).toEqual(['0.2.1', '0.2.1', '0.2.1']);
   });
 
@@ -259,7 +262,7 @@ spec:
     expect(Object.keys(await tags()).sort()).toEqual([
       'dev/podinfo-dev', 'prod/podinfo-prod', 'stg/podinfo-rc',
     ]);
-    const problems = await store.listProblems(['config']);
+    const problems = await syncStateStore.listProblems(['config']);
     const byPath = Object.fromEntries(problems.map(p => [p.path, p]));
     expect(byPath['releases/dev/broken.yaml']).toEqual(
       expect.objectContaining({ environment: 'dev', line: expect.any(Number) }),
@@ -270,7 +273,7 @@ spec:
       /dev\/podinfo-dev .* already defined in releases\/dev\/copy.yaml/,
     );
     expect(
-      (await store.getRelease({ environment: 'dev', namespace: 'dev', name: 'podinfo-dev' }))?.sourcePath,
+      (await syncStateStore.getRelease({ environment: 'dev', namespace: 'dev', name: 'podinfo-dev' }))?.sourcePath,
     ).toBe('releases/dev/copy.yaml');
   });
 
@@ -282,7 +285,7 @@ spec:
     const withDuplicateKey = (text: string) =>
       text.replace('    app: podinfo\n', '    app: podinfo\n    app: podinfo-rc\n');
     const stgEvents = async () =>
-      (await store.listEvents({ releases: [stg], repositoryIds: [], limit: 20 })).map(e => e.type);
+      (await eventStore.listEvents({ releases: [stg], repositoryIds: [], limit: 20 })).map(e => e.type);
 
     it('keeps the release of a file with a duplicate key, and marks it until the fix', async () => {
       let now = Date.parse('2026-11-30T10:00:00Z');
@@ -291,19 +294,19 @@ spec:
         repository: repositoryConfig(),
         environments: pipeline,
         git: CliGitRepository.create({ id: 'config', remote: repositoryConfig(), workDir, logger }),
-        store,
+        syncStateStore,
         logger,
         clock,
       });
       await sync.run();
-      const good = await store.getRelease(stg);
+      const good = await syncStateStore.getRelease(stg);
       const eventsBefore = await stgEvents();
 
       const broke = await remote.commit({ [stgPath]: withDuplicateKey(await stgFile()) }, 'Label staging');
       expect(await sync.run()).toEqual(expect.objectContaining({ status: 'synced', full: false }));
-      expect(await store.getRelease(stg)).toEqual(good);
+      expect(await syncStateStore.getRelease(stg)).toEqual(good);
       expect(await stgEvents()).toEqual(eventsBefore);
-      const [problem] = await store.listProblems(['config']);
+      const [problem] = await syncStateStore.listProblems(['config']);
       expect(problem).toEqual(
         expect.objectContaining({
           environment: 'stg',
@@ -314,7 +317,7 @@ spec:
           message: expect.stringMatching(/unique/),
         }),
       );
-      expect(await store.listSourceProblems(['config'])).toEqual([
+      expect(await syncStateStore.listSourceProblems(['config'])).toEqual([
         { repository: 'config', path: stgPath, line: 14, message: problem.message, commit: broke, since: problem.at },
       ]);
 
@@ -324,40 +327,40 @@ spec:
         'Scale staging',
       );
       await sync.run();
-      expect(await store.listSourceProblems(['config'])).toEqual([
+      expect(await syncStateStore.listSourceProblems(['config'])).toEqual([
         expect.objectContaining({ commit: broke, since: problem.at }),
       ]);
-      expect(await store.getRelease(stg)).toEqual(good);
+      expect(await syncStateStore.getRelease(stg)).toEqual(good);
 
       // The fix gives back what was stored: nothing changed, nothing to tell.
       await remote.commit({ [stgPath]: await stgFile() }, 'Fix the labels');
       await sync.run();
-      expect(await store.listProblems(['config'])).toEqual([]);
-      expect(await store.listSourceProblems(['config'])).toEqual([]);
-      expect(await store.getRelease(stg)).toEqual(good);
+      expect(await syncStateStore.listProblems(['config'])).toEqual([]);
+      expect(await syncStateStore.listSourceProblems(['config'])).toEqual([]);
+      expect(await syncStateStore.getRelease(stg)).toEqual(good);
       expect(await stgEvents()).toEqual(eventsBefore);
     });
 
     it('keeps the release of a file renamed and broken in one commit, under its new name', async () => {
       const sync = createSync();
       await sync.run();
-      const good = await store.getRelease(stg);
+      const good = await syncStateStore.getRelease(stg);
       const renamed = 'releases/stg/podinfo-rc.yaml';
       await remote.commit(
         { [stgPath]: null, [renamed]: withDuplicateKey(await stgFile()) },
         'Name the staging file after its release',
       );
       await sync.run();
-      expect(await store.getRelease(stg)).toEqual({ ...good, sourcePath: renamed });
-      expect(await store.listSourceProblems(['config'])).toEqual([
+      expect(await syncStateStore.getRelease(stg)).toEqual({ ...good, sourcePath: renamed });
+      expect(await syncStateStore.listSourceProblems(['config'])).toEqual([
         expect.objectContaining({ path: renamed, line: 14 }),
       ]);
 
       // Fixed under its new name: the release reads from there, nothing is held.
       await remote.commit({ [renamed]: await stgFile() }, 'Fix the labels');
       await sync.run();
-      expect(await store.listProblems(['config'])).toEqual([]);
-      expect(await store.getRelease(stg)).toEqual(
+      expect(await syncStateStore.listProblems(['config'])).toEqual([]);
+      expect(await syncStateStore.getRelease(stg)).toEqual(
         expect.objectContaining({ sourcePath: renamed, images: good!.images }),
       );
     });
@@ -372,7 +375,7 @@ spec:
       await remote.commit({ [stgPath]: await stgFile() }, 'Retire the canary');
       await sync.run();
       expect(Object.keys(await tags()).sort()).toEqual(['dev/podinfo-dev', 'prod/podinfo-prod', 'stg/podinfo-rc']);
-      const events = await store.listEvents({
+      const events = await eventStore.listEvents({
         releases: [{ ...stg, name: 'podinfo-canary' }],
         repositoryIds: [],
         limit: 1,
@@ -394,7 +397,7 @@ spec:
       );
       await sync.run();
       expect(await tags()).toEqual(before);
-      expect(await store.listSourceProblems(['config'])).toEqual([
+      expect(await syncStateStore.listSourceProblems(['config'])).toEqual([
         expect.objectContaining({ path: stgPath, message: expect.stringMatching(/spec\.chart/) }),
       ]);
     });
@@ -402,7 +405,7 @@ spec:
     it('keeps a broken file through a full sync after a force-push', async () => {
       const sync = createSync();
       await sync.run();
-      const good = await store.getRelease(stg);
+      const good = await syncStateStore.getRelease(stg);
       const dev = (await exampleFiles())['releases/dev/podinfo.yaml'] as string;
       await remote.commit({ [stgPath]: withDuplicateKey(await stgFile()) }, 'Later rewritten');
       await sync.run();
@@ -414,12 +417,12 @@ spec:
         'Rewritten history',
       );
       expect(await sync.run()).toEqual(expect.objectContaining({ status: 'synced', full: true }));
-      expect(await store.getRelease(stg)).toEqual(good);
+      expect(await syncStateStore.getRelease(stg)).toEqual(good);
       expect(await tags()).toEqual(
         expect.objectContaining({ 'dev/podinfo-dev': 'dev-rewritten', 'stg/podinfo-rc': 'stg-9ij63o4c' }),
       );
       expect(await stgEvents()).not.toContain('release-removed');
-      expect(await store.listSourceProblems(['config'])).toEqual([
+      expect(await syncStateStore.listSourceProblems(['config'])).toEqual([
         expect.objectContaining({ path: stgPath, line: 14 }),
       ]);
     });
@@ -427,15 +430,15 @@ spec:
     it('keeps the release of a file that is not UTF-8', async () => {
       const sync = createSync();
       await sync.run();
-      const good = await store.getRelease(stg);
+      const good = await syncStateStore.getRelease(stg);
       const text = await stgFile();
       await remote.commit(
         { [stgPath]: Buffer.concat([Buffer.from(text.replace('stg-9ij63o4c', 'stg-')), Buffer.from([0xff, 0x0a])]) },
         'Bad bytes',
       );
       await sync.run();
-      expect(await store.getRelease(stg)).toEqual(good);
-      expect(await store.listSourceProblems(['config'])).toEqual([
+      expect(await syncStateStore.getRelease(stg)).toEqual(good);
+      expect(await syncStateStore.listSourceProblems(['config'])).toEqual([
         expect.objectContaining({ path: stgPath, message: expect.stringMatching(/not valid UTF-8/) }),
       ]);
     });
@@ -443,7 +446,7 @@ spec:
     it('keeps the release that was there when another file claims its name', async () => {
       const sync = createSync();
       await sync.run();
-      const good = await store.getRelease(stg);
+      const good = await syncStateStore.getRelease(stg);
       // "a-copy" sorts before "podinfo": order alone would let the newcomer win.
       await remote.commit(
         {
@@ -453,11 +456,11 @@ spec:
         'Copy staging',
       );
       await sync.run();
-      const kept = await store.getRelease(stg);
+      const kept = await syncStateStore.getRelease(stg);
       expect(kept?.sourcePath).toBe(stgPath);
       expect(kept?.spec).toEqual(expect.objectContaining({ values: expect.objectContaining({ replicaCount: 3 }) }));
       expect(good?.sourcePath).toBe(stgPath);
-      expect(await store.listSourceProblems(['config'])).toEqual([
+      expect(await syncStateStore.listSourceProblems(['config'])).toEqual([
         expect.objectContaining({
           path: 'releases/stg/a-copy.yaml',
           message: expect.stringMatching(/stg\/podinfo-rc .* already defined in releases\/stg\/podinfo.yaml/),
@@ -469,13 +472,13 @@ spec:
   it('stops before writing once the task is aborted', async () => {
     const sync = createSync();
     await sync.run();
-    const before = await store.getRepository('config');
+    const before = await syncStateStore.getRepository('config');
     await remote.commit({ 'releases/stg/podinfo.yaml': null }, 'Retire staging');
     const controller = new AbortController();
     controller.abort();
     const outcome = await sync.run(controller.signal);
     expect(outcome).toEqual({ status: 'failed', error: expect.stringMatching(/^Aborted/) });
-    expect(await store.getRepository('config')).toEqual(before);
+    expect(await syncStateStore.getRepository('config')).toEqual(before);
     expect(Object.keys(await tags())).toHaveLength(3);
   });
 
@@ -488,10 +491,10 @@ spec:
     const outcome = await sync.run();
     expect(outcome.status).toBe('failed');
     expect(await tags()).toEqual(before);
-    const repo = await store.getRepository('config');
+    const repo = await syncStateStore.getRepository('config');
     expect(repo?.lastError).toMatch(/git fetch/);
     expect(repo?.lastErrorAt).toBeDefined();
-    expect((await store.listProblems(['config']))[0]).toEqual(
+    expect((await syncStateStore.listProblems(['config']))[0]).toEqual(
       expect.objectContaining({ path: '', repository: 'config' }),
     );
   });
@@ -509,7 +512,7 @@ spec:
       );
       const outcome = await bad.run();
       expect(outcome.status).toBe('failed');
-      const repo = await store.getRepository('config');
+      const repo = await syncStateStore.getRepository('config');
       expect(repo?.lastError).toMatch(/credentials/);
       expect(repo?.lastError).not.toContain('wrong-token-42');
       expect(Object.keys(await tags())).toHaveLength(3);
@@ -539,7 +542,7 @@ describe('RepositorySync against each database', () => {
 
   async function setUp(databaseId: Parameters<typeof databases.init>[0]) {
     const knex = await databases.init(databaseId);
-    const store = await DatabaseGitopsStore.create({
+    const { syncStateStore } = await createGitopsStores({
       database: mockServices.database({ knex }),
     });
     const repository: RepositoryConfig = {
@@ -551,16 +554,16 @@ describe('RepositorySync against each database', () => {
       schedule: { frequency: { minutes: 1 }, timeout: { minutes: 1 }, initialDelay: { seconds: 0 } },
     };
     const git = CliGitRepository.create({ id: 'config', remote: repository, workDir, logger });
-    const sync = new RepositorySync({ repository, environments: pipeline, git, store, logger });
+    const sync = new RepositorySync({ repository, environments: pipeline, git, syncStateStore, logger });
     expect((await sync.run()).status).toBe('synced');
-    return { knex, store, sync };
+    return { knex, syncStateStore, sync };
   }
 
   it.each(databases.eachSupportedId())(
     'turns values the store cannot hold into problems of their file and stores the rest on %p',
     async databaseId => {
-      const { store, sync } = await setUp(databaseId);
-      const good = await store.getRelease(stg);
+      const { syncStateStore, sync } = await setUp(databaseId);
+      const good = await syncStateStore.getRelease(stg);
       const files = await exampleFiles();
       const long = `stg-${'a'.repeat(300)}`;
       await remote.commit(
@@ -574,30 +577,30 @@ describe('RepositorySync against each database', () => {
       );
 
       expect(await sync.run()).toEqual(expect.objectContaining({ status: 'synced' }));
-      expect(await store.getRelease(stg)).toEqual(good);
+      expect(await syncStateStore.getRelease(stg)).toEqual(good);
       expect(
-        (await store.getRelease({ environment: 'prod', namespace: 'prod', name: 'podinfo-prod' }))?.images[0].tag,
+        (await syncStateStore.getRelease({ environment: 'prod', namespace: 'prod', name: 'podinfo-prod' }))?.images[0].tag,
       ).toBe('0.4.10');
       expect(
-        (await store.getRelease({ environment: 'dev', namespace: 'dev', name: 'podinfo-dev' }))?.images[0].tag,
+        (await syncStateStore.getRelease({ environment: 'dev', namespace: 'dev', name: 'podinfo-dev' }))?.images[0].tag,
       ).toBe('dev-a1b2c3d4');
       const problems = Object.fromEntries(
-        (await store.listSourceProblems(['config'])).map(p => [p.path, p.message]),
+        (await syncStateStore.listSourceProblems(['config'])).map(p => [p.path, p.message]),
       );
       expect(problems).toEqual({
         'releases/prod/podinfo.yaml': expect.stringMatching(/tag contains a NUL byte/),
         'releases/stg/podinfo.yaml': expect.stringMatching(/tag is 304 characters long, over the limit of 255/),
       });
-      expect((await store.getRepository('config'))?.lastError).toBeUndefined();
+      expect((await syncStateStore.getRepository('config'))?.lastError).toBeUndefined();
     },
   );
 
   it.each(databases.eachSupportedId())(
     'records a store failure as the repository error and keeps what was stored on %p',
     async databaseId => {
-      const { knex, store, sync } = await setUp(databaseId);
-      const before = await store.releasesFromPaths('config', 'all');
-      const lastCommit = (await store.getRepository('config'))?.lastCommit;
+      const { knex, syncStateStore, sync } = await setUp(databaseId);
+      const before = await syncStateStore.releasesFromPaths('config', 'all');
+      const lastCommit = (await syncStateStore.getRepository('config'))?.lastCommit;
       const dev = (await exampleFiles())['releases/dev/podinfo.yaml'];
       await remote.commit({ 'releases/dev/podinfo.yaml': dev.replace('dev-kb9lm91e', 'dev-a1b2c3d4') }, 'Bump dev');
       // The transaction fails when it writes the sync's events.
@@ -605,12 +608,12 @@ describe('RepositorySync against each database', () => {
 
       const outcome = await sync.run();
       expect(outcome).toEqual({ status: 'failed', error: expect.stringMatching(/^Sync failed: .*gitops_events/) });
-      const repository = await store.getRepository('config');
+      const repository = await syncStateStore.getRepository('config');
       expect(repository).toEqual(
         expect.objectContaining({ lastCommit, lastError: outcome.status === 'failed' ? outcome.error : '' }),
       );
-      expect(await store.releasesFromPaths('config', 'all')).toEqual(before);
-      expect(await store.listProblems(['config'])).toEqual([
+      expect(await syncStateStore.releasesFromPaths('config', 'all')).toEqual(before);
+      expect(await syncStateStore.listProblems(['config'])).toEqual([
         expect.objectContaining({ path: '', repository: 'config', message: expect.stringMatching(/^Sync failed/) }),
       ]);
     },

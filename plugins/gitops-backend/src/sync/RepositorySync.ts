@@ -3,9 +3,9 @@ import { GitopsEnvironment } from '@backstage-gitops/plugin-gitops-common';
 import { EnvironmentConfig, RepositoryConfig } from '../config/GitopsConfig';
 import {
   FileProblem,
-  GitopsStore,
   ReleaseRecord,
-} from '../database/GitopsStore';
+  SyncStateStore,
+} from '../database/SyncStateStore';
 import { GitRepository, GitTreeEntry } from '../git';
 import {
   checkChartPath,
@@ -135,7 +135,7 @@ export class RepositorySync {
       repository: RepositoryConfig;
       environments: EnvironmentConfig[];
       git: GitRepository;
-      store: GitopsStore;
+      syncStateStore: SyncStateStore;
       logger: LoggerService;
       clock?: () => Date;
     },
@@ -149,7 +149,7 @@ export class RepositorySync {
    * stored before stays.
    */
   async run(signal?: AbortSignal): Promise<SyncOutcome> {
-    const { repository, store, logger } = this.options;
+    const { repository, syncStateStore, logger } = this.options;
     try {
       return await this.sync(signal);
     } catch (error) {
@@ -159,7 +159,7 @@ export class RepositorySync {
         error: message,
       });
       try {
-        await store.recordRepositoryFailure(repository.id, message, this.clock());
+        await syncStateStore.recordRepositoryFailure(repository.id, message, this.clock());
       } catch (recordError) {
         logger.error('Could not record the sync failure', {
           repository: repository.id,
@@ -171,9 +171,9 @@ export class RepositorySync {
   }
 
   private async sync(signal?: AbortSignal): Promise<SyncOutcome> {
-    const { repository, git, store, logger } = this.options;
+    const { repository, git, syncStateStore, logger } = this.options;
     if (signal?.aborted) return aborted();
-    await store.ensureRepository(repository);
+    await syncStateStore.ensureRepository(repository);
 
     let head: string;
     try {
@@ -181,7 +181,7 @@ export class RepositorySync {
     } catch (error) {
       if (signal?.aborted) return aborted();
       const message = messageOf(error);
-      await store.recordRepositoryFailure(repository.id, message, this.clock());
+      await syncStateStore.recordRepositoryFailure(repository.id, message, this.clock());
       logger.warn('Fetch failed; keeping the last synced state', {
         repository: repository.id,
         error: message,
@@ -190,10 +190,10 @@ export class RepositorySync {
     }
     if (signal?.aborted) return aborted();
 
-    const stored = await store.getRepository(repository.id);
+    const stored = await syncStateStore.getRepository(repository.id);
     const syncedAt = this.clock();
     if (stored?.lastCommit === head) {
-      await store.applySync({
+      await syncStateStore.applySync({
         repositoryId: repository.id,
         commit: head,
         syncedAt,
@@ -212,7 +212,7 @@ export class RepositorySync {
     const plan = await this.plan(stored?.lastCommit, head);
     const files = await this.read(head, plan, syncedAt);
     const [before, untouched, { authorName, message }] = await Promise.all([
-      store.releasesFromPaths(repository.id, plan.full ? 'all' : [...plan.replaced]),
+      syncStateStore.releasesFromPaths(repository.id, plan.full ? 'all' : [...plan.replaced]),
       this.untouchedHolders(plan, files),
       info,
     ]);
@@ -244,12 +244,12 @@ export class RepositorySync {
     });
 
     if (signal?.aborted) return aborted();
-    const current = await store.listEnvironments();
+    const current = await syncStateStore.listEnvironments();
     const currentOwn = current.filter(e => e.repository === repository.id);
     if (!sameEnvironments(currentOwn, plan.environments)) {
-      await store.replaceEnvironments(repository.id, plan.environments);
+      await syncStateStore.replaceEnvironments(repository.id, plan.environments);
     }
-    await store.applySync({
+    await syncStateStore.applySync({
       repositoryId: repository.id,
       commit: head,
       syncedAt,
@@ -279,7 +279,7 @@ export class RepositorySync {
   }
 
   private async plan(previous: string | undefined, head: string): Promise<Plan> {
-    const { repository, git, store, environments: configured } = this.options;
+    const { repository, git, syncStateStore, environments: configured } = this.options;
     const explicit = configured.some(env => env.repository === repository.id);
     // isAncestor is false too when the stored commit is unknown here (a new
     // working copy); the diff runs alongside and is dropped then.
@@ -305,7 +305,7 @@ export class RepositorySync {
     } else if (explicit) {
       environments = resolveEnvironments(repository.id, configured, []);
     } else {
-      environments = (await store.listEnvironments()).filter(
+      environments = (await syncStateStore.listEnvironments()).filter(
         e => e.repository === repository.id,
       );
     }
@@ -352,7 +352,7 @@ export class RepositorySync {
     }
     // A changed chart re-parses the releases that use it, so their chart
     // version and revision follow.
-    for (const path of await store.sourcePathsForCharts(repository.id, [
+    for (const path of await syncStateStore.sourcePathsForCharts(repository.id, [
       ...touchedFolders,
     ])) {
       replaced.add(path);
@@ -450,7 +450,7 @@ export class RepositorySync {
     const holders: ReleaseRecord[] = [];
     for (const { record } of files.flatMap(f => f.releases)) {
       const { environment, namespace, name } = record;
-      const existing = await this.options.store.getRelease({ environment, namespace, name });
+      const existing = await this.options.syncStateStore.getRelease({ environment, namespace, name });
       if (existing && !plan.replaced.has(existing.sourcePath)) holders.push(existing);
     }
     return holders;
@@ -466,7 +466,7 @@ export class RepositorySync {
     plan: Plan,
     candidates: CandidateRelease[],
   ): Promise<FileProblem[]> {
-    const { git, store, repository } = this.options;
+    const { git, syncStateStore, repository } = this.options;
     const problems: FileProblem[] = [];
     const gitCharts = candidates.map(c => c.record).filter(r => r.chart.type === 'git');
     if (gitCharts.length === 0) return problems;
@@ -484,7 +484,7 @@ export class RepositorySync {
       const reused = new Set<string>();
       for (const folder of folders) {
         if (touched(folder)) continue;
-        const known = await store.chartOf(
+        const known = await syncStateStore.chartOf(
           repository.id,
           folder.replace(/^\.\//, '').replace(/\/+$/, ''),
         );

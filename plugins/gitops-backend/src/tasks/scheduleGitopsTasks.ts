@@ -7,7 +7,7 @@ import path from 'node:path';
 import { RepositoryWriter, WriterFor } from '../actions';
 import { ImageAutomation } from '../automation/ImageAutomation';
 import { GitopsConfig } from '../config/GitopsConfig';
-import { GitopsStore } from '../database/GitopsStore';
+import { GitopsStores } from '../database/gitopsStores';
 import { CliGitRepository, ensurePrivateDirectory } from '../git';
 import {
   ImageMetadataCache,
@@ -39,7 +39,7 @@ export async function scheduleGitopsTasks(options: {
   /** Which registry hosts image references may name; the defaults when unset. */
   registryPolicy?: RegistryPolicy;
   imageCache: ImageMetadataCache;
-  store: GitopsStore;
+  stores: GitopsStores;
   scheduler: SchedulerService;
   logger: LoggerService;
   /** Parent folder of the git mirrors; created private (0700), refused when not this process's own. */
@@ -49,7 +49,8 @@ export async function scheduleGitopsTasks(options: {
   reconcile: ReconcileTrigger;
   writers: WriterFor;
 }> {
-  const { gitops, store, scheduler, logger, workDir } = options;
+  const { gitops, stores, scheduler, logger, workDir } = options;
+  const { syncStateStore, imageStatusStore, clusterStateStore, eventStore } = stores;
   // Refused at start, with the folder named, rather than at each loop's first run.
   if (gitops.repositories.length > 0) await ensurePrivateDirectory(workDir);
   const mirror = (loop: string, repository: GitopsConfig['repositories'][number]) =>
@@ -90,7 +91,9 @@ export async function scheduleGitopsTasks(options: {
           if (!git) throw new Error(`No gitops repository "${id}" is configured`);
           return git;
         },
-        store,
+        syncStateStore,
+        clusterStateStore,
+        eventStore,
         logger: logger.child({ cluster: cluster.name }),
         gracePeriodMs: gitops.helmReconcile.gracePeriodMs,
       });
@@ -101,7 +104,7 @@ export async function scheduleGitopsTasks(options: {
     scheduler,
     schedule: gitops.helmReconcile.schedule,
     clusters,
-    store,
+    clusterStateStore,
   });
   await reconcileScheduler.schedule(
     new Map(options.clusters.map(c => [c.name, c.title])),
@@ -127,7 +130,7 @@ export async function scheduleGitopsTasks(options: {
           repository,
           environments: gitops.environments,
           git: mirror('sync', repository),
-          store,
+          syncStateStore,
           logger: logger.child({ repository: repository.id }),
         }),
       ]),
@@ -150,7 +153,9 @@ export async function scheduleGitopsTasks(options: {
       const automation = new ImageAutomation({
         repository,
         git: mirror('automation', repository),
-        store,
+        syncStateStore,
+        imageStatusStore,
+        eventStore,
         images,
         logger: logger.child({ repository: repository.id }),
         afterPush: async () => {

@@ -10,7 +10,10 @@ import {
   testRepositoryConfig,
 } from '../../__testUtils__/memoryStore';
 import { EnvironmentConfig, RepositoryConfig } from '../../config/GitopsConfig';
-import { DatabaseGitopsStore } from '../../database/DatabaseGitopsStore';
+import { ClusterStateStore } from '../../database/ClusterStateStore';
+import { EventStore } from '../../database/EventStore';
+import { ImageStatusStore } from '../../database/ImageStatusStore';
+import { SyncStateStore } from '../../database/SyncStateStore';
 import { CliGitRepository } from '../../git';
 import {
   createTestRemote,
@@ -19,7 +22,7 @@ import {
   TestFiles,
   TestRemote,
 } from '../../git/__testUtils__';
-import { InMemoryImageMetadataCache } from '../../registry';
+import { InMemoryImageMetadataCache } from '../../registry/__testUtils__/InMemoryImageMetadataCache';
 import { pushTestImage } from '../../registry/__testUtils__/pushTestImage';
 import {
   startTestRegistry,
@@ -44,7 +47,10 @@ export const PIPELINE: EnvironmentConfig[] = ['dev', 'stg', 'prod', 'adm'].map(
 
 export type ActionsFixture = {
   remote: TestRemote;
-  store: DatabaseGitopsStore;
+  syncStateStore: SyncStateStore;
+  imageStatusStore: ImageStatusStore;
+  clusterStateStore: ClusterStateStore;
+  eventStore: EventStore;
   knex: Knex;
   /** The example config repository as committed first. */
   seed: Record<string, string>;
@@ -87,7 +93,8 @@ export async function createActionsFixture(
   const workDir = await fs.mkdtemp(
     path.join(os.tmpdir(), 'gitops-actions-test-'),
   );
-  const { knex, store } = await createMemoryStore();
+  const { knex, syncStateStore, imageStatusStore, clusterStateStore, eventStore } =
+    await createMemoryStore();
   const repository = testRepositoryConfig(remote.url, {
     author: { name: 'Gitops Bot', email: 'gitops@example.com' },
   });
@@ -106,7 +113,10 @@ export async function createActionsFixture(
 
   const fixture: ActionsFixture = {
     remote,
-    store,
+    syncStateStore,
+    imageStatusStore,
+    clusterStateStore,
+    eventStore,
     knex,
     seed,
     repository,
@@ -117,7 +127,7 @@ export async function createActionsFixture(
         repository,
         environments: PIPELINE,
         git: git('sync'),
-        store,
+        syncStateStore,
         logger,
       }).run();
     },

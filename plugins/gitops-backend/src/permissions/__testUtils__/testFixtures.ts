@@ -1,5 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
-import { GitopsStore, ReleaseRecord } from '../database/GitopsStore';
+import { ReleaseRecord, SyncStateStore } from '../../database/SyncStateStore';
 
 /**
  * Test data of the permission tests: two charts, each with its component.
@@ -48,13 +48,13 @@ export function release(
   };
 }
 
-export async function seedReleases(store: GitopsStore) {
-  await store.ensureRepository({
+export async function seedReleases(syncStateStore: SyncStateStore) {
+  await syncStateStore.ensureRepository({
     id: 'config',
     url: 'file:///c.git',
     branch: 'main',
   });
-  await store.applySync({
+  await syncStateStore.applySync({
     repositoryId: 'config',
     commit: 'c0ffee',
     syncedAt: new Date('2026-11-25T10:00:00Z'),

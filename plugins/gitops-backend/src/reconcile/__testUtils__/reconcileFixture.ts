@@ -10,7 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { KubernetesCluster } from '../../cluster/KubernetesCluster';
 import { EnvironmentConfig } from '../../config/GitopsConfig';
-import { DatabaseGitopsStore } from '../../database/DatabaseGitopsStore';
+import { ClusterStateStore } from '../../database/ClusterStateStore';
+import { EventStore } from '../../database/EventStore';
+import { SyncStateStore } from '../../database/SyncStateStore';
 import { CliGitRepository } from '../../git';
 import { createTestRemote, TestFiles, TestRemote } from '../../git/__testUtils__';
 import { RepositorySync } from '../../sync/RepositorySync';
@@ -21,12 +23,14 @@ import {
 import { ClusterEnvironmentSettings, ClusterReconciler } from '../ClusterReconciler';
 
 /**
- * A config repository, a store, a simulated cluster and the two loops that
+ * A config repository, the stores, a simulated cluster and the two loops that
  * connect them: git sync and the cluster's reconciler, as the plugin wires them.
  */
 export type ReconcileFixture = {
   remote: TestRemote;
-  store: DatabaseGitopsStore;
+  syncStateStore: SyncStateStore;
+  clusterStateStore: ClusterStateStore;
+  eventStore: EventStore;
   double: KubernetesDouble;
   sync: RepositorySync;
   reconciler: ClusterReconciler;
@@ -51,7 +55,8 @@ export async function createReconcileFixture(options: {
   const remote = await createTestRemote();
   await remote.commit(options.files, 'Import the config repository');
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gitops-reconcile-'));
-  const { knex, store } = await createMemoryStore();
+  const { knex, syncStateStore, clusterStateStore, eventStore } =
+    await createMemoryStore();
   const double = await startKubernetesDouble(options.double);
   const repository = testRepositoryConfig(remote.url);
   const apply = options.apply ?? true;
@@ -76,7 +81,7 @@ export async function createReconcileFixture(options: {
     repository,
     environments,
     git: mirror('sync'),
-    store,
+    syncStateStore,
     logger,
   });
   const reconcileGit = mirror('reconcile');
@@ -87,11 +92,13 @@ export async function createReconcileFixture(options: {
       environments.map(env => [env.name, { apply, prune, ...options.settings?.[env.name] }]),
     ),
     gitFor: () => reconcileGit,
-    store,
+    syncStateStore,
+    clusterStateStore,
+    eventStore,
     logger,
     gracePeriodMs: options.gracePeriodMs ?? 0,
   });
-  await store.ensureClusters([{ name: 'demo', title: 'demo (simulated)' }]);
+  await clusterStateStore.ensureClusters([{ name: 'demo', title: 'demo (simulated)' }]);
 
   const cycle = async () => {
     await sync.run();
@@ -99,7 +106,9 @@ export async function createReconcileFixture(options: {
   };
   return {
     remote,
-    store,
+    syncStateStore,
+    clusterStateStore,
+    eventStore,
     double,
     sync,
     reconciler,
