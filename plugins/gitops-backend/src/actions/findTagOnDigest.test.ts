@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { parseImagePolicy } from '@backstage-gitops/plugin-gitops-common';
-import { InMemoryImageMetadataCache } from '../registry';
+import { InMemoryImageMetadataCache } from '../registry/__testUtils__/InMemoryImageMetadataCache';
 import { pushTestImage } from '../registry/__testUtils__/pushTestImage';
 import {
   startTestRegistry,

@@ -1,5 +1,5 @@
 import { ImageScanner, ImageScanResult } from './ImageScanner';
-import { InMemoryImageMetadataCache } from './InMemoryImageMetadataCache';
+import { InMemoryImageMetadataCache } from './__testUtils__/InMemoryImageMetadataCache';
 import {
   createRecordingLogger,
   DECOY_CREATED,

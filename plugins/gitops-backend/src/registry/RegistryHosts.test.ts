@@ -2,7 +2,7 @@ import { ConfigReader } from '@backstage/config';
 import net from 'node:net';
 import { RegistryTagDigests } from '../actions/RegistryTagDigests';
 import { ImageScanner } from './ImageScanner';
-import { InMemoryImageMetadataCache } from './InMemoryImageMetadataCache';
+import { InMemoryImageMetadataCache } from './__testUtils__/InMemoryImageMetadataCache';
 import { readRegistryPolicy } from './readRegistriesConfig';
 import { DEFAULT_REGISTRY_POLICY, PUBLIC_REGISTRY_HOSTS, RegistryHosts } from './RegistryHosts';
 import { createRecordingLogger } from './__testUtils__/recordingLogger';

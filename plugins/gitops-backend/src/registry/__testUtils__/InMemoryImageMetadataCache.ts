@@ -1,9 +1,10 @@
-import { ImageMetadataCache, TagMetadata } from './ImageMetadataCache';
+import { ImageMetadataCache, TagMetadata } from '../ImageMetadataCache';
 
 /**
- * {@link ImageMetadataCache} in process memory, for tests and single-process
- * setups. Laid out like the database one: tag -> digest per repository, and
- * digest -> createdAt per registry, so tags sharing a digest share its time.
+ * {@link ImageMetadataCache} in process memory, for tests and benchmarks
+ * (the plugin keeps its cache in the database). Laid out like the database
+ * one: tag -> digest per repository, and digest -> createdAt per registry,
+ * so tags sharing a digest share its time.
  */
 export class InMemoryImageMetadataCache implements ImageMetadataCache {
   private readonly digestsByRepository = new Map<string, Map<string, string>>();

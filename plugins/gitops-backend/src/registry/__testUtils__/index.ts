@@ -1,4 +1,5 @@
 export { bcryptHash } from './bcryptHash';
+export { InMemoryImageMetadataCache } from './InMemoryImageMetadataCache';
 export { pushTestImage, tagTestImage, DECOY_CREATED } from './pushTestImage';
 export type { PushTarget, PushTestImageOptions } from './pushTestImage';
 export { seedTestTags } from './seedTestTags';
