@@ -206,7 +206,8 @@ export function addActionRoutes(
             objects: objects.length,
           }),
         },
-        actor => deps.pruneConfirmations.confirm(environment, { commit, actor }),
+        actor =>
+          deps.pruneConfirmations.confirm(environment, { commit, actor }),
       );
       res.status(201).json(confirmed);
     },

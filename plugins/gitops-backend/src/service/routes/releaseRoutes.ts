@@ -28,7 +28,10 @@ export function addReleaseRoutes(
       const credentials = await callerCredentials(httpAuth, req);
       const { environment, namespace, name } = req.params;
       res.json(
-        await releases.getHistory({ environment, namespace, name }, credentials),
+        await releases.getHistory(
+          { environment, namespace, name },
+          credentials,
+        ),
       );
     },
   );
