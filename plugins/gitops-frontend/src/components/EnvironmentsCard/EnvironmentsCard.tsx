@@ -1,7 +1,4 @@
-import { InfoCard } from '@backstage/core-components';
-import { useEntity } from '@backstage/plugin-catalog-react';
-import { isGitopsAvailable } from '../../isGitopsAvailable';
-import { NotLinked } from '../shared/NotLinked';
+import { WhenLinked } from '../shared/WhenLinked';
 import { LinkedEnvironmentsCard } from './LinkedEnvironmentsCard';
 
 /**
@@ -12,14 +9,8 @@ import { LinkedEnvironmentsCard } from './LinkedEnvironmentsCard';
  *
  * @public
  */
-export const EnvironmentsCard = () => {
-  const { entity } = useEntity();
-  if (!isGitopsAvailable(entity)) {
-    return (
-      <InfoCard title="GitOps environments">
-        <NotLinked entity={entity} />
-      </InfoCard>
-    );
-  }
-  return <LinkedEnvironmentsCard entity={entity} />;
-};
+export const EnvironmentsCard = () => (
+  <WhenLinked title="GitOps environments">
+    {entity => <LinkedEnvironmentsCard entity={entity} />}
+  </WhenLinked>
+);

@@ -1,18 +1,17 @@
-import { Fragment, useMemo, useState } from 'react';
+import { Fragment, useState } from 'react';
 import {
   GitopsPromotion,
   GitopsRelease,
 } from '@backstage-gitops/plugin-gitops-common';
 import { makeStyles } from '@material-ui/core/styles';
-import { GitopsData } from '../../hooks';
-import { ActionRunner } from '../shared/actions';
 import { Freshness } from '../shared/Freshness';
+import { CardBodyProps } from '../shared/GitopsCardFrame';
 import { ArrowForwardIcon } from '../shared/icons';
-import { repositoryLinks } from '../shared/links';
+import { useRepositoryLinks } from '../shared/useRepositoryLinks';
 import { promotionOutcome } from './promotionOutcome';
 import { PromoteDialog } from './PromoteDialog';
 import { StageColumn } from './StageColumn';
-import { stagesOf } from './stages';
+import { PipelineContext, stagesOf } from './stages';
 
 const useStyles = makeStyles(theme => ({
   flow: {
@@ -25,22 +24,17 @@ const useStyles = makeStyles(theme => ({
 }));
 
 /** The stages left to right, and the dialog of a promotion being asked for. */
-export const Pipeline = ({
-  data,
-  entityRef,
-  runner,
-}: {
-  data: GitopsData;
-  entityRef: string;
-  runner: ActionRunner;
-}) => {
+export const Pipeline = ({ data, entityRef, runner }: CardBodyProps) => {
   const classes = useStyles();
-  const links = useMemo(
-    () => repositoryLinks(data.repositories),
-    [data.repositories],
-  );
+  const links = useRepositoryLinks(data.repositories);
   const [promoting, setPromoting] = useState<GitopsRelease>();
   const stages = stagesOf(data);
+  const context: PipelineContext = {
+    entityRef,
+    links,
+    runner,
+    onPromote: setPromoting,
+  };
 
   const promoted = (promotion: GitopsPromotion) => {
     setPromoting(undefined);
@@ -58,10 +52,7 @@ export const Pipeline = ({
             <StageColumn
               stage={stage}
               previous={index > 0 ? stages[index - 1] : undefined}
-              entityRef={entityRef}
-              links={links}
-              runner={runner}
-              onPromote={setPromoting}
+              context={context}
             />
           </Fragment>
         ))}

@@ -7,8 +7,8 @@ import {
 } from '@backstage-gitops/plugin-gitops-common';
 import { makeStyles } from '@material-ui/core/styles';
 import { gitopsApiRef } from '../../api';
-import { ActionRunner, Outcome, PermittedButton } from '../shared/actions';
-import { RepositoryLinks } from '../shared/links';
+import { Outcome, PermittedButton } from '../shared/actions';
+import { PipelineContext } from './stages';
 
 const useStyles = makeStyles(theme => ({
   actions: {
@@ -29,19 +29,13 @@ export const StageActions = ({
   environment: env,
   promotable,
   showName,
-  entityRef,
-  links,
-  runner,
-  onPromote,
+  context: { entityRef, links, runner, onPromote },
 }: {
   release: GitopsRelease;
   environment: string;
   promotable: boolean;
   showName: boolean;
-  entityRef: string;
-  links: RepositoryLinks;
-  runner: ActionRunner;
-  onPromote: (release: GitopsRelease) => void;
+  context: PipelineContext;
 }) => {
   const classes = useStyles();
   const api = useApi(gitopsApiRef);

@@ -1,10 +1,7 @@
-import { GitopsRelease } from '@backstage-gitops/plugin-gitops-common';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import { ActionRunner } from '../shared/actions';
-import { RepositoryLinks } from '../shared/links';
 import { StageRelease } from './StageRelease';
-import { Stage, stageProblemsText } from './stages';
+import { PipelineContext, Stage, stageProblemsText } from './stages';
 
 const useStyles = makeStyles(theme => ({
   stage: {
@@ -29,17 +26,11 @@ const useStyles = makeStyles(theme => ({
 export const StageColumn = ({
   stage,
   previous,
-  entityRef,
-  links,
-  runner,
-  onPromote,
+  context,
 }: {
   stage: Stage;
   previous?: Stage;
-  entityRef: string;
-  links: RepositoryLinks;
-  runner: ActionRunner;
-  onPromote: (release: GitopsRelease) => void;
+  context: PipelineContext;
 }) => {
   const classes = useStyles();
   return (
@@ -68,10 +59,7 @@ export const StageColumn = ({
           stage={stage}
           previous={previous}
           showName={stage.releases.length > 1}
-          entityRef={entityRef}
-          links={links}
-          runner={runner}
-          onPromote={onPromote}
+          context={context}
         />
       ))}
       {stage.problems.length > 0 && (

@@ -1,12 +1,10 @@
 import { GitopsRelease } from '@backstage-gitops/plugin-gitops-common';
 import Typography from '@material-ui/core/Typography';
-import { ActionRunner } from '../shared/actions';
-import { RepositoryLinks } from '../shared/links';
 import { SourceProblemNote } from '../shared/SourceProblemNote';
 import { Ago } from '../shared/time';
 import { StageActions } from './StageActions';
 import { StageImage } from './StageImage';
-import { Stage } from './stages';
+import { PipelineContext, Stage } from './stages';
 
 /** A release in its stage: each image, how current the data is, and actions. */
 export const StageRelease = ({
@@ -14,20 +12,14 @@ export const StageRelease = ({
   stage,
   previous,
   showName,
-  entityRef,
-  links,
-  runner,
-  onPromote,
+  context,
 }: {
   release: GitopsRelease;
   stage: Stage;
   previous?: Stage;
   /** When the stage runs more than one release of the entity. */
   showName: boolean;
-  entityRef: string;
-  links: RepositoryLinks;
-  runner: ActionRunner;
-  onPromote: (release: GitopsRelease) => void;
+  context: PipelineContext;
 }) => {
   const stale = release.status?.stale;
   return (
@@ -50,16 +42,13 @@ export const StageRelease = ({
           cluster has not answered since <Ago at={stale.at} />
         </Typography>
       )}
-      <SourceProblemNote release={release} links={links} />
+      <SourceProblemNote release={release} links={context.links} />
       <StageActions
         release={release}
         environment={stage.name}
         promotable={Boolean(previous)}
         showName={showName}
-        entityRef={entityRef}
-        links={links}
-        runner={runner}
-        onPromote={onPromote}
+        context={context}
       />
     </div>
   );

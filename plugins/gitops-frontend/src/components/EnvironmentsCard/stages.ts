@@ -4,6 +4,8 @@ import {
   GitopsRelease,
 } from '@backstage-gitops/plugin-gitops-common';
 import { GitopsData } from '../../hooks';
+import { ActionRunner } from '../shared/actions';
+import { RepositoryLinks } from '../shared/links';
 
 /** One environment of the pipeline, with what the entity runs there. */
 export type Stage = {
@@ -11,6 +13,15 @@ export type Stage = {
   environment?: GitopsEnvironment;
   releases: GitopsRelease[];
   problems: GitopsProblem[];
+};
+
+/** What every stage of the pipeline needs to show links and start actions. */
+export type PipelineContext = {
+  entityRef: string;
+  links: RepositoryLinks;
+  runner: ActionRunner;
+  /** Opens the promotion dialog of a release. */
+  onPromote: (release: GitopsRelease) => void;
 };
 
 /**

@@ -1,17 +1,10 @@
 import { Link } from '@backstage/core-components';
-import { GitopsRelease } from '@backstage-gitops/plugin-gitops-common';
 import Typography from '@material-ui/core/Typography';
-import { RepositoryLinks, shortSha } from '../shared/links';
+import { ReleaseWithLinks, shortSha } from '../shared/links';
 import { Ago } from '../shared/time';
 
 /** How the release got there: Helm revision, when, and from which commit. */
-export const DeploymentCell = ({
-  release,
-  links,
-}: {
-  release: GitopsRelease;
-  links: RepositoryLinks;
-}) => {
+export const DeploymentCell = ({ release, links }: ReleaseWithLinks) => {
   const { status } = release;
   const commitUrl = links.commit(release.repository, release.commit);
   return (

@@ -1,29 +1,15 @@
 import { Link } from '@backstage/core-components';
-import {
-  GitopsEvent,
-  GitopsRelease,
-} from '@backstage-gitops/plugin-gitops-common';
 import Typography from '@material-ui/core/Typography';
-import { RepositoryLinks } from '../shared/links';
 import { HelmHistoryTable } from './HelmHistoryTable';
-import { ReleaseEvents } from './ReleaseEvents';
+import { ReleaseEvents, ReleaseEventsProps } from './ReleaseEvents';
 import { automationOf, describeDifference } from './releaseTexts';
 
 /**
  * What opens under a release row: where the cluster differs from git, Helm's
  * history, and what happened to the release.
  */
-export const ReleaseDetails = ({
-  release,
-  events,
-  eventsError,
-  links,
-}: {
-  release: GitopsRelease;
-  events?: GitopsEvent[];
-  eventsError?: Error;
-  links: RepositoryLinks;
-}) => {
+export const ReleaseDetails = (props: ReleaseEventsProps) => {
+  const { release, links } = props;
   const differences = release.status?.differences ?? [];
   const fileUrl = links.file(
     release.repository,
@@ -57,12 +43,7 @@ export const ReleaseDetails = ({
       <Typography variant="body2" color="textSecondary">
         Image automation: {automationOf(release)}
       </Typography>
-      <ReleaseEvents
-        release={release}
-        events={events}
-        eventsError={eventsError}
-        links={links}
-      />
+      <ReleaseEvents {...props} />
       <Typography
         variant="caption"
         color="textSecondary"

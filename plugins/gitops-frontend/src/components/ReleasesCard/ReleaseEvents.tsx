@@ -1,13 +1,16 @@
 import { Link } from '@backstage/core-components';
-import {
-  GitopsEvent,
-  GitopsRelease,
-} from '@backstage-gitops/plugin-gitops-common';
+import { GitopsEvent } from '@backstage-gitops/plugin-gitops-common';
 import Typography from '@material-ui/core/Typography';
 import { errorMessage } from '../shared/errorMessage';
 import { describeEvent } from '../shared/events';
-import { RepositoryLinks, shortSha } from '../shared/links';
+import { ReleaseWithLinks, shortSha } from '../shared/links';
 import { Ago } from '../shared/time';
+
+/** A release's events, or why they could not be read. */
+export type ReleaseEventsProps = ReleaseWithLinks & {
+  events?: GitopsEvent[];
+  eventsError?: Error;
+};
 
 /** The newest events of one release, each with its commit and who did it. */
 export const ReleaseEvents = ({
@@ -15,12 +18,7 @@ export const ReleaseEvents = ({
   events,
   eventsError,
   links,
-}: {
-  release: GitopsRelease;
-  events?: GitopsEvent[];
-  eventsError?: Error;
-  links: RepositoryLinks;
-}) => (
+}: ReleaseEventsProps) => (
   <>
     {eventsError && (
       <Typography variant="body2" color="error">

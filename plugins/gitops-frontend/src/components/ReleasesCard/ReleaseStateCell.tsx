@@ -1,7 +1,6 @@
-import { GitopsRelease } from '@backstage-gitops/plugin-gitops-common';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import { RepositoryLinks } from '../shared/links';
+import { ReleaseWithLinks } from '../shared/links';
 import { SourceProblemNote } from '../shared/SourceProblemNote';
 import { StatusChip } from '../shared/StatusChip';
 import { Ago } from '../shared/time';
@@ -19,13 +18,7 @@ const useStyles = makeStyles(theme => ({
  * The environment and the release's state in its cluster: why, how old when
  * the cluster stopped answering, and a broken git file.
  */
-export const ReleaseStateCell = ({
-  release,
-  links,
-}: {
-  release: GitopsRelease;
-  links: RepositoryLinks;
-}) => {
+export const ReleaseStateCell = ({ release, links }: ReleaseWithLinks) => {
   const classes = useStyles();
   const { status } = release;
   return (

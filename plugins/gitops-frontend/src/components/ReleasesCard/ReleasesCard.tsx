@@ -1,7 +1,4 @@
-import { InfoCard } from '@backstage/core-components';
-import { useEntity } from '@backstage/plugin-catalog-react';
-import { isGitopsAvailable } from '../../isGitopsAvailable';
-import { NotLinked } from '../shared/NotLinked';
+import { WhenLinked } from '../shared/WhenLinked';
 import { LinkedReleasesCard } from './LinkedReleasesCard';
 
 /**
@@ -11,14 +8,8 @@ import { LinkedReleasesCard } from './LinkedReleasesCard';
  *
  * @public
  */
-export const ReleasesCard = () => {
-  const { entity } = useEntity();
-  if (!isGitopsAvailable(entity)) {
-    return (
-      <InfoCard title="GitOps releases">
-        <NotLinked entity={entity} />
-      </InfoCard>
-    );
-  }
-  return <LinkedReleasesCard entity={entity} />;
-};
+export const ReleasesCard = () => (
+  <WhenLinked title="GitOps releases">
+    {entity => <LinkedReleasesCard entity={entity} />}
+  </WhenLinked>
+);

@@ -1,4 +1,3 @@
-import { useMemo } from 'react';
 import { stringifyGitopsReleaseRef } from '@backstage-gitops/plugin-gitops-common';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -6,10 +5,9 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import { makeStyles } from '@material-ui/core/styles';
-import { GitopsData } from '../../hooks';
-import { ActionRunner } from '../shared/actions';
 import { Freshness } from '../shared/Freshness';
-import { repositoryLinks } from '../shared/links';
+import { CardBodyProps } from '../shared/GitopsCardFrame';
+import { useRepositoryLinks } from '../shared/useRepositoryLinks';
 import { ReleaseRow } from './ReleaseRow';
 
 const useStyles = makeStyles(theme => ({
@@ -24,20 +22,9 @@ const useStyles = makeStyles(theme => ({
 }));
 
 /** One row per release, in pipeline order, and how fresh the git data is. */
-export const ReleasesTable = ({
-  data,
-  entityRef,
-  runner,
-}: {
-  data: GitopsData;
-  entityRef: string;
-  runner: ActionRunner;
-}) => {
+export const ReleasesTable = ({ data, entityRef, runner }: CardBodyProps) => {
   const classes = useStyles();
-  const links = useMemo(
-    () => repositoryLinks(data.repositories),
-    [data.repositories],
-  );
+  const links = useRepositoryLinks(data.repositories);
   const environments = new Map(data.environments.map(e => [e.name, e]));
   return (
     <>

@@ -5,6 +5,13 @@ import { ActionRunner, OutcomeAlert } from './actions';
 import { GitopsData } from '../../hooks';
 import { errorMessage } from './errorMessage';
 
+/** What a card passes to the body it shows once the backend has answered. */
+export type CardBodyProps = {
+  data: GitopsData;
+  entityRef: string;
+  runner: ActionRunner;
+};
+
 /**
  * What both cards do around their content: wait for the backend's first
  * answer, say when it cannot be read, show a thin bar while a reload keeps

@@ -1,7 +1,6 @@
 import { Link } from '@backstage/core-components';
-import { GitopsRelease } from '@backstage-gitops/plugin-gitops-common';
 import Typography from '@material-ui/core/Typography';
-import { RepositoryLinks, shortSha } from './links';
+import { ReleaseWithLinks, shortSha } from './links';
 import { Ago } from './time';
 
 /**
@@ -9,13 +8,7 @@ import { Ago } from './time';
  * reading cleanly at a commit, and nothing of the release was replaced or
  * removed since. Renders nothing for a release whose file reads cleanly.
  */
-export const SourceProblemNote = ({
-  release,
-  links,
-}: {
-  release: GitopsRelease;
-  links: RepositoryLinks;
-}) => {
+export const SourceProblemNote = ({ release, links }: ReleaseWithLinks) => {
   const problem = release.sourceProblem;
   if (!problem) return null;
   const commitUrl = problem.commit
@@ -37,8 +30,8 @@ export const SourceProblemNote = ({
         ) : (
           shortSha(problem.commit)
         ))}{' '}
-      (<Ago at={problem.since} />): {problem.message} at {where}. Showing its
-      last good state.
+      (<Ago at={problem.since} />
+      ): {problem.message} at {where}. Showing its last good state.
     </Typography>
   );
 };

@@ -1,4 +1,7 @@
-import { GitopsRepositoryStatus } from '@backstage-gitops/plugin-gitops-common';
+import {
+  GitopsRelease,
+  GitopsRepositoryStatus,
+} from '@backstage-gitops/plugin-gitops-common';
 
 type WebRepository = { base: string; kind: 'github' | 'gitlab' };
 
@@ -58,3 +61,9 @@ export function repositoryLinks(
 }
 
 export const shortSha = (sha: string) => sha.slice(0, 8);
+
+/** A release and the links of its repositories: what most parts of a card show. */
+export type ReleaseWithLinks = {
+  release: GitopsRelease;
+  links: RepositoryLinks;
+};
