@@ -22,8 +22,9 @@ import {
 } from '@backstage-gitops/plugin-gitops-common';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import { screen, waitFor } from '@testing-library/react';
 import { gitopsApiRef, GitopsClient } from '../api';
-import { podinfoEntity } from './testEntities';
+import { podinfoEntity, podinfoPipeline } from './testEntities';
 
 export const baseUrl = 'http://backend.test/api/gitops';
 
@@ -55,6 +56,10 @@ export type FakeBackend = {
   hanging: string[];
   requests: SeenRequest[];
   count(method: string, path: string): number;
+  /** The body of the first request to `path`. */
+  bodyOf(path: string): Record<string, any> | undefined;
+  /** Makes `path` answer with this error. */
+  fail(path: string, status: number, message: string): void;
 };
 
 export const pipeline: GitopsEnvironment[] = [
@@ -104,6 +109,12 @@ export function createFakeBackend(): FakeBackend {
       return backend.requests.filter(
         r => r.method === method && r.path === path,
       ).length;
+    },
+    bodyOf(path) {
+      return backend.requests.find(r => r.path === path)?.body;
+    },
+    fail(path, status, message) {
+      backend.failures[path] = { status, message };
     },
   };
   return backend;
@@ -248,4 +259,64 @@ export function renderWithBackend(
       </EntityProvider>
     </TestApiProvider>,
   );
+}
+
+/** The demo's entity without any gitops annotation. */
+export function unlinkedEntity(name: string): Entity {
+  return { ...podinfoEntity, metadata: { name, annotations: {} } };
+}
+
+/** A problem git sync, apply or prune stored for a file of `environment`. */
+export function problemOf(
+  environment: string,
+  path: string,
+  message: string,
+  overrides: Partial<GitopsProblem> = {},
+): GitopsProblem {
+  return {
+    repository: 'config',
+    environment,
+    path,
+    message,
+    at: minutesAgo(1),
+    ...overrides,
+  };
+}
+
+/**
+ * stg's podinfo file broke five minutes ago at commit bad1dea5: the mark its
+ * release carries and the problem git sync stored.
+ */
+export function brokenStgFile() {
+  const path = 'releases/stg/podinfo.yaml';
+  const message = 'Map keys must be unique';
+  const commit = 'bad1dea5bad1dea5';
+  return {
+    sourceProblem: { path, line: 11, message, commit, since: minutesAgo(5) },
+    problem: problemOf('stg', path, message, {
+      line: 11,
+      at: minutesAgo(5),
+      commit,
+      source: 'git',
+    }),
+  };
+}
+
+/** The demo's pipeline whose stg file broke ({@link brokenStgFile}). */
+export function pipelineWithBrokenStgFile() {
+  const releases = podinfoPipeline();
+  const broken = brokenStgFile();
+  releases[1].sourceProblem = broken.sourceProblem;
+  return { releases, stg: releases[1], problem: broken.problem };
+}
+
+/** What a release of {@link brokenStgFile} says about it. */
+export const brokenStgFileNote =
+  /^git file broken since bad1dea5\b.* \(5 minutes ago\): Map keys must be unique at releases\/stg\/podinfo\.yaml:11\. Showing its last good state\.$/;
+
+/** A button once its permission decision has enabled it. */
+export async function enabledButton(name: string) {
+  const button = await screen.findByRole('button', { name });
+  await waitFor(() => expect(button).toBeEnabled());
+  return button;
 }

@@ -3,23 +3,25 @@ import { GitopsPromotion } from '@backstage-gitops/plugin-gitops-common';
 import { ReleasesCard } from '../ReleasesCard';
 import {
   clusterStatus,
-  podinfoEntity,
   podinfoPipeline,
   podinfoRelease,
 } from '../testEntities';
-import { minutesAgo, renderWithBackend, setupFakeBackend } from '../testUtils';
+import {
+  brokenStgFileNote,
+  enabledButton,
+  minutesAgo,
+  pipelineWithBrokenStgFile,
+  problemOf,
+  renderWithBackend,
+  setupFakeBackend,
+  unlinkedEntity,
+} from '../testUtils';
 import { EnvironmentsCard } from './EnvironmentsCard';
 
 const backend = setupFakeBackend();
 const renderCard = (options?: Parameters<typeof renderWithBackend>[1]) =>
   renderWithBackend(<EnvironmentsCard />, options);
 const stage = (name: string) => within(screen.getByTestId(`stage-${name}`));
-
-async function enabledButton(name: string) {
-  const button = await screen.findByRole('button', { name });
-  await waitFor(() => expect(button).toBeEnabled());
-  return button;
-}
 
 const stgDiff = [
   '--- a/releases/stg/podinfo.yaml',
@@ -89,12 +91,7 @@ describe('EnvironmentsCard', () => {
   });
 
   it('explains the annotations when the entity carries none', async () => {
-    await renderCard({
-      entity: {
-        ...podinfoEntity,
-        metadata: { name: 'lonely', annotations: {} },
-      },
-    });
+    await renderCard({ entity: unlinkedEntity('lonely') });
     expect(
       screen.getByText('lonely is not linked to any HelmRelease'),
     ).toBeInTheDocument();
@@ -126,10 +123,7 @@ describe('EnvironmentsCard', () => {
   });
 
   it('shows an error panel when the backend is down', async () => {
-    backend.current.failures['/environments'] = {
-      status: 502,
-      message: 'bad gateway',
-    };
+    backend.current.fail('/environments', 502, 'bad gateway');
     await renderCard();
     expect(
       await screen.findByText(
@@ -357,10 +351,11 @@ describe('EnvironmentsCard', () => {
 
   it('shows why a promotion cannot be done and offers no confirm', async () => {
     backend.current.releases = podinfoPipeline();
-    backend.current.failures['/releases/stg/stg/podinfo-stg/promote'] = {
-      status: 409,
-      message: 'dev has no image status yet',
-    };
+    backend.current.fail(
+      '/releases/stg/stg/podinfo-stg/promote',
+      409,
+      'dev has no image status yet',
+    );
     await renderCard();
     fireEvent.click(await enabledButton('Promote to stg'));
     const dialog = await screen.findByRole('dialog');
@@ -388,9 +383,7 @@ describe('EnvironmentsCard', () => {
       'Locked the image automation of dev at commit aaaabbbb',
     );
     expect(
-      backend.current.requests.find(
-        r => r.path === '/releases/dev/dev/podinfo-dev/lock',
-      )?.body,
+      backend.current.bodyOf('/releases/dev/dev/podinfo-dev/lock'),
     ).toEqual({ entityRef: 'component:default/podinfo' });
     await waitFor(() =>
       expect(backend.current.count('GET', '/releases')).toBe(reads + 1),
@@ -403,9 +396,7 @@ describe('EnvironmentsCard', () => {
       ),
     );
     expect(
-      backend.current.requests.find(
-        r => r.path === '/releases/stg/stg/podinfo-stg/unlock',
-      )?.body,
+      backend.current.bodyOf('/releases/stg/stg/podinfo-stg/unlock'),
     ).toEqual({ entityRef: 'component:default/podinfo' });
   });
 
@@ -421,14 +412,9 @@ describe('EnvironmentsCard', () => {
     };
     backend.current.releases = [dev, stg, prod];
     backend.current.problems = [
-      {
-        repository: 'config',
-        environment: 'stg',
-        path: 'releases/stg/broken.yaml',
+      problemOf('stg', 'releases/stg/broken.yaml', 'bad indentation', {
         line: 3,
-        message: 'bad indentation',
-        at: minutesAgo(1),
-      },
+      }),
     ];
     await renderCard();
     const panel = await screen.findByTestId('gitops-partial-errors');
@@ -486,39 +472,20 @@ describe('EnvironmentsCard', () => {
     expect(stage('stg').getByText('stg-mww931xk')).toBeInTheDocument();
   });
   it('keeps the stage of a broken file with its last good tag and the problem', async () => {
-    const [dev, stg, prod] = podinfoPipeline();
-    stg.sourceProblem = {
-      path: 'releases/stg/podinfo.yaml',
-      line: 11,
-      message: 'Map keys must be unique',
-      commit: 'bad1dea5bad1dea5',
-      since: minutesAgo(5),
-    };
-    backend.current.releases = [dev, stg, prod];
+    const { releases, stg, problem } = pipelineWithBrokenStgFile();
+    backend.current.releases = releases;
     backend.current.problems = [
-      {
-        repository: 'config',
-        environment: 'stg',
-        path: 'releases/stg/podinfo.yaml',
-        line: 11,
-        message: 'Map keys must be unique',
-        at: minutesAgo(5),
-        source: 'git',
-      },
-      {
-        repository: 'config',
-        environment: 'stg',
-        path: 'releases/stg/podinfo.yaml',
-        message: 'prune held back',
+      problem,
+      problemOf('stg', problem.path, 'prune held back', {
         at: minutesAgo(5),
         source: 'prune',
-      },
+      }),
     ];
     await renderCard();
     await screen.findByTestId('stage-stg');
     expect(stage('stg').getByText(stg.images[0].tag)).toBeInTheDocument();
     expect(stage('stg').getByTestId('source-problem')).toHaveTextContent(
-      /^git file broken since bad1dea5\b.* \(5 minutes ago\): Map keys must be unique at releases\/stg\/podinfo\.yaml:11\. Showing its last good state\.$/,
+      brokenStgFileNote,
     );
     expect(within(stage('stg').getByTestId('source-problem')).getByRole('link', { name: /bad1dea5/ })).toHaveAttribute(
       'href',

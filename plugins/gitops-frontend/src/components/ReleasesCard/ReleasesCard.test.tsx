@@ -1,11 +1,19 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import {
   clusterStatus,
-  podinfoEntity,
   podinfoPipeline,
   podinfoRelease,
 } from '../testEntities';
-import { minutesAgo, renderWithBackend, setupFakeBackend } from '../testUtils';
+import {
+  brokenStgFileNote,
+  enabledButton,
+  minutesAgo,
+  pipelineWithBrokenStgFile,
+  problemOf,
+  renderWithBackend,
+  setupFakeBackend,
+  unlinkedEntity,
+} from '../testUtils';
 import { ReleasesCard } from './ReleasesCard';
 
 const backend = setupFakeBackend();
@@ -23,12 +31,7 @@ describe('ReleasesCard', () => {
   });
 
   it('explains the four annotations when the entity carries none, without asking the backend', async () => {
-    await renderCard({
-      entity: {
-        ...podinfoEntity,
-        metadata: { name: 'lonely', annotations: {} },
-      },
-    });
+    await renderCard({ entity: unlinkedEntity('lonely') });
     expect(
       screen.getByText('lonely is not linked to any HelmRelease'),
     ).toBeInTheDocument();
@@ -57,10 +60,7 @@ describe('ReleasesCard', () => {
   });
 
   it('shows an error panel when the backend is down', async () => {
-    backend.current.failures['/releases'] = {
-      status: 503,
-      message: 'gitops backend unavailable',
-    };
+    backend.current.fail('/releases', 503, 'gitops backend unavailable');
     await renderCard();
     expect(
       await screen.findByText(
@@ -316,10 +316,7 @@ describe('ReleasesCard', () => {
 
   it('keeps the releases when the events cannot be read', async () => {
     backend.current.releases = [podinfoRelease('dev', 'dev-1', 'glob:dev-*')];
-    backend.current.failures['/events'] = {
-      status: 500,
-      message: 'events table locked',
-    };
+    backend.current.fail('/events', 500, 'events table locked');
     await renderCard();
     fireEvent.click(
       await screen.findByRole('button', { name: 'Show history of dev' }),
@@ -340,21 +337,15 @@ describe('ReleasesCard', () => {
     });
     backend.current.releases = [dev, stg, prod];
     backend.current.problems = [
-      {
-        repository: 'config',
-        environment: 'stg',
-        path: 'releases/stg/broken.yaml',
-        line: 7,
-        message: 'Nested mappings are not allowed',
-        at: minutesAgo(1),
-      },
-      {
-        repository: 'config',
-        environment: 'dev',
-        path: '',
-        message: 'git fetch failed: connection refused',
+      problemOf(
+        'stg',
+        'releases/stg/broken.yaml',
+        'Nested mappings are not allowed',
+        { line: 7 },
+      ),
+      problemOf('dev', '', 'git fetch failed: connection refused', {
         at: minutesAgo(15),
-      },
+      }),
     ];
     await renderCard();
     const panel = await screen.findByTestId('gitops-partial-errors');
@@ -372,41 +363,24 @@ describe('ReleasesCard', () => {
   });
 
   it('keeps a release whose file broke, saying since when and where, with its last good tag', async () => {
-    const [dev, stg, prod] = podinfoPipeline();
-    stg.sourceProblem = {
-      path: 'releases/stg/podinfo.yaml',
-      line: 11,
-      message: 'Map keys must be unique',
-      commit: 'bad1dea5bad1dea5',
-      since: minutesAgo(5),
-    };
-    backend.current.releases = [dev, stg, prod];
+    const { releases, stg, problem } = pipelineWithBrokenStgFile();
+    backend.current.releases = releases;
     backend.current.problems = [
-      {
-        repository: 'config',
-        environment: 'stg',
-        path: 'releases/stg/podinfo.yaml',
-        line: 11,
-        message: 'Map keys must be unique',
-        at: minutesAgo(5),
-        commit: 'bad1dea5bad1dea5',
-        source: 'git',
-      },
-      {
-        repository: 'config',
-        environment: 'prod',
-        path: 'releases/prod/podinfo.yaml',
-        message: 'admission webhook denied the request',
-        at: minutesAgo(3),
-        source: 'apply',
-        object: 'HelmRelease prod/podinfo-prod (helm.fluxcd.io/v1)',
-      },
+      problem,
+      problemOf(
+        'prod',
+        'releases/prod/podinfo.yaml',
+        'admission webhook denied the request',
+        {
+          at: minutesAgo(3),
+          source: 'apply',
+          object: 'HelmRelease prod/podinfo-prod (helm.fluxcd.io/v1)',
+        },
+      ),
     ];
     await renderCard();
     const note = within(await screen.findByTestId('release-stg')).getByTestId('source-problem');
-    expect(note).toHaveTextContent(
-      /^git file broken since bad1dea5\b.* \(5 minutes ago\): Map keys must be unique at releases\/stg\/podinfo\.yaml:11\. Showing its last good state\.$/,
-    );
+    expect(note).toHaveTextContent(brokenStgFileNote);
     expect(within(note).getByRole('link', { name: /bad1dea5/ })).toHaveAttribute(
       'href',
       expect.stringMatching(/\/commit\/bad1dea5bad1dea5$/),
@@ -441,8 +415,7 @@ describe('ReleasesCard', () => {
   it('starts a sync of the entity repository and reads again', async () => {
     backend.current.releases = podinfoPipeline();
     await renderCard();
-    const sync = await screen.findByRole('button', { name: 'Sync now' });
-    await waitFor(() => expect(sync).toBeEnabled());
+    const sync = await enabledButton('Sync now');
     const reads = backend.current.count('GET', '/releases');
     fireEvent.click(sync);
 
@@ -450,11 +423,7 @@ describe('ReleasesCard', () => {
     expect(outcome).toHaveTextContent(
       'Sync of config requested by user:default/guest',
     );
-    expect(
-      backend.current.requests.find(r => r.path === '/sync')?.body,
-    ).toEqual({
-      repository: 'config',
-    });
+    expect(backend.current.bodyOf('/sync')).toEqual({ repository: 'config' });
     await waitFor(() =>
       expect(backend.current.count('GET', '/releases')).toBe(reads + 1),
     );
@@ -463,10 +432,7 @@ describe('ReleasesCard', () => {
   it('asks the cluster to reconcile a release, for this entity, and reads again', async () => {
     backend.current.releases = podinfoPipeline();
     await renderCard();
-    const reconcile = await screen.findByRole('button', {
-      name: 'Reconcile stg',
-    });
-    await waitFor(() => expect(reconcile).toBeEnabled());
+    const reconcile = await enabledButton('Reconcile stg');
     const reads = backend.current.count('GET', '/releases');
     fireEvent.click(reconcile);
 
@@ -476,9 +442,7 @@ describe('ReleasesCard', () => {
       'Reconcile of podinfo-stg in stg requested on cluster demo',
     );
     expect(
-      backend.current.requests.find(
-        r => r.path === '/releases/stg/stg/podinfo-stg/reconcile',
-      )?.body,
+      backend.current.bodyOf('/releases/stg/stg/podinfo-stg/reconcile'),
     ).toEqual({ entityRef: 'component:default/podinfo' });
     await waitFor(() =>
       expect(backend.current.count('GET', '/releases')).toBe(reads + 1),
@@ -487,16 +451,13 @@ describe('ReleasesCard', () => {
 
   it('shows why an action failed', async () => {
     backend.current.releases = podinfoPipeline();
-    backend.current.failures['/releases/prod/prod/podinfo-prod/reconcile'] = {
-      status: 403,
-      message: 'user:default/guest may not reconcile prod/podinfo-prod in prod',
-    };
+    backend.current.fail(
+      '/releases/prod/prod/podinfo-prod/reconcile',
+      403,
+      'user:default/guest may not reconcile prod/podinfo-prod in prod',
+    );
     await renderCard();
-    const reconcile = await screen.findByRole('button', {
-      name: 'Reconcile prod',
-    });
-    await waitFor(() => expect(reconcile).toBeEnabled());
-    fireEvent.click(reconcile);
+    fireEvent.click(await enabledButton('Reconcile prod'));
     expect(
       await screen.findByTestId('gitops-action-outcome'),
     ).toHaveTextContent(
