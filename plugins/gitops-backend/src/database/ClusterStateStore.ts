@@ -123,9 +123,15 @@ export interface ClusterStateStore {
   /** Stores one cycle's outcome and marks the cluster reconciled at `record.at`. */
   applyReconcile(record: ReconcileRecord): Promise<void>;
   /** Keeps every status; only the cluster's error and its time change. */
-  recordClusterFailure(cluster: string, message: string, at: Date): Promise<void>;
+  recordClusterFailure(
+    cluster: string,
+    message: string,
+    at: Date,
+  ): Promise<void>;
   /** Adds clusters not seen before; titles are refreshed. */
-  ensureClusters(clusters: Array<{ name: string; title?: string }>): Promise<void>;
+  ensureClusters(
+    clusters: Array<{ name: string; title?: string }>,
+  ): Promise<void>;
   listClusters(): Promise<GitopsClusterStatus[]>;
 
   /** What an environment last applied, with the commit it applied from. */
@@ -148,7 +154,9 @@ export interface ClusterStateStore {
    * Holds a deletion back. The same deletion (commit and objects) keeps its
    * time and confirmation; a different one replaces it, unconfirmed.
    */
-  holdPrune(held: Omit<HeldPruneRecord, 'confirmedBy' | 'confirmedAt'>): Promise<HeldPruneRecord>;
+  holdPrune(
+    held: Omit<HeldPruneRecord, 'confirmedBy' | 'confirmedAt'>,
+  ): Promise<HeldPruneRecord>;
   /** Confirms the held deletion of `commit`; undefined when none is held at that commit. */
   confirmHeldPrune(
     environment: string,

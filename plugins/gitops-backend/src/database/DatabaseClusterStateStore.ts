@@ -35,14 +35,21 @@ import { HeldPruneRow, objectSetText, toHeldPrune } from './heldPruneRows';
 import { migratedClient } from './migrations';
 import { queryBatches } from './queryBatches';
 import { ReleaseKey } from './ReleaseKey';
-import { defined, lastByKey, releaseKeyColumns, releaseKeyOf } from './rowMapping';
+import {
+  defined,
+  lastByKey,
+  releaseKeyColumns,
+  releaseKeyOf,
+} from './rowMapping';
 
 /** The knex implementation of {@link ClusterStateStore}, for SQLite and PostgreSQL. */
 export class DatabaseClusterStateStore implements ClusterStateStore {
   static async create(options: {
     database: DatabaseService;
   }): Promise<DatabaseClusterStateStore> {
-    return new DatabaseClusterStateStore(await migratedClient(options.database));
+    return new DatabaseClusterStateStore(
+      await migratedClient(options.database),
+    );
   }
 
   constructor(private readonly db: Knex) {}
@@ -67,7 +74,9 @@ export class DatabaseClusterStateStore implements ClusterStateStore {
     return rows.map(toReleaseStatus);
   }
 
-  async getHelmHistory(key: ReleaseKey): Promise<HelmHistoryRecord | undefined> {
+  async getHelmHistory(
+    key: ReleaseKey,
+  ): Promise<HelmHistoryRecord | undefined> {
     const rows = await this.db<HelmHistoryRow>('gitops_helm_history')
       .where({
         environment: key.environment,
@@ -90,7 +99,11 @@ export class DatabaseClusterStateStore implements ClusterStateStore {
 
       // Only this cluster's rows: a release that moved to another cluster
       // keeps what that cluster recorded for it.
-      const removed = record.removed.map(k => [k.environment, k.namespace, k.name]);
+      const removed = record.removed.map(k => [
+        k.environment,
+        k.namespace,
+        k.name,
+      ]);
       for (const part of queryBatches(removed)) {
         for (const table of ['gitops_release_status', 'gitops_helm_history']) {
           await tx(table)
@@ -175,7 +188,12 @@ export class DatabaseClusterStateStore implements ClusterStateStore {
         await replaceApplyProblems(tx, apply.environment, apply.problems);
       }
       // Removals first: an object named in both was applied, so it stays.
-      const removed = apply.removed.map(k => [k.apiVersion, k.kind, k.namespace, k.name]);
+      const removed = apply.removed.map(k => [
+        k.apiVersion,
+        k.kind,
+        k.namespace,
+        k.name,
+      ]);
       for (const part of queryBatches(removed)) {
         await tx('gitops_applied_objects')
           .where({ environment: apply.environment })
@@ -213,8 +231,12 @@ export class DatabaseClusterStateStore implements ClusterStateStore {
     return readApplyProblems(this.db, repositoryIds);
   }
 
-  async getHeldPrune(environment: string): Promise<HeldPruneRecord | undefined> {
-    const row = await this.db<HeldPruneRow>('gitops_held_prunes').where({ environment }).first();
+  async getHeldPrune(
+    environment: string,
+  ): Promise<HeldPruneRecord | undefined> {
+    const row = await this.db<HeldPruneRow>('gitops_held_prunes')
+      .where({ environment })
+      .first();
     return row ? toHeldPrune(row) : undefined;
   }
 
@@ -238,7 +260,10 @@ export class DatabaseClusterStateStore implements ClusterStateStore {
         confirmed_by: null,
         confirmed_at: null,
       };
-      await tx('gitops_held_prunes').insert(next).onConflict('environment').merge();
+      await tx('gitops_held_prunes')
+        .insert(next)
+        .onConflict('environment')
+        .merge();
       return toHeldPrune(next);
     });
   }
@@ -250,9 +275,14 @@ export class DatabaseClusterStateStore implements ClusterStateStore {
     return this.db.transaction(async tx => {
       const updated = await tx('gitops_held_prunes')
         .where({ environment, commit: confirmation.commit })
-        .update({ confirmed_by: confirmation.actor, confirmed_at: confirmation.at });
+        .update({
+          confirmed_by: confirmation.actor,
+          confirmed_at: confirmation.at,
+        });
       if (updated === 0) return undefined;
-      const row = await tx<HeldPruneRow>('gitops_held_prunes').where({ environment }).first();
+      const row = await tx<HeldPruneRow>('gitops_held_prunes')
+        .where({ environment })
+        .first();
       return row ? toHeldPrune(row) : undefined;
     });
   }

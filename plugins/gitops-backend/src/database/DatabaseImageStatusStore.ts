@@ -30,7 +30,9 @@ const imageKeyOf = (key: ReleaseKey, container: string) =>
 export async function readImageStatuses(
   db: Knex,
   releases: ReleaseKey[],
-): Promise<(key: ReleaseKey, container: string) => GitopsImageStatus | undefined> {
+): Promise<
+  (key: ReleaseKey, container: string) => GitopsImageStatus | undefined
+> {
   const statuses = new Map<string, GitopsImageStatus>();
   const keys = releases.map(r => [r.environment, r.namespace, r.name]);
   for (const part of queryBatches(keys)) {

@@ -89,7 +89,11 @@ export class DatabaseSyncStateStore implements SyncStateStore {
     branch: string;
   }): Promise<void> {
     await this.db<RepositoryRow>('gitops_repositories')
-      .insert({ id: repo.id, url: withoutUrlCredentials(repo.url), branch: repo.branch })
+      .insert({
+        id: repo.id,
+        url: withoutUrlCredentials(repo.url),
+        branch: repo.branch,
+      })
       .onConflict('id')
       .merge(['url', 'branch']);
   }
@@ -102,7 +106,9 @@ export class DatabaseSyncStateStore implements SyncStateStore {
   }
 
   async listRepositories(): Promise<GitopsRepositoryStatus[]> {
-    const rows = await this.db<RepositoryRow>('gitops_repositories').orderBy('id');
+    const rows = await this.db<RepositoryRow>('gitops_repositories').orderBy(
+      'id',
+    );
     return rows.map(toRepository);
   }
 
@@ -207,11 +213,16 @@ export class DatabaseSyncStateStore implements SyncStateStore {
     return readReleases(this.db, rows);
   }
 
-  async releasesOfEnvironments(environments: string[]): Promise<ReleaseRecord[]> {
+  async releasesOfEnvironments(
+    environments: string[],
+  ): Promise<ReleaseRecord[]> {
     if (environments.length === 0) return [];
     return readReleases(
       this.db,
-      await this.db<ReleaseRow>('gitops_releases').whereIn('environment', environments),
+      await this.db<ReleaseRow>('gitops_releases').whereIn(
+        'environment',
+        environments,
+      ),
     );
   }
 
@@ -233,8 +244,12 @@ export class DatabaseSyncStateStore implements SyncStateStore {
         const kept = new Set(keptPaths);
         const replaced = (
           await releases.clone().select('id', 'source_path')
-        ).filter((row: Pick<ReleaseRow, 'source_path'>) => !kept.has(row.source_path));
-        for (const part of queryBatches(replaced.map((row: Pick<ReleaseRow, 'id'>) => row.id))) {
+        ).filter(
+          (row: Pick<ReleaseRow, 'source_path'>) => !kept.has(row.source_path),
+        );
+        for (const part of queryBatches(
+          replaced.map((row: Pick<ReleaseRow, 'id'>) => row.id),
+        )) {
           await releases.clone().whereIn('id', part).delete();
         }
       } else {
@@ -265,7 +280,9 @@ export class DatabaseSyncStateStore implements SyncStateStore {
         }
       }
 
-      for (const part of queryBatches(gitProblemRows(sync, sync.problems, standing))) {
+      for (const part of queryBatches(
+        gitProblemRows(sync, sync.problems, standing),
+      )) {
         await tx('gitops_errors').insert(part);
       }
       await insertEvents(tx, sync.events);
@@ -310,7 +327,9 @@ export class DatabaseSyncStateStore implements SyncStateStore {
     }
     const rows: ReleaseRow[] = [];
     for (const part of queryBatches([...ids])) {
-      rows.push(...(await this.db<ReleaseRow>('gitops_releases').whereIn('id', part)));
+      rows.push(
+        ...(await this.db<ReleaseRow>('gitops_releases').whereIn('id', part)),
+      );
     }
     return readReleases(this.db, rows);
   }
@@ -338,12 +357,19 @@ export class DatabaseSyncStateStore implements SyncStateStore {
     return [...fetchFailures, ...rows.map(toGitProblem)];
   }
 
-  async listSourceProblems(repositoryIds: string[]): Promise<SourceProblemRecord[]> {
+  async listSourceProblems(
+    repositoryIds: string[],
+  ): Promise<SourceProblemRecord[]> {
     if (repositoryIds.length === 0) return [];
     const rows = await this.db<GitProblemRow>('gitops_errors')
       .whereIn('repository_id', repositoryIds)
       .where({ blocking: true })
-      .orderBy([{ column: 'repository_id' }, { column: 'path' }, { column: 'line' }, { column: 'id' }]);
+      .orderBy([
+        { column: 'repository_id' },
+        { column: 'path' },
+        { column: 'line' },
+        { column: 'id' },
+      ]);
     return firstProblemPerFile(rows);
   }
 }

@@ -71,28 +71,42 @@ export type ReleaseMatch = {
  * the problems of files held at their last good state.
  */
 export interface SyncStateStore {
-  ensureRepository(repo: { id: string; url: string; branch: string }): Promise<void>;
+  ensureRepository(repo: {
+    id: string;
+    url: string;
+    branch: string;
+  }): Promise<void>;
   getRepository(id: string): Promise<GitopsRepositoryStatus | undefined>;
   listRepositories(): Promise<GitopsRepositoryStatus[]>;
   /** Keeps the last good state; only the error and its time change. */
   recordRepositoryFailure(id: string, message: string, at: Date): Promise<void>;
 
   /** Replaces the environments of one repository. */
-  replaceEnvironments(repositoryId: string, environments: GitopsEnvironment[]): Promise<void>;
+  replaceEnvironments(
+    repositoryId: string,
+    environments: GitopsEnvironment[],
+  ): Promise<void>;
   /** The environments of every repository, in pipeline order. */
   listEnvironments(): Promise<GitopsEnvironment[]>;
 
   /** Source files of the releases whose git chart lives in one of these folders. */
-  sourcePathsForCharts(repositoryId: string, chartPaths: string[]): Promise<string[]>;
+  sourcePathsForCharts(
+    repositoryId: string,
+    chartPaths: string[],
+  ): Promise<string[]>;
   /** What the stored releases know of a git chart folder (normalized path). */
   chartOf(
     repositoryId: string,
     chartPath: string,
   ): Promise<
-    { chartPath: string; chartVersion?: string; chartRevision?: string } | undefined
+    | { chartPath: string; chartVersion?: string; chartRevision?: string }
+    | undefined
   >;
   /** Stored releases from these source files, or all of the repository's. */
-  releasesFromPaths(repositoryId: string, paths: string[] | 'all'): Promise<ReleaseRecord[]>;
+  releasesFromPaths(
+    repositoryId: string,
+    paths: string[] | 'all',
+  ): Promise<ReleaseRecord[]>;
   /** Every stored release of these environments. */
   releasesOfEnvironments(environments: string[]): Promise<ReleaseRecord[]>;
   /** Stores one sync: releases, problems, events and the repository's commit, in one transaction. */

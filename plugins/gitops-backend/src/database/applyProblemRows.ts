@@ -34,9 +34,20 @@ export async function replaceApplyProblems(
     path: string;
     object?: string | null;
     message: string;
-  }) => JSON.stringify([p.environment ?? environment, p.source, p.path, p.object ?? '', p.message]);
-  const recorded = tx<ApplyProblemRow>('gitops_apply_problems').where({ recorded_by: environment });
-  const before = new Map((await recorded.clone()).map(row => [identity(row), row.created_at]));
+  }) =>
+    JSON.stringify([
+      p.environment ?? environment,
+      p.source,
+      p.path,
+      p.object ?? '',
+      p.message,
+    ]);
+  const recorded = tx<ApplyProblemRow>('gitops_apply_problems').where({
+    recorded_by: environment,
+  });
+  const before = new Map(
+    (await recorded.clone()).map(row => [identity(row), row.created_at]),
+  );
   await recorded.clone().delete();
   const now = new Date();
   const rows: ApplyProblemRow[] = problems.items.map(problem => ({
@@ -48,7 +59,9 @@ export async function replaceApplyProblems(
     object: problem.object ?? null,
     message: problem.message,
     commit: problem.commit ?? null,
-    created_at: before.has(identity(problem)) ? new Date(before.get(identity(problem))!) : now,
+    created_at: before.has(identity(problem))
+      ? new Date(before.get(identity(problem))!)
+      : now,
   }));
   for (const part of queryBatches(rows)) {
     await tx('gitops_apply_problems').insert(part);

@@ -73,7 +73,12 @@ export type AppliedCommitRow = {
   applied_at: Date | string;
 };
 
-export const appliedObjectKeyColumns = ['api_version', 'kind', 'namespace', 'name'];
+export const appliedObjectKeyColumns = [
+  'api_version',
+  'kind',
+  'namespace',
+  'name',
+];
 
 export const appliedObjectKeyOf = (key: AppliedObjectKey) =>
   JSON.stringify([key.apiVersion, key.kind, key.namespace, key.name]);
@@ -88,7 +93,9 @@ export function toCluster(row: ClusterRow): GitopsClusterStatus {
   });
 }
 
-export function releaseStatusRow(status: ReleaseStatusRecord): ReleaseStatusRow {
+export function releaseStatusRow(
+  status: ReleaseStatusRecord,
+): ReleaseStatusRow {
   return {
     environment: status.environment,
     namespace: status.namespace,

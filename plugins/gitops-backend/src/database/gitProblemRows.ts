@@ -35,7 +35,9 @@ function sinceOf(standing: GitProblemRow[]) {
   }
   return (path: string, blocking: boolean, message: string) =>
     earliest.get(
-      JSON.stringify(blocking ? [path, 'blocking'] : [path, 'message', message]),
+      JSON.stringify(
+        blocking ? [path, 'blocking'] : [path, 'message', message],
+      ),
     );
 }
 
@@ -76,7 +78,9 @@ export function toGitProblem(row: GitProblemRow): GitopsProblem {
 }
 
 /** The first blocking problem of each file, given rows ordered by repository, path and line. */
-export function firstProblemPerFile(rows: GitProblemRow[]): SourceProblemRecord[] {
+export function firstProblemPerFile(
+  rows: GitProblemRow[],
+): SourceProblemRecord[] {
   const first = new Map<string, GitProblemRow>();
   for (const row of rows) {
     const key = JSON.stringify([row.repository_id, row.path]);

@@ -29,7 +29,14 @@ export function toHeldPrune(row: HeldPruneRow): HeldPruneRecord {
 export function objectSetText(objects: AppliedObjectKey[]): string {
   return JSON.stringify(
     objects
-      .map(o => ({ apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name }))
-      .sort((a, b) => appliedObjectKeyOf(a).localeCompare(appliedObjectKeyOf(b))),
+      .map(o => ({
+        apiVersion: o.apiVersion,
+        kind: o.kind,
+        namespace: o.namespace,
+        name: o.name,
+      }))
+      .sort((a, b) =>
+        appliedObjectKeyOf(a).localeCompare(appliedObjectKeyOf(b)),
+      ),
   );
 }
