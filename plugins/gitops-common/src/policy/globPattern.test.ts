@@ -65,7 +65,7 @@ describe('compileGlob', () => {
     const started = performance.now();
     expect(matches(glob, tag)).toBe(false);
     expect(matches(glob, `${tag}b`)).toBe(true);
-    expect(performance.now() - started).toBeLessThan(200);
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('refuses a glob longer than MAX_PATTERN_LENGTH', () => {
@@ -122,7 +122,7 @@ describe('compileGlob', () => {
         fc.property(longGlob, text(256), (pattern, tag) => {
           const started = performance.now();
           compileGlob(pattern)(tag);
-          expect(performance.now() - started).toBeLessThan(200);
+          expect(performance.now() - started).toBeLessThan(1000);
         }),
         { numRuns: 500 },
       );

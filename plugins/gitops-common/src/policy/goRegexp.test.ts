@@ -68,7 +68,7 @@ describe('compileGoRegexp', () => {
     expect(pattern.test(sha)).toBe(false);
     expect(pattern.exec(sha)).toBeUndefined();
     expect(pattern.test(`${sha}x`)).toBe(true);
-    expect(performance.now() - started).toBeLessThan(200);
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it.each([

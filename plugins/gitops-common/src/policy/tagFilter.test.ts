@@ -70,7 +70,7 @@ describe('compileTagFilter', () => {
     const started = performance.now();
     expect(filter(sha)).toBeUndefined();
     expect(filter(`${sha}x`)).toBe(sha);
-    expect(performance.now() - started).toBeLessThan(200);
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('refuses an extract template longer than MAX_PATTERN_LENGTH', () => {

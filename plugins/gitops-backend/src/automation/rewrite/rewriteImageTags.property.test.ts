@@ -25,8 +25,9 @@ const file = fc
     oldTag: tag,
   })
   .map(({ shape, eol, indent: i, quote: written, comments, leadingDocument, bom, finalNewline, oldTag }) => {
-    // A person quotes a tag YAML would otherwise read as a number or boolean.
-    const q = written === '' && typeof parse(oldTag) !== 'string' ? '"' : written;
+    // A person quotes a tag YAML would otherwise read as a number or boolean
+    // (as Kubernetes reads YAML: `n`, `y`, `on` and `off` are booleans too).
+    const q = written === '' && typeof parse(oldTag, KUBERNETES_YAML_OPTIONS) !== 'string' ? '"' : written;
     const token = (t: string) => `${q}${shape === 'reference' ? `org/app:${t}` : t}${q}`;
     const head = [
       ...(leadingDocument ? [`# ${comments[0]}`, 'kind: ConfigMap', 'apiVersion: v1', '---'] : []),
@@ -80,7 +81,7 @@ describe('rewriteImageTags on generated files', () => {
         const scalar = written.subarray(head.length, written.length - tail.length).toString('utf8');
         const value = token(newTag).replace(/^['"]|['"]$/g, '');
         if (scalar !== token(newTag)) {
-          expect(parse(scalar)).toBe(value);
+          expect(parse(scalar, KUBERNETES_YAML_OPTIONS)).toBe(value);
         }
         expect(result.changed).toBe(oldTag !== newTag);
         const [reread] = parseManifestFile(PATH, result.content).helmReleases;
