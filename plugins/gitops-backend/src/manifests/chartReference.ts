@@ -5,13 +5,14 @@ import {
   requireMapping,
   requireString,
 } from './fieldValidation';
-import { ChartReference, HelmReleaseApiVersion } from './types';
+import { GitopsChartReference } from '@backstage-gitops/plugin-gitops-common';
+import { HelmReleaseApiVersion } from './types';
 
 /**
  * helm.fluxcd.io/v1: `spec.chart` is either a git source (`git`, `path`,
  * optional `ref`) or a Helm repository (`repository`, `name`, `version`).
  */
-function readV1Chart(spec: Record<string, unknown>): ChartReference {
+function readV1Chart(spec: Record<string, unknown>): GitopsChartReference {
   const chart = requireMapping(spec.chart, ['spec', 'chart']);
   if (chart.git !== undefined || chart.path !== undefined) {
     const ref = optionalString(chart.ref, ['spec', 'chart', 'ref']);
@@ -62,7 +63,7 @@ function readSourceRef(
  * or HelmChart holding the chart itself) is reported as a source whose chart
  * is the referenced object's name, with no version.
  */
-function readV2Chart(spec: Record<string, unknown>): ChartReference {
+function readV2Chart(spec: Record<string, unknown>): GitopsChartReference {
   const chart = optionalMapping(spec.chart, ['spec', 'chart']);
   if (chart) {
     const template = requireMapping(chart.spec, ['spec', 'chart', 'spec']);
@@ -97,7 +98,7 @@ function readV2Chart(spec: Record<string, unknown>): ChartReference {
 export function readChartReference(
   apiVersion: HelmReleaseApiVersion,
   spec: Record<string, unknown>,
-): ChartReference {
+): GitopsChartReference {
   return apiVersion === 'helm.fluxcd.io/v1'
     ? readV1Chart(spec)
     : readV2Chart(spec);
@@ -108,7 +109,7 @@ export function readChartReference(
  * the chart directory's name for git charts (the repository's name when the
  * chart is at its root), else the chart name.
  */
-export function chartNameOf(chart: ChartReference): string {
+export function chartNameOf(chart: GitopsChartReference): string {
   switch (chart.type) {
     case 'git': {
       const segments = chart.path.split('/').filter(s => s && s !== '.');

@@ -5,7 +5,6 @@
  */
 export type {
   ChartMetadata,
-  ChartReference,
   GenericManifest,
   HelmReleaseApiVersion,
   HelmReleaseManifest,

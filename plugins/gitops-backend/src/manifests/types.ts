@@ -4,6 +4,8 @@
  * touches raw YAML for anything but writing back.
  */
 
+import { GitopsChartReference } from '@backstage-gitops/plugin-gitops-common';
+
 /**
  * A problem found in one file. `line` is 1-based. Most errors mean the
  * document they point at was left out of the result; a few (an annotation path
@@ -85,16 +87,6 @@ export type ImageReference = {
   imagePolicyRef?: ImagePolicyRef;
 };
 
-export type ChartReference =
-  | { type: 'git'; git: string; path: string; ref?: string }
-  | { type: 'repository'; repository: string; name: string; version: string }
-  | {
-      type: 'source';
-      chart: string;
-      version?: string;
-      sourceRef: { kind: string; name: string; namespace?: string };
-    };
-
 /** Where a manifest was found: the 0-based index among the file's YAML documents (empty ones count, as the yaml library counts them) and the 1-based line its content starts on. */
 export type ManifestSource = { path: string; document: number; line: number };
 
@@ -118,7 +110,7 @@ export type HelmReleaseManifest = {
   releaseName: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;
-  chart: ChartReference;
+  chart: GitopsChartReference;
   /** git: basename of the path; repository: the chart name; source: the chart. */
   chartName: string;
   values: Record<string, unknown>;

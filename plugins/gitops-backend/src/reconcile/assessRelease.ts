@@ -10,11 +10,10 @@ import {
 import { readOperatorStatus } from './operatorStatus';
 import { releaseDifferences } from './releaseDifferences';
 import {
-  AssessReleaseInput,
-  ReleaseAssessment,
-  ReleaseDifference,
-  ReleaseState,
-} from './types';
+  GitopsReleaseDifference,
+  GitopsReleaseState,
+} from '@backstage-gitops/plugin-gitops-common';
+import { AssessReleaseInput, ReleaseAssessment } from './types';
 
 function newest(history: HelmRevision[]): HelmRevision | undefined {
   let latest: HelmRevision | undefined;
@@ -83,9 +82,9 @@ export function assessRelease(input: AssessReleaseInput): ReleaseAssessment {
       }
     : {};
   const result = (
-    state: ReleaseState,
+    state: GitopsReleaseState,
     reason: string,
-    differences: ReleaseDifference[],
+    differences: GitopsReleaseDifference[],
     since?: string,
   ): ReleaseAssessment => ({
     state,

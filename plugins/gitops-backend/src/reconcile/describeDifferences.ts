@@ -1,7 +1,9 @@
 import { isVersionRange } from './chartVersionMatches';
 import { ReleaseDifferences } from './releaseDifferences';
-import { GitopsWithheldValues } from '@backstage-gitops/plugin-gitops-common';
-import { ReleaseDifference } from './types';
+import {
+  GitopsReleaseDifference,
+  GitopsWithheldValues,
+} from '@backstage-gitops/plugin-gitops-common';
 
 // Long enough for a tag or a short list, short enough for one line on a card.
 const MAX_VALUE_TEXT = 60;
@@ -26,7 +28,7 @@ function showPath(path: string): string {
 
 function atFirst(
   what: string,
-  found: ReleaseDifference[],
+  found: GitopsReleaseDifference[],
   stripPrefix: string,
 ): string {
   const [first] = found;

@@ -3,8 +3,6 @@ export type {
   DesiredRelease,
   LiveHelmRelease,
   ReleaseAssessment,
-  ReleaseDifference,
-  ReleaseState,
 } from './types';
 export { assessRelease } from './assessRelease';
 export { DEFAULT_STUCK_AFTER_MS } from './inFlightOperation';

@@ -5,18 +5,19 @@ import {
   setFieldsDifferences,
   valuesDifferences,
 } from './valuesDifferences';
-import { DesiredRelease, LiveHelmRelease, ReleaseDifference } from './types';
+import { GitopsReleaseDifference } from '@backstage-gitops/plugin-gitops-common';
+import { DesiredRelease, LiveHelmRelease } from './types';
 import { valuesDisclosure } from './valuesDisclosure';
 import { touchesTargetPath, ValueSources, valueSources } from './valueSources';
 
 /** Differences between git and the cluster, by where they were found. */
 export type ReleaseDifferences = {
   /** `chart.version`: the deployed chart is not the version git asks for. */
-  chart: ReleaseDifference[];
+  chart: GitopsReleaseDifference[];
   /** `values.*`: the deployed values (Helm's config) differ from git's. */
-  values: ReleaseDifference[];
+  values: GitopsReleaseDifference[];
   /** `spec.*`: the HelmRelease object in the cluster differs from git's. */
-  spec: ReleaseDifference[];
+  spec: GitopsReleaseDifference[];
 };
 
 function mapping(value: unknown): Record<string, unknown> {
@@ -28,7 +29,7 @@ function mapping(value: unknown): Record<string, unknown> {
 function chartDifferences(
   desired: DesiredRelease,
   deployed: HelmRevision | undefined,
-): ReleaseDifference[] {
+): GitopsReleaseDifference[] {
   if (
     !deployed ||
     chartVersionMatches(desired.chartVersion, deployed.chartVersion)
@@ -55,7 +56,7 @@ function deployedValuesDifferences(
   desired: DesiredRelease,
   deployed: HelmRevision | undefined,
   sources: ValueSources,
-): ReleaseDifference[] {
+): GitopsReleaseDifference[] {
   if (!deployed?.values) return [];
   const disclose = valuesDisclosure(sources);
   if (sources.mergesWhole) {
@@ -92,11 +93,11 @@ function deployedValuesDifferences(
 function specDifferences(
   desired: Record<string, unknown>,
   live: Record<string, unknown>,
-): ReleaseDifference[] {
+): GitopsReleaseDifference[] {
   const keys = Object.keys(desired).sort((a, b) =>
     a < b ? -1 : a > b ? 1 : 0,
   );
-  const found: ReleaseDifference[] = [];
+  const found: GitopsReleaseDifference[] = [];
   for (const key of keys) {
     found.push(
       ...(key === 'values'

@@ -1,13 +1,8 @@
-import { GitopsWithheldValues } from '@backstage-gitops/plugin-gitops-common';
+import {
+  GitopsReleaseDifference,
+  GitopsReleaseState,
+} from '@backstage-gitops/plugin-gitops-common';
 import { HelmRevision } from '../cluster/helm';
-
-/** How a release in the cluster compares with what git asks for. */
-export type ReleaseState =
-  | 'Synced'
-  | 'Progressing'
-  | 'Failed'
-  | 'Drifted'
-  | 'Missing';
 
 /** A HelmRelease object as read from the cluster (v1 or v2). */
 export type LiveHelmRelease = {
@@ -22,22 +17,11 @@ export type LiveHelmRelease = {
   status?: Record<string, unknown>;
 };
 
-/**
- * One place where git and the cluster disagree; absent sides are omitted, and
- * so are sides `withheld` names (they may hold a secret).
- */
-export type ReleaseDifference = {
-  path: string;
-  desired?: unknown;
-  live?: unknown;
-  withheld?: GitopsWithheldValues;
-};
-
 export type ReleaseAssessment = {
-  state: ReleaseState;
+  state: GitopsReleaseState;
   /** One line for people, saying what is wrong and, where we know, what to do. */
   reason: string;
-  differences: ReleaseDifference[];
+  differences: GitopsReleaseDifference[];
   /** The newest Helm revision, as the tail of `helm history` shows it. */
   revision?: number;
   chartVersion?: string;

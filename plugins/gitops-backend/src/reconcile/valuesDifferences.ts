@@ -1,4 +1,4 @@
-import { ReleaseDifference } from './types';
+import { GitopsReleaseDifference } from '@backstage-gitops/plugin-gitops-common';
 import { ValuesDisclosure } from './valuesDisclosure';
 import { ValuesPathSegment } from './valueSources';
 
@@ -31,7 +31,7 @@ function difference(
   desired: unknown,
   live: unknown,
   disclose: ValuesDisclosure | undefined,
-): ReleaseDifference {
+): GitopsReleaseDifference {
   const withheld = disclose?.(at, desired, live);
   const hidden = new Set(withheld?.sides);
   return {
@@ -46,7 +46,7 @@ type Walk = {
   /** 'all': keys on either side count; 'desired': only keys git sets. */
   keys: 'all' | 'desired';
   limit: number;
-  out: ReleaseDifference[];
+  out: GitopsReleaseDifference[];
   disclose?: ValuesDisclosure;
   /** Places where a key only the live side has is expected, not a difference. */
   expected?: (at: readonly ValuesPathSegment[]) => boolean;
@@ -102,8 +102,8 @@ export function valuesDifferences(
   base: string = '',
   limit: number = MAX_DIFFERENCES,
   options: Pick<Walk, 'disclose' | 'expected'> = {},
-): ReleaseDifference[] {
-  const out: ReleaseDifference[] = [];
+): GitopsReleaseDifference[] {
+  const out: GitopsReleaseDifference[] = [];
   walk(desired, live, base, [], { keys: 'all', limit, out, ...options });
   return out;
 }
@@ -118,8 +118,8 @@ export function setFieldsDifferences(
   base: string = '',
   limit: number = MAX_DIFFERENCES,
   options: Pick<Walk, 'disclose'> = {},
-): ReleaseDifference[] {
-  const out: ReleaseDifference[] = [];
+): GitopsReleaseDifference[] {
+  const out: GitopsReleaseDifference[] = [];
   walk(desired, live, base, [], { keys: 'desired', limit, out, ...options });
   return out;
 }
