@@ -6,4 +6,5 @@
 export * from './annotations';
 export * from './permissions';
 export * from './policy';
+export * from './releaseKey';
 export * from './types';

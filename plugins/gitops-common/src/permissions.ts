@@ -1,4 +1,5 @@
 import { createPermission } from '@backstage/plugin-permission-common';
+import { GitopsReleaseKey, stringifyGitopsReleaseKey } from './releaseKey';
 
 /**
  * The resource type of gitops releases, so that a permission policy can
@@ -109,10 +110,7 @@ export const gitopsPermissions = [
  *
  * @public
  */
-export type GitopsReleaseResource = {
-  environment: string;
-  namespace: string;
-  name: string;
+export type GitopsReleaseResource = GitopsReleaseKey & {
   entityRef?: string;
 };
 
@@ -122,8 +120,10 @@ export type GitopsReleaseResource = {
  *
  * @public
  */
-export function stringifyGitopsReleaseRef(release: GitopsReleaseResource): string {
-  const ref = `${release.environment}/${release.namespace}/${release.name}`;
+export function stringifyGitopsReleaseRef(
+  release: GitopsReleaseResource,
+): string {
+  const ref = stringifyGitopsReleaseKey(release);
   return release.entityRef ? `${ref}@${release.entityRef}` : ref;
 }
 
@@ -133,7 +133,9 @@ export function stringifyGitopsReleaseRef(release: GitopsReleaseResource): strin
  *
  * @public
  */
-export function parseGitopsReleaseRef(ref: string): GitopsReleaseResource | undefined {
+export function parseGitopsReleaseRef(
+  ref: string,
+): GitopsReleaseResource | undefined {
   const at = ref.indexOf('@');
   const path = at === -1 ? ref : ref.slice(0, at);
   const parts = path.split('/');

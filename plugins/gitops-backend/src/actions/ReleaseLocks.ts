@@ -1,6 +1,8 @@
-import { GitopsCommitResult } from '@backstage-gitops/plugin-gitops-common';
+import {
+  GitopsCommitResult,
+  GitopsReleaseKey,
+} from '@backstage-gitops/plugin-gitops-common';
 import { EventStore } from '../database/EventStore';
-import { ReleaseKey } from '../database/ReleaseKey';
 import { ReleaseRecord, SyncStateStore } from '../database/SyncStateStore';
 import { actionMessage, subjectOf } from './commitMessages';
 import { lockChange, unlockChange } from './lockAnnotations';
@@ -29,7 +31,10 @@ export class ReleaseLocks {
     this.clock = options.clock ?? (() => new Date());
   }
 
-  lock(key: ReleaseKey, request: LockRequest): Promise<GitopsCommitResult> {
+  lock(
+    key: GitopsReleaseKey,
+    request: LockRequest,
+  ): Promise<GitopsCommitResult> {
     const message =
       request.message?.trim() || `Locked from Backstage by ${request.actor}`;
     return this.commit(key, request.actor, {
@@ -42,7 +47,10 @@ export class ReleaseLocks {
     });
   }
 
-  unlock(key: ReleaseKey, request: LockRequest): Promise<GitopsCommitResult> {
+  unlock(
+    key: GitopsReleaseKey,
+    request: LockRequest,
+  ): Promise<GitopsCommitResult> {
     return this.commit(key, request.actor, {
       type: 'unlocked',
       wanted: false,
@@ -54,7 +62,7 @@ export class ReleaseLocks {
   }
 
   private async commit(
-    key: ReleaseKey,
+    key: GitopsReleaseKey,
     actor: string,
     action: {
       type: 'locked' | 'unlocked';

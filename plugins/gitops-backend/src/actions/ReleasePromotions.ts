@@ -1,8 +1,10 @@
 import { ConflictError, InputError } from '@backstage/errors';
-import { GitopsPromotion } from '@backstage-gitops/plugin-gitops-common';
+import {
+  GitopsPromotion,
+  GitopsReleaseKey,
+} from '@backstage-gitops/plugin-gitops-common';
 import { rewriteImageTags } from '../automation/rewrite';
 import { EventStore } from '../database/EventStore';
-import { ReleaseKey } from '../database/ReleaseKey';
 import { SyncStateStore } from '../database/SyncStateStore';
 import { actionMessage, subjectOf } from './commitMessages';
 import { PromotionDecision, decidePromotion } from './decidePromotion';
@@ -37,7 +39,7 @@ export class ReleasePromotions {
   }
 
   async promote(
-    key: ReleaseKey,
+    key: GitopsReleaseKey,
     request: { actor: string; dryRun?: boolean },
   ): Promise<GitopsPromotion> {
     const { syncStateStore, eventStore } = this.options;

@@ -1,5 +1,8 @@
 import { InputError } from '@backstage/errors';
-import { GitopsEnvironment } from '@backstage-gitops/plugin-gitops-common';
+import {
+  GitopsEnvironment,
+  stringifyGitopsReleaseKey,
+} from '@backstage-gitops/plugin-gitops-common';
 import { ReleaseRecord, SyncStateStore } from '../database/SyncStateStore';
 import { resolveImageName } from '../registry/imageName';
 
@@ -32,9 +35,6 @@ export function sameImage(
 
 export const imageLabel = (image: { registry?: string; repository: string }) =>
   image.registry ? `${image.registry}/${image.repository}` : image.repository;
-
-const releaseLabel = (r: ReleaseRecord) =>
-  `${r.environment}/${r.namespace}/${r.name}`;
 
 /**
  * The stage before `target`: the environment of the same repository with
@@ -85,7 +85,7 @@ export async function findPreviousStage(
       f => f.image.container === wanted.container,
     );
     if (sameContainer.length > 0) found = sameContainer;
-    const distinct = new Set(found.map(f => releaseLabel(f.release)));
+    const distinct = new Set(found.map(f => stringifyGitopsReleaseKey(f.release)));
     if (distinct.size > 1) {
       throw new InputError(
         `More than one release in ${stageNames} deploys ${imageLabel(

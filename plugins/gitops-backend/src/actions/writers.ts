@@ -1,14 +1,14 @@
 import { NotFoundError } from '@backstage/errors';
-import { ReleaseKey } from '../database/ReleaseKey';
 import { ReleaseRecord, SyncStateStore } from '../database/SyncStateStore';
 import { RepositoryWriter } from './RepositoryWriter';
+import { GitopsReleaseKey } from '@backstage-gitops/plugin-gitops-common';
 
 /** The writer of a configured repository; throws `NotFoundError` for one not configured. */
 export type WriterFor = (repositoryId: string) => RepositoryWriter;
 
 export async function requireRelease(
   syncStateStore: Pick<SyncStateStore, 'getRelease'>,
-  key: ReleaseKey,
+  key: GitopsReleaseKey,
 ): Promise<ReleaseRecord> {
   const release = await syncStateStore.getRelease(key);
   if (!release) {

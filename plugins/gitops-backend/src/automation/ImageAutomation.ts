@@ -3,8 +3,9 @@ import {
   GitopsImageStatus,
   needsCreationTime,
   parseImagePolicy,
-  PolicyDefinition,
   policyAllows,
+  PolicyDefinition,
+  stringifyGitopsReleaseKey,
   TagCandidate,
 } from '@backstage-gitops/plugin-gitops-common';
 import { RepositoryConfig } from '../config/GitopsConfig';
@@ -405,7 +406,7 @@ export class ImageAutomation {
       };
       const releases = new Map(
         updates.map(u => [
-          `${u.release.environment}/${u.release.namespace}/${u.release.name}`,
+          stringifyGitopsReleaseKey(u.release),
           u.release,
         ]),
       );

@@ -3,13 +3,13 @@ import {
   GitopsHelmRevision,
   GitopsProblem,
   GitopsReleaseDifference,
+  GitopsReleaseKey,
   GitopsReleaseState,
 } from '@backstage-gitops/plugin-gitops-common';
 import { NewEvent } from './EventStore';
-import { ReleaseKey } from './ReleaseKey';
 
 /** What helm reconciliation concluded for one release; kept until it changes. */
-export type ReleaseStatusRecord = ReleaseKey & {
+export type ReleaseStatusRecord = GitopsReleaseKey & {
   cluster: string;
   state: GitopsReleaseState;
   reason: string;
@@ -25,7 +25,7 @@ export type ReleaseStatusRecord = ReleaseKey & {
 };
 
 /** A release's Helm history, replaced whole when it changes; any order. */
-export type HelmHistoryRecord = ReleaseKey & {
+export type HelmHistoryRecord = GitopsReleaseKey & {
   cluster: string;
   revisions: GitopsHelmRevision[];
 };
@@ -85,7 +85,7 @@ export type ReconcileRecord = {
   /** Inserted or replaced. Statuses not named here stay as they are. */
   statuses: ReleaseStatusRecord[];
   /** Releases of this cluster that left git: their status and history go. */
-  removed: ReleaseKey[];
+  removed: GitopsReleaseKey[];
   histories: HelmHistoryRecord[];
   /** Stored in the same transaction as the statuses they describe. */
   events: NewEvent[];
@@ -117,9 +117,9 @@ export interface ClusterStateStore {
   /** Every status stored for the releases a cluster runs. */
   listReleaseStatuses(cluster: string): Promise<ReleaseStatusRecord[]>;
   /** The status of these releases, where there is one. */
-  getReleaseStatuses(keys: ReleaseKey[]): Promise<ReleaseStatusRecord[]>;
+  getReleaseStatuses(keys: GitopsReleaseKey[]): Promise<ReleaseStatusRecord[]>;
   /** The stored Helm history of one release, newest revision first. */
-  getHelmHistory(key: ReleaseKey): Promise<HelmHistoryRecord | undefined>;
+  getHelmHistory(key: GitopsReleaseKey): Promise<HelmHistoryRecord | undefined>;
   /** Stores one cycle's outcome and marks the cluster reconciled at `record.at`. */
   applyReconcile(record: ReconcileRecord): Promise<void>;
   /** Keeps every status; only the cluster's error and its time change. */

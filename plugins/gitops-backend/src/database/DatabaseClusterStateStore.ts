@@ -1,9 +1,11 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
 import {
   GitopsClusterStatus,
   GitopsProblem,
+  GitopsReleaseKey,
+  stringifyGitopsReleaseKey,
 } from '@backstage-gitops/plugin-gitops-common';
-import { Knex } from 'knex';
 import { readApplyProblems, replaceApplyProblems } from './applyProblemRows';
 import {
   AppliedObjectRecord,
@@ -34,13 +36,7 @@ import { insertEvents } from './DatabaseEventStore';
 import { HeldPruneRow, objectSetText, toHeldPrune } from './heldPruneRows';
 import { migratedClient } from './migrations';
 import { queryBatches } from './queryBatches';
-import { ReleaseKey } from './ReleaseKey';
-import {
-  defined,
-  lastByKey,
-  releaseKeyColumns,
-  releaseKeyOf,
-} from './rowMapping';
+import { defined, lastByKey, releaseKeyColumns } from './rowMapping';
 
 /** The knex implementation of {@link ClusterStateStore}, for SQLite and PostgreSQL. */
 export class DatabaseClusterStateStore implements ClusterStateStore {
@@ -61,7 +57,9 @@ export class DatabaseClusterStateStore implements ClusterStateStore {
     return rows.map(toReleaseStatus);
   }
 
-  async getReleaseStatuses(keys: ReleaseKey[]): Promise<ReleaseStatusRecord[]> {
+  async getReleaseStatuses(
+    keys: GitopsReleaseKey[],
+  ): Promise<ReleaseStatusRecord[]> {
     const rows: ReleaseStatusRow[] = [];
     const tuples = keys.map(k => [k.environment, k.namespace, k.name]);
     for (const part of queryBatches(tuples)) {
@@ -75,7 +73,7 @@ export class DatabaseClusterStateStore implements ClusterStateStore {
   }
 
   async getHelmHistory(
-    key: ReleaseKey,
+    key: GitopsReleaseKey,
   ): Promise<HelmHistoryRecord | undefined> {
     const rows = await this.db<HelmHistoryRow>('gitops_helm_history')
       .where({
@@ -89,7 +87,7 @@ export class DatabaseClusterStateStore implements ClusterStateStore {
 
   async applyReconcile(record: ReconcileRecord): Promise<void> {
     await this.db.transaction(async tx => {
-      const statuses = lastByKey(record.statuses, releaseKeyOf);
+      const statuses = lastByKey(record.statuses, stringifyGitopsReleaseKey);
       for (const part of queryBatches(statuses)) {
         await tx('gitops_release_status')
           .insert(part.map(releaseStatusRow))

@@ -1,10 +1,12 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
-import { GitopsEvent } from '@backstage-gitops/plugin-gitops-common';
+import {
+  GitopsEvent,
+  GitopsReleaseKey,
+} from '@backstage-gitops/plugin-gitops-common';
 import { Knex } from 'knex';
 import { EventStore, NewEvent } from './EventStore';
 import { migratedClient } from './migrations';
 import { queryBatches } from './queryBatches';
-import { ReleaseKey } from './ReleaseKey';
 import { STRING_COLUMN_LENGTH, storableText } from './storableValues';
 
 type EventRow = {
@@ -88,7 +90,7 @@ export class DatabaseEventStore implements EventStore {
   }
 
   async listEvents(query: {
-    releases: ReleaseKey[];
+    releases: GitopsReleaseKey[];
     repositoryIds: string[];
     limit: number;
   }): Promise<GitopsEvent[]> {

@@ -1,10 +1,13 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
-import { GitopsImageStatus } from '@backstage-gitops/plugin-gitops-common';
 import { Knex } from 'knex';
+import {
+  GitopsImageStatus,
+  GitopsReleaseKey,
+  stringifyGitopsReleaseKey,
+} from '@backstage-gitops/plugin-gitops-common';
 import { ImageStatusRecord, ImageStatusStore } from './ImageStatusStore';
 import { migratedClient } from './migrations';
 import { queryBatches } from './queryBatches';
-import { ReleaseKey } from './ReleaseKey';
 import { releaseKeyColumns } from './rowMapping';
 
 type ImageStatusRow = {
@@ -20,8 +23,10 @@ type ImageStatusRow = {
   checked_at: Date | string;
 };
 
-const imageKeyOf = (key: ReleaseKey, container: string) =>
-  JSON.stringify([key.environment, key.namespace, key.name, container]);
+// The key has exactly two slashes, so whatever the container is named, it
+// cannot make two images one.
+const imageKeyOf = (key: GitopsReleaseKey, container: string) =>
+  `${stringifyGitopsReleaseKey(key)}/${container}`;
 
 /**
  * The image statuses of these releases, for whoever reads releases: look one
@@ -29,9 +34,9 @@ const imageKeyOf = (key: ReleaseKey, container: string) =>
  */
 export async function readImageStatuses(
   db: Knex,
-  releases: ReleaseKey[],
+  releases: GitopsReleaseKey[],
 ): Promise<
-  (key: ReleaseKey, container: string) => GitopsImageStatus | undefined
+  (key: GitopsReleaseKey, container: string) => GitopsImageStatus | undefined
 > {
   const statuses = new Map<string, GitopsImageStatus>();
   const keys = releases.map(r => [r.environment, r.namespace, r.name]);

@@ -2,6 +2,7 @@ import { DatabaseService } from '@backstage/backend-plugin-api';
 import {
   GitopsEnvironment,
   GitopsProblem,
+  GitopsReleaseKey,
   GitopsRepositoryStatus,
 } from '@backstage-gitops/plugin-gitops-common';
 import { Knex } from 'knex';
@@ -15,7 +16,6 @@ import {
 } from './gitProblemRows';
 import { migratedClient } from './migrations';
 import { queryBatches } from './queryBatches';
-import { ReleaseKey } from './ReleaseKey';
 import {
   readReleases,
   releaseImageRows,
@@ -334,7 +334,7 @@ export class DatabaseSyncStateStore implements SyncStateStore {
     return readReleases(this.db, rows);
   }
 
-  async getRelease(key: ReleaseKey): Promise<ReleaseRecord | undefined> {
+  async getRelease(key: GitopsReleaseKey): Promise<ReleaseRecord | undefined> {
     const rows = await this.db<ReleaseRow>('gitops_releases').where(key);
     const [release] = await readReleases(this.db, rows);
     return release;

@@ -1,5 +1,7 @@
-import { GitopsEvent } from '@backstage-gitops/plugin-gitops-common';
-import { ReleaseKey } from './ReleaseKey';
+import {
+  GitopsEvent,
+  GitopsReleaseKey,
+} from '@backstage-gitops/plugin-gitops-common';
 
 export type NewEvent = Omit<GitopsEvent, 'id' | 'at'> & { at: Date };
 
@@ -12,7 +14,7 @@ export interface EventStore {
   addEvents(events: NewEvent[]): Promise<void>;
   /** Newest first: events of these releases and repository-wide events of these repositories. */
   listEvents(query: {
-    releases: ReleaseKey[];
+    releases: GitopsReleaseKey[];
     repositoryIds: string[];
     limit: number;
   }): Promise<GitopsEvent[]>;

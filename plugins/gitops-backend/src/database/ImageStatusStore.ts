@@ -1,8 +1,10 @@
-import { GitopsImageStatus } from '@backstage-gitops/plugin-gitops-common';
-import { ReleaseKey } from './ReleaseKey';
+import {
+  GitopsImageStatus,
+  GitopsReleaseKey,
+} from '@backstage-gitops/plugin-gitops-common';
 
 /** What image automation learned of one release image. */
-export type ImageStatusRecord = ReleaseKey & {
+export type ImageStatusRecord = GitopsReleaseKey & {
   repositoryId: string;
   container: string;
   status: GitopsImageStatus;

@@ -3,11 +3,11 @@ import {
   GitopsProblem,
   GitopsReleaseDetail,
   GitopsReleaseImage,
+  GitopsReleaseKey,
   GitopsRepositoryStatus,
   GitopsSourceProblem,
 } from '@backstage-gitops/plugin-gitops-common';
 import { NewEvent } from './EventStore';
-import { ReleaseKey } from './ReleaseKey';
 
 /** A release as git sync stores it: the API's view plus what later loops need. */
 export type ReleaseRecord = Omit<GitopsReleaseDetail, 'images'> & {
@@ -113,7 +113,7 @@ export interface SyncStateStore {
   applySync(sync: SyncRecord): Promise<void>;
 
   findReleases(match: ReleaseMatch): Promise<ReleaseRecord[]>;
-  getRelease(key: ReleaseKey): Promise<ReleaseRecord | undefined>;
+  getRelease(key: GitopsReleaseKey): Promise<ReleaseRecord | undefined>;
   /**
    * File problems and fetch failures of these repositories; the apply and
    * prune problems of their environments are the cluster state's.

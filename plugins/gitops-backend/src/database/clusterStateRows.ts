@@ -1,5 +1,6 @@
 import {
   GitopsClusterStatus,
+  GitopsReleaseKey,
   GitopsReleaseState,
 } from '@backstage-gitops/plugin-gitops-common';
 import {
@@ -8,7 +9,6 @@ import {
   HelmHistoryRecord,
   ReleaseStatusRecord,
 } from './ClusterStateStore';
-import { ReleaseKey } from './ReleaseKey';
 import { dateOrNull, defined, iso } from './rowMapping';
 
 /** A row of `gitops_clusters`. */
@@ -152,7 +152,7 @@ export function helmHistoryRows(history: HelmHistoryRecord): HelmHistoryRow[] {
 
 /** One release's history from its rows, in the order given (non-empty). */
 export function toHelmHistory(
-  key: ReleaseKey,
+  key: GitopsReleaseKey,
   rows: HelmHistoryRow[],
 ): HelmHistoryRecord {
   return {

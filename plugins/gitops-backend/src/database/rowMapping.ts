@@ -1,11 +1,5 @@
-import { ReleaseKey } from './ReleaseKey';
-
 /** The columns every per-release table is keyed by. */
 export const releaseKeyColumns = ['environment', 'namespace', 'name'];
-
-/** One string per release, for maps and de-duplication. */
-export const releaseKeyOf = (key: ReleaseKey) =>
-  JSON.stringify([key.environment, key.namespace, key.name]);
 
 /** A timestamp column as ISO text; SQLite returns numbers or strings, PostgreSQL dates. */
 export function iso(value: Date | string | null): string | undefined {

@@ -1,5 +1,9 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { GitopsEnvironment } from '@backstage-gitops/plugin-gitops-common';
+import {
+  GitopsEnvironment,
+  GitopsReleaseKey,
+  stringifyGitopsReleaseKey,
+} from '@backstage-gitops/plugin-gitops-common';
 import {
   AppliedObjectRecord,
   ClusterStateStore,
@@ -7,7 +11,6 @@ import {
   ReleaseStatusRecord,
 } from '../database/ClusterStateStore';
 import { EventStore, NewEvent } from '../database/EventStore';
-import { ReleaseKey } from '../database/ReleaseKey';
 import { ReleaseRecord, SyncStateStore } from '../database/SyncStateStore';
 import {
   ClusterApi,
@@ -42,8 +45,6 @@ export type ClusterEnvironmentSettings = Pick<
 export type ReconcileOutcome =
   | { status: 'reconciled'; releases: number; changed: number; applied: number }
   | { status: 'failed'; error: string };
-
-const keyText = (k: ReleaseKey) => `${k.environment}/${k.namespace}/${k.name}`;
 
 const groupOf = (apiVersion: string) => apiVersion.split('/')[0];
 
@@ -152,7 +153,10 @@ export class ClusterReconciler {
       const noteApplied = (objects: AppliedObjectRecord[]) => {
         for (const object of objects) {
           if (object.kind !== 'HelmRelease') continue;
-          appliedAt.set(`${environment.name}/${object.namespace}/${object.name}`, object.appliedAt);
+          appliedAt.set(
+            stringifyGitopsReleaseKey({ ...object, environment: environment.name }),
+            object.appliedAt,
+          );
         }
       };
       noteApplied(inventory.objects);
@@ -193,7 +197,7 @@ export class ClusterReconciler {
         // The releases of the file that failed carry the error.
         for (const release of own) {
           if (release.sourcePath === failure.sourcePath) {
-            failures.set(keyText(release), failure.message);
+            failures.set(stringifyGitopsReleaseKey(release), failure.message);
           }
         }
       }
@@ -204,7 +208,7 @@ export class ClusterReconciler {
         } catch (error) {
           if (error instanceof ClusterRequestError && !error.answered) throw error;
           const release = own.find(r => r.namespace === key.namespace && r.name === key.name);
-          if (release) failures.set(keyText(release), (error as Error).message);
+          if (release) failures.set(stringifyGitopsReleaseKey(release), (error as Error).message);
         }
       }
     }
@@ -353,13 +357,13 @@ export class ClusterReconciler {
     at: Date,
   ): Promise<{
     statuses: ReleaseStatusRecord[];
-    removed: ReleaseKey[];
+    removed: GitopsReleaseKey[];
     histories: HelmHistoryRecord[];
     events: NewEvent[];
   }> {
     const { cluster, clusterStateStore, gracePeriodMs } = this.options;
     const previous = new Map(
-      (await clusterStateStore.listReleaseStatuses(cluster)).map(s => [keyText(s), s]),
+      (await clusterStateStore.listReleaseStatuses(cluster)).map(s => [stringifyGitopsReleaseKey(s), s]),
     );
     const statuses: ReleaseStatusRecord[] = [];
     const histories: HelmHistoryRecord[] = [];
@@ -367,12 +371,12 @@ export class ClusterReconciler {
     const seen = new Set<string>();
 
     for (const release of releases) {
-      const key: ReleaseKey = {
+      const key: GitopsReleaseKey = {
         environment: release.environment,
         namespace: release.namespace,
         name: release.name,
       };
-      const text = keyText(key);
+      const text = stringifyGitopsReleaseKey(key);
       seen.add(text);
       const before = previous.get(text);
       const storage = helmStorageNamespace(release);
@@ -468,7 +472,7 @@ export class ClusterReconciler {
       }
     }
     const removed = [...previous.values()]
-      .filter(status => !seen.has(keyText(status)))
+      .filter(status => !seen.has(stringifyGitopsReleaseKey(status)))
       .map(({ environment, namespace, name }) => ({ environment, namespace, name }));
     return { statuses, removed, histories, events };
   }

@@ -1,3 +1,4 @@
+import { stringifyGitopsReleaseKey } from '@backstage-gitops/plugin-gitops-common';
 import { ReleaseRecord } from '../database/SyncStateStore';
 import { helmReleaseKey } from '../cluster/helm';
 import { ApplyLane } from './applyLane';
@@ -11,9 +12,6 @@ export type ClusterReadPlan = {
   /** Releases not read, by `environment/namespace/name`, with the reason. */
   refused: Map<string, string>;
 };
-
-const keyText = (r: ReleaseRecord) =>
-  `${r.environment}/${r.namespace}/${r.name}`;
 
 const pick = (value: unknown) =>
   typeof value === 'string' && value ? value : undefined;
@@ -74,7 +72,7 @@ export function planClusterRead(
   for (const release of releases) {
     const refusedBecause = refusal(release, lanes.get(release.environment));
     if (refusedBecause) {
-      refused.set(keyText(release), refusedBecause);
+      refused.set(stringifyGitopsReleaseKey(release), refusedBecause);
       continue;
     }
     const helmRelease = helmReleaseKey(
@@ -95,7 +93,7 @@ export function planClusterRead(
         .join(' and ');
       for (const release of claims) {
         refused.set(
-          keyText(release),
+          stringifyGitopsReleaseKey(release),
           `not read from the cluster: HelmReleases ${names} name the same Helm release ${
             release.releaseName
           } in namespace ${helmStorageNamespace(release)}`,

@@ -5,9 +5,9 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
+import { GitopsReleaseKey } from '@backstage-gitops/plugin-gitops-common';
 import { ClusterRequestError } from '../cluster/ClusterRequestError';
 import { EventStore } from '../database/EventStore';
-import { ReleaseKey } from '../database/ReleaseKey';
 import { SyncStateStore } from '../database/SyncStateStore';
 import { ReconcileTrigger } from '../reconcile/ReconcileScheduler';
 
@@ -27,7 +27,7 @@ export class ReconcileRequests {
   ) {}
 
   async request(
-    key: ReleaseKey,
+    key: GitopsReleaseKey,
     actor: string,
   ): Promise<{ cluster: string; requestedAt: string }> {
     const { syncStateStore, eventStore, reconcile } = this.options;

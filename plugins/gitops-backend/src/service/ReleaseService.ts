@@ -8,22 +8,23 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   GitopsClusterList,
+  gitopsDiagnosticsReadPermission,
   GitopsEnvironmentList,
   GitopsEventList,
   GitopsHelmHistory,
   GitopsProblem,
+  gitopsReadPermission,
   GitopsRelease,
   GitopsReleaseDetail,
+  GitopsReleaseKey,
   GitopsReleaseList,
   GitopsRepositoryStatus,
-  gitopsDiagnosticsReadPermission,
-  gitopsReadPermission,
+  stringifyGitopsReleaseKey,
   stringifyGitopsReleaseRef,
 } from '@backstage-gitops/plugin-gitops-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ClusterStateStore } from '../database/ClusterStateStore';
 import { EventStore } from '../database/EventStore';
-import { ReleaseKey } from '../database/ReleaseKey';
 import { ReleaseRecord, SyncStateStore } from '../database/SyncStateStore';
 import { releaseMatchFor } from './entityMatch';
 import { ErrorDisclosure } from './ErrorDisclosure';
@@ -31,12 +32,11 @@ import { releaseStatusOf } from './releaseStatus';
 
 const EVENT_LIMIT = 100;
 
-const keyOf = (r: ReleaseKey): ReleaseKey => ({
+const keyOf = (r: GitopsReleaseKey): GitopsReleaseKey => ({
   environment: r.environment,
   namespace: r.namespace,
   name: r.name,
 });
-const keyText = (r: ReleaseKey) => `${r.environment}/${r.namespace}/${r.name}`;
 
 function toApi(record: ReleaseRecord): GitopsRelease {
   return {
@@ -127,7 +127,7 @@ export class ReleaseService {
   }
 
   private async readableRelease(
-    key: ReleaseKey,
+    key: GitopsReleaseKey,
     credentials: BackstageCredentials,
   ): Promise<{ record: ReleaseRecord; disclosure: ErrorDisclosure }> {
     const record = await this.options.syncStateStore.getRelease(key);
@@ -176,7 +176,7 @@ export class ReleaseService {
       clusterStateStore.listClusters(),
       syncStateStore.listSourceProblems([...new Set(records.map(r => r.repository))]),
     ]);
-    const byKey = new Map(statuses.map(s => [keyText(s), s]));
+    const byKey = new Map(statuses.map(s => [stringifyGitopsReleaseKey(s), s]));
     const clusterByName = new Map(clusters.map(c => [c.name, c]));
     const brokenFiles = new Map(
       sourceProblems.map(({ repository, ...problem }) => [
@@ -185,7 +185,7 @@ export class ReleaseService {
       ]),
     );
     return records.map(record => {
-      const status = byKey.get(keyText(record));
+      const status = byKey.get(stringifyGitopsReleaseKey(record));
       const sourceProblem = brokenFiles.get(
         JSON.stringify([record.repository, record.sourcePath]),
       );
@@ -236,7 +236,7 @@ export class ReleaseService {
   }
 
   async getRelease(
-    key: ReleaseKey,
+    key: GitopsReleaseKey,
     credentials: BackstageCredentials,
   ): Promise<GitopsReleaseDetail> {
     const { record, disclosure } = await this.readableRelease(key, credentials);
@@ -249,7 +249,7 @@ export class ReleaseService {
   }
 
   async getHistory(
-    key: ReleaseKey,
+    key: GitopsReleaseKey,
     credentials: BackstageCredentials,
   ): Promise<GitopsHelmHistory> {
     await this.readableRelease(key, credentials);

@@ -1,7 +1,8 @@
+import {
+  stringifyGitopsReleaseKey,
+} from '@backstage-gitops/plugin-gitops-common';
 import { NewEvent } from '../database/EventStore';
 import { ReleaseRecord } from '../database/SyncStateStore';
-
-const keyOf = (r: ReleaseRecord) => `${r.environment}/${r.namespace}/${r.name}`;
 
 /** What makes two stored releases the same release, ignoring bookkeeping. */
 function contentOf(r: ReleaseRecord): string {
@@ -41,7 +42,7 @@ export function diffReleases(
   after: ReleaseRecord[],
   context: CommitContext,
 ): { releases: ReleaseRecord[]; events: NewEvent[] } {
-  const old = new Map(before.map(r => [keyOf(r), r]));
+  const old = new Map(before.map(r => [stringifyGitopsReleaseKey(r), r]));
   const events: NewEvent[] = [];
   const base = {
     repository: context.repositoryId,
@@ -51,8 +52,8 @@ export function diffReleases(
     at: context.at,
   };
   const releases = after.map(release => {
-    const previous = old.get(keyOf(release));
-    old.delete(keyOf(release));
+    const previous = old.get(stringifyGitopsReleaseKey(release));
+    old.delete(stringifyGitopsReleaseKey(release));
     const who = {
       environment: release.environment,
       namespace: release.namespace,

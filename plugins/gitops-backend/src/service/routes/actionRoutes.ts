@@ -1,9 +1,10 @@
 import {
-  GitopsPromotion,
   gitopsAutomationUpdatePermission,
   gitopsPromotePermission,
+  GitopsPromotion,
   gitopsPruneConfirmPermission,
   gitopsReconcilePermission,
+  GitopsReleaseKey,
   gitopsSyncPermission,
   stringifyGitopsReleaseRef,
 } from '@backstage-gitops/plugin-gitops-common';
@@ -13,7 +14,6 @@ import express from 'express';
 import { ReleaseLocks, ReleasePromotions } from '../../actions';
 import { HeldPruneRecord } from '../../database/ClusterStateStore';
 import { EventStore } from '../../database/EventStore';
-import { ReleaseKey } from '../../database/ReleaseKey';
 import { SyncTrigger } from '../../sync/SyncScheduler';
 import { PruneConfirmations } from '../PruneConfirmations';
 import { ReconcileRequests } from '../ReconcileRequests';
@@ -45,7 +45,7 @@ export function addActionRoutes(
    * asked from (which policies may log; owners come from the release itself).
    */
   const releaseAction = <T>(
-    req: express.Request<ReleaseKey>,
+    req: express.Request<GitopsReleaseKey>,
     action: {
       eventId: string;
       permission: ResourcePermission;
@@ -55,7 +55,7 @@ export function addActionRoutes(
       body: { entityRef?: string } & JsonObject;
       auditMeta?: (result: T) => JsonObject;
     },
-    act: (key: ReleaseKey, actor: string) => Promise<T>,
+    act: (key: GitopsReleaseKey, actor: string) => Promise<T>,
   ) => {
     const { environment, namespace, name } = req.params;
     const key = { environment, namespace, name };
