@@ -1,4 +1,4 @@
-import { checkChartPath } from './chartPath';
+import { checkChartPath, normalizeChartPath } from './chartPath';
 
 /** A commit as `git ls-tree -r -t` lists it. */
 const TREE = new Map<string, string>([
@@ -60,5 +60,28 @@ describe('checkChartPath', () => {
     });
     expect(checkChartPath('charts/app/link/..', blobsOnly).ok).toBe(false);
     expect(checkChartPath('charts/podinfo2', blobsOnly).ok).toBe(false);
+  });
+});
+
+describe('normalizeChartPath', () => {
+  it.each([
+    ['./charts/podinfo/', 'charts/podinfo', ['charts', 'charts/podinfo']],
+    ['charts//podinfo', 'charts/podinfo', ['charts', 'charts/podinfo']],
+    [
+      'a/../charts/podinfo',
+      'charts/podinfo',
+      ['a', 'charts', 'charts/podinfo'],
+    ],
+    ['./', '.', []],
+  ])('writes %s as %s, entering %j', (path, normalized, entered) => {
+    expect(normalizeChartPath(path)).toEqual({ ok: true, normalized, entered });
+  });
+
+  it('refuses what no commit could make acceptable, as checkChartPath does', () => {
+    for (const path of ['../x', '/abs', 'charts\\podinfo', '']) {
+      const result = normalizeChartPath(path);
+      expect(result.ok).toBe(false);
+      expect(result).toEqual(checkChartPath(path, TREE));
+    }
   });
 });

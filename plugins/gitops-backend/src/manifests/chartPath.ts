@@ -22,17 +22,14 @@ function isDirectory(
 }
 
 /**
- * Whether a chart path from a HelmRelease stays inside the repository, and
- * its normalized form (`.` for the repository root). Refused: absolute
- * paths, backslashes and NUL bytes, `..` that climbs out of the root, and
- * any component that is a symlink or a submodule in the commit, since their
- * contents (or what `..` after them means) lie outside the tree we read.
- * The path must name a directory of the commit. Pure: `treeEntries` maps the
- * commit's repository-relative paths to their git modes.
+ * Walks a chart path as git would resolve it: `.` and empty segments are
+ * skipped, `..` climbs. `enter` sees each directory entered, in order, and
+ * may refuse it. Refuses what no tree can make acceptable: an empty or
+ * absolute path, a backslash or NUL byte, `..` that climbs out of the root.
  */
-export function checkChartPath(
+function walkChartPath(
   chartPath: string,
-  treeEntries: ReadonlyMap<string, string>,
+  enter: (directory: string) => string | undefined,
 ): ChartPathCheck {
   if (chartPath.trim() === '') {
     return { ok: false, message: 'the chart path is empty' };
@@ -49,8 +46,6 @@ export function checkChartPath(
       message: `${JSON.stringify(chartPath)} contains a backslash or NUL byte`,
     };
   }
-
-  // Walk the path as git would resolve it, checking each directory entered.
   const walked: string[] = [];
   for (const segment of chartPath.split('/')) {
     if (segment === '' || segment === '.') continue;
@@ -62,29 +57,60 @@ export function checkChartPath(
       continue;
     }
     walked.push(segment);
-    const current = walked.join('/');
-    const mode = treeEntries.get(current);
+    const refusal = enter(walked.join('/'));
+    if (refusal) return { ok: false, message: refusal };
+  }
+  return { ok: true, normalized: walked.length === 0 ? '.' : walked.join('/') };
+}
+
+/**
+ * A chart path as written (`./charts/podinfo/`) in the repository-relative
+ * form the store keeps (`charts/podinfo`; `.` for the root), without looking
+ * at any commit. `entered` lists every directory the path passes through,
+ * which a commit must be read for to check it with {@link checkChartPath}.
+ */
+export function normalizeChartPath(
+  chartPath: string,
+):
+  | (ChartPathCheck & { ok: false })
+  | { ok: true; normalized: string; entered: string[] } {
+  const entered: string[] = [];
+  const walk = walkChartPath(chartPath, directory => {
+    entered.push(directory);
+    return undefined;
+  });
+  return walk.ok ? { ...walk, entered } : walk;
+}
+
+/**
+ * Whether a chart path from a HelmRelease stays inside the repository, and
+ * its normalized form (`.` for the repository root). Refused: absolute
+ * paths, backslashes and NUL bytes, `..` that climbs out of the root, and
+ * any component that is a symlink or a submodule in the commit, since their
+ * contents (or what `..` after them means) lie outside the tree we read.
+ * The path must name a directory of the commit. Pure: `treeEntries` maps the
+ * commit's repository-relative paths to their git modes.
+ */
+export function checkChartPath(
+  chartPath: string,
+  treeEntries: ReadonlyMap<string, string>,
+): ChartPathCheck {
+  const walk = walkChartPath(chartPath, directory => {
+    const mode = treeEntries.get(directory);
     if (mode === SYMLINK_MODE) {
-      return {
-        ok: false,
-        message: `${current} is a symlink; chart paths may not pass through symlinks`,
-      };
+      return `${directory} is a symlink; chart paths may not pass through symlinks`;
     }
     if (mode === SUBMODULE_MODE) {
-      return {
-        ok: false,
-        message: `${current} is a submodule, whose files are not in this repository`,
-      };
+      return `${directory} is a submodule, whose files are not in this repository`;
     }
-  }
-
-  const normalized = walked.join('/');
-  if (normalized === '') return { ok: true, normalized: '.' };
-  if (!isDirectory(normalized, treeEntries)) {
+    return undefined;
+  });
+  if (!walk.ok || walk.normalized === '.') return walk;
+  if (!isDirectory(walk.normalized, treeEntries)) {
     return {
       ok: false,
-      message: `${normalized} is not a directory in the commit`,
+      message: `${walk.normalized} is not a directory in the commit`,
     };
   }
-  return { ok: true, normalized };
+  return walk;
 }

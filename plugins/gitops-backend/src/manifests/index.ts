@@ -24,7 +24,7 @@ export { KUBERNETES_YAML_OPTIONS } from './kubernetesYaml';
 export { parseManifestFile } from './parseManifestFile';
 export { isManifestPath } from './manifestPath';
 export { parseChartYaml } from './chartYaml';
-export { checkChartPath } from './chartPath';
+export { checkChartPath, normalizeChartPath } from './chartPath';
 export type { ChartPathCheck } from './chartPath';
 export { parseImageName } from './imageName';
 export type { ImageName } from './imageName';

@@ -220,6 +220,28 @@ describe('RepositorySync', () => {
     expect(releases.map(r => r.chartVersion)).toEqual(['0.2.1', '0.2.1', '0.2.1']);
   });
 
+  it('follows a chart bump into a release that writes its chart path as ./charts/podinfo/', async () => {
+    const dev = (await exampleFiles())['releases/dev/podinfo.yaml'] as string;
+    await remote.commit(
+      { 'releases/dev/podinfo.yaml': dev.replace('path: charts/podinfo', 'path: ./charts/podinfo/') },
+      'Write the chart path as a relative folder',
+    );
+    const sync = createSync();
+    await sync.run();
+    const chart = (await exampleFiles())['charts/podinfo/Chart.yaml'] as string;
+    await remote.commit(
+      { 'charts/podinfo/Chart.yaml': chart.replace('version: 0.2.0', 'version: 0.2.1') },
+      'Bump the podinfo chart',
+    );
+    await sync.run();
+    const releases = await syncStateStore.releasesFromPaths('config', 'all');
+    expect(releases.map(r => [r.environment, r.chartPath, r.chartVersion])).toEqual([
+      ['dev', 'charts/podinfo', '0.2.1'],
+      ['prod', 'charts/podinfo', '0.2.1'],
+      ['stg', 'charts/podinfo', '0.2.1'],
+    ]);
+  });
+
   it('starts over after a force-push', async () => {
     const sync = createSync();
     await sync.run();

@@ -1,27 +1,17 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { GitopsEnvironment } from '@backstage-gitops/plugin-gitops-common';
 import { EnvironmentConfig, RepositoryConfig } from '../config/GitopsConfig';
-import {
-  FileProblem,
-  ReleaseRecord,
-  SyncStateStore,
-} from '../database/SyncStateStore';
+import { ReleaseRecord, SyncStateStore } from '../database/SyncStateStore';
+import { changesSince, planReads } from '../changes';
 import { GitRepository, GitTreeEntry } from '../git';
-import {
-  checkChartPath,
-  HelmReleaseManifest,
-  isManifestPath,
-  MANIFEST_LIMITS,
-  parseChartYaml,
-  parseManifestFile,
-} from '../manifests';
+import { isManifestPath } from '../manifests';
 import {
   environmentOf,
   resolveEnvironments,
   sameEnvironments,
 } from './environments';
-import { unstorableReason } from '../database/storableValues';
-import { CandidateRelease, FileRead, settleReleases } from './lastGoodState';
+import { FileRead, settleReleases } from './lastGoodState';
+import { readReleaseFiles } from './readReleaseFiles';
 import { diffReleases } from './ReleaseChanges';
 
 const messageOf = (error: unknown) =>
@@ -49,54 +39,6 @@ type Plan = {
   /** Renamed files: new path -> old path, for files of environments. */
   renamedFrom: Map<string, string>;
 };
-
-function ancestorsOf(path: string): string[] {
-  const parts = path.split('/');
-  return parts.slice(1).map((_, i) => parts.slice(0, i + 1).join('/'));
-}
-
-function toRecord(
-  manifest: HelmReleaseManifest,
-  environment: string,
-  repositoryId: string,
-  commit: string,
-  at: Date,
-): ReleaseRecord {
-  return {
-    repository: repositoryId,
-    environment,
-    namespace: manifest.namespace,
-    name: manifest.name,
-    releaseName: manifest.releaseName,
-    apiVersion: manifest.apiVersion,
-    chart: manifest.chart,
-    chartName: manifest.chartName,
-    chartVersion:
-      manifest.chart.type === 'repository'
-        ? manifest.chart.version
-        : manifest.chart.type === 'source'
-        ? manifest.chart.version
-        : undefined,
-    labels: manifest.labels,
-    annotations: manifest.annotations,
-    automated: manifest.automated,
-    locked: manifest.locked,
-    images: manifest.images.map(image => ({
-      container: image.container,
-      registry: image.registry,
-      repository: image.repository,
-      tag: image.tag,
-      policy: image.policy,
-      paths: Object.fromEntries(
-        Object.entries(image.paths).filter(([, v]) => v !== undefined),
-      ) as Record<string, string>,
-    })),
-    sourcePath: manifest.source.path,
-    spec: manifest.spec,
-    commit,
-    updatedAt: at.toISOString(),
-  };
-}
 
 /**
  * A file renamed and broken in one commit was not deleted: the releases its
@@ -278,28 +220,26 @@ export class RepositorySync {
     };
   }
 
+  /**
+   * Which files this sync reads and replaces: the changes since the stored
+   * commit (`src/changes`), within the repository's environments.
+   */
   private async plan(previous: string | undefined, head: string): Promise<Plan> {
     const { repository, git, syncStateStore, environments: configured } = this.options;
     const explicit = configured.some(env => env.repository === repository.id);
-    // isAncestor is false too when the stored commit is unknown here (a new
-    // working copy); the diff runs alongside and is dropped then.
-    const [incremental, diff] = previous
-      ? await Promise.all([
-          git.isAncestor(previous, head),
-          git.diff(previous, head).catch(() => undefined),
-        ])
-      : [false, undefined];
-    const changes = incremental && diff ? diff : [];
+    const changes = await changesSince(git, previous, head);
 
     let environments: GitopsEnvironment[];
     let releasesTree: GitTreeEntry[] | undefined;
     // Only an added, deleted or renamed file can add or remove a folder.
-    const foldersMayHaveChanged = changes.some(
-      c =>
-        c.status !== 'M' &&
-        [c.path, c.oldPath].some(p => p?.startsWith('releases/')),
-    );
-    if (!explicit && (!incremental || foldersMayHaveChanged)) {
+    const foldersMayHaveChanged =
+      !changes.full &&
+      changes.changes.some(
+        c =>
+          c.status !== 'M' &&
+          [c.path, c.oldPath].some(p => p?.startsWith('releases/')),
+      );
+    if (!explicit && (changes.full || foldersMayHaveChanged)) {
       releasesTree = await git.listTree(head, 'releases');
       environments = resolveEnvironments(repository.id, configured, releasesTree);
     } else if (explicit) {
@@ -312,133 +252,48 @@ export class RepositorySync {
     const inEnvironment = (path: string) =>
       isManifestPath(path) && environmentOf(path, environments) !== undefined;
 
-    if (!incremental) {
-      const files = new Set<string>();
-      for (const env of environments) {
-        const tree =
-          releasesTree && env.path.startsWith('releases/')
-            ? releasesTree.filter(e => e.path.startsWith(`${env.path}/`))
-            : await git.listTree(head, env.path);
-        tree
-          .filter(e => e.type === 'blob' && inEnvironment(e.path))
-          .forEach(e => files.add(e.path));
-      }
-      return {
-        full: true,
-        environments,
-        replaced: files,
-        parse: files,
-        changedPaths: [],
-        renamedFrom: new Map(),
-      };
-    }
-
-    const replaced = new Set<string>();
-    const parse = new Set<string>();
-    const touchedFolders = new Set<string>();
-    const renamedFrom = new Map<string, string>();
-    for (const change of changes) {
-      if (change.oldPath && inEnvironment(change.oldPath)) {
-        replaced.add(change.oldPath);
-        renamedFrom.set(change.path, change.oldPath);
-      }
-      if (inEnvironment(change.path)) {
-        replaced.add(change.path);
-        if (change.status !== 'D') parse.add(change.path);
-      }
-      for (const path of [change.path, change.oldPath]) {
-        if (path) ancestorsOf(path).forEach(f => touchedFolders.add(f));
-      }
-    }
-    // A changed chart re-parses the releases that use it, so their chart
-    // version and revision follow.
-    for (const path of await syncStateStore.sourcePathsForCharts(repository.id, [
-      ...touchedFolders,
-    ])) {
-      replaced.add(path);
-      parse.add(path);
-    }
+    const reads = await planReads(changes, {
+      reads: inEnvironment,
+      listAll: async () => {
+        const files: string[] = [];
+        for (const env of environments) {
+          const tree =
+            releasesTree && env.path.startsWith('releases/')
+              ? releasesTree.filter(e => e.path.startsWith(`${env.path}/`))
+              : await git.listTree(head, env.path);
+          tree
+            .filter(e => e.type === 'blob' && inEnvironment(e.path))
+            .forEach(e => files.push(e.path));
+        }
+        return files;
+      },
+      chartUsers: folders =>
+        syncStateStore.sourcePathsForCharts(repository.id, folders),
+    });
     return {
-      full: false,
+      full: reads.full,
       environments,
-      replaced,
-      parse,
-      changedPaths: changes.flatMap(c => (c.oldPath ? [c.path, c.oldPath] : [c.path])),
-      renamedFrom,
+      replaced: new Set([
+        ...reads.read,
+        ...[...reads.removed].filter(inEnvironment),
+      ]),
+      parse: reads.read,
+      changedPaths: reads.changedPaths,
+      renamedFrom: reads.renamedFrom,
     };
   }
 
-  /**
-   * Reads every file the plan names. A file does not read cleanly when it is
-   * over the size limit, did not parse completely (syntax, encoding, a field
-   * of the wrong type, limits), names a chart path that is refused, or holds
-   * a value the store cannot keep; such a file contributes no release.
-   */
-  private async read(head: string, plan: Plan, at: Date): Promise<FileRead[]> {
-    const { repository, git } = this.options;
-    const paths = [...plan.parse].sort();
-    const contents = await git.readFiles(head, paths, {
-      maxBytes: MANIFEST_LIMITS.maxFileBytes,
+  private read(head: string, plan: Plan, at: Date): Promise<FileRead[]> {
+    const { repository, git, syncStateStore } = this.options;
+    return readReleaseFiles(git, syncStateStore, {
+      repositoryId: repository.id,
+      head,
+      full: plan.full,
+      changedPaths: plan.changedPaths,
+      paths: plan.parse,
+      environments: plan.environments,
+      at,
     });
-
-    const files: FileRead[] = [];
-    for (const path of paths) {
-      const environment = environmentOf(path, plan.environments)!.name;
-      const content = contents.get(path);
-      if (content === undefined) continue; // not a file (a submodule): gone
-      if (!Buffer.isBuffer(content)) {
-        files.push({
-          path,
-          environment,
-          broken: true,
-          releases: [],
-          problems: [
-            {
-              environment,
-              path,
-              message: `File is ${content.tooLarge} bytes, over the limit of ${MANIFEST_LIMITS.maxFileBytes}`,
-            },
-          ],
-        });
-        continue;
-      }
-      const parsed = parseManifestFile(path, content);
-      files.push({
-        path,
-        environment,
-        broken: !parsed.complete,
-        problems: parsed.errors.map(e => ({ ...e, environment })),
-        releases: parsed.helmReleases
-          .filter(manifest => !manifest.ignored)
-          .map(manifest => ({
-            record: toRecord(manifest, environment, repository.id, head, at),
-            source: manifest.source,
-          })),
-      });
-    }
-
-    const candidates = files.flatMap(f => f.releases);
-    const chartProblems = await this.resolveCharts(head, plan, candidates);
-    const byPath = new Map(files.map(f => [f.path, f]));
-    for (const problem of chartProblems) {
-      const file = byPath.get(problem.path)!;
-      file.problems.push(problem);
-      if (problem.blocking) file.broken = true;
-    }
-    for (const file of files) {
-      for (const { record, source } of file.releases) {
-        const reason = unstorableReason(record);
-        if (reason === undefined) continue;
-        file.broken = true;
-        file.problems.push({
-          environment: file.environment,
-          path: file.path,
-          line: source.line,
-          message: `HelmRelease in document ${source.document} cannot be stored: ${reason}`,
-        });
-      }
-    }
-    return files;
   }
 
   /**
@@ -454,121 +309,5 @@ export class RepositorySync {
       if (existing && !plan.replaced.has(existing.sourcePath)) holders.push(existing);
     }
     return holders;
-  }
-
-  /**
-   * Fills chart version and revision of git charts from Chart.yaml. Returns
-   * the problems found; a refused chart path is blocking (the release cannot
-   * be stored as written), a missing Chart.yaml only leaves the version unset.
-   */
-  private async resolveCharts(
-    head: string,
-    plan: Plan,
-    candidates: CandidateRelease[],
-  ): Promise<FileProblem[]> {
-    const { git, syncStateStore, repository } = this.options;
-    const problems: FileProblem[] = [];
-    const gitCharts = candidates.map(c => c.record).filter(r => r.chart.type === 'git');
-    if (gitCharts.length === 0) return problems;
-
-    let folders = [
-      ...new Set(gitCharts.map(r => (r.chart as { path: string }).path)),
-    ];
-    // A chart folder the diff did not touch keeps what the store knows of
-    // it: no tree listing, no Chart.yaml read.
-    if (!plan.full) {
-      const touched = (folder: string) =>
-        plan.changedPaths.some(
-          p => p === folder || p.startsWith(`${folder}/`) || folder.startsWith(`${p}/`),
-        );
-      const reused = new Set<string>();
-      for (const folder of folders) {
-        if (touched(folder)) continue;
-        const known = await syncStateStore.chartOf(
-          repository.id,
-          folder.replace(/^\.\//, '').replace(/\/+$/, ''),
-        );
-        if (!known) continue;
-        for (const record of gitCharts) {
-          if ((record.chart as { path: string }).path !== folder) continue;
-          record.chartPath = known.chartPath;
-          record.chartVersion = known.chartVersion;
-          record.chartRevision = known.chartRevision;
-        }
-        reused.add(folder);
-      }
-      folders = folders.filter(f => !reused.has(f));
-      if (folders.length === 0) return problems;
-    }
-    const modes = new Map<string, string>();
-    const shas = new Map<string, string>();
-    const trees: GitTreeEntry[] = [];
-    for (const folder of folders) {
-      const normalized = folder.replace(/^\.\//, '').replace(/\/+$/, '');
-      if (normalized.startsWith('/') || normalized.split('/').includes('..')) {
-        continue; // checkChartPath reports it below
-      }
-      const top = normalized.split('/')[0];
-      trees.push(...(await git.listTree(head, top)));
-    }
-    for (const entry of trees) {
-      modes.set(entry.path, entry.mode);
-      shas.set(entry.path, entry.sha);
-    }
-
-    const valid = new Map<string, string>(); // chart path as written -> normalized
-    for (const folder of folders) {
-      const check = checkChartPath(folder, modes);
-      if (check.ok) valid.set(folder, check.normalized);
-    }
-    const chartFiles = await git.readFiles(
-      head,
-      [...new Set(valid.values())].map(p => `${p}/Chart.yaml`),
-      { maxBytes: MANIFEST_LIMITS.maxFileBytes },
-    );
-    const metadata = new Map<string, { version?: string; error?: string }>();
-    for (const normalized of new Set(valid.values())) {
-      const content = chartFiles.get(`${normalized}/Chart.yaml`);
-      if (!content || !Buffer.isBuffer(content)) {
-        metadata.set(normalized, { error: `No Chart.yaml in ${normalized}` });
-        continue;
-      }
-      const chart = parseChartYaml(`${normalized}/Chart.yaml`, content);
-      metadata.set(
-        normalized,
-        'version' in chart ? { version: chart.version } : { error: chart.message },
-      );
-    }
-
-    for (const { record, source } of candidates) {
-      if (record.chart.type !== 'git' || !folders.includes(record.chart.path)) {
-        continue;
-      }
-      const folder = record.chart.path;
-      const check = checkChartPath(folder, modes);
-      if (!check.ok) {
-        problems.push({
-          environment: record.environment,
-          path: source.path,
-          line: source.line,
-          message: `Chart path "${folder}" rejected: ${check.message}`,
-          blocking: true,
-        });
-        continue;
-      }
-      const meta = metadata.get(check.normalized)!;
-      if (meta.error) {
-        problems.push({
-          environment: record.environment,
-          path: source.path,
-          line: source.line,
-          message: `Chart ${check.normalized}: ${meta.error}`,
-        });
-      }
-      record.chartPath = check.normalized;
-      record.chartVersion = meta.version;
-      record.chartRevision = shas.get(check.normalized);
-    }
-    return problems;
   }
 }

@@ -1,0 +1,142 @@
+import { GitopsEnvironment } from '@backstage-gitops/plugin-gitops-common';
+import { ReleaseRecord, SyncStateStore } from '../database/SyncStateStore';
+import { unstorableReason } from '../database/storableValues';
+import { GitRepository } from '../git';
+import {
+  HelmReleaseManifest,
+  MANIFEST_LIMITS,
+  parseManifestFile,
+} from '../manifests';
+import { environmentOf } from './environments';
+import { ChartReadScope, resolveGitCharts } from './gitCharts';
+import { FileRead } from './lastGoodState';
+
+function toRecord(
+  manifest: HelmReleaseManifest,
+  environment: string,
+  repositoryId: string,
+  commit: string,
+  at: Date,
+): ReleaseRecord {
+  return {
+    repository: repositoryId,
+    environment,
+    namespace: manifest.namespace,
+    name: manifest.name,
+    releaseName: manifest.releaseName,
+    apiVersion: manifest.apiVersion,
+    chart: manifest.chart,
+    chartName: manifest.chartName,
+    chartVersion:
+      manifest.chart.type === 'repository'
+        ? manifest.chart.version
+        : manifest.chart.type === 'source'
+        ? manifest.chart.version
+        : undefined,
+    labels: manifest.labels,
+    annotations: manifest.annotations,
+    automated: manifest.automated,
+    locked: manifest.locked,
+    images: manifest.images.map(image => ({
+      container: image.container,
+      registry: image.registry,
+      repository: image.repository,
+      tag: image.tag,
+      policy: image.policy,
+      paths: Object.fromEntries(
+        Object.entries(image.paths).filter(([, v]) => v !== undefined),
+      ) as Record<string, string>,
+    })),
+    sourcePath: manifest.source.path,
+    spec: manifest.spec,
+    commit,
+    updatedAt: at.toISOString(),
+  };
+}
+
+/**
+ * Reads the release files a sync plans to read, each in its environment. A
+ * file does not read cleanly when it is over the size limit, did not parse
+ * completely (syntax, encoding, a field of the wrong type, limits), names a
+ * chart path that is refused, or holds a value the store cannot keep; such a
+ * file contributes no release.
+ */
+export async function readReleaseFiles(
+  git: GitRepository,
+  syncStateStore: SyncStateStore,
+  scope: ChartReadScope & {
+    paths: Iterable<string>;
+    environments: GitopsEnvironment[];
+    at: Date;
+  },
+): Promise<FileRead[]> {
+  const { repositoryId, head, at } = scope;
+  const paths = [...scope.paths].sort();
+  const contents = await git.readFiles(head, paths, {
+    maxBytes: MANIFEST_LIMITS.maxFileBytes,
+  });
+
+  const files: FileRead[] = [];
+  for (const path of paths) {
+    const environment = environmentOf(path, scope.environments)!.name;
+    const content = contents.get(path);
+    if (content === undefined) continue; // not a file (a submodule): gone
+    if (!Buffer.isBuffer(content)) {
+      files.push({
+        path,
+        environment,
+        broken: true,
+        releases: [],
+        problems: [
+          {
+            environment,
+            path,
+            message: `File is ${content.tooLarge} bytes, over the limit of ${MANIFEST_LIMITS.maxFileBytes}`,
+          },
+        ],
+      });
+      continue;
+    }
+    const parsed = parseManifestFile(path, content);
+    files.push({
+      path,
+      environment,
+      broken: !parsed.complete,
+      problems: parsed.errors.map(e => ({ ...e, environment })),
+      releases: parsed.helmReleases
+        .filter(manifest => !manifest.ignored)
+        .map(manifest => ({
+          record: toRecord(manifest, environment, repositoryId, head, at),
+          source: manifest.source,
+        })),
+    });
+  }
+
+  const candidates = files.flatMap(f => f.releases);
+  const chartProblems = await resolveGitCharts(
+    git,
+    syncStateStore,
+    scope,
+    candidates,
+  );
+  const byPath = new Map(files.map(f => [f.path, f]));
+  for (const problem of chartProblems) {
+    const file = byPath.get(problem.path)!;
+    file.problems.push(problem);
+    if (problem.blocking) file.broken = true;
+  }
+  for (const file of files) {
+    for (const { record, source } of file.releases) {
+      const reason = unstorableReason(record);
+      if (reason === undefined) continue;
+      file.broken = true;
+      file.problems.push({
+        environment: file.environment,
+        path: file.path,
+        line: source.line,
+        message: `HelmRelease in document ${source.document} cannot be stored: ${reason}`,
+      });
+    }
+  }
+  return files;
+}
