@@ -14,9 +14,12 @@ import { SyncStateStore } from '../src/database/SyncStateStore';
 import { createMemoryStore } from '../src/__testUtils__/memoryStore';
 import { ActionPrincipals } from '../src/permissions/ActionPrincipals';
 import { ReleaseService } from '../src/service/ReleaseService';
-import { PruneConfirmations } from '../src/service/PruneConfirmations';
-import { ReconcileRequests } from '../src/service/ReconcileRequests';
-import { ReleaseLocks, ReleasePromotions } from '../src/actions';
+import {
+  PruneConfirmations,
+  ReconcileRequests,
+  ReleaseLocks,
+  ReleasePromotions,
+} from '../src/actions';
 import { createRouter } from '../src/service/router';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ImageScanner } from '../src/registry';
-import { Semaphore } from '../src/registry/Semaphore';
+import { Semaphore } from '../src/kernel';
 import {
   InMemoryImageMetadataCache,
   pushTestImage,

@@ -8,12 +8,16 @@ import { checkEnvironmentClusters, readGitopsConfig } from './config/GitopsConfi
 import { createGitopsStores } from './database/gitopsStores';
 import { DatabaseImageMetadataCache } from './database/DatabaseImageMetadataCache';
 import { mirrorsDirectory } from './git';
-import { RegistryTagDigests, ReleaseLocks, ReleasePromotions } from './actions';
+import {
+  PruneConfirmations,
+  ReconcileRequests,
+  RegistryTagDigests,
+  ReleaseLocks,
+  ReleasePromotions,
+} from './actions';
 import { registerGitopsPermissions } from './permissions';
 import { ActionPrincipals } from './permissions/ActionPrincipals';
 import { readRegistriesConfig, readRegistryPolicy } from './registry';
-import { PruneConfirmations } from './service/PruneConfirmations';
-import { ReconcileRequests } from './service/ReconcileRequests';
 import { ReleaseService } from './service/ReleaseService';
 import { createRouter } from './service/router';
 import { scheduleGitopsTasks } from './tasks/scheduleGitopsTasks';

@@ -4,10 +4,14 @@ import {
 } from '@backstage-gitops/plugin-gitops-common';
 import { EventStore } from '../database/EventStore';
 import { ReleaseRecord, SyncStateStore } from '../database/SyncStateStore';
+import {
+  AnnotationChange,
+  lockChange,
+  rewriteAnnotations,
+  unlockChange,
+} from '../edits';
 import { actionMessage, subjectOf } from './commitMessages';
-import { lockChange, unlockChange } from './lockAnnotations';
 import { releaseAtHead } from './releaseAtHead';
-import { AnnotationChange, rewriteAnnotations } from './rewriteAnnotations';
 import { WriterFor, requireRelease } from './writers';
 
 type LockRequest = { actor: string; message?: string };

@@ -3,17 +3,15 @@ import {
   GitopsPromotion,
   GitopsReleaseKey,
 } from '@backstage-gitops/plugin-gitops-common';
-import { rewriteImageTags } from '../automation/rewrite';
 import { EventStore } from '../database/EventStore';
 import { SyncStateStore } from '../database/SyncStateStore';
+import { lockChange, rewriteAnnotations, rewriteImageTags } from '../edits';
 import { actionMessage, subjectOf } from './commitMessages';
 import { PromotionDecision, decidePromotion } from './decidePromotion';
-import { lockChange } from './lockAnnotations';
 import { imageLabel, findPreviousStage } from './previousStage';
 import { TagDigests } from './RegistryTagDigests';
 import { findReleaseImage, releaseAtHead } from './releaseAtHead';
 import { HeadSnapshot, PlannedCommit } from './RepositoryWriter';
-import { rewriteAnnotations } from './rewriteAnnotations';
 import { unifiedDiff } from './unifiedDiff';
 import { WriterFor, requireRelease } from './writers';
 

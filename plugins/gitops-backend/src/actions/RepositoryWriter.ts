@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
 import { RepositoryConfig } from '../config/GitopsConfig';
 import { EmptyCommitError, GitRepository } from '../git';
+import { errorMessage } from '../kernel';
 import { ManifestAtHead, readManifestsAtHead } from './manifestsAtHead';
 
 /** The remote head a change is computed against, and a way to read its files. */
@@ -142,7 +143,7 @@ export class RepositoryWriter {
       this.options.logger.warn('Could not trigger git sync after a push', {
         repository: this.options.repository.id,
         commit,
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
       });
     }
   }

@@ -2,7 +2,6 @@ import {
   ConflictError,
   InputError,
   ServiceUnavailableError,
-  isError,
 } from '@backstage/errors';
 import {
   GitopsPromotion,
@@ -10,6 +9,7 @@ import {
   describePolicy,
   parseImagePolicy,
 } from '@backstage-gitops/plugin-gitops-common';
+import { errorMessage } from '../kernel';
 import { findTagOnDigest } from './findTagOnDigest';
 import { imageLabel } from './previousStage';
 import { ImageRef, TagDigests } from './RegistryTagDigests';
@@ -39,7 +39,7 @@ function readPolicy(question: PromotionQuestion): PolicyDefinition {
     throw new InputError(
       `The image policy of ${question.to.environment} (${
         question.to.policy
-      }) is invalid: ${isError(error) ? error.message : String(error)}`,
+      }) is invalid: ${errorMessage(error)}`,
     );
   }
 }
@@ -54,7 +54,7 @@ async function fromRegistry<T>(
   } catch (error) {
     throw new ServiceUnavailableError(
       `Cannot read ${imageLabel(image)} from its registry: ${
-        isError(error) ? error.message : String(error)
+        errorMessage(error)
       }`,
     );
   }

@@ -1,9 +1,12 @@
 /**
- * Actions people take on releases from Backstage (promote, lock, unlock),
- * and the one writer every commit to a config repository goes through.
+ * Actions people take on releases from Backstage (promote, lock, unlock,
+ * reconcile now, confirm a held prune), and the one writer every commit to a
+ * config repository goes through.
  */
 export { ReleasePromotions } from './ReleasePromotions';
 export { ReleaseLocks } from './ReleaseLocks';
+export { ReconcileRequests } from './ReconcileRequests';
+export { PruneConfirmations } from './PruneConfirmations';
 export { RepositoryWriter } from './RepositoryWriter';
 export type {
   CommitPlan,

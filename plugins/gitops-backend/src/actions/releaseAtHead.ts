@@ -1,6 +1,6 @@
 import { ConflictError } from '@backstage/errors';
-import { decodeUtf8File } from '../automation/rewrite';
 import { ReleaseRecord } from '../database/SyncStateStore';
+import { decodeUtf8File } from '../edits';
 import { HelmReleaseManifest, ImageReference } from '../manifests';
 import { brokenFile, brokenFileConflict } from './manifestsAtHead';
 import { HeadSnapshot } from './RepositoryWriter';

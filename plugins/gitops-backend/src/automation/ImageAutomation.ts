@@ -18,12 +18,13 @@ import {
   brokenFile,
   describeBrokenFile,
 } from '../actions/manifestsAtHead';
+import { decodeUtf8File, ImageEdit, rewriteImageTags } from '../edits';
 import { GitRepository } from '../git';
+import { errorMessage } from '../kernel';
 import { HelmReleaseManifest, ImageReference } from '../manifests';
 import { ImageScanResult } from '../registry';
 import { autoReleaseMessage } from './commitMessage';
 import { decideTag } from './decideTag';
-import { decodeUtf8File, ImageEdit, rewriteImageTags } from './rewrite';
 
 type ReleaseImage = ReleaseRecord['images'][number];
 
@@ -150,7 +151,7 @@ export class ImageAutomation {
       return { status: 'committed', commit: result.commit, updates: result.applied };
     } catch (error) {
       if (signal?.aborted) return this.aborted();
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       logger.warn('Image automation could not commit', {
         repository: repository.id,
         error: message,

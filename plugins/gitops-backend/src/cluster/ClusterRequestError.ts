@@ -1,3 +1,4 @@
+import { errorMessage } from '../kernel';
 import { CustomErrorBase } from '@backstage/errors';
 
 /**
@@ -54,6 +55,6 @@ export function toClusterRequestError(
           : `HTTP ${code}`;
     return new ClusterRequestError(`${what}: ${code} ${detail}`, code);
   }
-  const cause = error instanceof Error ? error.message : String(error);
+  const cause = errorMessage(error);
   return new ClusterRequestError(`${what}: cluster unreachable (${cause})`);
 }

@@ -1,7 +1,12 @@
 /**
- * Writing new image tags into HelmRelease files the way a person would:
- * only the tag changes, everything around it stays as written.
+ * Editing config repository files the way a person would: a new image tag,
+ * a lock or an unlock changes only those values, and everything around them
+ * (comments, quoting, order, other documents) stays as written. Image
+ * automation and the card actions both write through these.
  */
 export type { ImageEdit, RewriteResult } from './types';
 export { rewriteImageTags } from './rewriteImageTags';
+export { rewriteAnnotations } from './rewriteAnnotations';
+export type { AnnotationChange, AnnotationRewrite } from './rewriteAnnotations';
+export { lockChange, unlockChange } from './lockAnnotations';
 export { decodeUtf8File } from './utf8File';

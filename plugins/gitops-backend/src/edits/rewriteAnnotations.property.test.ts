@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
-import { decodeUtf8File } from '../automation/rewrite';
+import { decodeUtf8File } from './utf8File';
 import { KUBERNETES_YAML_OPTIONS } from '../manifests';
 import { rewriteAnnotations } from './rewriteAnnotations';
 

@@ -9,8 +9,8 @@ import {
   isScalar,
   parseAllDocuments,
 } from 'yaml';
-import { scalarSource } from '../automation/rewrite/scalarSource';
-import { TextSplice, applySplices } from '../automation/rewrite/textSplice';
+import { scalarSource } from './scalarSource';
+import { TextSplice, applySplices } from './textSplice';
 import { KUBERNETES_YAML_OPTIONS } from '../manifests';
 
 /** Annotations to write (value as a string) and annotations to drop. */

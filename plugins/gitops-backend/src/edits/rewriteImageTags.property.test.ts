@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { parse, parseAllDocuments } from 'yaml';
-import { KUBERNETES_YAML_OPTIONS, parseManifestFile } from '../../manifests';
+import { KUBERNETES_YAML_OPTIONS, parseManifestFile } from '../manifests';
 import { decodeUtf8File, rewriteImageTags } from './index';
 
 const PATH = 'releases/dev/app.yaml';

@@ -1,5 +1,5 @@
 import { ConflictError, InputError } from '@backstage/errors';
-import { HelmReleaseManifest, parseManifestFile } from '../../manifests';
+import { HelmReleaseManifest, parseManifestFile } from '../manifests';
 import { ImageEdit, rewriteImageTags } from './index';
 
 const PATH = 'releases/dev/app.yaml';

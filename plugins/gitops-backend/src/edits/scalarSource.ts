@@ -1,5 +1,5 @@
 import { Scalar, isScalar, parseDocument } from 'yaml';
-import { KUBERNETES_YAML_OPTIONS } from '../../manifests';
+import { KUBERNETES_YAML_OPTIONS } from '../manifests';
 
 /**
  * Whether `value` written plain reads back as that same string under the

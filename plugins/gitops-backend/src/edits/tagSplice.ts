@@ -1,6 +1,6 @@
 import { Document, Scalar, isAlias, isScalar } from 'yaml';
-import { ImageReference, parseImageName } from '../../manifests';
-import { stringValue, tagValue } from '../../manifests/valueNodes';
+import { ImageReference, parseImageName } from '../manifests';
+import { stringValue, tagValue } from '../manifests';
 import { scalarSource } from './scalarSource';
 import { TextSplice } from './textSplice';
 import { valueNodeAt } from './valueNodeAt';

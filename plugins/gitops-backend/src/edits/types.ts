@@ -1,4 +1,4 @@
-import { ImageReference } from '../../manifests';
+import { ImageReference } from '../manifests';
 
 /** Write `newTag` for one image of the HelmRelease in document `document` (0-based, as the manifests parser counts). */
 export type ImageEdit = {

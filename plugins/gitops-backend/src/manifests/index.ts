@@ -28,3 +28,4 @@ export { checkChartPath, normalizeChartPath } from './chartPath';
 export type { ChartPathCheck } from './chartPath';
 export { parseImageName } from './imageName';
 export type { ImageName } from './imageName';
+export { stringValue, tagValue } from './valueNodes';

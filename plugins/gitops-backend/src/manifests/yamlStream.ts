@@ -5,6 +5,7 @@ import {
   isScalar,
   parseAllDocuments,
 } from 'yaml';
+import { errorMessage } from '../kernel';
 import { KUBERNETES_YAML_OPTIONS } from './kubernetesYaml';
 import { ManifestDocument } from './manifestDocument';
 import { ManifestError, ManifestLimits } from './types';
@@ -151,9 +152,7 @@ export function readYamlStream(
       const message =
         error instanceof ReferenceError && /alias/i.test(error.message)
           ? `document ${index} resolves YAML aliases too many times (limit ${limits.maxAliasCount}); nested aliases like these can exhaust memory, so it was not decoded`
-          : `document ${index} could not be decoded: ${
-              (error as Error).message
-            }`;
+          : `document ${index} could not be decoded: ${errorMessage(error)}`;
       errors.push({ path, line: start, message });
       return;
     }

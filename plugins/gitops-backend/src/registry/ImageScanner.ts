@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { isError } from '@backstage/errors';
+import { errorMessage } from '../kernel';
 import { CreatedAtMemo } from './CreatedAtMemo';
 import { ImageMetadataCache, TagMetadata } from './ImageMetadataCache';
 import { formatImageName, ImageName, resolveImageName } from './imageName';
@@ -43,9 +43,6 @@ export type ImageScannerOptions = {
 
 // Lists (and nested lists) deeper than this are not images we know how to read.
 const MAX_INDEX_DEPTH = 2;
-
-const messageOf = (error: unknown) =>
-  isError(error) ? error.message : String(error);
 
 /**
  * Lists an image's tags and learns when the tags a policy cares about were
@@ -92,7 +89,7 @@ export class ImageScanner {
     } catch (error) {
       return this.failure(
         `${image.registry || 'docker.io'}/${image.repository}`,
-        messageOf(error),
+        errorMessage(error),
       );
     }
     const label = formatImageName(name);
@@ -116,7 +113,7 @@ export class ImageScanner {
       const learned = await this.resolveTags(client, name, missing);
       if (learned.failure) {
         const { tag, error } = learned.failure;
-        return this.failure(label, `tag ${tag}: ${messageOf(error)}`);
+        return this.failure(label, `tag ${tag}: ${errorMessage(error)}`);
       }
       this.logger.debug('Scanned image', {
         image: label,
@@ -134,7 +131,7 @@ export class ImageScanner {
         }),
       };
     } catch (error) {
-      return this.failure(label, messageOf(error));
+      return this.failure(label, errorMessage(error));
     }
   }
 
@@ -216,7 +213,7 @@ export class ImageScanner {
         // The scan result stands; the next scan will ask the registry again.
         this.logger.warn('Could not store image tag metadata', {
           image: formatImageName(name),
-          error: messageOf(error),
+          error: errorMessage(error),
         });
       }
     }

@@ -9,7 +9,7 @@ import { ResolvedRegistry } from './RegistryConfig';
 import { RegistryResponse } from './registryResponse';
 import { RegistryResponseError } from './RegistryResponseError';
 import { parseRetryAfter } from './retryAfter';
-import { Semaphore } from './Semaphore';
+import { Semaphore } from '../kernel';
 import { checkRedirect } from './trustedUrls';
 import {
   AddressResolver,

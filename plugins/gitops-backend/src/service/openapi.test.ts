@@ -4,9 +4,12 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { spec as generatedSpec } from '../schema/openapi';
 import { EventStore } from '../database/EventStore';
-import { PruneConfirmations } from './PruneConfirmations';
-import { ReconcileRequests } from './ReconcileRequests';
-import { ReleaseLocks, ReleasePromotions } from '../actions';
+import {
+  PruneConfirmations,
+  ReconcileRequests,
+  ReleaseLocks,
+  ReleasePromotions,
+} from '../actions';
 import { ActionPrincipals } from '../permissions/ActionPrincipals';
 import { ReleaseService } from './ReleaseService';
 import { createRouter } from './router';

@@ -9,7 +9,13 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import express from 'express';
 import knexFactory, { Knex } from 'knex';
 import request from 'supertest';
-import { ReleaseLocks, ReleasePromotions, TagDigests } from '../actions';
+import {
+  PruneConfirmations,
+  ReconcileRequests,
+  ReleaseLocks,
+  ReleasePromotions,
+  TagDigests,
+} from '../actions';
 import {
   ActionsFixture,
   createActionsFixture,
@@ -21,8 +27,6 @@ import { ClusterRequestError } from '../cluster/ClusterRequestError';
 import { ActionPrincipals } from '../permissions/ActionPrincipals';
 import { createReleaseResourceLoader } from '../permissions/releaseResources';
 import { isEntityOwner } from '../permissions/rules';
-import { PruneConfirmations } from './PruneConfirmations';
-import { ReconcileRequests } from './ReconcileRequests';
 import { ReleaseService } from './ReleaseService';
 import { createRouter } from './router';
 

@@ -5,14 +5,17 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import express from 'express';
-import { ReleaseLocks, ReleasePromotions } from '../actions';
+import {
+  PruneConfirmations,
+  ReconcileRequests,
+  ReleaseLocks,
+  ReleasePromotions,
+} from '../actions';
 import { EventStore } from '../database/EventStore';
 import { ActionPrincipals } from '../permissions/ActionPrincipals';
 import { createOpenApiRouter } from '../schema/openapi';
 import { SyncTrigger } from '../sync/SyncScheduler';
 import { ReleaseService } from './ReleaseService';
-import { PruneConfirmations } from './PruneConfirmations';
-import { ReconcileRequests } from './ReconcileRequests';
 import { addActionRoutes } from './routes/actionRoutes';
 import { addClusterRoutes } from './routes/clusterRoutes';
 import { addEnvironmentRoutes } from './routes/environmentRoutes';

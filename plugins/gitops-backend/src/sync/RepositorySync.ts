@@ -4,6 +4,7 @@ import { EnvironmentConfig, RepositoryConfig } from '../config/GitopsConfig';
 import { ReleaseRecord, SyncStateStore } from '../database/SyncStateStore';
 import { changesSince, planReads } from '../changes';
 import { GitRepository, GitTreeEntry } from '../git';
+import { errorMessage } from '../kernel';
 import { isManifestPath } from '../manifests';
 import {
   environmentOf,
@@ -13,9 +14,6 @@ import {
 import { FileRead, settleReleases } from './lastGoodState';
 import { readReleaseFiles } from './readReleaseFiles';
 import { diffReleases } from './ReleaseChanges';
-
-const messageOf = (error: unknown) =>
-  error instanceof Error ? error.message : String(error);
 
 const aborted = (): SyncOutcome => ({
   status: 'failed',
@@ -95,7 +93,7 @@ export class RepositorySync {
     try {
       return await this.sync(signal);
     } catch (error) {
-      const message = `Sync failed: ${messageOf(error)}`;
+      const message = `Sync failed: ${errorMessage(error)}`;
       logger.error('Sync failed; keeping the last synced state', {
         repository: repository.id,
         error: message,
@@ -105,7 +103,7 @@ export class RepositorySync {
       } catch (recordError) {
         logger.error('Could not record the sync failure', {
           repository: repository.id,
-          error: messageOf(recordError),
+          error: errorMessage(recordError),
         });
       }
       return { status: 'failed', error: message };
@@ -122,7 +120,7 @@ export class RepositorySync {
       head = await git.fetch();
     } catch (error) {
       if (signal?.aborted) return aborted();
-      const message = messageOf(error);
+      const message = errorMessage(error);
       await syncStateStore.recordRepositoryFailure(repository.id, message, this.clock());
       logger.warn('Fetch failed; keeping the last synced state', {
         repository: repository.id,

@@ -11,12 +11,15 @@ import {
 import { ResourcePermission } from '@backstage/plugin-permission-common';
 import { JsonObject } from '@backstage/types';
 import express from 'express';
-import { ReleaseLocks, ReleasePromotions } from '../../actions';
+import {
+  PruneConfirmations,
+  ReconcileRequests,
+  ReleaseLocks,
+  ReleasePromotions,
+} from '../../actions';
 import { HeldPruneRecord } from '../../database/ClusterStateStore';
 import { EventStore } from '../../database/EventStore';
 import { SyncTrigger } from '../../sync/SyncScheduler';
-import { PruneConfirmations } from '../PruneConfirmations';
-import { ReconcileRequests } from '../ReconcileRequests';
 import { GitopsApiRouter } from './GitopsApiRouter';
 import { GuardedAction } from './guardedAction';
 

@@ -1,6 +1,6 @@
 /**
  * Caps how many tasks run at once; the rest wait in arrival order. One per
- * registry keeps a scan of hundreds of images from flooding it.
+ * registry or cluster keeps hundreds of requests from flooding it.
  */
 export class Semaphore {
   private active = 0;

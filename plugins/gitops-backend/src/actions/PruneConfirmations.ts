@@ -3,6 +3,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { ClusterStateStore, HeldPruneRecord } from '../database/ClusterStateStore';
 import { EventStore } from '../database/EventStore';
 import { SyncStateStore } from '../database/SyncStateStore';
+import { errorMessage } from '../kernel';
 import { ReconcileTrigger } from '../reconcile/ReconcileScheduler';
 
 const COMMIT_SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
@@ -87,7 +88,7 @@ export class PruneConfirmations {
         'Could not start a reconcile after a prune confirmation',
         {
           cluster,
-          error: (error as Error).message,
+          error: errorMessage(error),
         },
       );
     }
