@@ -8,7 +8,6 @@ import {
 } from '../database/ClusterStateStore';
 import { EventStore } from '../database/EventStore';
 import { ReleaseRecord } from '../database/SyncStateStore';
-import { ClusterRequestError } from '../cluster/ClusterRequestError';
 import {
   ClusterApi,
   describeKey,
@@ -17,20 +16,26 @@ import {
   LEGACY_FIELD_MANAGER,
 } from '../cluster/KubernetesCluster';
 import { PruneGuardConfig } from '../config/GitopsConfig';
-import { GitCommitInfo, GitRepository } from '../git';
+import { changesSince, planReads } from '../changes';
+import { GitRepository } from '../git';
+import { errorMessage } from '../kernel';
 import { isManifestPath, parseManifestFile } from '../manifests';
 import { ApplyLane, laneRefusal } from './applyLane';
 import {
+  ApplyFailure,
+  conflictingManagers,
+  unreachable,
+} from './clusterFailures';
+import {
+  appliedObjectKey,
   applyOrder,
   DesiredObject,
   desiredObjects,
   objectKeyOf,
 } from './environmentObjects';
-import { confirmedFor, pruneNeedsConfirmation } from './pruneGuard';
-import { notOurs } from './pruneOwnership';
+import { EnvironmentPrune } from './EnvironmentPrune';
 
-/** An object that could not be applied or pruned, with its file. */
-export type ApplyFailure = { key: AppliedObjectKey; sourcePath: string; message: string };
+export type { ApplyFailure } from './clusterFailures';
 
 /** What one apply did; failures name the object and its file. */
 export type ApplyOutcome = {
@@ -53,8 +58,6 @@ export type ApplyOutcome = {
 
 /** Cluster answers can be long (webhook denials); a problem keeps this much. */
 const MAX_MESSAGE_LENGTH = 2000;
-/** Objects a held prune names in its message; the rest are counted. */
-const HELD_OBJECTS_SHOWN = 5;
 
 function under(path: string, folder: string): boolean {
   return path.startsWith(`${folder}/`);
@@ -182,7 +185,7 @@ export class EnvironmentApply {
       .filter(o => inventory.get(objectKeyOf(o))?.digest !== o.digest)
       .sort((a, b) => applyOrder(a.kind) - applyOrder(b.kind));
     for (const object of changed) {
-      const key = keyOf(object);
+      const key = appliedObjectKey(object);
       const refusal = laneRefusal(object, lane);
       if (refusal) {
         fail({ key, sourcePath: object.sourcePath, message: refusal }, 'apply');
@@ -206,7 +209,7 @@ export class EnvironmentApply {
         }
       } catch (error) {
         if (unreachable(error)) throw error;
-        fail({ key, sourcePath: object.sourcePath, message: (error as Error).message }, 'apply');
+        fail({ key, sourcePath: object.sourcePath, message: errorMessage(error) }, 'apply');
         problems.push(...this.conflictsOfOthers(error, key, object.sourcePath, commit));
       }
     }
@@ -228,14 +231,15 @@ export class EnvironmentApply {
       );
       const prunable = this.options.prune ? removed.filter(o => o.kind !== 'Namespace') : [];
       // What is not deleted (Namespaces, or prune is off) simply leaves the inventory.
-      forgotten.push(...removed.filter(o => !prunable.includes(o)).map(keyOf));
+      forgotten.push(...removed.filter(o => !prunable.includes(o)).map(appliedObjectKey));
       if (prunable.length > 0) {
-        const held = await this.holdBack(prunable, previous.objects, commit);
+        const pruning = new EnvironmentPrune(this.options);
+        const held = await pruning.holdBack(prunable, previous.objects, commit);
         if (held) {
           problems.push(held);
           waiting = true;
         } else {
-          const pruned = await this.prune(prunable, previous.commit, commit, fail);
+          const pruned = await pruning.prune(prunable, previous.commit, commit, fail);
           forgotten.push(...pruned.forgotten);
           problems.push(...pruned.notOurs);
           outcome.pruned = pruned.deleted;
@@ -310,169 +314,10 @@ export class EnvironmentApply {
   }
 
   /**
-   * The guard: a deletion of more than the configured share of the
-   * environment's objects waits until it is confirmed (config, or the
-   * prune-confirmations action for this commit and these objects). Returns
-   * the problem that says why it waits; undefined when it may go ahead. Asks
-   * only the store, never the cluster.
-   */
-  private async holdBack(
-    prunable: AppliedObjectRecord[],
-    applied: AppliedObjectRecord[],
-    commit: string,
-  ): Promise<ApplyProblemRecord | undefined> {
-    const { environment, clusterStateStore, pruneGuard, logger } = this.options;
-    const total = applied.filter(o => o.kind !== 'Namespace').length;
-    const held = await clusterStateStore.getHeldPrune(environment.name);
-    const objects = prunable.map(keyOf);
-    if (
-      !pruneNeedsConfirmation(prunable.length, total, pruneGuard.maxShare) ||
-      pruneGuard.confirmedCommit === commit ||
-      confirmedFor(held, commit, objects)
-    ) {
-      if (held) await clusterStateStore.releaseHeldPrune(environment.name);
-      return undefined;
-    }
-    await clusterStateStore.holdPrune({
-      environment: environment.name,
-      commit,
-      objects,
-      total,
-      heldAt: new Date().toISOString(),
-    });
-    const shown = objects.slice(0, HELD_OBJECTS_SHOWN).map(describeKey).join('; ');
-    const more = objects.length > HELD_OBJECTS_SHOWN ? ` and ${objects.length - HELD_OBJECTS_SHOWN} more` : '';
-    const message = `Prune held back: commit ${commit.slice(0, 12)} would delete ${prunable.length} of ${total} applied objects (${shown}${more}), more than ${Math.round(pruneGuard.maxShare * 100)}% allowed without a confirmation. Nothing is deleted until it is confirmed (POST /environments/${environment.name}/prune-confirmations, or gitops.environments[].pruneGuard.confirmedCommit).`;
-    logger.warn('Prune held back', {
-      environment: environment.name,
-      commit,
-      deleting: prunable.length,
-      of: total,
-    });
-    return { source: 'prune', path: environment.path, message, commit };
-  }
-
-  /**
-   * Deletes what left git, each object only while it is still ours (read
-   * first, then deleted with the uid and resourceVersion read). An object
-   * someone else took over leaves the inventory with a problem; every
-   * deletion is an event naming the commit that removed it.
-   */
-  private async prune(
-    prunable: AppliedObjectRecord[],
-    previousCommit: string | undefined,
-    commit: string,
-    fail: (failure: ApplyFailure, source: 'prune') => void,
-  ): Promise<{
-    deleted: number;
-    forgotten: AppliedObjectKey[];
-    notOurs: ApplyProblemRecord[];
-    aborted: boolean;
-  }> {
-    const { environment, cluster, eventStore, logger, signal } = this.options;
-    const marks = {
-      repository: environment.repository,
-      environment: environment.name,
-      fieldManager: fieldManagerOf(environment.name),
-    };
-    const result = { deleted: 0, forgotten: [] as AppliedObjectKey[], notOurs: [] as ApplyProblemRecord[], aborted: false };
-    const removedBy = this.removingCommits(previousCommit, commit);
-    for (const object of prunable) {
-      if (signal?.aborted) {
-        result.aborted = true;
-        break;
-      }
-      const key = keyOf(object);
-      try {
-        const live = await cluster.read(key);
-        if (!live) {
-          result.forgotten.push(key);
-          continue;
-        }
-        const foreign = notOurs(live, marks);
-        if (foreign) {
-          logger.warn('Not pruned: no longer ours', {
-            environment: environment.name,
-            object: describeKey(key),
-            reason: foreign,
-          });
-          result.forgotten.push(key);
-          result.notOurs.push({
-            source: 'prune',
-            path: object.sourcePath,
-            object: describeKey(key),
-            message: foreign,
-            commit,
-          });
-          continue;
-        }
-        const gone = await cluster.remove(key, {
-          uid: live.uid,
-          resourceVersion: live.resourceVersion,
-        });
-        result.forgotten.push(key);
-        if (gone === 'gone') continue;
-        result.deleted++;
-        const by = await removedBy(object.sourcePath);
-        logger.info('Pruned', {
-          environment: environment.name,
-          object: describeKey(key),
-          commit: by.sha,
-          author: by.authorName,
-        });
-        await eventStore.addEvents([
-          {
-            type: 'object-pruned',
-            repository: environment.repository,
-            environment: environment.name,
-            ...(object.kind === 'HelmRelease' ? { namespace: key.namespace, name: key.name } : {}),
-            commit: by.sha,
-            author: by.authorName,
-            message: `Pruned ${describeKey(key)}: removed from ${object.sourcePath} in ${by.sha.slice(0, 7)} by ${by.authorName}`,
-            details: { object: describeKey(key), path: object.sourcePath },
-            at: new Date(),
-          },
-        ]);
-      } catch (error) {
-        if (unreachable(error)) throw error;
-        // A 409 here means the object changed since it was read: retried next cycle.
-        fail({ key, sourcePath: object.sourcePath, message: (error as Error).message }, 'prune');
-      }
-    }
-    return result;
-  }
-
-  /**
-   * The commit that removed each file's objects: the newest change of the
-   * file since the last applied commit (git log), or the head when that
-   * commit is not an ancestor (a force-push) or unknown.
-   */
-  private removingCommits(
-    previousCommit: string | undefined,
-    commit: string,
-  ): (path: string) => Promise<GitCommitInfo> {
-    const { git } = this.options;
-    const found = new Map<string, Promise<GitCommitInfo>>();
-    const linear = (async () =>
-      previousCommit !== undefined &&
-      (await git.hasCommit(previousCommit)) &&
-      (await git.isAncestor(previousCommit, commit)))();
-    return path => {
-      let info = found.get(path);
-      if (!info) {
-        info = (async () =>
-          ((await linear) ? await git.lastChange(previousCommit!, commit, path) : undefined) ??
-          (await git.commitInfo(commit)))();
-        found.set(path, info);
-      }
-      return info;
-    };
-  }
-
-  /**
-   * The files whose objects may have changed: after a known commit, the diff
-   * (plus releases whose chart folder changed); otherwise, and whenever the
-   * environment needs a namespace not applied yet, the whole folder.
+   * The files whose objects may have changed (`src/changes`): after a known
+   * commit, the diff (plus releases whose chart folder changed); otherwise,
+   * and whenever the environment needs a namespace not applied yet, the
+   * whole folder.
    */
   private async filesToRead(
     input: { commit: string; releases: ReleaseRecord[]; environmentPaths: string[] },
@@ -498,66 +343,41 @@ export class EnvironmentApply {
     );
     const needsNamespace = [...namespaces].some(ns => !appliedNamespaces.has(ns));
 
-    const read = new Set<string>();
-    const deleted = new Set<string>();
-    const incremental =
-      previousCommit !== undefined &&
-      !needsNamespace &&
-      (await git.hasCommit(previousCommit)) &&
-      (await git.isAncestor(previousCommit, commit));
-    if (incremental) {
-      const changes = await git.diff(previousCommit, commit);
-      for (const change of changes) {
-        if (change.oldPath) deleted.add(change.oldPath);
-        if (change.status === 'D') deleted.add(change.path);
-        else if (under(change.path, environment.path) || outsideEnvironments(change.path)) {
-          if (isManifestPath(change.path)) read.add(change.path);
-        }
-        for (const release of releases) {
-          if (release.chartPath && under(change.path, release.chartPath)) {
-            read.add(release.sourcePath);
-          }
-        }
-      }
-    } else {
-      for (const entry of await git.listTree(commit)) {
-        if (entry.type !== 'blob' || entry.mode === '120000') continue;
-        if (entry.path.endsWith('/Chart.yaml')) continue;
-        if (under(entry.path, environment.path) && isManifestPath(entry.path)) {
-          read.add(entry.path);
-        } else if (outsideEnvironments(entry.path)) {
-          read.add(entry.path);
-        }
-      }
-      // Anything applied from a file that is gone has left git.
-      for (const object of inventory.values()) {
-        if (!read.has(object.sourcePath)) deleted.add(object.sourcePath);
-      }
-    }
+    // A namespace not applied yet may be in any file: read them all.
+    const changes = needsNamespace
+      ? { full: true as const }
+      : await changesSince(git, previousCommit, commit);
+    const reads = (path: string) =>
+      isManifestPath(path) &&
+      (under(path, environment.path) || outsideEnvironments(path));
+    const plan = await planReads(changes, {
+      reads,
+      listAll: async () =>
+        (await git.listTree(commit))
+          .filter(
+            entry =>
+              entry.type === 'blob' &&
+              entry.mode !== '120000' &&
+              !entry.path.endsWith('/Chart.yaml') &&
+              reads(entry.path),
+          )
+          .map(entry => entry.path),
+      chartUsers: async folders => {
+        const changed = new Set(folders);
+        return releases
+          .filter(r => r.chartPath && changed.has(r.chartPath))
+          .map(r => r.sourcePath);
+      },
+    });
+    const read = plan.read;
+    // After a full read, anything applied from a file that is gone has left git.
+    const deleted = plan.full
+      ? new Set(
+          [...inventory.values()]
+            .map(object => object.sourcePath)
+            .filter(path => !read.has(path)),
+        )
+      : plan.removed;
     return { read, deleted, namespaces };
   }
-}
-
-/**
- * The field managers a server-side apply conflicted with, from the API
- * server's 409 message (`conflict with "manager" using ...`); none for any
- * other failure.
- */
-function conflictingManagers(error: unknown): string[] {
-  if (!(error instanceof ClusterRequestError) || error.status !== 409) return [];
-  return [...error.message.matchAll(/conflicts? with "([^"]+)"/g)].map(match => match[1]);
-}
-
-/** A cluster that does not answer fails the whole cycle, not one object. */
-function unreachable(error: unknown): boolean {
-  return error instanceof ClusterRequestError && !error.answered;
-}
-
-function keyOf(object: AppliedObjectKey): AppliedObjectKey {
-  return {
-    apiVersion: object.apiVersion,
-    kind: object.kind,
-    namespace: object.namespace,
-    name: object.name,
-  };
 }

@@ -7,6 +7,7 @@ import {
 } from '@backstage-gitops/plugin-gitops-common';
 import { KubernetesObject } from '@kubernetes/client-node';
 import { createHash } from 'node:crypto';
+import { AppliedObjectKey } from '../database/ClusterStateStore';
 import { ReleaseRecord } from '../database/SyncStateStore';
 import { ParsedManifestFile } from '../manifests';
 
@@ -30,6 +31,16 @@ export function objectKeyOf(object: {
   name: string;
 }): string {
   return `${object.apiVersion}|${object.kind}|${object.namespace}|${object.name}`;
+}
+
+/** Just the identity of an object, as the inventory keys it. */
+export function appliedObjectKey(object: AppliedObjectKey): AppliedObjectKey {
+  return {
+    apiVersion: object.apiVersion,
+    kind: object.kind,
+    namespace: object.namespace,
+    name: object.name,
+  };
 }
 
 type Metadata = {
