@@ -2,38 +2,29 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   GitopsImageStatus,
   needsCreationTime,
-  parseImagePolicy,
   policyAllows,
   PolicyDefinition,
-  stringifyGitopsReleaseKey,
-  TagCandidate,
 } from '@backstage-gitops/plugin-gitops-common';
 import { RepositoryConfig } from '../config/GitopsConfig';
 import { EventStore } from '../database/EventStore';
 import { ImageStatusRecord, ImageStatusStore } from '../database/ImageStatusStore';
 import { ReleaseRecord, SyncStateStore } from '../database/SyncStateStore';
-import { HeadSnapshot, RepositoryWriter } from '../actions/RepositoryWriter';
-import {
-  BrokenFile,
-  brokenFile,
-  describeBrokenFile,
-} from '../actions/manifestsAtHead';
-import { decodeUtf8File, ImageEdit, rewriteImageTags } from '../edits';
+import { RepositoryWriter } from '../actions/RepositoryWriter';
 import { GitRepository } from '../git';
 import { errorMessage } from '../kernel';
-import { HelmReleaseManifest, ImageReference } from '../manifests';
 import { ImageScanResult } from '../registry';
 import { autoReleaseMessage } from './commitMessage';
 import { decideTag } from './decideTag';
+import {
+  ImageUpdate,
+  movesAtHead,
+  readPolicy,
+  ScannedUpdate,
+  SkippedFile,
+} from './movesAtHead';
+import { reportSkippedFiles } from './reportSkippedFiles';
 
-type ReleaseImage = ReleaseRecord['images'][number];
-
-/** One tag move that image automation decided on. */
-export type ImageUpdate = {
-  release: ReleaseRecord;
-  image: ReleaseImage;
-  to: string;
-};
+export type { ImageUpdate } from './movesAtHead';
 
 export type AutomationOutcome =
   | { status: 'unchanged'; updates: [] }
@@ -55,15 +46,9 @@ const imageName = (image: { registry?: string; repository: string }) =>
 
 type Use = {
   release: ReleaseRecord;
-  image: ReleaseImage;
+  image: ReleaseRecord['images'][number];
   policy: PolicyDefinition | Error;
 };
-
-/** A move the scan decided on, with the tags it decided from, to decide again at the head. */
-type ScannedUpdate = ImageUpdate & { tags: TagCandidate[] };
-
-/** A file automation left alone because it did not read cleanly, and the moves it held. */
-type SkippedFile = { broken: BrokenFile; updates: ImageUpdate[] };
 
 /**
  * One repository's image automation: scan each image its releases deploy
@@ -122,7 +107,7 @@ export class ImageAutomation {
     }
     try {
       const { written: result, skipped } = await this.commit(updates, signal);
-      await this.reportSkipped(skipped);
+      await reportSkippedFiles({ ...this.options, clock: this.clock }, skipped);
       if (!result) return { status: 'unchanged', updates: [] };
       await eventStore.addEvents(
         result.applied.map(update => ({
@@ -261,7 +246,7 @@ export class ImageAutomation {
     let skipped: SkippedFile[] = [];
     const written = await this.writer.write(
       async snapshot => {
-        const attempt = await this.applyAt(snapshot, updates);
+        const attempt = await movesAtHead(snapshot, updates, this.options.logger);
         skipped = attempt.skipped;
         if (attempt.applied.length === 0) return undefined;
         const message = autoReleaseMessage(
@@ -281,180 +266,10 @@ export class ImageAutomation {
     };
   }
 
-  /**
-   * Reads each file at the snapshot's head and decides every move again
-   * from the release written there, not from the store or the scan: a file
-   * that does not read cleanly is left alone whole; a release that is no
-   * longer automated, is locked, or whose policy no longer picks a newer tag
-   * is not moved.
-   */
-  private async applyAt(
-    snapshot: HeadSnapshot,
-    updates: ScannedUpdate[],
-  ): Promise<{
-    files: Map<string, Buffer>;
-    applied: ImageUpdate[];
-    skipped: SkippedFile[];
-  }> {
-    const byFile = new Map<string, ScannedUpdate[]>();
-    for (const update of updates) {
-      const path = update.release.sourcePath;
-      byFile.set(path, [...(byFile.get(path) ?? []), update]);
-    }
-    const manifests = await snapshot.readManifests([...byFile.keys()]);
-    const files = new Map<string, Buffer>();
-    const applied: ImageUpdate[] = [];
-    const skipped: SkippedFile[] = [];
-    for (const [path, fileUpdates] of byFile) {
-      const file = manifests.get(path);
-      if (!file) {
-        this.options.logger.info('File left git since the last sync; skipping', { path });
-        continue;
-      }
-      const broken = brokenFile(file, snapshot.head);
-      if (broken) {
-        skipped.push({ broken, updates: fileUpdates });
-        continue;
-      }
-      const edits: ImageEdit[] = [];
-      const done: ImageUpdate[] = [];
-      for (const update of fileUpdates) {
-        const manifest = file.parsed.helmReleases.find(
-          m =>
-            m.namespace === update.release.namespace &&
-            m.name === update.release.name,
-        );
-        const image = manifest?.images.find(
-          i => i.container === update.image.container,
-        );
-        const to = manifest && image && this.redecide(path, update, manifest, image);
-        if (!to) continue;
-        edits.push({ document: manifest.source.document, image, newTag: to });
-        done.push({
-          release: update.release,
-          image: { ...update.image, tag: image.tag, policy: image.policy },
-          to,
-        });
-      }
-      if (edits.length === 0) continue;
-      const result = rewriteImageTags(path, decodeUtf8File(path, file.content), edits);
-      if (result.changed) {
-        files.set(path, Buffer.from(result.content, 'utf8'));
-        applied.push(...done);
-      }
-    }
-    return { files, applied, skipped };
-  }
-
-  /**
-   * The tag to write for one release image as the head has it, or undefined
-   * (with the reason logged) when the head no longer wants a move.
-   */
-  private redecide(
-    path: string,
-    update: ScannedUpdate,
-    manifest: HelmReleaseManifest,
-    image: ImageReference,
-  ): string | undefined {
-    const skip = (reason: string) => {
-      this.options.logger.info(`Not moving the image: ${reason}`, {
-        path,
-        release: `${manifest.namespace}/${manifest.name}`,
-        container: image.container,
-      });
-      return undefined;
-    };
-    if (!manifest.automated) return skip('the release is no longer automated in git');
-    if (manifest.locked) return skip('the release is locked in git');
-    if (image.digest || !image.tag) return skip('the image is pinned by digest in git');
-    const policy = readPolicy(image.policy);
-    if (policy instanceof Error) return skip(`its policy in git is invalid: ${policy.message}`);
-    // The scan fetched creation times only for the tags the stored policies
-    // allow; a policy changed since then that orders by time is decided next run.
-    if (
-      image.policy !== update.image.policy &&
-      needsCreationTime(policy) &&
-      update.tags.some(t => !t.createdAt && policyAllows(policy, t.tag))
-    ) {
-      return skip('its policy changed in git since the scan; the next run decides');
-    }
-    const decision = decideTag(policy, image.tag, update.tags);
-    if (decision.kind !== 'choice' || !decision.moves) {
-      return skip('the policy and tag in git ask for no newer tag');
-    }
-    return decision.choice.tag;
-  }
-
-  /**
-   * Says on each release of a file automation left alone why its image did
-   * not move, once per problem: the same problem on the next run adds no
-   * event, only the warning log.
-   */
-  private async reportSkipped(skipped: SkippedFile[]): Promise<void> {
-    const { repository, eventStore, logger } = this.options;
-    for (const { broken, updates } of skipped) {
-      const message = `${describeBrokenFile(broken)}; image automation leaves it alone until it is fixed`;
-      logger.warn('Image automation skipped a file that does not read cleanly', {
-        repository: repository.id,
-        path: broken.path,
-        line: broken.line,
-        error: broken.message,
-      });
-      const details = {
-        path: broken.path,
-        ...(broken.line !== undefined ? { line: broken.line } : {}),
-        error: broken.message,
-      };
-      const releases = new Map(
-        updates.map(u => [
-          stringifyGitopsReleaseKey(u.release),
-          u.release,
-        ]),
-      );
-      for (const release of releases.values()) {
-        const key = {
-          environment: release.environment,
-          namespace: release.namespace,
-          name: release.name,
-        };
-        const [last] = await eventStore.listEvents({
-          releases: [key],
-          repositoryIds: [],
-          limit: 1,
-        });
-        if (
-          last?.type === 'automation-skipped' &&
-          JSON.stringify(last.details) === JSON.stringify(details)
-        ) {
-          continue;
-        }
-        await eventStore.addEvents([
-          {
-            type: 'automation-skipped',
-            repository: repository.id,
-            ...key,
-            commit: broken.head,
-            message,
-            details,
-            at: this.clock(),
-          },
-        ]);
-      }
-    }
-  }
-
   private aborted(): AutomationOutcome {
     this.options.logger.info('Image automation stopped: its run was aborted', {
       repository: this.options.repository.id,
     });
     return { status: 'aborted', updates: [] };
-  }
-}
-
-function readPolicy(policy: string | undefined): PolicyDefinition | Error {
-  try {
-    return parseImagePolicy(policy);
-  } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
   }
 }
