@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export * from './annotations';
+export * from './image';
 export * from './permissions';
 export * from './policy';
 export * from './releaseKey';

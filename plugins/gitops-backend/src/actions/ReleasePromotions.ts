@@ -2,13 +2,14 @@ import { ConflictError, InputError } from '@backstage/errors';
 import {
   GitopsPromotion,
   GitopsReleaseKey,
+  imageLabel,
 } from '@backstage-gitops/plugin-gitops-common';
 import { EventStore } from '../database/EventStore';
 import { SyncStateStore } from '../database/SyncStateStore';
 import { lockChange, rewriteAnnotations, rewriteImageTags } from '../edits';
 import { actionMessage, subjectOf } from './commitMessages';
 import { PromotionDecision, decidePromotion } from './decidePromotion';
-import { imageLabel, findPreviousStage } from './previousStage';
+import { findPreviousStage } from './previousStage';
 import { TagDigests } from './RegistryTagDigests';
 import { findReleaseImage, releaseAtHead } from './releaseAtHead';
 import { HeadSnapshot, PlannedCommit } from './RepositoryWriter';

@@ -4,14 +4,14 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import {
-  GitopsPromotion,
-  PolicyDefinition,
   describePolicy,
+  GitopsPromotion,
+  imageLabel,
   parseImagePolicy,
+  PolicyDefinition,
 } from '@backstage-gitops/plugin-gitops-common';
 import { errorMessage } from '../kernel';
 import { findTagOnDigest } from './findTagOnDigest';
-import { imageLabel } from './previousStage';
 import { ImageRef, TagDigests } from './RegistryTagDigests';
 
 export type PromotionDecision = {

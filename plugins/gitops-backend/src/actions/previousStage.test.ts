@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { createMemoryStore } from '../__testUtils__/memoryStore';
 import { ReleaseRecord, SyncStateStore } from '../database/SyncStateStore';
-import { findPreviousStage, sameImage } from './previousStage';
+import { findPreviousStage } from './previousStage';
 
 function release(
   environment: string,
@@ -151,20 +151,5 @@ describe('findPreviousStage', () => {
     await expect(findPreviousStage(syncStateStore, lonely)).rejects.toThrow(
       /No release in dev, the stage before stg, deploys org\/lonely/,
     );
-  });
-
-  it('knows Docker Hub by any of its names', () => {
-    expect(
-      sameImage(
-        { repository: 'nginx' },
-        { registry: 'docker.io', repository: 'library/nginx' },
-      ),
-    ).toBe(true);
-    expect(
-      sameImage(
-        { repository: 'org/app' },
-        { registry: 'ghcr.io', repository: 'org/app' },
-      ),
-    ).toBe(false);
   });
 });

@@ -1,10 +1,11 @@
 import { InputError } from '@backstage/errors';
 import {
   GitopsEnvironment,
+  imageLabel,
+  sameImage,
   stringifyGitopsReleaseKey,
 } from '@backstage-gitops/plugin-gitops-common';
 import { ReleaseRecord, SyncStateStore } from '../database/SyncStateStore';
-import { resolveImageName } from '../registry/imageName';
 
 type ReleaseImage = ReleaseRecord['images'][number];
 
@@ -17,24 +18,6 @@ export type PreviousStage = {
   /** The container of the promoted release that gets it. */
   container: string;
 };
-
-/** `docker.io/library/nginx` and `nginx` are one image. */
-export function sameImage(
-  a: { registry?: string; repository: string },
-  b: { registry?: string; repository: string },
-): boolean {
-  try {
-    const [left, right] = [resolveImageName(a), resolveImageName(b)];
-    return left.host === right.host && left.repository === right.repository;
-  } catch {
-    return (
-      (a.registry ?? '') === (b.registry ?? '') && a.repository === b.repository
-    );
-  }
-}
-
-export const imageLabel = (image: { registry?: string; repository: string }) =>
-  image.registry ? `${image.registry}/${image.repository}` : image.repository;
 
 /**
  * The stage before `target`: the environment of the same repository with

@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   GitopsImageStatus,
+  imageLabel,
   needsCreationTime,
   policyAllows,
   PolicyDefinition,
@@ -40,9 +41,6 @@ export interface ImageSource {
     wantsTimestamp: (tag: string) => boolean,
   ): Promise<ImageScanResult>;
 }
-
-const imageName = (image: { registry?: string; repository: string }) =>
-  image.registry ? `${image.registry}/${image.repository}` : image.repository;
 
 type Use = {
   release: ReleaseRecord;
@@ -121,7 +119,7 @@ export class ImageAutomation {
           message: result.message.split('\n')[0],
           details: {
             container: update.image.container,
-            image: imageName(update.image),
+            image: imageLabel(update.image),
             from: update.image.tag,
             to: update.to,
           },
@@ -163,7 +161,7 @@ export class ImageAutomation {
       for (const image of release.images) {
         // A digest-pinned image has no tag to move.
         if (!image.tag) continue;
-        const key = imageName(image);
+        const key = imageLabel(image);
         uses.set(key, [
           ...(uses.get(key) ?? []),
           { release, image, policy: readPolicy(image.policy) },
@@ -250,7 +248,7 @@ export class ImageAutomation {
         skipped = attempt.skipped;
         if (attempt.applied.length === 0) return undefined;
         const message = autoReleaseMessage(
-          attempt.applied.map(u => `${imageName(u.image)}:${u.to}`),
+          attempt.applied.map(u => `${imageLabel(u.image)}:${u.to}`),
         );
         return { files: attempt.files, message, value: attempt.applied };
       },

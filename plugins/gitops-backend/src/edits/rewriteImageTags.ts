@@ -1,7 +1,7 @@
 import { ConflictError, InputError } from '@backstage/errors';
 import { Document, parseAllDocuments } from 'yaml';
+import { isImageTag } from '@backstage-gitops/plugin-gitops-common';
 import { KUBERNETES_YAML_OPTIONS } from '../manifests';
-import { isImageTag } from '../manifests/imageName';
 import { EditProblem, tagSplice } from './tagSplice';
 import { TextSplice, applySplices } from './textSplice';
 import { ImageEdit, RewriteResult } from './types';

@@ -1,5 +1,6 @@
 import { Document, Scalar, isAlias, isScalar } from 'yaml';
-import { ImageReference, parseImageName } from '../manifests';
+import { parseImageReference } from '@backstage-gitops/plugin-gitops-common';
+import { ImageReference } from '../manifests';
 import { stringValue, tagValue } from '../manifests';
 import { scalarSource } from './scalarSource';
 import { TextSplice } from './textSplice';
@@ -91,7 +92,7 @@ export function tagSplice(
   if (nameAt) {
     nameNode = scalarAt(document, nameAt, problem);
     const written = stringValue(nameNode);
-    const name = written === undefined ? undefined : parseImageName(written);
+    const name = written === undefined ? undefined : parseImageReference(written);
     if (!name || name.repository !== image.repository) {
       throw problem(
         nameAt,

@@ -1,6 +1,6 @@
 import { YAMLMap } from 'yaml';
+import { parseImageReference } from '@backstage-gitops/plugin-gitops-common';
 import { AnnotatedImagePaths } from './fluxAnnotations';
-import { parseImageName } from './imageName';
 import { FoundImage } from './imageShapes';
 import { nodeAtDotPath, stringValue, tagValue } from './valueNodes';
 
@@ -44,7 +44,7 @@ export function findImagesByAnnotation(
 
     const repositoryText = stringValue(lookup(paths.repository));
     const name =
-      repositoryText === undefined ? undefined : parseImageName(repositoryText);
+      repositoryText === undefined ? undefined : parseImageReference(repositoryText);
     if (!name) {
       problems.push({
         annotation: annotationKey('repository', container),

@@ -1,5 +1,8 @@
 import { YAMLMap, isMap, isScalar } from 'yaml';
-import { ImageName, parseImageName } from './imageName';
+import {
+  ParsedImageReference,
+  parseImageReference,
+} from '@backstage-gitops/plugin-gitops-common';
 import { ImageReference } from './types';
 import { entryNode, stringValue, tagValue } from './valueNodes';
 
@@ -10,7 +13,7 @@ export type FoundImage = Omit<ImageReference, 'policy'>;
 export const CHART_IMAGE = 'chart-image';
 
 function withName(
-  name: ImageName,
+  name: ParsedImageReference,
   overrides: { registry?: string; tag?: string },
 ): Pick<FoundImage, 'registry' | 'repository' | 'tag' | 'digest'> {
   const registry = overrides.registry ?? name.registry;
@@ -37,7 +40,7 @@ function imageObject(
   map: YAMLMap,
   prefix: string,
 ): FoundImage | undefined {
-  const name = parseImageName(stringValue(entryNode(map, 'repository')) ?? '');
+  const name = parseImageReference(stringValue(entryNode(map, 'repository')) ?? '');
   if (!name) return undefined;
   const registry = registryValue(map);
   const tag = tagValue(entryNode(map, 'tag'));
@@ -66,7 +69,7 @@ function containerImage(
   const image = entryNode(map, 'image');
   if (isMap(image)) return imageObject(container, image, `${prefix}image.`);
 
-  const name = parseImageName(stringValue(image) ?? '');
+  const name = parseImageReference(stringValue(image) ?? '');
   if (!name) return undefined;
   const registry = registryValue(map);
   const tag = tagValue(entryNode(map, 'tag'));

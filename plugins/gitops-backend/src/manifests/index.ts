@@ -26,6 +26,4 @@ export { isManifestPath } from './manifestPath';
 export { parseChartYaml } from './chartYaml';
 export { checkChartPath, normalizeChartPath } from './chartPath';
 export type { ChartPathCheck } from './chartPath';
-export { parseImageName } from './imageName';
-export type { ImageName } from './imageName';
 export { stringValue, tagValue } from './valueNodes';

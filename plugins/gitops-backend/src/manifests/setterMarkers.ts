@@ -1,6 +1,6 @@
 import { Scalar, YAMLMap, YAMLSeq, isMap, isScalar, isSeq } from 'yaml';
+import { parseImageReference } from '@backstage-gitops/plugin-gitops-common';
 import { isMapping } from './fieldValidation';
-import { parseImageName } from './imageName';
 import { CHART_IMAGE, FoundImage } from './imageShapes';
 import { ImagePolicyRef } from './types';
 import {
@@ -128,7 +128,7 @@ function policyRef(policy: PolicyName, field?: 'tag' | 'name'): ImagePolicyRef {
 }
 
 function wholeImage(marker: Marker): FoundImage | string {
-  const name = parseImageName(stringValue(marker.node) ?? '');
+  const name = parseImageReference(stringValue(marker.node) ?? '');
   if (!name) {
     return `spec.values.${dotPath(
       marker.segments,
@@ -161,7 +161,7 @@ function partialImage(markers: {
   const nameText = markers.name
     ? stringValue(markers.name.node)
     : stringValue(sibling('repository')) ?? stringValue(sibling('image'));
-  const name = nameText === undefined ? undefined : parseImageName(nameText);
+  const name = nameText === undefined ? undefined : parseImageReference(nameText);
   if (markers.name && !name) {
     return `spec.values.${dotPath(
       markers.name.segments,

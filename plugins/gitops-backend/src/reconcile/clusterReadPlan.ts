@@ -89,7 +89,7 @@ export function planClusterRead(
   for (const [helmRelease, claims] of claimants) {
     if (claims.length > 1) {
       const names = claims
-        .map(r => `${r.environment}/${r.namespace}/${r.name}`)
+        .map(stringifyGitopsReleaseKey)
         .join(' and ');
       for (const release of claims) {
         refused.set(

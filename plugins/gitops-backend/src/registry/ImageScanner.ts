@@ -1,8 +1,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  formatImageName,
+  ImageName,
+  resolveImageName,
+} from '@backstage-gitops/plugin-gitops-common';
 import { errorMessage } from '../kernel';
 import { CreatedAtMemo } from './CreatedAtMemo';
 import { ImageMetadataCache, TagMetadata } from './ImageMetadataCache';
-import { formatImageName, ImageName, resolveImageName } from './imageName';
 import {
   isTag,
   parseManifest,

@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import { DOCKER_HUB } from '@backstage-gitops/plugin-gitops-common';
 
 /** How to reach one registry; `gitops.registries[]` in app-config. */
 export type RegistryConfig = {
@@ -43,7 +44,6 @@ export type ResolvedRegistry = {
   publicAddressesOnly?: true;
 };
 
-export const DOCKER_HUB = 'docker.io';
 export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 

@@ -1,6 +1,6 @@
 import { NotAllowedError } from '@backstage/errors';
+import { DOCKER_HUB } from '@backstage-gitops/plugin-gitops-common';
 import {
-  DOCKER_HUB,
   RegistryConfig,
   ResolvedRegistry,
   resolveRegistry,

@@ -1,6 +1,6 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { isRegistryHost } from './imageName';
+import { isRegistryHost } from '@backstage-gitops/plugin-gitops-common';
 import { RegistryConfig, resolveRegistry } from './RegistryConfig';
 import { DEFAULT_REGISTRY_POLICY, RegistryPolicy } from './RegistryHosts';
 

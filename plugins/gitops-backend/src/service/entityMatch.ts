@@ -4,6 +4,7 @@ import {
   GITOPS_ANNOTATION_HELM_CHART,
   GITOPS_ANNOTATION_IMAGE,
   GITOPS_ANNOTATION_RELEASE_SELECTOR,
+  imageRepositorySpellings,
   KUBERNETES_ID_ANNOTATION,
 } from '@backstage-gitops/plugin-gitops-common';
 import { ReleaseMatch } from '../database/SyncStateStore';
@@ -13,23 +14,6 @@ const list = (value: string | undefined) =>
     .split(',')
     .map(v => v.trim())
     .filter(Boolean);
-
-/**
- * `docker.io/library/nginx`, `index.docker.io/nginx` and `nginx` are one
- * image; match on every spelling a values file may use. A registry host in
- * the annotation is dropped, as releases store it apart from the path.
- */
-function imageSpellings(image: string): string[] {
-  const bare = image
-    .replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '')
-    .replace(/^library\//, '');
-  const spellings = new Set([image, bare]);
-  if (!bare.includes('/')) spellings.add(`library/${bare}`);
-  // Releases store the registry host apart from the repository path.
-  const host = /^([^/]+[.:][^/]*|localhost)\/(.+)$/.exec(bare);
-  if (host) spellings.add(host[2]);
-  return [...spellings];
-}
 
 /**
  * `app=podinfo,tier!=db` as Kubernetes writes equality-based selectors. At
@@ -73,7 +57,7 @@ export function releaseMatchFor(entity: Entity): ReleaseMatch {
   return {
     chartNames: list(annotations[GITOPS_ANNOTATION_HELM_CHART]),
     imageRepositories: list(annotations[GITOPS_ANNOTATION_IMAGE]).flatMap(
-      imageSpellings,
+      imageRepositorySpellings,
     ),
     labelSelectors: selectors,
   };

@@ -220,6 +220,32 @@ describe('EnvironmentsCard', () => {
     expect(stage('prod').getByText('Not deployed here')).toBeInTheDocument();
   });
 
+  it('compares a stage with the one before however each spells the image', async () => {
+    const nginx = (
+      environment: string,
+      tag: string,
+      image: { registry?: string; repository: string },
+    ) =>
+      podinfoRelease(environment, tag, 'semver:*', {
+        images: [{ container: 'chart-image', tag, ...image }],
+      });
+    backend.current.releases = [
+      nginx('dev', '1.27.0', {
+        registry: 'docker.io',
+        repository: 'library/nginx',
+      }),
+      nginx('stg', '1.26.0', { repository: 'nginx' }),
+      nginx('prod', '1.26.0', { registry: 'ghcr.io', repository: 'nginx' }),
+    ];
+    await renderCard();
+    expect(
+      await stage('stg').findByText('behind dev, which runs 1.27.0'),
+    ).toBeInTheDocument();
+    expect(
+      stage('prod').getByText('stg does not run ghcr.io/nginx'),
+    ).toBeInTheDocument();
+  });
+
   it('shows locked and manual stages, and which of them can be locked or unlocked', async () => {
     backend.current.releases = [
       podinfoRelease('dev', 'dev-1', 'glob:dev-*'),

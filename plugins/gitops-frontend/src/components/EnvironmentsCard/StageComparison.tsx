@@ -1,4 +1,8 @@
-import { GitopsReleaseImage } from '@backstage-gitops/plugin-gitops-common';
+import {
+  GitopsReleaseImage,
+  imageLabel,
+  sameImage,
+} from '@backstage-gitops/plugin-gitops-common';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { compareTags } from '../shared/compareTags';
@@ -20,11 +24,11 @@ export const StageComparison = ({
   const classes = useStyles();
   const before = previous.releases
     .flatMap(r => r.images)
-    .find(i => i.repository === image.repository);
+    .find(i => sameImage(i, image));
   if (!before) {
     return (
       <Typography variant="caption" color="textSecondary">
-        {`${previous.name} does not run ${image.repository}`}
+        {`${previous.name} does not run ${imageLabel(image)}`}
       </Typography>
     );
   }
