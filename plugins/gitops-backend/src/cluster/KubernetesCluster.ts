@@ -6,6 +6,7 @@ import {
   KubernetesObjectApi,
   PatchStrategy,
 } from '@kubernetes/client-node';
+import { HELM_RELEASE_APIS } from '../kernel';
 import { ClusterConfig } from './ClusterConfig';
 import {
   ClusterRequestError,
@@ -39,12 +40,6 @@ export function environmentOfFieldManager(manager: string): string | undefined {
  */
 export const REQUEST_FIELD_MANAGER = 'backstage-gitops-requests';
 export const RECONCILE_REQUESTED_AT = 'reconcile.fluxcd.io/requestedAt';
-
-/** The HelmRelease kinds we read: Flux v1's Helm Operator and Flux v2's helm-controller. */
-export const HELM_RELEASE_APIS = [
-  { group: 'helm.fluxcd.io', version: 'v1' },
-  { group: 'helm.toolkit.fluxcd.io', version: 'v2' },
-] as const;
 
 const PAGE_SIZE = 500;
 

@@ -4,7 +4,9 @@ import { errorMessage } from './errorMessage';
 describe('errorMessage', () => {
   it('gives the message of an error, whatever its class', () => {
     expect(errorMessage(new Error('disk full'))).toBe('disk full');
-    expect(errorMessage(new ConflictError('pushed first'))).toBe('pushed first');
+    expect(errorMessage(new ConflictError('pushed first'))).toBe(
+      'pushed first',
+    );
   });
 
   it('gives the string form of anything else thrown', () => {

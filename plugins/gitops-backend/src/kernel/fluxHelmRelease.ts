@@ -1,4 +1,103 @@
+/**
+ * How Flux v1's Helm Operator and Flux v2's helm-controller treat a
+ * HelmRelease differently: their API groups and versions, the release name
+ * each computes, where Helm stores the release, whether it can be suspended
+ * or asked to reconcile. Every other module asks here instead of comparing
+ * apiVersion strings.
+ */
 import { createHash } from 'node:crypto';
+
+export const FLUX_V1_HELM_GROUP = 'helm.fluxcd.io';
+export const FLUX_V2_HELM_GROUP = 'helm.toolkit.fluxcd.io';
+
+/** The apiVersion a parsed HelmRelease reports: v2beta1 and v2beta2 read as v2. */
+export type HelmReleaseApiVersion =
+  | `${typeof FLUX_V1_HELM_GROUP}/v1`
+  | `${typeof FLUX_V2_HELM_GROUP}/v2`;
+
+/** The HelmRelease kinds read from clusters, one per operator. */
+export const HELM_RELEASE_APIS = [
+  { group: FLUX_V1_HELM_GROUP, version: 'v1' },
+  { group: FLUX_V2_HELM_GROUP, version: 'v2' },
+] as const;
+
+const V2_VERSIONS = ['v2', 'v2beta1', 'v2beta2'];
+
+/** Groups whose HelmReleases we would be expected to understand. */
+const FLUX_HELM_GROUPS = [
+  FLUX_V1_HELM_GROUP,
+  FLUX_V2_HELM_GROUP,
+  'flux.weave.works',
+];
+
+const groupOf = (apiVersion: string) => apiVersion.split('/')[0];
+
+/** Which operator owns a HelmRelease of this apiVersion, if it is Flux's. */
+export function fluxGenerationOf(apiVersion: string): 'v1' | 'v2' | undefined {
+  const group = groupOf(apiVersion);
+  if (group === FLUX_V1_HELM_GROUP) return 'v1';
+  if (group === FLUX_V2_HELM_GROUP) return 'v2';
+  return undefined;
+}
+
+/**
+ * The version a written HelmRelease apiVersion is read as: v1 exactly, or
+ * any served v2. `unsupported` is a Flux group at a version we cannot read;
+ * `other` belongs to someone else.
+ */
+export function readHelmReleaseApiVersion(
+  apiVersion: string,
+): HelmReleaseApiVersion | 'unsupported' | 'other' {
+  const [group, version] = apiVersion.split('/');
+  if (group === FLUX_V1_HELM_GROUP && version === 'v1') {
+    return `${FLUX_V1_HELM_GROUP}/v1`;
+  }
+  if (group === FLUX_V2_HELM_GROUP && V2_VERSIONS.includes(version)) {
+    return `${FLUX_V2_HELM_GROUP}/v2`;
+  }
+  return FLUX_HELM_GROUPS.includes(group) && version !== undefined
+    ? 'unsupported'
+    : 'other';
+}
+
+/** Only helm-controller (v2) honours `spec.suspend`. */
+export function canSuspend(apiVersion: string): boolean {
+  return fluxGenerationOf(apiVersion) === 'v2';
+}
+
+/** Only helm-controller (v2) answers `reconcile.fluxcd.io/requestedAt`. */
+export function answersReconcileRequests(apiVersion: string): boolean {
+  return fluxGenerationOf(apiVersion) === 'v2';
+}
+
+const pick = (value: unknown) =>
+  typeof value === 'string' && value ? value : undefined;
+
+/**
+ * Where Helm keeps the release's Secrets: the Helm Operator installs into
+ * `spec.targetNamespace`; helm-controller stores in `spec.storageNamespace`;
+ * both default to the HelmRelease's own namespace.
+ */
+export function helmStorageNamespace(release: {
+  apiVersion: string;
+  namespace: string;
+  spec: Record<string, unknown>;
+}): string {
+  const { spec } = release;
+  return fluxGenerationOf(release.apiVersion) === 'v1'
+    ? pick(spec.targetNamespace) ?? release.namespace
+    : pick(spec.storageNamespace) ?? release.namespace;
+}
+
+/** The release name the operator computes when `spec.releaseName` is unset. */
+export function defaultReleaseName(
+  apiVersion: HelmReleaseApiVersion,
+  options: { name: string; namespace: string; targetNamespace?: string },
+): string {
+  return fluxGenerationOf(apiVersion) === 'v1'
+    ? defaultV1ReleaseName(options)
+    : defaultV2ReleaseName(options);
+}
 
 /** Helm refuses release names longer than this. */
 const HELM_RELEASE_NAME_LIMIT = 53;
@@ -7,7 +106,7 @@ const HELM_RELEASE_NAME_LIMIT = 53;
  * helm-operator (helm.fluxcd.io/v1): `<namespace>-<name>`, with the target
  * namespace in between when the release is installed into another namespace.
  */
-export function defaultV1ReleaseName(options: {
+function defaultV1ReleaseName(options: {
   name: string;
   namespace: string;
   targetNamespace?: string;
@@ -24,7 +123,7 @@ export function defaultV1ReleaseName(options: {
  * and when that is too long for Helm, its first 40 characters, a dash and
  * the first 12 hex digits of its SHA-256.
  */
-export function defaultV2ReleaseName(options: {
+function defaultV2ReleaseName(options: {
   name: string;
   targetNamespace?: string;
 }): string {

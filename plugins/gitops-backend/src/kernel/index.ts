@@ -5,3 +5,15 @@
  */
 export { errorMessage } from './errorMessage';
 export { Semaphore } from './Semaphore';
+export {
+  answersReconcileRequests,
+  canSuspend,
+  defaultReleaseName,
+  FLUX_V1_HELM_GROUP,
+  FLUX_V2_HELM_GROUP,
+  fluxGenerationOf,
+  HELM_RELEASE_APIS,
+  helmStorageNamespace,
+  readHelmReleaseApiVersion,
+} from './fluxHelmRelease';
+export type { HelmReleaseApiVersion } from './fluxHelmRelease';

@@ -1,3 +1,4 @@
+import { fluxGenerationOf } from '../kernel';
 import {
   InvalidFieldError,
   optionalMapping,
@@ -99,7 +100,7 @@ export function readChartReference(
   apiVersion: HelmReleaseApiVersion,
   spec: Record<string, unknown>,
 ): GitopsChartReference {
-  return apiVersion === 'helm.fluxcd.io/v1'
+  return fluxGenerationOf(apiVersion) === 'v1'
     ? readV1Chart(spec)
     : readV2Chart(spec);
 }

@@ -1,4 +1,5 @@
 import { isMap } from 'yaml';
+import { canSuspend, defaultReleaseName } from '../kernel';
 import { chartNameOf, readChartReference } from './chartReference';
 import {
   optionalBoolean,
@@ -13,7 +14,6 @@ import {
 import { readFluxAnnotations } from './fluxAnnotations';
 import { ManifestDocument } from './manifestDocument';
 import { findReleaseImages } from './releaseImages';
-import { defaultV1ReleaseName, defaultV2ReleaseName } from './releaseName';
 import {
   HelmReleaseApiVersion,
   HelmReleaseManifest,
@@ -56,17 +56,14 @@ export function readHelmRelease(
   ]);
   const releaseName =
     optionalString(spec.releaseName, ['spec', 'releaseName']) ||
-    (apiVersion === 'helm.fluxcd.io/v1'
-      ? defaultV1ReleaseName({ name, namespace, targetNamespace })
-      : defaultV2ReleaseName({ name, targetNamespace }));
+    defaultReleaseName(apiVersion, { name, namespace, targetNamespace });
   const values = optionalMapping(spec.values, ['spec', 'values']) ?? {};
   const valuesFrom =
     optionalList(spec.valuesFrom, ['spec', 'valuesFrom']) ?? [];
   const rollback = optionalMapping(spec.rollback, ['spec', 'rollback']);
   const suspended =
-    apiVersion === 'helm.fluxcd.io/v1'
-      ? false
-      : optionalBoolean(spec.suspend, ['spec', 'suspend']) ?? false;
+    canSuspend(apiVersion) &&
+    (optionalBoolean(spec.suspend, ['spec', 'suspend']) ?? false);
 
   const flux = readFluxAnnotations(annotations);
   const valuesNode: unknown = document.tree.getIn(['spec', 'values'], true);

@@ -1,23 +1,10 @@
 import { InvalidFieldError } from './fieldValidation';
-import { HelmReleaseApiVersion } from './types';
+import { HelmReleaseApiVersion, readHelmReleaseApiVersion } from '../kernel';
 
 export type ManifestKind =
   | { kind: 'helm-release'; apiVersion: HelmReleaseApiVersion }
   | { kind: 'namespace' }
   | { kind: 'other' };
-
-const V2_VERSIONS = new Set([
-  'helm.toolkit.fluxcd.io/v2',
-  'helm.toolkit.fluxcd.io/v2beta1',
-  'helm.toolkit.fluxcd.io/v2beta2',
-]);
-
-/** API groups whose HelmReleases we would be expected to understand. */
-const FLUX_HELM_GROUPS = [
-  'helm.fluxcd.io/',
-  'helm.toolkit.fluxcd.io/',
-  'flux.weave.works/',
-];
 
 /**
  * Which reader a document needs. A Flux HelmRelease version we cannot read
@@ -29,18 +16,14 @@ export function classifyManifest(
   kind: string,
 ): ManifestKind {
   if (kind === 'HelmRelease') {
-    if (apiVersion === 'helm.fluxcd.io/v1') {
-      return { kind: 'helm-release', apiVersion: 'helm.fluxcd.io/v1' };
-    }
-    if (V2_VERSIONS.has(apiVersion)) {
-      return { kind: 'helm-release', apiVersion: 'helm.toolkit.fluxcd.io/v2' };
-    }
-    if (FLUX_HELM_GROUPS.some(group => apiVersion.startsWith(group))) {
+    const read = readHelmReleaseApiVersion(apiVersion);
+    if (read === 'unsupported') {
       throw new InvalidFieldError(
         ['apiVersion'],
         `HelmRelease apiVersion ${apiVersion} is not supported (use helm.fluxcd.io/v1 or helm.toolkit.fluxcd.io/v2)`,
       );
     }
+    if (read !== 'other') return { kind: 'helm-release', apiVersion: read };
   }
   if (kind === 'Namespace' && apiVersion === 'v1') return { kind: 'namespace' };
   return { kind: 'other' };

@@ -5,6 +5,9 @@
  */
 
 import { GitopsChartReference } from '@backstage-gitops/plugin-gitops-common';
+import { HelmReleaseApiVersion } from '../kernel';
+
+export type { HelmReleaseApiVersion };
 
 /**
  * A problem found in one file. `line` is 1-based. Most errors mean the
@@ -89,10 +92,6 @@ export type ImageReference = {
 
 /** Where a manifest was found: the 0-based index among the file's YAML documents (empty ones count, as the yaml library counts them) and the 1-based line its content starts on. */
 export type ManifestSource = { path: string; document: number; line: number };
-
-export type HelmReleaseApiVersion =
-  | 'helm.fluxcd.io/v1'
-  | 'helm.toolkit.fluxcd.io/v2';
 
 export type HelmReleaseManifest = {
   /** v2beta1 and v2beta2 are reported as v2; `object.apiVersion` keeps what was written. */

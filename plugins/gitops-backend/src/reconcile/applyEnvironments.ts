@@ -16,7 +16,7 @@ import {
   ownedNamespaces,
 } from '../config/GitopsConfig';
 import { GitRepository } from '../git';
-import { errorMessage } from '../kernel';
+import { answersReconcileRequests, errorMessage } from '../kernel';
 import { applyLanes } from './applyLane';
 import { unreachable } from './clusterFailures';
 import { EnvironmentApply } from './EnvironmentApply';
@@ -153,7 +153,7 @@ export async function applyEnvironments(
       }
     }
     for (const key of outcome.reapplied) {
-      if (!key.apiVersion.startsWith('helm.toolkit.fluxcd.io/')) continue;
+      if (!answersReconcileRequests(key.apiVersion)) continue;
       try {
         await api.requestReconcile(key, at.toISOString());
       } catch (error) {

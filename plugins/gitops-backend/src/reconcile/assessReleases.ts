@@ -10,10 +10,10 @@ import {
 import { NewEvent } from '../database/EventStore';
 import { ReleaseRecord } from '../database/SyncStateStore';
 import { helmReleaseKey } from '../cluster/helm';
+import { helmStorageNamespace } from '../kernel';
 import { AppliedEnvironments } from './applyEnvironments';
 import { assessRelease } from './assessRelease';
 import { LiveCluster, liveHelmReleaseKey } from './ClusterRead';
-import { helmStorageNamespace } from './clusterReadPlan';
 import { sameStatus, toHelmRevisions } from './releaseStatusRecord';
 
 /** What a reconcile cycle stores for one cluster, in one transaction. */

@@ -1,6 +1,7 @@
 import { stringifyGitopsReleaseKey } from '@backstage-gitops/plugin-gitops-common';
 import { ReleaseRecord } from '../database/SyncStateStore';
 import { helmReleaseKey } from '../cluster/helm';
+import { helmStorageNamespace } from '../kernel';
 import { ApplyLane } from './applyLane';
 
 /** What one reconcile cycle reads from a cluster, and what it refuses to. */
@@ -15,17 +16,6 @@ export type ClusterReadPlan = {
 
 const pick = (value: unknown) =>
   typeof value === 'string' && value ? value : undefined;
-
-/** Where Helm keeps the release's Secrets, as each operator decides it. */
-export function helmStorageNamespace(release: ReleaseRecord): string {
-  const spec = release.spec as {
-    targetNamespace?: unknown;
-    storageNamespace?: unknown;
-  };
-  return release.apiVersion.startsWith('helm.fluxcd.io/')
-    ? pick(spec.targetNamespace) ?? release.namespace
-    : pick(spec.storageNamespace) ?? release.namespace;
-}
 
 /** Every namespace reading the release would touch, with what puts it there. */
 function namespacesOf(release: ReleaseRecord): Array<[string, string]> {

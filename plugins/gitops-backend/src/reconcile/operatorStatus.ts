@@ -1,3 +1,4 @@
+import { fluxGenerationOf } from '../kernel';
 import { LiveHelmRelease } from './types';
 
 /** What the Helm operator's status block says, in one shape for v1 and v2. */
@@ -166,11 +167,11 @@ function readV2(
  */
 export function readOperatorStatus(live: LiveHelmRelease): OperatorStatus {
   const status = live.status ?? {};
-  const group = live.apiVersion.split('/')[0];
+  const operator = fluxGenerationOf(live.apiVersion);
   const verdict =
-    group === 'helm.fluxcd.io'
+    operator === 'v1'
       ? readV1(status)
-      : group === 'helm.toolkit.fluxcd.io'
+      : operator === 'v2'
       ? readV2(status)
       : {};
   const generation = wholeNumber(live.metadata.generation);
