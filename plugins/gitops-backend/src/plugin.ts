@@ -3,10 +3,9 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { readClustersConfig } from './cluster/ClusterConfig';
-import { checkEnvironmentClusters, readGitopsConfig } from './config/GitopsConfig';
-import { createGitopsStores } from './database/gitopsStores';
-import { DatabaseImageMetadataCache } from './database/DatabaseImageMetadataCache';
+import { readClustersConfig } from './cluster';
+import { checkEnvironmentClusters, readGitopsConfig } from './config';
+import { createGitopsStores, DatabaseImageMetadataCache } from './database';
 import { mirrorsDirectory } from './git';
 import {
   PruneConfirmations,
@@ -15,12 +14,10 @@ import {
   ReleaseLocks,
   ReleasePromotions,
 } from './actions';
-import { registerGitopsPermissions } from './permissions';
-import { ActionPrincipals } from './permissions/ActionPrincipals';
+import { ActionPrincipals, registerGitopsPermissions } from './permissions';
 import { readRegistriesConfig, readRegistryPolicy } from './registry';
-import { ReleaseService } from './service/ReleaseService';
-import { createRouter } from './service/router';
-import { scheduleGitopsTasks } from './tasks/scheduleGitopsTasks';
+import { createRouter, ReleaseService } from './service';
+import { scheduleGitopsTasks } from './tasks';
 
 /**
  * The gitops backend plugin: git sync, image automation and helm

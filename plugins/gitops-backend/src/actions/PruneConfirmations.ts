@@ -1,10 +1,13 @@
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ClusterStateStore, HeldPruneRecord } from '../database/ClusterStateStore';
-import { EventStore } from '../database/EventStore';
-import { SyncStateStore } from '../database/SyncStateStore';
+import {
+  ClusterStateStore,
+  EventStore,
+  HeldPruneRecord,
+  SyncStateStore,
+} from '../database';
 import { errorMessage } from '../kernel';
-import { ReconcileTrigger } from '../reconcile/ReconcileScheduler';
+import { ReconcileTrigger } from '../reconcile';
 
 const COMMIT_SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 

@@ -1,3 +1,6 @@
+import { ClusterRequestError } from '../cluster';
+import { EventStore, SyncStateStore } from '../database';
+import { ReconcileTrigger } from '../reconcile';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   InputError,
@@ -6,10 +9,6 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import { GitopsReleaseKey } from '@backstage-gitops/plugin-gitops-common';
-import { ClusterRequestError } from '../cluster/ClusterRequestError';
-import { EventStore } from '../database/EventStore';
-import { SyncStateStore } from '../database/SyncStateStore';
-import { ReconcileTrigger } from '../reconcile/ReconcileScheduler';
 
 /**
  * "Reconcile now" for one release: sets Flux's

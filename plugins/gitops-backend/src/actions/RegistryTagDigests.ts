@@ -1,14 +1,17 @@
+import {
+  ImageMetadataCache,
+  isTag,
+  RegistryClient,
+  RegistryConfig,
+  RegistryHosts,
+  RegistryPolicy,
+} from '../registry';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import {
   ImageName,
   resolveImageName,
 } from '@backstage-gitops/plugin-gitops-common';
-import { ImageMetadataCache } from '../registry/ImageMetadataCache';
-import { RegistryClient } from '../registry/RegistryClient';
-import { RegistryConfig } from '../registry/RegistryConfig';
-import { RegistryHosts, RegistryPolicy } from '../registry/RegistryHosts';
-import { isTag } from '../registry/manifest';
 
 /** An image as a release writes it: `registry` undefined means Docker Hub. */
 export type ImageRef = { registry?: string; repository: string };

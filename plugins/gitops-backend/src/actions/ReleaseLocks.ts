@@ -2,8 +2,7 @@ import {
   GitopsCommitResult,
   GitopsReleaseKey,
 } from '@backstage-gitops/plugin-gitops-common';
-import { EventStore } from '../database/EventStore';
-import { ReleaseRecord, SyncStateStore } from '../database/SyncStateStore';
+import { EventStore, ReleaseRecord, SyncStateStore } from '../database';
 import {
   AnnotationChange,
   lockChange,

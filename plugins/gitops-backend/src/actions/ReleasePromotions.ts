@@ -4,8 +4,7 @@ import {
   GitopsReleaseKey,
   imageLabel,
 } from '@backstage-gitops/plugin-gitops-common';
-import { EventStore } from '../database/EventStore';
-import { SyncStateStore } from '../database/SyncStateStore';
+import { EventStore, SyncStateStore } from '../database';
 import { lockChange, rewriteAnnotations, rewriteImageTags } from '../edits';
 import { actionMessage, subjectOf } from './commitMessages';
 import { PromotionDecision, decidePromotion } from './decidePromotion';

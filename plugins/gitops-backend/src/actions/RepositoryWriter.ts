@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
-import { RepositoryConfig } from '../config/GitopsConfig';
+import { RepositoryConfig } from '../config';
 import { EmptyCommitError, GitRepository } from '../git';
 import { errorMessage } from '../kernel';
 import { ManifestAtHead, readManifestsAtHead } from './manifestsAtHead';

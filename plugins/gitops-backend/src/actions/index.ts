@@ -17,3 +17,5 @@ export type {
 export { RegistryTagDigests } from './RegistryTagDigests';
 export type { ImageRef, TagDigests } from './RegistryTagDigests';
 export type { WriterFor } from './writers';
+export { brokenFile, describeBrokenFile } from './manifestsAtHead';
+export type { BrokenFile } from './manifestsAtHead';

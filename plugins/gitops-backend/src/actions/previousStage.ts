@@ -1,3 +1,4 @@
+import { ReleaseRecord, SyncStateStore } from '../database';
 import { InputError } from '@backstage/errors';
 import {
   GitopsEnvironment,
@@ -5,7 +6,6 @@ import {
   sameImage,
   stringifyGitopsReleaseKey,
 } from '@backstage-gitops/plugin-gitops-common';
-import { ReleaseRecord, SyncStateStore } from '../database/SyncStateStore';
 
 type ReleaseImage = ReleaseRecord['images'][number];
 

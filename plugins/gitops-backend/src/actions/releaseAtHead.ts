@@ -1,5 +1,5 @@
 import { ConflictError } from '@backstage/errors';
-import { ReleaseRecord } from '../database/SyncStateStore';
+import { ReleaseRecord } from '../database';
 import { decodeUtf8File } from '../edits';
 import { HelmReleaseManifest, ImageReference } from '../manifests';
 import { brokenFile, brokenFileConflict } from './manifestsAtHead';

@@ -1,5 +1,5 @@
 import { NotFoundError } from '@backstage/errors';
-import { ReleaseRecord, SyncStateStore } from '../database/SyncStateStore';
+import { ReleaseRecord, SyncStateStore } from '../database';
 import { RepositoryWriter } from './RepositoryWriter';
 import { GitopsReleaseKey } from '@backstage-gitops/plugin-gitops-common';
 

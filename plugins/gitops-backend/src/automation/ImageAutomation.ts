@@ -6,11 +6,15 @@ import {
   policyAllows,
   PolicyDefinition,
 } from '@backstage-gitops/plugin-gitops-common';
-import { RepositoryConfig } from '../config/GitopsConfig';
-import { EventStore } from '../database/EventStore';
-import { ImageStatusRecord, ImageStatusStore } from '../database/ImageStatusStore';
-import { ReleaseRecord, SyncStateStore } from '../database/SyncStateStore';
-import { RepositoryWriter } from '../actions/RepositoryWriter';
+import { RepositoryWriter } from '../actions';
+import { RepositoryConfig } from '../config';
+import {
+  EventStore,
+  ImageStatusRecord,
+  ImageStatusStore,
+  ReleaseRecord,
+  SyncStateStore,
+} from '../database';
 import { GitRepository } from '../git';
 import { errorMessage } from '../kernel';
 import { ImageScanResult } from '../registry';

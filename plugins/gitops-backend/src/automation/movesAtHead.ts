@@ -6,9 +6,8 @@ import {
   PolicyDefinition,
   TagCandidate,
 } from '@backstage-gitops/plugin-gitops-common';
-import { ReleaseRecord } from '../database/SyncStateStore';
-import { HeadSnapshot } from '../actions/RepositoryWriter';
-import { BrokenFile, brokenFile } from '../actions/manifestsAtHead';
+import { BrokenFile, brokenFile, HeadSnapshot } from '../actions';
+import { ReleaseRecord } from '../database';
 import { decodeUtf8File, ImageEdit, rewriteImageTags } from '../edits';
 import { HelmReleaseManifest, ImageReference } from '../manifests';
 import { decideTag } from './decideTag';

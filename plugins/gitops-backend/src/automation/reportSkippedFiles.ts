@@ -1,8 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyGitopsReleaseKey } from '@backstage-gitops/plugin-gitops-common';
-import { RepositoryConfig } from '../config/GitopsConfig';
-import { EventStore } from '../database/EventStore';
-import { describeBrokenFile } from '../actions/manifestsAtHead';
+import { describeBrokenFile } from '../actions';
+import { RepositoryConfig } from '../config';
+import { EventStore } from '../database';
 import { SkippedFile } from './movesAtHead';
 
 /**

@@ -6,7 +6,7 @@ import {
   GitopsRepositoryStatus,
 } from '@backstage-gitops/plugin-gitops-common';
 import { Knex } from 'knex';
-import { withoutUrlCredentials } from '../git/remoteUrlCredentials';
+import { withoutUrlCredentials } from '../git';
 import { insertEvents } from './DatabaseEventStore';
 import {
   firstProblemPerFile,

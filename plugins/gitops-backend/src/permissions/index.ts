@@ -8,7 +8,7 @@ import {
 } from '@backstage-gitops/plugin-gitops-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { isResourcePermission } from '@backstage/plugin-permission-common';
-import { SyncStateStore } from '../database/SyncStateStore';
+import { SyncStateStore } from '../database';
 import { createReleaseResourceLoader } from './releaseResources';
 import { gitopsReleaseResourceRef } from './resource';
 import { gitopsReleasePermissionRules } from './rules';
@@ -40,3 +40,4 @@ export function registerGitopsPermissions(options: {
     gitopsPermissions.filter(permission => !isRelease(permission)),
   );
 }
+export { ActionPrincipals } from './ActionPrincipals';

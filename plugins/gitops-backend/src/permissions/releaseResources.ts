@@ -14,7 +14,7 @@ import {
   parseGitopsReleaseRef,
 } from '@backstage-gitops/plugin-gitops-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { ReleaseRecord, SyncStateStore } from '../database/SyncStateStore';
+import { ReleaseRecord, SyncStateStore } from '../database';
 import { GitopsReleasePermissionResource } from './resource';
 
 function fullRef(

@@ -1,15 +1,16 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { GitopsEnvironment } from '@backstage-gitops/plugin-gitops-common';
-import { ReleaseRecord } from '../database/SyncStateStore';
-import { ClusterApi, ClusterHelmRelease } from '../cluster/KubernetesCluster';
-import { ClusterRequestError } from '../cluster/ClusterRequestError';
 import {
+  ClusterApi,
+  ClusterHelmRelease,
+  ClusterRequestError,
   helmHistories,
   helmReleaseKey,
   HelmRevision,
   HelmRevisionCache,
-} from '../cluster/helm';
-import { ownedNamespaces } from '../config/GitopsConfig';
+} from '../cluster';
+import { ownedNamespaces } from '../config';
+import { ReleaseRecord } from '../database';
 import { errorMessage, Semaphore } from '../kernel';
 import { ClusterEnvironmentSettings } from './applyEnvironments';
 import { applyLanes } from './applyLane';

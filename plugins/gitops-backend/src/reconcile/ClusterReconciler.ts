@@ -1,8 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ClusterStateStore } from '../database/ClusterStateStore';
-import { EventStore } from '../database/EventStore';
-import { SyncStateStore } from '../database/SyncStateStore';
-import { ClusterApi } from '../cluster/KubernetesCluster';
+import { ClusterApi } from '../cluster';
+import { ClusterStateStore, EventStore, SyncStateStore } from '../database';
 import { GitRepository } from '../git';
 import { errorMessage } from '../kernel';
 import {

@@ -1,22 +1,22 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { GitopsEnvironment } from '@backstage-gitops/plugin-gitops-common';
-import {
-  AppliedObjectKey,
-  AppliedObjectRecord,
-  ApplyProblemRecord,
-  ClusterStateStore,
-} from '../database/ClusterStateStore';
-import { EventStore } from '../database/EventStore';
-import { ReleaseRecord } from '../database/SyncStateStore';
+import { changesSince, planReads } from '../changes';
 import {
   ClusterApi,
   describeKey,
   environmentOfFieldManager,
   fieldManagerOf,
   LEGACY_FIELD_MANAGER,
-} from '../cluster/KubernetesCluster';
-import { PruneGuardConfig } from '../config/GitopsConfig';
-import { changesSince, planReads } from '../changes';
+} from '../cluster';
+import { PruneGuardConfig } from '../config';
+import {
+  AppliedObjectKey,
+  AppliedObjectRecord,
+  ApplyProblemRecord,
+  ClusterStateStore,
+  EventStore,
+  ReleaseRecord,
+} from '../database';
 import { GitRepository } from '../git';
 import { errorMessage } from '../kernel';
 import { isManifestPath, parseManifestFile } from '../manifests';

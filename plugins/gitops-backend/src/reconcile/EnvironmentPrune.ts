@@ -1,18 +1,14 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { GitopsEnvironment } from '@backstage-gitops/plugin-gitops-common';
+import { ClusterApi, describeKey, fieldManagerOf } from '../cluster';
+import { PruneGuardConfig } from '../config';
 import {
   AppliedObjectKey,
   AppliedObjectRecord,
   ApplyProblemRecord,
   ClusterStateStore,
-} from '../database/ClusterStateStore';
-import { EventStore } from '../database/EventStore';
-import {
-  ClusterApi,
-  describeKey,
-  fieldManagerOf,
-} from '../cluster/KubernetesCluster';
-import { PruneGuardConfig } from '../config/GitopsConfig';
+  EventStore,
+} from '../database';
 import { GitCommitInfo, GitRepository } from '../git';
 import { errorMessage } from '../kernel';
 import { ApplyFailure, unreachable } from './clusterFailures';

@@ -1,8 +1,8 @@
 import { SchedulerService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
-import { ClusterApi } from '../cluster/KubernetesCluster';
-import { ScheduleConfig } from '../config/GitopsConfig';
-import { ClusterStateStore } from '../database/ClusterStateStore';
+import { ClusterApi } from '../cluster';
+import { ScheduleConfig } from '../config';
+import { ClusterStateStore } from '../database';
 import { ClusterReconciler } from './ClusterReconciler';
 
 export const reconcileTaskId = (cluster: string) => `gitops-helm-reconcile:${cluster}`;

@@ -3,18 +3,19 @@ import {
   GitopsEnvironment,
   stringifyGitopsReleaseKey,
 } from '@backstage-gitops/plugin-gitops-common';
-import {
-  AppliedObjectRecord,
-  ClusterStateStore,
-} from '../database/ClusterStateStore';
-import { EventStore } from '../database/EventStore';
-import { ReleaseRecord, SyncStateStore } from '../database/SyncStateStore';
-import { ClusterApi } from '../cluster/KubernetesCluster';
+import { ClusterApi } from '../cluster';
 import {
   DEFAULT_PRUNE_MAX_SHARE,
   EnvironmentConfig,
   ownedNamespaces,
-} from '../config/GitopsConfig';
+} from '../config';
+import {
+  AppliedObjectRecord,
+  ClusterStateStore,
+  EventStore,
+  ReleaseRecord,
+  SyncStateStore,
+} from '../database';
 import { GitRepository } from '../git';
 import { answersReconcileRequests, errorMessage } from '../kernel';
 import { applyLanes } from './applyLane';

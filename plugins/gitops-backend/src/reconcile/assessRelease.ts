@@ -1,4 +1,4 @@
-import { HelmRevision } from '../cluster/helm';
+import { HelmRevision } from '../cluster';
 import { chartLabel } from './chartLabel';
 import { describeAge } from './describeAge';
 import { describeDifferences } from './describeDifferences';

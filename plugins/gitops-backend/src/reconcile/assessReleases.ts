@@ -2,14 +2,14 @@ import {
   GitopsReleaseKey,
   stringifyGitopsReleaseKey,
 } from '@backstage-gitops/plugin-gitops-common';
+import { helmReleaseKey } from '../cluster';
 import {
   ClusterStateStore,
   HelmHistoryRecord,
+  NewEvent,
+  ReleaseRecord,
   ReleaseStatusRecord,
-} from '../database/ClusterStateStore';
-import { NewEvent } from '../database/EventStore';
-import { ReleaseRecord } from '../database/SyncStateStore';
-import { helmReleaseKey } from '../cluster/helm';
+} from '../database';
 import { helmStorageNamespace } from '../kernel';
 import { AppliedEnvironments } from './applyEnvironments';
 import { assessRelease } from './assessRelease';

@@ -1,4 +1,4 @@
-import { HelmRevision } from '../cluster/helm';
+import { HelmRevision } from '../cluster';
 
 /** The chart as `helm history` prints it: `podinfo-0.2.1`. */
 export function chartLabel(revision: HelmRevision): string {

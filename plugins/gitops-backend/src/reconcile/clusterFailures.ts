@@ -1,5 +1,5 @@
-import { ClusterRequestError } from '../cluster/ClusterRequestError';
-import { AppliedObjectKey } from '../database/ClusterStateStore';
+import { ClusterRequestError } from '../cluster';
+import { AppliedObjectKey } from '../database';
 
 /** An object that could not be applied or pruned, with its file. */
 export type ApplyFailure = {

@@ -1,6 +1,6 @@
 import { stringifyGitopsReleaseKey } from '@backstage-gitops/plugin-gitops-common';
-import { ReleaseRecord } from '../database/SyncStateStore';
-import { helmReleaseKey } from '../cluster/helm';
+import { helmReleaseKey } from '../cluster';
+import { ReleaseRecord } from '../database';
 import { helmStorageNamespace } from '../kernel';
 import { ApplyLane } from './applyLane';
 

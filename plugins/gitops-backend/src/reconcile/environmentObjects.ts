@@ -7,8 +7,7 @@ import {
 } from '@backstage-gitops/plugin-gitops-common';
 import { KubernetesObject } from '@kubernetes/client-node';
 import { createHash } from 'node:crypto';
-import { AppliedObjectKey } from '../database/ClusterStateStore';
-import { ReleaseRecord } from '../database/SyncStateStore';
+import { AppliedObjectKey, ReleaseRecord } from '../database';
 import { ParsedManifestFile } from '../manifests';
 
 /** An object git asks the cluster to hold, ready to apply. */

@@ -1,4 +1,4 @@
-import { HelmReleaseStatus, HelmRevision } from '../cluster/helm';
+import { HelmReleaseStatus, HelmRevision } from '../cluster';
 import { chartLabel } from './chartLabel';
 import { describeAge } from './describeAge';
 

@@ -11,3 +11,6 @@ export {
   setFieldsDifferences,
   valuesDifferences,
 } from './valuesDifferences';
+export { ClusterReconciler } from './ClusterReconciler';
+export { ReconcileScheduler } from './ReconcileScheduler';
+export type { ReconcileTrigger } from './ReconcileScheduler';

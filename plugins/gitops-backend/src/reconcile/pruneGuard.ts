@@ -1,4 +1,4 @@
-import { AppliedObjectKey, HeldPruneRecord } from '../database/ClusterStateStore';
+import { AppliedObjectKey, HeldPruneRecord } from '../database';
 import { objectKeyOf } from './environmentObjects';
 
 /**

@@ -1,8 +1,8 @@
+import { LiveObjectIdentity } from '../cluster';
 import {
   GITOPS_LABEL_ENVIRONMENT,
   GITOPS_LABEL_SOURCE_REPOSITORY,
 } from '@backstage-gitops/plugin-gitops-common';
-import { LiveObjectIdentity } from '../cluster/KubernetesCluster';
 
 /** What makes a live object one an environment applied and still holds. */
 export type EnvironmentMarks = {

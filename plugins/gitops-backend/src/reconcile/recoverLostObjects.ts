@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { GitopsEnvironment } from '@backstage-gitops/plugin-gitops-common';
-import { ClusterStateStore } from '../database/ClusterStateStore';
+import { ClusterStateStore } from '../database';
 import { ClusterEnvironmentSettings } from './applyEnvironments';
 import { LiveCluster } from './ClusterRead';
 

@@ -1,4 +1,4 @@
-import { HelmRevision } from '../cluster/helm';
+import { HelmRevision } from '../cluster';
 import { chartVersionMatches } from './chartVersionMatches';
 import {
   MAX_DIFFERENCES,

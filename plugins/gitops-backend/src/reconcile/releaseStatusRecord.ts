@@ -1,6 +1,6 @@
+import { HelmRevision } from '../cluster';
+import { ReleaseStatusRecord } from '../database';
 import { GitopsHelmRevision } from '@backstage-gitops/plugin-gitops-common';
-import { ReleaseStatusRecord } from '../database/ClusterStateStore';
-import { HelmRevision } from '../cluster/helm';
 
 /** Whether storing `next` would change anything people can see. */
 export function sameStatus(

@@ -1,8 +1,8 @@
+import { HelmRevision } from '../cluster';
 import {
   GitopsReleaseDifference,
   GitopsReleaseState,
 } from '@backstage-gitops/plugin-gitops-common';
-import { HelmRevision } from '../cluster/helm';
 
 /** A HelmRelease object as read from the cluster (v1 or v2). */
 export type LiveHelmRelease = {

@@ -10,3 +10,5 @@ export {
   RegistryHosts,
 } from './RegistryHosts';
 export type { RegistryPolicy } from './RegistryHosts';
+export { isTag } from './manifest';
+export { RegistryClient } from './RegistryClient';

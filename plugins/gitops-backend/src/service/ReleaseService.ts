@@ -23,9 +23,12 @@ import {
   stringifyGitopsReleaseRef,
 } from '@backstage-gitops/plugin-gitops-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { ClusterStateStore } from '../database/ClusterStateStore';
-import { EventStore } from '../database/EventStore';
-import { ReleaseRecord, SyncStateStore } from '../database/SyncStateStore';
+import {
+  ClusterStateStore,
+  EventStore,
+  ReleaseRecord,
+  SyncStateStore,
+} from '../database';
 import { releaseMatchFor } from './entityMatch';
 import { ErrorDisclosure } from './ErrorDisclosure';
 import { releaseStatusOf } from './releaseStatus';

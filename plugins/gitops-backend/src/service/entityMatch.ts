@@ -1,3 +1,4 @@
+import { ReleaseMatch } from '../database';
 import { Entity } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
@@ -7,7 +8,6 @@ import {
   imageRepositorySpellings,
   KUBERNETES_ID_ANNOTATION,
 } from '@backstage-gitops/plugin-gitops-common';
-import { ReleaseMatch } from '../database/SyncStateStore';
 
 const list = (value: string | undefined) =>
   (value ?? '')

@@ -1,8 +1,8 @@
+import { ReleaseStatusRecord } from '../database';
 import {
   GitopsClusterStatus,
   GitopsReleaseStatus,
 } from '@backstage-gitops/plugin-gitops-common';
-import { ReleaseStatusRecord } from '../database/ClusterStateStore';
 
 /**
  * A stored status as the API shows it. The cluster's last good cycle says

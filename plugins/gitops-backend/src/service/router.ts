@@ -11,10 +11,10 @@ import {
   ReleaseLocks,
   ReleasePromotions,
 } from '../actions';
-import { EventStore } from '../database/EventStore';
-import { ActionPrincipals } from '../permissions/ActionPrincipals';
-import { createOpenApiRouter } from '../schema/openapi';
-import { SyncTrigger } from '../sync/SyncScheduler';
+import { EventStore } from '../database';
+import { ActionPrincipals } from '../permissions';
+import { createOpenApiRouter } from '../schema';
+import { SyncTrigger } from '../sync';
 import { ReleaseService } from './ReleaseService';
 import { addActionRoutes } from './routes/actionRoutes';
 import { addClusterRoutes } from './routes/clusterRoutes';

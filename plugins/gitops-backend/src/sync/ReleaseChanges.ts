@@ -1,8 +1,7 @@
+import { NewEvent, ReleaseRecord } from '../database';
 import {
   stringifyGitopsReleaseKey,
 } from '@backstage-gitops/plugin-gitops-common';
-import { NewEvent } from '../database/EventStore';
-import { ReleaseRecord } from '../database/SyncStateStore';
 
 /** What makes two stored releases the same release, ignoring bookkeeping. */
 function contentOf(r: ReleaseRecord): string {

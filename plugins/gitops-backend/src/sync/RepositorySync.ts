@@ -1,8 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { GitopsEnvironment } from '@backstage-gitops/plugin-gitops-common';
-import { EnvironmentConfig, RepositoryConfig } from '../config/GitopsConfig';
-import { ReleaseRecord, SyncStateStore } from '../database/SyncStateStore';
 import { changesSince, planReads } from '../changes';
+import { EnvironmentConfig, RepositoryConfig } from '../config';
+import { ReleaseRecord, SyncStateStore } from '../database';
 import { GitRepository, GitTreeEntry } from '../git';
 import { errorMessage } from '../kernel';
 import { isManifestPath } from '../manifests';

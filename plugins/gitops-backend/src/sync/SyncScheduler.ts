@@ -1,6 +1,6 @@
 import { SchedulerService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
-import { RepositoryConfig } from '../config/GitopsConfig';
+import { RepositoryConfig } from '../config';
 import { RepositorySync } from './RepositorySync';
 
 export const syncTaskId = (repositoryId: string) => `gitops-sync:${repositoryId}`;

@@ -1,5 +1,5 @@
 import { GitopsEnvironment } from '@backstage-gitops/plugin-gitops-common';
-import { EnvironmentConfig } from '../config/GitopsConfig';
+import { EnvironmentConfig } from '../config';
 import { GitTreeEntry } from '../git';
 
 const RELEASES_FOLDER = 'releases';

@@ -1,4 +1,4 @@
-import { FileProblem, SyncStateStore } from '../database/SyncStateStore';
+import { FileProblem, SyncStateStore } from '../database';
 import { GitRepository, GitTreeEntry } from '../git';
 import {
   checkChartPath,

@@ -1,4 +1,4 @@
-import { FileProblem, ReleaseRecord } from '../database/SyncStateStore';
+import { FileProblem, ReleaseRecord } from '../database';
 import { ManifestSource } from '../manifests';
 
 /** One release a file read in this sync describes, ready to store. */

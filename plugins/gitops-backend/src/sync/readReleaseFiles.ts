@@ -1,6 +1,5 @@
 import { GitopsEnvironment } from '@backstage-gitops/plugin-gitops-common';
-import { ReleaseRecord, SyncStateStore } from '../database/SyncStateStore';
-import { unstorableReason } from '../database/storableValues';
+import { ReleaseRecord, SyncStateStore, unstorableReason } from '../database';
 import { GitRepository } from '../git';
 import {
   HelmReleaseManifest,

@@ -5,25 +5,23 @@ import {
 import { NotFoundError } from '@backstage/errors';
 import path from 'node:path';
 import { RepositoryWriter, WriterFor } from '../actions';
-import { ImageAutomation } from '../automation/ImageAutomation';
-import { GitopsConfig } from '../config/GitopsConfig';
-import { GitopsStores } from '../database/gitopsStores';
+import { ImageAutomation } from '../automation';
+import { ClusterConfig, KubernetesCluster } from '../cluster';
+import { GitopsConfig } from '../config';
+import { GitopsStores } from '../database';
 import { CliGitRepository, ensurePrivateDirectory } from '../git';
+import {
+  ClusterReconciler,
+  ReconcileScheduler,
+  ReconcileTrigger,
+} from '../reconcile';
 import {
   ImageMetadataCache,
   ImageScanner,
   RegistryConfig,
   RegistryPolicy,
 } from '../registry';
-import { RepositorySync } from '../sync/RepositorySync';
-import { SyncScheduler, SyncTrigger } from '../sync/SyncScheduler';
-import { ClusterConfig } from '../cluster/ClusterConfig';
-import { KubernetesCluster } from '../cluster/KubernetesCluster';
-import { ClusterReconciler } from '../reconcile/ClusterReconciler';
-import {
-  ReconcileScheduler,
-  ReconcileTrigger,
-} from '../reconcile/ReconcileScheduler';
+import { RepositorySync, SyncScheduler, SyncTrigger } from '../sync';
 
 /**
  * Schedules the loops: per repository git sync, and image automation unless

@@ -1,7 +1,7 @@
+import { spec } from '../../schema';
 import { ApiRouter } from '@backstage/backend-openapi-utils';
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import express from 'express';
-import { spec } from '../../schema/openapi';
 
 /**
  * The router typed by `src/schema/openapi.yaml`: each route's path

@@ -17,9 +17,8 @@ import {
   ReleaseLocks,
   ReleasePromotions,
 } from '../../actions';
-import { HeldPruneRecord } from '../../database/ClusterStateStore';
-import { EventStore } from '../../database/EventStore';
-import { SyncTrigger } from '../../sync/SyncScheduler';
+import { EventStore, HeldPruneRecord } from '../../database';
+import { SyncTrigger } from '../../sync';
 import { GitopsApiRouter } from './GitopsApiRouter';
 import { GuardedAction } from './guardedAction';
 

@@ -12,7 +12,7 @@ import {
 } from '@backstage/plugin-permission-common';
 import { JsonObject } from '@backstage/types';
 import express from 'express';
-import { ActionPrincipals } from '../../permissions/ActionPrincipals';
+import { ActionPrincipals } from '../../permissions';
 import { actorOf } from '../ReleaseService';
 import { callerCredentials } from './GitopsApiRouter';
 

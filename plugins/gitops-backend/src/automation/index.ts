@@ -1,0 +1,2 @@
+/** Image automation: moving automated releases to the newest allowed tag. */
+export { ImageAutomation } from './ImageAutomation';

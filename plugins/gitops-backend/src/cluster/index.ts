@@ -1,0 +1,21 @@
+/**
+ * Talking to a cluster: its connection config, the Kubernetes client the
+ * reconcile loop uses, and reading Helm's release Secrets.
+ */
+export type { ClusterConfig } from './ClusterConfig';
+export { ClusterRequestError } from './ClusterRequestError';
+export {
+  describeKey,
+  environmentOfFieldManager,
+  fieldManagerOf,
+  KubernetesCluster,
+  LEGACY_FIELD_MANAGER,
+} from './KubernetesCluster';
+export type {
+  ClusterApi,
+  ClusterHelmRelease,
+  LiveObjectIdentity,
+} from './KubernetesCluster';
+export { helmHistories, helmReleaseKey, HelmRevisionCache } from './helm';
+export type { HelmReleaseStatus, HelmRevision } from './helm';
+export { readClustersConfig } from './ClusterConfig';

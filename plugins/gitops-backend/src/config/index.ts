@@ -1,0 +1,10 @@
+/** The plugin's `gitops` configuration, read and checked once at startup. */
+export { DEFAULT_PRUNE_MAX_SHARE, ownedNamespaces } from './GitopsConfig';
+export type {
+  EnvironmentConfig,
+  GitopsConfig,
+  PruneGuardConfig,
+  RepositoryConfig,
+  ScheduleConfig,
+} from './GitopsConfig';
+export { checkEnvironmentClusters, readGitopsConfig } from './GitopsConfig';

@@ -1,0 +1,26 @@
+/**
+ * The four stores (sync state, image status, cluster state, events), each
+ * an interface with its knex implementation, opened together by
+ * `createGitopsStores`.
+ */
+export type {
+  AppliedObjectKey,
+  AppliedObjectRecord,
+  ApplyProblemRecord,
+  ClusterStateStore,
+  HeldPruneRecord,
+  HelmHistoryRecord,
+  ReleaseStatusRecord,
+} from './ClusterStateStore';
+export type { EventStore, NewEvent } from './EventStore';
+export type { ImageStatusRecord, ImageStatusStore } from './ImageStatusStore';
+export type {
+  FileProblem,
+  ReleaseMatch,
+  ReleaseRecord,
+  SyncStateStore,
+} from './SyncStateStore';
+export type { GitopsStores } from './gitopsStores';
+export { unstorableReason } from './storableValues';
+export { createGitopsStores } from './gitopsStores';
+export { DatabaseImageMetadataCache } from './DatabaseImageMetadataCache';

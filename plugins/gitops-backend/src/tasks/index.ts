@@ -1,0 +1,2 @@
+/** Wiring the three loops to the scheduler. */
+export { scheduleGitopsTasks } from './scheduleGitopsTasks';
