@@ -1,15 +1,9 @@
-import { createTestDatabases } from '../__testUtils__/testDatabases';
-import { applied, openTestStores } from './__testUtils__/storeFixtures';
+import { applied, describeStores } from './__testUtils__/storeFixtures';
 
-jest.setTimeout(60_000);
-
-describe('DatabaseClusterStateStore applies', () => {
-  const databases = createTestDatabases();
-
-  it.each(databases.eachSupportedId())(
-    'replaces apply and prune problems per environment, keeping when each began, on %p',
-    async databaseId => {
-      const { clusterStateStore } = await openTestStores(databases, databaseId);
+describeStores('DatabaseClusterStateStore applies', storeTest => {
+  storeTest(
+    'replaces apply and prune problems per environment, keeping when each began',
+    async ({ clusterStateStore }) => {
       const refused = {
         source: 'apply' as const,
         path: 'releases/dev/policy.yaml',
@@ -38,10 +32,9 @@ describe('DatabaseClusterStateStore applies', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'holds a deletion back and confirms it only for its commit on %p',
-    async databaseId => {
-      const { clusterStateStore } = await openTestStores(databases, databaseId);
+  storeTest(
+    'holds a deletion back and confirms it only for its commit',
+    async ({ clusterStateStore }) => {
       const hr = (name: string) => ({ apiVersion: 'helm.fluxcd.io/v1', kind: 'HelmRelease', namespace: 'stg', name });
       const held = { environment: 'stg', commit: 'a'.repeat(40), objects: [hr('b'), hr('a')], total: 2, heldAt: '2026-11-25T12:00:00.000Z' };
       expect(await clusterStateStore.getHeldPrune('stg')).toBeUndefined();
@@ -61,10 +54,9 @@ describe('DatabaseClusterStateStore applies', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'records what each environment applied on %p',
-    async databaseId => {
-      const { clusterStateStore } = await openTestStores(databases, databaseId);
+  storeTest(
+    'records what each environment applied',
+    async ({ clusterStateStore }) => {
       expect(await clusterStateStore.getAppliedObjects('dev')).toEqual({ objects: [] });
 
       const namespace = applied('Namespace', 'dev', { apiVersion: 'v1', namespace: '' });

@@ -1,15 +1,9 @@
-import { createTestDatabases } from '../__testUtils__/testDatabases';
-import { openTestStores, reconcile, status } from './__testUtils__/storeFixtures';
+import { describeStores, reconcile, status } from './__testUtils__/storeFixtures';
 
-jest.setTimeout(60_000);
-
-describe('DatabaseClusterStateStore', () => {
-  const databases = createTestDatabases();
-
-  it.each(databases.eachSupportedId())(
-    'upserts release statuses and round-trips every field on %p',
-    async databaseId => {
-      const { clusterStateStore } = await openTestStores(databases, databaseId);
+describeStores('DatabaseClusterStateStore', storeTest => {
+  storeTest(
+    'upserts release statuses and round-trips every field',
+    async ({ clusterStateStore }) => {
       const full = status('dev', 'podinfo', {
         state: 'Drifted',
         reason: 'values differ',
@@ -53,10 +47,9 @@ describe('DatabaseClusterStateStore', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'reads many release statuses in batches on %p',
-    async databaseId => {
-      const { clusterStateStore } = await openTestStores(databases, databaseId);
+  storeTest(
+    'reads many release statuses in batches',
+    async ({ clusterStateStore }) => {
       const statuses = Array.from({ length: 450 }, (_, i) => status('dev', `r${String(i).padStart(3, '0')}`));
       await clusterStateStore.applyReconcile(reconcile({ statuses }));
       expect(await clusterStateStore.getReleaseStatuses(statuses)).toEqual(statuses);
@@ -65,10 +58,9 @@ describe('DatabaseClusterStateStore', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'replaces Helm history whole and lists it newest first on %p',
-    async databaseId => {
-      const { clusterStateStore } = await openTestStores(databases, databaseId);
+  storeTest(
+    'replaces Helm history whole and lists it newest first',
+    async ({ clusterStateStore }) => {
       const key = { environment: 'dev', namespace: 'dev', name: 'podinfo' };
       expect(await clusterStateStore.getHelmHistory(key)).toBeUndefined();
       await clusterStateStore.applyReconcile(
@@ -138,10 +130,9 @@ describe('DatabaseClusterStateStore', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'drops the status and history of removed releases, and records events, on %p',
-    async databaseId => {
-      const { clusterStateStore, eventStore } = await openTestStores(databases, databaseId);
+  storeTest(
+    'drops the status and history of removed releases, and records events',
+    async ({ clusterStateStore, eventStore }) => {
       const gone = { environment: 'dev', namespace: 'dev', name: 'gone' };
       const kept = { environment: 'dev', namespace: 'dev', name: 'kept' };
       const history = (key: typeof gone) => ({
@@ -185,10 +176,9 @@ describe('DatabaseClusterStateStore', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'tracks clusters: titles, reconciles and failures on %p',
-    async databaseId => {
-      const { clusterStateStore } = await openTestStores(databases, databaseId);
+  storeTest(
+    'tracks clusters: titles, reconciles and failures',
+    async ({ clusterStateStore }) => {
       expect(await clusterStateStore.listClusters()).toEqual([]);
       await clusterStateStore.ensureClusters([
         { name: 'prod', title: 'Production' },
@@ -236,10 +226,9 @@ describe('DatabaseClusterStateStore', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'writes a reconcile in one transaction on %p',
-    async databaseId => {
-      const { clusterStateStore } = await openTestStores(databases, databaseId);
+  storeTest(
+    'writes a reconcile in one transaction',
+    async ({ clusterStateStore }) => {
       await clusterStateStore.applyReconcile(reconcile({ statuses: [status('dev', 'podinfo')] }));
       const key = { environment: 'dev', namespace: 'dev', name: 'podinfo' };
       // A revision without a status breaks a NOT NULL column: the history
@@ -269,10 +258,9 @@ describe('DatabaseClusterStateStore', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'writes a reconcile and its events in one transaction on %p',
-    async databaseId => {
-      const { clusterStateStore, eventStore } = await openTestStores(databases, databaseId);
+  storeTest(
+    'writes a reconcile and its events in one transaction',
+    async ({ clusterStateStore, eventStore }) => {
       await clusterStateStore.applyReconcile(reconcile({ statuses: [status('dev', 'podinfo')] }));
       const key = { environment: 'dev', namespace: 'dev', name: 'podinfo' };
       // The events are written after the statuses and histories: an event

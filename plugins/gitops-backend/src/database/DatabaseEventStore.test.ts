@@ -1,15 +1,9 @@
-import { createTestDatabases } from '../__testUtils__/testDatabases';
-import { openTestStores } from './__testUtils__/storeFixtures';
+import { describeStores } from './__testUtils__/storeFixtures';
 
-jest.setTimeout(60_000);
-
-describe('DatabaseEventStore', () => {
-  const databases = createTestDatabases();
-
-  it.each(databases.eachSupportedId())(
-    'lists events of releases and repositories, newest first, on %p',
-    async databaseId => {
-      const { eventStore } = await openTestStores(databases, databaseId);
+describeStores('DatabaseEventStore', storeTest => {
+  storeTest(
+    'lists events of releases and repositories, newest first',
+    async ({ eventStore }) => {
       await eventStore.addEvents([
         { type: 'synced', repository: 'config', commit: 'c1', at: new Date('2026-11-25T10:00:00Z') },
         { type: 'release-updated', repository: 'config', environment: 'dev', namespace: 'dev', name: 'podinfo', details: { to: 'x' }, at: new Date('2026-11-25T10:01:00Z') },

@@ -1,18 +1,10 @@
-import { mockServices } from '@backstage/backend-test-utils';
-import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { describeStores } from './__testUtils__/storeFixtures';
 import { DatabaseImageMetadataCache } from './DatabaseImageMetadataCache';
-import { migratedClient } from './migrations';
 
-jest.setTimeout(60_000);
-
-describe('DatabaseImageMetadataCache', () => {
-  const databases = createTestDatabases();
-
-  it.each(databases.eachSupportedId())(
-    'keeps tag metadata per registry image and updates a moved tag on %p',
-    async databaseId => {
-      const knex = await databases.init(databaseId);
-      await migratedClient(mockServices.database({ knex }));
+describeStores('DatabaseImageMetadataCache', storeTest => {
+  storeTest(
+    'keeps tag metadata per registry image and updates a moved tag',
+    async ({ knex }) => {
       const cache = new DatabaseImageMetadataCache(knex);
 
       await cache.putTags('docker.io', 'stefanprodan/podinfo', new Map([

@@ -1,15 +1,9 @@
-import { createTestDatabases } from '../__testUtils__/testDatabases';
-import { openTestStores, release, sync } from './__testUtils__/storeFixtures';
+import { describeStores, release, sync } from './__testUtils__/storeFixtures';
 
-jest.setTimeout(60_000);
-
-describe('DatabaseImageStatusStore', () => {
-  const databases = createTestDatabases();
-
-  it.each(databases.eachSupportedId())(
-    'replaces the status of each release image and shows it on the release on %p',
-    async databaseId => {
-      const { syncStateStore, imageStatusStore } = await openTestStores(databases, databaseId);
+describeStores('DatabaseImageStatusStore', storeTest => {
+  storeTest(
+    'replaces the status of each release image and shows it on the release',
+    async ({ syncStateStore, imageStatusStore }) => {
       const two = release('dev', 'podinfo', {
         images: [
           { container: 'chart-image', repository: 'stefanprodan/podinfo', tag: 'dev-1', paths: {} },
@@ -45,10 +39,9 @@ describe('DatabaseImageStatusStore', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'stores image statuses beside releases, surviving a re-sync, on %p',
-    async databaseId => {
-      const { syncStateStore, imageStatusStore } = await openTestStores(databases, databaseId);
+  storeTest(
+    'stores image statuses beside releases, surviving a re-sync',
+    async ({ syncStateStore, imageStatusStore }) => {
       const release = {
         repository: 'config', environment: 'dev', namespace: 'dev', name: 'podinfo-dev',
         releaseName: 'podinfo-dev', apiVersion: 'helm.fluxcd.io/v1',

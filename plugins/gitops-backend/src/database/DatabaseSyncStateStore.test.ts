@@ -1,15 +1,9 @@
-import { createTestDatabases } from '../__testUtils__/testDatabases';
-import { openTestStores, release, sync } from './__testUtils__/storeFixtures';
+import { describeStores, release, sync } from './__testUtils__/storeFixtures';
 
-jest.setTimeout(60_000);
-
-describe('DatabaseSyncStateStore', () => {
-  const databases = createTestDatabases();
-
-  it.each(databases.eachSupportedId())(
-    'never stores or shows the credential of a repository URL on %p',
-    async databaseId => {
-      const { knex, syncStateStore } = await openTestStores(databases, databaseId);
+describeStores('DatabaseSyncStateStore', storeTest => {
+  storeTest(
+    'never stores or shows the credential of a repository URL',
+    async ({ knex, syncStateStore }) => {
       await syncStateStore.ensureRepository({
         id: 'token',
         url: 'https://ghp_secret@github.com/org/config.git',
@@ -31,10 +25,9 @@ describe('DatabaseSyncStateStore', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'lists environments in pipeline order on %p',
-    async databaseId => {
-      const { syncStateStore } = await openTestStores(databases, databaseId);
+  storeTest(
+    'lists environments in pipeline order',
+    async ({ syncStateStore }) => {
       expect(await syncStateStore.listEnvironments()).toEqual([]);
       await syncStateStore.replaceEnvironments('config', [
         { name: 'prod', repository: 'config', path: 'releases/prod', cluster: 'demo', order: 3 },
@@ -49,10 +42,9 @@ describe('DatabaseSyncStateStore', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'replaces only the files an incremental sync names on %p',
-    async databaseId => {
-      const { syncStateStore } = await openTestStores(databases, databaseId);
+  storeTest(
+    'replaces only the files an incremental sync names',
+    async ({ syncStateStore }) => {
       await syncStateStore.applySync(
         sync({
           releases: [release('dev', 'podinfo'), release('prod', 'podinfo')],
@@ -93,10 +85,9 @@ describe('DatabaseSyncStateStore', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'finds releases by chart, image and labels, and round-trips every field on %p',
-    async databaseId => {
-      const { syncStateStore } = await openTestStores(databases, databaseId);
+  storeTest(
+    'finds releases by chart, image and labels, and round-trips every field',
+    async ({ syncStateStore }) => {
       const other = release('dev', 'worker', {
         chartName: 'worker',
         chartPath: 'charts/worker',
@@ -127,10 +118,9 @@ describe('DatabaseSyncStateStore', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'keeps the last good state when a fetch fails, and clears the error on the next sync on %p',
-    async databaseId => {
-      const { syncStateStore } = await openTestStores(databases, databaseId);
+  storeTest(
+    'keeps the last good state when a fetch fails, and clears the error on the next sync',
+    async ({ syncStateStore }) => {
       await syncStateStore.applySync(sync({ releases: [release('dev', 'podinfo')] }));
       await syncStateStore.recordRepositoryFailure('config', 'unreachable', new Date('2026-11-25T11:00:00Z'));
       expect(await syncStateStore.getRepository('config')).toEqual(
@@ -145,10 +135,9 @@ describe('DatabaseSyncStateStore', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'holds a broken file at its last good state and keeps since when it broke on %p',
-    async databaseId => {
-      const { syncStateStore } = await openTestStores(databases, databaseId);
+  storeTest(
+    'holds a broken file at its last good state and keeps since when it broke',
+    async ({ syncStateStore }) => {
       await syncStateStore.applySync(sync({ releases: [release('dev', 'podinfo'), release('prod', 'podinfo')] }));
       const broken = {
         environment: 'dev',
@@ -196,10 +185,9 @@ describe('DatabaseSyncStateStore', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'stores any problem text and commit author, without NUL and bounded, on %p',
-    async databaseId => {
-      const { syncStateStore, eventStore } = await openTestStores(databases, databaseId);
+  storeTest(
+    'stores any problem text and commit author, without NUL and bounded',
+    async ({ syncStateStore, eventStore }) => {
       await syncStateStore.applySync(
         sync({
           problems: [{ path: 'releases/dev/x.yaml', message: `bad\u0000value ${'x'.repeat(5000)}` }],
@@ -219,10 +207,9 @@ describe('DatabaseSyncStateStore', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'writes a sync, its problems and its events in one transaction on %p',
-    async databaseId => {
-      const { syncStateStore, eventStore } = await openTestStores(databases, databaseId);
+  storeTest(
+    'writes a sync, its problems and its events in one transaction',
+    async ({ syncStateStore, eventStore }) => {
       await syncStateStore.applySync(sync({ releases: [release('dev', 'podinfo')] }));
       // An event without a type breaks a NOT NULL column after the releases
       // and problems are written: none of them may stay.

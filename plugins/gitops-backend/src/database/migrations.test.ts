@@ -1,16 +1,10 @@
 import path from 'node:path';
-import { createTestDatabases } from '../__testUtils__/testDatabases';
-import { openTestStores } from './__testUtils__/storeFixtures';
+import { describeStores } from './__testUtils__/storeFixtures';
 
-jest.setTimeout(60_000);
-
-describe('migrations', () => {
-  const databases = createTestDatabases();
-
-  it.each(databases.eachSupportedId())(
-    'rolls every migration back on %p',
-    async databaseId => {
-      const { knex } = await openTestStores(databases, databaseId);
+describeStores('migrations', storeTest => {
+  storeTest(
+    'rolls every migration back',
+    async ({ knex }) => {
       const directory = path.resolve(__dirname, '../../migrations');
       await knex.migrate.rollback({ directory }, true);
       for (const table of [

@@ -15,6 +15,27 @@ export async function openTestStores(
   return { knex, ...stores };
 }
 
+type TestStores = Awaited<ReturnType<typeof openTestStores>>;
+type StoreTest = (name: string, test: (stores: TestStores) => Promise<void>) => void;
+
+/**
+ * A block of store tests: each `storeTest` runs once on every supported
+ * database (SQLite, and PostgreSQL as production runs it), on fresh stores.
+ */
+export function describeStores(title: string, body: (storeTest: StoreTest) => void) {
+  describe(title, () => {
+    const databases = createTestDatabases();
+    body((name, test) =>
+      it.each(databases.eachSupportedId())(
+        `${name} on %p`,
+        async databaseId => test(await openTestStores(databases, databaseId)),
+        // Opening PostgreSQL and migrating it takes seconds on a busy machine.
+        60_000,
+      ),
+    );
+  });
+}
+
 export function release(
   environment: string,
   name: string,
