@@ -1,5 +1,9 @@
 import { ConflictError, InputError } from '@backstage/errors';
 import { HelmReleaseManifest, parseManifestFile } from '../manifests';
+import {
+  fluxV1ReleaseYaml,
+  fluxV2ReleaseYaml,
+} from '../manifests/__testUtils__/releaseYaml';
 import { ImageEdit, rewriteImageTags } from './index';
 
 const PATH = 'releases/dev/app.yaml';
@@ -30,23 +34,11 @@ function replacedOnce(text: string, from: string, to: string): string {
 }
 
 function v1Release(values: string[], annotations: string[] = []): string {
-  return [
-    'apiVersion: helm.fluxcd.io/v1',
-    'kind: HelmRelease',
-    'metadata:',
-    '  name: app',
-    '  namespace: dev',
-    '  annotations:',
-    '    fluxcd.io/automated: "true"',
-    ...annotations.map(a => `    ${a}`),
-    'spec:',
-    '  chart:',
-    '    git: git@github.com:org/config.git',
-    '    path: charts/app',
-    '  values:',
-    ...values.map(v => `    ${v}`),
-    '',
-  ].join('\n');
+  return fluxV1ReleaseYaml({
+    namespace: 'dev',
+    annotations: ['fluxcd.io/automated: "true"', ...annotations],
+    values,
+  });
 }
 
 function rewriteOne(content: string, container: string, newTag: string) {
@@ -67,171 +59,162 @@ describe('rewriteImageTags: every shape, written back as found', () => {
     });
   });
 
-  it('keeps a registry host with a port in the image string', () => {
-    const content = v1Release([
-      'image: registry.example.com:5000/team/app:1.2.3',
-    ]);
-    expect(rewriteOne(content, 'chart-image', '1.2.4').content).toBe(
-      replacedOnce(content, 'team/app:1.2.3', 'team/app:1.2.4'),
-    );
-  });
-
-  it('adds the tag to an image string that had none', () => {
-    const content = v1Release(['image: org/app']);
-    expect(rewriteOne(content, 'chart-image', 'v2').content).toBe(
-      replacedOnce(content, 'image: org/app\n', 'image: org/app:v2\n'),
-    );
-  });
-
-  it('rewrites the tag sibling of image + tag, leaving the image alone', () => {
-    const content = v1Release(['image: org/app', 'tag: 1.2.3']);
-    expect(rewriteOne(content, 'chart-image', '1.2.4').content).toBe(
-      replacedOnce(content, 'tag: 1.2.3\n', 'tag: 1.2.4\n'),
-    );
-  });
-
-  it('rewrites the tag of registry + image + tag', () => {
-    const content = v1Release([
-      'registry: registry.example.com:5000',
-      'image: team/app',
-      'tag: v2',
-    ]);
-    expect(rewriteOne(content, 'chart-image', 'v3').content).toBe(
-      replacedOnce(content, 'tag: v2\n', 'tag: v3\n'),
-    );
-  });
-
-  it('rewrites the tag of an image object in a container mapping', () => {
-    const content = v1Release([
-      'image:',
-      '  repository: stefanprodan/podinfo',
-      '  tag: dev-kb9lm91e',
-      'replicaCount: 1',
-    ]);
-    expect(rewriteOne(content, 'chart-image', 'dev-abc1234').content).toBe(
-      [
-        'apiVersion: helm.fluxcd.io/v1',
-        'kind: HelmRelease',
-        'metadata:',
-        '  name: app',
-        '  namespace: dev',
-        '  annotations:',
-        '    fluxcd.io/automated: "true"',
-        'spec:',
-        '  chart:',
-        '    git: git@github.com:org/config.git',
-        '    path: charts/app',
-        '  values:',
-        '    image:',
-        '      repository: stefanprodan/podinfo',
-        '      tag: dev-abc1234',
-        '    replicaCount: 1',
-        '',
-      ].join('\n'),
-    );
-  });
-
-  it('rewrites the tag of an image object with a registry', () => {
-    const content = v1Release([
-      'sidecar:',
-      '  image:',
-      '    registry: quay.io',
-      '    repository: team/proxy',
-      "    tag: '1.0'",
-    ]);
-    expect(rewriteOne(content, 'sidecar', '1.1').content).toBe(
-      replacedOnce(content, "tag: '1.0'", "tag: '1.1'"),
-    );
-  });
-
-  it('rewrites a repo:tag image object with no tag key', () => {
-    const content = v1Release(['image:', '  repository: org/app:0.1']);
-    expect(rewriteOne(content, 'chart-image', '0.2.0').content).toBe(
-      replacedOnce(content, 'org/app:0.1', 'org/app:0.2.0'),
-    );
-  });
-
-  it('rewrites a flow-style image object', () => {
-    const content = v1Release(['image: {repository: org/app, tag: "1.0"}']);
-    expect(rewriteOne(content, 'chart-image', '1.1').content).toBe(
-      replacedOnce(content, 'tag: "1.0"}', 'tag: "1.1"}'),
-    );
-  });
-
-  it('rewrites values named by annotation paths', () => {
-    const content = v1Release(
-      [
+  // Each shape: the one value written is the only byte that changes.
+  it.each<{
+    shape: string;
+    values: string[];
+    annotations?: string[];
+    container: string;
+    newTag: string;
+    from: string;
+    to: string;
+  }>([
+    {
+      shape: 'keeps a registry host with a port in the image string',
+      values: ['image: registry.example.com:5000/team/app:1.2.3'],
+      container: 'chart-image',
+      newTag: '1.2.4',
+      from: 'team/app:1.2.3',
+      to: 'team/app:1.2.4',
+    },
+    {
+      shape: 'adds the tag to an image string that had none',
+      values: ['image: org/app'],
+      container: 'chart-image',
+      newTag: 'v2',
+      from: 'image: org/app\n',
+      to: 'image: org/app:v2\n',
+    },
+    {
+      shape: 'rewrites the tag sibling of image + tag, leaving the image alone',
+      values: ['image: org/app', 'tag: 1.2.3'],
+      container: 'chart-image',
+      newTag: '1.2.4',
+      from: 'tag: 1.2.3\n',
+      to: 'tag: 1.2.4\n',
+    },
+    {
+      shape: 'rewrites the tag of registry + image + tag',
+      values: ['registry: registry.example.com:5000', 'image: team/app', 'tag: v2'],
+      container: 'chart-image',
+      newTag: 'v3',
+      from: 'tag: v2\n',
+      to: 'tag: v3\n',
+    },
+    {
+      shape: 'rewrites the tag of an image object in a container mapping',
+      values: [
+        'image:',
+        '  repository: stefanprodan/podinfo',
+        '  tag: dev-kb9lm91e',
+        'replicaCount: 1',
+      ],
+      container: 'chart-image',
+      newTag: 'dev-abc1234',
+      from: '      tag: dev-kb9lm91e\n',
+      to: '      tag: dev-abc1234\n',
+    },
+    {
+      shape: 'rewrites the tag of an image object with a registry',
+      values: [
+        'sidecar:',
+        '  image:',
+        '    registry: quay.io',
+        '    repository: team/proxy',
+        "    tag: '1.0'",
+      ],
+      container: 'sidecar',
+      newTag: '1.1',
+      from: "tag: '1.0'",
+      to: "tag: '1.1'",
+    },
+    {
+      shape: 'rewrites a repo:tag image object with no tag key',
+      values: ['image:', '  repository: org/app:0.1'],
+      container: 'chart-image',
+      newTag: '0.2.0',
+      from: 'org/app:0.1',
+      to: 'org/app:0.2.0',
+    },
+    {
+      shape: 'rewrites a flow-style image object',
+      values: ['image: {repository: org/app, tag: "1.0"}'],
+      container: 'chart-image',
+      newTag: '1.1',
+      from: 'tag: "1.0"}',
+      to: 'tag: "1.1"}',
+    },
+    {
+      shape: 'rewrites values named by annotation paths',
+      values: [
         'app:',
         '  container:',
         '    repo: org/app',
         '    version: 1.0.0',
         '  tag: not-this-one',
       ],
-      [
+      annotations: [
         'repository.fluxcd.io/app: app.container.repo',
         'tag.fluxcd.io/app: app.container.version',
       ],
-    );
-    expect(rewriteOne(content, 'app', '1.0.1').content).toBe(
-      replacedOnce(content, 'version: 1.0.0', 'version: 1.0.1'),
-    );
-  });
-
-  it('rewrites the repo:tag value an annotation names when there is no tag path', () => {
-    const content = v1Release(
-      ['web:', '  ref: org/web:2.0.0'],
-      ['repository.fluxcd.io/web: web.ref'],
-    );
-    expect(rewriteOne(content, 'web', '2.1.0').content).toBe(
-      replacedOnce(content, 'ref: org/web:2.0.0', 'ref: org/web:2.1.0'),
+      container: 'app',
+      newTag: '1.0.1',
+      from: 'version: 1.0.0',
+      to: 'version: 1.0.1',
+    },
+    {
+      shape: 'rewrites the repo:tag value an annotation names when there is no tag path',
+      values: ['web:', '  ref: org/web:2.0.0'],
+      annotations: ['repository.fluxcd.io/web: web.ref'],
+      container: 'web',
+      newTag: '2.1.0',
+      from: 'ref: org/web:2.0.0',
+      to: 'ref: org/web:2.1.0',
+    },
+  ])('$shape', ({ values, annotations, container, newTag, from, to }) => {
+    const content = v1Release(values, annotations);
+    expect(rewriteOne(content, container, newTag).content).toBe(
+      replacedOnce(content, from, to),
     );
   });
 });
 
 describe('rewriteImageTags: Flux v2 setter markers', () => {
-  function v2Release(values: string[]): string {
-    return [
-      'apiVersion: helm.toolkit.fluxcd.io/v2',
-      'kind: HelmRelease',
-      'metadata:',
-      '  name: app',
-      '  namespace: dev',
-      'spec:',
-      '  chart:',
-      '    spec:',
-      '      chart: app',
-      '      sourceRef: {kind: HelmRepository, name: charts}',
-      '  values:',
-      ...values.map(v => `    ${v}`),
-      '',
-    ].join('\n');
-  }
+  const v2Release = (values: string[]) =>
+    fluxV2ReleaseYaml({ namespace: 'dev', values });
 
-  it('keeps the marker comment on a whole image', () => {
-    const content = v2Release([
-      'image: ghcr.io/org/app:1.0.0 # {"$imagepolicy": "flux-system:app"}',
-    ]);
-    expect(rewriteOne(content, 'chart-image', '1.1.0').content).toBe(
-      replacedOnce(
-        content,
-        'image: ghcr.io/org/app:1.0.0 # {"$imagepolicy": "flux-system:app"}\n',
-        'image: ghcr.io/org/app:1.1.0 # {"$imagepolicy": "flux-system:app"}\n',
-      ),
-    );
-  });
-
-  it('keeps the marker comment on a :tag value, leaving the :name value alone', () => {
-    const content = v2Release([
-      'image:',
-      '  repository: ghcr.io/org/app # {"$imagepolicy": "flux-system:app:name"}',
-      '  tag: "1.0.0"   # {"$imagepolicy": "flux-system:app:tag"}',
-    ]);
-    expect(rewriteOne(content, 'chart-image', '1.0.1').content).toBe(
-      replacedOnce(
-        content,
-        'tag: "1.0.0"   # {"$imagepolicy": "flux-system:app:tag"}',
-        'tag: "1.0.1"   # {"$imagepolicy": "flux-system:app:tag"}',
-      ),
+  it.each<{
+    shape: string;
+    values: string[];
+    newTag: string;
+    from: string;
+    to: string;
+  }>([
+    {
+      shape: 'keeps the marker comment on a whole image',
+      values: [
+        'image: ghcr.io/org/app:1.0.0 # {"$imagepolicy": "flux-system:app"}',
+      ],
+      newTag: '1.1.0',
+      from: 'image: ghcr.io/org/app:1.0.0 # {"$imagepolicy": "flux-system:app"}\n',
+      to: 'image: ghcr.io/org/app:1.1.0 # {"$imagepolicy": "flux-system:app"}\n',
+    },
+    {
+      shape:
+        'keeps the marker comment on a :tag value, leaving the :name value alone',
+      values: [
+        'image:',
+        '  repository: ghcr.io/org/app # {"$imagepolicy": "flux-system:app:name"}',
+        '  tag: "1.0.0"   # {"$imagepolicy": "flux-system:app:tag"}',
+      ],
+      newTag: '1.0.1',
+      from: 'tag: "1.0.0"   # {"$imagepolicy": "flux-system:app:tag"}',
+      to: 'tag: "1.0.1"   # {"$imagepolicy": "flux-system:app:tag"}',
+    },
+  ])('$shape', ({ values, newTag, from, to }) => {
+    const content = v2Release(values);
+    expect(rewriteOne(content, 'chart-image', newTag).content).toBe(
+      replacedOnce(content, from, to),
     );
   });
 

@@ -1,25 +1,12 @@
 import { ImageReference, ParsedManifestFile, parseManifestFile } from './index';
+import { fluxV1ReleaseYaml } from './__testUtils__/releaseYaml';
 
 /** A v1 release whose annotations and values are given as indented lines. */
 function release(annotations: string[], values: string[]): ParsedManifestFile {
-  const content = [
-    'apiVersion: helm.fluxcd.io/v1',
-    'kind: HelmRelease',
-    'metadata:',
-    '  name: app',
-    '  namespace: dev',
-    ...(annotations.length
-      ? ['  annotations:', ...annotations.map(a => `    ${a}`)]
-      : []),
-    'spec:',
-    '  chart:',
-    '    git: git@github.com:org/config.git',
-    '    path: charts/app',
-    '  values:',
-    ...values.map(v => `    ${v}`),
-    '',
-  ].join('\n');
-  return parseManifestFile('releases/dev/app.yaml', content);
+  return parseManifestFile(
+    'releases/dev/app.yaml',
+    fluxV1ReleaseYaml({ namespace: 'dev', annotations, values }),
+  );
 }
 
 function images(annotations: string[], values: string[]): ImageReference[] {

@@ -1,29 +1,15 @@
 import { ParsedManifestFile, parseManifestFile } from './index';
+import { fluxV2ReleaseYaml } from './__testUtils__/releaseYaml';
 
 /** A Flux v2 release whose values are given as lines indented under `values:`. */
 function release(
   values: string[],
   annotations: string[] = [],
 ): ParsedManifestFile {
-  const content = [
-    'apiVersion: helm.toolkit.fluxcd.io/v2', // 1
-    'kind: HelmRelease', // 2
-    'metadata:', // 3
-    '  name: app', // 4
-    '  namespace: apps', // 5
-    ...(annotations.length
-      ? ['  annotations:', ...annotations.map(a => `    ${a}`)]
-      : []),
-    'spec:',
-    '  chart:',
-    '    spec:',
-    '      chart: app',
-    '      sourceRef: {kind: HelmRepository, name: charts}',
-    '  values:',
-    ...values.map(v => `    ${v}`),
-    '',
-  ].join('\n');
-  return parseManifestFile('apps/app.yaml', content);
+  return parseManifestFile(
+    'apps/app.yaml',
+    fluxV2ReleaseYaml({ namespace: 'apps', annotations, values }),
+  );
 }
 
 /** Line of the n-th (0-based) values line when there are no annotations. */
