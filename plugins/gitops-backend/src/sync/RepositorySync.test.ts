@@ -15,6 +15,7 @@ import {
 } from '../git/__testUtils__';
 import { RepositorySync } from './RepositorySync';
 import { exampleConfigRepoFiles } from '../__testUtils__/exampleConfigRepo';
+import { testRepositoryConfig } from '../__testUtils__/memoryStore';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 
 jest.setTimeout(60_000);
@@ -40,21 +41,10 @@ describe('RepositorySync', () => {
   let readPaths: string[][];
   const logger = mockServices.logger.mock();
 
-  function repositoryConfig(url = remote.url, extra: Partial<RepositoryConfig> = {}): RepositoryConfig {
-    return {
-      id: 'config',
-      url,
-      branch: 'main',
-      auth: { type: 'none' },
-      author: { name: 'bot', email: 'bot@example.com' },
-      schedule: {
-        frequency: { minutes: 1 },
-        timeout: { minutes: 1 },
-        initialDelay: { seconds: 0 },
-      },
-      ...extra,
-    };
-  }
+  const repositoryConfig = (
+    url = remote.url,
+    extra: Partial<RepositoryConfig> = {},
+  ): RepositoryConfig => testRepositoryConfig(url, extra);
 
   function createSync(
     repository = repositoryConfig(),
