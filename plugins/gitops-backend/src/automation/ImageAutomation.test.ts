@@ -22,25 +22,15 @@ import {
   TestRegistry,
 } from '../registry/__testUtils__/startTestRegistry';
 import { RepositorySync } from '../sync/RepositorySync';
+import { IMAGE, PIPELINE } from '../actions/__testUtils__/actionsFixture';
 import { ImageAutomation } from './ImageAutomation';
 import { exampleConfigRepoFiles } from '../__testUtils__/exampleConfigRepo';
 
 jest.setTimeout(90_000);
 
-const IMAGE = 'stefanprodan/podinfo';
-
 const exampleFiles = exampleConfigRepoFiles;
 
-const pipeline: EnvironmentConfig[] = ['dev', 'stg', 'prod', 'adm'].map(
-  (name, i) => ({
-    name,
-    repository: 'config',
-    path: `releases/${name}`,
-    order: i + 1,
-    apply: false,
-    prune: false,
-  }),
-);
+const pipeline: EnvironmentConfig[] = PIPELINE;
 
 describe('ImageAutomation', () => {
   let registry: TestRegistry;
