@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
 import { createMemoryStore } from '../__testUtils__/memoryStore';
+import { chartRelease } from '../__testUtils__/releaseRecord';
 import { ReleaseRecord, SyncStateStore } from '../database/SyncStateStore';
 import { findPreviousStage } from './previousStage';
 
@@ -9,23 +10,10 @@ function release(
   images: Array<{ repository: string; registry?: string; container?: string }>,
   chartName = 'podinfo',
 ): ReleaseRecord {
-  return {
-    repository: 'config',
-    environment,
-    namespace: environment,
+  return chartRelease(environment, chartName, {
     name,
     releaseName: name,
-    apiVersion: 'helm.fluxcd.io/v1',
-    chart: {
-      type: 'git',
-      git: 'git@example.com:config',
-      path: `charts/${chartName}`,
-    },
-    chartName,
-    labels: {},
-    annotations: {},
     automated: true,
-    locked: false,
     images: images.map(image => ({
       container: image.container ?? 'chart-image',
       ...(image.registry ? { registry: image.registry } : {}),
@@ -34,10 +22,7 @@ function release(
       paths: { repository: 'image.repository', tag: 'image.tag' },
     })),
     sourcePath: `releases/${environment}/${name}.yaml`,
-    spec: {},
-    commit: 'c0ffee',
-    updatedAt: '2026-11-25T10:00:00.000Z',
-  };
+  });
 }
 
 describe('findPreviousStage', () => {

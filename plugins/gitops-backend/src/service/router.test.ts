@@ -22,6 +22,7 @@ import {
 } from '../actions/__testUtils__/actionsFixture';
 import { createGitopsStores, GitopsStores } from '../database/gitopsStores';
 import { ReleaseRecord } from '../database/SyncStateStore';
+import { chartRelease } from '../__testUtils__/releaseRecord';
 import { SyncTrigger } from '../sync/SyncScheduler';
 import { ClusterRequestError } from '../cluster/ClusterRequestError';
 import { ActionPrincipals } from '../permissions/ActionPrincipals';
@@ -138,30 +139,15 @@ async function routerApp(options: {
   return express().use(router).use(middleware.error());
 }
 
+/** An automated release whose one image follows `tag`. */
 function release(
   environment: string,
   chartName: string,
   tag: string,
 ): ReleaseRecord {
-  return {
-    repository: 'config',
-    environment,
-    namespace: environment,
-    name: `${chartName}-${environment}`,
-    releaseName: `${chartName}-${environment}`,
-    apiVersion: 'helm.fluxcd.io/v1',
-    chart: {
-      type: 'git',
-      git: 'git@example.com:config',
-      path: `charts/${chartName}`,
-    },
-    chartName,
-    chartVersion: '0.2.0',
-    chartPath: `charts/${chartName}`,
-    labels: {},
+  return chartRelease(environment, chartName, {
     annotations: { 'fluxcd.io/automated': 'true' },
     automated: true,
-    locked: false,
     images: [
       {
         container: 'chart-image',
@@ -171,11 +157,8 @@ function release(
         paths: { repository: 'image.repository', tag: 'image.tag' },
       },
     ],
-    sourcePath: `releases/${environment}/${chartName}.yaml`,
     spec: { values: { image: { tag } } },
-    commit: 'c0ffee',
-    updatedAt: '2026-11-25T10:00:00.000Z',
-  };
+  });
 }
 
 describe('createRouter', () => {

@@ -1,5 +1,6 @@
 import { Entity } from '@backstage/catalog-model';
 import { ReleaseRecord, SyncStateStore } from '../../database/SyncStateStore';
+import { chartRelease } from '../../__testUtils__/releaseRecord';
 
 /**
  * Test data of the permission tests: two charts, each with its component.
@@ -10,42 +11,17 @@ export function release(
   environment: string,
   chartName: string,
 ): ReleaseRecord {
-  const link: Pick<ReleaseRecord, 'annotations' | 'labels'> =
+  return chartRelease(
+    environment,
+    chartName,
     chartName === 'podinfo'
       ? {
           annotations: {
             'gitops.backstage.io/entity': 'component:default/podinfo',
           },
-          labels: {},
         }
-      : {
-          annotations: {},
-          labels: { 'backstage.io/kubernetes-id': chartName },
-        };
-  return {
-    repository: 'config',
-    environment,
-    namespace: environment,
-    name: `${chartName}-${environment}`,
-    releaseName: `${chartName}-${environment}`,
-    apiVersion: 'helm.fluxcd.io/v1',
-    chart: {
-      type: 'git',
-      git: 'git@example.com:config',
-      path: `charts/${chartName}`,
-    },
-    chartName,
-    chartVersion: '0.2.0',
-    chartPath: `charts/${chartName}`,
-    ...link,
-    automated: false,
-    locked: false,
-    images: [],
-    sourcePath: `releases/${environment}/${chartName}.yaml`,
-    spec: { values: {} },
-    commit: 'c0ffee',
-    updatedAt: '2026-11-25T10:00:00.000Z',
-  };
+      : { labels: { 'backstage.io/kubernetes-id': chartName } },
+  );
 }
 
 export async function seedReleases(syncStateStore: SyncStateStore) {
