@@ -46,79 +46,81 @@ describe('ImageScanner against docker-registry', () => {
 
   beforeAll(async () => {
     registry = await startTestRegistry();
-    await pushTestImage(registry, {
-      repository: 'team/docker',
-      tag: 'v1',
-      created: '2024-01-02T03:04:05Z',
-    });
-    await pushTestImage(registry, {
-      repository: 'team/docker',
-      tag: 'v2',
-      created: '2024-02-03T04:05:06.123456789Z',
-    });
-    await pushTestImage(registry, {
-      repository: 'team/oci',
-      tag: '1.0.0',
-      created: '2024-03-01T00:00:00+02:00',
-      format: 'oci',
-    });
-    await pushTestImage(registry, {
-      repository: 'team/list',
-      tag: 'multi',
-      created: '2024-04-01T10:00:00Z',
-      index: true,
-    });
-    await pushTestImage(registry, {
-      repository: 'team/index',
-      tag: 'multi',
-      created: '2024-05-01T10:00:00Z',
-      index: true,
-      format: 'oci',
-    });
-    await pushTestImage(registry, {
-      repository: 'team/arm',
-      tag: 'only-arm',
-      created: '2024-06-01T10:00:00Z',
-      platform: 'linux/arm64',
-      index: true,
-      format: 'oci',
-    });
-    await pushTestImage(registry, {
-      repository: 'team/undated',
-      tag: 'reproducible',
-      created: undefined,
-    });
+    for (const image of [
+      { repository: 'team/docker', tag: 'v1', created: '2024-01-02T03:04:05Z' },
+      {
+        repository: 'team/docker',
+        tag: 'v2',
+        created: '2024-02-03T04:05:06.123456789Z',
+      },
+      {
+        repository: 'team/oci',
+        tag: '1.0.0',
+        created: '2024-03-01T00:00:00+02:00',
+        format: 'oci' as const,
+      },
+      {
+        repository: 'team/list',
+        tag: 'multi',
+        created: '2024-04-01T10:00:00Z',
+        index: true,
+      },
+      {
+        repository: 'team/index',
+        tag: 'multi',
+        created: '2024-05-01T10:00:00Z',
+        index: true,
+        format: 'oci' as const,
+      },
+      {
+        repository: 'team/arm',
+        tag: 'only-arm',
+        created: '2024-06-01T10:00:00Z',
+        platform: 'linux/arm64',
+        index: true,
+        format: 'oci' as const,
+      },
+      { repository: 'team/undated', tag: 'reproducible', created: undefined },
+    ]) {
+      await pushTestImage(registry, image);
+    }
   });
 
   afterAll(async () => {
     await registry?.stop();
   });
 
-  it('lists tags and reads created from schema 2 images', async () => {
-    const { scanner } = scannerFor(registry);
-    const result = await scanner.scan(
-      { registry: registry.host, repository: 'team/docker' },
-      everyTag,
-    );
-    expect(sorted(result)).toEqual({
-      ok: true,
-      tags: [
+  it.each<[string, string, Array<{ tag: string; createdAt?: string }>]>([
+    [
+      'lists tags and reads created from schema 2 images',
+      'team/docker',
+      [
         { tag: 'v1', createdAt: '2024-01-02T03:04:05.000Z' },
         { tag: 'v2', createdAt: '2024-02-03T04:05:06.123Z' },
       ],
-    });
-  });
-
-  it('reads created from OCI images, normalised to UTC', async () => {
+    ],
+    [
+      'reads created from OCI images, normalised to UTC',
+      'team/oci',
+      [{ tag: '1.0.0', createdAt: '2024-02-29T22:00:00.000Z' }],
+    ],
+    [
+      'takes the first entry of a list without linux/amd64',
+      'team/arm',
+      [{ tag: 'only-arm', createdAt: '2024-06-01T10:00:00.000Z' }],
+    ],
+    [
+      'reports no createdAt for a config without created',
+      'team/undated',
+      [{ tag: 'reproducible' }],
+    ],
+  ])('%s', async (_, repository, tags) => {
     const { scanner } = scannerFor(registry);
     const result = await scanner.scan(
-      { registry: registry.host, repository: 'team/oci' },
+      { registry: registry.host, repository },
       everyTag,
     );
-    expect(result).toEqual({
-      ok: true,
-      tags: [{ tag: '1.0.0', createdAt: '2024-02-29T22:00:00.000Z' }],
-    });
+    expect(sorted(result)).toEqual({ ok: true, tags });
   });
 
   it.each([
@@ -151,27 +153,6 @@ describe('ImageScanner against docker-registry', () => {
       );
     },
   );
-
-  it('takes the first entry of a list without linux/amd64', async () => {
-    const { scanner } = scannerFor(registry);
-    const result = await scanner.scan(
-      { registry: registry.host, repository: 'team/arm' },
-      everyTag,
-    );
-    expect(result).toEqual({
-      ok: true,
-      tags: [{ tag: 'only-arm', createdAt: '2024-06-01T10:00:00.000Z' }],
-    });
-  });
-
-  it('reports no createdAt for a config without created', async () => {
-    const { scanner } = scannerFor(registry);
-    const result = await scanner.scan(
-      { registry: registry.host, repository: 'team/undated' },
-      everyTag,
-    );
-    expect(result).toEqual({ ok: true, tags: [{ tag: 'reproducible' }] });
-  });
 
   it('fills createdAt only for tags the policy wants', async () => {
     const { scanner } = scannerFor(registry);
