@@ -7,50 +7,40 @@ describe('ObjectStore', () => {
       new ResourceRegistry(),
       () => new Date('2024-05-01T10:00:00.123Z'),
     );
+  /** The HelmRelease dev/x, written again and again with other fields. */
+  const releaseX = (
+    spec: Record<string, unknown>,
+    labels?: Record<string, string>,
+  ) => ({
+    apiVersion: 'helm.fluxcd.io/v1',
+    kind: 'HelmRelease',
+    metadata: { name: 'x', namespace: 'dev', ...(labels ? { labels } : {}) },
+    spec,
+  });
 
   it('stamps identity, versions and generation, and keeps no-op writes silent', () => {
     const store = newStore();
     const events: ChangeEvent['type'][] = [];
     store.onChange(event => events.push(event.type));
-    const created = store.put({
-      apiVersion: 'helm.fluxcd.io/v1',
-      kind: 'HelmRelease',
-      metadata: { name: 'x', namespace: 'dev' },
-      spec: { a: 1 },
-    });
+    const created = store.put(releaseX({ a: 1 }));
     expect(created.metadata).toMatchObject({
       resourceVersion: '1',
       generation: 1,
       creationTimestamp: '2024-05-01T10:00:00Z',
     });
 
-    const same = store.put({
-      apiVersion: 'helm.fluxcd.io/v1',
-      kind: 'HelmRelease',
-      metadata: { name: 'x', namespace: 'dev' },
-      spec: { a: 1 },
-    });
+    const same = store.put(releaseX({ a: 1 }));
     expect(same.metadata).toMatchObject({
       resourceVersion: '1',
       uid: (created.metadata as { uid: string }).uid,
     });
 
-    const labelled = store.put({
-      apiVersion: 'helm.fluxcd.io/v1',
-      kind: 'HelmRelease',
-      metadata: { name: 'x', namespace: 'dev', labels: { a: 'b' } },
-      spec: { a: 1 },
-    });
+    const labelled = store.put(releaseX({ a: 1 }, { a: 'b' }));
     expect(labelled.metadata).toMatchObject({
       resourceVersion: '2',
       generation: 1,
     });
-    const changed = store.put({
-      apiVersion: 'helm.fluxcd.io/v1',
-      kind: 'HelmRelease',
-      metadata: { name: 'x', namespace: 'dev' },
-      spec: { a: 2 },
-    });
+    const changed = store.put(releaseX({ a: 2 }));
     expect(changed.metadata).toMatchObject({
       resourceVersion: '3',
       generation: 2,
