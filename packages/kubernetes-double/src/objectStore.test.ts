@@ -1,3 +1,4 @@
+import { JsonObject } from './jsonValue';
 import { ChangeEvent, ObjectStore } from './objectStore';
 import { ResourceRegistry } from './resourceTypes';
 
@@ -8,10 +9,7 @@ describe('ObjectStore', () => {
       () => new Date('2024-05-01T10:00:00.123Z'),
     );
   /** The HelmRelease dev/x, written again and again with other fields. */
-  const releaseX = (
-    spec: Record<string, unknown>,
-    labels?: Record<string, string>,
-  ) => ({
+  const releaseX = (spec: JsonObject, labels?: Record<string, string>) => ({
     apiVersion: 'helm.fluxcd.io/v1',
     kind: 'HelmRelease',
     metadata: { name: 'x', namespace: 'dev', ...(labels ? { labels } : {}) },
