@@ -320,14 +320,13 @@ describe('rewriteImageTags: everything else stays byte for byte', () => {
     );
   });
 
-  it('keeps the quoting style of an image string', () => {
-    const single = v1Release(["image: 'org/app:1.0'"]);
-    expect(rewriteOne(single, 'chart-image', '2.0').content).toBe(
-      replacedOnce(single, "'org/app:1.0'", "'org/app:2.0'"),
-    );
-    const double = v1Release(['image: "org/app:1.0"']);
-    expect(rewriteOne(double, 'chart-image', '2.0').content).toBe(
-      replacedOnce(double, '"org/app:1.0"', '"org/app:2.0"'),
+  it.each([
+    ['single-quoted', "'org/app:1.0'", "'org/app:2.0'"],
+    ['double-quoted', '"org/app:1.0"', '"org/app:2.0"'],
+  ])('keeps a %s image string in its style', (_style, before, after) => {
+    const content = v1Release([`image: ${before}`]);
+    expect(rewriteOne(content, 'chart-image', '2.0').content).toBe(
+      replacedOnce(content, before, after),
     );
   });
 
