@@ -73,6 +73,14 @@ describe('RepositorySync', () => {
       ]),
     );
 
+  const bumpPodinfoChart = async () => {
+    const chart = (await exampleFiles())['charts/podinfo/Chart.yaml'] as string;
+    await remote.commit(
+      { 'charts/podinfo/Chart.yaml': chart.replace('version: 0.2.0', 'version: 0.2.1') },
+      'Bump the podinfo chart',
+    );
+  };
+
   beforeEach(async () => {
     readPaths = [];
     remote = await createTestRemote();
@@ -200,11 +208,7 @@ describe('RepositorySync', () => {
   it('follows a chart bump into every release of the chart', async () => {
     const sync = createSync();
     await sync.run();
-    const chart = (await exampleFiles())['charts/podinfo/Chart.yaml'] as string;
-    await remote.commit(
-      { 'charts/podinfo/Chart.yaml': chart.replace('version: 0.2.0', 'version: 0.2.1') },
-      'Bump the podinfo chart',
-    );
+    await bumpPodinfoChart();
     await sync.run();
     const releases = await syncStateStore.releasesFromPaths('config', 'all');
     expect(releases.map(r => r.chartVersion)).toEqual(['0.2.1', '0.2.1', '0.2.1']);
@@ -218,11 +222,7 @@ describe('RepositorySync', () => {
     );
     const sync = createSync();
     await sync.run();
-    const chart = (await exampleFiles())['charts/podinfo/Chart.yaml'] as string;
-    await remote.commit(
-      { 'charts/podinfo/Chart.yaml': chart.replace('version: 0.2.0', 'version: 0.2.1') },
-      'Bump the podinfo chart',
-    );
+    await bumpPodinfoChart();
     await sync.run();
     const releases = await syncStateStore.releasesFromPaths('config', 'all');
     expect(releases.map(r => [r.environment, r.chartPath, r.chartVersion])).toEqual([
