@@ -588,6 +588,17 @@ spec:
     const SEALED = 'bitnami.com/v1alpha1';
     const kubectl = () => KubernetesObjectApi.makeApiClient(kubeConfigFor(fixture.double));
 
+    /** dev alone, pruning, with a SealedSecret beside its release, after a first cycle applied both. */
+    async function startDevWithSecret() {
+      files = await exampleConfigRepoFiles();
+      fixture = await createReconcileFixture({
+        files: { ...files, 'releases/dev/podinfo-db.yaml': sealed() },
+        environments: ['dev'],
+        prune: true,
+      });
+      await fixture.cycle();
+    }
+
     it("keeps a broken file's HelmRelease and Helm history, prunes nothing, and upgrades nothing once fixed", async () => {
       await start({ prune: true });
       await fixture.cycle();
@@ -611,13 +622,7 @@ spec:
     });
 
     it('prunes nothing in a cycle where an object failed to apply, and prunes once all applied', async () => {
-      files = await exampleConfigRepoFiles();
-      fixture = await createReconcileFixture({
-        files: { ...files, 'releases/dev/podinfo-db.yaml': sealed() },
-        environments: ['dev'],
-        prune: true,
-      });
-      await fixture.cycle();
+      await startDevWithSecret();
       fixture.double.injectFault({
         method: 'PATCH',
         path: /\/namespaces\/dev\/helmreleases\/podinfo-dev$/,
@@ -640,13 +645,7 @@ spec:
     });
 
     it('does not delete an object someone else took over, and reports it with its managers', async () => {
-      files = await exampleConfigRepoFiles();
-      fixture = await createReconcileFixture({
-        files: { ...files, 'releases/dev/podinfo-db.yaml': sealed() },
-        environments: ['dev'],
-        prune: true,
-      });
-      await fixture.cycle();
+      await startDevWithSecret();
       // Another team adopts the secret: kubectl relabels it, taking the label over.
       await kubectl().patch(
         {
