@@ -1,12 +1,5 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
-import { ClusterApi } from '../cluster';
-import { ClusterStateStore, EventStore, SyncStateStore } from '../database';
-import { GitRepository } from '../git';
 import { errorMessage } from '../kernel';
-import {
-  applyEnvironments,
-  ClusterEnvironmentSettings,
-} from './applyEnvironments';
+import { applyEnvironments, ApplyEnvironmentsOptions } from './applyEnvironments';
 import { assessReleases } from './assessReleases';
 import { ClusterRead } from './ClusterRead';
 import { forgetLostObjects } from './recoverLostObjects';
@@ -35,17 +28,7 @@ export class ClusterReconciler {
   private readonly clusterRead: ClusterRead;
 
   constructor(
-    private readonly options: {
-      cluster: string;
-      api: ClusterApi;
-      settings: Map<string, ClusterEnvironmentSettings>;
-      /** A git mirror per repository, for reading what to apply. */
-      gitFor: (repositoryId: string) => GitRepository;
-      syncStateStore: SyncStateStore;
-      clusterStateStore: ClusterStateStore;
-      /** Events of applies and prunes; a cycle's own events go with its statuses. */
-      eventStore: EventStore;
-      logger: LoggerService;
+    private readonly options: ApplyEnvironmentsOptions & {
       /** After an apply, differences are Progressing this long before they are Drifted. */
       gracePeriodMs: number;
     },

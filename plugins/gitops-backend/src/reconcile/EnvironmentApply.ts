@@ -1,23 +1,16 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
-import { GitopsEnvironment } from '@backstage-gitops/plugin-gitops-common';
 import { changesSince, planReads } from '../changes';
 import {
-  ClusterApi,
   describeKey,
   environmentOfFieldManager,
   fieldManagerOf,
   LEGACY_FIELD_MANAGER,
 } from '../cluster';
-import { PruneGuardConfig } from '../config';
 import {
   AppliedObjectKey,
   AppliedObjectRecord,
   ApplyProblemRecord,
-  ClusterStateStore,
-  EventStore,
   ReleaseRecord,
 } from '../database';
-import { GitRepository } from '../git';
 import { errorMessage } from '../kernel';
 import { isManifestPath, parseManifestFile } from '../manifests';
 import { ApplyLane, laneRefusal } from './applyLane';
@@ -33,7 +26,7 @@ import {
   desiredObjects,
   objectKeyOf,
 } from './environmentObjects';
-import { EnvironmentPrune } from './EnvironmentPrune';
+import { EnvironmentPrune, EnvironmentPruneOptions } from './EnvironmentPrune';
 
 export type { ApplyFailure } from './clusterFailures';
 
@@ -86,18 +79,10 @@ function under(path: string, folder: string): boolean {
  */
 export class EnvironmentApply {
   constructor(
-    private readonly options: {
-      environment: GitopsEnvironment;
+    private readonly options: EnvironmentPruneOptions & {
       prune: boolean;
       /** Where the environment may write. */
       lane: ApplyLane;
-      pruneGuard: PruneGuardConfig;
-      git: GitRepository;
-      clusterStateStore: ClusterStateStore;
-      eventStore: EventStore;
-      cluster: ClusterApi;
-      logger: LoggerService;
-      signal?: AbortSignal;
     },
   ) {}
 

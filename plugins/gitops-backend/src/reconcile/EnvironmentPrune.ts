@@ -19,24 +19,25 @@ import { notOurs } from './pruneOwnership';
 /** Objects a held prune names in its message; the rest are counted. */
 const HELD_OBJECTS_SHOWN = 5;
 
+/** What pruning one environment needs; `EnvironmentApply` passes its own options on. */
+export type EnvironmentPruneOptions = {
+  environment: GitopsEnvironment;
+  pruneGuard: PruneGuardConfig;
+  git: GitRepository;
+  clusterStateStore: ClusterStateStore;
+  eventStore: EventStore;
+  cluster: ClusterApi;
+  logger: LoggerService;
+  signal?: AbortSignal;
+};
+
 /**
  * The delete half of an environment's apply, run only after a whole, clean
  * apply: the guard that holds a large deletion until it is confirmed, and
  * the deletion of each object that is still the environment's.
  */
 export class EnvironmentPrune {
-  constructor(
-    private readonly options: {
-      environment: GitopsEnvironment;
-      pruneGuard: PruneGuardConfig;
-      git: GitRepository;
-      clusterStateStore: ClusterStateStore;
-      eventStore: EventStore;
-      cluster: ClusterApi;
-      logger: LoggerService;
-      signal?: AbortSignal;
-    },
-  ) {}
+  constructor(private readonly options: EnvironmentPruneOptions) {}
 
   /**
    * The guard: a deletion of more than the configured share of the

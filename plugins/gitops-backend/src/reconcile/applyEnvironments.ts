@@ -28,6 +28,20 @@ export type ClusterEnvironmentSettings = Pick<
   'apply' | 'prune' | 'namespaces' | 'clusterScopedKinds' | 'pruneGuard'
 >;
 
+/** What applying one cluster's environments needs; the cluster reconciler passes its own. */
+export type ApplyEnvironmentsOptions = {
+  cluster: string;
+  api: ClusterApi;
+  settings: Map<string, ClusterEnvironmentSettings>;
+  /** A git mirror per repository, for reading what to apply. */
+  gitFor: (repositoryId: string) => GitRepository;
+  syncStateStore: SyncStateStore;
+  clusterStateStore: ClusterStateStore;
+  /** Events of applies and prunes. */
+  eventStore: EventStore;
+  logger: LoggerService;
+};
+
 /** What applying a cluster's environments did, for the releases' statuses. */
 export type AppliedEnvironments = {
   /** Objects applied and pruned. */
@@ -44,16 +58,7 @@ export type AppliedEnvironments = {
  * each in its lane; returns per release when it was applied or why it failed.
  */
 export async function applyEnvironments(
-  options: {
-    cluster: string;
-    api: ClusterApi;
-    settings: Map<string, ClusterEnvironmentSettings>;
-    gitFor: (repositoryId: string) => GitRepository;
-    syncStateStore: SyncStateStore;
-    clusterStateStore: ClusterStateStore;
-    eventStore: EventStore;
-    logger: LoggerService;
-  },
+  options: ApplyEnvironmentsOptions,
   input: {
     /** Every environment, for the folders of each repository. */
     all: GitopsEnvironment[];
