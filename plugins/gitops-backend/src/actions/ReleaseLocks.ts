@@ -2,7 +2,7 @@ import {
   GitopsCommitResult,
   GitopsReleaseKey,
 } from '@backstage-gitops/plugin-gitops-common';
-import { EventStore, ReleaseRecord, SyncStateStore } from '../database';
+import { ReleaseRecord } from '../database';
 import {
   AnnotationChange,
   lockChange,
@@ -11,7 +11,7 @@ import {
 } from '../edits';
 import { actionMessage, subjectOf } from './commitMessages';
 import { releaseAtHead } from './releaseAtHead';
-import { WriterFor, requireRelease } from './writers';
+import { ReleaseActionOptions, requireRelease } from './writers';
 
 type LockRequest = { actor: string; message?: string };
 
@@ -23,14 +23,7 @@ type LockRequest = { actor: string; message?: string };
 export class ReleaseLocks {
   private readonly clock: () => Date;
 
-  constructor(
-    private readonly options: {
-      syncStateStore: SyncStateStore;
-      eventStore: EventStore;
-      writers: WriterFor;
-      clock?: () => Date;
-    },
-  ) {
+  constructor(private readonly options: ReleaseActionOptions) {
     this.clock = options.clock ?? (() => new Date());
   }
 

@@ -4,7 +4,6 @@ import {
   GitopsReleaseKey,
   imageLabel,
 } from '@backstage-gitops/plugin-gitops-common';
-import { EventStore, SyncStateStore } from '../database';
 import { lockChange, rewriteAnnotations, rewriteImageTags } from '../edits';
 import { actionMessage, subjectOf } from './commitMessages';
 import { PromotionDecision, decidePromotion } from './decidePromotion';
@@ -13,7 +12,7 @@ import { TagDigests } from './RegistryTagDigests';
 import { findReleaseImage, releaseAtHead } from './releaseAtHead';
 import { HeadSnapshot, PlannedCommit } from './RepositoryWriter';
 import { unifiedDiff } from './unifiedDiff';
-import { WriterFor, requireRelease } from './writers';
+import { ReleaseActionOptions, requireRelease } from './writers';
 
 /**
  * "Promote": the release gets the image its previous stage runs, in one
@@ -25,13 +24,7 @@ export class ReleasePromotions {
   private readonly clock: () => Date;
 
   constructor(
-    private readonly options: {
-      syncStateStore: SyncStateStore;
-      eventStore: EventStore;
-      writers: WriterFor;
-      registry: TagDigests;
-      clock?: () => Date;
-    },
+    private readonly options: ReleaseActionOptions & { registry: TagDigests },
   ) {
     this.clock = options.clock ?? (() => new Date());
   }
