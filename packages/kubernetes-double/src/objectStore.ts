@@ -176,18 +176,7 @@ export class ObjectStore {
     if (type.tracksGeneration) metadata.generation = 1;
     // A dry run shows the object as it would be stored, without a version.
     if (options.dryRun) return stored;
-    metadata.resourceVersion = String(++this.resourceVersion);
-    this.bucket(type).set(
-      objectKey(type, namespaceOf(stored), nameOf(stored) ?? ''),
-      stored,
-    );
-    this.emit({
-      type: 'ADDED',
-      resource: type,
-      object: stored,
-      resourceVersion: this.resourceVersion,
-    });
-    return cloneJson(stored);
+    return this.commit(type, stored, 'ADDED');
   }
 
   /**
@@ -216,18 +205,7 @@ export class ObjectStore {
     metadata.resourceVersion = before.resourceVersion ?? '0';
     if (jsonEqual(stored, previous)) return cloneJson(previous);
     if (options.dryRun) return stored;
-    metadata.resourceVersion = String(++this.resourceVersion);
-    this.bucket(type).set(
-      objectKey(type, namespaceOf(stored), nameOf(stored) ?? ''),
-      stored,
-    );
-    this.emit({
-      type: 'MODIFIED',
-      resource: type,
-      object: stored,
-      resourceVersion: this.resourceVersion,
-    });
-    return cloneJson(stored);
+    return this.commit(type, stored, 'MODIFIED');
   }
 
   /** Deletes an object; deleting a Namespace deletes everything in it, as the namespace controller would. */
@@ -248,6 +226,26 @@ export class ObjectStore {
       resource: type,
       object: stored,
       resourceVersion: ++this.resourceVersion,
+    });
+    return cloneJson(stored);
+  }
+
+  /** Gives a written object the next resourceVersion, stores it and announces it to watchers. */
+  private commit(
+    type: ResourceType,
+    stored: KubeObject,
+    change: 'ADDED' | 'MODIFIED',
+  ): KubeObject {
+    metadataOf(stored).resourceVersion = String(++this.resourceVersion);
+    this.bucket(type).set(
+      objectKey(type, namespaceOf(stored), nameOf(stored) ?? ''),
+      stored,
+    );
+    this.emit({
+      type: change,
+      resource: type,
+      object: stored,
+      resourceVersion: this.resourceVersion,
     });
     return cloneJson(stored);
   }
