@@ -131,6 +131,15 @@ export function qualifiedResource(plural: string, group: string): string {
   return group ? `${plural}.${group}` : plural;
 }
 
+/** The details the server gives when a request fails on one named object. */
+function objectDetails(
+  plural: string,
+  group: string,
+  name: string,
+): StatusDetails {
+  return { name, group: group || undefined, kind: plural };
+}
+
 export function notFound(
   plural: string,
   group: string,
@@ -139,11 +148,7 @@ export function notFound(
   return new ApiError(
     404,
     `${qualifiedResource(plural, group)} "${name}" not found`,
-    {
-      name,
-      group: group || undefined,
-      kind: plural,
-    },
+    objectDetails(plural, group, name),
   );
 }
 
@@ -155,11 +160,7 @@ export function alreadyExists(
   return new ApiError(
     409,
     `${qualifiedResource(plural, group)} "${name}" already exists`,
-    {
-      name,
-      group: group || undefined,
-      kind: plural,
-    },
+    objectDetails(plural, group, name),
     'AlreadyExists',
   );
 }
@@ -175,7 +176,7 @@ export function staleResourceVersion(
       plural,
       group,
     )} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
-    { name, group: group || undefined, kind: plural },
+    objectDetails(plural, group, name),
     'Conflict',
   );
 }
