@@ -4,25 +4,12 @@ import {
   VersionApi,
 } from '@kubernetes/client-node';
 import { kubeConfigFor } from './kubeConfigFor';
-import {
-  KubernetesDouble,
-  startKubernetesDouble,
-} from './startKubernetesDouble';
+import { kubernetesDoubleForSuite } from './__testUtils__/kubernetesDoubleForSuite';
 import { statusOfError } from './statusOfError';
 
 describe('discovery', () => {
-  let double: KubernetesDouble;
-  const get = async (path: string) => {
-    const response = await fetch(`${double.url}${path}`, {
-      headers: { Authorization: `Bearer ${double.token}` },
-    });
-    return { status: response.status, body: await response.json() };
-  };
-
-  beforeAll(async () => {
-    double = await startKubernetesDouble();
-  });
-  afterAll(() => double.stop());
+  const suite = kubernetesDoubleForSuite();
+  const { get } = suite;
 
   it('describes the core API and the groups it serves', async () => {
     expect((await get('/api')).body).toMatchObject({
@@ -74,15 +61,18 @@ describe('discovery', () => {
   });
 
   it('says it is simulated in /version, which needs no token', async () => {
-    const version = await kubeConfigFor({ url: double.url, token: 'wrong' })
+    const version = await kubeConfigFor({
+      url: suite.double.url,
+      token: 'wrong',
+    })
       .makeApiClient(VersionApi)
       .getCode();
     expect(version.gitVersion).toBe('v1.30.0-simulated');
-    expect((await fetch(`${double.url}/api`)).status).toBe(401);
+    expect((await fetch(`${suite.double.url}/api`)).status).toBe(401);
   });
 
   it('lets KubernetesObjectApi resolve kinds, and refuses kinds it does not serve', async () => {
-    const api = KubernetesObjectApi.makeApiClient(kubeConfigFor(double));
+    const api = KubernetesObjectApi.makeApiClient(kubeConfigFor(suite.double));
     const missing = await api
       .read({
         apiVersion: 'helm.toolkit.fluxcd.io/v2beta1',
@@ -105,13 +95,13 @@ describe('discovery', () => {
   });
 
   it('serves kinds registered later, as installing a CRD would', async () => {
-    double.registerType({
+    suite.double.registerType({
       group: 'example.com',
       versions: ['v1'],
       kind: 'Widget',
       plural: 'widgets',
     });
-    const api = KubernetesObjectApi.makeApiClient(kubeConfigFor(double));
+    const api = KubernetesObjectApi.makeApiClient(kubeConfigFor(suite.double));
     const created: KubernetesObject = await api.create({
       apiVersion: 'example.com/v1',
       kind: 'Widget',

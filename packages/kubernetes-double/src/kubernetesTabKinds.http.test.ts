@@ -1,9 +1,6 @@
 import { Watch } from '@kubernetes/client-node';
 import { kubeConfigFor } from './kubeConfigFor';
-import {
-  KubernetesDouble,
-  startKubernetesDouble,
-} from './startKubernetesDouble';
+import { kubernetesDoubleForSuite } from './__testUtils__/kubernetesDoubleForSuite';
 
 /** What Backstage's kubernetes-backend lists for an entity unless configured otherwise. */
 const KUBERNETES_TAB_KINDS = [
@@ -34,18 +31,8 @@ const prefixOf = (groupVersion: string) =>
   groupVersion === 'v1' ? '/api/v1' : `/apis/${groupVersion}`;
 
 describe("the kinds the Kubernetes plugin's tab lists", () => {
-  let double: KubernetesDouble;
-  const get = async (path: string) => {
-    const response = await fetch(`${double.url}${path}`, {
-      headers: { Authorization: `Bearer ${double.token}` },
-    });
-    return { status: response.status, body: await response.json() };
-  };
-
-  beforeAll(async () => {
-    double = await startKubernetesDouble({ namespaces: ['dev'] });
-  });
-  afterAll(() => double.stop());
+  const suite = kubernetesDoubleForSuite({ namespaces: ['dev'] });
+  const { get } = suite;
 
   it.each(KUBERNETES_TAB_KINDS)(
     'serves $plural in $groupVersion: discovery, empty lists, 404 by name',
@@ -97,7 +84,7 @@ describe("the kinds the Kubernetes plugin's tab lists", () => {
     const first = new Promise<void>(resolve => {
       arrived = resolve;
     });
-    const controller = await new Watch(kubeConfigFor(double)).watch(
+    const controller = await new Watch(kubeConfigFor(suite.double)).watch(
       '/apis/apps/v1/namespaces/dev/statefulsets',
       {},
       (type, object) => {
@@ -106,7 +93,7 @@ describe("the kinds the Kubernetes plugin's tab lists", () => {
       },
       () => arrived(),
     );
-    double.objects().put({
+    suite.double.objects().put({
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',
       metadata: { name: 'db', namespace: 'dev' },
