@@ -139,6 +139,19 @@ async function routerApp(options: {
   return express().use(router).use(middleware.error());
 }
 
+/** A request to the router with a caller's credentials: the test user's unless another header is given. */
+function requestAs(
+  server: express.Express,
+  authorization: string = mockCredentials.user.header(),
+) {
+  return {
+    get: (path: string) =>
+      request(server).get(path).set('authorization', authorization),
+    post: (path: string) =>
+      request(server).post(path).set('authorization', authorization),
+  };
+}
+
 /** An automated release whose one image follows `tag`. */
 function release(
   environment: string,
@@ -293,24 +306,20 @@ describe('createRouter', () => {
 
   it('serves the stored environments to a signed-in user only', async () => {
     const server = await app();
-    const ok = await request(server)
-      .get('/environments')
-      .set('authorization', mockCredentials.user.header());
+    const ok = await requestAs(server).get('/environments');
     expect(ok.body.items.map((e: { name: string }) => e.name)).toEqual([
       'dev',
       'prod',
     ]);
-    const anonymous = await request(server)
-      .get('/environments')
-      .set('authorization', mockCredentials.none.header());
+    const anonymous = await requestAs(server, mockCredentials.none.header())
+      .get('/environments');
     expect(anonymous.status).toBe(401);
   });
 
   it('lists the releases of an entity with the problems of their environments', async () => {
-    const response = await request(await app())
+    const response = await requestAs(await app())
       .get('/releases')
-      .query({ entityRef: 'component:default/podinfo' })
-      .set('authorization', mockCredentials.user.header());
+      .query({ entityRef: 'component:default/podinfo' });
     expect(response.status).toBe(200);
     expect(
       response.body.items.map(
@@ -354,10 +363,9 @@ describe('createRouter', () => {
       events: [],
     });
     const server = await app();
-    const list = await request(server)
+    const list = await requestAs(server)
       .get('/releases')
-      .query({ entityRef: 'component:default/podinfo' })
-      .set('authorization', mockCredentials.user.header());
+      .query({ entityRef: 'component:default/podinfo' });
     const sourceProblem = {
       path: sourcePath,
       line: 11,
@@ -384,36 +392,28 @@ describe('createRouter', () => {
         }),
       ]),
     );
-    const one = await request(server)
-      .get('/releases/prod/prod/podinfo-prod')
-      .set('authorization', mockCredentials.user.header());
+    const one = await requestAs(server).get('/releases/prod/prod/podinfo-prod');
     expect(one.body.sourceProblem).toEqual(sourceProblem);
   });
 
   it('answers 404 for an entity the catalog does not know and 400 without entityRef', async () => {
     const server = await app();
-    const missing = await request(server)
+    const missing = await requestAs(server)
       .get('/releases')
-      .query({ entityRef: 'component:default/nope' })
-      .set('authorization', mockCredentials.user.header());
+      .query({ entityRef: 'component:default/nope' });
     expect(missing.status).toBe(404);
-    const bad = await request(server)
-      .get('/releases')
-      .set('authorization', mockCredentials.user.header());
+    const bad = await requestAs(server).get('/releases');
     expect(bad.status).toBe(400);
   });
 
   it('serves one release with its spec, and 404 for an unknown one', async () => {
     const server = await app();
-    const found = await request(server)
-      .get('/releases/prod/prod/podinfo-prod')
-      .set('authorization', mockCredentials.user.header());
+    const found = await requestAs(server)
+      .get('/releases/prod/prod/podinfo-prod');
     expect(found.status).toBe(200);
     expect(found.body.spec).toEqual({ values: { image: { tag: '0.4.10' } } });
     expect(found.body.annotations).toEqual({ 'fluxcd.io/automated': 'true' });
-    const missing = await request(server)
-      .get('/releases/prod/prod/nope')
-      .set('authorization', mockCredentials.user.header());
+    const missing = await requestAs(server).get('/releases/prod/prod/nope');
     expect(missing.status).toBe(404);
   });
 
@@ -434,10 +434,9 @@ describe('createRouter', () => {
       },
     } as unknown as PermissionsService;
     const server = await app(AuthorizeResult.ALLOW, permissions);
-    const list = await request(server)
+    const list = await requestAs(server)
       .get('/releases')
-      .query({ entityRef: 'component:default/podinfo' })
-      .set('authorization', mockCredentials.user.header());
+      .query({ entityRef: 'component:default/podinfo' });
     expect(
       list.body.items.map((r: { environment: string }) => r.environment),
     ).toEqual(['dev']);
@@ -445,13 +444,10 @@ describe('createRouter', () => {
       'gitops.release.read prod/prod/podinfo-prod@component:default/podinfo',
     );
 
-    const one = await request(server)
-      .get('/releases/prod/prod/podinfo-prod')
-      .set('authorization', mockCredentials.user.header());
+    const one = await requestAs(server).get('/releases/prod/prod/podinfo-prod');
     expect(one.status).toBe(403);
-    const history = await request(server)
-      .get('/releases/prod/prod/podinfo-prod/history')
-      .set('authorization', mockCredentials.user.header());
+    const history = await requestAs(server)
+      .get('/releases/prod/prod/podinfo-prod/history');
     expect(history.status).toBe(403);
   });
 
@@ -461,10 +457,9 @@ describe('createRouter', () => {
       permissions: PermissionsService,
       query: object = {},
     ) =>
-      request(await app(AuthorizeResult.ALLOW, permissions))
+      requestAs(await app(AuthorizeResult.ALLOW, permissions))
         .get(path)
-        .query(query)
-        .set('authorization', mockCredentials.user.header());
+        .query(query);
     const names = (body: { items: Array<{ name?: string; id?: string }> }) =>
       body.items.map(item => item.name ?? item.id);
 
@@ -626,9 +621,7 @@ describe('createRouter', () => {
     });
     // Backstage allows every service principal, whatever the policy says.
     const server = await app(AuthorizeResult.ALLOW);
-    const synced = await request(server)
-      .post('/sync')
-      .set('authorization', service);
+    const synced = await requestAs(server, service).post('/sync');
     expect(synced.status).toBe(403);
     expect(synced.body.error.message).toBe(
       'plugin:catalog may not take gitops actions: a service needs gitops.actions.allowedServices to name it',
@@ -641,20 +634,18 @@ describe('createRouter', () => {
       total: 1,
       heldAt: '2026-11-25T10:00:00.000Z',
     });
-    const confirmed = await request(server)
+    const confirmed = await requestAs(server, service)
       .post('/environments/dev/prune-confirmations')
-      .send({ commit: 'a'.repeat(40) })
-      .set('authorization', service);
+      .send({ commit: 'a'.repeat(40) });
     expect(confirmed.status).toBe(403);
     expect((await stores.clusterStateStore.getHeldPrune('dev'))?.confirmedBy).toBeUndefined();
     expect(auditEvent.fail).toHaveBeenCalledTimes(2);
   });
 
   it('lists only the events of the entity releases', async () => {
-    const response = await request(await app())
+    const response = await requestAs(await app())
       .get('/events')
-      .query({ entityRef: 'component:default/podinfo' })
-      .set('authorization', mockCredentials.user.header());
+      .query({ entityRef: 'component:default/podinfo' });
     expect(response.body.items).toEqual([
       expect.objectContaining({
         name: 'podinfo-dev',
@@ -666,10 +657,12 @@ describe('createRouter', () => {
 
   it('triggers a sync when allowed, and records who asked', async () => {
     trigger.trigger.mockResolvedValue(['config']);
-    const response = await request(await app())
+    const response = await requestAs(
+      await app(),
+      mockCredentials.user.header('user:default/alice'),
+    )
       .post('/sync')
-      .send({ repository: 'config' })
-      .set('authorization', mockCredentials.user.header('user:default/alice'));
+      .send({ repository: 'config' });
     expect(response.status).toBe(202);
     expect(response.body).toEqual({
       repositories: ['config'],
@@ -713,13 +706,12 @@ describe('createRouter', () => {
         | AuthorizeResult.ALLOW
         | AuthorizeResult.DENY,
     ) =>
-      request(await app(result))
+      requestAs(
+        await app(result),
+        mockCredentials.user.header('user:default/alice'),
+      )
         .post('/environments/dev/prune-confirmations')
-        .send(body)
-        .set(
-          'authorization',
-          mockCredentials.user.header('user:default/alice'),
-        );
+        .send(body);
 
     it('confirms the held deletion of its commit and records who asked', async () => {
       await hold();
@@ -762,9 +754,8 @@ describe('createRouter', () => {
   });
 
   it('refuses a sync the permission policy denies, and triggers nothing', async () => {
-    const response = await request(await app(AuthorizeResult.DENY))
-      .post('/sync')
-      .set('authorization', mockCredentials.user.header());
+    const response = await requestAs(await app(AuthorizeResult.DENY))
+      .post('/sync');
     expect(response.status).toBe(403);
     expect(trigger.trigger).not.toHaveBeenCalled();
     expect(auditEvent.fail).toHaveBeenCalled();
@@ -810,10 +801,9 @@ describe('createRouter', () => {
     });
 
     it('puts the stored status on the releases it has one for', async () => {
-      const response = await request(await app())
+      const response = await requestAs(await app())
         .get('/releases')
-        .query({ entityRef: 'component:default/podinfo' })
-        .set('authorization', mockCredentials.user.header());
+        .query({ entityRef: 'component:default/podinfo' });
       const [dev, prod] = response.body.items;
       expect(dev.status).toEqual({
         cluster: 'demo',
@@ -834,9 +824,8 @@ describe('createRouter', () => {
         'list Helm release Secrets in dev: cluster unreachable (ECONNREFUSED)',
         new Date('2026-11-25T11:05:00Z'),
       );
-      const response = await request(await app())
-        .get('/releases/dev/dev/podinfo-dev')
-        .set('authorization', mockCredentials.user.header());
+      const response = await requestAs(await app())
+        .get('/releases/dev/dev/podinfo-dev');
       expect(response.body.status).toMatchObject({
         state: 'Synced',
         checkedAt: '2026-11-25T11:00:00.000Z',
@@ -845,9 +834,7 @@ describe('createRouter', () => {
           at: '2026-11-25T11:05:00.000Z',
         },
       });
-      const clusters = await request(await app())
-        .get('/clusters')
-        .set('authorization', mockCredentials.user.header());
+      const clusters = await requestAs(await app()).get('/clusters');
       expect(clusters.body.items).toEqual([
         expect.objectContaining({
           name: 'demo',
@@ -859,9 +846,8 @@ describe('createRouter', () => {
 
     it('serves the Helm history newest first, empty before any reconcile, 404 for no release', async () => {
       const server = await app();
-      const history = await request(server)
-        .get('/releases/dev/dev/podinfo-dev/history')
-        .set('authorization', mockCredentials.user.header());
+      const history = await requestAs(server)
+        .get('/releases/dev/dev/podinfo-dev/history');
       expect(history.body).toEqual({
         cluster: 'demo',
         items: [
@@ -870,23 +856,20 @@ describe('createRouter', () => {
           { revision: 1, status: 'superseded', chartVersion: '0.2.0' },
         ],
       });
-      const none = await request(server)
-        .get('/releases/prod/prod/podinfo-prod/history')
-        .set('authorization', mockCredentials.user.header());
+      const none = await requestAs(server)
+        .get('/releases/prod/prod/podinfo-prod/history');
       expect(none.body).toEqual({ items: [] });
-      const missing = await request(server)
-        .get('/releases/dev/dev/nope/history')
-        .set('authorization', mockCredentials.user.header());
+      const missing = await requestAs(server)
+        .get('/releases/dev/dev/nope/history');
       expect(missing.status).toBe(404);
     });
 
     it('requests a reconcile in the cluster when allowed, and records who asked', async () => {
-      const response = await request(await app())
-        .post('/releases/dev/dev/podinfo-dev/reconcile')
-        .set(
-          'authorization',
-          mockCredentials.user.header('user:default/alice'),
-        );
+      const response = await requestAs(
+        await app(),
+        mockCredentials.user.header('user:default/alice'),
+      )
+        .post('/releases/dev/dev/podinfo-dev/reconcile');
       expect(response.status).toBe(202);
       expect(response.body).toMatchObject({
         cluster: 'demo',
@@ -916,10 +899,11 @@ describe('createRouter', () => {
 
     it('checks the reconcile permission on the release and the entity page it was asked from', async () => {
       const { service, asked } = recordingPermissions(AuthorizeResult.ALLOW);
-      const response = await request(await app(AuthorizeResult.ALLOW, service))
+      const response = await requestAs(
+        await app(AuthorizeResult.ALLOW, service),
+      )
         .post('/releases/dev/dev/podinfo-dev/reconcile')
-        .send({ entityRef: 'component:default/podinfo' })
-        .set('authorization', mockCredentials.user.header());
+        .send({ entityRef: 'component:default/podinfo' });
       expect(response.status).toBe(202);
       expect(asked).toEqual([
         {
@@ -927,10 +911,9 @@ describe('createRouter', () => {
           resourceRef: 'dev/dev/podinfo-dev@component:default/podinfo',
         },
       ]);
-      const bad = await request(await app())
+      const bad = await requestAs(await app())
         .post('/releases/dev/dev/podinfo-dev/reconcile')
-        .send({ entityRef: ['component:default/podinfo'] })
-        .set('authorization', mockCredentials.user.header());
+        .send({ entityRef: ['component:default/podinfo'] });
       expect(bad.status).toBe(400);
       expect(bad.body.error.message).toBe(
         'request/body/entityRef must be string',
@@ -938,13 +921,11 @@ describe('createRouter', () => {
     });
 
     it('refuses a reconcile the policy denies, and one of an environment without cluster', async () => {
-      const denied = await request(await app(AuthorizeResult.DENY))
-        .post('/releases/dev/dev/podinfo-dev/reconcile')
-        .set('authorization', mockCredentials.user.header());
+      const denied = await requestAs(await app(AuthorizeResult.DENY))
+        .post('/releases/dev/dev/podinfo-dev/reconcile');
       expect(denied.status).toBe(403);
-      const noCluster = await request(await app())
-        .post('/releases/prod/prod/podinfo-prod/reconcile')
-        .set('authorization', mockCredentials.user.header());
+      const noCluster = await requestAs(await app())
+        .post('/releases/prod/prod/podinfo-prod/reconcile');
       expect(noCluster.status).toBe(400);
       expect(noCluster.body.error.message).toMatch(/names no cluster/);
       expect(clusterApi.requestReconcile).not.toHaveBeenCalled();
@@ -957,9 +938,8 @@ describe('createRouter', () => {
           'request reconcile: cluster unreachable (connect ECONNREFUSED 10.20.0.1:6443)',
         ),
       );
-      const response = await request(await app())
-        .post('/releases/dev/dev/podinfo-dev/reconcile')
-        .set('authorization', mockCredentials.user.header());
+      const response = await requestAs(await app())
+        .post('/releases/dev/dev/podinfo-dev/reconcile');
       expect(response.status).toBe(503);
       // The API server's address is for the logs, not for the caller.
       expect(response.body.error.message).toBe(
@@ -1026,10 +1006,9 @@ describe('createRouter: release actions', () => {
     body: object,
     user = ALICE,
   ) =>
-    request(server)
+    requestAs(server, mockCredentials.user.header(user))
       .post(`/releases/stg/stg/podinfo-rc/${action}`)
-      .send(body)
-      .set('authorization', mockCredentials.user.header(user));
+      .send(body);
 
   const actionEvents = async () =>
     (
@@ -1195,20 +1174,16 @@ describe('createRouter: release actions', () => {
       expect(response.status).toBe(400);
       expect(response.body.error.message).toBe(message);
     }
-    const array = await request(server)
+    const array = await requestAs(server)
       .post('/releases/stg/stg/podinfo-rc/lock')
-      .send([1])
-      .set('authorization', mockCredentials.user.header());
+      .send([1]);
     expect(array.status).toBe(400);
     expect(asked).toEqual([]);
 
-    const missing = await request(server)
-      .post('/releases/stg/stg/nope/lock')
-      .set('authorization', mockCredentials.user.header());
+    const missing = await requestAs(server).post('/releases/stg/stg/nope/lock');
     expect(missing.status).toBe(404);
-    const anonymous = await request(server)
-      .post('/releases/stg/stg/podinfo-rc/promote')
-      .set('authorization', mockCredentials.none.header());
+    const anonymous = await requestAs(server, mockCredentials.none.header())
+      .post('/releases/stg/stg/podinfo-rc/promote');
     expect(anonymous.status).toBe(401);
   });
   describe('who may act', () => {
@@ -1293,10 +1268,9 @@ describe('createRouter: release actions', () => {
         }),
       });
       const act = (action: string, user: string, body: object) =>
-        request(server)
+        requestAs(server, mockCredentials.user.header(user))
           .post(`/releases/prod/prod/podinfo-prod/${action}`)
-          .send(body)
-          .set('authorization', mockCredentials.user.header(user));
+          .send(body);
 
       const head = await fx.remote.head();
       for (const action of ['lock', 'promote', 'reconcile', 'unlock']) {
@@ -1342,15 +1316,19 @@ describe('createRouter: release actions', () => {
           allowedServices,
         });
       const head = await fx.remote.head();
-      const refused = await request(await serverFor(['plugin:release-bot']))
-        .post('/releases/stg/stg/podinfo-rc/lock')
-        .set('authorization', asService('plugin:catalog'));
+      const refused = await requestAs(
+        await serverFor(['plugin:release-bot']),
+        asService('plugin:catalog'),
+      )
+        .post('/releases/stg/stg/podinfo-rc/lock');
       expect(refused.status).toBe(403);
       expect(await fx.remote.head()).toBe(head);
 
-      const allowed = await request(await serverFor(['plugin:release-bot']))
-        .post('/releases/stg/stg/podinfo-rc/lock')
-        .set('authorization', asService('plugin:release-bot'));
+      const allowed = await requestAs(
+        await serverFor(['plugin:release-bot']),
+        asService('plugin:release-bot'),
+      )
+        .post('/releases/stg/stg/podinfo-rc/lock');
       expect(allowed.status).toBe(201);
       expect(allowed.body.requestedBy).toBe('plugin:release-bot');
     });
