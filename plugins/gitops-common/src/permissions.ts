@@ -10,49 +10,54 @@ import { GitopsReleaseKey, stringifyGitopsReleaseKey } from './releaseKey';
  */
 export const RESOURCE_TYPE_GITOPS_RELEASE = 'gitops-release';
 
+/** A permission checked per release, so that rules can decide on it. */
+function releasePermission(name: string, action: 'read' | 'update') {
+  return createPermission({
+    name,
+    attributes: { action },
+    resourceType: RESOURCE_TYPE_GITOPS_RELEASE,
+  });
+}
+
 /**
  * Read a release: its status, history and events.
  *
  * @public
  */
-export const gitopsReadPermission = createPermission({
-  name: 'gitops.release.read',
-  attributes: { action: 'read' },
-  resourceType: RESOURCE_TYPE_GITOPS_RELEASE,
-});
+export const gitopsReadPermission = releasePermission(
+  'gitops.release.read',
+  'read',
+);
 
 /**
  * Give a release the image the previous stage runs, in one commit.
  *
  * @public
  */
-export const gitopsPromotePermission = createPermission({
-  name: 'gitops.release.promote',
-  attributes: { action: 'update' },
-  resourceType: RESOURCE_TYPE_GITOPS_RELEASE,
-});
+export const gitopsPromotePermission = releasePermission(
+  'gitops.release.promote',
+  'update',
+);
 
 /**
  * Lock a release against image automation, or unlock it.
  *
  * @public
  */
-export const gitopsAutomationUpdatePermission = createPermission({
-  name: 'gitops.release.automation.update',
-  attributes: { action: 'update' },
-  resourceType: RESOURCE_TYPE_GITOPS_RELEASE,
-});
+export const gitopsAutomationUpdatePermission = releasePermission(
+  'gitops.release.automation.update',
+  'update',
+);
 
 /**
  * Ask the cluster to reconcile a release now.
  *
  * @public
  */
-export const gitopsReconcilePermission = createPermission({
-  name: 'gitops.release.reconcile',
-  attributes: { action: 'update' },
-  resourceType: RESOURCE_TYPE_GITOPS_RELEASE,
-});
+export const gitopsReconcilePermission = releasePermission(
+  'gitops.release.reconcile',
+  'update',
+);
 
 /**
  * Fetch the config repositories now instead of waiting for the schedule.
