@@ -25,6 +25,11 @@ function release(
   });
 }
 
+/** A release of the web chart that deploys org/web. */
+function webRelease(environment: string, name: string): ReleaseRecord {
+  return release(environment, name, [{ repository: 'org/web' }], 'web');
+}
+
 describe('findPreviousStage', () => {
   let knex: Knex;
   let syncStateStore: SyncStateStore;
@@ -84,12 +89,7 @@ describe('findPreviousStage', () => {
   });
 
   it('prefers the release of the same chart among those deploying the image', async () => {
-    const target = release(
-      'stg',
-      'web-stg',
-      [{ repository: 'org/web' }],
-      'web',
-    );
+    const target = webRelease('stg', 'web-stg');
     await seed(
       [
         release(
@@ -98,7 +98,7 @@ describe('findPreviousStage', () => {
           [{ repository: 'org/web', container: 'sidecar' }],
           'proxy',
         ),
-        release('dev', 'web-dev', [{ repository: 'org/web' }], 'web'),
+        webRelease('dev', 'web-dev'),
         target,
       ],
       { dev: 1, stg: 2 },
@@ -109,16 +109,11 @@ describe('findPreviousStage', () => {
   });
 
   it('refuses when it cannot tell which release, or there is none', async () => {
-    const target = release(
-      'stg',
-      'web-stg',
-      [{ repository: 'org/web' }],
-      'web',
-    );
+    const target = webRelease('stg', 'web-stg');
     await seed(
       [
-        release('dev', 'web-a', [{ repository: 'org/web' }], 'web'),
-        release('dev', 'web-b', [{ repository: 'org/web' }], 'web'),
+        webRelease('dev', 'web-a'),
+        webRelease('dev', 'web-b'),
         release('dev', 'other', [{ repository: 'org/other' }], 'other'),
         target,
         release('stg', 'lonely', [{ repository: 'org/lonely' }], 'lonely'),
