@@ -981,10 +981,18 @@ describe('createRouter: release actions', () => {
       | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
   ) {
     const { service, asked } = recordingPermissions(result);
-    const writers = () => fx.writer();
     const server = await routerApp({
       stores: fx,
       permissions: service,
+      ...committingActions(),
+    });
+    return { server, asked };
+  }
+
+  /** Promotions and locks that commit to the fixture's config repository. */
+  function committingActions() {
+    const writers = () => fx.writer();
+    return {
       promotions: new ReleasePromotions({
         syncStateStore: fx.syncStateStore,
         eventStore: fx.eventStore,
@@ -992,12 +1000,11 @@ describe('createRouter: release actions', () => {
         registry: fx.digests(),
       }),
       locks: new ReleaseLocks({
-          syncStateStore: fx.syncStateStore,
-          eventStore: fx.eventStore,
-          writers,
-        }),
-    });
-    return { server, asked };
+        syncStateStore: fx.syncStateStore,
+        eventStore: fx.eventStore,
+        writers,
+      }),
+    };
   }
 
   const post = (
@@ -1242,21 +1249,10 @@ describe('createRouter: release actions', () => {
 
     it('refuses the owners of an entity that selects a release by its own annotations, and lets the owners the repository names act', async () => {
       const requestReconcile = jest.fn();
-      const writers = () => fx.writer();
       const server = await routerApp({
         stores: fx,
         permissions: ownerPolicy(),
-        promotions: new ReleasePromotions({
-          syncStateStore: fx.syncStateStore,
-          eventStore: fx.eventStore,
-          writers,
-          registry: fx.digests(),
-        }),
-        locks: new ReleaseLocks({
-          syncStateStore: fx.syncStateStore,
-          eventStore: fx.eventStore,
-          writers,
-        }),
+        ...committingActions(),
         reconcileRequests: new ReconcileRequests({
           syncStateStore: fx.syncStateStore,
           eventStore: fx.eventStore,
