@@ -42,7 +42,21 @@ function v1Release(values: string[], annotations: string[] = []): string {
 }
 
 function rewriteOne(content: string, container: string, newTag: string) {
-  return rewriteImageTags(PATH, content, [edit(content, container, newTag)]);
+  return rewriteMany(content, [[container, newTag]]);
+}
+
+/** Rewrites `content` once with an edit per [container, new tag, release index]. */
+function rewriteMany(
+  content: string,
+  moves: Array<[container: string, newTag: string, releaseIndex?: number]>,
+) {
+  return rewriteImageTags(
+    PATH,
+    content,
+    moves.map(([container, newTag, releaseIndex]) =>
+      edit(content, container, newTag, releaseIndex),
+    ),
+  );
 }
 
 describe('rewriteImageTags: every shape, written back as found', () => {
@@ -95,7 +109,11 @@ describe('rewriteImageTags: every shape, written back as found', () => {
     },
     {
       shape: 'rewrites the tag of registry + image + tag',
-      values: ['registry: registry.example.com:5000', 'image: team/app', 'tag: v2'],
+      values: [
+        'registry: registry.example.com:5000',
+        'image: team/app',
+        'tag: v2',
+      ],
       container: 'chart-image',
       newTag: 'v3',
       from: 'tag: v2\n',
@@ -163,7 +181,8 @@ describe('rewriteImageTags: every shape, written back as found', () => {
       to: 'version: 1.0.1',
     },
     {
-      shape: 'rewrites the repo:tag value an annotation names when there is no tag path',
+      shape:
+        'rewrites the repo:tag value an annotation names when there is no tag path',
       values: ['web:', '  ref: org/web:2.0.0'],
       annotations: ['repository.fluxcd.io/web: web.ref'],
       container: 'web',
@@ -375,10 +394,10 @@ describe('rewriteImageTags: several edits in one file', () => {
       '    repository: org/worker',
       '    tag: w-1',
     ]);
-    const result = rewriteImageTags(PATH, content, [
-      edit(content, 'sidecar', '0.2.0'),
-      edit(content, 'chart-image', '1.1.0'),
-      edit(content, 'worker', 'w-2'),
+    const result = rewriteMany(content, [
+      ['sidecar', '0.2.0'],
+      ['chart-image', '1.1.0'],
+      ['worker', 'w-2'],
     ]);
     let expected = replacedOnce(content, 'org/app:1.0.0', 'org/app:1.1.0');
     expected = replacedOnce(expected, 'tag: 0.1.0', 'tag: 0.2.0');
@@ -402,9 +421,7 @@ describe('rewriteImageTags: several edits in one file', () => {
     const all = releases(content);
     expect(all.map(r => r.source.document)).toEqual([1, 2]);
 
-    const result = rewriteImageTags(PATH, content, [
-      edit(content, 'chart-image', '2.0.0', 0),
-    ]);
+    const result = rewriteMany(content, [['chart-image', '2.0.0', 0]]);
     const firstAt = content.indexOf('org/app:1.0.0');
     const expected = `${content.slice(0, firstAt)}org/app:2.0.0${content.slice(
       firstAt + 'org/app:1.0.0'.length,
@@ -417,9 +434,9 @@ describe('rewriteImageTags: several edits in one file', () => {
     const one = v1Release(['image: org/one:1']);
     const two = v1Release(['image:', '  repository: org/two', '  tag: "2"']);
     const content = `${one}---\n${two}`;
-    const result = rewriteImageTags(PATH, content, [
-      edit(content, 'chart-image', '1.5', 1),
-      edit(content, 'chart-image', '1.1', 0),
+    const result = rewriteMany(content, [
+      ['chart-image', '1.5', 1],
+      ['chart-image', '1.1', 0],
     ]);
     expect(result.content).toBe(
       `${replacedOnce(one, 'org/one:1', 'org/one:1.1')}---\n${replacedOnce(
@@ -440,17 +457,17 @@ describe('rewriteImageTags: several edits in one file', () => {
         'tag.fluxcd.io/b: shared',
       ],
     );
-    const result = rewriteImageTags(PATH, content, [
-      edit(content, 'a', 'v2'),
-      edit(content, 'b', 'v2'),
+    const result = rewriteMany(content, [
+      ['a', 'v2'],
+      ['b', 'v2'],
     ]);
     expect(result.content).toBe(
       replacedOnce(content, 'shared: v1', 'shared: v2'),
     );
     expect(() =>
-      rewriteImageTags(PATH, content, [
-        edit(content, 'a', 'v2'),
-        edit(content, 'b', 'v3'),
+      rewriteMany(content, [
+        ['a', 'v2'],
+        ['b', 'v3'],
       ]),
     ).toThrow(
       /two edits write the same value differently \("v2" and "v3"\)|\("v3" and "v2"\)/,
