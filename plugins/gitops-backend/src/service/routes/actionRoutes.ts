@@ -81,6 +81,24 @@ export function addActionRoutes(
     );
   };
 
+  /** Locking and unlocking are one permission: changing what automation may do. */
+  const lockAction = <T>(
+    req: express.Request<GitopsReleaseKey>,
+    verb: 'lock' | 'unlock',
+    body: { entityRef?: string } & JsonObject,
+    act: (key: GitopsReleaseKey, actor: string) => Promise<T>,
+  ) =>
+    releaseAction(
+      req,
+      {
+        eventId: `gitops-${verb}`,
+        permission: gitopsAutomationUpdatePermission,
+        verb,
+        body,
+      },
+      act,
+    );
+
   router.post(
     '/releases/:environment/:namespace/:name/reconcile',
     async (req, res) => {
@@ -130,14 +148,10 @@ export function addActionRoutes(
     '/releases/:environment/:namespace/:name/lock',
     async (req, res) => {
       const message = req.body?.message;
-      const result = await releaseAction(
+      const result = await lockAction(
         req,
-        {
-          eventId: 'gitops-lock',
-          permission: gitopsAutomationUpdatePermission,
-          verb: 'lock',
-          body: { entityRef: req.body?.entityRef, message },
-        },
+        'lock',
+        { entityRef: req.body?.entityRef, message },
         (key, actor) => deps.locks.lock(key, { actor, message }),
       );
       res.status(result.changed ? 201 : 200).json(result);
@@ -147,14 +161,10 @@ export function addActionRoutes(
   router.post(
     '/releases/:environment/:namespace/:name/unlock',
     async (req, res) => {
-      const result = await releaseAction(
+      const result = await lockAction(
         req,
-        {
-          eventId: 'gitops-unlock',
-          permission: gitopsAutomationUpdatePermission,
-          verb: 'unlock',
-          body: { entityRef: req.body?.entityRef },
-        },
+        'unlock',
+        { entityRef: req.body?.entityRef },
         (key, actor) => deps.locks.unlock(key, { actor }),
       );
       res.status(result.changed ? 201 : 200).json(result);
