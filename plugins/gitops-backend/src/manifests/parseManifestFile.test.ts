@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MANIFEST_LIMITS, isManifestPath, parseManifestFile } from './index';
+import { fluxV1ReleaseYaml } from './__testUtils__/releaseYaml';
 
 const EXAMPLES = resolve(__dirname, '../../../../examples/config-repo');
 
@@ -329,19 +330,15 @@ describe('parseManifestFile, documents and errors', () => {
   it('resolves anchors, aliases and merge keys in the decoded values', () => {
     const file = parseManifestFile(
       'r.yaml',
-      [
-        'apiVersion: helm.fluxcd.io/v1',
-        'kind: HelmRelease',
-        'metadata: {name: app, namespace: dev}',
-        'spec:',
-        '  chart: {git: "git@example.com:c", path: charts/app}',
-        '  values:',
-        '    defaults: &defaults {cpu: 100m, memory: 64Mi}',
-        '    worker:',
-        '      <<: *defaults',
-        '      memory: 128Mi',
-        '',
-      ].join('\n'),
+      fluxV1ReleaseYaml({
+        namespace: 'dev',
+        values: [
+          'defaults: &defaults {cpu: 100m, memory: 64Mi}',
+          'worker:',
+          '  <<: *defaults',
+          '  memory: 128Mi',
+        ],
+      }),
     );
     expect(file.errors).toEqual([]);
     expect(file.helmReleases[0].values.worker).toEqual({
@@ -353,19 +350,15 @@ describe('parseManifestFile, documents and errors', () => {
   it('decodes values as Helm does: YAML 1.1 booleans, timestamps kept as text', () => {
     const file = parseManifestFile(
       'r.yaml',
-      [
-        'apiVersion: helm.fluxcd.io/v1',
-        'kind: HelmRelease',
-        'metadata: {name: app}',
-        'spec:',
-        '  chart: {git: "git@example.com:c", path: charts/app}',
-        '  values:',
-        '    ingress: {enabled: yes}',
-        '    since: 2024-01-31',
-        '    mode: 0755',
-        '    point: {x: 1, y: 2}',
-        '',
-      ].join('\n'),
+      fluxV1ReleaseYaml({
+        namespace: 'dev',
+        values: [
+          'ingress: {enabled: yes}',
+          'since: 2024-01-31',
+          'mode: 0755',
+          'point: {x: 1, y: 2}',
+        ],
+      }),
     );
     // Surprising but faithful: Helm's YAML reads the key `y` as true too.
     expect(file.helmReleases[0].values).toEqual({

@@ -1,5 +1,8 @@
 import { ParsedManifestFile, parseManifestFile } from './index';
-import { fluxV2ReleaseYaml } from './__testUtils__/releaseYaml';
+import {
+  fluxV1ReleaseYaml,
+  fluxV2ReleaseYaml,
+} from './__testUtils__/releaseYaml';
 
 /** A Flux v2 release whose values are given as lines indented under `values:`. */
 function release(
@@ -251,16 +254,10 @@ describe('Flux v2 image policy setter markers', () => {
   it('reads markers in v1 releases too', () => {
     const file = parseManifestFile(
       'r.yaml',
-      [
-        'apiVersion: helm.fluxcd.io/v1',
-        'kind: HelmRelease',
-        'metadata: {name: app}',
-        'spec:',
-        '  chart: {git: "git@example.com:c", path: charts/app}',
-        '  values:',
-        '    image: org/app:1.0 # {"$imagepolicy": "flux-system:app"}',
-        '',
-      ].join('\n'),
+      fluxV1ReleaseYaml({
+        namespace: 'dev',
+        values: ['image: org/app:1.0 # {"$imagepolicy": "flux-system:app"}'],
+      }),
     );
     expect(file.helmReleases[0].images[0]).toMatchObject({
       shape: 'setter-marker',
