@@ -277,11 +277,11 @@ export class ReleaseService {
     const { records, disclosure } = await this.readableEverywhere(credentials);
     const ids = new Set(records.map(r => r.repository));
     const repositories = await this.options.syncStateStore.listRepositories();
-    return {
-      items: repositories
-        .filter(r => ids.has(r.id))
-        .map(r => disclosure.repository(r)),
-    };
+    return readableItems(
+      repositories,
+      r => ids.has(r.id),
+      r => disclosure.repository(r),
+    );
   }
 
   /** The clusters of the environments the caller may read a release of. */
@@ -292,11 +292,11 @@ export class ReleaseService {
       await this.readableEverywhere(credentials);
     const names = new Set(environments.flatMap(e => (e.cluster ? [e.cluster] : [])));
     const clusters = await this.options.clusterStateStore.listClusters();
-    return {
-      items: clusters
-        .filter(c => names.has(c.name))
-        .map(c => disclosure.cluster(c)),
-    };
+    return readableItems(
+      clusters,
+      c => names.has(c.name),
+      c => disclosure.cluster(c),
+    );
   }
 
   async listEvents(
@@ -326,3 +326,11 @@ export function actorOf(credentials: BackstageCredentials, auth: AuthService) {
   return 'unknown';
 }
 
+/** The items the caller may read, each in the form the caller may see. */
+function readableItems<T, Shown>(
+  all: T[],
+  readable: (item: T) => boolean,
+  show: (item: T) => Shown,
+): { items: Shown[] } {
+  return { items: all.filter(readable).map(show) };
+}
