@@ -3,8 +3,8 @@ import Typography from '@material-ui/core/Typography';
 import { useEntityReleases } from '../../hooks';
 import { useActionRunner } from '../shared/actions';
 import { CardMessage } from '../shared/CardMessage';
+import { EntityReleases } from '../shared/EntityReleases';
 import { GitopsCardFrame } from '../shared/GitopsCardFrame';
-import { PartialErrors } from '../shared/PartialErrors';
 import { Pipeline } from './Pipeline';
 
 /** The environments card of an entity that carries a gitops annotation. */
@@ -28,25 +28,16 @@ export const LinkedEnvironmentsCard = ({ entity }: { entity: Entity }) => {
           );
         }
         return (
-          <>
-            <PartialErrors
-              problems={value.problems}
-              releases={value.releases}
-            />
-            {value.releases.length === 0 ? (
-              <CardMessage
-                title={`No releases of ${entity.metadata.name} recorded yet`}
-              >
-                <Typography variant="body2" color="textSecondary">
-                  {`None of the environments (${value.environments
-                    .map(e => e.name)
-                    .join(' -> ')}) deploys this entity according to git sync.`}
-                </Typography>
-              </CardMessage>
-            ) : (
-              <Pipeline data={value} entityRef={entityRef} runner={runner} />
-            )}
-          </>
+          <EntityReleases
+            entityName={entity.metadata.name}
+            problems={value.problems}
+            releases={value.releases}
+            whenNone={`None of the environments (${value.environments
+              .map(e => e.name)
+              .join(' -> ')}) deploys this entity according to git sync.`}
+          >
+            <Pipeline data={value} entityRef={entityRef} runner={runner} />
+          </EntityReleases>
         );
       }}
     </GitopsCardFrame>

@@ -1,10 +1,8 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { GITOPS_ANNOTATIONS } from '@backstage-gitops/plugin-gitops-common';
-import Typography from '@material-ui/core/Typography';
 import { useActionRunner } from '../shared/actions';
-import { CardMessage } from '../shared/CardMessage';
+import { EntityReleases } from '../shared/EntityReleases';
 import { GitopsCardFrame } from '../shared/GitopsCardFrame';
-import { PartialErrors } from '../shared/PartialErrors';
 import { ReleasesTable } from './ReleasesTable';
 import { SyncNowButton } from './SyncNowButton';
 import { useReleasesCardData } from './useReleasesCardData';
@@ -33,29 +31,20 @@ export const LinkedReleasesCard = ({ entity }: { entity: Entity }) => {
       runner={runner}
     >
       {current => (
-        <>
-          <PartialErrors
-            problems={current.problems}
-            releases={current.releases}
-          />
-          {current.releases.length === 0 ? (
-            <CardMessage
-              title={`No releases of ${entity.metadata.name} recorded yet`}
-            >
-              <Typography variant="body2" color="textSecondary">
-                No HelmRelease stored by git sync matches this entity's
-                annotations. Releases appear here after the next sync of a
-                config repository that deploys it.
-              </Typography>
-            </CardMessage>
-          ) : (
-            <ReleasesTable
-              data={current}
-              entityRef={entityRef}
-              runner={runner}
-            />
-          )}
-        </>
+        <EntityReleases
+          entityName={entity.metadata.name}
+          problems={current.problems}
+          releases={current.releases}
+          whenNone={
+            <>
+              No HelmRelease stored by git sync matches this entity's
+              annotations. Releases appear here after the next sync of a config
+              repository that deploys it.
+            </>
+          }
+        >
+          <ReleasesTable data={current} entityRef={entityRef} runner={runner} />
+        </EntityReleases>
       )}
     </GitopsCardFrame>
   );
