@@ -1,4 +1,4 @@
-import { ReleaseRecord, SyncStateStore } from '../database';
+import { ReleaseRecord, ReleaseRecordImage, SyncStateStore } from '../database';
 import { InputError } from '@backstage/errors';
 import {
   GitopsEnvironment,
@@ -7,14 +7,12 @@ import {
   stringifyGitopsReleaseKey,
 } from '@backstage-gitops/plugin-gitops-common';
 
-type ReleaseImage = ReleaseRecord['images'][number];
-
 /** Where a promotion takes its image from, as the store last saw it. */
 export type PreviousStage = {
   environment: GitopsEnvironment;
   release: ReleaseRecord;
   /** The image of the previous stage's release. */
-  image: ReleaseImage;
+  image: ReleaseRecordImage;
   /** The container of the promoted release that gets it. */
   container: string;
 };
@@ -28,7 +26,10 @@ export type PreviousStage = {
  * `InputError` that says which.
  */
 export async function findPreviousStage(
-  syncStateStore: Pick<SyncStateStore, 'listEnvironments' | 'releasesOfEnvironments'>,
+  syncStateStore: Pick<
+    SyncStateStore,
+    'listEnvironments' | 'releasesOfEnvironments'
+  >,
   target: ReleaseRecord,
 ): Promise<PreviousStage> {
   const environments = (await syncStateStore.listEnvironments()).filter(
@@ -68,7 +69,9 @@ export async function findPreviousStage(
       f => f.image.container === wanted.container,
     );
     if (sameContainer.length > 0) found = sameContainer;
-    const distinct = new Set(found.map(f => stringifyGitopsReleaseKey(f.release)));
+    const distinct = new Set(
+      found.map(f => stringifyGitopsReleaseKey(f.release)),
+    );
     if (distinct.size > 1) {
       throw new InputError(
         `More than one release in ${stageNames} deploys ${imageLabel(

@@ -13,6 +13,7 @@ import {
   ImageStatusRecord,
   ImageStatusStore,
   ReleaseRecord,
+  ReleaseRecordImage,
   SyncStateStore,
 } from '../database';
 import { GitRepository } from '../git';
@@ -48,7 +49,7 @@ export interface ImageSource {
 
 type Use = {
   release: ReleaseRecord;
-  image: ReleaseRecord['images'][number];
+  image: ReleaseRecordImage;
   policy: PolicyDefinition | Error;
 };
 

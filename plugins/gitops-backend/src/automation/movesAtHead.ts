@@ -7,17 +7,15 @@ import {
   TagCandidate,
 } from '@backstage-gitops/plugin-gitops-common';
 import { BrokenFile, brokenFile, HeadSnapshot } from '../actions';
-import { ReleaseRecord } from '../database';
+import { ReleaseRecord, ReleaseRecordImage } from '../database';
 import { decodeUtf8File, ImageEdit, rewriteImageTags } from '../edits';
 import { HelmReleaseManifest, ImageReference } from '../manifests';
 import { decideTag } from './decideTag';
 
-type ReleaseImage = ReleaseRecord['images'][number];
-
 /** One tag move that image automation decided on. */
 export type ImageUpdate = {
   release: ReleaseRecord;
-  image: ReleaseImage;
+  image: ReleaseRecordImage;
   to: string;
 };
 

@@ -9,9 +9,14 @@ import {
 } from '@backstage-gitops/plugin-gitops-common';
 import { NewEvent } from './EventStore';
 
+/** An image of a stored release, with the file paths its tag is written at. */
+export type ReleaseRecordImage = GitopsReleaseImage & {
+  paths: Record<string, string>;
+};
+
 /** A release as git sync stores it: the API's view plus what later loops need. */
 export type ReleaseRecord = Omit<GitopsReleaseDetail, 'images'> & {
-  images: Array<GitopsReleaseImage & { paths: Record<string, string> }>;
+  images: ReleaseRecordImage[];
   /** Folder of a git chart; its Chart.yaml gives chartVersion. */
   chartPath?: string;
   /** git tree sha of that folder: changes whenever the chart's contents do. */

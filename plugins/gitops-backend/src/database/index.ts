@@ -18,6 +18,7 @@ export type {
   FileProblem,
   ReleaseMatch,
   ReleaseRecord,
+  ReleaseRecordImage,
   SyncStateStore,
 } from './SyncStateStore';
 export type { GitopsStores } from './gitopsStores';
