@@ -67,6 +67,15 @@ export function desiredRelease(
     chartRevision: annotations[CHART_REVISION_ANNOTATION] ?? null,
   });
   const requestedAt = annotations[RECONCILE_REQUESTED_AT_ANNOTATION];
+  // Both operators read the chart the same way once they found its name and version.
+  const chart = (chartName: string | undefined, chartVersion: string) => ({
+    chartName: basename(chartName ?? name),
+    chartVersion,
+    appVersion: annotations[CHART_APP_VERSION_ANNOTATION] ?? chartVersion,
+    values,
+    requestedAt,
+    fingerprint,
+  });
 
   if (group === HELM_OPERATOR_GROUP) {
     const chartVersion =
@@ -78,16 +87,10 @@ export function desiredRelease(
         stringAt(spec, ['releaseName']) ?? `${releaseNamespace}-${name}`,
       releaseNamespace,
       storageNamespace: releaseNamespace,
-      chartName: basename(
-        stringAt(spec, ['chart', 'path']) ??
-          stringAt(spec, ['chart', 'name']) ??
-          name,
+      ...chart(
+        stringAt(spec, ['chart', 'path']) ?? stringAt(spec, ['chart', 'name']),
+        chartVersion,
       ),
-      chartVersion,
-      appVersion: annotations[CHART_APP_VERSION_ANNOTATION] ?? chartVersion,
-      values,
-      requestedAt,
-      fingerprint,
     };
   }
 
@@ -105,16 +108,11 @@ export function desiredRelease(
     releaseName,
     releaseNamespace: targetNamespace ?? namespace,
     storageNamespace: stringAt(spec, ['storageNamespace']) ?? namespace,
-    chartName: basename(
+    ...chart(
       stringAt(spec, ['chart', 'spec', 'chart']) ??
-        stringAt(spec, ['chartRef', 'name']) ??
-        name,
+        stringAt(spec, ['chartRef', 'name']),
+      chartVersion,
     ),
-    chartVersion,
-    appVersion: annotations[CHART_APP_VERSION_ANNOTATION] ?? chartVersion,
-    values,
-    requestedAt,
-    fingerprint,
   };
 }
 
