@@ -12,24 +12,14 @@ describe('FaultInjector', () => {
     expect(
       faults.take('GET', '/apis/helm.fluxcd.io/v1/namespaces/a/helmreleases/b'),
     ).toBeUndefined();
-    expect(
+    const takePatch = (method: string) =>
       faults.take(
-        'patch',
+        method,
         '/apis/helm.fluxcd.io/v1/namespaces/a/helmreleases/b',
-      )?.status,
-    ).toBe(409);
-    expect(
-      faults.take(
-        'PATCH',
-        '/apis/helm.fluxcd.io/v1/namespaces/a/helmreleases/b',
-      )?.status,
-    ).toBe(409);
-    expect(
-      faults.take(
-        'PATCH',
-        '/apis/helm.fluxcd.io/v1/namespaces/a/helmreleases/b',
-      ),
-    ).toBeUndefined();
+      );
+    expect(takePatch('patch')?.status).toBe(409);
+    expect(takePatch('PATCH')?.status).toBe(409);
+    expect(takePatch('PATCH')).toBeUndefined();
   });
 
   it('uses faults in the order they were planned', () => {
