@@ -1,15 +1,5 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import {
-  GitopsEnvironmentList,
-  GitopsEventList,
-  GitopsHealth,
-  GitopsCommitResult,
-  GitopsHelmHistory,
-  GitopsPromotion,
-  GitopsReleaseList,
-  GitopsRepositoryStatus,
-} from '@backstage-gitops/plugin-gitops-common';
 import { GitopsApi, ReleaseAction } from './GitopsApi';
 
 const releasePath = (release: ReleaseAction) =>
@@ -31,70 +21,48 @@ export class GitopsClient implements GitopsApi {
     this.fetchApi = options.fetchApi;
   }
 
-  getHealth(): Promise<GitopsHealth> {
-    return this.get('/health');
-  }
+  // Typed by the interface, so each signature is written once, in GitopsApi.
+  getHealth: GitopsApi['getHealth'] = () => this.get('/health');
 
-  listEnvironments(): Promise<GitopsEnvironmentList> {
-    return this.get('/environments');
-  }
+  listEnvironments: GitopsApi['listEnvironments'] = () =>
+    this.get('/environments');
 
-  listRepositories(): Promise<{ items: GitopsRepositoryStatus[] }> {
-    return this.get('/repositories');
-  }
+  listRepositories: GitopsApi['listRepositories'] = () =>
+    this.get('/repositories');
 
-  listReleases(entityRef: string): Promise<GitopsReleaseList> {
-    return this.get(`/releases?entityRef=${encodeURIComponent(entityRef)}`);
-  }
+  listReleases: GitopsApi['listReleases'] = entityRef =>
+    this.get(`/releases?entityRef=${encodeURIComponent(entityRef)}`);
 
-  listEvents(entityRef: string): Promise<GitopsEventList> {
-    return this.get(`/events?entityRef=${encodeURIComponent(entityRef)}`);
-  }
+  listEvents: GitopsApi['listEvents'] = entityRef =>
+    this.get(`/events?entityRef=${encodeURIComponent(entityRef)}`);
 
-  getHelmHistory(release: {
-    environment: string;
-    namespace: string;
-    name: string;
-  }): Promise<GitopsHelmHistory> {
-    return this.get(`${releasePath(release)}/history`);
-  }
+  getHelmHistory: GitopsApi['getHelmHistory'] = release =>
+    this.get(`${releasePath(release)}/history`);
 
-  syncNow(repository?: string) {
-    return this.post<{ repositories: string[]; requestedBy: string }>(
-      '/sync',
-      repository ? { repository } : {},
-    );
-  }
+  syncNow: GitopsApi['syncNow'] = repository =>
+    this.post('/sync', repository ? { repository } : {});
 
-  promote(
-    release: ReleaseAction,
-    options: { dryRun?: boolean } = {},
-  ): Promise<GitopsPromotion> {
-    return this.post(`${releasePath(release)}/promote`, {
+  promote: GitopsApi['promote'] = (release, options = {}) =>
+    this.post(`${releasePath(release)}/promote`, {
       entityRef: release.entityRef,
       dryRun: options.dryRun ?? false,
     });
-  }
 
-  lock(release: ReleaseAction, message?: string): Promise<GitopsCommitResult> {
-    return this.post(`${releasePath(release)}/lock`, {
+  lock: GitopsApi['lock'] = (release, message) =>
+    this.post(`${releasePath(release)}/lock`, {
       entityRef: release.entityRef,
       ...(message ? { message } : {}),
     });
-  }
 
-  unlock(release: ReleaseAction): Promise<GitopsCommitResult> {
-    return this.post(`${releasePath(release)}/unlock`, {
+  unlock: GitopsApi['unlock'] = release =>
+    this.post(`${releasePath(release)}/unlock`, {
       entityRef: release.entityRef,
     });
-  }
 
-  reconcile(release: ReleaseAction) {
-    return this.post<{ cluster: string; requestedAt: string; requestedBy: string }>(
-      `${releasePath(release)}/reconcile`,
-      { entityRef: release.entityRef },
-    );
-  }
+  reconcile: GitopsApi['reconcile'] = release =>
+    this.post(`${releasePath(release)}/reconcile`, {
+      entityRef: release.entityRef,
+    });
 
   private async post<T>(path: string, body: object): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('gitops');
