@@ -766,24 +766,22 @@ describe('createRouter', () => {
       namespace: 'dev',
       name: 'podinfo-dev',
     };
+    const devStatus = {
+      cluster: 'demo',
+      state: 'Synced' as const,
+      reason: 'deployed podinfo-0.2.1 revision 3',
+      differences: [],
+      revision: 3,
+      chartVersion: '0.2.1',
+      deployedAt: '2026-11-25T10:59:00.000Z',
+    };
 
     beforeEach(async () => {
       await stores.clusterStateStore.ensureClusters([{ name: 'demo', title: 'demo (simulated)' }]);
       await stores.clusterStateStore.applyReconcile({
         cluster: 'demo',
         at: new Date('2026-11-25T11:00:00Z'),
-        statuses: [
-          {
-            ...devKey,
-            cluster: 'demo',
-            state: 'Synced',
-            reason: 'deployed podinfo-0.2.1 revision 3',
-            differences: [],
-            revision: 3,
-            chartVersion: '0.2.1',
-            deployedAt: '2026-11-25T10:59:00.000Z',
-          },
-        ],
+        statuses: [{ ...devKey, ...devStatus }],
         removed: [],
         histories: [
           {
@@ -806,13 +804,7 @@ describe('createRouter', () => {
         .query({ entityRef: 'component:default/podinfo' });
       const [dev, prod] = response.body.items;
       expect(dev.status).toEqual({
-        cluster: 'demo',
-        state: 'Synced',
-        reason: 'deployed podinfo-0.2.1 revision 3',
-        differences: [],
-        revision: 3,
-        chartVersion: '0.2.1',
-        deployedAt: '2026-11-25T10:59:00.000Z',
+        ...devStatus,
         checkedAt: '2026-11-25T11:00:00.000Z',
       });
       expect(prod.status).toBeUndefined();
