@@ -15,6 +15,17 @@ function release(
   );
 }
 
+/** The ghcr.io/org/app:1.2.3 image marked with the flux-system:app policy, at `paths`. */
+const markedAppImage = (paths: Record<string, string>) => ({
+  container: 'chart-image',
+  registry: 'ghcr.io',
+  repository: 'org/app',
+  tag: '1.2.3',
+  paths,
+  shape: 'setter-marker',
+  imagePolicyRef: { namespace: 'flux-system', name: 'app' },
+});
+
 /** Line of the n-th (0-based) values line when there are no annotations. */
 const valuesLine = (n: number) => 12 + n;
 
@@ -25,15 +36,7 @@ describe('Flux v2 image policy setter markers', () => {
     ]);
     expect(file.errors).toEqual([]);
     expect(file.helmReleases[0].images).toEqual([
-      {
-        container: 'chart-image',
-        registry: 'ghcr.io',
-        repository: 'org/app',
-        tag: '1.2.3',
-        paths: { image: 'image' },
-        shape: 'setter-marker',
-        imagePolicyRef: { namespace: 'flux-system', name: 'app' },
-      },
+      markedAppImage({ image: 'image' }),
     ]);
   });
 
@@ -46,15 +49,7 @@ describe('Flux v2 image policy setter markers', () => {
     ]);
     expect(file.errors).toEqual([]);
     expect(file.helmReleases[0].images).toEqual([
-      {
-        container: 'chart-image',
-        registry: 'ghcr.io',
-        repository: 'org/app',
-        tag: '1.2.3',
-        paths: { repository: 'image.repository', tag: 'image.tag' },
-        shape: 'setter-marker',
-        imagePolicyRef: { namespace: 'flux-system', name: 'app' },
-      },
+      markedAppImage({ repository: 'image.repository', tag: 'image.tag' }),
     ]);
   });
 
