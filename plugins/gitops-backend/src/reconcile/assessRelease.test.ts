@@ -8,6 +8,7 @@ import {
   podinfoProdDesired,
   podinfoProdHistory,
   podinfoProdLive,
+  readyWhileReconciling,
 } from './__testUtils__/releaseFixtures';
 
 const GRACE_MS = 2 * 60 * 1000;
@@ -76,20 +77,10 @@ describe('assessRelease', () => {
 
     it('stays Synced while helm-controller runs a routine reconcile', () => {
       const desired = podinfoProdDesired();
-      const live = podinfoProdLive(desired, [
-        {
-          type: 'Ready',
-          status: 'True',
-          reason: 'UpgradeSucceeded',
-          message: 'ok',
-        },
-        {
-          type: 'Reconciling',
-          status: 'True',
-          reason: 'Progressing',
-          message: 'Running reconcile',
-        },
-      ]);
+      const live = podinfoProdLive(
+        desired,
+        readyWhileReconciling('Running reconcile'),
+      );
       expect(assessRelease(prodInput({ live })).state).toBe('Synced');
     });
   });

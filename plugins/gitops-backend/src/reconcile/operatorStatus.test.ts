@@ -4,6 +4,7 @@ import {
   podinfoDevLive,
   podinfoProdDesired,
   podinfoProdLive,
+  readyWhileReconciling,
 } from './__testUtils__/releaseFixtures';
 
 describe('readOperatorStatus', () => {
@@ -150,22 +151,7 @@ describe('readOperatorStatus', () => {
           },
         ],
       ],
-      [
-        [
-          {
-            type: 'Ready',
-            status: 'True',
-            reason: 'UpgradeSucceeded',
-            message: 'ok',
-          },
-          {
-            type: 'Reconciling',
-            status: 'True',
-            reason: 'Progressing',
-            message: 'Running upgrade action',
-          },
-        ],
-      ],
+      [readyWhileReconciling('Running upgrade action')],
     ] as const)(
       'reports waiting and reconciling as work under way (%#)',
       conditions => {

@@ -159,6 +159,19 @@ type Condition = {
   lastTransitionTime?: string;
 };
 
+/** A Ready release that helm-controller is reconciling again (kstatus). */
+export function readyWhileReconciling(message: string): Condition[] {
+  return [
+    {
+      type: 'Ready',
+      status: 'True',
+      reason: 'UpgradeSucceeded',
+      message: 'ok',
+    },
+    { type: 'Reconciling', status: 'True', reason: 'Progressing', message },
+  ];
+}
+
 /** What helm-controller v1.x leaves on a v2 HelmRelease. */
 export function podinfoProdLive(
   desired: DesiredRelease,
