@@ -13,10 +13,10 @@ import { KubernetesCluster } from '../../src/cluster/KubernetesCluster';
 import { EnvironmentConfig } from '../../src/config/GitopsConfig';
 import { ClusterStateStore } from '../../src/database/ClusterStateStore';
 import { SyncStateStore } from '../../src/database/SyncStateStore';
-import { CliGitRepository } from '../../src/git';
 import { createTestRemote, TestRemote } from '../../src/git/__testUtils__';
 import { createMemoryStore, testRepositoryConfig } from '../../src/__testUtils__/memoryStore';
 import { ClusterReconciler } from '../../src/reconcile/ClusterReconciler';
+import { wireRepositoryLoops } from '../../src/reconcile/__testUtils__/reconcileFixture';
 import { RepositorySync } from '../../src/sync/RepositorySync';
 import {
   CLUSTERS,
@@ -63,22 +63,14 @@ export async function createFleet(releases: number, root: string): Promise<Fleet
     apply: true,
     prune: false,
   }));
-  const mirror = (loop: string) =>
-    CliGitRepository.create({
-      id: 'config',
-      remote: repository,
-      workDir: path.join(workDir, loop),
-      logger,
-    });
-  const sync = new RepositorySync({
+  // One reconcile mirror per repository, shared by the clusters, as the plugin wires it.
+  const { sync, reconcileGit } = wireRepositoryLoops({
     repository,
     environments,
-    git: mirror('sync'),
+    workDir,
     syncStateStore,
     logger,
   });
-  // One reconcile mirror per repository, shared by the clusters, as the plugin wires it.
-  const reconcileGit = mirror('reconcile');
   // Each environment has a cluster of its own and owns every team namespace there.
   const settings = new Map(
     environments.map(env => [env.name, { apply: true, prune: false, namespaces: TEAM_NAMESPACES }]),

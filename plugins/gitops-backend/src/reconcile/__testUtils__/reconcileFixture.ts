@@ -1,3 +1,4 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import {
   KubernetesDouble,
@@ -41,6 +42,35 @@ export type ReconcileFixture = {
   close(): Promise<void>;
 };
 
+/**
+ * Git sync and the one reconcile mirror its clusters share, each loop in a
+ * work directory of its own, as the plugin wires them per repository.
+ */
+export function wireRepositoryLoops(options: {
+  repository: ReturnType<typeof testRepositoryConfig>;
+  environments: EnvironmentConfig[];
+  workDir: string;
+  syncStateStore: SyncStateStore;
+  logger: LoggerService;
+}): { sync: RepositorySync; reconcileGit: CliGitRepository } {
+  const { repository, workDir, logger } = options;
+  const mirror = (loop: string) =>
+    CliGitRepository.create({
+      id: 'config',
+      remote: repository,
+      workDir: path.join(workDir, loop),
+      logger,
+    });
+  const sync = new RepositorySync({
+    repository,
+    environments: options.environments,
+    git: mirror('sync'),
+    syncStateStore: options.syncStateStore,
+    logger,
+  });
+  return { sync, reconcileGit: mirror('reconcile') };
+}
+
 export async function createReconcileFixture(options: {
   files: TestFiles;
   environments: string[];
@@ -70,21 +100,13 @@ export async function createReconcileFixture(options: {
     apply,
     prune,
   }));
-  const mirror = (loop: string) =>
-    CliGitRepository.create({
-      id: 'config',
-      remote: repository,
-      workDir: path.join(workDir, loop),
-      logger,
-    });
-  const sync = new RepositorySync({
+  const { sync, reconcileGit } = wireRepositoryLoops({
     repository,
     environments,
-    git: mirror('sync'),
+    workDir,
     syncStateStore,
     logger,
   });
-  const reconcileGit = mirror('reconcile');
   const reconciler = new ClusterReconciler({
     cluster: 'demo',
     api: new KubernetesCluster(kubeConfigFor(double)),
