@@ -22,7 +22,7 @@ import {
 } from '@backstage-gitops/plugin-gitops-common';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { gitopsApiRef, GitopsClient } from '../api';
 import { podinfoEntity, podinfoPipeline } from './testEntities';
 
@@ -319,4 +319,88 @@ export async function enabledButton(name: string) {
   const button = await screen.findByRole('button', { name });
   await waitFor(() => expect(button).toBeEnabled());
   return button;
+}
+
+/**
+ * Sets up a card's test file: a fake backend for each test, a way to render
+ * the card against it, and the tests every gitops card passes, written once.
+ * Each case declares one `it`, so the card's own file keeps its order and
+ * titles. `readPath` is the read that fills the card, such as `/releases`.
+ */
+export function setupCardTest(card: ReactElement, readPath: string) {
+  const backend = setupFakeBackend();
+  const render = (options?: Parameters<typeof renderWithBackend>[1]) =>
+    renderWithBackend(card, options);
+  return {
+    backend,
+    renderCard: render,
+
+    showsProgress() {
+      it('shows progress while the backend has not answered', async () => {
+        backend.current.hanging = [readPath];
+        await render();
+        expect(await screen.findByTestId('progress')).toBeInTheDocument();
+      });
+    },
+
+    explainsMissingAnnotations(
+      title: string,
+      annotations: string[],
+      more: () => void = () => {},
+    ) {
+      it(title, async () => {
+        await render({ entity: unlinkedEntity('lonely') });
+        expect(
+          screen.getByText('lonely is not linked to any HelmRelease'),
+        ).toBeInTheDocument();
+        for (const name of annotations) {
+          expect(screen.getByText(name)).toBeInTheDocument();
+        }
+        more();
+        expect(backend.current.requests).toEqual([]);
+      });
+    },
+
+    saysNoReleaseIsRecorded(title: string, explanation: string) {
+      it(title, async () => {
+        await render();
+        expect(
+          await screen.findByText('No releases of podinfo recorded yet'),
+        ).toBeInTheDocument();
+        expect(screen.getByText(explanation)).toBeInTheDocument();
+      });
+    },
+
+    showsErrorPanelWhenDown(status: number, message: string) {
+      it('shows an error panel when the backend is down', async () => {
+        backend.current.fail(readPath, status, message);
+        await render();
+        expect(
+          await screen.findByText(
+            `Error: The gitops backend could not be read: ${message}`,
+          ),
+        ).toBeInTheDocument();
+      });
+    },
+
+    /**
+     * Serves the pipeline whose stg file broke ({@link brokenStgFile}) with
+     * its problem and `others`; gives the stg release the card should keep.
+     */
+    serveBrokenStgFile(...others: GitopsProblem[]) {
+      const { releases, stg, problem } = pipelineWithBrokenStgFile();
+      backend.current.releases = releases;
+      backend.current.problems = [problem, ...others];
+      return { stg, problem };
+    },
+  };
+}
+
+/** A source-problem note of {@link brokenStgFile}: its text and commit link. */
+export function expectBrokenStgFileNote(note: HTMLElement) {
+  expect(note).toHaveTextContent(brokenStgFileNote);
+  expect(within(note).getByRole('link', { name: /bad1dea5/ })).toHaveAttribute(
+    'href',
+    expect.stringMatching(/\/commit\/bad1dea5bad1dea5$/),
+  );
 }

@@ -7,20 +7,17 @@ import {
   podinfoRelease,
 } from '../testEntities';
 import {
-  brokenStgFileNote,
   enabledButton,
+  expectBrokenStgFileNote,
   minutesAgo,
-  pipelineWithBrokenStgFile,
   problemOf,
   renderWithBackend,
-  setupFakeBackend,
-  unlinkedEntity,
+  setupCardTest,
 } from '../testUtils';
 import { EnvironmentsCard } from './EnvironmentsCard';
 
-const backend = setupFakeBackend();
-const renderCard = (options?: Parameters<typeof renderWithBackend>[1]) =>
-  renderWithBackend(<EnvironmentsCard />, options);
+const shared = setupCardTest(<EnvironmentsCard />, '/environments');
+const { backend, renderCard } = shared;
 const stage = (name: string) => within(screen.getByTestId(`stage-${name}`));
 
 const stgDiff = [
@@ -84,23 +81,12 @@ function promotionToProd(dryRun: boolean): GitopsPromotion {
 }
 
 describe('EnvironmentsCard', () => {
-  it('shows progress while the backend has not answered', async () => {
-    backend.current.hanging = ['/environments'];
-    await renderCard();
-    expect(await screen.findByTestId('progress')).toBeInTheDocument();
-  });
+  shared.showsProgress();
 
-  it('explains the annotations when the entity carries none', async () => {
-    await renderCard({ entity: unlinkedEntity('lonely') });
-    expect(
-      screen.getByText('lonely is not linked to any HelmRelease'),
-    ).toBeInTheDocument();
-    expect(
-      screen.getByText('gitops.backstage.io/release-selector'),
-    ).toBeInTheDocument();
-    expect(screen.getByText('backstage.io/kubernetes-id')).toBeInTheDocument();
-    expect(backend.current.requests).toEqual([]);
-  });
+  shared.explainsMissingAnnotations(
+    'explains the annotations when the entity carries none',
+    ['gitops.backstage.io/release-selector', 'backstage.io/kubernetes-id'],
+  );
 
   it('says that nothing was synced when the store has no environments', async () => {
     backend.current.environments = [];
@@ -110,27 +96,12 @@ describe('EnvironmentsCard', () => {
     ).toBeInTheDocument();
   });
 
-  it('says when the entity has no release in any environment', async () => {
-    await renderCard();
-    expect(
-      await screen.findByText('No releases of podinfo recorded yet'),
-    ).toBeInTheDocument();
-    expect(
-      screen.getByText(
-        'None of the environments (dev -> stg -> prod) deploys this entity according to git sync.',
-      ),
-    ).toBeInTheDocument();
-  });
+  shared.saysNoReleaseIsRecorded(
+    'says when the entity has no release in any environment',
+    'None of the environments (dev -> stg -> prod) deploys this entity according to git sync.',
+  );
 
-  it('shows an error panel when the backend is down', async () => {
-    backend.current.fail('/environments', 502, 'bad gateway');
-    await renderCard();
-    expect(
-      await screen.findByText(
-        'Error: The gitops backend could not be read: bad gateway',
-      ),
-    ).toBeInTheDocument();
-  });
+  shared.showsErrorPanelWhenDown(502, 'bad gateway');
 
   it('draws the stages left to right with tag, policy, registry and how each compares with the one before', async () => {
     const [dev, stg, prod] = podinfoPipeline();
@@ -498,25 +469,16 @@ describe('EnvironmentsCard', () => {
     expect(stage('stg').getByText('stg-mww931xk')).toBeInTheDocument();
   });
   it('keeps the stage of a broken file with its last good tag and the problem', async () => {
-    const { releases, stg, problem } = pipelineWithBrokenStgFile();
-    backend.current.releases = releases;
-    backend.current.problems = [
-      problem,
-      problemOf('stg', problem.path, 'prune held back', {
+    const { stg } = shared.serveBrokenStgFile(
+      problemOf('stg', 'releases/stg/podinfo.yaml', 'prune held back', {
         at: minutesAgo(5),
         source: 'prune',
       }),
-    ];
+    );
     await renderCard();
     await screen.findByTestId('stage-stg');
     expect(stage('stg').getByText(stg.images[0].tag)).toBeInTheDocument();
-    expect(stage('stg').getByTestId('source-problem')).toHaveTextContent(
-      brokenStgFileNote,
-    );
-    expect(within(stage('stg').getByTestId('source-problem')).getByRole('link', { name: /bad1dea5/ })).toHaveAttribute(
-      'href',
-      expect.stringMatching(/\/commit\/bad1dea5bad1dea5$/),
-    );
+    expectBrokenStgFileNote(stage('stg').getByTestId('source-problem'));
     expect(
       stage('stg').getByText('git sync could not read a file of stg; a prune held back'),
     ).toBeInTheDocument();

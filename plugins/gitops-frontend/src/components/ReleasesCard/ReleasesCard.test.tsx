@@ -5,69 +5,43 @@ import {
   podinfoRelease,
 } from '../testEntities';
 import {
-  brokenStgFileNote,
   enabledButton,
+  expectBrokenStgFileNote,
   minutesAgo,
-  pipelineWithBrokenStgFile,
   problemOf,
-  renderWithBackend,
-  setupFakeBackend,
-  unlinkedEntity,
+  setupCardTest,
 } from '../testUtils';
 import { ReleasesCard } from './ReleasesCard';
 
-const backend = setupFakeBackend();
-const renderCard = (options?: Parameters<typeof renderWithBackend>[1]) =>
-  renderWithBackend(<ReleasesCard />, options);
+const shared = setupCardTest(<ReleasesCard />, '/releases');
+const { backend, renderCard } = shared;
 
 const row = (environment: string) =>
   screen.getByTestId(`release-${environment}`);
 
 describe('ReleasesCard', () => {
-  it('shows progress while the backend has not answered', async () => {
-    backend.current.hanging = ['/releases'];
-    await renderCard();
-    expect(await screen.findByTestId('progress')).toBeInTheDocument();
-  });
+  shared.showsProgress();
 
-  it('explains the four annotations when the entity carries none, without asking the backend', async () => {
-    await renderCard({ entity: unlinkedEntity('lonely') });
-    expect(
-      screen.getByText('lonely is not linked to any HelmRelease'),
-    ).toBeInTheDocument();
-    for (const name of [
+  shared.explainsMissingAnnotations(
+    'explains the four annotations when the entity carries none, without asking the backend',
+    [
       'gitops.backstage.io/helm-chart',
       'gitops.backstage.io/image',
       'gitops.backstage.io/release-selector',
       'backstage.io/kubernetes-id',
-    ]) {
-      expect(screen.getByText(name)).toBeInTheDocument();
-    }
-    expect(
-      screen.getByText(/gitops.backstage.io\/helm-chart: lonely/),
-    ).toBeInTheDocument();
-    expect(backend.current.requests).toEqual([]);
-  });
+    ],
+    () =>
+      expect(
+        screen.getByText(/gitops.backstage.io\/helm-chart: lonely/),
+      ).toBeInTheDocument(),
+  );
 
-  it('says when no release of the entity is recorded', async () => {
-    await renderCard();
-    expect(
-      await screen.findByText('No releases of podinfo recorded yet'),
-    ).toBeInTheDocument();
-    expect(
-      screen.getByText('Linked by gitops.backstage.io/helm-chart: podinfo'),
-    ).toBeInTheDocument();
-  });
+  shared.saysNoReleaseIsRecorded(
+    'says when no release of the entity is recorded',
+    'Linked by gitops.backstage.io/helm-chart: podinfo',
+  );
 
-  it('shows an error panel when the backend is down', async () => {
-    backend.current.fail('/releases', 503, 'gitops backend unavailable');
-    await renderCard();
-    expect(
-      await screen.findByText(
-        'Error: The gitops backend could not be read: gitops backend unavailable',
-      ),
-    ).toBeInTheDocument();
-  });
+  shared.showsErrorPanelWhenDown(503, 'gitops backend unavailable');
 
   it('lists each environment in pipeline order with release, namespace, cluster, chart, image, revision, time and commit', async () => {
     const [dev, stg, prod] = podinfoPipeline();
@@ -363,10 +337,7 @@ describe('ReleasesCard', () => {
   });
 
   it('keeps a release whose file broke, saying since when and where, with its last good tag', async () => {
-    const { releases, stg, problem } = pipelineWithBrokenStgFile();
-    backend.current.releases = releases;
-    backend.current.problems = [
-      problem,
+    const { stg } = shared.serveBrokenStgFile(
       problemOf(
         'prod',
         'releases/prod/podinfo.yaml',
@@ -377,13 +348,12 @@ describe('ReleasesCard', () => {
           object: 'HelmRelease prod/podinfo-prod (helm.fluxcd.io/v1)',
         },
       ),
-    ];
+    );
     await renderCard();
-    const note = within(await screen.findByTestId('release-stg')).getByTestId('source-problem');
-    expect(note).toHaveTextContent(brokenStgFileNote);
-    expect(within(note).getByRole('link', { name: /bad1dea5/ })).toHaveAttribute(
-      'href',
-      expect.stringMatching(/\/commit\/bad1dea5bad1dea5$/),
+    expectBrokenStgFileNote(
+      within(await screen.findByTestId('release-stg')).getByTestId(
+        'source-problem',
+      ),
     );
     // The last good tag is still what the row shows.
     expect(row('stg')).toHaveTextContent(stg.images[0].tag);
