@@ -12,15 +12,9 @@ import { Knex } from 'knex';
 import { AddressInfo } from 'node:net';
 import { SyncStateStore } from '../src/database/SyncStateStore';
 import { createMemoryStore } from '../src/__testUtils__/memoryStore';
-import { ActionPrincipals } from '../src/permissions/ActionPrincipals';
+import { chartRelease, storeFirstSync } from '../src/__testUtils__/releaseRecord';
 import { ReleaseService } from '../src/service/ReleaseService';
-import {
-  PruneConfirmations,
-  ReconcileRequests,
-  ReleaseLocks,
-  ReleasePromotions,
-} from '../src/actions';
-import { createRouter } from '../src/service/router';
+import { createReadOnlyRouter } from '../src/service/__testUtils__/readOnlyRouter';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 
 const ENVIRONMENTS = 50;
@@ -43,38 +37,18 @@ async function seed(knex: Knex) {
 }
 
 async function seedReleases(syncStateStore: SyncStateStore) {
-  await syncStateStore.applySync({
-    repositoryId: 'config',
-    commit: 'c0ffee',
-    syncedAt: new Date('2026-11-25T10:00:00Z'),
-    full: true,
-    replacedPaths: [],
-    releases: Array.from({ length: ENVIRONMENTS }, (_, i) => {
-      const environment = `env-${String(i).padStart(3, '0')}`;
-      return {
-        repository: 'config',
-        environment,
-        namespace: environment,
+  await storeFirstSync(
+    syncStateStore,
+    Array.from({ length: ENVIRONMENTS }, (_, i) =>
+      chartRelease(`env-${String(i).padStart(3, '0')}`, 'podinfo', {
         name: 'podinfo',
         releaseName: 'podinfo',
-        apiVersion: 'helm.fluxcd.io/v1',
-        chart: { type: 'git' as const, git: 'file:///srv/config.git', path: 'charts/podinfo' },
-        chartName: 'podinfo',
-        chartPath: 'charts/podinfo',
-        labels: {},
-        annotations: {},
-        automated: false,
-        locked: false,
-        images: [],
+        chart: { type: 'git', git: 'file:///srv/config.git', path: 'charts/podinfo' },
+        chartVersion: undefined,
         sourcePath: `releases/env-${i}/podinfo.yaml`,
-        spec: { values: {} },
-        commit: 'c0ffee',
-        updatedAt: '2026-11-25T10:00:00.000Z',
-      };
-    }),
-    problems: [],
-    events: [],
-  });
+      }),
+    ),
+  );
 }
 
 async function serve(app: express.Express) {
@@ -106,7 +80,7 @@ export async function run() {
 
   const plugin = await serve(
     express().use(
-      await createRouter({
+      await createReadOnlyRouter({
         eventStore,
         releases: new ReleaseService({
           syncStateStore,
@@ -115,21 +89,6 @@ export async function run() {
           catalog: catalogServiceMock(),
           permissions: mockServices.permissions(),
         }),
-        sync: { trigger: async () => [] },
-        reconcileRequests: {} as ReconcileRequests,
-        pruneConfirmations: {} as PruneConfirmations,
-        promotions: {} as ReleasePromotions,
-        locks: {} as ReleaseLocks,
-        actionPrincipals: new ActionPrincipals(mockServices.auth(), []),
-        httpAuth: mockServices.httpAuth(),
-        auth: mockServices.auth(),
-        permissions: mockServices.permissions(),
-        auditor: {
-          createEvent: async () => ({
-            success: async () => {},
-            fail: async () => {},
-          }),
-        },
       }),
     ),
   );

@@ -1,4 +1,4 @@
-import { ReleaseRecord } from '../database';
+import { ReleaseRecord, SyncRecord, SyncStateStore } from '../database';
 
 /**
  * A synced release of `chartName` in `environment`, as the config repository
@@ -36,4 +36,26 @@ export function chartRelease(
     updatedAt: '2026-11-25T10:00:00.000Z',
     ...overrides,
   };
+}
+
+/**
+ * Stores `releases` as the first full sync of `config` at c0ffee, with the
+ * given problems and events and nothing else, as a test's starting point.
+ */
+export async function storeFirstSync(
+  store: Pick<SyncStateStore, 'applySync'>,
+  releases: ReleaseRecord[],
+  more: Partial<Pick<SyncRecord, 'problems' | 'events' | 'syncedAt'>> = {},
+): Promise<void> {
+  await store.applySync({
+    repositoryId: 'config',
+    commit: 'c0ffee',
+    syncedAt: new Date('2026-11-25T10:00:00Z'),
+    full: true,
+    replacedPaths: [],
+    releases,
+    problems: [],
+    events: [],
+    ...more,
+  });
 }

@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { createMemoryStore } from '../__testUtils__/memoryStore';
-import { chartRelease } from '../__testUtils__/releaseRecord';
+import { chartRelease, storeFirstSync } from '../__testUtils__/releaseRecord';
 import { ReleaseRecord, SyncStateStore } from '../database/SyncStateStore';
 import { findPreviousStage } from './previousStage';
 
@@ -52,16 +52,7 @@ describe('findPreviousStage', () => {
         order,
       })),
     );
-    await syncStateStore.applySync({
-      repositoryId: 'config',
-      commit: 'c0ffee',
-      syncedAt: new Date(),
-      full: true,
-      replacedPaths: [],
-      releases,
-      problems: [],
-      events: [],
-    });
+    await storeFirstSync(syncStateStore, releases);
   }
 
   beforeEach(async () => {

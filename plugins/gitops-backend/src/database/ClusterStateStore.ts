@@ -2,27 +2,22 @@ import {
   GitopsClusterStatus,
   GitopsHelmRevision,
   GitopsProblem,
-  GitopsReleaseDifference,
   GitopsReleaseKey,
-  GitopsReleaseState,
+  GitopsReleaseStatus,
 } from '@backstage-gitops/plugin-gitops-common';
 import { NewEvent } from './EventStore';
 
-/** What helm reconciliation concluded for one release; kept until it changes. */
-export type ReleaseStatusRecord = GitopsReleaseKey & {
-  cluster: string;
-  state: GitopsReleaseState;
-  reason: string;
-  differences: GitopsReleaseDifference[];
-  revision?: number;
-  chartVersion?: string;
-  appVersion?: string;
-  deployedAt?: string;
-  since?: string;
-  /** Set while the release could not be read or applied; the state is the last known. */
-  error?: string;
-  errorAt?: string;
-};
+/**
+ * What helm reconciliation concluded for one release; kept until it changes.
+ * The API's status less what the read adds (`checkedAt` from the cluster's
+ * last answer, `stale` from `error` and `errorAt`).
+ */
+export type ReleaseStatusRecord = GitopsReleaseKey &
+  Omit<GitopsReleaseStatus, 'checkedAt' | 'stale'> & {
+    /** Set while the release could not be read or applied; the state is the last known. */
+    error?: string;
+    errorAt?: string;
+  };
 
 /** A release's Helm history, replaced whole when it changes; any order. */
 export type HelmHistoryRecord = GitopsReleaseKey & {

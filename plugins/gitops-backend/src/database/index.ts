@@ -19,6 +19,7 @@ export type {
   ReleaseMatch,
   ReleaseRecord,
   ReleaseRecordImage,
+  SyncRecord,
   SyncStateStore,
 } from './SyncStateStore';
 export type { GitopsStores } from './gitopsStores';

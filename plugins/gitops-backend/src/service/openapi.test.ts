@@ -1,18 +1,8 @@
-import { mockServices } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { spec as generatedSpec } from '../schema/openapi';
-import { EventStore } from '../database/EventStore';
-import {
-  PruneConfirmations,
-  ReconcileRequests,
-  ReleaseLocks,
-  ReleasePromotions,
-} from '../actions';
-import { ActionPrincipals } from '../permissions/ActionPrincipals';
-import { ReleaseService } from './ReleaseService';
-import { createRouter } from './router';
+import { createReadOnlyRouter } from './__testUtils__/readOnlyRouter';
 
 type Layer = { route?: { path: string; methods: Record<string, boolean> } };
 
@@ -37,20 +27,7 @@ describe('the OpenAPI spec', () => {
       )
       .sort();
 
-    const router = await createRouter({
-      eventStore: {} as EventStore,
-      releases: {} as ReleaseService,
-      sync: { trigger: async () => [] },
-      reconcileRequests: {} as ReconcileRequests,
-      pruneConfirmations: {} as PruneConfirmations,
-      promotions: {} as ReleasePromotions,
-      locks: {} as ReleaseLocks,
-      actionPrincipals: new ActionPrincipals(mockServices.auth(), []),
-      httpAuth: mockServices.httpAuth(),
-      auth: mockServices.auth(),
-      permissions: mockServices.permissions(),
-      auditor: mockServices.auditor.mock(),
-    });
+    const router = await createReadOnlyRouter();
     const served = (router.stack as Layer[])
       // Backstage's typed router serves the spec itself there.
       .filter(layer => layer.route && layer.route.path !== '/openapi.json')

@@ -22,7 +22,7 @@ import {
 } from '../actions/__testUtils__/actionsFixture';
 import { createGitopsStores, GitopsStores } from '../database/gitopsStores';
 import { ReleaseRecord } from '../database/SyncStateStore';
-import { chartRelease } from '../__testUtils__/releaseRecord';
+import { chartRelease, storeFirstSync } from '../__testUtils__/releaseRecord';
 import { SyncTrigger } from '../sync/SyncScheduler';
 import { ClusterRequestError } from '../cluster/ClusterRequestError';
 import { ActionPrincipals } from '../permissions/ActionPrincipals';
@@ -244,54 +244,52 @@ describe('createRouter', () => {
       },
       { name: 'prod', repository: 'config', path: 'releases/prod', order: 2 },
     ]);
-    await stores.syncStateStore.applySync({
-      repositoryId: 'config',
-      commit: 'c0ffee',
-      syncedAt: new Date('2026-11-25T10:00:00Z'),
-      full: true,
-      replacedPaths: [],
-      releases: [
+    await storeFirstSync(
+      stores.syncStateStore,
+      [
         release('dev', 'podinfo', 'dev-abc'),
         release('prod', 'podinfo', '0.4.10'),
         release('dev', 'other', '1.0.0'),
       ],
-      problems: [
-        {
-          environment: 'dev',
-          path: 'releases/dev/broken.yaml',
-          line: 3,
-          message: 'bad indentation',
-        },
-        {
-          environment: 'stg',
-          path: 'releases/stg/x.yaml',
-          line: 1,
-          message: 'elsewhere',
-        },
-      ],
-      events: [
-        {
-          type: 'release-updated',
-          repository: 'config',
-          environment: 'dev',
-          namespace: 'dev',
-          name: 'podinfo-dev',
-          commit: 'c0ffee',
-          author: 'ci',
-          message: 'bump',
-          at: new Date('2026-11-25T10:00:00Z'),
-        },
-        {
-          type: 'release-updated',
-          repository: 'config',
-          environment: 'dev',
-          namespace: 'dev',
-          name: 'other-dev',
-          commit: 'c0ffee',
-          at: new Date('2026-11-25T10:00:00Z'),
-        },
-      ],
-    });
+      {
+        problems: [
+          {
+            environment: 'dev',
+            path: 'releases/dev/broken.yaml',
+            line: 3,
+            message: 'bad indentation',
+          },
+          {
+            environment: 'stg',
+            path: 'releases/stg/x.yaml',
+            line: 1,
+            message: 'elsewhere',
+          },
+        ],
+        events: [
+          {
+            type: 'release-updated',
+            repository: 'config',
+            environment: 'dev',
+            namespace: 'dev',
+            name: 'podinfo-dev',
+            commit: 'c0ffee',
+            author: 'ci',
+            message: 'bump',
+            at: new Date('2026-11-25T10:00:00Z'),
+          },
+          {
+            type: 'release-updated',
+            repository: 'config',
+            environment: 'dev',
+            namespace: 'dev',
+            name: 'other-dev',
+            commit: 'c0ffee',
+            at: new Date('2026-11-25T10:00:00Z'),
+          },
+        ],
+      },
+    );
   });
 
   afterEach(async () => {

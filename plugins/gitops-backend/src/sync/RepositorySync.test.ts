@@ -17,20 +17,15 @@ import { RepositorySync } from './RepositorySync';
 import { exampleConfigRepoFiles } from '../__testUtils__/exampleConfigRepo';
 import { testRepositoryConfig } from '../__testUtils__/memoryStore';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { PIPELINE } from '../actions/__testUtils__/actionsFixture';
 
 jest.setTimeout(60_000);
 
 
 const exampleFiles = exampleConfigRepoFiles;
 
-const pipeline: EnvironmentConfig[] = ['dev', 'stg', 'prod'].map((name, i) => ({
-  name,
-  repository: 'config',
-  path: `releases/${name}`,
-  order: i + 1,
-  apply: false,
-  prune: false,
-}));
+// The demo's pipeline without adm, whose sealed-secrets release no test here needs.
+const pipeline: EnvironmentConfig[] = PIPELINE.filter(env => env.name !== 'adm');
 
 describe('RepositorySync', () => {
   let remote: TestRemote;

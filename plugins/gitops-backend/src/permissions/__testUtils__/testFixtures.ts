@@ -1,6 +1,6 @@
 import { Entity } from '@backstage/catalog-model';
 import { ReleaseRecord, SyncStateStore } from '../../database/SyncStateStore';
-import { chartRelease } from '../../__testUtils__/releaseRecord';
+import { chartRelease, storeFirstSync } from '../../__testUtils__/releaseRecord';
 
 /**
  * Test data of the permission tests: two charts, each with its component.
@@ -30,20 +30,11 @@ export async function seedReleases(syncStateStore: SyncStateStore) {
     url: 'file:///c.git',
     branch: 'main',
   });
-  await syncStateStore.applySync({
-    repositoryId: 'config',
-    commit: 'c0ffee',
-    syncedAt: new Date('2026-11-25T10:00:00Z'),
-    full: true,
-    replacedPaths: [],
-    releases: [
-      release('dev', 'podinfo'),
-      release('prod', 'podinfo'),
-      release('dev', 'billing'),
-    ],
-    problems: [],
-    events: [],
-  });
+  await storeFirstSync(syncStateStore, [
+    release('dev', 'podinfo'),
+    release('prod', 'podinfo'),
+    release('dev', 'billing'),
+  ]);
 }
 
 function component(
