@@ -484,4 +484,19 @@ describe('EnvironmentsCard', () => {
     ).toBeInTheDocument();
     expect(stage('prod').queryByTestId('source-problem')).toBeNull();
   });
+
+  it('offers no write on a stage whose file is broken, and says why', async () => {
+    shared.serveBrokenStgFile();
+    await renderCard();
+    const promote = await screen.findByRole('button', { name: 'Promote to stg' });
+    expect(promote).toBeDisabled();
+    expect(promote.parentElement).toHaveAttribute(
+      'title',
+      'Fix releases/stg/podinfo.yaml first: it does not read cleanly',
+    );
+    // prod reads cleanly: it may still be promoted.
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Promote to prod' })).toBeEnabled(),
+    );
+  });
 });

@@ -73,6 +73,10 @@ export const StageActions = ({
     );
 
   const suffix = showName ? ` ${release.name}` : '';
+  // The backend refuses to write on a file that does not read cleanly.
+  const blockedTitle = release.sourceProblem
+    ? `Fix ${release.sourceProblem.path} first: it does not read cleanly`
+    : undefined;
   const automation = {
     permission: gitopsAutomationUpdatePermission,
     resourceRef,
@@ -83,6 +87,7 @@ export const StageActions = ({
         <PermittedButton
           permission={{ permission: gitopsPromotePermission, resourceRef }}
           deniedTitle={`You may not promote to ${env}`}
+          blockedTitle={blockedTitle}
           disabled={Boolean(runner.running)}
           onClick={() => onPromote(release)}
         >
@@ -94,6 +99,7 @@ export const StageActions = ({
           permission={automation}
           label={`Unlock ${env}${suffix}`}
           deniedTitle={`You may not change the automation of ${env}`}
+          blockedTitle={blockedTitle}
           busy={runner.running === `unlock ${key}`}
           disabled={Boolean(runner.running)}
           onClick={unlock}
@@ -106,6 +112,8 @@ export const StageActions = ({
             permission={automation}
             label={`Lock ${env}${suffix}`}
             deniedTitle={`You may not change the automation of ${env}`}
+            blockedTitle={blockedTitle}
+          blockedTitle={blockedTitle}
             busy={runner.running === `lock ${key}`}
             disabled={Boolean(runner.running)}
             onClick={lock}

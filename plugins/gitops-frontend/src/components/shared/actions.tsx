@@ -112,12 +112,14 @@ type PermissionInput = Parameters<typeof usePermission>[0];
 /**
  * A button shown only as usable when the permission policy allows it. While
  * the decision loads, and when it denies, the button stays visible but
- * disabled, with the reason on hover.
+ * disabled, with the reason on hover; likewise while `blockedTitle` says why
+ * the backend would refuse it anyway.
  */
 export const PermittedButton = ({
   permission,
   label,
   deniedTitle,
+  blockedTitle,
   busy,
   disabled,
   children,
@@ -127,18 +129,21 @@ export const PermittedButton = ({
   /** The accessible name, when it says more than the visible text. */
   label?: string;
   deniedTitle: string;
+  /** Set when the action cannot succeed now, and why. */
+  blockedTitle?: string;
   busy?: boolean;
   children: ReactNode;
 } & Omit<ButtonProps, 'children'>) => {
   const { allowed, loading } = usePermission(permission);
   const denied = !loading && !allowed;
+  const why = denied ? deniedTitle : blockedTitle;
   const button = (
     <Button
       size="small"
       variant="outlined"
       color="primary"
       aria-label={label}
-      disabled={disabled || busy || !allowed}
+      disabled={disabled || busy || !allowed || Boolean(blockedTitle)}
       startIcon={busy ? <CircularProgress size={14} /> : undefined}
       {...props}
       style={{ whiteSpace: 'nowrap', ...props.style }}
@@ -147,5 +152,5 @@ export const PermittedButton = ({
     </Button>
   );
   // A disabled button gets no hover events; the span carries the reason.
-  return denied ? <span title={deniedTitle}>{button}</span> : button;
+  return why ? <span title={why}>{button}</span> : button;
 };
