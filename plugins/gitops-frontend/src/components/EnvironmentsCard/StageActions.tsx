@@ -113,7 +113,6 @@ export const StageActions = ({
             label={`Lock ${env}${suffix}`}
             deniedTitle={`You may not change the automation of ${env}`}
             blockedTitle={blockedTitle}
-          blockedTitle={blockedTitle}
             busy={runner.running === `lock ${key}`}
             disabled={Boolean(runner.running)}
             onClick={lock}
