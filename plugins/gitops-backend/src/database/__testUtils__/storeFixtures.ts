@@ -1,5 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { createTestDatabases } from '../../__testUtils__/testDatabases';
+import { chartRelease } from '../../__testUtils__/releaseRecord';
 import { AppliedObjectRecord, ReconcileRecord, ReleaseStatusRecord } from '../ClusterStateStore';
 import { createGitopsStores } from '../gitopsStores';
 import { ReleaseRecord, SyncRecord } from '../SyncStateStore';
@@ -36,27 +37,19 @@ export function describeStores(title: string, body: (storeTest: StoreTest) => vo
   });
 }
 
+/** A synced release of the podinfo chart, automated with one image on `glob:<env>-*`, at commit c1. */
 export function release(
   environment: string,
   name: string,
   overrides: Partial<ReleaseRecord> = {},
 ): ReleaseRecord {
-  return {
-    repository: 'config',
-    environment,
-    namespace: environment,
+  return chartRelease(environment, 'podinfo', {
     name,
     releaseName: `${environment}-${name}`,
-    apiVersion: 'helm.fluxcd.io/v1',
     chart: { type: 'git', git: 'git@example.com:c', path: 'charts/podinfo' },
-    chartName: 'podinfo',
-    chartVersion: '0.2.0',
-    chartPath: 'charts/podinfo',
     chartRevision: 'tree1',
     labels: { app: name },
-    annotations: {},
     automated: true,
-    locked: false,
     images: [
       {
         container: 'chart-image',
@@ -69,9 +62,8 @@ export function release(
     sourcePath: `releases/${environment}/${name}.yaml`,
     spec: { values: { replicaCount: 1 } },
     commit: 'c1',
-    updatedAt: '2026-11-25T10:00:00.000Z',
     ...overrides,
-  };
+  });
 }
 
 export const sync = (overrides: Partial<SyncRecord>): SyncRecord => ({
