@@ -1,7 +1,7 @@
 /**
  * What every folder may use and that uses no folder of its own: how an
  * error is told, how many tasks run at once, and how Flux v1 and v2
- * HelmReleases differ.
+ * HelmReleases differ, and which of Flux v2's other kinds we read.
  */
 export { errorMessage } from './errorMessage';
 export { Semaphore } from './Semaphore';
@@ -17,3 +17,12 @@ export {
   readHelmReleaseApiVersion,
 } from './fluxHelmRelease';
 export type { HelmReleaseApiVersion } from './fluxHelmRelease';
+export {
+  FLUX_IMAGE_GROUP,
+  FLUX_KUSTOMIZE_GROUP,
+  FLUX_OBJECT_GROUPS,
+  FLUX_SOURCE_GROUP,
+  fluxVersionsOf,
+  readFluxObjectType,
+} from './fluxKinds';
+export type { FluxObjectKind, FluxObjectType } from './fluxKinds';
