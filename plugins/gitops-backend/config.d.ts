@@ -39,6 +39,18 @@ export interface Config {
         timeout?: HumanDuration | string;
         initialDelay?: HumanDuration | string;
       };
+      /**
+       * Who commits new image tags to this repository:
+       * - `backstage` (the default): this plugin's image automation scans
+       *   the registries and commits, for Flux v1 annotations and for Flux v2
+       *   setter markers whose ImagePolicy is in the repository;
+       * - `flux`: Flux's image-automation-controller commits; the plugin
+       *   never commits, and shows each ImagePolicy's latest image as read
+       *   from the clusters of the repository's environments as "update
+       *   available";
+       * - `off`: nobody here scans or commits.
+       */
+      automation?: 'backstage' | 'flux' | 'off';
     }>;
     /**
      * Container registries image automation and promotions may read. Image

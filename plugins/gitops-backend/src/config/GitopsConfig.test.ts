@@ -46,6 +46,7 @@ describe('readGitopsConfig', () => {
           timeout: { minutes: 5 },
           initialDelay: { seconds: 5 },
         },
+        automation: 'backstage',
       },
     ]);
     expect(config.environments).toEqual([
@@ -161,8 +162,19 @@ describe('readGitopsConfig', () => {
       },
       /gitops.environments\[0\].prune needs gitops.environments\[0\].apply: true/,
     ],
+    [
+      { repositories: [repo({ automation: 'fluxcd' })] },
+      /gitops.repositories\[0\].automation "fluxcd" must be one of backstage, flux, off/,
+    ],
   ])('rejects bad config with a message naming the key (%#)', (gitops, message) => {
     expect(() => readGitopsConfig(new ConfigReader({ gitops }))).toThrow(message);
+  });
+
+  it.each(['flux', 'off'] as const)('reads who automates a repository: %s', automation => {
+    const config = readGitopsConfig(
+      new ConfigReader({ gitops: { repositories: [repo({ automation })] } }),
+    );
+    expect(config.repositories[0].automation).toBe(automation);
   });
 
   describe('where an environment applies and how much it may prune', () => {

@@ -15,7 +15,32 @@ export type RepositoryConfig = {
     timeout: HumanDuration;
     initialDelay: HumanDuration;
   };
+  /**
+   * Who commits new image tags: see {@link ImageAutomationParty}. The config
+   * reader always sets it; unset (hand-built configs) means `backstage`.
+   */
+  automation?: ImageAutomationParty;
 };
+
+/**
+ * Who automates a repository's images: this plugin (`backstage`, the
+ * default), Flux's image-automation-controller (`flux`: the plugin only
+ * reports), or nobody (`off`).
+ */
+export type ImageAutomationParty = 'backstage' | 'flux' | 'off';
+
+const AUTOMATION_PARTIES: readonly ImageAutomationParty[] = ['backstage', 'flux', 'off'];
+
+function readAutomationParty(repo: Config, where: string): ImageAutomationParty {
+  const value = repo.getOptionalString('automation') ?? 'backstage';
+  const party = AUTOMATION_PARTIES.find(p => p === value);
+  if (!party) {
+    throw new InputError(
+      `${where}.automation "${value}" must be one of ${AUTOMATION_PARTIES.join(', ')}`,
+    );
+  }
+  return party;
+}
 
 export type EnvironmentConfig = {
   name: string;
@@ -219,6 +244,7 @@ export function readGitopsConfig(config: Config): GitopsConfig {
         timeout: readDuration(schedule, 'timeout'),
         initialDelay: readDuration(schedule, 'initialDelay'),
       },
+      automation: readAutomationParty(repo, where),
     };
   });
 

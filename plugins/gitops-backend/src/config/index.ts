@@ -3,6 +3,7 @@ export { DEFAULT_PRUNE_MAX_SHARE, ownedNamespaces } from './GitopsConfig';
 export type {
   EnvironmentConfig,
   GitopsConfig,
+  ImageAutomationParty,
   PruneGuardConfig,
   RepositoryConfig,
   ScheduleConfig,
