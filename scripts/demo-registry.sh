@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Sourced by scripts/start.sh. Starts Debian's docker-registry on loopback as
 # the demo's container registry and, the first time, pushes the seed's podinfo
-# images to it. Without docker-registry the rest of the demo still runs.
+# images to it: the Flux v1 example's (docker.io) and the Flux v2 example's
+# (ghcr.io), both served from this one registry. Without docker-registry the rest of the demo still runs.
 
 demo_registry_port="${GITOPS_DEMO_REGISTRY_PORT:-5000}"
 export GITOPS_DEMO_REGISTRY_URL="http://127.0.0.1:$demo_registry_port"
@@ -47,4 +48,14 @@ if curl -fs -o /dev/null "$GITOPS_DEMO_REGISTRY_URL/v2/" &&
   node "$GITOPS_ROOT/scripts/push-demo-image.mjs" 0.4.10 --created 2026-11-01T10:00:00Z
   node "$GITOPS_ROOT/scripts/push-demo-image.mjs" stg-9ij63o4c --created 2026-11-02T10:00:00Z
   node "$GITOPS_ROOT/scripts/push-demo-image.mjs" dev-kb9lm91e --created 2026-11-03T10:00:00Z
+fi
+
+# The Flux v2 example's images (ghcr.io/stefanprodan/podinfo), oldest first.
+# The registry stands in for ghcr.io too, so they share the repository above;
+# each policy's range keeps the two sets apart.
+if curl -fs -o /dev/null "$GITOPS_DEMO_REGISTRY_URL/v2/" &&
+  ! curl -fs -o /dev/null -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+    "$GITOPS_DEMO_REGISTRY_URL/v2/stefanprodan/podinfo/manifests/6.5.0"; then
+  node "$GITOPS_ROOT/scripts/push-demo-image.mjs" --image ghcr.io/stefanprodan/podinfo 6.5.0-rc.1 --created 2026-11-04T10:00:00Z
+  node "$GITOPS_ROOT/scripts/push-demo-image.mjs" --image ghcr.io/stefanprodan/podinfo 6.5.0 --created 2026-11-05T10:00:00Z
 fi

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Pushes a tiny image to the demo registry over the OCI Distribution API,
 // as CI would push a build: `node scripts/push-demo-image.mjs dev-1a2b3c4d`.
-// Options: --repository stefanprodan/podinfo, --registry http://127.0.0.1:5000,
-// --created <ISO time> (defaults to now).
+// Options: --repository stefanprodan/podinfo, or --image with the reference as
+// repository files write it (`--image ghcr.io/stefanprodan/podinfo`: the demo
+// registry stands in for docker.io and ghcr.io alike, so the host is dropped),
+// --registry http://127.0.0.1:5000, --created <ISO time> (defaults to now).
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { parseArgs } from 'node:util';
@@ -11,6 +13,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     repository: { type: 'string', default: 'stefanprodan/podinfo' },
+    image: { type: 'string' },
     registry: {
       type: 'string',
       default:
@@ -22,11 +25,19 @@ const { values, positionals } = parseArgs({
 });
 const [tag] = positionals;
 if (!tag) {
-  console.error('usage: push-demo-image.mjs <tag> [--repository r] [--registry url] [--created iso]');
+  console.error('usage: push-demo-image.mjs <tag> [--repository r | --image host/r] [--registry url] [--created iso]');
   process.exit(2);
 }
 
-const base = `${values.registry.replace(/\/+$/, '')}/v2/${values.repository}`;
+/** The repository inside the registry: an image reference without its host. */
+function repositoryOf(image) {
+  const [first, ...rest] = image.split('/');
+  const isHost = rest.length > 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
+  return isHost ? rest.join('/') : image;
+}
+const repository = values.image ? repositoryOf(values.image) : values.repository;
+
+const base = `${values.registry.replace(/\/+$/, '')}/v2/${repository}`;
 const sha256 = data => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 
 async function uploadBlob(data) {
@@ -85,4 +96,4 @@ const put = await fetch(`${base}/manifests/${tag}`, {
 if (put.status !== 201) {
   throw new Error(`manifest: HTTP ${put.status} ${await put.text()}`);
 }
-console.log(`pushed ${values.repository}:${tag} (created ${values.created})`);
+console.log(`pushed ${repository}:${tag} (created ${values.created})`);
