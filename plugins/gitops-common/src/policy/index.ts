@@ -14,6 +14,11 @@ export { ImagePolicyError } from './ImagePolicyError';
 export { MAX_PATTERN_LENGTH, MAX_PROGRAM_SIZE } from './patternLimits';
 export { parseImagePolicy } from './parseImagePolicy';
 export { describePolicy } from './describePolicy';
+export { describeFluxPolicy } from './describeFluxPolicy';
+export {
+  compileExclusionList,
+  FLUX_DEFAULT_EXCLUSION_LIST,
+} from './exclusionList';
 export { policyAllows, needsCreationTime } from './policyAllows';
 export { selectLatestTag } from './selectLatestTag';
 export { isDowngrade } from './isDowngrade';
