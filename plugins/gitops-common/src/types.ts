@@ -18,6 +18,11 @@ export type GitopsEnvironment = {
   path: string;
   cluster?: string;
   order: number;
+  /**
+   * The Flux Kustomization (in the repository's `clusters/<env>/`) whose
+   * `spec.path` is this environment's folder, when there is one.
+   */
+  kustomization?: { namespace: string; name: string };
 };
 
 /**

@@ -1,4 +1,24 @@
 import { describeStores, release, sync } from './__testUtils__/storeFixtures';
+import { FluxObjectRecord } from './SyncStateStore';
+
+function fluxObject(
+  path: string,
+  kind: FluxObjectRecord['kind'],
+  name: string,
+  overrides: Partial<FluxObjectRecord> = {},
+): FluxObjectRecord {
+  return {
+    repository: 'config',
+    path,
+    line: 1,
+    apiVersion: 'image.toolkit.fluxcd.io/v1',
+    kind,
+    namespace: 'flux-system',
+    name,
+    spec: { interval: '5m' },
+    ...overrides,
+  };
+}
 
 describeStores('DatabaseSyncStateStore', storeTest => {
   storeTest(
@@ -230,6 +250,87 @@ describeStores('DatabaseSyncStateStore', storeTest => {
       expect(await syncStateStore.listProblems(['config'])).toEqual([]);
       expect((await syncStateStore.getRepository('config'))?.lastCommit).toBe('c1');
       expect(await eventStore.listEvents({ releases: [], repositoryIds: ['config'], limit: 10 })).toEqual([]);
+    },
+  );
+
+  storeTest(
+    'keeps the Flux objects of each file, replaced by path like releases',
+    async ({ syncStateStore }) => {
+      const policy = fluxObject('clusters/staging/image-automation.yaml', 'ImagePolicy', 'podinfo-staging', {
+        environment: 'staging',
+        line: 14,
+        apiVersion: 'image.toolkit.fluxcd.io/v1beta2',
+        spec: { imageRepositoryRef: { name: 'podinfo' }, policy: { semver: { range: '>=6.0.0-0' } } },
+      });
+      const repository = fluxObject('clusters/staging/image-automation.yaml', 'ImageRepository', 'podinfo', {
+        environment: 'staging',
+      });
+      const source = fluxObject('clusters/staging/flux-system/gotk-sync.yaml', 'GitRepository', 'flux-system', {
+        apiVersion: 'source.toolkit.fluxcd.io/v1',
+      });
+      const production = fluxObject('clusters/production/image-automation.yaml', 'ImagePolicy', 'podinfo-production');
+      await syncStateStore.applySync(sync({ fluxObjects: [policy, repository, source, production] }));
+      expect(await syncStateStore.listFluxObjects('config')).toEqual([production, source, repository, policy]);
+      expect(await syncStateStore.listFluxObjects('config', ['ImagePolicy'])).toEqual([production, policy]);
+      expect(await syncStateStore.listFluxObjects('config', [])).toEqual([]);
+      expect(await syncStateStore.listFluxObjects('other')).toEqual([]);
+
+      // An incremental sync replaces only the files it names.
+      const changed = { ...policy, spec: { policy: { semver: { range: '~6.5.0' } } } };
+      await syncStateStore.applySync(
+        sync({ commit: 'c2', full: false, replacedPaths: ['clusters/staging/image-automation.yaml'], fluxObjects: [changed] }),
+      );
+      expect(await syncStateStore.listFluxObjects('config')).toEqual([production, source, changed]);
+
+      // A full sync drops what is gone, but a broken file keeps its objects.
+      await syncStateStore.applySync(
+        sync({ commit: 'c3', keptPaths: ['clusters/staging/image-automation.yaml'], fluxObjects: [source] }),
+      );
+      expect(await syncStateStore.listFluxObjects('config')).toEqual([source, changed]);
+    },
+  );
+
+  storeTest(
+    'round-trips what Flux v2 layouts add: setter markers, image files, built-from files, Kustomizations',
+    async ({ syncStateStore }) => {
+      const overlaid = release('staging', 'podinfo', {
+        sourcePath: 'apps/staging/podinfo-values.yaml',
+        builtFrom: ['apps/base/podinfo/kustomization.yaml', 'apps/base/podinfo/release.yaml', 'apps/staging/kustomization.yaml'],
+        images: [
+          {
+            container: 'image',
+            repository: 'ghcr.io/stefanprodan/podinfo',
+            tag: '6.5.0',
+            paths: { tag: 'image.tag' },
+            imagePolicyRef: { namespace: 'flux-system', name: 'podinfo-staging', field: 'tag' },
+            file: 'apps/base/podinfo/release.yaml',
+          },
+        ],
+      });
+      await syncStateStore.applySync(sync({ releases: [overlaid, release('dev', 'podinfo')] }));
+      expect(await syncStateStore.getRelease({ environment: 'staging', namespace: 'staging', name: 'podinfo' })).toEqual(
+        overlaid,
+      );
+      expect(await syncStateStore.getRelease({ environment: 'dev', namespace: 'dev', name: 'podinfo' })).toEqual(
+        release('dev', 'podinfo'),
+      );
+      expect(await syncStateStore.sourcePathsBuiltFrom('config', ['apps/base/podinfo/release.yaml', 'x.yaml'])).toEqual([
+        'apps/staging/podinfo-values.yaml',
+      ]);
+      // Replacing the release replaces what it was built from.
+      await syncStateStore.applySync(
+        sync({ commit: 'c2', full: false, replacedPaths: ['apps/staging/podinfo-values.yaml'], releases: [] }),
+      );
+      expect(await syncStateStore.sourcePathsBuiltFrom('config', ['apps/base/podinfo/release.yaml'])).toEqual([]);
+
+      await syncStateStore.replaceEnvironments('config', [
+        { name: 'staging', repository: 'config', path: 'apps/staging', order: 1, kustomization: { namespace: 'flux-system', name: 'apps' } },
+        { name: 'dev', repository: 'config', path: 'releases/dev', order: 0 },
+      ]);
+      expect(await syncStateStore.listEnvironments()).toEqual([
+        { name: 'dev', repository: 'config', path: 'releases/dev', order: 0 },
+        { name: 'staging', repository: 'config', path: 'apps/staging', order: 1, kustomization: { namespace: 'flux-system', name: 'apps' } },
+      ]);
     },
   );
 });

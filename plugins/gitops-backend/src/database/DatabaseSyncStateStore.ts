@@ -14,10 +14,14 @@ import {
   gitProblemRows,
   toGitProblem,
 } from './gitProblemRows';
+import { FluxObjectKind } from '../kernel';
+import { FluxObjectRow, replaceFluxObjects, toFluxObject } from './fluxObjectRows';
 import { migratedClient } from './migrations';
 import { queryBatches } from './queryBatches';
 import {
   readReleases,
+  releaseFileRows,
+  ReleaseFileRow,
   releaseImageRows,
   ReleaseImageRow,
   ReleaseRow,
@@ -26,6 +30,7 @@ import {
 import { iso } from './rowMapping';
 import { storableText } from './storableValues';
 import {
+  FluxObjectRecord,
   ReleaseMatch,
   ReleaseRecord,
   SourceProblemRecord,
@@ -49,6 +54,7 @@ type EnvironmentRow = {
   path: string;
   cluster: string | null;
   order: number;
+  kustomization: string | null;
 };
 
 function toRepository(row: RepositoryRow): GitopsRepositoryStatus {
@@ -139,6 +145,9 @@ export class DatabaseSyncStateStore implements SyncStateStore {
               path: env.path,
               cluster: env.cluster ?? null,
               order: env.order,
+              kustomization: env.kustomization
+                ? JSON.stringify(env.kustomization)
+                : null,
             }),
           ),
         );
@@ -159,6 +168,9 @@ export class DatabaseSyncStateStore implements SyncStateStore {
       path: row.path,
       cluster: row.cluster ?? undefined,
       order: row.order,
+      ...(row.kustomization
+        ? { kustomization: JSON.parse(row.kustomization) }
+        : {}),
     }));
   }
 
@@ -211,6 +223,38 @@ export class DatabaseSyncStateStore implements SyncStateStore {
       );
     }
     return readReleases(this.db, rows);
+  }
+
+  async sourcePathsBuiltFrom(
+    repositoryId: string,
+    paths: string[],
+  ): Promise<string[]> {
+    const found = new Set<string>();
+    for (const part of queryBatches(paths)) {
+      const rows = await this.db<ReleaseRow>('gitops_releases')
+        .distinct('gitops_releases.source_path')
+        .join<ReleaseFileRow>(
+          'gitops_release_files',
+          'gitops_release_files.release_id',
+          'gitops_releases.id',
+        )
+        .where('gitops_releases.repository_id', repositoryId)
+        .whereIn('gitops_release_files.path', part);
+      rows.forEach(row => found.add(row.source_path));
+    }
+    return [...found].sort();
+  }
+
+  async listFluxObjects(
+    repositoryId: string,
+    kinds?: FluxObjectKind[],
+  ): Promise<FluxObjectRecord[]> {
+    if (kinds && kinds.length === 0) return [];
+    const query = this.db<FluxObjectRow>('gitops_flux_objects')
+      .where({ repository_id: repositoryId })
+      .orderBy([{ column: 'path' }, { column: 'line' }, { column: 'id' }]);
+    if (kinds) query.whereIn('kind', kinds);
+    return (await query).map(toFluxObject);
   }
 
   async releasesOfEnvironments(
@@ -266,6 +310,16 @@ export class DatabaseSyncStateStore implements SyncStateStore {
       await tx('gitops_release_images')
         .whereNotIn('release_id', tx('gitops_releases').select('id'))
         .delete();
+      await tx('gitops_release_files')
+        .whereNotIn('release_id', tx('gitops_releases').select('id'))
+        .delete();
+      await replaceFluxObjects(tx, {
+        repositoryId: sync.repositoryId,
+        full: sync.full,
+        replacedPaths: sync.replacedPaths,
+        keptPaths,
+        objects: sync.fluxObjects ?? [],
+      });
 
       for (const release of sync.releases) {
         const [inserted] = await tx('gitops_releases')
@@ -276,6 +330,11 @@ export class DatabaseSyncStateStore implements SyncStateStore {
         if (release.images.length > 0) {
           await tx<ReleaseImageRow>('gitops_release_images').insert(
             releaseImageRows(releaseId, release),
+          );
+        }
+        if (release.builtFrom?.length) {
+          await tx<ReleaseFileRow>('gitops_release_files').insert(
+            releaseFileRows(releaseId, release),
           );
         }
       }

@@ -7,16 +7,53 @@ import {
   GitopsRepositoryStatus,
   GitopsSourceProblem,
 } from '@backstage-gitops/plugin-gitops-common';
+import { FluxObjectKind } from '../kernel';
 import { NewEvent } from './EventStore';
 
 /** An image of a stored release, with the file paths its tag is written at. */
 export type ReleaseRecordImage = GitopsReleaseImage & {
   paths: Record<string, string>;
+  /** The Flux ImagePolicy its setter marker names, and which part it sets. */
+  imagePolicyRef?: {
+    namespace: string;
+    name: string;
+    field?: 'tag' | 'name' | 'digest';
+  };
+  /**
+   * The file whose text holds the image's value (and its setter marker),
+   * when that is not the release's `sourcePath`: a base under an overlay.
+   */
+  file?: string;
+};
+
+/**
+ * A Flux object (image automation, Kustomization, source) as a file of the
+ * config repository describes it.
+ */
+export type FluxObjectRecord = {
+  repository: string;
+  /** The environment whose files hold it; unset outside them (`clusters/`, a shared base). */
+  environment?: string;
+  path: string;
+  /** 1-based line its document starts on. */
+  line: number;
+  /** As written: any version Flux serves. */
+  apiVersion: string;
+  kind: FluxObjectKind;
+  /** metadata.namespace, `default` when unset (or the overlay's namespace). */
+  namespace: string;
+  name: string;
+  spec: Record<string, unknown>;
 };
 
 /** A release as git sync stores it: the API's view plus what later loops need. */
 export type ReleaseRecord = Omit<GitopsReleaseDetail, 'images'> & {
   images: ReleaseRecordImage[];
+  /**
+   * Files besides `sourcePath` the release was built from (an overlay's
+   * base, its kustomization files): a change to any of them re-derives it.
+   */
+  builtFrom?: string[];
   /** Folder of a git chart; its Chart.yaml gives chartVersion. */
   chartPath?: string;
   /** git tree sha of that folder: changes whenever the chart's contents do. */
@@ -56,6 +93,11 @@ export type SyncRecord = {
    */
   keptPaths?: string[];
   releases: ReleaseRecord[];
+  /**
+   * The Flux objects of the files read, replaced by path like releases
+   * (those of `keptPaths` stay as they were).
+   */
+  fluxObjects?: FluxObjectRecord[];
   problems: FileProblem[];
   /** Stored in the same transaction as the releases they describe. */
   events: NewEvent[];
@@ -112,10 +154,21 @@ export interface SyncStateStore {
     repositoryId: string,
     paths: string[] | 'all',
   ): Promise<ReleaseRecord[]>;
+  /**
+   * Source files of the stored releases built from any of these files (see
+   * `ReleaseRecord.builtFrom`), besides releases whose source file it is.
+   */
+  sourcePathsBuiltFrom(repositoryId: string, paths: string[]): Promise<string[]>;
   /** Every stored release of these environments. */
   releasesOfEnvironments(environments: string[]): Promise<ReleaseRecord[]>;
   /** Stores one sync: releases, problems, events and the repository's commit, in one transaction. */
   applySync(sync: SyncRecord): Promise<void>;
+
+  /** The stored Flux objects of a repository, of these kinds or all, by path and line. */
+  listFluxObjects(
+    repositoryId: string,
+    kinds?: FluxObjectKind[],
+  ): Promise<FluxObjectRecord[]>;
 
   findReleases(match: ReleaseMatch): Promise<ReleaseRecord[]>;
   getRelease(key: GitopsReleaseKey): Promise<ReleaseRecord | undefined>;

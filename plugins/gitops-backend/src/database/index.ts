@@ -16,6 +16,7 @@ export type { EventStore, NewEvent } from './EventStore';
 export type { ImageStatusRecord, ImageStatusStore } from './ImageStatusStore';
 export type {
   FileProblem,
+  FluxObjectRecord,
   ReleaseMatch,
   ReleaseRecord,
   ReleaseRecordImage,

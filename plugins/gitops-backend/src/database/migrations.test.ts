@@ -13,6 +13,7 @@ describeStores('migrations', storeTest => {
         'gitops_image_tags', 'gitops_image_status',
         'gitops_clusters', 'gitops_release_status', 'gitops_helm_history',
         'gitops_applied_objects', 'gitops_applied_commits',
+        'gitops_flux_objects', 'gitops_release_files',
       ]) {
         expect(await knex.schema.hasTable(table)).toBe(false);
       }

@@ -36,7 +36,12 @@ export type ReleaseImageRow = {
   tag: string;
   policy: string | null;
   paths: string;
+  image_policy_ref: string | null;
+  file: string | null;
 };
+
+/** A row of `gitops_release_files`. */
+export type ReleaseFileRow = { release_id: number; path: string };
 
 export function releaseRow(
   repositoryId: string,
@@ -77,6 +82,20 @@ export function releaseImageRows(
     tag: image.tag,
     policy: image.policy ?? null,
     paths: JSON.stringify(image.paths),
+    image_policy_ref: image.imagePolicyRef
+      ? JSON.stringify(image.imagePolicyRef)
+      : null,
+    file: image.file ?? null,
+  }));
+}
+
+export function releaseFileRows(
+  releaseId: number,
+  release: ReleaseRecord,
+): ReleaseFileRow[] {
+  return (release.builtFrom ?? []).map(path => ({
+    release_id: releaseId,
+    path,
   }));
 }
 
@@ -89,7 +108,16 @@ export async function readReleases(
   rows: ReleaseRow[],
 ): Promise<ReleaseRecord[]> {
   const images = new Map<number, ReleaseImageRow[]>();
+  const builtFrom = new Map<number, string[]>();
   for (const part of queryBatches(rows.map(row => row.id))) {
+    const fileRows = await db<ReleaseFileRow>('gitops_release_files')
+      .whereIn('release_id', part)
+      .orderBy('path');
+    for (const file of fileRows) {
+      const list = builtFrom.get(file.release_id) ?? [];
+      list.push(file.path);
+      builtFrom.set(file.release_id, list);
+    }
     const imageRows = await db<ReleaseImageRow>('gitops_release_images')
       .whereIn('release_id', part)
       .orderBy('container');
@@ -113,6 +141,7 @@ export async function readReleases(
       chartVersion: row.chart_version ?? undefined,
       chartPath: row.chart_path ?? undefined,
       chartRevision: row.chart_revision ?? undefined,
+      ...(builtFrom.has(row.id) ? { builtFrom: builtFrom.get(row.id) } : {}),
       labels: JSON.parse(row.labels),
       annotations: JSON.parse(row.annotations),
       automated: Boolean(row.automated),
@@ -130,6 +159,10 @@ export async function readReleases(
           tag: image.tag,
           policy: image.policy ?? undefined,
           paths: JSON.parse(image.paths),
+          ...(image.image_policy_ref
+            ? { imagePolicyRef: JSON.parse(image.image_policy_ref) }
+            : {}),
+          ...(image.file ? { file: image.file } : {}),
           ...(status ? { status } : {}),
         };
       }),

@@ -197,6 +197,9 @@ export class RepositorySync {
       replacedPaths,
       keptPaths: [...keptPaths],
       releases: releasesToStore,
+      fluxObjects: files
+        .filter(f => !keptPaths.has(f.path))
+        .flatMap(f => f.fluxObjects ?? []),
       problems,
       events,
     });

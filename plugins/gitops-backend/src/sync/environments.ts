@@ -59,7 +59,7 @@ export function sameEnvironments(
     JSON.stringify(
       [...envs]
         .sort((x, y) => x.name.localeCompare(y.name))
-        .map(e => [e.name, e.path, e.cluster ?? null, e.order]),
+        .map(e => [e.name, e.path, e.cluster ?? null, e.order, e.kustomization ?? null]),
     );
   return key(a) === key(b);
 }

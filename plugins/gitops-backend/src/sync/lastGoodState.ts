@@ -1,4 +1,4 @@
-import { FileProblem, ReleaseRecord } from '../database';
+import { FileProblem, FluxObjectRecord, ReleaseRecord } from '../database';
 import { ManifestSource } from '../manifests';
 
 /** One release a file read in this sync describes, ready to store. */
@@ -18,6 +18,8 @@ export type FileRead = {
   broken: boolean;
   problems: FileProblem[];
   releases: CandidateRelease[];
+  /** The file's Flux objects; stored only when the file reads cleanly. */
+  fluxObjects?: FluxObjectRecord[];
 };
 
 export type SettledReleases = {

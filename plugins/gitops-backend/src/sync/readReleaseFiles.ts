@@ -8,6 +8,7 @@ import {
 } from '../manifests';
 import { environmentOf } from './environments';
 import { ChartReadScope, resolveGitCharts } from './gitCharts';
+import { fluxObjectsOf } from './fluxObjects';
 import { FileRead } from './lastGoodState';
 
 function toRecord(
@@ -45,6 +46,9 @@ function toRecord(
       paths: Object.fromEntries(
         Object.entries(image.paths).filter(([, v]) => v !== undefined),
       ) as Record<string, string>,
+      ...(image.imagePolicyRef
+        ? { imagePolicyRef: { ...image.imagePolicyRef } }
+        : {}),
     })),
     sourcePath: manifest.source.path,
     spec: manifest.spec,
@@ -108,6 +112,7 @@ export async function readReleaseFiles(
           record: toRecord(manifest, environment, repositoryId, head, at),
           source: manifest.source,
         })),
+      fluxObjects: fluxObjectsOf(parsed.others, { repositoryId, environment }),
     });
   }
 

@@ -971,6 +971,20 @@ export const spec = {
             type: 'integer',
             description: 'Position in the promotion pipeline, lowest first.',
           },
+          kustomization: {
+            type: 'object',
+            description:
+              "The Flux Kustomization (in the repository's clusters/<env>/) whose spec.path is this environment's folder, when there is one.",
+            required: ['namespace', 'name'],
+            properties: {
+              namespace: {
+                type: 'string',
+              },
+              name: {
+                type: 'string',
+              },
+            },
+          },
         },
       },
       EnvironmentList: {
