@@ -27,3 +27,16 @@ export { parseChartYaml } from './chartYaml';
 export { checkChartPath, normalizeChartPath } from './chartPath';
 export type { ChartPathCheck } from './chartPath';
 export { stringValue, tagValue } from './valueNodes';
+export {
+  isUnderUpdatePath,
+  readImagePolicy,
+  readImageRepository,
+  readImageUpdateAutomation,
+} from './fluxImageObjects';
+export type {
+  FluxImagePolicy,
+  FluxImageRepository,
+  FluxImageUpdateAutomation,
+  FluxObjectReading,
+  FluxObjectSource,
+} from './fluxImageObjects';

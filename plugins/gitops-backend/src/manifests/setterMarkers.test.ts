@@ -72,6 +72,35 @@ describe('Flux v2 image policy setter markers', () => {
     ]);
   });
 
+  it('reads a :digest marker with the tag and repository beside it', () => {
+    const digest = `sha256:${'ab'.repeat(32)}`;
+    const file = release([
+      'image:',
+      '  repository: ghcr.io/org/app',
+      '  tag: 1.2.3 # {"$imagepolicy": "flux-system:app:tag"}',
+      `  digest: ${digest} # {"$imagepolicy": "flux-system:app:digest"}`,
+    ]);
+    expect(file.errors).toEqual([]);
+    expect(file.helmReleases[0].images).toEqual([
+      {
+        ...markedAppImage({ tag: 'image.tag', digest: 'image.digest' }),
+        digest,
+        imagePolicyRef: { namespace: 'flux-system', name: 'app', field: 'digest' },
+      },
+    ]);
+  });
+
+  it('refuses a :digest marker on a value that is no digest', () => {
+    const file = release([
+      'image:',
+      '  repository: ghcr.io/org/app',
+      '  digest: latest # {"$imagepolicy": "flux-system:app:digest"}',
+    ]);
+    expect(file.errors.map(e => e.message)).toEqual([
+      'spec.values.image.digest carries an image policy marker for a digest but does not hold a digest',
+    ]);
+  });
+
   it('keeps :name and :tag of different policies apart', () => {
     const file = release([
       'image:',
@@ -168,7 +197,7 @@ describe('Flux v2 image policy setter markers', () => {
       'a:',
       '  image: org/a:1.0 # {"$imagepolicy": flux-system:a}',
       'b:',
-      '  image: org/b:1.0 # {"$imagepolicy": "flux-system:b:digest"}',
+      '  image: org/b:1.0 # {"$imagepolicy": "flux-system:b:latest"}',
       'c:',
       '  image: "not an image" # {"$imagepolicy": "flux-system:c"}',
     ]);
@@ -178,7 +207,7 @@ describe('Flux v2 image policy setter markers', () => {
         path: 'apps/app.yaml',
         line: valuesLine(0),
         message:
-          'image policy marker {"$imagepolicy": "app"} must name a policy as "<namespace>:<name>", optionally followed by ":tag" or ":name"',
+          'image policy marker {"$imagepolicy": "app"} must name a policy as "<namespace>:<name>", optionally followed by ":tag", ":name" or ":digest"',
       },
       {
         path: 'apps/app.yaml',
@@ -190,7 +219,7 @@ describe('Flux v2 image policy setter markers', () => {
         path: 'apps/app.yaml',
         line: valuesLine(4),
         message:
-          'image policy marker {"$imagepolicy": "flux-system:b:digest"} asks for "digest", but only whole images, ":tag" and ":name" are supported',
+          'image policy marker {"$imagepolicy": "flux-system:b:latest"} asks for "latest", but only whole images, ":tag", ":name" and ":digest" are supported',
       },
       {
         path: 'apps/app.yaml',

@@ -19,9 +19,11 @@ export type SetterMarkerImages = {
 
 type PolicyName = { namespace: string; name: string };
 
+type MarkerField = 'tag' | 'name' | 'digest';
+
 type Marker = {
   policy: PolicyName;
-  field?: 'tag' | 'name';
+  field?: MarkerField;
   node: Scalar;
   segments: (string | number)[];
   parent: YAMLMap | YAMLSeq;
@@ -37,7 +39,7 @@ type MarkerReading =
 /**
  * Flux v2's marker is a JSON object in the line comment:
  * `{"$imagepolicy": "<namespace>:<name>"}` for a whole image reference, with
- * `:tag` or `:name` appended for a value holding only that part.
+ * `:tag`, `:name` or `:digest` appended for a value holding only that part.
  */
 function readMarker(comment: string): MarkerReading | undefined {
   const trimmed = comment.trim();
@@ -52,13 +54,18 @@ function readMarker(comment: string): MarkerReading | undefined {
   const parts = typeof setter === 'string' ? setter.split(':') : [];
   if (parts.length < 2 || parts.length > 3 || parts.some(part => !part)) {
     return {
-      problem: `image policy marker ${trimmed} must name a policy as "<namespace>:<name>", optionally followed by ":tag" or ":name"`,
+      problem: `image policy marker ${trimmed} must name a policy as "<namespace>:<name>", optionally followed by ":tag", ":name" or ":digest"`,
     };
   }
   const [namespace, name, field] = parts;
-  if (field !== undefined && field !== 'tag' && field !== 'name') {
+  if (
+    field !== undefined &&
+    field !== 'tag' &&
+    field !== 'name' &&
+    field !== 'digest'
+  ) {
     return {
-      problem: `image policy marker ${trimmed} asks for "${field}", but only whole images, ":tag" and ":name" are supported`,
+      problem: `image policy marker ${trimmed} asks for "${field}", but only whole images, ":tag", ":name" and ":digest" are supported`,
     };
   }
   return {
@@ -123,7 +130,7 @@ function containerName(parentSegments: (string | number)[]): string {
   return segments.length ? dotPath(segments) : CHART_IMAGE;
 }
 
-function policyRef(policy: PolicyName, field?: 'tag' | 'name'): ImagePolicyRef {
+function policyRef(policy: PolicyName, field?: MarkerField): ImagePolicyRef {
   return { ...policy, ...(field ? { field } : {}) };
 }
 
@@ -143,17 +150,21 @@ function wholeImage(marker: Marker): FoundImage | string {
   };
 }
 
+/** A digest as Flux writes it for a `:digest` marker: `<algorithm>:<hex>`. */
+const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/;
+
 /**
- * A `:name` and a `:tag` marker of the same policy in one mapping describe
- * one image. Missing halves are read from the usual sibling keys so that the
- * reference is complete, but only marked values are listed in `paths`: Flux
- * rewrites nothing else.
+ * A `:name`, a `:tag` and a `:digest` marker of the same policy in one
+ * mapping describe one image. Missing parts are read from the usual sibling
+ * keys so that the reference is complete, but only marked values are
+ * listed in `paths`: Flux rewrites nothing else.
  */
 function partialImage(markers: {
   name?: Marker;
   tag?: Marker;
+  digest?: Marker;
 }): FoundImage | string {
-  const any = (markers.name ?? markers.tag)!;
+  const any = (markers.name ?? markers.tag ?? markers.digest)!;
   const siblings = isMap(any.parent) ? any.parent : undefined;
   const sibling = (key: string) =>
     siblings ? entryNode(siblings, key) : undefined;
@@ -175,18 +186,30 @@ function partialImage(markers: {
       markers.tag.segments,
     )} carries an image policy marker for a tag but does not hold a tag`;
   }
+  const digestText = markers.digest && stringValue(markers.digest.node);
+  if (markers.digest && !(digestText && DIGEST.test(digestText))) {
+    return `spec.values.${dotPath(
+      markers.digest.segments,
+    )} carries an image policy marker for a digest but does not hold a digest`;
+  }
+  const digest = digestText ?? name?.digest;
   const registry =
     name?.registry ?? (stringValue(sibling('registry')) || undefined);
-  const field = markers.name && markers.tag ? undefined : any.field;
+  const marked = (['name', 'tag', 'digest'] as const).filter(f => markers[f]);
+  // One marked part names its field; several describe the image as a whole,
+  // except that a digest among them is what the policy's value sets.
+  const field =
+    marked.length === 1 ? any.field : markers.digest ? 'digest' : undefined;
   return {
     container: containerName(any.segments.slice(0, -1)),
     ...(registry !== undefined ? { registry } : {}),
     repository: name?.repository ?? '',
     tag: tag ?? name?.tag ?? '',
-    ...(name?.digest !== undefined ? { digest: name.digest } : {}),
+    ...(digest !== undefined ? { digest } : {}),
     paths: {
       ...(markers.name ? { repository: dotPath(markers.name.segments) } : {}),
       ...(markers.tag ? { tag: dotPath(markers.tag.segments) } : {}),
+      ...(markers.digest ? { digest: dotPath(markers.digest.segments) } : {}),
     },
     shape: 'setter-marker',
     imagePolicyRef: policyRef(any.policy, field),
@@ -206,7 +229,7 @@ export function findImagesBySetterMarker(
   const markers = collectMarkers(values, text, problems);
 
   // Field markers grouped by the mapping they sit in and their policy.
-  type Group = { name?: Marker; tag?: Marker };
+  type Group = { name?: Marker; tag?: Marker; digest?: Marker };
   const groups: Group[] = [];
   const groupsByParent = new Map<YAMLMap | YAMLSeq, Map<string, Group[]>>();
   const built: Array<{ image: FoundImage | string; first: Marker }> = [];
@@ -234,7 +257,7 @@ export function findImagesBySetterMarker(
   for (const group of groups) {
     built.push({
       image: partialImage(group),
-      first: (group.name ?? group.tag)!,
+      first: (group.name ?? group.tag ?? group.digest)!,
     });
   }
 

@@ -43,6 +43,8 @@ export type ImageValuePaths = {
   repository?: string;
   tag?: string;
   registry?: string;
+  /** Only setter markers: the value a `:digest` marker sits on. */
+  digest?: string;
 };
 
 /** How the image is written in the values, which is how it is written back. */
@@ -59,8 +61,12 @@ export type ImageShape =
 export type ImagePolicyRef = {
   namespace: string;
   name: string;
-  /** `tag` or `name` for a marker on one part; unset for a whole image or a merged `:name` + `:tag` pair. */
-  field?: 'tag' | 'name';
+  /**
+   * `tag`, `name` or `digest` for a marker on one part; unset for a whole
+   * image or a merged `:name` + `:tag` pair; `digest` when a `:digest`
+   * marker is among several of one mapping.
+   */
+  field?: 'tag' | 'name' | 'digest';
 };
 
 export type ImageReference = {
