@@ -4,6 +4,17 @@ export type {
   KubernetesDoubleOptions,
 } from './startKubernetesDouble';
 export { kubeConfigFor } from './kubeConfigFor';
+export {
+  KUSTOMIZE_CONTROLLER_MANAGER,
+  SimulatedKustomizeController,
+} from './simulatedKustomizeController';
+export type {
+  KustomizationOutcome,
+  KustomizationSource,
+  RenderedKustomization,
+  RenderKustomization,
+  SimulatedKustomizeControllerOptions,
+} from './simulatedKustomizeController';
 export { statusOfError } from './statusOfError';
 export { ObjectStore } from './objectStore';
 export type { ChangeEvent } from './objectStore';
