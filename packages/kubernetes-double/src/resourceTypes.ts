@@ -245,6 +245,92 @@ const WORKLOAD_RESOURCE_TYPES: ResourceTypeInput[] = [
   },
 ];
 
+const fluxKind = (
+  group: string,
+  versions: string[],
+  kind: string,
+  plural: string,
+  shortNames: string[] = [],
+): ResourceTypeInput => ({ group, versions, kind, plural, shortNames });
+
+/**
+ * Flux v2's controllers' kinds besides HelmRelease, at the versions Flux
+ * serves them (preferred first). Custom kinds, so each has a `status`
+ * subresource that only controllers (or tests) write.
+ */
+const FLUX_RESOURCE_TYPES: ResourceTypeInput[] = [
+  fluxKind(
+    'image.toolkit.fluxcd.io',
+    ['v1', 'v1beta2', 'v1beta1'],
+    'ImageRepository',
+    'imagerepositories',
+  ),
+  fluxKind(
+    'image.toolkit.fluxcd.io',
+    ['v1', 'v1beta2', 'v1beta1'],
+    'ImagePolicy',
+    'imagepolicies',
+  ),
+  fluxKind(
+    'image.toolkit.fluxcd.io',
+    ['v1', 'v1beta2', 'v1beta1'],
+    'ImageUpdateAutomation',
+    'imageupdateautomations',
+  ),
+  fluxKind(
+    'kustomize.toolkit.fluxcd.io',
+    ['v1', 'v1beta2'],
+    'Kustomization',
+    'kustomizations',
+    ['ks'],
+  ),
+  fluxKind(
+    'source.toolkit.fluxcd.io',
+    ['v1', 'v1beta2'],
+    'GitRepository',
+    'gitrepositories',
+    ['gitrepo'],
+  ),
+  fluxKind(
+    'source.toolkit.fluxcd.io',
+    ['v1', 'v1beta2'],
+    'HelmRepository',
+    'helmrepositories',
+    ['helmrepo'],
+  ),
+  fluxKind(
+    'source.toolkit.fluxcd.io',
+    ['v1', 'v1beta2'],
+    'OCIRepository',
+    'ocirepositories',
+    ['ocirepo'],
+  ),
+  fluxKind(
+    'source.toolkit.fluxcd.io',
+    ['v1', 'v1beta2'],
+    'HelmChart',
+    'helmcharts',
+    ['hc'],
+  ),
+];
+
+/**
+ * The default kinds with each named group served only at the versions given
+ * (in that order); an empty list leaves the group out entirely, as a cluster
+ * without those CRDs. Groups not named are served as by default.
+ */
+export function restrictGroupVersions(
+  types: ResourceTypeInput[],
+  served: Record<string, string[]>,
+): ResourceTypeInput[] {
+  return types.flatMap(type => {
+    const only = served[type.group];
+    if (!only) return [type];
+    const versions = only.filter(version => type.versions.includes(version));
+    return versions.length > 0 ? [{ ...type, versions }] : [];
+  });
+}
+
 export const DEFAULT_RESOURCE_TYPES: ResourceTypeInput[] = [
   {
     group: '',
@@ -311,20 +397,7 @@ export const DEFAULT_RESOURCE_TYPES: ResourceTypeInput[] = [
     plural: 'helmreleases',
     shortNames: ['hr'],
   },
-  {
-    group: 'source.toolkit.fluxcd.io',
-    versions: ['v1'],
-    kind: 'GitRepository',
-    plural: 'gitrepositories',
-    shortNames: ['gitrepo'],
-  },
-  {
-    group: 'source.toolkit.fluxcd.io',
-    versions: ['v1'],
-    kind: 'HelmRepository',
-    plural: 'helmrepositories',
-    shortNames: ['helmrepo'],
-  },
+  ...FLUX_RESOURCE_TYPES,
   {
     group: 'bitnami.com',
     versions: ['v1alpha1'],

@@ -5,9 +5,11 @@ import { SimulatedHelmOperator } from './helm/simulatedHelmOperator';
 import { ObjectStore } from './objectStore';
 import { RequestCounter } from './requestCounter';
 import {
+  DEFAULT_RESOURCE_TYPES,
   ResourceRegistry,
   ResourceType,
   ResourceTypeInput,
+  restrictGroupVersions,
 } from './resourceTypes';
 
 export type KubernetesDoubleOptions = {
@@ -21,6 +23,14 @@ export type KubernetesDoubleOptions = {
   operatorDelayMs?: number;
   /** Namespaces to create up front, besides default, kube-system, kube-public and kube-node-lease. */
   namespaces?: string[];
+  /**
+   * Serve these API groups only at the versions listed, preferred first
+   * (`[]`: not at all, as a cluster without those CRDs, whose paths answer
+   * 404), e.g. `{ 'image.toolkit.fluxcd.io': ['v1beta2'] }` or
+   * `{ 'kustomize.toolkit.fluxcd.io': [] }`. Other groups are served at every
+   * default version.
+   */
+  servedVersions?: Record<string, string[]>;
   /** More kinds to serve, as if their CRDs were installed. */
   resourceTypes?: ResourceTypeInput[];
 };
@@ -76,7 +86,9 @@ const BUILT_IN_NAMESPACES = [
 export async function startKubernetesDouble(
   options: KubernetesDoubleOptions = {},
 ): Promise<KubernetesDouble> {
-  const registry = new ResourceRegistry();
+  const registry = new ResourceRegistry(
+    restrictGroupVersions(DEFAULT_RESOURCE_TYPES, options.servedVersions ?? {}),
+  );
   for (const type of options.resourceTypes ?? []) registry.register(type);
   const store = new ObjectStore(registry);
   for (const name of [...BUILT_IN_NAMESPACES, ...(options.namespaces ?? [])]) {

@@ -1,4 +1,5 @@
 import {
+  ApisApi,
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
@@ -6,12 +7,20 @@ import {
   KubernetesObjectApi,
   PatchStrategy,
 } from '@kubernetes/client-node';
-import { HELM_RELEASE_APIS } from '../kernel';
+import {
+  FLUX_V1_HELM_API,
+  FLUX_V2_HELM_GROUP,
+  FLUX_V2_HELM_VERSIONS,
+  FluxObjectKind,
+  fluxVersionsOf,
+} from '../kernel';
+import { ApiDiscovery } from './ApiDiscovery';
 import { ClusterConfig } from './ClusterConfig';
 import {
   ClusterRequestError,
   toClusterRequestError,
 } from './ClusterRequestError';
+import { FLUX_OBJECT_PLURALS } from './fluxObjectPlurals';
 import { HelmReleaseSecret } from './helm';
 
 /**
@@ -43,6 +52,22 @@ export const RECONCILE_REQUESTED_AT = 'reconcile.fluxcd.io/requestedAt';
 
 const PAGE_SIZE = 500;
 
+/**
+ * Bounds on one list of Flux objects: a cluster's answers are untrusted, and
+ * a fleet's Kustomizations or image policies are hundreds, not millions.
+ */
+export const FLUX_LIST_LIMITS = { items: 10_000, bytes: 32 * 1024 * 1024 };
+
+/** Flux objects of one kind as a cluster lists them; `served: false` when its CRD is not installed. */
+export type FluxObjectList =
+  | { served: false }
+  | {
+      served: true;
+      /** The version discovery chose, e.g. `kustomize.toolkit.fluxcd.io/v1`. */
+      apiVersion: string;
+      items: Array<Record<string, unknown>>;
+    };
+
 export type ObjectKey = {
   apiVersion: string;
   kind: string;
@@ -67,16 +92,40 @@ export type LiveObjectIdentity = {
   managers: string[];
 };
 
-type Page<T> = { items: T[]; metadata?: { _continue?: string } };
+/**
+ * A list answer: typed lists (Secrets) name the token `_continue`, custom
+ * object lists come back as the server's JSON, `continue`.
+ */
+type Page<T> = {
+  items: T[];
+  metadata?: { _continue?: string; continue?: string };
+};
 
 /** What helm reconciliation asks of a cluster. Every method is one or a few requests. */
 export interface ClusterApi {
-  /** HelmReleases of both API groups in one namespace; a group the cluster does not serve gives none. */
+  /**
+   * HelmReleases of both API groups in one namespace, helm-controller's at
+   * the version discovery says is served; a group the cluster does not serve
+   * gives none.
+   */
   listHelmReleases(namespace: string): Promise<ClusterHelmRelease[]>;
+  /**
+   * Flux objects of one kind, in one namespace or (without it) in every
+   * namespace, at the version of its group the cluster serves (discovery,
+   * among those `fluxVersionsOf` lists); `served: false` when it serves none,
+   * without a list request. Bounded by {@link FLUX_LIST_LIMITS}.
+   */
+  listFluxObjects(
+    kind: FluxObjectKind,
+    namespace?: string,
+  ): Promise<FluxObjectList>;
   /** Helm's release Secrets (label `owner=helm`) in one namespace. */
   listHelmSecrets(namespace: string): Promise<HelmReleaseSecret[]>;
   /** Server-side apply with this field manager; `force` takes conflicting fields over. */
-  apply(object: KubernetesObject, options: { fieldManager: string; force?: boolean }): Promise<void>;
+  apply(
+    object: KubernetesObject,
+    options: { fieldManager: string; force?: boolean },
+  ): Promise<void>;
   /** The live object's identity and owners; undefined when it is not there. */
   read(key: ObjectKey): Promise<LiveObjectIdentity | undefined>;
   /**
@@ -100,6 +149,7 @@ export class KubernetesCluster implements ClusterApi {
   private readonly objects: KubernetesObjectApi;
   private readonly custom: CustomObjectsApi;
   private readonly core: CoreV1Api;
+  private readonly discovery: ApiDiscovery;
 
   static fromConfig(cluster: ClusterConfig): KubernetesCluster {
     const kubeConfig = new KubeConfig();
@@ -113,7 +163,10 @@ export class KubernetesCluster implements ClusterApi {
         },
       ],
       users: [
-        { name: 'backstage-gitops', ...(cluster.token ? { token: cluster.token } : {}) },
+        {
+          name: 'backstage-gitops',
+          ...(cluster.token ? { token: cluster.token } : {}),
+        },
       ],
       contexts: [
         { name: cluster.name, cluster: cluster.name, user: 'backstage-gitops' },
@@ -123,15 +176,29 @@ export class KubernetesCluster implements ClusterApi {
     return new KubernetesCluster(kubeConfig);
   }
 
-  constructor(kubeConfig: KubeConfig) {
+  constructor(
+    kubeConfig: KubeConfig,
+    options: { discoveryMaxAgeMs?: number } = {},
+  ) {
     this.objects = KubernetesObjectApi.makeApiClient(kubeConfig);
     this.custom = kubeConfig.makeApiClient(CustomObjectsApi);
     this.core = kubeConfig.makeApiClient(CoreV1Api);
+    this.discovery = new ApiDiscovery(kubeConfig.makeApiClient(ApisApi), {
+      maxAgeMs: options.discoveryMaxAgeMs,
+    });
   }
 
   async listHelmReleases(namespace: string): Promise<ClusterHelmRelease[]> {
+    const v2Version = await this.discovery.versionOf(
+      FLUX_V2_HELM_GROUP,
+      FLUX_V2_HELM_VERSIONS,
+    );
+    const apis = [
+      FLUX_V1_HELM_API,
+      ...(v2Version ? [{ group: FLUX_V2_HELM_GROUP, version: v2Version }] : []),
+    ];
     const lists = await Promise.all(
-      HELM_RELEASE_APIS.map(async ({ group, version }) => {
+      apis.map(async ({ group, version }) => {
         const apiVersion = `${group}/${version}`;
         try {
           const items = await listAll<ClusterHelmRelease>(
@@ -147,16 +214,71 @@ export class KubernetesCluster implements ClusterApi {
               }) as Promise<Page<ClusterHelmRelease>>,
           );
           // Custom resource lists carry apiVersion per item; keep it certain.
-          return items.map(item => ({ ...item, apiVersion, kind: 'HelmRelease' }));
+          return items.map(item => ({
+            ...item,
+            apiVersion,
+            kind: 'HelmRelease',
+          }));
         } catch (error) {
           if (error instanceof ClusterRequestError && error.status === 404) {
-            return []; // this Flux generation is not installed
+            // This Flux generation is not installed, or no longer at the
+            // version discovery named: ask discovery again next time.
+            if (group === FLUX_V2_HELM_GROUP) this.discovery.forget();
+            return [];
           }
           throw error;
         }
       }),
     );
     return lists.flat();
+  }
+
+  async listFluxObjects(
+    kind: FluxObjectKind,
+    namespace?: string,
+  ): Promise<FluxObjectList> {
+    const { group, versions } = fluxVersionsOf(kind);
+    const version = await this.discovery.versionOf(group, versions);
+    if (!version) return { served: false };
+    const apiVersion = `${group}/${version}`;
+    const plural = FLUX_OBJECT_PLURALS[kind];
+    const where = namespace ? ` in ${namespace}` : '';
+    const what = `list ${apiVersion} ${kind} objects${where}`;
+    try {
+      const items = await listAll<Record<string, unknown>>(
+        what,
+        cont =>
+          (namespace
+            ? this.custom.listNamespacedCustomObject({
+                group,
+                version,
+                namespace,
+                plural,
+                limit: PAGE_SIZE,
+                _continue: cont,
+              })
+            : this.custom.listClusterCustomObject({
+                group,
+                version,
+                plural,
+                limit: PAGE_SIZE,
+                _continue: cont,
+              })) as Promise<Page<Record<string, unknown>>>,
+        FLUX_LIST_LIMITS,
+      );
+      return {
+        served: true,
+        apiVersion,
+        items: items.map(item => ({ ...item, apiVersion, kind })),
+      };
+    } catch (error) {
+      if (error instanceof ClusterRequestError && error.status === 404) {
+        // The CRD went away since discovery answered.
+        this.discovery.forget();
+        return { served: false };
+      }
+      throw error;
+    }
   }
 
   listHelmSecrets(namespace: string): Promise<HelmReleaseSecret[]> {
@@ -201,7 +323,10 @@ export class KubernetesCluster implements ClusterApi {
       const live = await this.objects.read({
         apiVersion: key.apiVersion,
         kind: key.kind,
-        metadata: { name: key.name, ...(key.namespace ? { namespace: key.namespace } : {}) },
+        metadata: {
+          name: key.name,
+          ...(key.namespace ? { namespace: key.namespace } : {}),
+        },
       });
       const metadata = live.metadata ?? {};
       return {
@@ -209,7 +334,9 @@ export class KubernetesCluster implements ClusterApi {
         resourceVersion: metadata.resourceVersion ?? '',
         labels: metadata.labels ?? {},
         managers: [
-          ...new Set((metadata.managedFields ?? []).map(entry => entry.manager ?? '')),
+          ...new Set(
+            (metadata.managedFields ?? []).map(entry => entry.manager ?? ''),
+          ),
         ],
       };
     } catch (error) {
@@ -242,7 +369,10 @@ export class KubernetesCluster implements ClusterApi {
       );
       return 'deleted';
     } catch (error) {
-      const failure = toClusterRequestError(error, `delete ${describeKey(key)}`);
+      const failure = toClusterRequestError(
+        error,
+        `delete ${describeKey(key)}`,
+      );
       if (failure.status === 404) return 'gone';
       throw failure;
     }
@@ -281,19 +411,36 @@ export class KubernetesCluster implements ClusterApi {
   }
 }
 
-/** Follows `continue` tokens; a token that expired (410) restarts the list once. */
+/**
+ * Follows `continue` tokens; a token that expired (410) restarts the list
+ * once. With `limits`, a list longer or larger (JSON characters of its
+ * items) than they allow fails with 413 instead of growing without bound.
+ */
 async function listAll<T>(
   what: string,
   page: (cont: string | undefined) => Promise<Page<T>>,
+  limits?: { items: number; bytes: number },
 ): Promise<T[]> {
   for (let attempt = 0; ; attempt++) {
     const items: T[] = [];
+    let bytes = 0;
     let cont: string | undefined;
     try {
       do {
         const result = await page(cont);
-        items.push(...result.items);
-        cont = result.metadata?._continue || undefined;
+        const pageItems = Array.isArray(result?.items) ? result.items : [];
+        items.push(...pageItems);
+        if (limits) {
+          bytes += JSON.stringify(pageItems).length;
+          if (items.length > limits.items || bytes > limits.bytes) {
+            throw new ClusterRequestError(
+              `${what}: the answer exceeds ${limits.items} objects or ${limits.bytes} bytes`,
+              413,
+            );
+          }
+        }
+        cont =
+          result.metadata?._continue || result.metadata?.continue || undefined;
       } while (cont);
       return items;
     } catch (error) {

@@ -7,6 +7,7 @@ export { ClusterRequestError } from './ClusterRequestError';
 export {
   describeKey,
   environmentOfFieldManager,
+  FLUX_LIST_LIMITS,
   fieldManagerOf,
   KubernetesCluster,
   LEGACY_FIELD_MANAGER,
@@ -14,6 +15,7 @@ export {
 export type {
   ClusterApi,
   ClusterHelmRelease,
+  FluxObjectList,
   LiveObjectIdentity,
 } from './KubernetesCluster';
 export { helmHistories, helmReleaseKey, HelmRevisionCache } from './helm';

@@ -15,13 +15,21 @@ export type HelmReleaseApiVersion =
   | `${typeof FLUX_V1_HELM_GROUP}/v1`
   | `${typeof FLUX_V2_HELM_GROUP}/v2`;
 
-/** The HelmRelease kinds read from clusters, one per operator. */
-export const HELM_RELEASE_APIS = [
-  { group: FLUX_V1_HELM_GROUP, version: 'v1' },
-  { group: FLUX_V2_HELM_GROUP, version: 'v2' },
-] as const;
+/** The Helm Operator (Flux v1) serves one version, read as is. */
+export const FLUX_V1_HELM_API = {
+  group: FLUX_V1_HELM_GROUP,
+  version: 'v1',
+} as const;
 
-const V2_VERSIONS = ['v2', 'v2beta1', 'v2beta2'];
+/**
+ * helm-controller's versions we read, newest first; a cluster is asked
+ * through discovery which of them it serves.
+ */
+export const FLUX_V2_HELM_VERSIONS: readonly string[] = [
+  'v2',
+  'v2beta2',
+  'v2beta1',
+];
 
 /** Groups whose HelmReleases we would be expected to understand. */
 const FLUX_HELM_GROUPS = [
@@ -52,7 +60,7 @@ export function readHelmReleaseApiVersion(
   if (group === FLUX_V1_HELM_GROUP && version === 'v1') {
     return `${FLUX_V1_HELM_GROUP}/v1`;
   }
-  if (group === FLUX_V2_HELM_GROUP && V2_VERSIONS.includes(version)) {
+  if (group === FLUX_V2_HELM_GROUP && FLUX_V2_HELM_VERSIONS.includes(version)) {
     return `${FLUX_V2_HELM_GROUP}/v2`;
   }
   return FLUX_HELM_GROUPS.includes(group) && version !== undefined

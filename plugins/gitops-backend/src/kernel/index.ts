@@ -9,10 +9,11 @@ export {
   answersReconcileRequests,
   canSuspend,
   defaultReleaseName,
+  FLUX_V1_HELM_API,
   FLUX_V1_HELM_GROUP,
   FLUX_V2_HELM_GROUP,
+  FLUX_V2_HELM_VERSIONS,
   fluxGenerationOf,
-  HELM_RELEASE_APIS,
   helmStorageNamespace,
   readHelmReleaseApiVersion,
 } from './fluxHelmRelease';

@@ -180,6 +180,7 @@ describe('createRouter', () => {
   const trigger: jest.Mocked<SyncTrigger> = { trigger: jest.fn() };
   const clusterApi = {
     listHelmReleases: jest.fn(),
+    listFluxObjects: jest.fn(),
     listHelmSecrets: jest.fn(),
     apply: jest.fn(),
     read: jest.fn(),
