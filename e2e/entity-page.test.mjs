@@ -6,51 +6,22 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
-
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '..');
-
-const appUrl = process.env.GITOPS_APP_URL ?? 'http://localhost:3000';
-const backendUrl = process.env.GITOPS_BACKEND_URL ?? 'http://localhost:7007';
-const outputDir = path.resolve(
-  import.meta.dirname,
-  '..',
-  'test-output',
-  'e2e',
-);
-
-/** The bare config repository the demo portal syncs from (set by scripts/test.sh). */
-function demoRemote() {
-  const demoDir = process.env.GITOPS_DEMO_DIR;
-  assert.ok(demoDir, 'GITOPS_DEMO_DIR names the demo the portal runs');
-  return path.join(demoDir, 'config-repo.git');
-}
-
-/** Runs git on the demo's config repository and returns what it printed. */
-function demoRemoteGit() {
-  const remote = demoRemote();
-  return async (...args) =>
-    (await run('git', [`--git-dir=${remote}`, ...args])).stdout.trim();
-}
+import {
+  appUrl,
+  backendUrl,
+  demoRemote,
+  demoRemoteGit,
+  launchBrowser,
+  outputDir,
+  root,
+  run,
+  waitOnComponent,
+} from './demoPortal.mjs';
 
 let browser;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {
@@ -171,30 +142,9 @@ test('a dev image pushed to the registry becomes one commit and shows in dev', a
   assert.equal(await git('diff', '--name-only', before, 'main'), 'releases/dev/podinfo.yaml');
 });
 
-/** Opens the podinfo page and reloads until `locator(page)` shows, or fails with a screenshot. */
-async function waitOnPodinfo(locate, what, timeoutMs = 150_000) {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  await page.goto(`${appUrl}/catalog/default/component/podinfo`);
-  const enter = page.getByRole('button', { name: 'Enter' });
-  if (await enter.isVisible().catch(() => false)) await enter.click();
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await locate(page).first().waitFor({ timeout: 5_000 });
-      if ((await locate(page).count()) >= what.count) return page;
-    } catch {
-      // not yet: reload below
-    }
-    if (Date.now() > deadline) {
-      await mkdir(outputDir, { recursive: true });
-      await page.screenshot({ path: path.join(outputDir, `failure-${what.name}.png`), fullPage: true });
-      throw new Error(`${what.name} never showed (see failure-${what.name}.png)`);
-    }
-    await page.waitForTimeout(2_000);
-    await page.reload();
-    if (await enter.isVisible().catch(() => false)) await enter.click();
-  }
-}
+/** Opens the podinfo page and reloads until `locate(page)` shows, or fails with a screenshot. */
+const waitOnPodinfo = (locate, what, timeoutMs) =>
+  waitOnComponent(browser, 'podinfo', locate, what, timeoutMs);
 
 /** The Helm history table of one environment's row, one string per revision, newest first. */
 async function helmHistory(page, environment) {
