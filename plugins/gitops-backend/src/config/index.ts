@@ -9,3 +9,5 @@ export type {
   ScheduleConfig,
 } from './GitopsConfig';
 export { checkEnvironmentClusters, readGitopsConfig } from './GitopsConfig';
+export { readHelmRepositoriesConfig } from './helmRepositoriesConfig';
+export type { HelmRepositoryConfig } from './helmRepositoriesConfig';

@@ -12,3 +12,4 @@ export {
 export type { RegistryPolicy } from './RegistryHosts';
 export { isTag } from './manifest';
 export { RegistryClient } from './RegistryClient';
+export { readLimitedBody } from './readLimitedBody';

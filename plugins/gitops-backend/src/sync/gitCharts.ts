@@ -1,4 +1,10 @@
-import { FileProblem, SyncStateStore } from '../database';
+import {
+  CHART_SOURCE_KINDS,
+  FluxSourceObject,
+  FluxSources,
+  resolveChartSource,
+} from '../charts';
+import { FileProblem, ReleaseRecord, SyncStateStore } from '../database';
 import { GitRepository, GitTreeEntry } from '../git';
 import {
   checkChartPath,
@@ -15,7 +21,49 @@ export type ChartReadScope = {
   full: boolean;
   /** Every path the diff touched; empty for a full sync. */
   changedPaths: string[];
+  /**
+   * The configured url of the repository: a GitRepository with this url is
+   * this repository. Defaults to the stored repository's url.
+   */
+  repositoryUrl?: string;
+  /**
+   * The repository's Flux objects as of `head` (those of untouched files as
+   * stored, and those read now), to resolve v2 chart sources. Unset: the
+   * stored ones, which a full sync has not written yet.
+   */
+  fluxObjects?: FluxSourceObject[];
 };
+
+/**
+ * Resolves the v2 chart sources of these releases against the repository's
+ * Flux objects: chart name and written version for each, and the chart
+ * folder of those whose GitRepository is this repository (read below as a
+ * v1 git chart is). Returns each such release's folder as written.
+ */
+async function resolveV2Sources(
+  syncStateStore: SyncStateStore,
+  scope: ChartReadScope,
+  records: ReleaseRecord[],
+): Promise<Map<ReleaseRecord, string>> {
+  const folders = new Map<ReleaseRecord, string>();
+  const v2 = records.filter(r => r.chart.type === 'source');
+  if (v2.length === 0) return folders;
+  const [objects, url] = await Promise.all([
+    scope.fluxObjects ??
+      syncStateStore.listFluxObjects(scope.repositoryId, CHART_SOURCE_KINDS),
+    scope.repositoryUrl ??
+      syncStateStore.getRepository(scope.repositoryId).then(r => r?.url ?? ''),
+  ]);
+  const sources = new FluxSources(objects, url);
+  for (const record of v2) {
+    if (record.chart.type !== 'source') continue;
+    const source = resolveChartSource(record.chart, record, sources);
+    record.chartName = source.chartName;
+    record.chartVersion = source.version;
+    if (source.type === 'this-repository') folders.set(record, source.path);
+  }
+  return folders;
+}
 
 /**
  * Fills chart version and revision of git charts from Chart.yaml. Returns
@@ -30,13 +78,17 @@ export async function resolveGitCharts(
 ): Promise<FileProblem[]> {
   const { repositoryId, head } = scope;
   const problems: FileProblem[] = [];
-  const gitCharts = candidates
-    .map(c => c.record)
-    .filter(r => r.chart.type === 'git');
+  const records = candidates.map(c => c.record);
+  // The folder of each chart in this repository: v1 git charts, and v2
+  // charts whose GitRepository is this one.
+  const chartFolders = await resolveV2Sources(syncStateStore, scope, records);
+  for (const record of records) {
+    if (record.chart.type === 'git') chartFolders.set(record, record.chart.path);
+  }
+  const gitCharts = records.filter(r => chartFolders.has(r));
   if (gitCharts.length === 0) return problems;
 
-  const chartFolderOf = (record: (typeof gitCharts)[number]) =>
-    (record.chart as { path: string }).path;
+  const chartFolderOf = (record: ReleaseRecord) => chartFolders.get(record)!;
   let folders = [...new Set(gitCharts.map(chartFolderOf))];
   // A chart folder the diff did not touch keeps what the store knows of
   // it: no tree listing, no Chart.yaml read.
@@ -94,10 +146,8 @@ export async function resolveGitCharts(
   const metadata = await readChartVersions(git, head, new Set(valid.values()));
 
   for (const { record, source } of candidates) {
-    if (record.chart.type !== 'git' || !folders.includes(record.chart.path)) {
-      continue;
-    }
-    const folder = record.chart.path;
+    const folder = chartFolders.get(record);
+    if (folder === undefined || !folders.includes(folder)) continue;
     const check = checkChartPath(folder, modes);
     if (!check.ok) {
       problems.push({
