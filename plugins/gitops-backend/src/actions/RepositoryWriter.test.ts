@@ -55,6 +55,22 @@ describe('RepositoryWriter', () => {
     expect(fx.syncTriggers).toEqual([written!.commit]);
   });
 
+  it('commits as the plan author and pushes to the plan branch when it names one', async () => {
+    const before = await fx.remote.head();
+    const note = appendNote('flux');
+    const written = await fx.writer().write(async snapshot => ({
+      ...(await note(snapshot))!,
+      author: { name: 'fluxcdbot', email: 'fluxcdbot@users.noreply.github.com' },
+      pushBranch: 'image-updates',
+    }));
+    expect(await fx.remote.head()).toBe(before);
+    expect(await fx.commitOf('image-updates', '%H|%an <%ae>')).toBe(
+      `${written!.commit}|fluxcdbot <fluxcdbot@users.noreply.github.com>`,
+    );
+    // Nothing changed on the followed branch, so sync is not asked to run.
+    expect(fx.syncTriggers).toEqual([]);
+  });
+
   it('commits nothing when the plan has nothing, or the files already hold it', async () => {
     const head = await fx.remote.head();
     const writer = fx.writer();

@@ -22,6 +22,10 @@ export type PlannedCommit<T> = {
   files: Map<string, Buffer>;
   message: string;
   value: T;
+  /** The commit's author when not the repository's (an ImageUpdateAutomation's `git.commit.author`). */
+  author?: { name: string; email: string };
+  /** Pushes to this branch instead of the followed one (an ImageUpdateAutomation's `git.push.branch`). */
+  pushBranch?: string;
 };
 
 /**
@@ -98,15 +102,20 @@ export class RepositoryWriter {
           parent: head,
           files: planned.files,
           message: planned.message,
-          author: repository.author,
+          author: planned.author ?? repository.author,
         });
       } catch (error) {
         if (error instanceof EmptyCommitError) return undefined;
         throw error;
       }
       signal?.throwIfAborted();
-      if ((await git.push(commit)) === 'pushed') {
-        await this.notify(commit);
+      const pushBranch =
+        planned.pushBranch && planned.pushBranch !== repository.branch
+          ? planned.pushBranch
+          : undefined;
+      if ((await git.push(commit, pushBranch)) === 'pushed') {
+        // A push to another branch leaves the followed one as it was.
+        if (!pushBranch) await this.notify(commit);
         return { commit, message: planned.message, value: planned.value };
       }
       logger.info('Push rejected; retrying on the new head', {

@@ -43,6 +43,30 @@ describe('CliGitRepository commits and pushes', () => {
     await fs.rm(workDir, { recursive: true, force: true });
   });
 
+  it('pushes to another branch when asked, without force and leaving the followed branch alone', async () => {
+    const git = open();
+    const head = await git.fetch();
+    const commit = await git.createCommit({
+      parent: head,
+      files: new Map([['releases/dev/a.yaml', Buffer.from('tag: two\n')]]),
+      message: 'Update images',
+      author,
+    });
+    expect(await git.push(commit, 'image-updates')).toBe('pushed');
+    expect(await remote.head()).toBe(head);
+    expect(await cat('image-updates', 'releases/dev/a.yaml')).toBe('tag: two');
+    // A second commit that does not descend from that branch's head is rejected, not forced.
+    const other = await git.createCommit({
+      parent: head,
+      files: new Map([['releases/dev/a.yaml', Buffer.from('tag: three\n')]]),
+      message: 'Update images again',
+      author,
+    });
+    expect(await git.push(other, 'image-updates')).toBe('rejected');
+    expect(await cat('image-updates', 'releases/dev/a.yaml')).toBe('tag: two');
+    await expect(git.push(other, '--force')).rejects.toThrow(/not a branch name/);
+  });
+
   it('commits changed files on top of the head and pushes them', async () => {
     const git = open();
     const head = await git.fetch();

@@ -105,7 +105,7 @@ export class CliGitRepository implements GitRepository {
     return createCommit(this.mirror, options);
   }
 
-  push(commit: string): Promise<'pushed' | 'rejected'> {
-    return this.remote.push(commit);
+  push(commit: string, branch?: string): Promise<'pushed' | 'rejected'> {
+    return this.remote.push(commit, branch);
   }
 }

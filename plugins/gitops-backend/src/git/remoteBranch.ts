@@ -4,6 +4,22 @@ import { GitCommandError } from './GitCommandError';
 import { GitMirror } from './GitMirror';
 import { prepareAuthEnvironment } from './gitEnvironment';
 import { assertCommitSha } from './gitInputs';
+
+/** A branch name from a repository file, checked before it reaches a refspec. */
+function assertBranchName(branch: string | undefined): void {
+  if (branch === undefined) return;
+  if (
+    !/^[A-Za-z0-9._/-]{1,200}$/.test(branch) ||
+    branch.startsWith('-') ||
+    branch.startsWith('/') ||
+    branch.endsWith('/') ||
+    branch.endsWith('.lock') ||
+    branch.includes('..') ||
+    branch.includes('//')
+  ) {
+    throw new Error(`"${branch}" is not a branch name this plugin pushes to`);
+  }
+}
 import { scrubCredentials } from './scrubCredentials';
 import { GitRemote } from './types';
 
@@ -51,11 +67,16 @@ export class RemoteBranch {
     });
   }
 
-  /** Pushes `commit` to the branch without force; `rejected` when the remote moved on. */
-  async push(commit: string): Promise<'pushed' | 'rejected'> {
+  /**
+   * Pushes `commit` to the branch (or to `toBranch`, as an
+   * ImageUpdateAutomation's `git.push.branch` asks) without force;
+   * `rejected` when the remote moved on.
+   */
+  async push(commit: string, toBranch?: string): Promise<'pushed' | 'rejected'> {
     assertCommitSha(commit);
+    assertBranchName(toBranch);
     const { mirror, remote } = this;
-    const { branch } = remote;
+    const branch = toBranch ?? remote.branch;
     return mirror.exclusive(async () => {
       await mirror.require();
       const { exitCode, stdout, stderr } = await this.withAuth(env =>
@@ -87,7 +108,10 @@ export class RemoteBranch {
           stderr: scrubbed,
         });
       }
-      await mirror.git('update-ref', [this.trackingRef(), commit]);
+      // Only the followed branch is tracked; another branch is the remote's alone.
+      if (branch === remote.branch) {
+        await mirror.git('update-ref', [this.trackingRef(), commit]);
+      }
       mirror.logger.info('Pushed', {
         repository: mirror.id,
         branch,

@@ -77,5 +77,5 @@ export interface GitRepository {
    * Pushes `commit` to the remote branch, never forcing. `rejected` when the
    * remote moved on (someone pushed first): fetch, re-apply and try again.
    */
-  push(commit: string): Promise<'pushed' | 'rejected'>;
+  push(commit: string, branch?: string): Promise<'pushed' | 'rejected'>;
 }
