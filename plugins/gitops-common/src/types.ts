@@ -86,6 +86,30 @@ export type GitopsChartReference =
     };
 
 /**
+ * What the chart scan learned of a release's chart in its Helm repository
+ * (https index or OCI) or OCI registry.
+ *
+ * @public
+ */
+export type GitopsChartStatus = {
+  /** Where the versions were listed: the Helm repository or OCI url. */
+  source: string;
+  chart: string;
+  /** The version range the release allows; `*` when it names none. */
+  range?: string;
+  /** The newest listed version the range allows. */
+  latestVersion?: string;
+  /** Why the versions could not be listed. */
+  error?: string;
+  checkedAt: string;
+  /**
+   * Set when `latestVersion` is newer than the version the release runs
+   * (Helm's deployed chart version when known, else the version written).
+   */
+  updateAvailable?: boolean;
+};
+
+/**
  * A HelmRelease as the config repository describes it.
  *
  * @public
@@ -100,6 +124,8 @@ export type GitopsRelease = {
   chart: GitopsChartReference;
   chartName: string;
   chartVersion?: string;
+  /** For a chart from a Helm repository or OCI registry: the newest version its range allows. */
+  chartStatus?: GitopsChartStatus;
   labels: Record<string, string>;
   automated: boolean;
   locked: boolean;

@@ -1,5 +1,7 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
+import { ChartStatusStore } from './ChartStatusStore';
 import { ClusterStateStore } from './ClusterStateStore';
+import { DatabaseChartStatusStore } from './DatabaseChartStatusStore';
 import { DatabaseClusterStateStore } from './DatabaseClusterStateStore';
 import { DatabaseEventStore } from './DatabaseEventStore';
 import { DatabaseImageStatusStore } from './DatabaseImageStatusStore';
@@ -13,6 +15,7 @@ import { SyncStateStore } from './SyncStateStore';
 export type GitopsStores = {
   syncStateStore: SyncStateStore;
   imageStatusStore: ImageStatusStore;
+  chartStatusStore: ChartStatusStore;
   clusterStateStore: ClusterStateStore;
   eventStore: EventStore;
 };
@@ -25,6 +28,7 @@ export async function createGitopsStores(options: {
   return {
     syncStateStore: new DatabaseSyncStateStore(db),
     imageStatusStore: new DatabaseImageStatusStore(db),
+    chartStatusStore: new DatabaseChartStatusStore(db),
     clusterStateStore: new DatabaseClusterStateStore(db),
     eventStore: new DatabaseEventStore(db),
   };

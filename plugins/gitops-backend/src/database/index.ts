@@ -1,7 +1,7 @@
 /**
- * The four stores (sync state, image status, cluster state, events), each
- * an interface with its knex implementation, opened together by
- * `createGitopsStores`.
+ * The five stores (sync state, image status, chart status, cluster state,
+ * events), each an interface with its knex implementation, opened together
+ * by `createGitopsStores`.
  */
 export type {
   AppliedObjectKey,
@@ -13,6 +13,7 @@ export type {
   ReleaseStatusRecord,
 } from './ClusterStateStore';
 export type { EventStore, NewEvent } from './EventStore';
+export type { ChartStatusRecord, ChartStatusStore } from './ChartStatusStore';
 export type { ImageStatusRecord, ImageStatusStore } from './ImageStatusStore';
 export type {
   FileProblem,

@@ -67,10 +67,14 @@ export class ErrorDisclosure {
         ? { ...image, status: { ...image.status, error: hiddenErrors.registry } }
         : image,
     );
-    if (!status) return { ...release, images };
+    const chartStatus = release.chartStatus?.error
+      ? { chartStatus: { ...release.chartStatus, error: hiddenErrors.registry } }
+      : {};
+    if (!status) return { ...release, images, ...chartStatus };
     return {
       ...release,
       images,
+      ...chartStatus,
       status: {
         ...status,
         reason: namesAddress(status.reason)

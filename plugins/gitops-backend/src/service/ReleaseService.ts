@@ -23,7 +23,9 @@ import {
   stringifyGitopsReleaseRef,
 } from '@backstage-gitops/plugin-gitops-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { chartStatusOf } from '../charts';
 import {
+  ChartStatusStore,
   ClusterStateStore,
   EventStore,
   ReleaseRecord,
@@ -78,6 +80,8 @@ export class ReleaseService {
     private readonly options: {
       syncStateStore: SyncStateStore;
       clusterStateStore: ClusterStateStore;
+      /** The chart scan's findings; without it releases carry no chart status. */
+      chartStatusStore?: ChartStatusStore;
       eventStore: EventStore;
       catalog: CatalogService;
       permissions: PermissionsService;
@@ -173,13 +177,17 @@ export class ReleaseService {
    * it is its file's last good state, while it is.
    */
   private async withStatus(records: ReleaseRecord[]): Promise<GitopsRelease[]> {
-    const { syncStateStore, clusterStateStore } = this.options;
-    const [statuses, clusters, sourceProblems] = await Promise.all([
+    const { syncStateStore, clusterStateStore, chartStatusStore } = this.options;
+    const [statuses, clusters, sourceProblems, chartStatuses] = await Promise.all([
       clusterStateStore.getReleaseStatuses(records.map(keyOf)),
       clusterStateStore.listClusters(),
       syncStateStore.listSourceProblems([...new Set(records.map(r => r.repository))]),
+      chartStatusStore?.getChartStatuses(records.map(keyOf)) ?? [],
     ]);
     const byKey = new Map(statuses.map(s => [stringifyGitopsReleaseKey(s), s]));
+    const chartByKey = new Map(
+      chartStatuses.map(c => [stringifyGitopsReleaseKey(c), c.status]),
+    );
     const clusterByName = new Map(clusters.map(c => [c.name, c]));
     const brokenFiles = new Map(
       sourceProblems.map(({ repository, ...problem }) => [
@@ -192,8 +200,17 @@ export class ReleaseService {
       const sourceProblem = brokenFiles.get(
         JSON.stringify([record.repository, record.sourcePath]),
       );
+      const chart = chartByKey.get(stringifyGitopsReleaseKey(record));
       return {
         ...toApi(record),
+        ...(chart
+          ? {
+              chartStatus: chartStatusOf(chart, {
+                deployed: status?.chartVersion,
+                written: record.chartVersion,
+              }),
+            }
+          : {}),
         ...(status
           ? { status: releaseStatusOf(status, clusterByName.get(status.cluster)) }
           : {}),

@@ -1128,6 +1128,9 @@ export const spec = {
           chartVersion: {
             type: 'string',
           },
+          chartStatus: {
+            $ref: '#/components/schemas/ChartStatus',
+          },
           labels: {
             type: 'object',
             additionalProperties: {
@@ -1162,6 +1165,40 @@ export const spec = {
           },
           sourceProblem: {
             $ref: '#/components/schemas/SourceProblem',
+          },
+        },
+      },
+      ChartStatus: {
+        type: 'object',
+        description:
+          "For a chart from a Helm repository (https index or OCI) or an OCIRepository: the newest version the release's range allows, as the chart scan last listed it, or why it could not list it. updateAvailable says it is newer than the version the release runs.",
+        required: ['source', 'chart', 'checkedAt'],
+        properties: {
+          source: {
+            type: 'string',
+            description:
+              'The Helm repository or OCI url the versions were listed at.',
+          },
+          chart: {
+            type: 'string',
+          },
+          range: {
+            type: 'string',
+            example: '6.x',
+          },
+          latestVersion: {
+            type: 'string',
+            example: '6.6.0',
+          },
+          error: {
+            type: 'string',
+          },
+          checkedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          updateAvailable: {
+            type: 'boolean',
           },
         },
       },
