@@ -68,7 +68,30 @@ export type GitopsImageStatus = {
   /** Why the registry could not be read, when it could not. */
   error?: string;
   checkedAt: string;
+  /** Flux v2 setter markers: the ImagePolicy deciding the image, `namespace/name`. */
+  imagePolicy?: string;
+  /** Flux v2 setter markers: the policy in the ImagePolicy's words, e.g. `semver:>=6.0.0-0 <7.0.0`. */
+  policy?: string;
+  /**
+   * Who commits the image's moves: this plugin (`backstage`), Flux's
+   * image-automation-controller (`flux`: the latest tag is the cluster's
+   * ImagePolicy's) or nobody (`off`), as the repository's config says.
+   */
+  automation?: GitopsImageAutomation;
+  /**
+   * Why a setter marker is not automated: its ImagePolicy or ImageRepository
+   * is missing or ambiguous, or its file is outside every
+   * ImageUpdateAutomation's update path.
+   */
+  problem?: string;
 };
+
+/**
+ * Who commits new image tags to a repository.
+ *
+ * @public
+ */
+export type GitopsImageAutomation = 'backstage' | 'flux' | 'off';
 
 /**
  * Where a release's chart comes from.

@@ -40,6 +40,34 @@ describeStores('DatabaseImageStatusStore', storeTest => {
   );
 
   storeTest(
+    'keeps what a Flux ImagePolicy says of a marked image, and who automates it',
+    async ({ syncStateStore, imageStatusStore }) => {
+      await syncStateStore.applySync(sync({ releases: [release('dev', 'podinfo')] }));
+      const key = { environment: 'dev', namespace: 'dev', name: 'podinfo' };
+      const container = (await syncStateStore.getRelease(key))!.images[0].container;
+      const flux = {
+        latestTag: '6.5.1-rc.1',
+        reason: 'highest version in range',
+        checkedAt: '2026-11-25T10:00:00.000Z',
+        imagePolicy: 'flux-system/podinfo-staging',
+        policy: 'semver:>=6.0.0-0 <7.0.0',
+        automation: 'backstage' as const,
+      };
+      await imageStatusStore.recordImageStatuses([{ ...key, repositoryId: 'config', container, status: flux }]);
+      expect((await syncStateStore.getRelease(key))!.images[0].status).toEqual(flux);
+
+      const problem = {
+        checkedAt: '2026-11-25T11:00:00.000Z',
+        imagePolicy: 'flux-system/gone',
+        automation: 'flux' as const,
+        problem: 'no ImagePolicy flux-system/gone in the repository',
+      };
+      await imageStatusStore.recordImageStatuses([{ ...key, repositoryId: 'config', container, status: problem }]);
+      expect((await syncStateStore.getRelease(key))!.images[0].status).toEqual(problem);
+    },
+  );
+
+  storeTest(
     'stores image statuses beside releases, surviving a re-sync',
     async ({ syncStateStore, imageStatusStore }) => {
       const release = {

@@ -1,6 +1,7 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import {
+  GitopsImageAutomation,
   GitopsImageStatus,
   GitopsReleaseKey,
   stringifyGitopsReleaseKey,
@@ -21,7 +22,32 @@ type ImageStatusRow = {
   reason: string | null;
   error: string | null;
   checked_at: Date | string;
+  image_policy: string | null;
+  policy: string | null;
+  automation: string | null;
+  problem: string | null;
 };
+
+const AUTOMATION_PARTIES: ReadonlyArray<GitopsImageAutomation> = ['backstage', 'flux', 'off'];
+
+/** A stored party this version does not know (a newer replica's) is left out. */
+const automationOf = (value: string | null) =>
+  AUTOMATION_PARTIES.find(party => party === value);
+
+/** The status as a row's columns; absent fields are null. */
+function statusColumns(status: GitopsImageStatus) {
+  return {
+    latest_tag: status.latestTag ?? null,
+    latest_created_at: status.latestCreatedAt ?? null,
+    reason: status.reason ?? null,
+    error: status.error ?? null,
+    checked_at: new Date(status.checkedAt),
+    image_policy: status.imagePolicy ?? null,
+    policy: status.policy ?? null,
+    automation: status.automation ?? null,
+    problem: status.problem ?? null,
+  };
+}
 
 // The key has exactly two slashes, so whatever the container is named, it
 // cannot make two images one.
@@ -46,12 +72,17 @@ export async function readImageStatuses(
       part,
     );
     for (const row of rows) {
+      const automation = automationOf(row.automation);
       statuses.set(imageKeyOf(row, row.container), {
         latestTag: row.latest_tag ?? undefined,
         latestCreatedAt: row.latest_created_at ?? undefined,
         reason: row.reason ?? undefined,
         error: row.error ?? undefined,
         checkedAt: new Date(row.checked_at).toISOString(),
+        ...(row.image_policy ? { imagePolicy: row.image_policy } : {}),
+        ...(row.policy ? { policy: row.policy } : {}),
+        ...(automation ? { automation } : {}),
+        ...(row.problem ? { problem: row.problem } : {}),
       });
     }
   }
@@ -81,11 +112,7 @@ export class DatabaseImageStatusStore implements ImageStatusStore {
                 namespace: s.namespace,
                 name: s.name,
                 container: s.container,
-                latest_tag: s.status.latestTag ?? null,
-                latest_created_at: s.status.latestCreatedAt ?? null,
-                reason: s.status.reason ?? null,
-                error: s.status.error ?? null,
-                checked_at: new Date(s.status.checkedAt),
+                ...statusColumns(s.status),
               }),
             ),
           )
