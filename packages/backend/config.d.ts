@@ -21,5 +21,31 @@ export interface Config {
        */
       operatorDelayMs?: number;
     };
+    /**
+     * The Flux v2 demo: one simulated cluster per entry, bootstrapped with
+     * Flux's `flux-system` GitRepository and Kustomization, where simulated
+     * kustomize- and helm-controllers apply the fleet repository's head.
+     * Off unless `repositoryUrl` is set. Never real clusters.
+     */
+    fluxClusters?: {
+      /** The fleet repository the simulated controllers read (a local remote). */
+      repositoryUrl?: string;
+      /** Defaults to main. */
+      branch?: string;
+      /** How often the simulated kustomize-controller reconciles. Defaults to 5. */
+      intervalSeconds?: number;
+      /** As for simulatedCluster. Defaults to 2000. */
+      operatorDelayMs?: number;
+      clusters: Array<{
+        /** The cluster's name in `kubernetes.clusterLocatorMethods`. */
+        name: string;
+        /** Loopback port to listen on. */
+        port: number;
+        /** @visibility secret */
+        token: string;
+        /** The cluster's folder, as the flux-system Kustomization's `spec.path`: `./clusters/staging`. */
+        path: string;
+      }>;
+    };
   };
 }
