@@ -28,6 +28,21 @@ export { checkChartPath, normalizeChartPath } from './chartPath';
 export type { ChartPathCheck } from './chartPath';
 export { stringValue, tagValue } from './valueNodes';
 export {
+  KUSTOMIZATION_FILE_NAMES,
+  readKustomizeOverlay,
+} from './kustomizeOverlay';
+export type {
+  KustomizeOverlay,
+  OverlayFileContent,
+  OverlayFileReader,
+  OverlayProblem,
+  OverlayResource,
+  ReadOverlayOptions,
+} from './kustomizeOverlay';
+export { readOverlayManifests } from './overlayResources';
+export type { OverlayHelmRelease, OverlayManifests } from './overlayResources';
+export { folderOf, isWithin, resolveRepositoryPath } from './repositoryPaths';
+export {
   isUnderUpdatePath,
   readImagePolicy,
   readImageRepository,
