@@ -54,10 +54,10 @@ export class DemoFleetRepository {
     return out.split('\0').filter(Boolean);
   }
 
-  /** The file's text at `sha`, or undefined when it is not there. */
+  /** The file's text at `sha`, or undefined when it is not there or is a folder. */
   async readFile(sha: string, file: string): Promise<string | undefined> {
     try {
-      return await this.git('show', `${sha}:${file}`);
+      return await this.git('cat-file', 'blob', `${sha}:${file}`);
     } catch {
       return undefined;
     }
