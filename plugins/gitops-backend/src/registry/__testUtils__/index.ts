@@ -1,6 +1,12 @@
 export { bcryptHash } from './bcryptHash';
 export { InMemoryImageMetadataCache } from './InMemoryImageMetadataCache';
-export { pushTestImage, tagTestImage, DECOY_CREATED } from './pushTestImage';
+export {
+  DECOY_CREATED,
+  HELM_CHART_MEDIA_TYPES,
+  pushTestChart,
+  pushTestImage,
+  tagTestImage,
+} from './pushTestImage';
 export type { PushTarget, PushTestImageOptions } from './pushTestImage';
 export { seedTestTags } from './seedTestTags';
 export { startTestRegistry } from './startTestRegistry';

@@ -291,3 +291,44 @@ export async function tagTestImage(
     Array.from({ length: options.concurrency ?? 8 }, () => worker()),
   );
 }
+
+/** The media types `helm push` writes a chart with. */
+export const HELM_CHART_MEDIA_TYPES = {
+  config: 'application/vnd.cncf.helm.config.v1+json',
+  content: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip',
+};
+
+/**
+ * Pushes a chart the way `helm push` stores one: an OCI manifest whose
+ * config is the Chart.yaml as JSON and whose one layer is the packaged
+ * chart, tagged with its version (`+` written `_`, as Helm does). Returns
+ * the manifest's digest.
+ */
+export async function pushTestChart(
+  target: PushTarget,
+  options: { repository: string; name: string; version: string },
+): Promise<string> {
+  const headers = headersFor(target, undefined);
+  const config = Buffer.from(
+    JSON.stringify({ name: options.name, version: options.version, apiVersion: 'v2' }),
+  );
+  const content = gzipSync(Buffer.from(`${options.name}-${options.version}.tgz of the test chart\n`));
+  const configDigest = await pushBlob(target, headers, options.repository, config);
+  const contentDigest = await pushBlob(target, headers, options.repository, content);
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: HELM_CHART_MEDIA_TYPES.config, size: config.length, digest: configDigest },
+      layers: [{ mediaType: HELM_CHART_MEDIA_TYPES.content, size: content.length, digest: contentDigest }],
+    }),
+  );
+  return putManifest(
+    target,
+    headers,
+    options.repository,
+    options.version.replace(/\+/g, '_'),
+    'application/vnd.oci.image.manifest.v1+json',
+    manifest,
+  );
+}
