@@ -1,4 +1,5 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { demoFluxClusters } from './demoFluxClusters';
 import { demoKubernetesCluster } from './demoKubernetesCluster';
 import { demoPermissionPolicyModule } from './permissionPolicy';
 
@@ -18,5 +19,8 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 backend.add(import('@backstage-gitops/plugin-gitops-backend'));
 // The demo's simulated cluster; idle unless gitopsDemo.simulatedCluster.port is set.
 backend.add(demoKubernetesCluster);
+// The Flux v2 demo's staging and production clusters, with a simulated Flux
+// applying the fleet repository; idle unless gitopsDemo.fluxClusters is set.
+backend.add(demoFluxClusters);
 
 backend.start();
