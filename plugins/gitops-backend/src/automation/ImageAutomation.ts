@@ -6,7 +6,8 @@ import {
   policyAllows,
   PolicyDefinition,
 } from '@backstage-gitops/plugin-gitops-common';
-import { RepositoryWriter } from '../actions';
+import { BrokenFile, RepositoryWriter } from '../actions';
+import { ClusterApi } from '../cluster';
 import { RepositoryConfig } from '../config';
 import {
   EventStore,
@@ -29,6 +30,14 @@ import {
   SkippedFile,
 } from './movesAtHead';
 import { reportSkippedFiles } from './reportSkippedFiles';
+import {
+  decideMarkedImages,
+  MarkedImageSource,
+  markedUses,
+  MarkerPlan,
+} from './decideMarkedImages';
+import { commitMarkerPlan, MarkerCommit } from './commitMarkerPlan';
+import { reportFluxAutomation } from './reportFluxAutomation';
 
 export type { ImageUpdate } from './movesAtHead';
 
@@ -45,7 +54,17 @@ export interface ImageSource {
     image: { registry?: string; repository: string },
     wantsTimestamp: (tag: string) => boolean,
   ): Promise<ImageScanResult>;
+  /** The manifest digest of a tag, for Flux's `:digest` setter markers. */
+  digestOf?(image: { registry?: string; repository: string }, tag: string): Promise<string>;
 }
+
+/** The Flux kinds that decide setter-marked images. */
+const MARKER_OBJECT_KINDS = [
+  'ImageRepository',
+  'ImagePolicy',
+  'ImageUpdateAutomation',
+  'GitRepository',
+] as const;
 
 type Use = {
   release: ReleaseRecord;
@@ -82,6 +101,11 @@ export class ImageAutomation {
       logger: LoggerService;
       /** Called after a push, to have git sync pick the commit up. */
       afterPush?: (commit: string) => Promise<void>;
+      /**
+       * The cluster of an environment of this repository, where Flux's own
+       * ImagePolicies are read when Flux automates the repository.
+       */
+      clusterFor?: (environment: string) => { name: string; api: ClusterApi } | undefined;
       clock?: () => Date;
     },
   ) {
@@ -99,12 +123,56 @@ export class ImageAutomation {
    * may take the task now) it stops before recording, committing or pushing.
    */
   async run(signal?: AbortSignal): Promise<AutomationOutcome> {
-    const { repository, syncStateStore, imageStatusStore, eventStore, logger } =
-      this.options;
-    const releases = await syncStateStore.releasesFromPaths(repository.id, 'all');
+    const { repository, syncStateStore, imageStatusStore } = this.options;
+    const party = repository.automation ?? 'backstage';
+    const all = await syncStateStore.releasesFromPaths(repository.id, 'all');
+    if (party === 'off') {
+      await imageStatusStore.recordImageStatuses(this.offStatuses(all));
+      return { status: 'unchanged', updates: [] };
+    }
+    const marked = markedUses(all);
+    // Setter-marked images follow their ImagePolicy, never Flux v1's filters.
+    const releases = marked.length
+      ? all.map(r => ({ ...r, images: r.images.filter(i => !i.imagePolicyRef) }))
+      : all;
+    if (party === 'flux') {
+      const statuses = await reportFluxAutomation({
+        uses: marked,
+        clusterFor: this.options.clusterFor ?? (() => undefined),
+        clock: this.clock,
+      });
+      if (signal?.aborted) return this.aborted();
+      await imageStatusStore.recordImageStatuses(statuses);
+      return { status: 'unchanged', updates: [] };
+    }
     const { statuses, updates } = await this.decide(releases, signal);
+    const markers = marked.length
+      ? await decideMarkedImages({
+          uses: marked,
+          objects: await syncStateStore.listFluxObjects(repository.id, [...MARKER_OBJECT_KINDS]),
+          branch: repository.branch,
+          images: this.options.images as MarkedImageSource,
+          clock: this.clock,
+          signal,
+        })
+      : undefined;
     if (signal?.aborted) return this.aborted();
-    await imageStatusStore.recordImageStatuses(statuses);
+    await imageStatusStore.recordImageStatuses([...statuses, ...(markers?.statuses ?? [])]);
+    for (const problem of markers?.problems ?? []) {
+      this.options.logger.warn('ImageUpdateAutomation not read', { repository: repository.id, problem });
+    }
+    const v1 = await this.commitV1(updates, signal);
+    if (!markers?.plans.length || v1.status === 'aborted') return v1;
+    const v2 = await this.commitMarked(markers.plans, signal);
+    return v1.status === 'unchanged' ? v2 : v1;
+  }
+
+  /** Flux v1's path: one commit of every annotated move, `Auto-release` as the message. */
+  private async commitV1(
+    updates: ScannedUpdate[],
+    signal?: AbortSignal,
+  ): Promise<AutomationOutcome> {
+    const { repository, eventStore, logger } = this.options;
     if (updates.length === 0) {
       return { status: 'unchanged', updates: [] };
     }
@@ -154,6 +222,122 @@ export class ImageAutomation {
       ]);
       return { status: 'failed', error: message, updates };
     }
+  }
+
+  /** With automation off, each image says so instead of what a registry offers. */
+  private offStatuses(releases: ReleaseRecord[]): ImageStatusRecord[] {
+    const checkedAt = this.clock().toISOString();
+    return releases.flatMap(release =>
+      release.images.map(image => ({
+        repositoryId: release.repository,
+        environment: release.environment,
+        namespace: release.namespace,
+        name: release.name,
+        container: image.container,
+        status: {
+          checkedAt,
+          automation: 'off' as const,
+          reason: 'Image automation is off for this repository: no registry is scanned and nothing is committed',
+        },
+      })),
+    );
+  }
+
+  /**
+   * Commits the marked values, one commit per ImageUpdateAutomation (its
+   * author, message and push branch), and records what moved.
+   */
+  private async commitMarked(
+    plans: MarkerPlan[],
+    signal?: AbortSignal,
+  ): Promise<AutomationOutcome> {
+    const { repository, eventStore, logger } = this.options;
+    const applied: ImageUpdate[] = [];
+    let last: string | undefined;
+    for (const plan of plans) {
+      if (signal?.aborted) return this.aborted();
+      let result: { written?: MarkerCommit; skipped: BrokenFile[] };
+      try {
+        result = await commitMarkerPlan({
+          writer: this.writer,
+          plan,
+          defaultAuthor: repository.author,
+          logger,
+          signal,
+        });
+      } catch (error) {
+        if (signal?.aborted) return this.aborted();
+        const message = errorMessage(error);
+        logger.warn('Image automation could not commit marked images', { repository: repository.id, error: message });
+        await eventStore.addEvents([
+          { type: 'automation-failed', repository: repository.id, message, at: this.clock() },
+        ]);
+        return { status: 'failed', error: message, updates: applied };
+      }
+      await reportSkippedFiles(
+        { ...this.options, clock: this.clock },
+        result.skipped.map(broken => ({
+          broken,
+          updates: plan.uses
+            .filter(u => u.file === broken.path)
+            .map(u => ({ release: u.release, image: u.image, to: u.to })),
+        })),
+      );
+      const written = result.written;
+      if (!written) continue;
+      last = written.commit;
+      const moved = plan.uses.filter(u =>
+        written.changes.some(
+          c => c.file === u.file && c.setter === `${u.ref.namespace}:${u.ref.name}`,
+        ),
+      );
+      const automationName = plan.automation && `${plan.automation.namespace}/${plan.automation.name}`;
+      await eventStore.addEvents([
+        ...moved.map(u => ({
+          type: 'image-updated',
+          repository: repository.id,
+          environment: u.release.environment,
+          namespace: u.release.namespace,
+          name: u.release.name,
+          commit: written.commit,
+          author: written.author.name,
+          message: written.message.split('\n')[0],
+          details: {
+            container: u.image.container,
+            image: imageLabel(u.image),
+            ...(u.ref.field === 'digest' ? {} : { from: u.image.tag }),
+            to: u.to,
+            file: u.file,
+            imagePolicy: `${u.ref.namespace}/${u.ref.name}`,
+            ...(automationName ? { imageUpdateAutomation: automationName } : {}),
+            ...(written.pushBranch ? { branch: written.pushBranch } : {}),
+          },
+          at: this.clock(),
+        })),
+        ...(written.templateFallback !== undefined
+          ? [
+              {
+                type: 'automation-message-fallback',
+                repository: repository.id,
+                commit: written.commit,
+                message: `The messageTemplate of ImageUpdateAutomation ${automationName} uses more than plain text, .AutomationObject and ranges over the updated images, files and changes; the commit says Auto-release instead`,
+                details: { template: written.templateFallback },
+                at: this.clock(),
+              },
+            ]
+          : []),
+      ]);
+      logger.info('Auto-released marked images', {
+        repository: repository.id,
+        sha: written.commit,
+        images: moved.length,
+        ...(automationName ? { automation: automationName } : {}),
+      });
+      applied.push(...moved.map(u => ({ release: u.release, image: u.image, to: u.to })));
+    }
+    return last
+      ? { status: 'committed', commit: last, updates: applied }
+      : { status: 'unchanged', updates: [] };
   }
 
   /** Scans each image once and decides per release image. */

@@ -10,3 +10,6 @@ export { rewriteAnnotations } from './rewriteAnnotations';
 export type { AnnotationChange, AnnotationRewrite } from './rewriteAnnotations';
 export { lockChange, unlockChange } from './lockAnnotations';
 export { decodeUtf8File } from './utf8File';
+export { scalarSource } from './scalarSource';
+export { applySplices } from './textSplice';
+export type { TextSplice } from './textSplice';

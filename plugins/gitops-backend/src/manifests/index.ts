@@ -42,6 +42,8 @@ export type {
 export { readOverlayManifests } from './overlayResources';
 export type { OverlayHelmRelease, OverlayManifests } from './overlayResources';
 export { folderOf, isWithin, resolveRepositoryPath } from './repositoryPaths';
+export { findMarkedValues } from './setterMarkers';
+export type { MarkedValue } from './setterMarkers';
 export {
   isUnderUpdatePath,
   readImagePolicy,

@@ -1,7 +1,16 @@
-import { Scalar, YAMLMap, YAMLSeq, isMap, isScalar, isSeq } from 'yaml';
+import {
+  Scalar,
+  YAMLMap,
+  YAMLSeq,
+  isMap,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+} from 'yaml';
 import { parseImageReference } from '@backstage-gitops/plugin-gitops-common';
 import { isMapping } from './fieldValidation';
 import { CHART_IMAGE, FoundImage } from './imageShapes';
+import { KUBERNETES_YAML_OPTIONS } from './kubernetesYaml';
 import { ImagePolicyRef } from './types';
 import {
   dotPath,
@@ -278,4 +287,50 @@ export function findImagesBySetterMarker(
     images.push({ ...image, container });
   }
   return { images, problems };
+}
+
+/** One marked value anywhere in a file, as Flux's setters strategy finds it. */
+export type MarkedValue = {
+  policy: PolicyName;
+  field?: MarkerField;
+  node: Scalar;
+  /** The value as written (a tag as its text, not as YAML 1.1 reads it). */
+  text: string;
+};
+
+/**
+ * Every setter-marked scalar of a file, in any document and any kind, as
+ * image-automation-controller scans the files under an update path: it
+ * does not care which object the marker sits in. `error` is set (and no
+ * value returned) when the file is not YAML that reads cleanly, so that a
+ * writer leaves it alone.
+ */
+export function findMarkedValues(text: string): {
+  values: MarkedValue[];
+  error?: string;
+} {
+  const documents = parseAllDocuments(text, KUBERNETES_YAML_OPTIONS);
+  if (!Array.isArray(documents)) {
+    return { values: [], error: 'the file is not a YAML stream' };
+  }
+  const failed = documents.find(d => d.errors.length > 0);
+  if (failed) return { values: [], error: failed.errors[0].message };
+  const values: MarkedValue[] = [];
+  const visit = (node: unknown, depth: number) => {
+    if (depth > MAX_DEPTH) return;
+    if (isScalar(node)) {
+      const comment = lineCommentAfter(node, text);
+      const reading = comment === undefined ? undefined : readMarker(comment);
+      const written = tagValue(node);
+      if (reading && 'marker' in reading && written !== undefined) {
+        values.push({ ...reading.marker, node, text: written });
+      }
+    } else if (isMap(node)) {
+      for (const pair of node.items) visit(pair.value, depth + 1);
+    } else if (isSeq(node)) {
+      for (const item of node.items) visit(item, depth + 1);
+    }
+  };
+  for (const document of documents) visit(document.contents, 0);
+  return { values };
 }

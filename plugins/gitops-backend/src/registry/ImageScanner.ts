@@ -139,6 +139,20 @@ export class ImageScanner {
     }
   }
 
+  /**
+   * The manifest digest `tag` points at now (an index's own digest for a
+   * multi-platform image), as Flux writes it for a `:digest` setter marker.
+   * Throws when the registry cannot say; the host rules of {@link scan} hold.
+   */
+  async digestOf(
+    image: { registry?: string; repository: string },
+    tag: string,
+  ): Promise<string> {
+    const name = resolveImageName(image);
+    const manifest = await this.clientFor(name.host).getManifest(name.repository, tag);
+    return manifest.digest;
+  }
+
   /** Request counters per registry host, for benchmarks and tests. */
   stats(): Record<string, RegistryStats> {
     return Object.fromEntries(
