@@ -98,6 +98,24 @@ export interface Config {
       /** Bytes of one image's tag listing, all pages together. Defaults to 8388608 (8 MiB). */
       maxListingBytes?: number;
     };
+    /**
+     * Helm repositories (https index.yaml) whose chart versions the chart
+     * scan may read, for "chart update available". A HelmRepository url in
+     * a repository file is contacted only when it lies under one of these
+     * (same scheme, host and port, below its path); OCI Helm repositories
+     * and OCIRepository charts go through `registries` and `registryPolicy`
+     * like images.
+     */
+    helmRepositories?: Array<{
+      /** `https://charts.example.com/stable`: its index.yaml is below it. */
+      url: string;
+      username?: string;
+      /**
+       * Password or token for basic auth.
+       * @visibility secret
+       */
+      password?: string;
+    }>;
     /** Image automation: new registry tags become commits. */
     imageAutomation?: {
       /** Defaults to true when repositories are configured. */

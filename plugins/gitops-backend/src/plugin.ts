@@ -4,7 +4,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { readClustersConfig } from './cluster';
-import { checkEnvironmentClusters, readGitopsConfig } from './config';
+import {
+  checkEnvironmentClusters,
+  readGitopsConfig,
+  readHelmRepositoriesConfig,
+} from './config';
 import { createGitopsStores, DatabaseImageMetadataCache } from './database';
 import { mirrorsDirectory } from './git';
 import {
@@ -57,6 +61,7 @@ export const gitopsPlugin = createBackendPlugin({
           clusters,
           registries,
           registryPolicy,
+          helmRepositories: readHelmRepositoriesConfig(config),
           imageCache,
           stores,
           scheduler,
@@ -76,6 +81,7 @@ export const gitopsPlugin = createBackendPlugin({
             releases: new ReleaseService({
               syncStateStore,
               clusterStateStore,
+              chartStatusStore: stores.chartStatusStore,
               eventStore,
               catalog: deps.catalog,
               permissions: deps.permissions,

@@ -6,8 +6,9 @@ import { NotFoundError } from '@backstage/errors';
 import path from 'node:path';
 import { RepositoryWriter, WriterFor } from '../actions';
 import { ImageAutomation } from '../automation';
+import { ChartUpdates, HelmIndexClient, OciChartClient } from '../charts';
 import { ClusterConfig, KubernetesCluster } from '../cluster';
-import { GitopsConfig } from '../config';
+import { GitopsConfig, HelmRepositoryConfig } from '../config';
 import { GitopsStores } from '../database';
 import { CliGitRepository, ensurePrivateDirectory } from '../git';
 import {
@@ -36,6 +37,8 @@ export async function scheduleGitopsTasks(options: {
   registries: RegistryConfig[];
   /** Which registry hosts image references may name; the defaults when unset. */
   registryPolicy?: RegistryPolicy;
+  /** The Helm repositories (https index) chart updates may read; none when unset. */
+  helmRepositories?: HelmRepositoryConfig[];
   imageCache: ImageMetadataCache;
   stores: GitopsStores;
   scheduler: SchedulerService;
@@ -169,6 +172,33 @@ export async function scheduleGitopsTasks(options: {
         },
       });
     }
+  }
+  // Chart updates: a step of its own per repository, on image automation's
+  // schedule, also when image automation is off (it only reads and reports).
+  const charts = {
+    helm: new HelmIndexClient(options.helmRepositories ?? []),
+    oci: new OciChartClient({
+      registries: options.registries,
+      policy: options.registryPolicy,
+      logger,
+    }),
+  };
+  for (const repository of gitops.repositories) {
+    const chartUpdates = new ChartUpdates({
+      repository,
+      syncStateStore,
+      chartStatusStore: stores.chartStatusStore,
+      ...charts,
+      logger: logger.child({ repository: repository.id }),
+    });
+    await scheduler.scheduleTask({
+      id: `gitops-chart-updates:${repository.id}`,
+      scope: 'global',
+      ...gitops.imageAutomation.schedule,
+      fn: async abortSignal => {
+        await chartUpdates.run(abortSignal);
+      },
+    });
   }
   const writers = new Map(
     gitops.repositories.map(repository => [
