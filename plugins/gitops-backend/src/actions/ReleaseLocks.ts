@@ -9,8 +9,10 @@ import {
   rewriteAnnotations,
   unlockChange,
 } from '../edits';
+import { checkLockParty, partyOf } from './automationParty';
 import { actionMessage, subjectOf } from './commitMessages';
 import { releaseAtHead } from './releaseAtHead';
+import { readsAnnotationsFrom, refuseSharedFile } from './sharedFile';
 import { ReleaseActionOptions, requireRelease } from './writers';
 
 type LockRequest = { actor: string; message?: string };
@@ -19,6 +21,11 @@ type LockRequest = { actor: string; message?: string };
  * Locking a release against image automation (Flux v1's
  * `fluxcd.io/locked`), and unlocking it, as one commit each. Locking a
  * locked release, or unlocking one that is not, commits nothing.
+ *
+ * The lock is written where per-environment edits go (`sourcePath`: in
+ * Flux v2's layout the overlay's patch), never in a file other
+ * environments read too. Only this plugin's image automation honours it: a
+ * repository Flux automates is refused (see `checkLockParty`).
  */
 export class ReleaseLocks {
   private readonly clock: () => Date;
@@ -74,13 +81,24 @@ export class ReleaseLocks {
     const release = await requireRelease(syncStateStore, key);
     const writer = this.options.writers(release.repository);
     const path = release.sourcePath;
+    await checkLockParty(
+      syncStateStore,
+      partyOf(writer.repository),
+      release,
+      action.wanted ? 'lock' : 'unlock',
+    );
+    await refuseSharedFile(syncStateStore, release, {
+      what: 'lock',
+      path,
+      reads: readsAnnotationsFrom(path),
+    });
     const written = await writer.write(async snapshot => {
       const at = await releaseAtHead(snapshot, release);
-      if (at.manifest.locked === action.wanted) return undefined;
+      if (at.locked === action.wanted) return undefined;
       const { content, changed } = rewriteAnnotations(
         path,
         at.content,
-        at.manifest.source.document,
+        at.document,
         action.change,
       );
       if (!changed) return undefined;

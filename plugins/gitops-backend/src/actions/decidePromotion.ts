@@ -25,14 +25,24 @@ export type PromotionQuestion = {
   image: ImageRef;
   /** The stage the image comes from, and its tag there. */
   from: { environment: string; tag: string; digest?: string };
-  /** The promoted stage, its tag now, and the filter as written (none when automation leaves it alone). */
-  to: { environment: string; tag: string; policy?: string };
+  /**
+   * The promoted stage, its tag now, and the filter as written (none when
+   * automation leaves it alone); a Flux v2 ImagePolicy comes read already,
+   * as `definition`, with `policy` its description.
+   */
+  to: {
+    environment: string;
+    tag: string;
+    policy?: string;
+    definition?: PolicyDefinition;
+  };
 };
 
 const short = (digest: string) =>
   digest.replace(/^(sha256:[0-9a-f]{12})[0-9a-f]+$/, '$1');
 
 function readPolicy(question: PromotionQuestion): PolicyDefinition {
+  if (question.to.definition) return question.to.definition;
   try {
     return parseImagePolicy(question.to.policy);
   } catch (error) {
@@ -91,7 +101,7 @@ export async function decidePromotion(
   }
 
   let decision: PromotionDecision;
-  if (to.policy === undefined) {
+  if (to.policy === undefined && !to.definition) {
     if (!from.tag) {
       throw new InputError(
         `${from.environment} pins ${label} by digest only; there is no tag to promote`,
@@ -105,7 +115,8 @@ export async function decidePromotion(
     };
   } else {
     const def = readPolicy(question);
-    const policy = describePolicy(def);
+    // A Flux ImagePolicy in its own words, as the card shows it.
+    const policy = to.definition && to.policy ? to.policy : describePolicy(def);
     const found = await fromRegistry(image, () =>
       findTagOnDigest(registry, image, digest!, def),
     );

@@ -26,3 +26,12 @@ export function unlockChange(): AnnotationChange {
     ]),
   };
 }
+
+/**
+ * Whether annotations lock a release, as fluxd read them: `fluxcd.io/locked`
+ * (else the legacy name) exactly "true". For documents the manifests parser
+ * does not read whole, such as an overlay's patch.
+ */
+export function isLockedBy(annotations: Record<string, unknown>): boolean {
+  return (annotations[LOCKED] ?? annotations[`${LEGACY_PREFIX}locked`]) === 'true';
+}
