@@ -1,5 +1,6 @@
 import { GitopsRelease } from '@backstage-gitops/plugin-gitops-common';
 import Typography from '@material-ui/core/Typography';
+import { ReleaseChart } from './ReleaseChart';
 import { ReleaseImage } from './ReleaseImage';
 
 /** What is released: the HelmRelease, where it lives, its chart and images. */
@@ -20,11 +21,7 @@ export const ReleaseCell = ({
     <Typography variant="caption" color="textSecondary" display="block">
       {`namespace ${release.namespace}${cluster ? `, cluster ${cluster}` : ''}`}
     </Typography>
-    <Typography variant="body2">
-      {`chart ${release.chartName}${
-        release.chartVersion ? ` ${release.chartVersion}` : ''
-      }`}
-    </Typography>
+    <ReleaseChart release={release} />
     {release.images.map(image => (
       <ReleaseImage key={image.container} image={image} />
     ))}
