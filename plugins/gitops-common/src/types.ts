@@ -23,6 +23,57 @@ export type GitopsEnvironment = {
    * `spec.path` is this environment's folder, when there is one.
    */
   kustomization?: { namespace: string; name: string };
+  /**
+   * What Flux's Kustomization that applies this environment's folder says,
+   * once helm reconciliation has read its cluster.
+   */
+  fluxStatus?: GitopsEnvironmentFluxStatus;
+};
+
+/**
+ * A Flux condition (Ready, Released, Remediated, TestSuccess, ...) as the
+ * controller last wrote it.
+ *
+ * @public
+ */
+export type GitopsFluxCondition = {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+  since?: string;
+};
+
+/**
+ * The environment as Flux's kustomize-controller applies it: the commit git
+ * sync stored for its repository against the revision the Kustomization last
+ * applied.
+ *
+ * @public
+ */
+export type GitopsEnvironmentFluxStatus = {
+  cluster: string;
+  /** The commit git sync last stored for the environment's repository. */
+  gitCommit?: string;
+  /** The Kustomization read; absent when none was found or its API is not served. */
+  kustomization?: {
+    namespace: string;
+    name: string;
+    ready?: GitopsFluxCondition;
+    /** As Flux writes it, `main@sha1:<sha>` or the older `main/<sha>`. */
+    lastAppliedRevision?: string;
+    /** The commit in `lastAppliedRevision`. */
+    appliedCommit?: string;
+    lastAttemptedRevision?: string;
+    attemptedCommit?: string;
+    suspended: boolean;
+  };
+  /**
+   * Why there is no Kustomization status: its API is not served ("Flux
+   * kustomize API not served"), none applies the folder, or the read failed.
+   */
+  problem?: string;
+  observedAt: string;
 };
 
 /**
@@ -339,6 +390,8 @@ export type GitopsReleaseStatus = {
   deployedAt?: string;
   /** When the current state began, where that can be told. */
   since?: string;
+  /** What helm-controller (Flux v2) says of the HelmRelease, for v2 releases. */
+  flux?: GitopsFluxReleaseStatus;
   /** When the cluster last answered for this release. */
   checkedAt: string;
   /**
@@ -346,6 +399,31 @@ export type GitopsReleaseStatus = {
    * above is the last known one, as old as `checkedAt`.
    */
   stale?: { error: string; at: string };
+};
+
+/**
+ * A Flux v2 HelmRelease's own status: its conditions, whether it is
+ * suspended, and what helm-controller last attempted against what it applied.
+ *
+ * @public
+ */
+export type GitopsFluxReleaseStatus = {
+  /** The version the cluster served it at, such as `helm.toolkit.fluxcd.io/v2beta2`. */
+  apiVersion: string;
+  /** `spec.suspend`: helm-controller does not act on it. */
+  suspended: boolean;
+  /** Ready, Released, Remediated and TestSuccess, those the controller wrote. */
+  conditions: GitopsFluxCondition[];
+  /** The chart version (or source revision) last attempted. */
+  lastAttemptedRevision?: string;
+  lastAttemptedConfigDigest?: string;
+  /** The chart version of the newest applied snapshot (v2) or `lastAppliedRevision` (v2beta). */
+  lastAppliedRevision?: string;
+  lastAppliedConfigDigest?: string;
+  /** The last attempt is not what is applied: it failed or is under way. */
+  attemptDiffers: boolean;
+  /** Set when the Helm history shown comes from `status.history`, Helm's Secrets being unreadable. */
+  historyFromStatus?: boolean;
 };
 
 /**

@@ -19,5 +19,9 @@ export type {
   LiveObjectIdentity,
 } from './KubernetesCluster';
 export { helmHistories, helmReleaseKey, HelmRevisionCache } from './helm';
-export type { HelmReleaseStatus, HelmRevision } from './helm';
+export type {
+  HelmReleaseSecret,
+  HelmReleaseStatus,
+  HelmRevision,
+} from './helm';
 export { readClustersConfig } from './ClusterConfig';

@@ -1,5 +1,6 @@
 import {
   GitopsClusterStatus,
+  GitopsEnvironmentFluxStatus,
   GitopsHelmRevision,
   GitopsProblem,
   GitopsReleaseKey,
@@ -18,6 +19,15 @@ export type ReleaseStatusRecord = GitopsReleaseKey &
     error?: string;
     errorAt?: string;
   };
+
+/**
+ * The Kustomization that applies an environment, as its cluster's last
+ * reconcile read it. The commit git is at is added when read.
+ */
+export type EnvironmentFluxStatusRecord = Omit<
+  GitopsEnvironmentFluxStatus,
+  'gitCommit'
+> & { environment: string };
 
 /** A release's Helm history, replaced whole when it changes; any order. */
 export type HelmHistoryRecord = GitopsReleaseKey & {
@@ -84,6 +94,11 @@ export type ReconcileRecord = {
   histories: HelmHistoryRecord[];
   /** Stored in the same transaction as the statuses they describe. */
   events: NewEvent[];
+  /**
+   * When given, replaces the Flux status of this cluster's environments:
+   * environments of the cluster not named lose theirs.
+   */
+  environmentFlux?: EnvironmentFluxStatusRecord[];
 };
 
 /** What one apply of an environment changed. */
@@ -128,6 +143,8 @@ export interface ClusterStateStore {
     clusters: Array<{ name: string; title?: string }>,
   ): Promise<void>;
   listClusters(): Promise<GitopsClusterStatus[]>;
+  /** The Flux Kustomization status of every environment that has one. */
+  listEnvironmentFluxStatuses(): Promise<EnvironmentFluxStatusRecord[]>;
 
   /** What an environment last applied, with the commit it applied from. */
   getAppliedObjects(

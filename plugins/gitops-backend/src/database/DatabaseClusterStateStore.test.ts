@@ -18,6 +18,15 @@ describeStores('DatabaseClusterStateStore', storeTest => {
         since: '2026-11-25T09:30:00.000Z',
         error: 'timeout',
         errorAt: '2026-11-25T11:00:00.000Z',
+        flux: {
+          apiVersion: 'helm.toolkit.fluxcd.io/v2beta2',
+          suspended: true,
+          conditions: [{ type: 'Ready', status: 'False', reason: 'UpgradeFailed', message: 'timed out' }],
+          lastAttemptedRevision: '6.5.4',
+          lastAppliedRevision: '6.5.3',
+          attemptDiffers: true,
+          historyFromStatus: true,
+        },
       });
       const bare = status('prod', 'podinfo');
       const elsewhere = status('stg', 'podinfo', { cluster: 'other' });
@@ -282,6 +291,42 @@ describeStores('DatabaseClusterStateStore', storeTest => {
       expect(await clusterStateStore.getHelmHistory(key)).toBeUndefined();
       expect(await eventStore.listEvents({ releases: [key], repositoryIds: [], limit: 10 })).toEqual([]);
       expect((await clusterStateStore.listClusters())[0].lastReconciledAt).toBe('2026-11-25T12:00:00.000Z');
+    },
+  );
+
+  storeTest(
+    "replaces the Flux status of a cluster's environments, leaving other clusters' alone",
+    async ({ clusterStateStore }) => {
+      const dev = {
+        environment: 'dev',
+        cluster: 'demo',
+        kustomization: {
+          namespace: 'flux-system',
+          name: 'apps',
+          ready: { type: 'Ready', status: 'True' as const, reason: 'ReconciliationSucceeded' },
+          lastAppliedRevision: 'main@sha1:0123456789abcdef0123456789abcdef01234567',
+          appliedCommit: '0123456789abcdef0123456789abcdef01234567',
+          suspended: false,
+        },
+        observedAt: '2026-11-25T10:00:00.000Z',
+      };
+      const stg = {
+        environment: 'stg',
+        cluster: 'demo',
+        problem: 'Flux kustomize API not served',
+        observedAt: '2026-11-25T10:00:00.000Z',
+      };
+      const prod = { ...stg, environment: 'prod', cluster: 'other' };
+      await clusterStateStore.applyReconcile(reconcile({ environmentFlux: [dev, stg] }));
+      await clusterStateStore.applyReconcile(reconcile({ cluster: 'other', environmentFlux: [prod] }));
+      expect(await clusterStateStore.listEnvironmentFluxStatuses()).toEqual([dev, prod, stg]);
+
+      // Without environmentFlux a cycle leaves them; with it, unnamed ones of the cluster go.
+      await clusterStateStore.applyReconcile(reconcile({}));
+      expect(await clusterStateStore.listEnvironmentFluxStatuses()).toHaveLength(3);
+      const later = { ...stg, observedAt: '2026-11-25T11:00:00.000Z' };
+      await clusterStateStore.applyReconcile(reconcile({ environmentFlux: [later] }));
+      expect(await clusterStateStore.listEnvironmentFluxStatuses()).toEqual([prod, later]);
     },
   );
 });

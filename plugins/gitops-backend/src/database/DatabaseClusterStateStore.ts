@@ -11,6 +11,7 @@ import {
   AppliedObjectRecord,
   ApplyRecord,
   ClusterStateStore,
+  EnvironmentFluxStatusRecord,
   HeldPruneRecord,
   HelmHistoryRecord,
   ReconcileRecord,
@@ -23,12 +24,15 @@ import {
   AppliedObjectRow,
   appliedObjectRow,
   ClusterRow,
+  environmentFluxStatusRow,
+  EnvironmentFluxStatusRow,
   helmHistoryRows,
   HelmHistoryRow,
   releaseStatusRow,
   ReleaseStatusRow,
   toAppliedObject,
   toCluster,
+  toEnvironmentFluxStatus,
   toHelmHistory,
   toReleaseStatus,
 } from './clusterStateRows';
@@ -124,6 +128,20 @@ export class DatabaseClusterStateStore implements ClusterStateStore {
         }
       }
 
+      if (record.environmentFlux) {
+        const named = record.environmentFlux.map(status => status.environment);
+        await tx('gitops_environment_flux_status')
+          .where({ cluster: record.cluster })
+          .whereNotIn('environment', named)
+          .delete();
+        for (const part of queryBatches(record.environmentFlux)) {
+          await tx('gitops_environment_flux_status')
+            .insert(part.map(environmentFluxStatusRow))
+            .onConflict('environment')
+            .merge();
+        }
+      }
+
       await insertEvents(tx, record.events);
 
       // The error stays: readers compare its time with last_reconciled_at.
@@ -132,6 +150,13 @@ export class DatabaseClusterStateStore implements ClusterStateStore {
         .onConflict('name')
         .merge(['last_reconciled_at']);
     });
+  }
+
+  async listEnvironmentFluxStatuses(): Promise<EnvironmentFluxStatusRecord[]> {
+    const rows = await this.db<EnvironmentFluxStatusRow>(
+      'gitops_environment_flux_status',
+    ).orderBy('environment');
+    return rows.map(toEnvironmentFluxStatus);
   }
 
   async recordClusterFailure(

@@ -6,6 +6,7 @@ import {
 import {
   AppliedObjectKey,
   AppliedObjectRecord,
+  EnvironmentFluxStatusRecord,
   HelmHistoryRecord,
   ReleaseStatusRecord,
 } from './ClusterStateStore';
@@ -36,6 +37,17 @@ export type ReleaseStatusRow = {
   since: Date | string | null;
   error: string | null;
   error_at: Date | string | null;
+  /** JSON of {@link ReleaseStatusRecord.flux}. */
+  flux: string | null;
+};
+
+/** A row of `gitops_environment_flux_status`. */
+export type EnvironmentFluxStatusRow = {
+  environment: string;
+  cluster: string;
+  kustomization: string | null;
+  problem: string | null;
+  observed_at: Date | string;
 };
 
 /** A row of `gitops_helm_history`: one revision. */
@@ -111,6 +123,7 @@ export function releaseStatusRow(
     since: dateOrNull(status.since),
     error: status.error ?? null,
     error_at: dateOrNull(status.errorAt),
+    flux: status.flux ? JSON.stringify(status.flux) : null,
   };
 }
 
@@ -130,6 +143,33 @@ export function toReleaseStatus(row: ReleaseStatusRow): ReleaseStatusRecord {
     since: iso(row.since),
     error: row.error ?? undefined,
     errorAt: iso(row.error_at),
+    flux: row.flux ? JSON.parse(row.flux) : undefined,
+  });
+}
+
+export function environmentFluxStatusRow(
+  status: EnvironmentFluxStatusRecord,
+): EnvironmentFluxStatusRow {
+  return {
+    environment: status.environment,
+    cluster: status.cluster,
+    kustomization: status.kustomization
+      ? JSON.stringify(status.kustomization)
+      : null,
+    problem: status.problem ?? null,
+    observed_at: new Date(status.observedAt),
+  };
+}
+
+export function toEnvironmentFluxStatus(
+  row: EnvironmentFluxStatusRow,
+): EnvironmentFluxStatusRecord {
+  return defined({
+    environment: row.environment,
+    cluster: row.cluster,
+    kustomization: row.kustomization ? JSON.parse(row.kustomization) : undefined,
+    problem: row.problem ?? undefined,
+    observedAt: iso(row.observed_at)!,
   });
 }
 

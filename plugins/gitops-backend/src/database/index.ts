@@ -8,6 +8,7 @@ export type {
   AppliedObjectRecord,
   ApplyProblemRecord,
   ClusterStateStore,
+  EnvironmentFluxStatusRecord,
   HeldPruneRecord,
   HelmHistoryRecord,
   ReleaseStatusRecord,
@@ -16,6 +17,8 @@ export type { EventStore, NewEvent } from './EventStore';
 export type { ChartStatusRecord, ChartStatusStore } from './ChartStatusStore';
 export type { ImageStatusRecord, ImageStatusStore } from './ImageStatusStore';
 export type {
+  EnvironmentSource,
+  EnvironmentSources,
   FileProblem,
   FluxObjectRecord,
   ReleaseMatch,

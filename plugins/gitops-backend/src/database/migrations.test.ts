@@ -14,6 +14,7 @@ describeStores('migrations', storeTest => {
         'gitops_clusters', 'gitops_release_status', 'gitops_helm_history',
         'gitops_applied_objects', 'gitops_applied_commits',
         'gitops_flux_objects', 'gitops_release_files',
+        'gitops_environment_flux_status',
         'gitops_chart_status',
       ]) {
         expect(await knex.schema.hasTable(table)).toBe(false);

@@ -6,6 +6,7 @@ import {
   ClusterRequestError,
   helmHistories,
   helmReleaseKey,
+  HelmReleaseSecret,
   HelmRevision,
   HelmRevisionCache,
 } from '../cluster';
@@ -25,9 +26,20 @@ export type LiveCluster = {
   histories: Map<string, HelmRevision[]>;
   undecodable: Map<string, string>;
   namespaceErrors: Map<string, string>;
+  /**
+   * Namespaces whose HelmReleases were listed but whose Helm Secrets were
+   * refused (Flux runs the cluster and the plugin may not read Secrets):
+   * also in `namespaceErrors`, but a v2 release there can be assessed from
+   * its own `status.history`.
+   */
+  secretsRefused: Set<string>;
   /** Releases not read, with the reason. */
   refused: Map<string, string>;
 };
+
+function isRefusal(error: unknown): boolean {
+  return error instanceof ClusterRequestError && error.status === 403;
+}
 
 /** The key of a live HelmRelease: its API group, namespace and name. */
 export function liveHelmReleaseKey(
@@ -72,15 +84,30 @@ export class ClusterRead {
     const revisions: HelmRevision[] = [];
     const undecodable = new Map<string, string>();
     const namespaceErrors = new Map<string, string>();
+    const secretsRefused = new Set<string>();
     let unreachable: ClusterRequestError | undefined;
     await Promise.all(
       [...namespaces].map(namespace =>
         this.namespaceReads.run(async () => {
           try {
-            const [objects, secrets] = await Promise.all([
+            const [listed, secretsRead] = await Promise.allSettled([
               api.listHelmReleases(namespace),
               api.listHelmSecrets(namespace),
             ]);
+            if (listed.status === 'rejected') throw listed.reason;
+            const objects = listed.value;
+            let secrets: HelmReleaseSecret[] = [];
+            if (secretsRead.status === 'fulfilled') {
+              secrets = secretsRead.value;
+            } else if (isRefusal(secretsRead.reason)) {
+              // Flux runs the cluster and Helm's Secrets are not ours to
+              // read: keep the HelmReleases, whose v2 status carries a
+              // history of its own; the namespace still reports the refusal.
+              secretsRefused.add(namespace);
+              namespaceErrors.set(namespace, errorMessage(secretsRead.reason));
+            } else {
+              throw secretsRead.reason;
+            }
             for (const object of objects) {
               helmReleases.set(
                 liveHelmReleaseKey(
@@ -136,6 +163,7 @@ export class ClusterRead {
       histories: helmHistories(revisions),
       undecodable,
       namespaceErrors,
+      secretsRefused,
       refused: plan.refused,
     };
   }

@@ -776,6 +776,8 @@ spec:
           'releases/dev/policy.yaml': 'apiVersion: image.toolkit.fluxcd.io/v1beta2\nkind: ImagePolicy\nmetadata:\n  name: podinfo\n  namespace: dev\nspec:\n  imageRepositoryRef: { name: podinfo }\n  policy: { semver: { range: ~0.4 } }\n',
         },
         environments: ['dev'],
+        // A cluster without Flux's image automation CRDs.
+        double: { servedVersions: { 'image.toolkit.fluxcd.io': [] } },
       });
       await fixture.cycle();
       const [problem] = await problems('apply');

@@ -1,7 +1,11 @@
 import { errorMessage } from '../kernel';
-import { applyEnvironments, ApplyEnvironmentsOptions } from './applyEnvironments';
+import {
+  applyEnvironments,
+  ApplyEnvironmentsOptions,
+} from './applyEnvironments';
 import { assessReleases } from './assessReleases';
 import { ClusterRead } from './ClusterRead';
+import { readEnvironmentFluxStatuses } from './kustomizationStatus';
 import { forgetLostObjects } from './recoverLostObjects';
 
 export type { ClusterEnvironmentSettings } from './applyEnvironments';
@@ -18,7 +22,9 @@ export type ReconcileOutcome =
  * environments whose applied HelmReleases are gone so the next cycle applies
  * them again (`recoverLostObjects`), compare each release with git and store
  * what changed: statuses, Helm histories, state-change events
- * (`assessReleases`).
+ * (`assessReleases`); and for the environments Flux applies, the
+ * Kustomization that applies each (one list per cluster,
+ * `readEnvironmentFluxStatuses`).
  *
  * Faults stay where they happen: a namespace that answers 403 or 500 marks
  * its releases' statuses with the error (the last known state stays); an
@@ -55,13 +61,39 @@ export class ClusterReconciler {
       });
       if (applied.aborted) {
         // The scheduler gave up on this run; another may already be applying.
-        logger.warn('Reconcile aborted; nothing more is applied or pruned', { cluster });
+        logger.warn('Reconcile aborted; nothing more is applied or pruned', {
+          cluster,
+        });
         return { status: 'failed', error: 'aborted' };
       }
       const live = await this.clusterRead.read(environments, releases);
-      await forgetLostObjects(this.options, environments, applied.appliedAt, live);
-      const result = await assessReleases(this.options, releases, live, applied, at);
-      await clusterStateStore.applyReconcile({ cluster, at, ...result });
+      await forgetLostObjects(
+        this.options,
+        environments,
+        applied.appliedAt,
+        live,
+      );
+      const result = await assessReleases(
+        this.options,
+        releases,
+        live,
+        applied,
+        at,
+      );
+      const environmentFlux = await readEnvironmentFluxStatuses({
+        cluster,
+        api: this.options.api,
+        environments,
+        settings: this.options.settings,
+        previous: () => clusterStateStore.listEnvironmentFluxStatuses(),
+        at,
+      });
+      await clusterStateStore.applyReconcile({
+        cluster,
+        at,
+        ...result,
+        environmentFlux,
+      });
       const outcome = {
         status: 'reconciled' as const,
         releases: releases.length,

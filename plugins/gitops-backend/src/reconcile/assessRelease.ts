@@ -1,4 +1,5 @@
 import { HelmRevision } from '../cluster';
+import { canSuspend } from '../kernel';
 import { chartLabel } from './chartLabel';
 import { describeAge } from './describeAge';
 import { describeDifferences } from './describeDifferences';
@@ -61,6 +62,9 @@ function later(
  *    Ready such as DependencyNotReady); otherwise Drifted, saying what differs.
  * 7. Synced otherwise.
  *
+ * A suspended Flux v2 HelmRelease (`spec.suspend`) keeps its state; its
+ * reason begins by saying that it is suspended.
+ *
  * `revision`, `chartVersion` and `deployedAt` describe Helm's newest revision.
  */
 export function assessRelease(input: AssessReleaseInput): ReleaseAssessment {
@@ -81,6 +85,10 @@ export function assessRelease(input: AssessReleaseInput): ReleaseAssessment {
         ...(latest.lastDeployed ? { deployedAt: latest.lastDeployed } : {}),
       }
     : {};
+  // helm-controller does not act on a suspended HelmRelease: whatever the
+  // state, the reason says so first.
+  const suspended =
+    !!live && canSuspend(live.apiVersion) && live.spec?.suspend === true;
   const result = (
     state: GitopsReleaseState,
     reason: string,
@@ -88,7 +96,9 @@ export function assessRelease(input: AssessReleaseInput): ReleaseAssessment {
     since?: string,
   ): ReleaseAssessment => ({
     state,
-    reason,
+    reason: suspended
+      ? `suspended (spec.suspend), Flux does not act on it; ${reason}`
+      : reason,
     differences,
     ...revisionFields,
     ...(since ? { since } : {}),

@@ -14,7 +14,13 @@ import { helmStorageNamespace } from '../kernel';
 import { AppliedEnvironments } from './applyEnvironments';
 import { assessRelease } from './assessRelease';
 import { LiveCluster, liveHelmReleaseKey } from './ClusterRead';
+import {
+  hasStatusHistory,
+  historyFromStatus,
+  readFluxReleaseStatus,
+} from './fluxReleaseStatus';
 import { sameStatus, toHelmRevisions } from './releaseStatusRecord';
+import { LiveHelmRelease } from './types';
 
 /** What a reconcile cycle stores for one cluster, in one transaction. */
 export type ClusterAssessment = {
@@ -67,11 +73,23 @@ export async function assessReleases(
     const before = previous.get(text);
     const storage = helmStorageNamespace(release);
     const refused = live.refused.get(text);
+    const liveRelease = live.helmReleases.get(
+      liveHelmReleaseKey(release.apiVersion, release.namespace, release.name),
+    ) as LiveHelmRelease | undefined;
+    // Helm's Secrets refused but the HelmRelease read: helm-controller's own
+    // status.history stands in for Helm's history.
+    const statusHistory =
+      !refused &&
+      live.secretsRefused.has(storage) &&
+      [release.namespace, storage].every(
+        ns => !live.namespaceErrors.has(ns) || live.secretsRefused.has(ns),
+      ) &&
+      hasStatusHistory(liveRelease);
     const readError =
       refused ??
       live.namespaceErrors.get(release.namespace) ??
       live.namespaceErrors.get(storage);
-    if (readError) {
+    if (readError && !statusHistory) {
       // Keep the last known state; only say it could not be refreshed. A
       // refused release keeps no differences: they came from a read that is
       // no longer allowed.
@@ -94,8 +112,9 @@ export async function assessReleases(
       continue;
     }
 
-    const history =
-      live.histories.get(helmReleaseKey(storage, release.releaseName)) ?? [];
+    const history = statusHistory
+      ? historyFromStatus(liveRelease!)
+      : live.histories.get(helmReleaseKey(storage, release.releaseName)) ?? [];
     const assessment = assessRelease({
       desired: {
         apiVersion: release.apiVersion,
@@ -106,15 +125,16 @@ export async function assessReleases(
         values: (release.spec.values as Record<string, unknown>) ?? {},
         spec: release.spec,
       },
-      live: live.helmReleases.get(
-        liveHelmReleaseKey(release.apiVersion, release.namespace, release.name),
-      ) as Parameters<typeof assessRelease>[0]['live'],
+      live: liveRelease,
       history,
       appliedAt: applied.appliedAt.get(text),
       now: at,
       gracePeriodMs,
     });
     const newest = history[history.length - 1];
+    const flux = readFluxReleaseStatus(liveRelease, {
+      historyFromStatus: statusHistory,
+    });
     const problem =
       applied.failures.get(text) ??
       live.undecodable.get(helmReleaseKey(storage, release.releaseName));
@@ -133,6 +153,7 @@ export async function assessReleases(
       ...(newest?.appVersion ? { appVersion: newest.appVersion } : {}),
       ...(assessment.deployedAt ? { deployedAt: assessment.deployedAt } : {}),
       ...(assessment.since ? { since: assessment.since } : {}),
+      ...(flux ? { flux } : {}),
       ...(problem
         ? {
             error: problem,

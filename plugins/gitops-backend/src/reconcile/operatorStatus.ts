@@ -137,9 +137,12 @@ function readV2(
       message: conditionText(ready.reason, ready.message),
       since: ready.since,
     };
-    return reason.endsWith('Failed') || V2_REMEDIATION_REASONS.has(reason)
-      ? { failure: entry }
-      : { working: entry }; // DependencyNotReady, Progressing, ProgressingWithRetry
+    if (reason.endsWith('Failed') || V2_REMEDIATION_REASONS.has(reason)) {
+      return {
+        failure: { ...entry, message: withAftermath(entry.message, find) },
+      };
+    }
+    return { working: entry }; // DependencyNotReady, Progressing, ProgressingWithRetry
   }
   if (reconciling?.status === 'True') {
     return {
@@ -158,6 +161,32 @@ function readV2(
     };
   }
   return {};
+}
+
+/**
+ * What followed a failed attempt, as helm-controller records it besides
+ * Ready: failed tests (TestSuccess=False) and the remediation it ran
+ * (Remediated=True, e.g. a rollback), so that the reason says both.
+ */
+function withAftermath(
+  message: string,
+  find: (type: string) => Condition | undefined,
+): string {
+  const parts = [message];
+  const tests = find('TestSuccess');
+  if (
+    tests?.status === 'False' &&
+    !message.includes(tests.message ?? '\u0000')
+  ) {
+    parts.push(`tests failed: ${conditionText(tests.reason, tests.message)}`);
+  }
+  const remediated = find('Remediated');
+  if (remediated?.status === 'True') {
+    parts.push(
+      `remediated: ${conditionText(remediated.reason, remediated.message)}`,
+    );
+  }
+  return parts.join('; ');
 }
 
 /**

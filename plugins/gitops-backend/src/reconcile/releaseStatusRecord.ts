@@ -16,6 +16,7 @@ export function sameStatus(
     previous.deployedAt === next.deployedAt &&
     previous.since === next.since &&
     previous.error === next.error &&
+    JSON.stringify(previous.flux) === JSON.stringify(next.flux) &&
     JSON.stringify(previous.differences) === JSON.stringify(next.differences)
   );
 }
@@ -31,7 +32,9 @@ export function toHelmRevisions(history: HelmRevision[]): GitopsHelmRevision[] {
       ...(revision.chartVersion ? { chartVersion: revision.chartVersion } : {}),
       ...(revision.appVersion ? { appVersion: revision.appVersion } : {}),
       ...(revision.description ? { description: revision.description } : {}),
-      ...(revision.firstDeployed ? { firstDeployedAt: revision.firstDeployed } : {}),
+      ...(revision.firstDeployed
+        ? { firstDeployedAt: revision.firstDeployed }
+        : {}),
       ...(revision.lastDeployed ? { deployedAt: revision.lastDeployed } : {}),
     }));
 }

@@ -33,6 +33,7 @@ import {
 } from '../database';
 import { releaseMatchFor } from './entityMatch';
 import { ErrorDisclosure } from './ErrorDisclosure';
+import { withFluxStatus } from './environmentFluxStatus';
 import { releaseStatusOf } from './releaseStatus';
 
 const EVENT_LIMIT = 100;
@@ -284,7 +285,13 @@ export class ReleaseService {
     credentials: BackstageCredentials,
   ): Promise<GitopsEnvironmentList> {
     const { environments } = await this.readableEverywhere(credentials);
-    return { items: environments };
+    const [fluxStatuses, repositories] = await Promise.all([
+      this.options.clusterStateStore.listEnvironmentFluxStatuses(),
+      this.options.syncStateStore.listRepositories(),
+    ]);
+    return {
+      items: withFluxStatus(environments, fluxStatuses, repositories),
+    };
   }
 
   /** The repositories the caller may read a release of. */

@@ -35,6 +35,7 @@ export function releaseStatusOf(
     ...(record.appVersion ? { appVersion: record.appVersion } : {}),
     ...(record.deployedAt ? { deployedAt: record.deployedAt } : {}),
     ...(record.since ? { since: record.since } : {}),
+    ...(record.flux ? { flux: record.flux } : {}),
     checkedAt,
     ...(stale ? { stale } : {}),
   };

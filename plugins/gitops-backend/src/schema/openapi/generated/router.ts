@@ -985,6 +985,87 @@ export const spec = {
               },
             },
           },
+          fluxStatus: {
+            $ref: '#/components/schemas/EnvironmentFluxStatus',
+          },
+        },
+      },
+      FluxCondition: {
+        type: 'object',
+        required: ['type', 'status'],
+        properties: {
+          type: {
+            type: 'string',
+            example: 'Ready',
+          },
+          status: {
+            type: 'string',
+            enum: ['True', 'False', 'Unknown'],
+          },
+          reason: {
+            type: 'string',
+          },
+          message: {
+            type: 'string',
+          },
+          since: {
+            type: 'string',
+            format: 'date-time',
+          },
+        },
+      },
+      EnvironmentFluxStatus: {
+        type: 'object',
+        description:
+          "The environment as Flux's kustomize-controller applies it: the commit git sync stored against the revision the Kustomization last applied.",
+        required: ['cluster', 'observedAt'],
+        properties: {
+          cluster: {
+            type: 'string',
+          },
+          gitCommit: {
+            type: 'string',
+          },
+          kustomization: {
+            type: 'object',
+            required: ['namespace', 'name', 'suspended'],
+            properties: {
+              namespace: {
+                type: 'string',
+              },
+              name: {
+                type: 'string',
+              },
+              ready: {
+                $ref: '#/components/schemas/FluxCondition',
+              },
+              lastAppliedRevision: {
+                type: 'string',
+                example: 'main@sha1:0f4c2e1',
+              },
+              appliedCommit: {
+                type: 'string',
+              },
+              lastAttemptedRevision: {
+                type: 'string',
+              },
+              attemptedCommit: {
+                type: 'string',
+              },
+              suspended: {
+                type: 'boolean',
+              },
+            },
+          },
+          problem: {
+            type: 'string',
+            description:
+              'Why there is no Kustomization status, such as "Flux kustomize API not served".',
+          },
+          observedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
         },
       },
       EnvironmentList: {
@@ -1293,6 +1374,49 @@ export const spec = {
           since: {
             type: 'string',
             format: 'date-time',
+          },
+          flux: {
+            type: 'object',
+            description:
+              'What helm-controller (Flux v2) says of the HelmRelease.',
+            required: [
+              'apiVersion',
+              'suspended',
+              'conditions',
+              'attemptDiffers',
+            ],
+            properties: {
+              apiVersion: {
+                type: 'string',
+              },
+              suspended: {
+                type: 'boolean',
+              },
+              conditions: {
+                type: 'array',
+                items: {
+                  $ref: '#/components/schemas/FluxCondition',
+                },
+              },
+              lastAttemptedRevision: {
+                type: 'string',
+              },
+              lastAttemptedConfigDigest: {
+                type: 'string',
+              },
+              lastAppliedRevision: {
+                type: 'string',
+              },
+              lastAppliedConfigDigest: {
+                type: 'string',
+              },
+              attemptDiffers: {
+                type: 'boolean',
+              },
+              historyFromStatus: {
+                type: 'boolean',
+              },
+            },
           },
           checkedAt: {
             type: 'string',
