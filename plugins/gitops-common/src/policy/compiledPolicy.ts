@@ -7,6 +7,7 @@ import {
   parseLenientVersion,
   parseStrictVersion,
   parseVersionRange,
+  parseFluxVersionRange,
 } from './tagVersion';
 import { PolicyDefinition, TagCandidate } from './types';
 
@@ -116,7 +117,7 @@ function readingOf(def: PolicyDefinition): Reading {
     case 'semver-strict':
       return versionOrdered(
         parseStrictVersion,
-        parseVersionRange(policy.range),
+        parseFluxVersionRange(policy.range),
       );
     case 'alphabetical': {
       const direction = policy.order === 'desc' ? -1 : 1;

@@ -53,6 +53,23 @@ describe('policyAllows', () => {
     expect(policyAllows(def, '1.2')).toBe(false);
   });
 
+  it('admits pre-releases to a Flux v2 range only when the range names one, as Masterminds does', () => {
+    const withPre: PolicyDefinition = {
+      policy: { kind: 'semver-strict', range: '>=6.0.0-0 <7.0.0' },
+    };
+    expect(policyAllows(withPre, '6.5.1-rc.1')).toBe(true);
+    expect(policyAllows(withPre, '6.5.1')).toBe(true);
+    expect(policyAllows(withPre, '7.0.0')).toBe(false);
+    // A pre-release of 7.0.0 orders below 7.0.0, so the range holds it.
+    expect(policyAllows(withPre, '7.0.0-rc.1')).toBe(true);
+    expect(policyAllows(withPre, '5.9.9-rc.1')).toBe(false);
+    const without: PolicyDefinition = {
+      policy: { kind: 'semver-strict', range: '~6.5.0' },
+    };
+    expect(policyAllows(without, '6.5.1-rc.1')).toBe(false);
+    expect(policyAllows(without, '6.5.1')).toBe(true);
+  });
+
   it('allows only numbers for numerical, and filters first', () => {
     const def: PolicyDefinition = {
       policy: { kind: 'numerical', order: 'asc' },

@@ -75,3 +75,19 @@ export function parseVersionRange(range: string): Range {
     );
   }
 }
+
+/**
+ * Flux v2's `semver.range`: as {@link parseVersionRange}, except that a
+ * range naming a pre-release anywhere (`>=6.0.0-0 <7.0.0`) admits
+ * pre-releases of every version in it, as Masterminds semver v3 checks
+ * Flux's ranges; without one (`~6.5.0`) pre-releases stay out.
+ */
+export function parseFluxVersionRange(range: string): Range {
+  const parsed = parseVersionRange(range);
+  const namesPrerelease = parsed.set.some(comparators =>
+    comparators.some(c => (c.semver.prerelease?.length ?? 0) > 0),
+  );
+  return namesPrerelease
+    ? new Range(parsed.raw, { includePrerelease: true })
+    : parsed;
+}
