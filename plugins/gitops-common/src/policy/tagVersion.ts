@@ -84,9 +84,10 @@ export function parseVersionRange(range: string): Range {
  */
 export function parseFluxVersionRange(range: string): Range {
   const parsed = parseVersionRange(range);
-  const namesPrerelease = parsed.set.some(comparators =>
-    comparators.some(c => (c.semver.prerelease?.length ?? 0) > 0),
-  );
+  // As written, not as `semver` desugars it: `~6.5.0` becomes `<6.6.0-0`.
+  // A digit right before `-` is a version's pre-release; a hyphen range
+  // (`1.0.0 - 2.0.0`) has spaces around its hyphen.
+  const namesPrerelease = /\d-[0-9A-Za-z]/.test(range);
   return namesPrerelease
     ? new Range(parsed.raw, { includePrerelease: true })
     : parsed;
