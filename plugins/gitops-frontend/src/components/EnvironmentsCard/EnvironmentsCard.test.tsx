@@ -241,6 +241,34 @@ describe('EnvironmentsCard', () => {
     ).not.toBeInTheDocument();
   });
 
+  it("shows no lock and offers no lock where Flux's image automation commits or automation is off", async () => {
+    const reported = (automation: 'flux' | 'off') => ({
+      policy: 'semver:~6.5.0',
+      automation,
+      checkedAt: minutesAgo(1),
+    });
+    const dev = podinfoRelease('dev', 'dev-1', 'glob:dev-*');
+    // Locked in the file, which Flux's image-automation-controller ignores.
+    const stg = podinfoRelease('stg', '6.5.0', 'semver:~6.5.0', { locked: true });
+    stg.images[0].status = reported('flux');
+    const prod = podinfoRelease('prod', '6.5.0', 'semver:~6.5.0');
+    prod.images[0].status = reported('off');
+    backend.current.releases = [dev, stg, prod];
+    await renderCard();
+    await screen.findByTestId('stage-dev');
+
+    expect(stage('dev').getByRole('button', { name: 'Lock dev' })).toBeInTheDocument();
+    expect(stage('stg').getByText('semver:~6.5.0')).toBeInTheDocument();
+    expect(stage('stg').queryByText(/locked/)).not.toBeInTheDocument();
+    for (const env of ['stg', 'prod']) {
+      expect(
+        stage(env).queryByRole('button', { name: /^(Lock|Unlock)/ }),
+      ).not.toBeInTheDocument();
+    }
+    // Promotion stays: it writes the tag Flux's policy allows.
+    expect(stage('stg').getByRole('button', { name: 'Promote to stg' })).toBeInTheDocument();
+  });
+
   it('promotes after showing the dry run: same digest, automation keeps working', async () => {
     backend.current.releases = podinfoPipeline();
     backend.current.promotion = promotionToStg;

@@ -43,6 +43,8 @@ function targetPolicy(
   const image =
     release.images.find(i => i.container === promotion.container) ??
     release.images[0];
+  // A Flux v2 ImagePolicy, in its own words, when image automation read one.
+  if (image?.status?.policy) return image.status.policy;
   if (image?.policy) return image.policy;
   return release.automated ? 'glob:*' : `${release.environment}'s policy`;
 }

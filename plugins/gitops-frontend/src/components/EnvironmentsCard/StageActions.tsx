@@ -8,6 +8,7 @@ import {
 import { makeStyles } from '@material-ui/core/styles';
 import { gitopsApiRef } from '../../api';
 import { Outcome, PermittedButton } from '../shared/actions';
+import { locksApply } from '../shared/locks';
 import { PipelineContext } from './stages';
 
 const useStyles = makeStyles(theme => ({
@@ -23,6 +24,8 @@ const useStyles = makeStyles(theme => ({
 /**
  * Promote (into every stage but the first), and lock or unlock the image
  * automation of a release, each behind its permission for this entity.
+ * Lock and unlock only where this plugin automates the images: the only
+ * automation that honours the lock.
  */
 export const StageActions = ({
   release,
@@ -94,7 +97,7 @@ export const StageActions = ({
           {`Promote${suffix} to ${env}`}
         </PermittedButton>
       )}
-      {release.locked ? (
+      {!locksApply(release) ? null : release.locked ? (
         <PermittedButton
           permission={automation}
           label={`Unlock ${env}${suffix}`}

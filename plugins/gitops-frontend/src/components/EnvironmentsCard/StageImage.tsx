@@ -4,6 +4,7 @@ import {
 } from '@backstage-gitops/plugin-gitops-common';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
+import { shownLocked } from '../shared/locks';
 import { StageComparison } from './StageComparison';
 import { Stage } from './stages';
 
@@ -16,9 +17,10 @@ const useStyles = makeStyles({
 });
 
 function policyText(release: GitopsRelease, image: GitopsReleaseImage): string {
-  if (!release.automated) return release.locked ? 'manual, locked' : 'manual';
+  const locked = shownLocked(release);
+  if (!release.automated) return locked ? 'manual, locked' : 'manual';
   const policy = image.policy ?? 'glob:*';
-  return release.locked ? `${policy} (locked)` : policy;
+  return locked ? `${policy} (locked)` : policy;
 }
 
 function registryText(image: GitopsReleaseImage): string {

@@ -3,6 +3,7 @@ import {
   GitopsReleaseDifference,
   GitopsWithheldValues,
 } from '@backstage-gitops/plugin-gitops-common';
+import { shownLocked } from '../shared/locks';
 
 const show = (value: unknown) =>
   value === undefined ? 'nothing' : JSON.stringify(value);
@@ -26,7 +27,8 @@ export function describeDifference(d: GitopsReleaseDifference): string {
 
 /** "glob:dev-*", "semver:~0.4, locked" or "manual". */
 export function automationOf(release: GitopsRelease): string {
-  if (!release.automated) return release.locked ? 'manual, locked' : 'manual';
+  const locked = shownLocked(release);
+  if (!release.automated) return locked ? 'manual, locked' : 'manual';
   const policies = [...new Set(release.images.map(i => i.policy ?? 'glob:*'))];
-  return `${policies.join(', ')}${release.locked ? ', locked' : ''}`;
+  return `${policies.join(', ')}${locked ? ', locked' : ''}`;
 }
