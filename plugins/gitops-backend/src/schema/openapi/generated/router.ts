@@ -353,7 +353,7 @@ export const spec = {
       post: {
         operationId: 'PromoteRelease',
         description:
-          "Gives the release the image its previous stage (the environment of the same repository with the next lower order) runs, in one commit. When the registry has a tag on the same digest that this release's image policy allows, that tag is written (`same-digest`); otherwise the previous stage's tag is written and the release is locked against image automation (`copy-and-lock`). With `dryRun` nothing is written and the answer holds the exact change. Needs the gitops.release.promote permission; records who asked.",
+          "Gives the release the image its previous stage (the environment of the same repository with the next lower order) runs, in one commit. When the registry has a tag on the same digest that this release's image policy allows, that tag is written (`same-digest`); otherwise the previous stage's tag is written and the release is locked against image automation (`copy-and-lock`). The tag is written in the file that holds the release's value: in Flux v2's layout its overlay's patch (setter marker kept), which `path` names. A Flux v2 setter marker's ImagePolicy decides which tags the release allows. With `dryRun` nothing is written and the answer holds the exact change. Needs the gitops.release.promote permission; records who asked.",
         security: [
           {
             JWT: [],
@@ -431,7 +431,7 @@ export const spec = {
           },
           '400': {
             description:
-              'A malformed body, no previous stage, no release there that deploys the image, or an image pinned by digest.',
+              "A malformed body, no previous stage, no release there that deploys the image, or an image pinned by digest; a value written in a file other environments read too (a shared base: the message names them; there is no option to change them together yet); or a `copy-and-lock` in a repository whose images Flux's image-automation-controller commits, since it ignores the lock.",
             content: {
               'application/json': {
                 schema: {
@@ -470,7 +470,7 @@ export const spec = {
       post: {
         operationId: 'LockRelease',
         description:
-          'Commits `fluxcd.io/locked: "true"`, `fluxcd.io/locked_user` and `fluxcd.io/locked_msg` on the release, so that image automation leaves it alone. A locked release is left as it is. Needs the gitops.release.automation.update permission; records who asked.',
+          "Commits `fluxcd.io/locked: \"true\"`, `fluxcd.io/locked_user` and `fluxcd.io/locked_msg` on the release, so that image automation leaves it alone, in the file per-environment edits go to (in Flux v2's layout the overlay's patch). A locked release is left as it is. Refused (400, with the reason) where the lock would hold nothing: a repository whose images Flux's image-automation-controller commits (it ignores the annotation; Flux's way is to suspend the ImageUpdateAutomation, which stops all of its updates), one with image automation off, or a file other environments read too. Needs the gitops.release.automation.update permission; records who asked.",
         security: [
           {
             JWT: [],
@@ -570,7 +570,7 @@ export const spec = {
       post: {
         operationId: 'UnlockRelease',
         description:
-          'Commits the removal of the lock annotations (`fluxcd.io/` and the older `flux.weave.works/` ones). A release that is not locked is left as it is. Needs the gitops.release.automation.update permission; records who asked.',
+          "Commits the removal of the lock annotations (`fluxcd.io/` and the older `flux.weave.works/` ones). A release that is not locked is left as it is. Refused (400) in a repository whose images Flux's image-automation-controller commits, as lock is. Needs the gitops.release.automation.update permission; records who asked.",
         security: [
           {
             JWT: [],
