@@ -1,13 +1,18 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
-const examples = path.resolve(__dirname, '../../../../examples/config-repo');
+/** The example repositories: Flux v1's layout, and Flux v2's (clusters/, apps/base, overlays). */
+export type ExampleConfigRepo = 'config-repo' | 'config-repo-v2';
 
 /**
- * The demo config repository (examples/config-repo) as path -> content, to
- * commit into a test remote: the tests sync the very files the demo does.
+ * A demo config repository (examples/config-repo, or examples/config-repo-v2)
+ * as path -> content, to commit into a test remote: the tests sync the very
+ * files the demo does.
  */
-export async function exampleConfigRepoFiles(): Promise<Record<string, string>> {
+export async function exampleConfigRepoFiles(
+  example: ExampleConfigRepo = 'config-repo',
+): Promise<Record<string, string>> {
+  const examples = path.resolve(__dirname, '../../../../examples', example);
   const files: Record<string, string> = {};
   async function walk(dir: string) {
     for (const entry of await fs.readdir(dir, { withFileTypes: true })) {

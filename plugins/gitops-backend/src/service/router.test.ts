@@ -14,6 +14,7 @@ import {
   ReconcileRequests,
   ReleaseLocks,
   ReleasePromotions,
+  RepositoryWriter,
   TagDigests,
 } from '../actions';
 import {
@@ -1130,6 +1131,35 @@ describe('createRouter: release actions', () => {
       'gitops-lock',
       'gitops-unlock',
     ]);
+  });
+
+  it("answers 400 with the reason to lock or unlock where Flux's image-automation-controller commits, committing nothing", async () => {
+    const { service } = recordingPermissions(AuthorizeResult.ALLOW);
+    const writers = () =>
+      new RepositoryWriter({
+        repository: { ...fx.repository, automation: 'flux' },
+        git: fx.git(),
+        logger: mockServices.logger.mock(),
+      });
+    const server = await routerApp({
+      stores: fx,
+      permissions: service,
+      locks: new ReleaseLocks({
+        syncStateStore: fx.syncStateStore,
+        eventStore: fx.eventStore,
+        writers,
+      }),
+    });
+    const head = await fx.remote.head();
+    for (const action of ['lock', 'unlock']) {
+      const response = await post(server, action, { entityRef: ENTITY });
+      expect(response.status).toBe(400);
+      expect(response.body.error.message).toMatch(
+        /^(Locking|Unlocking) stg\/podinfo-rc in stg is refused: the images of config are automated by Flux's image-automation-controller, which ignores fluxcd\.io\/locked, so a lock would hold nothing\. Flux's way is to suspend its ImageUpdateAutomation/,
+      );
+    }
+    expect(await fx.remote.head()).toBe(head);
+    expect(await actionEvents()).toEqual([]);
   });
 
   it('answers 403 when the policy denies, committing and recording nothing', async () => {

@@ -4,12 +4,19 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Knex } from 'knex';
-import { exampleConfigRepoFiles } from '../../__testUtils__/exampleConfigRepo';
+import {
+  ExampleConfigRepo,
+  exampleConfigRepoFiles,
+} from '../../__testUtils__/exampleConfigRepo';
 import {
   createMemoryStore,
   testRepositoryConfig,
 } from '../../__testUtils__/memoryStore';
-import { EnvironmentConfig, RepositoryConfig } from '../../config/GitopsConfig';
+import {
+  EnvironmentConfig,
+  ImageAutomationParty,
+  RepositoryConfig,
+} from '../../config/GitopsConfig';
 import { ClusterStateStore } from '../../database/ClusterStateStore';
 import { EventStore } from '../../database/EventStore';
 import { ImageStatusStore } from '../../database/ImageStatusStore';
@@ -33,6 +40,8 @@ import { RegistryTagDigests } from '../RegistryTagDigests';
 import { RepositoryWriter } from '../RepositoryWriter';
 
 export const IMAGE = 'stefanprodan/podinfo';
+/** Where examples/config-repo-v2 pulls podinfo from; the test registry stands in for it. */
+export const V2_REGISTRY = 'ghcr.io';
 
 export const PIPELINE: EnvironmentConfig[] = ['dev', 'stg', 'prod', 'adm'].map(
   (name, i) => ({
@@ -63,7 +72,7 @@ export type ActionsFixture = {
   /** A git mirror of the repository in a folder of its own. */
   git(name?: string): CliGitRepository;
   writer(git?: CliGitRepository): RepositoryWriter;
-  /** Registry lookups with the test registry standing in for Docker Hub. */
+  /** Registry lookups with the test registry standing in for Docker Hub and ghcr.io. */
   digests(cache?: InMemoryImageMetadataCache): RegistryTagDigests;
   /** Pushes a podinfo image: the same `created` gives the same digest. */
   push(tag: string, created: string): Promise<string>;
@@ -81,13 +90,22 @@ export type ActionsFixture = {
  * A real config repository (the demo's files) behind a `file://` remote,
  * synced into an SQLite store, and optionally a real registry: what the
  * release actions run against in production, minus the network.
+ *
+ * With `example: 'config-repo-v2'` it is Flux v2's layout, whose
+ * environments git sync derives from `clusters/<env>` (none configured);
+ * `automation` says who automates its images.
  */
 export async function createActionsFixture(
-  options: { registry?: boolean } = {},
+  options: {
+    registry?: boolean;
+    example?: ExampleConfigRepo;
+    automation?: ImageAutomationParty;
+  } = {},
 ): Promise<ActionsFixture> {
   const logger = mockServices.logger.mock();
   const registry = options.registry ? await startTestRegistry() : undefined;
-  const seed = await exampleConfigRepoFiles();
+  const example = options.example ?? 'config-repo';
+  const seed = await exampleConfigRepoFiles(example);
   const remote = await createTestRemote();
   await remote.commit(seed as TestFiles, 'Import');
   const workDir = await fs.mkdtemp(
@@ -97,7 +115,9 @@ export async function createActionsFixture(
     await createMemoryStore();
   const repository = testRepositoryConfig(remote.url, {
     author: { name: 'Gitops Bot', email: 'gitops@example.com' },
+    ...(options.automation ? { automation: options.automation } : {}),
   });
+  const environments = example === 'config-repo' ? PIPELINE : [];
   const syncTriggers: string[] = [];
   const bare = (args: string[]) =>
     runTestGit([`--git-dir=${remote.path}`, ...args]);
@@ -125,7 +145,7 @@ export async function createActionsFixture(
     async sync() {
       await new RepositorySync({
         repository,
-        environments: PIPELINE,
+        environments,
         git: git('sync'),
         syncStateStore,
         logger,
@@ -143,7 +163,10 @@ export async function createActionsFixture(
       }),
     digests: cache =>
       new RegistryTagDigests({
-        registries: [{ host: 'docker.io', url: registry!.url }],
+        registries: ['docker.io', V2_REGISTRY].map(host => ({
+          host,
+          url: registry!.url,
+        })),
         logger,
         cache,
       }),
