@@ -1,25 +1,32 @@
 import semver from 'semver';
 import { InputError } from '@backstage/errors';
-import { GitopsChartStatus } from '@backstage-gitops/plugin-gitops-common';
+import {
+  GitopsChartStatus,
+  parseFluxVersionRange,
+} from '@backstage-gitops/plugin-gitops-common';
 
 /**
- * The newest of `versions` that `range` allows, as Flux picks a chart
- * version: semver ranges (`*`, `6.x`, `>=6 <7`, `~6.5.0`), pre-releases only
- * when the range names one. Versions that are not semver are ignored, as
- * Helm does.
+ * The newest of `versions` that `range` allows, as Flux and Helm pick a
+ * chart version (Masterminds constraints: `*`, `6.x`, `>=6, <7`, `~6.5.0`;
+ * pre-releases only when the range names one). Versions that are not
+ * semver are ignored, as Helm does.
  */
 export function newestAllowedVersion(
   versions: Iterable<string>,
   range: string,
 ): string | undefined {
-  const parsed = semver.validRange(range.trim());
-  if (parsed === null) {
-    throw new InputError(`chart version "${range}" is not a semver version or range`);
+  let parsed: semver.Range;
+  try {
+    parsed = parseFluxVersionRange(range);
+  } catch (error) {
+    throw new InputError(
+      `chart version "${range}" is not a semver version or range: ${(error as Error).message}`,
+    );
   }
   let newest: string | undefined;
   for (const version of versions) {
     if (semver.valid(version) === null) continue;
-    if (!semver.satisfies(version, parsed)) continue;
+    if (!parsed.test(version)) continue;
     if (newest === undefined || semver.gt(version, newest)) newest = version;
   }
   return newest;

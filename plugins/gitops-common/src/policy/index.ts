@@ -22,3 +22,4 @@ export {
 export { policyAllows, needsCreationTime } from './policyAllows';
 export { selectLatestTag } from './selectLatestTag';
 export { isDowngrade } from './isDowngrade';
+export { parseFluxVersionRange } from './tagVersion';
