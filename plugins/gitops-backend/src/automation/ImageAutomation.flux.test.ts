@@ -125,7 +125,7 @@ describe('ImageAutomation of Flux v2 setter markers (examples/config-repo-v2)', 
   async function store(current: Record<string, string> = files) {
     await stores.syncStateStore.applySync({
       repositoryId: 'config',
-      commit: await remote.head(),
+      commit: (await remote.head())!,
       syncedAt: new Date(),
       full: true,
       replacedPaths: [],
@@ -209,7 +209,7 @@ describe('ImageAutomation of Flux v2 setter markers (examples/config-repo-v2)', 
     const commits = await commitsOf();
     expect(commits).toHaveLength(2);
     expect(commits[0]).toBe('fluxcdbot <fluxcdbot@users.noreply.github.com>|Update staging images');
-    const changed = await runTestGit([`--git-dir=${remote.path}`, 'diff', '--name-only', before, 'main']);
+    const changed = await runTestGit([`--git-dir=${remote.path}`, 'diff', '--name-only', before!, 'main']);
     expect(changed).toBe(valuesFile('staging'));
     expect(await show('main', valuesFile('staging'))).toBe(
       files[valuesFile('staging')].replace('6.5.0-rc.1 #', '6.5.1-rc.1 #').trim(),
@@ -393,7 +393,7 @@ describe('ImageAutomation of Flux v2 setter markers (examples/config-repo-v2)', 
     });
     await stores.syncStateStore.applySync({
       repositoryId: 'config',
-      commit: await remote.head(),
+      commit: (await remote.head())!,
       syncedAt: new Date(),
       full: true,
       replacedPaths: [],
