@@ -142,11 +142,8 @@ function patchAtHead(
     content,
     document: index,
     label,
-    locked: isLockedBy(
-      annotations && typeof annotations === 'object'
-        ? (annotations as Record<string, unknown>)
-        : {},
-    ),
+    // The mapping node, read as plain values: annotations are flat strings.
+    locked: isLockedBy(isMap(annotations) ? annotations.toJSON() : {}),
     images: release.images.flatMap(image => {
       const found = imageIn(document, image);
       return found ? [found] : [];
