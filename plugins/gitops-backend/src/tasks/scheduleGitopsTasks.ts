@@ -162,6 +162,14 @@ export async function scheduleGitopsTasks(options: {
         afterPush: async () => {
           await syncScheduler.trigger(repository.id);
         },
+        // Where Flux automates, its ImagePolicies are read in the environment's cluster.
+        clusterFor: environment => {
+          const name = gitops.environments.find(
+            env => env.name === environment && env.repository === repository.id,
+          )?.cluster;
+          const cluster = name ? clusters.get(name) : undefined;
+          return name && cluster ? { name, api: cluster.api } : undefined;
+        },
       });
       await scheduler.scheduleTask({
         id: `gitops-image-automation:${repository.id}`,
