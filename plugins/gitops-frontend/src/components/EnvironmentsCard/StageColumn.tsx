@@ -1,5 +1,6 @@
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
+import { StageFluxStatus } from './StageFluxStatus';
 import { StageRelease } from './StageRelease';
 import { PipelineContext, Stage, stageProblemsText } from './stages';
 
@@ -47,6 +48,7 @@ export const StageColumn = ({
           </Typography>
         )}
       </div>
+      <StageFluxStatus status={stage.environment?.fluxStatus} />
       {stage.releases.length === 0 && (
         <Typography variant="body2" color="textSecondary">
           Not deployed here

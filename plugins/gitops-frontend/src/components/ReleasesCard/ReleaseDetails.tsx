@@ -1,5 +1,6 @@
 import { Link } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
+import { releaseFluxLines } from '../shared/fluxTexts';
 import { HelmHistoryTable } from './HelmHistoryTable';
 import { ReleaseEvents, ReleaseEventsProps } from './ReleaseEvents';
 import { automationOf, describeDifference } from './releaseTexts';
@@ -11,6 +12,8 @@ import { automationOf, describeDifference } from './releaseTexts';
 export const ReleaseDetails = (props: ReleaseEventsProps) => {
   const { release, links } = props;
   const differences = release.status?.differences ?? [];
+  const flux = release.status?.flux;
+  const fluxLines = flux ? releaseFluxLines(flux) : [];
   const fileUrl = links.file(
     release.repository,
     release.commit,
@@ -32,9 +35,24 @@ export const ReleaseDetails = (props: ReleaseEventsProps) => {
           </ul>
         </>
       )}
+      {fluxLines.length > 0 && (
+        <>
+          <Typography variant="subtitle2">What Flux says</Typography>
+          <ul style={{ marginTop: 0 }}>
+            {fluxLines.map(line => (
+              <li key={line}>
+                <Typography variant="body2">{line}</Typography>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       <Typography variant="subtitle2">
         Helm history
         {release.status?.cluster ? ` in cluster ${release.status.cluster}` : ''}
+        {release.status?.flux?.historyFromStatus
+          ? " (from the HelmRelease's status.history)"
+          : ''}
       </Typography>
       <HelmHistoryTable release={release} />
       <Typography variant="subtitle2" style={{ marginTop: 12 }}>

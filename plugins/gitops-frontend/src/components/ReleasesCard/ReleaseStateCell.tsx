@@ -1,3 +1,4 @@
+import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { ReleaseWithLinks } from '../shared/links';
@@ -26,6 +27,14 @@ export const ReleaseStateCell = ({ release, links }: ReleaseWithLinks) => {
       <div className={classes.heading}>
         <Typography variant="subtitle2">{release.environment}</Typography>
         {status && <StatusChip status={status} />}
+        {status?.flux?.suspended && (
+          <Chip
+            size="small"
+            variant="outlined"
+            label="Suspended"
+            title="spec.suspend: Flux does not act on this HelmRelease"
+          />
+        )}
       </div>
       {status ? (
         <Typography variant="caption" color="textSecondary" display="block">
