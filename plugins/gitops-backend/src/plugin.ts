@@ -85,6 +85,8 @@ export const gitopsPlugin = createBackendPlugin({
               eventStore,
               catalog: deps.catalog,
               permissions: deps.permissions,
+              automationOf: id =>
+                gitops.repositories.find(r => r.id === id)?.automation ?? 'backstage',
             }),
             sync,
             reconcileRequests: new ReconcileRequests({

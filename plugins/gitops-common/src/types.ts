@@ -285,6 +285,8 @@ export type GitopsRepositoryStatus = {
   lastSyncedAt?: string;
   lastError?: string;
   lastErrorAt?: string;
+  /** Who commits new image tags to it; `backstage` unless configured otherwise. */
+  automation?: GitopsImageAutomation;
 };
 
 /**

@@ -12,6 +12,7 @@ import {
   GitopsEnvironmentList,
   GitopsEventList,
   GitopsHelmHistory,
+  GitopsImageAutomation,
   GitopsProblem,
   gitopsReadPermission,
   GitopsRelease,
@@ -58,7 +59,10 @@ function toApi(record: ReleaseRecord): GitopsRelease {
     labels: record.labels,
     automated: record.automated,
     locked: record.locked,
-    images: record.images.map(({ paths: _paths, ...image }) => image),
+    // A setter-marked image is decided by its ImagePolicy: show what that says.
+    images: record.images.map(({ paths: _paths, ...image }) =>
+      image.status?.policy ? { ...image, policy: image.status.policy } : image,
+    ),
     sourcePath: record.sourcePath,
     commit: record.commit,
     updatedAt: record.updatedAt,
@@ -86,6 +90,8 @@ export class ReleaseService {
       eventStore: EventStore;
       catalog: CatalogService;
       permissions: PermissionsService;
+      /** Who automates each repository's images (config); repositories say so when given. */
+      automationOf?: (repositoryId: string) => GitopsImageAutomation;
     },
   ) {}
 
@@ -300,7 +306,10 @@ export class ReleaseService {
   ): Promise<{ items: GitopsRepositoryStatus[] }> {
     const { records, disclosure } = await this.readableEverywhere(credentials);
     const ids = new Set(records.map(r => r.repository));
-    const repositories = await this.options.syncStateStore.listRepositories();
+    const { automationOf } = this.options;
+    const repositories = (await this.options.syncStateStore.listRepositories()).map(r =>
+      automationOf ? { ...r, automation: automationOf(r.id) } : r,
+    );
     return readableItems(
       repositories,
       r => ids.has(r.id),

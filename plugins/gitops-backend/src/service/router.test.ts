@@ -108,6 +108,7 @@ async function routerApp(options: {
       eventStore,
       catalog: catalogServiceMock({ entities: [podinfo] }),
       permissions: options.permissions,
+      automationOf: () => 'flux',
     }),
     sync: options.sync ?? { trigger: async () => [] },
     reconcileRequests: options.reconcileRequests ?? ({} as ReconcileRequests),
@@ -472,6 +473,8 @@ describe('createRouter', () => {
       );
       expect(names((await get('/environments', prodOnly)).body)).toEqual(['prod']);
       expect(names((await get('/repositories', prodOnly)).body)).toEqual(['config']);
+      // Who automates the repository's images, as the config says.
+      expect((await get('/repositories', prodOnly)).body.items[0].automation).toBe('flux');
       expect(names((await get('/clusters', prodOnly)).body)).toEqual([]);
 
       const devOnly = decidingPermissions(

@@ -1107,6 +1107,12 @@ export const spec = {
             type: 'string',
             format: 'date-time',
           },
+          automation: {
+            type: 'string',
+            enum: ['backstage', 'flux', 'off'],
+            description:
+              "Who commits new image tags to the repository: this plugin (backstage), Flux's image-automation-controller (flux: the plugin only reports the cluster's ImagePolicies) or nobody (off).",
+          },
         },
       },
       Image: {
@@ -1154,6 +1160,28 @@ export const spec = {
               checkedAt: {
                 type: 'string',
                 format: 'date-time',
+              },
+              imagePolicy: {
+                type: 'string',
+                description:
+                  'The Flux ImagePolicy a setter marker names, namespace/name.',
+                example: 'flux-system/podinfo-staging',
+              },
+              policy: {
+                type: 'string',
+                description: "The ImagePolicy in its spec's words.",
+                example: 'semver:>=6.0.0-0 <7.0.0',
+              },
+              automation: {
+                type: 'string',
+                enum: ['backstage', 'flux', 'off'],
+                description:
+                  "Who commits the image's moves, as the repository's config says.",
+              },
+              problem: {
+                type: 'string',
+                description:
+                  "Why a setter marker is not automated: its ImagePolicy or ImageRepository is missing or ambiguous, or its file is outside every ImageUpdateAutomation's update.path.",
               },
             },
           },
