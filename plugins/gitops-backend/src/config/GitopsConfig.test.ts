@@ -54,6 +54,7 @@ describe('readGitopsConfig', () => {
         name: 'dev',
         repository: 'config',
         path: 'releases/dev',
+        pathDefaulted: true,
         cluster: undefined,
         order: 1,
         apply: false,

@@ -46,6 +46,12 @@ export type EnvironmentConfig = {
   name: string;
   repository: string;
   path: string;
+  /**
+   * `path` was left out: git sync takes the folder of the Flux
+   * Kustomization in the repository's `clusters/<name>/` when there is one,
+   * else `path` (`releases/<name>`).
+   */
+  pathDefaulted?: boolean;
   cluster?: string;
   order: number;
   /** Server-side apply the environment's manifests to its cluster. */
@@ -292,6 +298,7 @@ export function readGitopsConfig(config: Config): GitopsConfig {
       name,
       repository,
       path,
+      ...(env.getOptionalString('path') === undefined ? { pathDefaulted: true } : {}),
       cluster,
       order: env.getOptionalNumber('order') ?? index + 1,
       apply,

@@ -30,6 +30,7 @@ import {
 import { iso } from './rowMapping';
 import { storableText } from './storableValues';
 import {
+  EnvironmentSource,
   FluxObjectRecord,
   ReleaseMatch,
   ReleaseRecord,
@@ -77,6 +78,17 @@ function labelsMatch(
   return selector.every(({ key, value, op }) =>
     op === '=' ? labels[key] === value : labels[key] !== value,
   );
+}
+
+/** Paths grouped by environment. */
+function byEnvironment(
+  sources: EnvironmentSource[] | undefined,
+): Map<string, string[]> {
+  const grouped = new Map<string, string[]>();
+  for (const { environment, path } of sources ?? []) {
+    grouped.set(environment, [...(grouped.get(environment) ?? []), path]);
+  }
+  return grouped;
 }
 
 /** The knex implementation of {@link SyncStateStore}, for SQLite and PostgreSQL. */
@@ -304,6 +316,19 @@ export class DatabaseSyncStateStore implements SyncStateStore {
         for (const part of queryBatches(sync.replacedPaths)) {
           await releases.clone().whereIn('source_path', part).delete();
         }
+        const sources = sync.replacedSources;
+        for (const [environment, paths] of byEnvironment(sources?.problems)) {
+          for (const part of queryBatches(paths)) {
+            const rows = errors.clone().where({ environment }).whereIn('path', part);
+            standing.push(...(await rows.clone()));
+            await rows.clone().delete();
+          }
+        }
+        for (const [environment, paths] of byEnvironment(sources?.releases)) {
+          for (const part of queryBatches(paths)) {
+            await releases.clone().where({ environment }).whereIn('source_path', part).delete();
+          }
+        }
       }
       // Images go by cascade on PostgreSQL; SQLite needs it spelled out
       // when foreign keys are off.
@@ -317,6 +342,7 @@ export class DatabaseSyncStateStore implements SyncStateStore {
         repositoryId: sync.repositoryId,
         full: sync.full,
         replacedPaths: sync.replacedPaths,
+        replacedSources: sync.replacedSources?.fluxObjects ?? [],
         keptPaths,
         objects: sync.fluxObjects ?? [],
       });

@@ -75,6 +75,20 @@ export type FileProblem = {
 /** A file held at its last good state, and why (its first blocking problem). */
 export type SourceProblemRecord = GitopsSourceProblem & { repository: string };
 
+/** One environment's releases, Flux objects or problems from one file. */
+export type EnvironmentSource = { environment: string; path: string };
+
+/**
+ * What an incremental sync replaces per environment and file, beside
+ * `replacedPaths`: for files several environments build from (a kustomize
+ * base), replacing one environment's leaves the others' as they are.
+ */
+export type EnvironmentSources = {
+  releases: EnvironmentSource[];
+  fluxObjects: EnvironmentSource[];
+  problems: EnvironmentSource[];
+};
+
 /** Everything one sync of a repository changes, written in one transaction. */
 export type SyncRecord = {
   repositoryId: string;
@@ -92,6 +106,8 @@ export type SyncRecord = {
    * problems are replaced.
    */
   keptPaths?: string[];
+  /** Replaced on incremental syncs, as `replacedPaths` is (see its type). */
+  replacedSources?: EnvironmentSources;
   releases: ReleaseRecord[];
   /**
    * The Flux objects of the files read, replaced by path like releases

@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { FluxObjectKind } from '../kernel';
 import { queryBatches } from './queryBatches';
-import { FluxObjectRecord } from './SyncStateStore';
+import { EnvironmentSource, FluxObjectRecord } from './SyncStateStore';
 
 /** A row of `gitops_flux_objects`. */
 export type FluxObjectRow = {
@@ -58,6 +58,8 @@ export async function replaceFluxObjects(
     repositoryId: string;
     full: boolean;
     replacedPaths: string[];
+    /** Per environment and file, beside `replacedPaths` (incremental only). */
+    replacedSources: EnvironmentSource[];
     keptPaths: string[];
     objects: FluxObjectRecord[];
   },
@@ -77,6 +79,9 @@ export async function replaceFluxObjects(
   } else {
     for (const part of queryBatches(sync.replacedPaths)) {
       await stored().whereIn('path', part).delete();
+    }
+    for (const { environment, path } of sync.replacedSources) {
+      await stored().where({ environment, path }).delete();
     }
   }
   const rows = sync.objects.map(o => fluxObjectRow(sync.repositoryId, o));

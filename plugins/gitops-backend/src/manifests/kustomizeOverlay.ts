@@ -336,6 +336,8 @@ export async function readKustomizeOverlay(
         problem(`resources entry ${path} nests kustomizations deeper than ${maxDepth} levels and is refused`, true, lineOf('resources'));
         continue;
       }
+      // With onlyFiles, a file not asked for is not a folder to look into.
+      if (!wanted(path) && /\.(ya?ml|json)$/i.test(path)) continue;
       const nested = await findKustomization(path);
       if (!nested) {
         // With onlyFiles, an unread file is not a missing folder.
@@ -359,7 +361,19 @@ export async function readKustomizeOverlay(
         continue;
       }
       readPatchFiles.add(ref.path);
-      for (const patch of patchesOf(ref.path, content, ref.target)) {
+      const patches = patchesOf(ref.path, content, ref.target);
+      if (!patches) {
+        // A patch that does not read may patch whatever it targets: all
+        // of this level when it names no target.
+        for (const resource of pending) {
+          if (Object.keys(ref.target).length === 0 || matchesTarget(resource.tree, ref.target)) {
+            resource.files.add(ref.path);
+          }
+        }
+        usedPatchFiles.add(ref.path);
+        continue;
+      }
+      for (const patch of patches) {
         for (const resource of pending.filter(r => matches(r.tree, patch))) {
           try {
             if (!isMap(resource.tree.contents) || !isMap(patch.tree.contents)) {
@@ -428,9 +442,9 @@ export async function readKustomizeOverlay(
     path: string,
     content: OverlayFileContent,
     target: PatchTarget,
-  ): Patch[] => {
+  ): Patch[] | undefined => {
     const documents = documentsOf(path, content);
-    if (!documents) return [];
+    if (!documents) return undefined;
     const out: Patch[] = [];
     for (const document of documents) {
       if (!isMapping(document.value)) {
@@ -483,22 +497,23 @@ function describe(resource: Pending): string {
  * else by the kind, name (and namespace, when written) of the patch itself.
  */
 function matches(resource: Document, patch: Patch): boolean {
-  const kind = stringAt(resource, ['kind']);
-  const name = stringAt(resource, ['metadata', 'name']);
-  const namespace = stringAt(resource, ['metadata', 'namespace']);
   const { target } = patch;
-  if (Object.keys(target).length > 0) {
-    return (
-      (target.kind === undefined || target.kind === kind) &&
-      (target.name === undefined || target.name === name) &&
-      (target.namespace === undefined || target.namespace === namespace)
-    );
-  }
+  if (Object.keys(target).length > 0) return matchesTarget(resource, target);
   const metadata = isMapping(patch.value.metadata) ? patch.value.metadata : {};
   return (
-    patch.value.kind === kind &&
-    metadata.name === name &&
-    (metadata.namespace === undefined || metadata.namespace === namespace)
+    patch.value.kind === stringAt(resource, ['kind']) &&
+    metadata.name === stringAt(resource, ['metadata', 'name']) &&
+    (metadata.namespace === undefined ||
+      metadata.namespace === stringAt(resource, ['metadata', 'namespace']))
+  );
+}
+
+function matchesTarget(resource: Document, target: PatchTarget): boolean {
+  return (
+    (target.kind === undefined || target.kind === stringAt(resource, ['kind'])) &&
+    (target.name === undefined || target.name === stringAt(resource, ['metadata', 'name'])) &&
+    (target.namespace === undefined ||
+      target.namespace === stringAt(resource, ['metadata', 'namespace']))
   );
 }
 

@@ -1,19 +1,30 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { GitopsEnvironment } from '@backstage-gitops/plugin-gitops-common';
-import { changesSince, planReads } from '../changes';
+import { changesSince, CommitChanges, planReads } from '../changes';
 import { EnvironmentConfig, RepositoryConfig } from '../config';
-import { ReleaseRecord, SyncStateStore } from '../database';
+import { FluxObjectRecord, ReleaseRecord, SyncStateStore } from '../database';
 import { GitRepository, GitTreeEntry } from '../git';
 import { errorMessage } from '../kernel';
-import { isManifestPath } from '../manifests';
+import {
+  folderOf,
+  isManifestPath,
+  isWithin,
+  KUSTOMIZATION_FILE_NAMES,
+} from '../manifests';
 import {
   environmentOf,
+  RELEASES_FOLDER,
   resolveEnvironments,
   sameEnvironments,
 } from './environments';
+import { CLUSTERS_FOLDER, clusterKustomizations, clusterOf } from './fluxEnvironments';
 import { FileRead, settleReleases } from './lastGoodState';
-import { readReleaseFiles } from './readReleaseFiles';
+import { OverlayRead, readOverlayEnvironment, settleOverlay } from './overlayEnvironment';
+import { checkReleaseFiles, readReleaseFiles } from './readReleaseFiles';
 import { diffReleases } from './ReleaseChanges';
+
+const isKustomizationFile = (path: string) =>
+  (KUSTOMIZATION_FILE_NAMES as readonly string[]).includes(path.slice(path.lastIndexOf('/') + 1));
 
 const aborted = (): SyncOutcome => ({
   status: 'failed',
@@ -28,10 +39,14 @@ export type SyncOutcome =
 type Plan = {
   full: boolean;
   environments: GitopsEnvironment[];
-  /** Files whose stored releases and problems this sync replaces. */
+  /** Files whose stored releases, Flux objects and problems this sync replaces. */
   replaced: Set<string>;
-  /** Of those, the ones that still exist and get parsed. */
+  /** Of those, the files of environments read one by one. */
   parse: Set<string>;
+  /** Files under `clusters/` read (Flux objects only), when any were. */
+  clusterFiles?: FileRead[];
+  /** Environments read as kustomize overlays, and what changed for each (unset: all of it). */
+  overlays: Array<{ environment: GitopsEnvironment; changed?: Set<string> }>;
   /** Every path the diff touched; empty for a full sync. */
   changedPaths: string[];
   /** Renamed files: new path -> old path, for files of environments. */
@@ -149,25 +164,52 @@ export class RepositorySync {
     // Independent reads run side by side with planning and parsing.
     const info = git.commitInfo(head);
     info.catch(() => undefined); // awaited below; not unhandled meanwhile
-    const plan = await this.plan(stored?.lastCommit, head);
+    const plan = await this.plan(stored?.lastCommit, head, syncedAt);
     const files = await this.read(head, plan, syncedAt);
-    const [before, untouched, { authorName, message }] = await Promise.all([
+    const overlayReads = await this.readOverlays(head, plan, syncedAt);
+    await checkReleaseFiles(
+      git,
+      syncStateStore,
+      {
+        repositoryId: repository.id,
+        head,
+        full: plan.full,
+        changedPaths: plan.changedPaths,
+        repositoryUrl: repository.url,
+        fluxObjects: await this.fluxObjectsAtHead(plan, files, overlayReads),
+      },
+      [...files, ...overlayReads.flatMap(o => o.groups)],
+    );
+    const overlayEnvironments = new Set(plan.overlays.map(o => o.environment.name));
+    const [storedBefore, untouched, { authorName, message }] = await Promise.all([
       syncStateStore.releasesFromPaths(repository.id, plan.full ? 'all' : [...plan.replaced]),
       this.untouchedHolders(plan, files),
       info,
     ]);
+    // Releases of overlays are replaced by environment, below.
+    const before = storedBefore.filter(r => !overlayEnvironments.has(r.environment));
     const { releases, problems, keptPaths } = settleReleases(files, before, untouched);
     releases.push(...movedWithRename(plan, keptPaths, before));
+    const overlays = overlayReads.map(settleOverlay);
     // What a broken file described stays as it was: no event, no removal.
-    const replaced = before.filter(r => !keptPaths.has(r.sourcePath));
+    const replaced = [
+      ...before.filter(r => !keptPaths.has(r.sourcePath)),
+      ...overlayReads.flatMap(o => o.before),
+    ];
     const replacedPaths = [...plan.replaced].filter(p => !keptPaths.has(p));
-    const { releases: releasesToStore, events } = diffReleases(replaced, releases, {
-      repositoryId: repository.id,
-      commit: head,
-      author: authorName,
-      message: message.split('\n')[0],
-      at: syncedAt,
-    });
+    const { releases: releasesToStore, events } = diffReleases(
+      replaced,
+      [...releases, ...overlays.flatMap(o => o.releases)],
+      {
+        repositoryId: repository.id,
+        commit: head,
+        author: authorName,
+        message: message.split('\n')[0],
+        at: syncedAt,
+      },
+    );
+    problems.push(...overlays.flatMap(o => o.problems));
+    const kept = keptPaths.size + overlays.reduce((n, o) => n + o.kept.length, 0);
     events.push({
       type: 'synced',
       repository: repository.id,
@@ -179,7 +221,7 @@ export class RepositorySync {
         full: plan.full,
         files: plan.replaced.size,
         problems: problems.length,
-        kept: keptPaths.size,
+        kept,
       },
     });
 
@@ -196,10 +238,16 @@ export class RepositorySync {
       full: plan.full,
       replacedPaths,
       keptPaths: [...keptPaths],
+      replacedSources: {
+        releases: overlays.flatMap(o => o.replaced.releases),
+        fluxObjects: overlays.flatMap(o => o.replaced.fluxObjects),
+        problems: overlays.flatMap(o => o.replaced.problems),
+      },
       releases: releasesToStore,
-      fluxObjects: files
-        .filter(f => !keptPaths.has(f.path))
-        .flatMap(f => f.fluxObjects ?? []),
+      fluxObjects: [
+        ...files.filter(f => !keptPaths.has(f.path)).flatMap(f => f.fluxObjects ?? []),
+        ...overlays.flatMap(o => o.fluxObjects),
+      ],
       problems,
       events,
     });
@@ -211,6 +259,8 @@ export class RepositorySync {
       releases: releasesToStore.length,
       problems: problems.length,
       keptFiles: keptPaths.size,
+      overlays: plan.overlays.length,
+      keptOverlayReleases: kept - keptPaths.size,
     });
     return {
       status: 'synced',
@@ -223,47 +273,140 @@ export class RepositorySync {
 
   /**
    * Which files this sync reads and replaces: the changes since the stored
-   * commit (`src/changes`), within the repository's environments.
+   * commit (`src/changes`), within the repository's environments, plus the
+   * files under `clusters/` (Flux objects, and the Kustomizations that
+   * describe environments) and the overlays those changes reach.
    */
-  private async plan(previous: string | undefined, head: string): Promise<Plan> {
+  private async plan(previous: string | undefined, head: string, at: Date): Promise<Plan> {
     const { repository, git, syncStateStore, environments: configured } = this.options;
-    const explicit = configured.some(env => env.repository === repository.id);
+    const own = configured.filter(env => env.repository === repository.id);
     const changes = await changesSince(git, previous, head);
+    const changed = changes.full
+      ? []
+      : changes.changes.flatMap(c => (c.oldPath ? [c.path, c.oldPath] : [c.path]));
+    const full = changes.full;
+
+    // clusters/: every file when any changed, for its Kustomizations.
+    const clustersTouched = full || changed.some(p => isWithin(p, CLUSTERS_FOLDER));
+    const inConfigured = (path: string) => own.some(env => isWithin(path, env.path));
+    let clusterFiles: FileRead[] | undefined;
+    if (clustersTouched) {
+      const tree = await git.listTree(head, CLUSTERS_FOLDER);
+      clusterFiles = await readReleaseFiles(git, {
+        repositoryId: repository.id,
+        head,
+        paths: tree
+          .filter(e => e.type === 'blob' && isManifestPath(e.path) && !inConfigured(e.path))
+          .map(e => e.path),
+        environmentOf: () => undefined,
+        fluxEnvironmentOf: clusterOf,
+        at,
+      });
+    }
+    const kustomizations = clusterKustomizations(
+      clusterFiles
+        ? clusterFiles.flatMap(f => f.fluxObjects ?? [])
+        : await syncStateStore.listFluxObjects(repository.id, ['Kustomization']),
+    );
+    const folderExists = new Map<string, boolean>();
+    for (const k of kustomizations) {
+      if (!folderExists.has(k.folder)) {
+        folderExists.set(k.folder, (await git.listTree(head, k.folder)).length > 0);
+      }
+    }
+    const flux = { kustomizations, folderExists: (f: string) => folderExists.get(f) ?? false };
 
     let environments: GitopsEnvironment[];
     let releasesTree: GitTreeEntry[] | undefined;
     // Only an added, deleted or renamed file can add or remove a folder.
     const foldersMayHaveChanged =
+      !full &&
       !changes.full &&
       changes.changes.some(
         c =>
           c.status !== 'M' &&
-          [c.path, c.oldPath].some(p => p?.startsWith('releases/')),
+          [c.path, c.oldPath].some(p => p?.startsWith(`${RELEASES_FOLDER}/`)),
       );
-    if (!explicit && (changes.full || foldersMayHaveChanged)) {
-      releasesTree = await git.listTree(head, 'releases');
-      environments = resolveEnvironments(repository.id, configured, releasesTree);
-    } else if (explicit) {
-      environments = resolveEnvironments(repository.id, configured, []);
+    if (own.length === 0 && (full || foldersMayHaveChanged || clustersTouched)) {
+      releasesTree = await git.listTree(head, RELEASES_FOLDER);
+      environments = resolveEnvironments(repository.id, configured, releasesTree, flux);
+    } else if (own.length > 0) {
+      environments = resolveEnvironments(repository.id, configured, [], flux);
     } else {
       environments = (await syncStateStore.listEnvironments()).filter(
         e => e.repository === repository.id,
       );
     }
+    // Environments that clusters/ adds, moves or removes are read anew.
+    if (!full && clustersTouched) {
+      const stored = (await syncStateStore.listEnvironments()).filter(e => e.repository === repository.id);
+      if (!sameEnvironments(stored, environments)) return this.plan(undefined, head, at);
+    }
+    // A Flux object of clusters/<env>/ belongs to the environment <env>.
+    const names = new Set(environments.map(e => e.name));
+    for (const file of clusterFiles ?? []) {
+      file.fluxObjects = file.fluxObjects?.map(({ environment, ...o }) =>
+        environment && names.has(environment) ? { ...o, environment } : o,
+      );
+    }
+
+    // Which environments are overlays: listed where the diff reaches them.
+    const trees = new Map<string, GitTreeEntry[]>();
+    const treeOf = async (env: GitopsEnvironment) => {
+      if (!trees.has(env.name)) {
+        trees.set(
+          env.name,
+          releasesTree && env.path.startsWith(`${RELEASES_FOLDER}/`)
+            ? releasesTree.filter(e => e.path.startsWith(`${env.path}/`))
+            : await git.listTree(head, env.path),
+        );
+      }
+      return trees.get(env.name)!;
+    };
+    const isOverlay = async (env: GitopsEnvironment) =>
+      (await treeOf(env)).some(
+        e => e.type === 'blob' && KUSTOMIZATION_FILE_NAMES.some(n => e.path === `${env.path}/${n}`),
+      );
+    const overlayNames = new Set<string>();
+    if (full) {
+      for (const env of environments) if (await isOverlay(env)) overlayNames.add(env.name);
+    } else {
+      for (const env of environments) {
+        if (changed.some(p => isWithin(p, env.path)) && (await isOverlay(env))) {
+          overlayNames.add(env.name);
+        }
+      }
+      // Bases outside the environment's folder: known from what was built from them.
+      for (const name of await this.environmentsBuiltFrom(changed, environments)) {
+        overlayNames.add(name);
+      }
+    }
+    // A folder becoming an overlay, or ceasing to be one, is read anew.
+    const shapeChanged =
+      !changes.full &&
+      changes.changes.some(
+        c =>
+          c.status !== 'M' &&
+          [c.path, c.oldPath].some(
+            p => p !== undefined && isKustomizationFile(p) && environments.some(e => folderOf(p) === e.path),
+          ),
+      );
+    if (shapeChanged) return this.plan(undefined, head, at);
+    const overlayEnvironments = environments.filter(e => overlayNames.has(e.name));
+    const classic = environments.filter(e => !overlayNames.has(e.name));
+
     const inEnvironment = (path: string) =>
       isManifestPath(path) && environmentOf(path, environments) !== undefined;
-
-    const reads = await planReads(changes, {
-      reads: inEnvironment,
+    const inClassic = (path: string) =>
+      isManifestPath(path) && environmentOf(path, classic) !== undefined &&
+      !overlayNames.has(environmentOf(path, environments)!.name);
+    const reads = await planReads(full ? { full: true } : changes, {
+      reads: inClassic,
       listAll: async () => {
         const files: string[] = [];
-        for (const env of environments) {
-          const tree =
-            releasesTree && env.path.startsWith('releases/')
-              ? releasesTree.filter(e => e.path.startsWith(`${env.path}/`))
-              : await git.listTree(head, env.path);
-          tree
-            .filter(e => e.type === 'blob' && inEnvironment(e.path))
+        for (const env of classic) {
+          (await treeOf(env))
+            .filter(e => e.type === 'blob' && inClassic(e.path))
             .forEach(e => files.push(e.path));
         }
         return files;
@@ -271,30 +414,124 @@ export class RepositorySync {
       chartUsers: folders =>
         syncStateStore.sourcePathsForCharts(repository.id, folders),
     });
+    // Chart users inside overlays re-derive there, as if they had changed.
+    const chartUsers = [...reads.read].filter(p => !inClassic(p));
+    const parse = new Set([...reads.read].filter(inClassic));
+
+    const overlays = overlayEnvironments.map(environment =>
+      full || this.rereadsWhole(environment, changes)
+        ? { environment }
+        : { environment, changed: new Set([...changed, ...chartUsers]) },
+    );
     return {
       full: reads.full,
       environments,
       replaced: new Set([
-        ...reads.read,
-        ...[...reads.removed].filter(inEnvironment),
+        ...parse,
+        ...[...reads.removed].filter(p => inEnvironment(p) && !overlayNames.has(environmentOf(p, environments)!.name)),
+        ...(clusterFiles ?? []).map(f => f.path),
+        ...[...reads.removed].filter(p => isWithin(p, CLUSTERS_FOLDER) && !inEnvironment(p)),
       ]),
-      parse: reads.read,
+      parse,
+      clusterFiles,
+      overlays,
       changedPaths: reads.changedPaths,
       renamedFrom: reads.renamedFrom,
     };
   }
 
-  private read(head: string, plan: Plan, at: Date): Promise<FileRead[]> {
-    const { repository, git, syncStateStore } = this.options;
-    return readReleaseFiles(git, syncStateStore, {
+  /**
+   * Whether a diff changes an overlay's shape rather than only the contents
+   * of files it reads: a kustomization file, or a file added, removed or
+   * renamed in its folder. Then the whole environment is read again.
+   */
+  private rereadsWhole(environment: GitopsEnvironment, changes: CommitChanges): boolean {
+    if (changes.full) return true;
+    return changes.changes.some(c =>
+      [c.path, c.oldPath].some(
+        p =>
+          p !== undefined &&
+          !isWithin(p, CLUSTERS_FOLDER) &&
+          (isKustomizationFile(p) || (c.status !== 'M' && isWithin(p, environment.path))),
+      ),
+    );
+  }
+
+  /** Environments with stored releases or Flux objects built from these files outside their own folder. */
+  private async environmentsBuiltFrom(
+    changed: string[],
+    environments: GitopsEnvironment[],
+  ): Promise<Set<string>> {
+    const { repository, syncStateStore } = this.options;
+    const names = new Set<string>();
+    if (changed.length === 0) return names;
+    const byName = new Map(environments.map(e => [e.name, e]));
+    const outside = (environment: string | undefined, path: string) => {
+      const env = environment === undefined ? undefined : byName.get(environment);
+      return env !== undefined && !isWithin(path, env.path) && !isWithin(path, CLUSTERS_FOLDER);
+    };
+    const sources = await syncStateStore.sourcePathsBuiltFrom(repository.id, changed);
+    for (const release of await syncStateStore.releasesFromPaths(repository.id, [...new Set([...sources, ...changed])])) {
+      if (release.builtFrom?.length || outside(release.environment, release.sourcePath)) {
+        names.add(release.environment);
+      }
+    }
+    const paths = new Set(changed);
+    for (const object of await syncStateStore.listFluxObjects(repository.id)) {
+      if (paths.has(object.path) && outside(object.environment, object.path)) {
+        names.add(object.environment!);
+      }
+    }
+    return names;
+  }
+
+  private async read(head: string, plan: Plan, at: Date): Promise<FileRead[]> {
+    const { repository, git } = this.options;
+    const files = await readReleaseFiles(git, {
       repositoryId: repository.id,
       head,
-      full: plan.full,
-      changedPaths: plan.changedPaths,
       paths: plan.parse,
-      environments: plan.environments,
+      environmentOf: path => environmentOf(path, plan.environments)?.name,
       at,
     });
+    return [...files, ...(plan.clusterFiles ?? [])];
+  }
+
+  private async readOverlays(head: string, plan: Plan, at: Date): Promise<OverlayRead[]> {
+    const { repository, git, syncStateStore } = this.options;
+    const context = { git, syncStateStore, repositoryId: repository.id, head, at };
+    const reads: OverlayRead[] = [];
+    for (const { environment, changed } of plan.overlays) {
+      let read = await readOverlayEnvironment(context, environment, changed);
+      if (read === 'full') read = (await readOverlayEnvironment(context, environment)) as OverlayRead;
+      reads.push(read);
+    }
+    return reads;
+  }
+
+  /**
+   * The repository's Flux objects as of the head, for chart sources: those
+   * stored of files this sync does not replace, and those read now.
+   */
+  private async fluxObjectsAtHead(
+    plan: Plan,
+    files: FileRead[],
+    overlays: OverlayRead[],
+  ): Promise<FluxObjectRecord[]> {
+    const fresh = [
+      ...files.flatMap(f => f.fluxObjects ?? []),
+      ...overlays.flatMap(o => o.fluxObjects),
+    ];
+    if (plan.full) return fresh;
+    const replacedFromOverlay = new Set(
+      overlays.flatMap(o => o.beforeFluxObjects.map(f => JSON.stringify([f.environment, f.path]))),
+    );
+    const stored = (await this.options.syncStateStore.listFluxObjects(this.options.repository.id)).filter(
+      o =>
+        !plan.replaced.has(o.path) &&
+        !replacedFromOverlay.has(JSON.stringify([o.environment, o.path])),
+    );
+    return [...stored, ...fresh];
   }
 
   /**

@@ -10,7 +10,8 @@ export type CandidateRelease = {
 /** What this sync read of one file. */
 export type FileRead = {
   path: string;
-  environment: string;
+  /** Unset for files outside every environment (`clusters/`): Flux objects only. */
+  environment?: string;
   /**
    * The file did not read cleanly (see RepositorySync): it contributes no
    * release, and the releases its last good version described stay stored.

@@ -1,4 +1,3 @@
-import { GitopsEnvironment } from '@backstage-gitops/plugin-gitops-common';
 import { ReleaseRecord, SyncStateStore, unstorableReason } from '../database';
 import { GitRepository } from '../git';
 import {
@@ -6,12 +5,11 @@ import {
   MANIFEST_LIMITS,
   parseManifestFile,
 } from '../manifests';
-import { environmentOf } from './environments';
 import { ChartReadScope, resolveGitCharts } from './gitCharts';
 import { fluxObjectsOf } from './fluxObjects';
 import { FileRead } from './lastGoodState';
 
-function toRecord(
+export function toRecord(
   manifest: HelmReleaseManifest,
   environment: string,
   repositoryId: string,
@@ -58,18 +56,21 @@ function toRecord(
 }
 
 /**
- * Reads the release files a sync plans to read, each in its environment. A
- * file does not read cleanly when it is over the size limit, did not parse
- * completely (syntax, encoding, a field of the wrong type, limits), names a
- * chart path that is refused, or holds a value the store cannot keep; such a
- * file contributes no release.
+ * Reads the files a sync plans to read. A file does not read cleanly when it
+ * is over the size limit or did not parse completely (syntax, encoding, a
+ * field of the wrong type, limits); such a file contributes no release.
+ * Releases are read from files of an environment only (`environmentOf`);
+ * Flux objects from every file.
  */
 export async function readReleaseFiles(
   git: GitRepository,
-  syncStateStore: SyncStateStore,
-  scope: ChartReadScope & {
+  scope: {
+    repositoryId: string;
+    head: string;
     paths: Iterable<string>;
-    environments: GitopsEnvironment[];
+    environmentOf: (path: string) => string | undefined;
+    /** The environment of a file's Flux objects, when not `environmentOf`'s. */
+    fluxEnvironmentOf?: (path: string) => string | undefined;
     at: Date;
   },
 ): Promise<FileRead[]> {
@@ -81,7 +82,7 @@ export async function readReleaseFiles(
 
   const files: FileRead[] = [];
   for (const path of paths) {
-    const environment = environmentOf(path, scope.environments)!.name;
+    const environment = scope.environmentOf(path);
     const content = contents.get(path);
     if (content === undefined) continue; // not a file (a submodule): gone
     if (!Buffer.isBuffer(content)) {
@@ -101,21 +102,41 @@ export async function readReleaseFiles(
       continue;
     }
     const parsed = parseManifestFile(path, content);
+    const fluxEnvironment = scope.fluxEnvironmentOf?.(path) ?? environment;
     files.push({
       path,
       environment,
       broken: !parsed.complete,
       problems: parsed.errors.map(e => ({ ...e, environment })),
-      releases: parsed.helmReleases
-        .filter(manifest => !manifest.ignored)
-        .map(manifest => ({
-          record: toRecord(manifest, environment, repositoryId, head, at),
-          source: manifest.source,
-        })),
-      fluxObjects: fluxObjectsOf(parsed.others, { repositoryId, environment }),
+      releases:
+        environment === undefined
+          ? []
+          : parsed.helmReleases
+              .filter(manifest => !manifest.ignored)
+              .map(manifest => ({
+                record: toRecord(manifest, environment, repositoryId, head, at),
+                source: manifest.source,
+              })),
+      fluxObjects: fluxObjectsOf(parsed.others, {
+        repositoryId,
+        environment: fluxEnvironment,
+      }),
     });
   }
+  return files;
+}
 
+/**
+ * Resolves the charts of the releases read (see `resolveGitCharts`) and
+ * checks that the store can hold them: a refused chart path or a value the
+ * store cannot keep breaks the release's file.
+ */
+export async function checkReleaseFiles(
+  git: GitRepository,
+  syncStateStore: SyncStateStore,
+  scope: ChartReadScope,
+  files: FileRead[],
+): Promise<void> {
   const candidates = files.flatMap(f => f.releases);
   const chartProblems = await resolveGitCharts(
     git,
@@ -123,9 +144,13 @@ export async function readReleaseFiles(
     scope,
     candidates,
   );
-  const byPath = new Map(files.map(f => [f.path, f]));
+  // Overlay groups of two environments may share a path: key by both.
+  const keyOf = (environment: string | undefined, path: string) =>
+    JSON.stringify([environment ?? null, path]);
+  const byKey = new Map(files.map(f => [keyOf(f.environment, f.path), f]));
   for (const problem of chartProblems) {
-    const file = byPath.get(problem.path)!;
+    const file = byKey.get(keyOf(problem.environment, problem.path));
+    if (!file) continue;
     file.problems.push(problem);
     if (problem.blocking) file.broken = true;
   }
@@ -142,5 +167,4 @@ export async function readReleaseFiles(
       });
     }
   }
-  return files;
 }
