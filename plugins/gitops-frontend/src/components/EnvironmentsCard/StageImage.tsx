@@ -16,7 +16,25 @@ const useStyles = makeStyles({
   },
 });
 
+/** Who commits the moves of an image a Flux ImagePolicy decides. */
+function automatingParty(release: GitopsRelease, image: GitopsReleaseImage): string {
+  switch (image.status?.automation) {
+    case 'flux':
+      return 'Flux commits';
+    case 'off':
+      return 'automation off';
+    default:
+      return shownLocked(release) ? 'locked' : 'Backstage commits';
+  }
+}
+
 function policyText(release: GitopsRelease, image: GitopsReleaseImage): string {
+  const status = image.status;
+  if (status?.imagePolicy) {
+    const policy = status.policy ?? image.policy ?? 'ImagePolicy';
+    return `${policy} (${automatingParty(release, image)})`;
+  }
+  if (status?.automation === 'off') return 'automation off';
   const locked = shownLocked(release);
   if (!release.automated) return locked ? 'manual, locked' : 'manual';
   const policy = image.policy ?? 'glob:*';
@@ -26,7 +44,12 @@ function policyText(release: GitopsRelease, image: GitopsReleaseImage): string {
 function registryText(image: GitopsReleaseImage): string {
   const status = image.status;
   if (!status) return 'registry not checked yet';
+  if (status.problem) return `not automated: ${status.problem}`;
   if (status.error) return `registry: ${status.error}`;
+  if (status.automation === 'off' && !status.latestTag) return 'no registry is scanned';
+  if (status.automation === 'flux' && status.latestTag && status.latestTag !== image.tag) {
+    return `Flux's ImagePolicy chose: ${status.latestTag}`;
+  }
   if (!status.latestTag) return 'registry offers no tag under this policy';
   if (status.latestTag === image.tag) return 'runs the newest tag allowed';
   return `newest allowed: ${status.latestTag}`;
@@ -60,8 +83,12 @@ export const StageImage = ({
       <Typography
         variant="caption"
         display="block"
-        color={image.status?.error ? 'error' : 'textSecondary'}
-        title={image.status?.reason}
+        color={image.status?.error || image.status?.problem ? 'error' : 'textSecondary'}
+        title={
+          image.status?.imagePolicy
+            ? `ImagePolicy ${image.status.imagePolicy}${image.status.reason ? `: ${image.status.reason}` : ''}`
+            : image.status?.reason
+        }
       >
         {registryText(image)}
       </Typography>

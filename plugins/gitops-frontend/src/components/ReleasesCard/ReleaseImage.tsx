@@ -26,7 +26,23 @@ export const ReleaseImage = ({ image }: { image: GitopsReleaseImage }) => (
     <Typography variant="body2">
       <ImageRef repository={image.repository} tag={image.tag} />
     </Typography>
-    {image.status?.error ? (
+    {image.status?.imagePolicy && (
+      <Typography variant="caption" color="textSecondary" display="block">
+        {`ImagePolicy ${image.status.imagePolicy}${
+          image.status.policy ? `: ${image.status.policy}` : ''
+        }${image.status.automation === 'flux' ? ', Flux commits' : ''}`}
+      </Typography>
+    )}
+    {image.status?.automation === 'off' && (
+      <Typography variant="caption" color="textSecondary" display="block">
+        image automation off
+      </Typography>
+    )}
+    {image.status?.problem ? (
+      <Typography variant="caption" color="error" display="block">
+        {`not automated: ${image.status.problem}`}
+      </Typography>
+    ) : image.status?.error ? (
       <Typography variant="caption" color="error" display="block">
         {`registry: ${image.status.error}`}
       </Typography>
