@@ -333,4 +333,40 @@ describeStores('DatabaseSyncStateStore', storeTest => {
       ]);
     },
   );
+
+  storeTest(
+    'replaces one environment\'s releases, Flux objects and problems of a file several environments build from',
+    async ({ syncStateStore }) => {
+      const base = 'apps/base/podinfo/release.yaml';
+      const fromBase = (environment: string, commit = 'c1') =>
+        release(environment, 'podinfo', { sourcePath: base, commit, builtFrom: [`apps/${environment}/kustomization.yaml`] });
+      const policy = (environment: string) =>
+        fluxObject(base, 'ImagePolicy', 'podinfo', { environment, namespace: environment });
+      await syncStateStore.applySync(
+        sync({
+          releases: [fromBase('staging'), fromBase('production')],
+          fluxObjects: [policy('staging'), policy('production')],
+          problems: [
+            { environment: 'staging', path: base, message: 'a staging warning' },
+            { environment: 'production', path: base, message: 'a production warning' },
+          ],
+        }),
+      );
+      const pair = [{ environment: 'staging', path: base }];
+      await syncStateStore.applySync(
+        sync({
+          commit: 'c2',
+          full: false,
+          replacedSources: { releases: pair, fluxObjects: pair, problems: pair },
+          releases: [fromBase('staging', 'c2')],
+        }),
+      );
+      expect((await syncStateStore.releasesFromPaths('config', [base])).map(r => `${r.environment}:${r.commit}`)).toEqual([
+        'production:c1',
+        'staging:c2',
+      ]);
+      expect((await syncStateStore.listFluxObjects('config')).map(o => o.environment)).toEqual(['production']);
+      expect((await syncStateStore.listProblems(['config'])).map(p => p.message)).toEqual(['a production warning']);
+    },
+  );
 });

@@ -260,4 +260,47 @@ describe('RepositorySync on a Flux v2 repository', () => {
     ]);
     expect(summary(await release('production'))?.replicas).toBe(2);
   });
+
+  it('finds a marker in the base for an overlay that patches other values, and Flux objects the overlays reach', async () => {
+    const sync = createSync();
+    await sync.run();
+    await remote.commit(
+      {
+        [BASE]: files[BASE].replace('tag: 6.5.0', 'tag: 6.5.0 # {"$imagepolicy": "flux-system:podinfo-production:tag"}'),
+        [PRODUCTION_PATCH]: files[PRODUCTION_PATCH].replace(/\n    image:\n.*\n/, '\n'),
+        'apps/base/podinfo/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - release.yaml\n  - policy.yaml\n',
+        'apps/base/podinfo/policy.yaml': [
+          'apiVersion: image.toolkit.fluxcd.io/v1beta2',
+          'kind: ImagePolicy',
+          'metadata:',
+          '  name: podinfo-base',
+          'spec:',
+          '  imageRepositoryRef: {name: podinfo}',
+          '  policy: {semver: {range: "6.x"}}',
+          '',
+        ].join('\n'),
+      },
+      'The base carries the marker; production only scales',
+    );
+    await sync.run();
+    const production = await release('production');
+    expect(production?.sourcePath).toBe(PRODUCTION_PATCH);
+    expect(production?.images).toEqual([
+      expect.objectContaining({
+        tag: '6.5.0',
+        file: BASE,
+        imagePolicyRef: { namespace: 'flux-system', name: 'podinfo-production', field: 'tag' },
+      }),
+    ]);
+    expect((await release('staging'))?.images[0]).toEqual(
+      expect.objectContaining({ tag: '6.5.0-rc.1', imagePolicyRef: expect.objectContaining({ name: 'podinfo-staging' }) }),
+    );
+    // Read once per overlay that reaches it, in that overlay's namespace.
+    expect(
+      (await syncStateStore.listFluxObjects('config'))
+        .filter(o => o.path === 'apps/base/podinfo/policy.yaml')
+        .map(o => `${o.environment} ${o.kind} ${o.namespace}/${o.name}:${o.line}`)
+        .sort(),
+    ).toEqual(['production ImagePolicy production/podinfo-base:1', 'staging ImagePolicy staging/podinfo-base:1']);
+  });
 });
