@@ -129,13 +129,20 @@ export interface Config {
     };
     /**
      * The promotion pipeline. Without it, each `releases/<env>/` folder of a
-     * repository is an environment, ordered by name.
+     * repository is an environment, ordered by name; with no `releases/`
+     * folder, each `clusters/<env>/` whose Flux Kustomization applies a
+     * folder of the repository, in pipeline order (dev, test, staging,
+     * production, then by name).
      */
     environments?: Array<{
       name: string;
       /** Id of the repository the environment lives in. */
       repository: string;
-      /** Folder of the environment's manifests. Defaults to `releases/<name>`. */
+      /**
+       * Folder of the environment's manifests. Defaults to the folder the
+       * Flux Kustomization in the repository's `clusters/<name>/` applies,
+       * when there is one, else `releases/<name>`.
+       */
       path?: string;
       /** Name of the cluster, as in `kubernetes.clusterLocatorMethods`. */
       cluster?: string;
