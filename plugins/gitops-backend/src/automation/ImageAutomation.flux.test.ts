@@ -21,6 +21,7 @@ import { InMemoryImageMetadataCache } from '../registry/__testUtils__/InMemoryIm
 import { pushTestImage } from '../registry/__testUtils__/pushTestImage';
 import { startTestRegistry, TestRegistry } from '../registry/__testUtils__/startTestRegistry';
 import { createMemoryStore, testRepositoryConfig } from '../__testUtils__/memoryStore';
+import { RepositorySync } from '../sync/RepositorySync';
 import { ImageAutomation } from './ImageAutomation';
 
 jest.setTimeout(90_000);
@@ -482,5 +483,66 @@ describe('ImageAutomation of Flux v2 setter markers (examples/config-repo-v2)', 
         policy: 'semver:~6.5.0',
       });
     });
+  });
+});
+
+describe('Flux v2 image automation end to end with git sync (examples/config-repo-v2)', () => {
+  const logger = mockServices.logger.mock();
+
+  it('syncs the overlays, commits the staging move by fluxcdbot, and the next sync stores it', async () => {
+    const registry = await startTestRegistry();
+    const remote = await createTestRemote();
+    const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gitops-flux-e2e-test-'));
+    const { knex, ...stores } = await createMemoryStore();
+    try {
+      await remote.commit(await exampleV2Files(), 'Import the podinfo fleet');
+      for (const tag of ['6.5.0', '6.5.1-rc.1', '7.0.0', '6.5.1.sig']) {
+        await pushTestImage(registry, { repository: PODINFO, tag, created: '2026-11-01T10:00:00Z' });
+      }
+      const repo = testRepositoryConfig(remote.url);
+      const sync = new RepositorySync({
+        repository: repo,
+        environments: [],
+        git: CliGitRepository.create({ id: 'config', remote: repo, workDir: path.join(workDir, 'sync'), logger }),
+        syncStateStore: stores.syncStateStore,
+        logger,
+      });
+      await sync.run();
+      const scanner = new ImageScanner({
+        registries: [{ host: 'ghcr.io', url: registry.url }],
+        cache: new InMemoryImageMetadataCache(),
+        logger,
+      });
+      const outcome = await new ImageAutomation({
+        repository: repo,
+        git: CliGitRepository.create({ id: 'config', remote: repo, workDir: path.join(workDir, 'automation'), logger }),
+        syncStateStore: stores.syncStateStore,
+        imageStatusStore: stores.imageStatusStore,
+        eventStore: stores.eventStore,
+        images: scanner,
+        logger,
+      }).run();
+      expect(outcome.status).toBe('committed');
+      const author = await runTestGit([`--git-dir=${remote.path}`, 'log', '-1', '--format=%an|%s', 'main']);
+      expect(author).toBe('fluxcdbot|Update staging images');
+
+      await sync.run();
+      const staging = await stores.syncStateStore.getRelease({ environment: 'staging', namespace: 'staging', name: 'podinfo' });
+      expect(staging!.images[0]).toMatchObject({
+        tag: '6.5.1-rc.1',
+        status: expect.objectContaining({ latestTag: '6.5.1-rc.1', policy: 'semver:>=6.0.0-0 <7.0.0' }),
+      });
+      const production = await stores.syncStateStore.getRelease({
+        environment: 'production',
+        namespace: 'production',
+        name: 'podinfo',
+      });
+      expect(production!.images[0]).toMatchObject({ tag: '6.5.0', status: expect.objectContaining({ latestTag: '6.5.0' }) });
+    } finally {
+      await registry.stop();
+      await knex.destroy();
+      await remote.remove();
+      await fs.rm(workDir, { recursive: true, force: true });
+    }
   });
 });
