@@ -352,6 +352,17 @@ export async function readKustomizeOverlay(
     }
     for (const resource of pending) resource.files.add(kPath);
 
+    // Patches name what they patch: look resources up by name, not one by one.
+    const byName = new Map<string, Pending[]>();
+    for (const resource of pending) {
+      const name = stringAt(resource.tree, ['metadata', 'name']) ?? '';
+      byName.set(name, [...(byName.get(name) ?? []), resource]);
+    }
+    const candidatesFor = (patch: Patch) => {
+      const metadata = isMapping(patch.value.metadata) ? patch.value.metadata : {};
+      const name = Object.keys(patch.target).length > 0 ? patch.target.name : metadata.name;
+      return typeof name === 'string' ? byName.get(name) ?? [] : pending;
+    };
     for (const ref of patchRefs) {
       const content = fileReads.get(ref.path);
       if (content === undefined) {
@@ -374,7 +385,7 @@ export async function readKustomizeOverlay(
         continue;
       }
       for (const patch of patches) {
-        for (const resource of pending.filter(r => matches(r.tree, patch))) {
+        for (const resource of candidatesFor(patch).filter(r => matches(r.tree, patch))) {
           try {
             if (!isMap(resource.tree.contents) || !isMap(patch.tree.contents)) {
               throw new Error('it is not a mapping');

@@ -23,6 +23,12 @@ import { OverlayRead, readOverlayEnvironment, settleOverlay } from './overlayEnv
 import { checkReleaseFiles, readReleaseFiles } from './readReleaseFiles';
 import { diffReleases } from './ReleaseChanges';
 
+/** `a/b/c.yaml` -> `a`, `a/b`. */
+const foldersOf = (path: string) => {
+  const parts = path.split('/');
+  return parts.slice(1).map((_, i) => parts.slice(0, i + 1).join('/'));
+};
+
 const isKustomizationFile = (path: string) =>
   (KUSTOMIZATION_FILE_NAMES as readonly string[]).includes(path.slice(path.lastIndexOf('/') + 1));
 
@@ -308,12 +314,15 @@ export class RepositorySync {
         ? clusterFiles.flatMap(f => f.fluxObjects ?? [])
         : await syncStateStore.listFluxObjects(repository.id, ['Kustomization']),
     );
+    // Whether each folder exists matters only when environments are derived.
     const folderExists = new Map<string, boolean>();
-    for (const k of kustomizations) {
-      if (!folderExists.has(k.folder)) {
-        folderExists.set(k.folder, (await git.listTree(head, k.folder)).length > 0);
+    const listFolders = async () => {
+      for (const k of kustomizations) {
+        if (!folderExists.has(k.folder)) {
+          folderExists.set(k.folder, (await git.listTree(head, k.folder)).length > 0);
+        }
       }
-    }
+    };
     const flux = { kustomizations, folderExists: (f: string) => folderExists.get(f) ?? false };
 
     let environments: GitopsEnvironment[];
@@ -329,6 +338,7 @@ export class RepositorySync {
       );
     if (own.length === 0 && (full || foldersMayHaveChanged || clustersTouched)) {
       releasesTree = await git.listTree(head, RELEASES_FOLDER);
+      if (!releasesTree.some(e => e.type === 'tree')) await listFolders();
       environments = resolveEnvironments(repository.id, configured, releasesTree, flux);
     } else if (own.length > 0) {
       environments = resolveEnvironments(repository.id, configured, [], flux);
@@ -392,6 +402,16 @@ export class RepositorySync {
           ),
       );
     if (shapeChanged) return this.plan(undefined, head, at);
+    // Releases of overlays whose chart folder changed: their environments
+    // re-derive them (a classic file's chart users are read as usual).
+    const chartFolders = [...new Set(changed.flatMap(foldersOf))];
+    const overlayChartUsers = chartFolders.length === 0 ? [] : (
+      await syncStateStore.releasesFromPaths(
+        repository.id,
+        await syncStateStore.sourcePathsForCharts(repository.id, chartFolders),
+      )
+    ).filter(r => r.builtFrom?.length || !isWithin(r.sourcePath, environments.find(e => e.name === r.environment)?.path ?? ''));
+    overlayChartUsers.forEach(r => overlayNames.add(r.environment));
     const overlayEnvironments = environments.filter(e => overlayNames.has(e.name));
     const classic = environments.filter(e => !overlayNames.has(e.name));
 
@@ -415,7 +435,10 @@ export class RepositorySync {
         syncStateStore.sourcePathsForCharts(repository.id, folders),
     });
     // Chart users inside overlays re-derive there, as if they had changed.
-    const chartUsers = [...reads.read].filter(p => !inClassic(p));
+    const chartUsers = [
+      ...[...reads.read].filter(p => !inClassic(p)),
+      ...overlayChartUsers.map(r => r.sourcePath),
+    ];
     const parse = new Set([...reads.read].filter(inClassic));
 
     const overlays = overlayEnvironments.map(environment =>

@@ -303,4 +303,14 @@ describe('RepositorySync on a Flux v2 repository', () => {
         .sort(),
     ).toEqual(['production ImagePolicy production/podinfo-base:1', 'staging ImagePolicy staging/podinfo-base:1']);
   });
+
+  it('follows a bump of the chart in this repository into the releases of every overlay', async () => {
+    const sync = createSync();
+    await sync.run();
+    const chart = 'charts/podinfo/Chart.yaml';
+    await remote.commit({ [chart]: files[chart].replace('version: 6.5.0', 'version: 6.5.1') }, 'Bump the chart');
+    await sync.run();
+    expect((await release('staging'))?.chartVersion).toBe('6.5.1');
+    expect((await release('production'))?.chartVersion).toBe('6.5.1');
+  });
 });
