@@ -51,10 +51,19 @@ export function demoRemoteGit(name) {
 /** The component's page in the demo catalog. */
 export const componentUrl = name => `${appUrl}/catalog/default/component/${name}`;
 
-/** Passes the guest sign-in when the page asks for it. */
-export async function enterIfAsked(page) {
+/**
+ * Passes the guest sign-in when the page asks for it. Every new page is a
+ * new browser context, signed out, and the sign-in page draws a moment after
+ * the load event: wait a little for its button.
+ */
+export async function enterIfAsked(page, timeoutMs = 10_000) {
   const enter = page.getByRole('button', { name: 'Enter' });
-  if (await enter.isVisible().catch(() => false)) await enter.click();
+  // (Playwright reads a timeout of 0 as "no timeout": look once instead.)
+  const asked =
+    timeoutMs > 0
+      ? await enter.waitFor({ timeout: timeoutMs }).then(() => true, () => false)
+      : await enter.isVisible().catch(() => false);
+  if (asked) await enter.click();
 }
 
 /**
@@ -73,6 +82,8 @@ export async function waitOnComponent(browser, component, locate, what, timeoutM
     } catch {
       // not yet: reload below
     }
+    // Signed out meanwhile (the demo backend restarted): sign in again.
+    await enterIfAsked(page, 0);
     if (Date.now() > deadline) {
       await mkdir(outputDir, { recursive: true });
       await page.screenshot({ path: path.join(outputDir, `failure-${what.name}.png`), fullPage: true });
@@ -80,7 +91,7 @@ export async function waitOnComponent(browser, component, locate, what, timeoutM
     }
     await page.waitForTimeout(2_000);
     await page.reload();
-    await enterIfAsked(page);
+    await enterIfAsked(page, 3_000);
   }
 }
 

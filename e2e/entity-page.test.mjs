@@ -11,6 +11,7 @@ import {
   backendUrl,
   demoRemote,
   demoRemoteGit,
+  enterIfAsked,
   launchBrowser,
   outputDir,
   root,
@@ -115,8 +116,7 @@ test('a dev image pushed to the registry becomes one commit and shows in dev', a
 
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   await page.goto(`${appUrl}/catalog/default/component/podinfo`);
-  const enter = page.getByRole('button', { name: 'Enter' });
-  if (await enter.isVisible().catch(() => false)) await enter.click();
+  await enterIfAsked(page);
   const devTag = page.getByTestId('stage-dev').getByText(tag, { exact: true });
   const deadline = Date.now() + 120_000;
   for (;;) {
@@ -129,7 +129,7 @@ test('a dev image pushed to the registry becomes one commit and shows in dev', a
         throw new Error(`${tag} never reached the dev release: ${error}`);
       }
       await page.reload();
-      if (await enter.isVisible().catch(() => false)) await enter.click();
+      await enterIfAsked(page, 3_000);
     }
   }
   await page.screenshot({ path: path.join(outputDir, 'podinfo-after-push.png'), fullPage: true });
