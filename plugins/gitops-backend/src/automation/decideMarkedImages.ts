@@ -1,5 +1,9 @@
 import {
   GitopsImageStatus,
+  isDowngrade,
+  PolicyDefinition,
+  policyAllows,
+  selectLatestTag,
   TagCandidate,
 } from '@backstage-gitops/plugin-gitops-common';
 import {
@@ -9,7 +13,6 @@ import {
   ReleaseRecordImage,
 } from '../database';
 import { errorMessage } from '../kernel';
-import { decideTag } from './decideTag';
 import {
   automationFor,
   repositoryAutomations,
@@ -88,6 +91,9 @@ type PolicyOutcome =
   | {
       kind: 'choice';
       resolved: ResolvedPolicy;
+      /** The definition the tags were ranked by: one object per distinct policy, so it compiles once. */
+      definition: PolicyDefinition;
+      /** The tags the policy allows, to measure a value against the choice. */
       candidates: TagCandidate[];
       tag: string;
       reason: string;
@@ -118,6 +124,30 @@ export async function decideMarkedImages(options: {
   const scans = new Map<string, ReturnType<MarkedImageSource['scan']>>();
   const digests = new Map<string, Promise<string>>();
   const outcomes = new Map<string, Promise<PolicyOutcome>>();
+  // Many markers share an image and a policy's words: filter and rank once each.
+  const unexcluded = new Map<string, TagCandidate[]>();
+  const rankings = new Map<
+    string,
+    { definition: PolicyDefinition; allowed: TagCandidate[]; choice?: { tag: string; reason: string } }
+  >();
+  const rank = (resolved: ResolvedPolicy, label: string, tags: TagCandidate[]) => {
+    const exclusions = `${label}\n${resolved.repository.exclusionList.join('\n')}`;
+    let candidates = unexcluded.get(exclusions);
+    if (!candidates) {
+      candidates = tags.filter(t => !resolved.repository.excludes(t.tag));
+      unexcluded.set(exclusions, candidates);
+    }
+    const key = `${exclusions}\n${JSON.stringify(resolved.policy.definition)}`;
+    let ranking = rankings.get(key);
+    if (!ranking) {
+      const definition = resolved.policy.definition;
+      const allowed = candidates.filter(t => policyAllows(definition, t.tag));
+      const choice = selectLatestTag(definition, allowed);
+      ranking = { definition, allowed, ...(choice ? { choice } : {}) };
+      rankings.set(key, ranking);
+    }
+    return ranking;
+  };
 
   const outcomeOf = (use: MarkedUse): Promise<PolicyOutcome> => {
     const key = `${use.release.environment}|${use.ref.namespace}/${use.ref.name}|${use.ref.field === 'digest'}`;
@@ -142,11 +172,10 @@ export async function decideMarkedImages(options: {
     }
     const result = await scan;
     if (!result.ok) return { kind: 'error', error: result.error, at: result.at, resolved };
-    const candidates = result.tags.filter(t => !resolved.repository.excludes(t.tag));
-    const decision = decideTag(resolved.policy.definition, currentTag(use), candidates);
-    if (decision.kind === 'no-match') return { kind: 'no-match', resolved };
-    const { tag, reason } = decision.choice;
-    const choice: PolicyOutcome = { kind: 'choice', resolved, candidates, tag, reason };
+    const { definition, allowed, choice: chosen } = rank(resolved, label, result.tags);
+    if (!chosen) return { kind: 'no-match', resolved };
+    const { tag, reason } = chosen;
+    const choice: PolicyOutcome = { kind: 'choice', resolved, definition, candidates: allowed, tag, reason };
     if (use.ref.field !== 'digest') return choice;
     if (!images.digestOf) return { ...choice, digestError: 'the registry client cannot read digests' };
     const digestKey = `${label}:${tag}`;
@@ -187,9 +216,13 @@ export async function decideMarkedImages(options: {
       record({ reason: 'No tag in the registry matches the ImagePolicy' });
       continue;
     }
-    const definition = outcome.resolved.policy.definition;
-    const decision = decideTag(definition, currentTag(use), outcome.candidates);
-    const downgrade = decision.kind === 'choice' && decision.downgrade;
+    const { definition, candidates } = outcome;
+    // As decideTag measures a value against the choice: never a move down.
+    const movesFrom = (current: string) =>
+      outcome.tag !== current && !isDowngrade(definition, current, outcome.tag, candidates);
+    const downgrade =
+      outcome.tag !== currentTag(use) &&
+      isDowngrade(definition, currentTag(use), outcome.tag, candidates);
     const base = {
       latestTag: outcome.tag,
       reason: downgrade
@@ -214,10 +247,7 @@ export async function decideMarkedImages(options: {
       image: imageText(outcome.resolved.repository.image),
       tag: outcome.tag,
       ...(outcome.digest ? { digest: outcome.digest } : {}),
-      moves: current => {
-        const again = decideTag(definition, current, outcome.candidates);
-        return again.kind === 'choice' && again.moves;
-      },
+      moves: movesFrom,
     };
     const wanted =
       use.ref.field === 'digest'
@@ -225,7 +255,7 @@ export async function decideMarkedImages(options: {
           outcome.digest !== undefined
         : use.ref.field === 'name'
           ? false
-          : decision.kind === 'choice' && decision.moves;
+          : movesFrom(currentTag(use));
     if (!wanted) continue;
     const planKey = automation ? `${automation.path}#${automation.namespace}/${automation.name}` : '';
     const plan: MarkerPlan = plans.get(planKey) ?? {

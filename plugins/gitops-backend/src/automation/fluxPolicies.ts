@@ -29,6 +29,39 @@ export type RepositoryAutomation = FluxImageUpdateAutomation & { path: string };
 
 const idOf = (o: { namespace: string; name: string }) => `${o.namespace}/${o.name}`;
 
+/** The objects by `kind namespace/name`, built once per list: markers look up thousands. */
+const indexes = new WeakMap<FluxObjectInRepository[], Map<string, FluxObjectInRepository[]>>();
+function named(
+  objects: FluxObjectInRepository[],
+  kind: string,
+  wanted: { namespace: string; name: string },
+): FluxObjectInRepository[] {
+  let index = indexes.get(objects);
+  if (!index) {
+    index = new Map();
+    for (const object of objects) {
+      const key = `${object.kind} ${idOf(object)}`;
+      index.set(key, [...(index.get(key) ?? []), object]);
+    }
+    indexes.set(objects, index);
+  }
+  return index.get(`${kind} ${idOf(wanted)}`) ?? [];
+}
+
+/** One reading per stored object (an ImageRepository's exclusion list compiles once). */
+const readings = new WeakMap<FluxObjectInRepository, FluxObjectReading<unknown>>();
+function readOnce<T>(
+  object: FluxObjectInRepository,
+  read: (o: FluxObjectSource) => FluxObjectReading<T>,
+): FluxObjectReading<T> {
+  let reading = readings.get(object) as FluxObjectReading<T> | undefined;
+  if (!reading) {
+    reading = read(object);
+    readings.set(object, reading);
+  }
+  return reading;
+}
+
 /** Where a repository keeps an environment's Flux objects: `clusters/<env>/`. */
 const clusterFolder = (environment: string) => `clusters/${environment}/`;
 
@@ -45,22 +78,20 @@ function pick<T>(
   read: (o: FluxObjectSource) => FluxObjectReading<T>,
   preferFolder: string | undefined,
 ): { value: T; object: FluxObjectInRepository } | { problem: string } {
-  const named = objects.filter(
-    o => o.kind === kind && o.namespace === wanted.namespace && o.name === wanted.name,
-  );
-  if (named.length === 0) {
+  const candidates = named(objects, kind, wanted);
+  if (candidates.length === 0) {
     return { problem: `no ${kind} ${idOf(wanted)} in the repository` };
   }
   const distinct = (list: FluxObjectInRepository[]) =>
     new Set(list.map(o => JSON.stringify(o.spec))).size;
-  let chosen = named;
-  if (distinct(named) > 1) {
+  let chosen = candidates;
+  if (distinct(candidates) > 1) {
     const preferred = preferFolder
-      ? named.filter(o => o.path.startsWith(preferFolder))
+      ? candidates.filter(o => o.path.startsWith(preferFolder))
       : [];
     if (preferred.length === 0 || distinct(preferred) > 1) {
       return {
-        problem: `${kind} ${idOf(wanted)} is ambiguous: ${named
+        problem: `${kind} ${idOf(wanted)} is ambiguous: ${candidates
           .map(o => o.path)
           .join(', ')} define it differently`,
       };
@@ -68,7 +99,7 @@ function pick<T>(
     chosen = preferred;
   }
   const object = chosen[0];
-  const reading = read(object);
+  const reading = readOnce(object, read);
   return reading.ok
     ? { value: reading.value, object }
     : { problem: `${object.path}: ${reading.error}` };
