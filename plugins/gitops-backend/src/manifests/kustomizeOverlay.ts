@@ -3,8 +3,8 @@ import { errorMessage } from '../kernel';
 import { isMapping } from './fieldValidation';
 import { resolveLimits } from './limits';
 import { ManifestDocument } from './manifestDocument';
+import { PatchTarget, readKustomizationFields } from './kustomizationFile';
 import { mergeYamlMaps } from './overlayMerge';
-import { resolveRepositoryPath } from './repositoryPaths';
 import { ManifestError, ManifestLimits, ManifestSource } from './types';
 import { readYamlStream } from './yamlStream';
 
@@ -77,8 +77,6 @@ export type ReadOverlayOptions = {
   limits?: Partial<ManifestLimits>;
 };
 
-type PatchTarget = { kind?: string; name?: string; namespace?: string };
-
 type Patch = {
   tree: Document.Parsed;
   source: ManifestSource;
@@ -95,18 +93,6 @@ type Pending = {
   files: Set<string>;
 };
 
-/** What this reader understands of a kustomization file; everything else is reported. */
-const READ_FIELDS = new Set([
-  'apiVersion',
-  'kind',
-  'metadata',
-  'resources',
-  'bases',
-  'patches',
-  'patchesStrategicMerge',
-  'namespace',
-]);
-
 /** Kinds that have no namespace, which kustomize's `namespace` leaves alone. */
 const CLUSTER_SCOPED = new Set([
   'Namespace',
@@ -120,12 +106,6 @@ const CLUSTER_SCOPED = new Set([
   'MutatingWebhookConfiguration',
   'ValidatingWebhookConfiguration',
 ]);
-
-const isRemote = (entry: string) =>
-  /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) ||
-  /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(entry) ||
-  entry.includes('?ref=') ||
-  entry.startsWith('git@');
 
 const stringAt = (tree: Document, path: string[]): string | undefined => {
   const value = tree.getIn(path);
@@ -223,97 +203,10 @@ export async function readKustomizeOverlay(
       problem('a kustomization file must hold one mapping', true);
       return [];
     }
-    const spec = document.value;
+    const fields = readKustomizationFields(dir, document);
+    fields.problems.forEach(p => problem(p.message, p.blocking, p.line));
+    const { namespace, resourcePaths, patchRefs } = fields;
     const lineOf = (field: string) => document.lineAt([field]);
-    for (const field of Object.keys(spec)) {
-      if (!READ_FIELDS.has(field)) {
-        problem(
-          `${field} is not read: git sync reads resources, patches (from files), patchesStrategicMerge and namespace, without rendering kustomize`,
-          false,
-          lineOf(field),
-        );
-      }
-    }
-    const namespace =
-      typeof spec.namespace === 'string' && spec.namespace
-        ? spec.namespace
-        : undefined;
-
-    // Resources: files of this level, and folders read as their own level.
-    const entries = [
-      ...listOf(spec.resources, 'resources'),
-      ...listOf(spec.bases, 'bases'),
-    ];
-    const resourcePaths: string[] = [];
-    for (const { field, entry } of entries) {
-      if (typeof entry !== 'string' || entry === '') {
-        problem(`${field} holds an entry that is not a path`, true, lineOf(field));
-      } else if (isRemote(entry)) {
-        problem(`${field} entry ${entry} is remote and is not read`, false, lineOf(field));
-      } else {
-        const resolved = resolveRepositoryPath(dir, entry);
-        if (resolved === undefined) {
-          problem(`${field} entry ${entry} leaves the repository and is refused`, true, lineOf(field));
-        } else {
-          resourcePaths.push(resolved);
-        }
-      }
-    }
-
-    // Patches: files, each document a patch, with or without a target.
-    const patchRefs: Array<{ path: string; target: PatchTarget }> = [];
-    for (const { entry } of listOf(spec.patches, 'patches')) {
-      if (!isMapping(entry)) {
-        problem('patches holds an entry that is not a mapping', true, lineOf('patches'));
-        continue;
-      }
-      if (typeof entry.path !== 'string') {
-        problem(
-          typeof entry.patch === 'string'
-            ? 'an inline patch is not read: git sync reads patches from files'
-            : 'a patch without a path is not read',
-          false,
-          lineOf('patches'),
-        );
-        continue;
-      }
-      const target = isMapping(entry.target) ? entry.target : {};
-      const unsupported = Object.keys(target).filter(
-        k => !['kind', 'name', 'namespace', 'group', 'version'].includes(k),
-      );
-      if (unsupported.length > 0) {
-        problem(
-          `the patch ${entry.path} targets by ${unsupported.join(', ')}, which is not read; it applies by kind, name and namespace only`,
-          false,
-          lineOf('patches'),
-        );
-      }
-      const resolved = resolveRepositoryPath(dir, entry.path);
-      if (resolved === undefined) {
-        problem(`the patch ${entry.path} leaves the repository and is refused`, true, lineOf('patches'));
-        continue;
-      }
-      patchRefs.push({
-        path: resolved,
-        target: {
-          ...(typeof target.kind === 'string' ? { kind: target.kind } : {}),
-          ...(typeof target.name === 'string' ? { name: target.name } : {}),
-          ...(typeof target.namespace === 'string' ? { namespace: target.namespace } : {}),
-        },
-      });
-    }
-    for (const { entry } of listOf(spec.patchesStrategicMerge, 'patchesStrategicMerge')) {
-      if (typeof entry !== 'string' || entry.includes('\n')) {
-        problem('an inline patch in patchesStrategicMerge is not read: git sync reads patches from files', false, lineOf('patchesStrategicMerge'));
-        continue;
-      }
-      const resolved = resolveRepositoryPath(dir, entry);
-      if (resolved === undefined) {
-        problem(`the patch ${entry} leaves the repository and is refused`, true, lineOf('patchesStrategicMerge'));
-        continue;
-      }
-      patchRefs.push({ path: resolved, target: {} });
-    }
 
     const wanted = (path: string) => !only || only.has(path);
     const fileReads = await read(
@@ -367,7 +260,7 @@ export async function readKustomizeOverlay(
       const content = fileReads.get(ref.path);
       if (content === undefined) {
         if (wanted(ref.path)) {
-          problem(`the patch ${ref.path} is not a file`, true, lineOf(spec.patches ? 'patches' : 'patchesStrategicMerge'));
+          problem(`the patch ${ref.path} is not a file`, true, ref.line);
         }
         continue;
       }
@@ -491,10 +384,6 @@ export async function readKustomizeOverlay(
     unmatchedPatches: [...readPatchFiles].filter(p => !usedPatchFiles.has(p)).sort(),
     problems,
   };
-}
-
-function listOf(value: unknown, field: string): Array<{ field: string; entry: unknown }> {
-  return Array.isArray(value) ? value.map(entry => ({ field, entry })) : [];
 }
 
 function describe(resource: Pending): string {
