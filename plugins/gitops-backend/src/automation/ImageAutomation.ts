@@ -64,6 +64,8 @@ const MARKER_OBJECT_KINDS = [
   'ImagePolicy',
   'ImageUpdateAutomation',
   'GitRepository',
+  // Tells which GitRepository is this repository (bootstrap's flux-system).
+  'Kustomization',
 ] as const;
 
 type Use = {
@@ -150,7 +152,7 @@ export class ImageAutomation {
       ? await decideMarkedImages({
           uses: marked,
           objects: await syncStateStore.listFluxObjects(repository.id, [...MARKER_OBJECT_KINDS]),
-          branch: repository.branch,
+          repository,
           images: this.options.images as MarkedImageSource,
           clock: this.clock,
           signal,

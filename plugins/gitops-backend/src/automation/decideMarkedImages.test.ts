@@ -70,7 +70,7 @@ async function latest(policies: Record<string, Record<string, unknown>>) {
   const { statuses } = await decideMarkedImages({
     uses: markedUses(releases),
     objects: [imageRepository, ...Object.entries(policies).map(([name, spec]) => policyObject(name, spec))],
-    branch: 'main',
+    repository: { url: 'file:///srv/config.git', branch: 'main' },
     images: {
       async scan(image) {
         scanned.push(`${image.registry}/${image.repository}`);

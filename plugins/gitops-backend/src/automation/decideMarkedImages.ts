@@ -114,13 +114,14 @@ type PolicyOutcome =
 export async function decideMarkedImages(options: {
   uses: MarkedUse[];
   objects: FluxObjectRecord[];
-  branch: string;
+  /** The config repository: its url tells which GitRepository is this one. */
+  repository: { url: string; branch: string };
   images: MarkedImageSource;
   clock: () => Date;
   signal?: AbortSignal;
 }): Promise<{ statuses: ImageStatusRecord[]; plans: MarkerPlan[]; problems: string[] }> {
   const { uses, objects, images, clock, signal } = options;
-  const { automations, problems } = repositoryAutomations(objects, options.branch);
+  const { automations, problems } = repositoryAutomations(objects, options.repository);
   const scans = new Map<string, ReturnType<MarkedImageSource['scan']>>();
   const digests = new Map<string, Promise<string>>();
   const outcomes = new Map<string, Promise<PolicyOutcome>>();

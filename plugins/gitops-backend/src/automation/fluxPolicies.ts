@@ -1,4 +1,6 @@
 import { describeFluxPolicy } from '@backstage-gitops/plugin-gitops-common';
+import { FluxSources } from '../charts';
+import { FluxObjectRecord } from '../database';
 import {
   FluxImagePolicy,
   FluxImageRepository,
@@ -12,7 +14,7 @@ import {
 } from '../manifests';
 
 /** A Flux object of the repository: its spec and the file it is written in. */
-export type FluxObjectInRepository = FluxObjectSource & { path: string; environment?: string };
+export type FluxObjectInRepository = FluxObjectRecord;
 
 /** What a setter marker's ImagePolicy resolves to in the repository. */
 export type ResolvedPolicy = {
@@ -141,16 +143,21 @@ export function resolveImagePolicy(
 
 /**
  * The ImageUpdateAutomations that write to this repository: those whose
- * `sourceRef` is unset or names a GitRepository defined in the repository
- * (bootstrap's own `flux-system`), on the branch this plugin follows.
- * Automations that do not read cleanly come back as problems.
+ * `sourceRef` is unset or names a GitRepository of the repository that is
+ * the repository itself (its url, or bootstrap's `flux-system` applying its
+ * own folder, as chart resolution tells), on the branch this plugin
+ * follows. Automations that do not read cleanly come back as problems.
  */
 export function repositoryAutomations(
   objects: FluxObjectInRepository[],
-  branch: string,
+  repository: { url: string; branch: string },
 ): { automations: RepositoryAutomation[]; problems: string[] } {
+  const branch = repository.branch;
+  const sources = new FluxSources(objects, repository.url);
   const gitRepositories = new Set(
-    objects.filter(o => o.kind === 'GitRepository').map(idOf),
+    objects
+      .filter(o => o.kind === 'GitRepository' && sources.isThisRepository(o))
+      .map(idOf),
   );
   const automations: RepositoryAutomation[] = [];
   const problems: string[] = [];
