@@ -52,14 +52,22 @@ export class ReleasePromotions {
     const target = await requireRelease(syncStateStore, key);
     const stage = await findPreviousStage(syncStateStore, target);
     const writer = this.options.writers(target.repository);
-    const targetImage = target.images.find(i => i.container === stage.container);
-    const path = targetImage ? valueFileOf(target, targetImage) : target.sourcePath;
+    const targetImage = target.images.find(
+      i => i.container === stage.container,
+    );
+    const path = targetImage
+      ? valueFileOf(target, targetImage)
+      : target.sourcePath;
     await refuseSharedFile(syncStateStore, target, {
       what: `image tag (${stage.container})`,
       path,
       reads: readsValueFrom(path),
     });
-    const markerPolicy = await markerPolicyOf(syncStateStore, target, targetImage);
+    const markerPolicy = await markerPolicyOf(
+      syncStateStore,
+      target,
+      targetImage,
+    );
     const lockPath = target.sourcePath;
 
     // A retry on a new head asks the registry again only if git changed the question.
@@ -79,13 +87,19 @@ export class ReleasePromotions {
     ): Promise<PlannedCommit<GitopsPromotion>> => {
       const [to, from] = await Promise.all([
         releaseAtHead(snapshot, target, path),
-        releaseAtHead(snapshot, stage.release, valueFileOf(stage.release, stage.image)),
+        releaseAtHead(
+          snapshot,
+          stage.release,
+          valueFileOf(stage.release, stage.image),
+        ),
       ]);
       const toImage = findReleaseImage(to, stage.container);
       const fromImage = findReleaseImage(from, stage.image.container);
       if (toImage.digest) {
         throw new InputError(
-          `${target.environment} pins ${imageLabel(toImage)} by digest in ${path}; a promotion writes tags`,
+          `${target.environment} pins ${imageLabel(
+            toImage,
+          )} by digest in ${path}; a promotion writes tags`,
         );
       }
       const decision = await decide({
@@ -126,7 +140,8 @@ export class ReleasePromotions {
             reads: readsAnnotationsFrom(lockPath),
           });
         }
-        const at = lockPath === path ? to : await releaseAtHead(snapshot, target);
+        const at =
+          lockPath === path ? to : await releaseAtHead(snapshot, target);
         const before = files.get(lockPath)?.after ?? at.content;
         const message = `Promoted ${image}:${decision.tag} from ${stage.environment.name} by ${request.actor}`;
         files.set(lockPath, {
@@ -160,7 +175,10 @@ export class ReleasePromotions {
       };
       return {
         files: new Map(
-          [...files].map(([file, { after }]) => [file, Buffer.from(after, 'utf8')]),
+          [...files].map(([file, { after }]) => [
+            file,
+            Buffer.from(after, 'utf8'),
+          ]),
         ),
         message: actionMessage({
           subject: `Promote ${image}:${decision.tag} to ${target.environment}`,

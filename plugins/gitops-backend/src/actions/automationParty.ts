@@ -47,7 +47,11 @@ export async function fluxIgnoresLocks(
   release: ReleaseRecord,
   what: string,
 ): Promise<InputError> {
-  const automations = await automationsWriting(syncStateStore, release, release.sourcePath);
+  const automations = await automationsWriting(
+    syncStateStore,
+    release,
+    release.sourcePath,
+  );
   const which =
     automations.length > 0
       ? `the ImageUpdateAutomation ${automations.join(', ')}`
@@ -69,10 +73,11 @@ export async function checkLockParty(
   release: ReleaseRecord,
   verb: 'lock' | 'unlock',
 ): Promise<void> {
-  const what = `${verb === 'lock' ? 'Locking' : 'Unlocking'} ${release.namespace}/${
-    release.name
-  } in ${release.environment}`;
-  if (party === 'flux') throw await fluxIgnoresLocks(syncStateStore, release, what);
+  const what = `${verb === 'lock' ? 'Locking' : 'Unlocking'} ${
+    release.namespace
+  }/${release.name} in ${release.environment}`;
+  if (party === 'flux')
+    throw await fluxIgnoresLocks(syncStateStore, release, what);
   if (party === 'off' && verb === 'lock') {
     throw new InputError(
       `${what} is refused: image automation is off for ${release.repository}, so there is nothing to lock against`,

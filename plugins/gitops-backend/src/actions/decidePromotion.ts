@@ -63,9 +63,9 @@ async function fromRegistry<T>(
     return await ask();
   } catch (error) {
     throw new ServiceUnavailableError(
-      `Cannot read ${imageLabel(image)} from its registry: ${
-        errorMessage(error)
-      }`,
+      `Cannot read ${imageLabel(image)} from its registry: ${errorMessage(
+        error,
+      )}`,
     );
   }
 }

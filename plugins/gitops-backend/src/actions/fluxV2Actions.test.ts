@@ -15,12 +15,21 @@ import { ReleasePromotions } from './ReleasePromotions';
 jest.setTimeout(90_000);
 
 const ALICE = 'user:default/alice';
-const STAGING = { environment: 'staging', namespace: 'staging', name: 'podinfo' };
-const PRODUCTION = { environment: 'production', namespace: 'production', name: 'podinfo' };
+const STAGING = {
+  environment: 'staging',
+  namespace: 'staging',
+  name: 'podinfo',
+};
+const PRODUCTION = {
+  environment: 'production',
+  namespace: 'production',
+  name: 'podinfo',
+};
 const STAGING_PATCH = 'apps/staging/podinfo-values.yaml';
 const PRODUCTION_PATCH = 'apps/production/podinfo-values.yaml';
 const BASE = 'apps/base/podinfo/release.yaml';
-const PRODUCTION_MARKER = '# {"$imagepolicy": "flux-system:podinfo-production:tag"}';
+const PRODUCTION_MARKER =
+  '# {"$imagepolicy": "flux-system:podinfo-production:tag"}';
 
 // Images pushed with the same creation time have the same digest.
 const BUILD_OLD = '2026-11-01T10:00:00Z';
@@ -58,7 +67,8 @@ describe('release actions on a Flux v2 repository', () => {
       return fx.writer();
     },
   });
-  const promotions = () => new ReleasePromotions({ ...options(), registry: fx.digests() });
+  const promotions = () =>
+    new ReleasePromotions({ ...options(), registry: fx.digests() });
   const locks = () => new ReleaseLocks(options());
 
   /** One run of this plugin's image automation over the repository, as the schedule runs it. */
@@ -89,7 +99,10 @@ describe('release actions on a Flux v2 repository', () => {
       await fx.push('6.5.1', BUILD_NEW);
       const before = (await fx.remote.head())!;
 
-      const dryRun = await promotions().promote(PRODUCTION, { actor: ALICE, dryRun: true });
+      const dryRun = await promotions().promote(PRODUCTION, {
+        actor: ALICE,
+        dryRun: true,
+      });
       expect(dryRun).toMatchObject({
         from: { ...STAGING, tag: '6.5.0-rc.1' },
         to: { ...PRODUCTION, tag: '6.5.0' },
@@ -98,12 +111,16 @@ describe('release actions on a Flux v2 repository', () => {
         mode: 'same-digest',
         path: PRODUCTION_PATCH,
       });
-      expect(dryRun.reason).toMatch(/production's policy semver:~6\.5\.0 allows it/);
+      expect(dryRun.reason).toMatch(
+        /production's policy semver:~6\.5\.0 allows it/,
+      );
       expect(dryRun.diff).toContain(`-      tag: 6.5.0 ${PRODUCTION_MARKER}`);
       expect(dryRun.diff).toContain(`+      tag: 6.5.1 ${PRODUCTION_MARKER}`);
       expect(await fx.remote.head()).toBe(before);
 
-      const promotion = await promotions().promote(PRODUCTION, { actor: ALICE });
+      const promotion = await promotions().promote(PRODUCTION, {
+        actor: ALICE,
+      });
       const head = promotion.commit!;
       expect(await fx.changedFiles(before, head)).toEqual([PRODUCTION_PATCH]);
       expect(await fx.show(head, PRODUCTION_PATCH)).toBe(
@@ -124,25 +141,41 @@ describe('release actions on a Flux v2 repository', () => {
       await setUp();
       const before = (await fx.remote.head())!;
 
-      const promotion = await promotions().promote(PRODUCTION, { actor: ALICE });
-      expect(promotion).toMatchObject({ tag: '6.5.0-rc.1', mode: 'copy-and-lock', path: PRODUCTION_PATCH });
+      const promotion = await promotions().promote(PRODUCTION, {
+        actor: ALICE,
+      });
+      expect(promotion).toMatchObject({
+        tag: '6.5.0-rc.1',
+        mode: 'copy-and-lock',
+        path: PRODUCTION_PATCH,
+      });
       const head = promotion.commit!;
       expect(await fx.changedFiles(before, head)).toEqual([PRODUCTION_PATCH]);
       const written = await fx.show(head, PRODUCTION_PATCH);
       expect(written).toContain(`tag: 6.5.0-rc.1 ${PRODUCTION_MARKER}`);
       expect(written).toContain(
-        ['  name: podinfo', '  annotations:', '    fluxcd.io/locked: "true"', ''].join('\n'),
+        [
+          '  name: podinfo',
+          '  annotations:',
+          '    fluxcd.io/locked: "true"',
+          '',
+        ].join('\n'),
       );
 
       await fx.sync();
-      expect(await fx.syncStateStore.getRelease(PRODUCTION)).toMatchObject({ locked: true });
+      expect(await fx.syncStateStore.getRelease(PRODUCTION)).toMatchObject({
+        locked: true,
+      });
     });
 
     it("refuses a promotion that needs a lock when Flux's image automation commits, saying what Flux would need", async () => {
       await setUp('flux');
       const before = await fx.remote.head();
       for (const dryRun of [true, false]) {
-        const refusal = promotions().promote(PRODUCTION, { actor: ALICE, dryRun });
+        const refusal = promotions().promote(PRODUCTION, {
+          actor: ALICE,
+          dryRun,
+        });
         await expect(refusal).rejects.toThrow(InputError);
         await expect(refusal).rejects.toThrow(
           /needs a lock .*ignores fluxcd\.io\/locked.*suspend the ImageUpdateAutomation flux-system\/apps .*stops every image update it makes/,
@@ -162,10 +195,9 @@ describe('release actions on a Flux v2 repository', () => {
             `    image:\n      tag: 6.5.0 ${PRODUCTION_MARKER}\n`,
             '',
           ),
-          'clusters/canary/apps.yaml': fx.seed['clusters/production/apps.yaml'].replace(
-            /production/g,
-            'canary',
-          ),
+          'clusters/canary/apps.yaml': fx.seed[
+            'clusters/production/apps.yaml'
+          ].replace(/production/g, 'canary'),
           'apps/canary/kustomization.yaml': [
             'apiVersion: kustomize.config.k8s.io/v1beta1',
             'kind: Kustomization',
@@ -184,7 +216,10 @@ describe('release actions on a Flux v2 repository', () => {
       const before = await fx.remote.head();
 
       for (const dryRun of [true, false]) {
-        const refusal = promotions().promote(PRODUCTION, { actor: ALICE, dryRun });
+        const refusal = promotions().promote(PRODUCTION, {
+          actor: ALICE,
+          dryRun,
+        });
         await expect(refusal).rejects.toThrow(InputError);
         await expect(refusal).rejects.toThrow(
           `production's image tag (chart-image) is written in ${BASE}, which canary reads too: the change would also change canary. Refused: changing a file several environments share needs an explicit option, which this action does not offer yet`,
@@ -199,9 +234,14 @@ describe('release actions on a Flux v2 repository', () => {
       await setUp('backstage');
       const before = (await fx.remote.head())!;
 
-      const locked = await locks().lock(STAGING, { actor: ALICE, message: 'Hold for the demo' });
+      const locked = await locks().lock(STAGING, {
+        actor: ALICE,
+        message: 'Hold for the demo',
+      });
       expect(locked).toMatchObject({ changed: true, path: STAGING_PATCH });
-      expect(await fx.changedFiles(before, locked.commit!)).toEqual([STAGING_PATCH]);
+      expect(await fx.changedFiles(before, locked.commit!)).toEqual([
+        STAGING_PATCH,
+      ]);
       expect(await fx.show(locked.commit!, STAGING_PATCH)).toBe(
         fx.seed[STAGING_PATCH].replace(
           '  name: podinfo\n',
@@ -216,23 +256,35 @@ describe('release actions on a Flux v2 repository', () => {
         ),
       );
       await fx.sync();
-      expect(await fx.syncStateStore.getRelease(STAGING)).toMatchObject({ locked: true });
-      expect(await fx.syncStateStore.getRelease(PRODUCTION)).toMatchObject({ locked: false });
+      expect(await fx.syncStateStore.getRelease(STAGING)).toMatchObject({
+        locked: true,
+      });
+      expect(await fx.syncStateStore.getRelease(PRODUCTION)).toMatchObject({
+        locked: false,
+      });
 
       // Image automation leaves the locked marker alone: a newer tag staging's policy allows stays unwritten.
       await fx.push('6.5.1-rc.1', BUILD_NEW);
       await automate();
-      expect(await fx.show('main', STAGING_PATCH)).toContain('tag: 6.5.0-rc.1 #');
+      expect(await fx.show('main', STAGING_PATCH)).toContain(
+        'tag: 6.5.0-rc.1 #',
+      );
 
-      expect(await locks().lock(STAGING, { actor: ALICE })).toMatchObject({ changed: false });
+      expect(await locks().lock(STAGING, { actor: ALICE })).toMatchObject({
+        changed: false,
+      });
       const unlocked = await locks().unlock(STAGING, { actor: ALICE });
       expect(unlocked).toMatchObject({ changed: true, path: STAGING_PATCH });
-      expect(await fx.show(unlocked.commit!, STAGING_PATCH)).toBe(fx.seed[STAGING_PATCH]);
+      expect(await fx.show(unlocked.commit!, STAGING_PATCH)).toBe(
+        fx.seed[STAGING_PATCH],
+      );
 
       // Unlocked and synced, the same run writes it.
       await fx.sync();
       await automate();
-      expect(await fx.show('main', STAGING_PATCH)).toContain('tag: 6.5.1-rc.1 #');
+      expect(await fx.show('main', STAGING_PATCH)).toContain(
+        'tag: 6.5.1-rc.1 #',
+      );
     });
 
     it("refuses lock and unlock when Flux's image-automation-controller commits, since it ignores the annotation", async () => {

@@ -32,13 +32,18 @@ export async function markerPolicyOf(
   const named = (
     await syncStateStore.listFluxObjects(release.repository, ['ImagePolicy'])
   ).filter(o => o.namespace === ref.namespace && o.name === ref.name);
-  const specs = (list: typeof named) => new Set(list.map(o => JSON.stringify(o.spec))).size;
+  const specs = (list: typeof named) =>
+    new Set(list.map(o => JSON.stringify(o.spec))).size;
   let chosen = named;
   if (specs(named) > 1) {
-    chosen = named.filter(o => o.path.startsWith(`clusters/${release.environment}/`));
+    chosen = named.filter(o =>
+      o.path.startsWith(`clusters/${release.environment}/`),
+    );
     if (chosen.length === 0 || specs(chosen) > 1) {
       throw new InputError(
-        `The ImagePolicy ${ref.namespace}/${ref.name} of ${release.environment} is ambiguous: ${named
+        `The ImagePolicy ${ref.namespace}/${ref.name} of ${
+          release.environment
+        } is ambiguous: ${named
           .map(o => o.path)
           .join(', ')} define it differently`,
       );

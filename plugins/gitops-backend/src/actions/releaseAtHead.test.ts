@@ -49,7 +49,8 @@ const baseText = [
 
 /** A head whose files are these texts, read as the writer reads them. */
 function headOf(files: Record<string, string>): HeadSnapshot {
-  const present = (paths: string[]) => paths.filter(p => files[p] !== undefined);
+  const present = (paths: string[]) =>
+    paths.filter(p => files[p] !== undefined);
   return {
     head: HEAD,
     readFiles: async paths =>
@@ -81,15 +82,27 @@ const production: ReleaseRecord = chartRelease('production', 'podinfo', {
       repository: 'stefanprodan/podinfo',
       tag: '6.5.0',
       paths: { tag: 'image.tag' },
-      imagePolicyRef: { namespace: 'flux-system', name: 'podinfo-production', field: 'tag' },
+      imagePolicyRef: {
+        namespace: 'flux-system',
+        name: 'podinfo-production',
+        field: 'tag',
+      },
     },
   ],
 });
 
 describe('releaseAtHead', () => {
   it("reads an overlay's patch as a partial HelmRelease: its document, lock and the tag it writes now", async () => {
-    const at = await releaseAtHead(headOf({ [PATCH]: `---\n${patchText()}` }), production);
-    expect(at).toMatchObject({ path: PATCH, document: 0, locked: false, label: 'production/podinfo' });
+    const at = await releaseAtHead(
+      headOf({ [PATCH]: `---\n${patchText()}` }),
+      production,
+    );
+    expect(at).toMatchObject({
+      path: PATCH,
+      document: 0,
+      locked: false,
+      label: 'production/podinfo',
+    });
     expect(at.manifest).toBeUndefined();
     const image = findReleaseImage(at, 'chart-image');
     expect(image).toMatchObject({ tag: '6.5.1', paths: { tag: 'image.tag' } });
@@ -98,18 +111,29 @@ describe('releaseAtHead', () => {
     const { content } = rewriteImageTags(PATCH, at.content, [
       { document: at.document, image, newTag: '6.5.2' },
     ]);
-    expect(content).toBe(`---\n${patchText()}`.replace('tag: 6.5.1', 'tag: 6.5.2'));
+    expect(content).toBe(
+      `---\n${patchText()}`.replace('tag: 6.5.1', 'tag: 6.5.2'),
+    );
 
     const locked = await releaseAtHead(
-      headOf({ [PATCH]: patchText('  annotations:\n    fluxcd.io/locked: "true"') }),
+      headOf({
+        [PATCH]: patchText('  annotations:\n    fluxcd.io/locked: "true"'),
+      }),
       production,
     );
     expect(locked.locked).toBe(true);
   });
 
   it('reads a base an overlay moved to its namespace as the whole release', async () => {
-    const at = await releaseAtHead(headOf({ [BASE]: baseText }), production, BASE);
-    expect(at.manifest).toMatchObject({ namespace: 'podinfo', name: 'podinfo' });
+    const at = await releaseAtHead(
+      headOf({ [BASE]: baseText }),
+      production,
+      BASE,
+    );
+    expect(at.manifest).toMatchObject({
+      namespace: 'podinfo',
+      name: 'podinfo',
+    });
     expect(findReleaseImage(at, 'chart-image')).toMatchObject({
       tag: '6.5.0',
       paths: { repository: 'image.repository', tag: 'image.tag' },
@@ -118,20 +142,42 @@ describe('releaseAtHead', () => {
 
   it('refuses a patch that is not clean YAML, naming the line, and one that no longer names the release', async () => {
     const broken = releaseAtHead(
-      headOf({ [PATCH]: patchText().replace('    replicaCount: 2', '    replicaCount: [2') }),
+      headOf({
+        [PATCH]: patchText().replace(
+          '    replicaCount: 2',
+          '    replicaCount: [2',
+        ),
+      }),
       production,
     );
     await expect(broken).rejects.toThrow(ConflictError);
     await expect(broken).rejects.toThrow(
-      new RegExp(`^${PATCH} line \\d+ does not read cleanly at ${HEAD.slice(0, 12)}: .*; fix the file first$`),
+      new RegExp(
+        `^${PATCH} line \\d+ does not read cleanly at ${HEAD.slice(
+          0,
+          12,
+        )}: .*; fix the file first$`,
+      ),
     );
 
     await expect(
-      releaseAtHead(headOf({ [PATCH]: patchText().replace('name: podinfo', 'name: other') }), production),
-    ).rejects.toThrow(`${PATCH} no longer holds the HelmRelease production/podinfo`);
+      releaseAtHead(
+        headOf({
+          [PATCH]: patchText().replace('name: podinfo', 'name: other'),
+        }),
+        production,
+      ),
+    ).rejects.toThrow(
+      `${PATCH} no longer holds the HelmRelease production/podinfo`,
+    );
     await expect(
-      releaseAtHead(headOf({ [PATCH]: `${patchText()}---\n${patchText()}` }), production),
-    ).rejects.toThrow(`${PATCH} holds 2 HelmReleases named podinfo; cannot tell which one to change`);
+      releaseAtHead(
+        headOf({ [PATCH]: `${patchText()}---\n${patchText()}` }),
+        production,
+      ),
+    ).rejects.toThrow(
+      `${PATCH} holds 2 HelmReleases named podinfo; cannot tell which one to change`,
+    );
     await expect(releaseAtHead(headOf({}), production)).rejects.toThrow(
       `${PATCH} is not in the repository at ${HEAD.slice(0, 12)}`,
     );
@@ -139,7 +185,12 @@ describe('releaseAtHead', () => {
 
   it("says the container is gone when the patch no longer writes the image's value", async () => {
     const at = await releaseAtHead(
-      headOf({ [PATCH]: patchText().replace(`    image:\n      tag: 6.5.1 ${MARKER}\n`, '') }),
+      headOf({
+        [PATCH]: patchText().replace(
+          `    image:\n      tag: 6.5.1 ${MARKER}\n`,
+          '',
+        ),
+      }),
       production,
     );
     expect(() => findReleaseImage(at, 'chart-image')).toThrow(

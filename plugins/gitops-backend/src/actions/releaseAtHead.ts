@@ -10,7 +10,11 @@ import {
   stringValue,
   tagValue,
 } from '../manifests';
-import { brokenFile, brokenFileConflict, ManifestAtHead } from './manifestsAtHead';
+import {
+  brokenFile,
+  brokenFileConflict,
+  ManifestAtHead,
+} from './manifestsAtHead';
 import { HeadSnapshot } from './RepositoryWriter';
 
 /**
@@ -56,7 +60,10 @@ export async function releaseAtHead(
   const file = (await snapshot.readManifests([path])).get(path);
   if (!file) {
     throw new ConflictError(
-      `${path} is not in the repository at ${snapshot.head.slice(0, 12)}: ${LATER}`,
+      `${path} is not in the repository at ${snapshot.head.slice(
+        0,
+        12,
+      )}: ${LATER}`,
     );
   }
   const label = `${release.namespace}/${release.name}`;
@@ -151,7 +158,10 @@ function patchAtHead(
   };
 }
 
-function writesRelease(document: Document.Parsed, release: ReleaseRecord): boolean {
+function writesRelease(
+  document: Document.Parsed,
+  release: ReleaseRecord,
+): boolean {
   if (!isMap(document.contents)) return false;
   const apiVersion = document.get('apiVersion');
   const namespace = document.getIn(['metadata', 'namespace']);
@@ -160,7 +170,9 @@ function writesRelease(document: Document.Parsed, release: ReleaseRecord): boole
     typeof apiVersion === 'string' &&
     apiVersion.startsWith('helm.toolkit.fluxcd.io/') &&
     document.getIn(['metadata', 'name']) === release.name &&
-    (namespace === undefined || namespace === null || namespace === release.namespace)
+    (namespace === undefined ||
+      namespace === null ||
+      namespace === release.namespace)
   );
 }
 

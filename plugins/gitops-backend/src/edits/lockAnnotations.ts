@@ -33,5 +33,7 @@ export function unlockChange(): AnnotationChange {
  * does not read whole, such as an overlay's patch.
  */
 export function isLockedBy(annotations: Record<string, unknown>): boolean {
-  return (annotations[LOCKED] ?? annotations[`${LEGACY_PREFIX}locked`]) === 'true';
+  return (
+    (annotations[LOCKED] ?? annotations[`${LEGACY_PREFIX}locked`]) === 'true'
+  );
 }

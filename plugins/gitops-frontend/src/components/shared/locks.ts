@@ -8,10 +8,12 @@ import {
  * on its images: this plugin (as before per-repository settings existed)
  * until a report says otherwise.
  */
-export function automationPartyOf(release: GitopsRelease): GitopsImageAutomation {
+export function automationPartyOf(
+  release: GitopsRelease,
+): GitopsImageAutomation {
   return (
-    release.images.find(image => image.status?.automation)?.status?.automation ??
-    'backstage'
+    release.images.find(image => image.status?.automation)?.status
+      ?.automation ?? 'backstage'
   );
 }
 
