@@ -309,10 +309,17 @@ export class RepositorySync {
         at,
       });
     }
+    // A file of clusters/ that does not read cleanly keeps its last good
+    // Kustomizations, so that no environment goes for a misread.
+    const storedKustomizations = await syncStateStore.listFluxObjects(repository.id, ['Kustomization']);
+    const brokenClusterFiles = new Set((clusterFiles ?? []).filter(f => f.broken).map(f => f.path));
     const kustomizations = clusterKustomizations(
       clusterFiles
-        ? clusterFiles.flatMap(f => f.fluxObjects ?? [])
-        : await syncStateStore.listFluxObjects(repository.id, ['Kustomization']),
+        ? [
+            ...clusterFiles.filter(f => !f.broken).flatMap(f => f.fluxObjects ?? []),
+            ...storedKustomizations.filter(o => brokenClusterFiles.has(o.path)),
+          ]
+        : storedKustomizations,
     );
     // Whether each folder exists matters only when environments are derived.
     const folderExists = new Map<string, boolean>();

@@ -313,4 +313,25 @@ describe('RepositorySync on a Flux v2 repository', () => {
     expect((await release('staging'))?.chartVersion).toBe('6.5.1');
     expect((await release('production'))?.chartVersion).toBe('6.5.1');
   });
+
+  it('keeps the environments and their Flux objects while a file of clusters/ does not read cleanly', async () => {
+    const sync = createSync();
+    await sync.run();
+    const policies = await syncStateStore.listFluxObjects('config', ['ImagePolicy']);
+    await remote.commit(
+      {
+        'clusters/production/apps.yaml': `${files['clusters/production/apps.yaml']}spec: {}\n`,
+        'clusters/production/image-automation.yaml': `${files['clusters/production/image-automation.yaml']}  update: {}\n`,
+      },
+      'Break production',
+    );
+    await sync.run();
+    expect((await syncStateStore.listEnvironments()).map(e => e.name)).toEqual(['staging', 'production']);
+    expect(summary(await release('production'))?.tag).toBe('6.5.0');
+    expect(await syncStateStore.listFluxObjects('config', ['ImagePolicy'])).toEqual(policies);
+    expect((await syncStateStore.listSourceProblems(['config'])).map(p => p.path)).toEqual([
+      'clusters/production/apps.yaml',
+      'clusters/production/image-automation.yaml',
+    ]);
+  });
 });
