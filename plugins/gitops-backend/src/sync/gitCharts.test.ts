@@ -105,7 +105,6 @@ describe('resolveGitCharts, Flux v2', () => {
       full?: boolean;
       changedPaths?: string[];
       withObjects?: boolean;
-      filesRead?: Array<{ path: string; broken: boolean; fluxObjects?: FluxSourceObject[] }>;
     } = {},
   ) => {
     const head = await git.fetch();
@@ -119,7 +118,6 @@ describe('resolveGitCharts, Flux v2', () => {
         full: options.full ?? true,
         changedPaths: options.changedPaths ?? [],
         ...(options.withObjects === false ? {} : { fluxObjects: fluxObjectsOf(files) }),
-        ...(options.filesRead ? { filesRead: options.filesRead } : {}),
       },
       candidates,
     );
@@ -212,23 +210,5 @@ describe('resolveGitCharts, Flux v2', () => {
     });
     const stored = await resolve(files, { withObjects: false });
     expect(stored.records.map(r => r.chartVersion)).toEqual(['6.5.0', '6.5.0']);
-  });
-
-  it('works the objects at head out of the files the sync read and the stored ones', async () => {
-    const files = await exampleV2Files();
-    await remote.commit(files, 'Import the v2 fleet');
-    const objects = fluxObjectsOf(files);
-    const gotk = 'clusters/production/flux-system/gotk-sync.yaml';
-    const fileOf = (path: string, broken = false) => ({
-      path,
-      broken,
-      fluxObjects: objects.filter(o => o.path === path),
-    });
-    // A first, full sync: the objects come from the files it read.
-    const first = await resolve(files, { withObjects: false, filesRead: [fileOf(gotk)] });
-    expect(first.records.map(r => r.chartVersion)).toEqual(['6.5.0', '6.5.0']);
-    // A broken file contributes nothing it read.
-    const broken = await resolve(files, { withObjects: false, filesRead: [fileOf(gotk, true)] });
-    expect(broken.records.map(r => r.chartVersion)).toEqual([undefined, undefined]);
   });
 });

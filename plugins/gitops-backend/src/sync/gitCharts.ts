@@ -27,48 +27,12 @@ export type ChartReadScope = {
    */
   repositoryUrl?: string;
   /**
-   * The repository's Flux objects as of `head`, to resolve v2 chart
-   * sources. Unset: worked out from `filesRead` and the stored ones.
+   * The repository's Flux objects as of `head` (those stored of files the
+   * sync does not replace, and those read now), to resolve v2 chart
+   * sources. Unset: the stored ones, as of the previous sync.
    */
   fluxObjects?: FluxSourceObject[];
-  /**
-   * The files this sync read, with their Flux objects: these replace the
-   * stored objects of the paths the sync replaces (all on a full sync),
-   * except where a file is broken and keeps its stored ones. Unset (and no
-   * `fluxObjects`): the stored objects alone, as of the previous sync.
-   */
-  filesRead?: Array<{
-    path: string;
-    broken: boolean;
-    fluxObjects?: FluxSourceObject[];
-  }>;
 };
-
-/** The repository's Flux objects as of the sync's head (see {@link ChartReadScope}). */
-async function fluxObjectsAtHead(
-  syncStateStore: SyncStateStore,
-  scope: ChartReadScope,
-): Promise<FluxSourceObject[]> {
-  if (scope.fluxObjects) return scope.fluxObjects;
-  const stored = await syncStateStore.listFluxObjects(
-    scope.repositoryId,
-    CHART_SOURCE_KINDS,
-  );
-  if (!scope.filesRead) return stored;
-  const broken = new Set(scope.filesRead.filter(f => f.broken).map(f => f.path));
-  const replaced = new Set([
-    ...scope.changedPaths,
-    ...scope.filesRead.map(f => f.path),
-  ]);
-  const kept = stored.filter(
-    o => broken.has(o.path) || (!scope.full && !replaced.has(o.path)),
-  );
-  const read = scope.filesRead
-    .filter(f => !f.broken)
-    .flatMap(f => f.fluxObjects ?? [])
-    .filter(o => CHART_SOURCE_KINDS.includes(o.kind));
-  return [...kept, ...read];
-}
 
 /**
  * Resolves the v2 chart sources of these releases against the repository's
@@ -85,7 +49,8 @@ async function resolveV2Sources(
   const v2 = records.filter(r => r.chart.type === 'source');
   if (v2.length === 0) return folders;
   const [objects, url] = await Promise.all([
-    fluxObjectsAtHead(syncStateStore, scope),
+    scope.fluxObjects ??
+      syncStateStore.listFluxObjects(scope.repositoryId, CHART_SOURCE_KINDS),
     scope.repositoryUrl ??
       syncStateStore.getRepository(scope.repositoryId).then(r => r?.url ?? ''),
   ]);
