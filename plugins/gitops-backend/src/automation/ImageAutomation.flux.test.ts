@@ -412,6 +412,24 @@ describe('ImageAutomation of Flux v2 setter markers (examples/config-repo-v2)', 
     expect(digest).not.toBe(old);
   });
 
+  it('leaves a marked file that does not read cleanly at the head alone, and says so on its release', async () => {
+    await push('6.5.1-rc.1');
+    // Broken after the sync stored the release: the head is what counts.
+    await remote.commit({ [valuesFile('staging')]: `${files[valuesFile('staging')]}  oops: [\n` }, 'Break staging');
+    const head = await remote.head();
+    expect((await automation().run()).status).toBe('unchanged');
+    expect(await remote.head()).toBe(head);
+    const [event] = await stores.eventStore.listEvents({
+      releases: [{ environment: 'staging', namespace: 'staging', name: 'podinfo' }],
+      repositoryIds: [],
+      limit: 1,
+    });
+    expect(event).toMatchObject({
+      type: 'automation-skipped',
+      details: expect.objectContaining({ path: valuesFile('staging') }),
+    });
+  });
+
   it('with automation off, scans nothing, commits nothing and says so', async () => {
     await push('6.5.1-rc.1');
     const head = await remote.head();
