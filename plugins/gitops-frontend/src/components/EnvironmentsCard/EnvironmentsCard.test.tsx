@@ -241,13 +241,21 @@ describe('EnvironmentsCard', () => {
     ).not.toBeInTheDocument();
   });
 
-  it("shows no lock and offers no lock where Flux's image automation commits or automation is off", async () => {
+  it("offers a lock for a marker this plugin automates, and shows none and offers none where Flux's image automation commits or automation is off", async () => {
     const reported = (automation: 'flux' | 'off') => ({
+      imagePolicy: 'flux-system/podinfo',
       policy: 'semver:~6.5.0',
       automation,
       checkedAt: minutesAgo(1),
     });
-    const dev = podinfoRelease('dev', 'dev-1', 'glob:dev-*');
+    // A setter marker this plugin automates: no Flux v1 annotation, yet lockable.
+    const dev = podinfoRelease('dev', 'dev-1', 'glob:dev-*', { automated: false });
+    dev.images[0].status = {
+      imagePolicy: 'flux-system/podinfo-dev',
+      policy: 'semver:>=6.0.0-0',
+      automation: 'backstage',
+      checkedAt: minutesAgo(1),
+    };
     // Locked in the file, which Flux's image-automation-controller ignores.
     const stg = podinfoRelease('stg', '6.5.0', 'semver:~6.5.0', { locked: true });
     stg.images[0].status = reported('flux');
@@ -258,7 +266,7 @@ describe('EnvironmentsCard', () => {
     await screen.findByTestId('stage-dev');
 
     expect(stage('dev').getByRole('button', { name: 'Lock dev' })).toBeInTheDocument();
-    expect(stage('stg').getByText('semver:~6.5.0')).toBeInTheDocument();
+    expect(stage('stg').getByText('semver:~6.5.0 (Flux commits)')).toBeInTheDocument();
     expect(stage('stg').queryByText(/locked/)).not.toBeInTheDocument();
     for (const env of ['stg', 'prod']) {
       expect(

@@ -8,7 +8,7 @@ import {
 import { makeStyles } from '@material-ui/core/styles';
 import { gitopsApiRef } from '../../api';
 import { Outcome, PermittedButton } from '../shared/actions';
-import { locksApply } from '../shared/locks';
+import { locksApply, offersLock } from '../shared/locks';
 import { PipelineContext } from './stages';
 
 const useStyles = makeStyles(theme => ({
@@ -110,7 +110,7 @@ export const StageActions = ({
           Unlock
         </PermittedButton>
       ) : (
-        release.automated && (
+        offersLock(release) && (
           <PermittedButton
             permission={automation}
             label={`Lock ${env}${suffix}`}

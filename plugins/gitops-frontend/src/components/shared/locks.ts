@@ -30,3 +30,15 @@ export const locksApply = (release: GitopsRelease) =>
 /** Whether the card shows the release as locked. */
 export const shownLocked = (release: GitopsRelease) =>
   release.locked && locksApply(release);
+
+/**
+ * Whether the card offers to lock the release: this plugin automates it,
+ * by Flux v1's annotations or by a setter marker whose ImagePolicy it read
+ * (no Flux v1 annotation needed).
+ */
+export const offersLock = (release: GitopsRelease) =>
+  locksApply(release) &&
+  (release.automated ||
+    release.images.some(
+      image => image.status?.imagePolicy && !image.status.problem,
+    ));
