@@ -121,6 +121,7 @@ export function readKustomizationFields(
     }
     patchRefs.push({
       path: resolved,
+      line: lineOf('patches'),
       target: {
         ...(typeof target.kind === 'string' ? { kind: target.kind } : {}),
         ...(typeof target.name === 'string' ? { name: target.name } : {}),
