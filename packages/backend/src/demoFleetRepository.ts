@@ -63,6 +63,17 @@ export class DemoFleetRepository {
     }
   }
 
+  /** The git tree of a folder at `sha` (changes whenever anything in it does), or undefined. */
+  async treeOf(sha: string, folder: string): Promise<string | undefined> {
+    try {
+      return (
+        await this.git('rev-parse', '--verify', '-q', `${sha}:${folder}`)
+      ).trim();
+    } catch {
+      return undefined;
+    }
+  }
+
   private async fetchHead(): Promise<string> {
     const exists = await stat(path.join(this.mirrorDir, 'HEAD')).then(
       () => true,

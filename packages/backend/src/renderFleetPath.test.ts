@@ -87,6 +87,12 @@ describe('the demo fleet, rendered for the simulated kustomize-controller', () =
       tag: '6.5.0-rc.1',
     });
     expect(rendered.objects.find(o => o.kind === 'Namespace')).toBeDefined();
+    // As source-controller would build it: the chart's version from its Chart.yaml.
+    expect(release.metadata.annotations).toMatchObject({
+      'gitops.backstage.io/chart-version': '6.5.0',
+      'gitops.backstage.io/chart-revision':
+        expect.stringMatching(/^[0-9a-f]{40}$/),
+    });
   });
 
   it('fails the build of a path that is not there or leaves the repository', async () => {
@@ -142,6 +148,7 @@ describe('the demo fleet, rendered for the simulated kustomize-controller', () =
         image: { tag: '6.5.0' },
         replicaCount: 2,
       });
+      expect(release.status.history[0]).toMatchObject({ chartVersion: '6.5.0' });
       expect(release.status.conditions).toContainEqual(
         expect.objectContaining({ type: 'Ready', status: 'True' }),
       );

@@ -1,4 +1,8 @@
-import type { KubeObject } from '@backstage-gitops/kubernetes-double';
+import {
+  CHART_REVISION_ANNOTATION,
+  CHART_VERSION_ANNOTATION,
+  KubeObject,
+} from '@backstage-gitops/kubernetes-double';
 import { readKustomizeOverlay } from '@backstage-gitops/plugin-gitops-backend';
 import { DemoFleetRepository } from './demoFleetRepository';
 
@@ -56,9 +60,66 @@ export async function renderFleetPath(
         .join('; '),
     };
   }
-  return {
-    objects: overlay.resources.map(resource => resource.object as KubeObject),
+  const objects = overlay.resources.map(
+    resource => resource.object as KubeObject,
+  );
+  for (const object of objects)
+    await withChartFromSource(repository, sha, object);
+  return { objects };
+}
+
+/**
+ * Stands in for source-controller: a HelmRelease whose chart is a folder of
+ * this repository (GitRepository flux-system) gets the chart's version from
+ * its Chart.yaml and its folder's git tree, in the annotations the simulated
+ * helm-controller deploys from (it has no git, as the double has none). Real
+ * Flux keeps these in a HelmChart's artifact; without them the simulation
+ * would deploy every such chart as 0.0.0.
+ */
+async function withChartFromSource(
+  repository: DemoFleetRepository,
+  sha: string,
+  object: KubeObject,
+): Promise<void> {
+  if (object.kind !== 'HelmRelease') return;
+  const chart = (object as any).spec?.chart?.spec;
+  const source = chart?.sourceRef;
+  if (
+    typeof chart?.chart !== 'string' ||
+    source?.kind !== 'GitRepository' ||
+    source?.name !== 'flux-system'
+  )
+    return;
+  const folder = normaliseFolder(chart.chart);
+  if (!folder) return;
+  const chartYaml = await repository.readFile(sha, `${folder}/Chart.yaml`);
+  const version = chartYaml && topLevelScalar(chartYaml, 'version');
+  const tree = await repository.treeOf(sha, folder);
+  if (!version || !tree) return;
+  const metadata = (object.metadata ?? {}) as Record<string, any>;
+  object.metadata = metadata;
+  metadata.annotations = {
+    ...metadata.annotations,
+    [CHART_VERSION_ANNOTATION]: version,
+    [CHART_REVISION_ANNOTATION]: tree,
   };
+}
+
+/** A top-level `key: value` of a simple YAML file such as Chart.yaml, unquoted. */
+function topLevelScalar(text: string, key: string): string | undefined {
+  const line = text
+    .split('\n')
+    .find(candidate => candidate.startsWith(`${key}:`));
+  let value =
+    line
+      ?.slice(key.length + 1)
+      .split(' #')[0]
+      .trim() ?? '';
+  const quote = value[0];
+  if ((quote === '"' || quote === "'") && value.endsWith(quote)) {
+    value = value.slice(1, -1);
+  }
+  return value || undefined;
 }
 
 /** `./clusters/staging/` -> `clusters/staging`; undefined when it leaves the repository. */
