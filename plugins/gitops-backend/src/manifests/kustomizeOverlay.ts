@@ -4,16 +4,17 @@ import { isMapping } from './fieldValidation';
 import { resolveLimits } from './limits';
 import { ManifestDocument } from './manifestDocument';
 import { PatchTarget, readKustomizationFields } from './kustomizationFile';
+import {
+  CachedFileReader,
+  kustomizationCandidates,
+  looksLikeFile,
+  prefetchOverlay,
+} from './overlayFiles';
+
+export { KUSTOMIZATION_FILE_NAMES } from './overlayFiles';
 import { mergeYamlMaps } from './overlayMerge';
 import { ManifestError, ManifestLimits, ManifestSource } from './types';
 import { readYamlStream } from './yamlStream';
-
-/** The names kustomize looks for in a folder, in its order. */
-export const KUSTOMIZATION_FILE_NAMES = [
-  'kustomization.yaml',
-  'kustomization.yml',
-  'Kustomization',
-] as const;
 
 /** A file's content at one commit, or its size when it is over the limit. */
 export type OverlayFileContent = Buffer | string | { tooLarge: number };
@@ -140,6 +141,8 @@ export async function readKustomizeOverlay(
   const usedPatchFiles = new Set<string>();
   const readPatchFiles = new Set<string>();
   let budgetExceeded = false;
+  const wanted = (path: string) => !only || only.has(path);
+  const cached = new CachedFileReader(readFiles);
 
   const read = async (paths: string[]) => {
     if (filesRead.size + paths.length > maxFiles) {
@@ -153,7 +156,7 @@ export async function readKustomizeOverlay(
       budgetExceeded = true;
       return new Map<string, OverlayFileContent>();
     }
-    const contents = await readFiles(paths);
+    const contents = await cached.read(paths);
     paths.filter(p => contents.has(p)).forEach(p => filesRead.add(p));
     return contents;
   };
@@ -171,7 +174,7 @@ export async function readKustomizeOverlay(
       });
       return undefined;
     }
-    const stream = readYamlStream(path, content, limits);
+    const stream = cached.parse(path, content, limits);
     if (stream.errors.length > 0) {
       problems.push(...stream.errors.map(e => ({ ...e, blocking: true })));
       return undefined;
@@ -180,9 +183,7 @@ export async function readKustomizeOverlay(
   };
 
   const findKustomization = async (dir: string) => {
-    const candidates = KUSTOMIZATION_FILE_NAMES.map(name =>
-      dir ? `${dir}/${name}` : name,
-    );
+    const candidates = kustomizationCandidates(dir);
     const contents = await read(candidates);
     const path = candidates.find(c => contents.has(c));
     return path ? { path, content: contents.get(path)! } : undefined;
@@ -208,7 +209,6 @@ export async function readKustomizeOverlay(
     const { namespace, resourcePaths, patchRefs } = fields;
     const lineOf = (field: string) => document.lineAt([field]);
 
-    const wanted = (path: string) => !only || only.has(path);
     const fileReads = await read(
       [...new Set([...resourcePaths, ...patchRefs.map(p => p.path)])].filter(wanted),
     );
@@ -230,7 +230,7 @@ export async function readKustomizeOverlay(
         continue;
       }
       // With onlyFiles, a file not asked for is not a folder to look into.
-      if (!wanted(path) && /\.(ya?ml|json)$/i.test(path)) continue;
+      if (!wanted(path) && looksLikeFile(path)) continue;
       const nested = await findKustomization(path);
       if (!nested) {
         // With onlyFiles, an unread file is not a missing folder.
@@ -365,6 +365,7 @@ export async function readKustomizeOverlay(
     return out;
   };
 
+  await prefetchOverlay(folder, cached, { wanted, maxDepth, maxFiles, limits });
   const top = await findKustomization(folder);
   if (!top) {
     return { folder, resources: [], files: [...filesRead], unmatchedPatches: [], problems };

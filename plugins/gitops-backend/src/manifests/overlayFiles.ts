@@ -1,0 +1,104 @@
+import type { OverlayFileContent, OverlayFileReader } from './kustomizeOverlay';
+import { readKustomizationFields } from './kustomizationFile';
+import { ManifestLimits } from './types';
+import { readYamlStream, YamlStream } from './yamlStream';
+
+/** The names kustomize looks for in a folder, in its order. */
+export const KUSTOMIZATION_FILE_NAMES = [
+  'kustomization.yaml',
+  'kustomization.yml',
+  'Kustomization',
+] as const;
+
+/** The paths kustomize tries for a folder's kustomization file. */
+export const kustomizationCandidates = (dir: string) =>
+  KUSTOMIZATION_FILE_NAMES.map(name => (dir ? `${dir}/${name}` : name));
+
+/** A resource written like a file: not worth looking for a kustomization in. */
+export const looksLikeFile = (path: string) => /\.(ya?ml|json)$/i.test(path);
+
+/**
+ * A reader that asks for each path once and remembers the answer, absent
+ * ones included, so that an overlay can be read level by level in a few
+ * batches and then walked without reading again.
+ */
+export class CachedFileReader {
+  private readonly cache = new Map<string, OverlayFileContent | null>();
+  private readonly streams = new Map<string, YamlStream>();
+
+  constructor(private readonly readFiles: OverlayFileReader) {}
+
+  get size(): number {
+    return this.cache.size;
+  }
+
+  /** A file's documents, parsed once however often they are asked for. */
+  parse(path: string, content: string | Buffer, limits: ManifestLimits): YamlStream {
+    let stream = this.streams.get(path);
+    if (!stream) {
+      stream = readYamlStream(path, content, limits);
+      this.streams.set(path, stream);
+    }
+    return stream;
+  }
+
+  async read(paths: string[]): Promise<Map<string, OverlayFileContent>> {
+    const missing = [...new Set(paths.filter(p => !this.cache.has(p)))];
+    if (missing.length > 0) {
+      const found = await this.readFiles(missing);
+      for (const path of missing) this.cache.set(path, found.get(path) ?? null);
+    }
+    const answer = new Map<string, OverlayFileContent>();
+    for (const path of paths) {
+      const content = this.cache.get(path);
+      if (content !== null && content !== undefined) answer.set(path, content);
+    }
+    return answer;
+  }
+}
+
+/**
+ * Reads ahead what an overlay will ask for, breadth first: each level's
+ * kustomization files in one batch, then the resources and patches they
+ * name in another, so that reading thousands of bases costs a few git
+ * processes rather than one per folder. Problems are left to the walk that
+ * follows, which reads from the cache.
+ */
+export async function prefetchOverlay(
+  folder: string,
+  reader: CachedFileReader,
+  options: {
+    wanted: (path: string) => boolean;
+    maxDepth: number;
+    maxFiles: number;
+    limits: ManifestLimits;
+  },
+): Promise<void> {
+  const seen = new Set<string>([folder]);
+  let folders = [folder];
+  for (let depth = 0; folders.length > 0 && depth <= options.maxDepth; depth++) {
+    if (reader.size > options.maxFiles) return;
+    const found = await reader.read(folders.flatMap(kustomizationCandidates));
+    const fields = [];
+    for (const dir of folders) {
+      const path = kustomizationCandidates(dir).find(c => found.has(c));
+      const content = path && found.get(path);
+      if (!content || !(typeof content === 'string' || Buffer.isBuffer(content))) continue;
+      const [document] = reader.parse(path, content, options.limits).documents;
+      if (document && typeof document.value === 'object' && document.value !== null) {
+        fields.push(readKustomizationFields(dir, document));
+      }
+    }
+    const resources = fields.flatMap(f => f.resourcePaths);
+    const files = await reader.read(
+      [...resources, ...fields.flatMap(f => f.patchRefs.map(p => p.path))].filter(options.wanted),
+    );
+    folders = [];
+    for (const path of resources) {
+      if (files.has(path) || seen.has(path)) continue;
+      if (!options.wanted(path) && looksLikeFile(path)) continue;
+      seen.add(path);
+      folders.push(path);
+    }
+  }
+}
