@@ -274,6 +274,11 @@ describeStores('DatabaseSyncStateStore', storeTest => {
       expect(await syncStateStore.listFluxObjects('config', ['ImagePolicy'])).toEqual([production, policy]);
       expect(await syncStateStore.listFluxObjects('config', [])).toEqual([]);
       expect(await syncStateStore.listFluxObjects('other')).toEqual([]);
+      expect(
+        await syncStateStore.fluxObjectsOf('config', { paths: ['clusters/staging/image-automation.yaml', 'x.yaml'] }),
+      ).toEqual([repository, policy]);
+      expect(await syncStateStore.fluxObjectsOf('config', { environment: 'staging' })).toEqual([repository, policy]);
+      expect(await syncStateStore.fluxObjectsOf('config', { paths: [] })).toEqual([]);
 
       // An incremental sync replaces only the files it names.
       const changed = { ...policy, spec: { policy: { semver: { range: '~6.5.0' } } } };

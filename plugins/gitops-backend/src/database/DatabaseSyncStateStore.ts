@@ -269,6 +269,25 @@ export class DatabaseSyncStateStore implements SyncStateStore {
     return (await query).map(toFluxObject);
   }
 
+  async fluxObjectsOf(
+    repositoryId: string,
+    where: { paths: string[] } | { environment: string },
+  ): Promise<FluxObjectRecord[]> {
+    const query = () =>
+      this.db<FluxObjectRow>('gitops_flux_objects').where({ repository_id: repositoryId });
+    const rows: FluxObjectRow[] = [];
+    if ('environment' in where) {
+      rows.push(...(await query().where({ environment: where.environment })));
+    } else {
+      for (const part of queryBatches(where.paths)) {
+        rows.push(...(await query().whereIn('path', part)));
+      }
+    }
+    return rows
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) || a.line - b.line || a.id - b.id)
+      .map(toFluxObject);
+  }
+
   async releasesOfEnvironments(
     environments: string[],
   ): Promise<ReleaseRecord[]> {

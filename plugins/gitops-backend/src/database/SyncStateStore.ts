@@ -180,6 +180,14 @@ export interface SyncStateStore {
   /** Stores one sync: releases, problems, events and the repository's commit, in one transaction. */
   applySync(sync: SyncRecord): Promise<void>;
 
+  /**
+   * The stored Flux objects of a repository from these files, or of one
+   * environment (the files git sync re-reads), by path and line.
+   */
+  fluxObjectsOf(
+    repositoryId: string,
+    where: { paths: string[] } | { environment: string },
+  ): Promise<FluxObjectRecord[]>;
   /** The stored Flux objects of a repository, of these kinds or all, by path and line. */
   listFluxObjects(
     repositoryId: string,

@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { CHART_SOURCE_KINDS } from '../charts';
 import { EnvironmentConfig, RepositoryConfig } from '../config';
 import { FluxObjectRecord, ReleaseRecord, SyncStateStore } from '../database';
 import { GitRepository } from '../git';
@@ -149,7 +150,12 @@ export class RepositorySync {
         full: plan.full,
         changedPaths: plan.changedPaths,
         repositoryUrl: repository.url,
-        fluxObjects: await this.fluxObjectsAtHead(plan, files, overlayReads),
+        // Only v2 chart sources need the repository's Flux objects.
+        fluxObjects: [...files, ...overlayReads.flatMap(o => o.groups)].some(f =>
+          f.releases.some(c => c.record.chart.type === 'source'),
+        )
+          ? await this.fluxObjectsAtHead(plan, files, overlayReads)
+          : [],
       },
       [...files, ...overlayReads.flatMap(o => o.groups)],
     );
@@ -280,12 +286,14 @@ export class RepositorySync {
     const fresh = [
       ...files.flatMap(f => f.fluxObjects ?? []),
       ...overlays.flatMap(o => o.fluxObjects),
-    ];
+    ].filter(o => CHART_SOURCE_KINDS.includes(o.kind));
     if (plan.full) return fresh;
     const replacedFromOverlay = new Set(
       overlays.flatMap(o => o.beforeFluxObjects.map(f => JSON.stringify([f.environment, f.path]))),
     );
-    const stored = (await this.options.syncStateStore.listFluxObjects(this.options.repository.id)).filter(
+    const stored = (
+      await this.options.syncStateStore.listFluxObjects(this.options.repository.id, CHART_SOURCE_KINDS)
+    ).filter(
       o =>
         !plan.replaced.has(o.path) &&
         !replacedFromOverlay.has(JSON.stringify([o.environment, o.path])),

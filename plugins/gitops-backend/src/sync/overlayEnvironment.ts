@@ -9,11 +9,13 @@ import {
 } from '../database';
 import { GitRepository } from '../git';
 import {
+  isWithin,
   KustomizeOverlay,
   MANIFEST_LIMITS,
   readKustomizeOverlay,
   readOverlayManifests,
 } from '../manifests';
+import { CLUSTERS_FOLDER } from './fluxEnvironments';
 import { fluxObjectsOf } from './fluxObjects';
 import { FileRead } from './lastGoodState';
 import { toRecord } from './readReleaseFiles';
@@ -73,8 +75,11 @@ export async function readOverlayEnvironment(
   const { git, syncStateStore, repositoryId, head, at } = context;
   const env = environment.name;
   const storedFlux = (
-    await syncStateStore.listFluxObjects(repositoryId)
-  ).filter(o => o.environment === env && (!changed || changed.has(o.path)));
+    await syncStateStore.fluxObjectsOf(
+      repositoryId,
+      changed ? { paths: [...changed] } : { environment: env },
+    )
+  ).filter(o => o.environment === env && !isWithin(o.path, CLUSTERS_FOLDER));
   let before: ReleaseRecord[];
   let onlyFiles: Set<string> | undefined;
   if (changed) {

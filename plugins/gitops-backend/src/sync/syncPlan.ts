@@ -290,7 +290,7 @@ async function environmentsBuiltFrom(
     }
   }
   const paths = new Set(changed);
-  for (const object of await syncStateStore.listFluxObjects(repository.id)) {
+  for (const object of await syncStateStore.fluxObjectsOf(repository.id, { paths: changed })) {
     if (paths.has(object.path) && outside(object.environment, object.path)) {
       names.add(object.environment!);
     }
