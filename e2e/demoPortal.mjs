@@ -63,7 +63,11 @@ export async function enterIfAsked(page, timeoutMs = 10_000) {
     timeoutMs > 0
       ? await enter.waitFor({ timeout: timeoutMs }).then(() => true, () => false)
       : await enter.isVisible().catch(() => false);
-  if (asked) await enter.click();
+  if (!asked) return;
+  // A failed sign-in (the backend restarting) leaves the dev server's error
+  // overlay over the page, taking every click: clear it and try once more.
+  await page.evaluate(() => document.getElementById('react-refresh-overlay')?.remove());
+  await enter.click({ timeout: 10_000 }).catch(() => {});
 }
 
 /**

@@ -148,12 +148,12 @@ const waitOnPodinfo = (locate, what, timeoutMs) =>
 
 /** The Helm history table of one environment's row, one string per revision, newest first. */
 async function helmHistory(page, environment) {
-  const show = page.getByRole('button', { name: `Show history of ${environment}` });
-  const hide = page.getByRole('button', { name: `Hide history of ${environment}` });
+  const show = page.getByRole('button', { name: `Show history of ${environment}`, exact: true });
+  const hide = page.getByRole('button', { name: `Hide history of ${environment}`, exact: true });
   // Right after a reload the rows are not drawn yet: wait for the row's toggle.
   await show.or(hide).first().waitFor({ timeout: 30_000 });
   if (await show.isVisible()) await show.click();
-  const table = page.getByRole('table', { name: `Helm history of ${environment}` });
+  const table = page.getByRole('table', { name: `Helm history of ${environment}`, exact: true });
   await table.waitFor({ timeout: 15_000 });
   return (await table.locator('tbody tr').allInnerTexts()).map(row =>
     row.replace(/\s+/g, ' ').trim(),
@@ -251,9 +251,21 @@ test('promoting dev to stg from the page commits exactly that change, as the per
 /** The simulated cluster's API, as the backend reaches it (scripts/start.sh serves it). */
 async function demoCluster(pathname) {
   const port = process.env.GITOPS_DEMO_CLUSTER_PORT ?? '7098';
-  const response = await fetch(`http://127.0.0.1:${port}${pathname}`, {
-    headers: { authorization: 'Bearer demo-simulated-cluster-token' },
-  });
+  const get = () =>
+    fetch(`http://127.0.0.1:${port}${pathname}`, {
+      headers: { authorization: 'Bearer demo-simulated-cluster-token' },
+    });
+  // The cluster lives in the backend: while a restarting backend is down,
+  // connections are refused for a few seconds.
+  let response;
+  for (let attempt = 1; !response; attempt++) {
+    try {
+      response = await get();
+    } catch (error) {
+      if (attempt === 15) throw error;
+      await new Promise(resolve => setTimeout(resolve, 2_000));
+    }
+  }
   assert.equal(response.status, 200, `GET ${pathname}: ${response.status}`);
   return response.json();
 }
