@@ -142,6 +142,11 @@ export async function readKustomizeOverlay(
   const readPatchFiles = new Set<string>();
   let budgetExceeded = false;
   const wanted = (path: string) => !only || only.has(path);
+  // With onlyFiles, a folder holding none of them has nothing to give.
+  const foldersOfWanted = new Set(
+    [...(only ?? [])].flatMap(p => p.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))),
+  );
+  const mayHold = (path: string) => !only || foldersOfWanted.has(path) || only.has(path);
   const cached = new CachedFileReader(readFiles);
 
   const read = async (paths: string[]) => {
@@ -230,7 +235,7 @@ export async function readKustomizeOverlay(
         continue;
       }
       // With onlyFiles, a file not asked for is not a folder to look into.
-      if (!wanted(path) && looksLikeFile(path)) continue;
+      if (!mayHold(path) || (!wanted(path) && looksLikeFile(path))) continue;
       const nested = await findKustomization(path);
       if (!nested) {
         // With onlyFiles, an unread file is not a missing folder.
@@ -365,7 +370,7 @@ export async function readKustomizeOverlay(
     return out;
   };
 
-  await prefetchOverlay(folder, cached, { wanted, maxDepth, maxFiles, limits });
+  await prefetchOverlay(folder, cached, { wanted, mayHold, maxDepth, maxFiles, limits });
   const top = await findKustomization(folder);
   if (!top) {
     return { folder, resources: [], files: [...filesRead], unmatchedPatches: [], problems };

@@ -69,6 +69,8 @@ export async function prefetchOverlay(
   reader: CachedFileReader,
   options: {
     wanted: (path: string) => boolean;
+    /** Whether a folder may hold a wanted file (else it is not looked into). */
+    mayHold: (path: string) => boolean;
     maxDepth: number;
     maxFiles: number;
     limits: ManifestLimits;
@@ -96,7 +98,7 @@ export async function prefetchOverlay(
     folders = [];
     for (const path of resources) {
       if (files.has(path) || seen.has(path)) continue;
-      if (!options.wanted(path) && looksLikeFile(path)) continue;
+      if (!options.mayHold(path) || (!options.wanted(path) && looksLikeFile(path))) continue;
       seen.add(path);
       folders.push(path);
     }

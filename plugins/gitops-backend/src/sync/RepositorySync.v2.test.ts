@@ -334,4 +334,19 @@ describe('RepositorySync on a Flux v2 repository', () => {
       'clusters/production/image-automation.yaml',
     ]);
   });
+
+  it('notices the fix of a base that never read cleanly', async () => {
+    await remote.commit({ [BASE]: `${files[BASE]}  values: {}\n` }, 'Start with a broken base');
+    const sync = createSync();
+    await sync.run();
+    expect(await release('staging')).toBeUndefined();
+    expect((await syncStateStore.listSourceProblems(['config'])).map(p => p.path)).toContain(BASE);
+
+    readPaths = [];
+    await remote.commit({ [BASE]: files[BASE] }, 'Fix the base');
+    expect(await sync.run()).toEqual(expect.objectContaining({ full: false }));
+    expect(summary(await release('staging'))?.tag).toBe('6.5.0-rc.1');
+    expect(summary(await release('production'))?.tag).toBe('6.5.0');
+    expect(await syncStateStore.listProblems(['config'])).toEqual([]);
+  });
 });

@@ -125,10 +125,11 @@ export async function readOverlayEnvironment(
       return file && file !== sourcePath ? { ...image, file } : image;
     });
     if (changed && !beforeKeys.has(keyOf(record))) {
-      // Not stored before: new, from a changed file, or untouched by the
-      // change (read only because it shares a file with what changed).
+      // Not stored before: untouched by the change (read only because it
+      // shares a file with what changed), or new, when the patches that
+      // apply to it may not have been read: then read everything.
       if (!filesOf(record).some(f => changed.has(f))) continue;
-      if (!changed.has(sourcePath)) return 'full';
+      return 'full';
     }
     const key = keyOf(record);
     const line = resource.source.line;

@@ -290,6 +290,12 @@ async function environmentsBuiltFrom(
     }
   }
   const paths = new Set(changed);
+  // A file that never read cleanly has nothing built from it, only its problems.
+  for (const problem of await syncStateStore.listProblems([repository.id])) {
+    if (problem.environment && paths.has(problem.path) && outside(problem.environment, problem.path)) {
+      names.add(problem.environment);
+    }
+  }
   for (const object of await syncStateStore.fluxObjectsOf(repository.id, { paths: changed })) {
     if (paths.has(object.path) && outside(object.environment, object.path)) {
       names.add(object.environment!);
