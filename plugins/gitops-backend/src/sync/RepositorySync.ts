@@ -160,6 +160,8 @@ export class RepositorySync {
       [...files, ...overlayReads.flatMap(o => o.groups)],
     );
     const overlayEnvironments = new Set(plan.overlays.map(o => o.environment.name));
+    // Files read one by one, and the distinct files overlays were read from.
+    const filesRead = plan.replaced.size + new Set(overlayReads.flatMap(o => o.files)).size;
     const [storedBefore, untouched, { authorName, message }] = await Promise.all([
       syncStateStore.releasesFromPaths(repository.id, plan.full ? 'all' : [...plan.replaced]),
       this.untouchedHolders(plan, files),
@@ -198,7 +200,7 @@ export class RepositorySync {
       at: syncedAt,
       details: {
         full: plan.full,
-        files: plan.replaced.size,
+        files: filesRead,
         problems: problems.length,
         kept,
       },
@@ -234,7 +236,7 @@ export class RepositorySync {
       repository: repository.id,
       sha: head,
       full: plan.full,
-      files: plan.replaced.size,
+      files: filesRead,
       releases: releasesToStore.length,
       problems: problems.length,
       keptFiles: keptPaths.size,
@@ -245,7 +247,7 @@ export class RepositorySync {
       status: 'synced',
       commit: head,
       full: plan.full,
-      files: plan.replaced.size,
+      files: filesRead,
       events: events.length,
     };
   }

@@ -141,7 +141,7 @@ describe('RepositorySync on a Flux v2 repository', () => {
       { [STAGING_PATCH]: files[STAGING_PATCH].replace('6.5.0-rc.1', '6.5.1-rc.1') },
       'Update staging images',
     );
-    expect(await sync.run()).toEqual(expect.objectContaining({ status: 'synced', full: false }));
+    expect(await sync.run()).toEqual(expect.objectContaining({ status: 'synced', full: false, files: 4 }));
 
     expect(summary(await release('staging'))).toEqual(
       expect.objectContaining({ sourcePath: STAGING_PATCH, tag: '6.5.1-rc.1', commit: sha }),
