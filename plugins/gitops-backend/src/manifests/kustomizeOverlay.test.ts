@@ -116,6 +116,14 @@ describe('readKustomizeOverlay', () => {
     expect(manifests.problems).toEqual([]);
     expect(manifests.helmReleases.map(r => r.release.values)).toEqual([{ replicaCount: 2 }]);
 
+    // A patch that patches nothing is said, without blocking.
+    const stray = { ...files, 'env/kustomization.yaml': files['env/kustomization.yaml'].replace('name: app}', 'name: other}') };
+    const strayOverlay = await readKustomizeOverlay('env', filesReader(stray));
+    expect(strayOverlay.unmatchedPatches).toEqual(['env/values.yaml']);
+    expect(strayOverlay.problems).toEqual([
+      { path: 'env/values.yaml', message: 'this patch matches no resource of the overlay', blocking: false },
+    ]);
+
     // A patch that breaks the release is reported on the resource, blocking.
     files['env/values.yaml'] = 'kind: HelmRelease\nmetadata:\n  name: app\nspec:\n  chart: null\n';
     const broken = readOverlayManifests(await readKustomizeOverlay('env', filesReader(files)));

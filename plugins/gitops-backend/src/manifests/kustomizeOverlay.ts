@@ -382,12 +382,19 @@ export async function readKustomizeOverlay(
     if ('problem' in finished) problems.push(finished.problem);
     else resources.push(finished.resource);
   }
+  const unmatchedPatches = [...readPatchFiles].filter(p => !usedPatchFiles.has(p)).sort();
+  // Reading everything, a patch that patches nothing is a mistake worth saying.
+  if (!only) {
+    for (const path of unmatchedPatches) {
+      problems.push({ path, message: 'this patch matches no resource of the overlay', blocking: false });
+    }
+  }
   return {
     folder,
     kustomization: top.path,
     resources,
     files: [...filesRead].sort(),
-    unmatchedPatches: [...readPatchFiles].filter(p => !usedPatchFiles.has(p)).sort(),
+    unmatchedPatches,
     problems,
   };
 }
