@@ -199,6 +199,7 @@ test('a chart bump in the config repository upgrades every release of the chart'
     }
     await page.waitForTimeout(3_000);
     await page.reload();
+    await enterIfAsked(page, 3_000);
   }
   await page.screenshot({ path: path.join(outputDir, 'podinfo-after-chart-bump.png'), fullPage: true });
   await page.close();
@@ -355,6 +356,7 @@ test('a broken stg file keeps stg on the page with its problem, and in the clust
     assert.ok(Date.now() < deadline, 'the problem left the page once fixed');
     await fixed.waitForTimeout(2_000);
     await fixed.reload();
+    await enterIfAsked(fixed, 3_000);
   }
   await fixed.close();
   assert.deepEqual((await stgInCluster()).secrets, before.secrets, 'no new Helm revision');

@@ -34,13 +34,14 @@ const stage = (page, environment) => page.getByTestId(`stage-${environment}`);
 const waitOnPodinfoV2 = (locate, what, timeoutMs) =>
   waitOnComponent(browser, 'podinfo-v2', locate, what, timeoutMs);
 
-test('podinfo-v2 shows staging and production from the Flux v2 layout, with their tags', async () => {
+test('podinfo-v2 shows staging and production from the Flux v2 layout, each on the newest tag its ImagePolicy allows', async () => {
   // Environments come from clusters/<env>; each one's tag from its overlay.
-  // Both on one drawn page (the demo backend may restart meanwhile).
+  // staging's file says 6.5.0-rc.1, but its range (>=6.0.0-0 <7.0.0) allows
+  // the registry's 6.5.0 too, so image automation moves it there first.
   const page = await waitOnPodinfoV2(
     p =>
       stage(p, 'staging')
-        .getByText('6.5.0-rc.1', { exact: true })
+        .getByText('6.5.0', { exact: true })
         .or(stage(p, 'production').getByText('6.5.0', { exact: true })),
     { name: 'v2-tags', count: 2 },
     240_000,
@@ -48,6 +49,13 @@ test('podinfo-v2 shows staging and production from the Flux v2 layout, with thei
   await page.getByText('GitOps releases', { exact: true }).waitFor({ timeout: 30_000 });
   console.log(`screenshot: ${await screenshot(page, 'podinfo-v2-entity-page.png')}`);
   await page.close();
+
+  // That move is one commit by this plugin to the file holding staging's marker.
+  const remote = git();
+  const [imported, ...later] = (await remote('rev-list', '--reverse', 'main')).split('\n');
+  assert.equal(later.length, 1, `commits after the import: ${later.join(', ')}`);
+  assert.equal(await remote('diff', '--name-only', imported, 'main'), STAGING_FILE);
+  assert.match(await remote('show', `${imported}:${STAGING_FILE}`), /tag: 6\.5\.0-rc\.1 /);
 });
 
 test('a staging image pushed to the registry becomes one commit to the staging overlay', async () => {
