@@ -267,13 +267,15 @@ export class RepositorySync {
   private async readOverlays(head: string, plan: SyncPlan, at: Date): Promise<OverlayRead[]> {
     const { repository, git, syncStateStore } = this.options;
     const context = { git, syncStateStore, repositoryId: repository.id, head, at };
-    const reads: OverlayRead[] = [];
-    for (const { environment, changed } of plan.overlays) {
-      let read = await readOverlayEnvironment(context, environment, changed);
-      if (read === 'full') read = (await readOverlayEnvironment(context, environment)) as OverlayRead;
-      reads.push(read);
-    }
-    return reads;
+    // Side by side: one environment's git reads overlap another's parsing.
+    return Promise.all(
+      plan.overlays.map(async ({ environment, changed }) => {
+        const read = await readOverlayEnvironment(context, environment, changed);
+        return read === 'full'
+          ? ((await readOverlayEnvironment(context, environment)) as OverlayRead)
+          : read;
+      }),
+    );
   }
 
   /**
