@@ -692,6 +692,30 @@ spec:
       expect((await fixture.clusterStateStore.getAppliedObjects('dev')).commit).toBeUndefined();
     });
 
+    it('applies and prunes nothing of a kustomize overlay, whose patches are not objects, and says to leave it to Flux', async () => {
+      files = await exampleConfigRepoFiles();
+      fixture = await createReconcileFixture({
+        files: {
+          ...files,
+          'releases/dev/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - podinfo.yaml\npatches:\n  - path: replicas.yaml\n',
+          'releases/dev/replicas.yaml': 'apiVersion: helm.fluxcd.io/v1\nkind: HelmRelease\nmetadata:\n  name: podinfo-dev\n  namespace: dev\nspec:\n  values:\n    replicaCount: 2\n',
+        },
+        environments: ['dev', 'stg'],
+        prune: true,
+      });
+      await fixture.cycle();
+      expect(fixture.double.objects().get(HR, 'HelmRelease', 'podinfo-dev', 'dev')).toBeUndefined();
+      expect(fixture.double.objects().get(HR, 'HelmRelease', 'podinfo-rc', 'stg')).toBeDefined();
+      const overlay = (await problems('apply')).filter(p => p.environment === 'dev');
+      expect(overlay).toEqual([
+        expect.objectContaining({
+          path: 'releases/dev/kustomization.yaml',
+          message: expect.stringMatching(/kustomize overlay .*needs apply: false; nothing was applied or pruned/),
+        }),
+      ]);
+      expect((await fixture.clusterStateStore.getAppliedObjects('dev')).commit).toBeUndefined();
+    });
+
     it('refuses a namespace two environments claim, on both', async () => {
       await start({ environments: ['dev', 'stg'], settings: { stg: { namespaces: ['stg', 'dev'] } } });
       await fixture.cycle();

@@ -12,7 +12,11 @@ import {
   ReleaseRecord,
 } from '../database';
 import { errorMessage } from '../kernel';
-import { isManifestPath, parseManifestFile } from '../manifests';
+import {
+  isManifestPath,
+  KUSTOMIZATION_FILE_NAMES,
+  parseManifestFile,
+} from '../manifests';
 import { ApplyLane, laneRefusal } from './applyLane';
 import {
   ApplyFailure,
@@ -107,6 +111,29 @@ export class EnvironmentApply {
     if (previous.commit === commit) return { ...outcome, commit };
 
     if (!(await git.hasCommit(commit))) await git.fetch();
+    const overlay = await this.kustomizationIn(commit);
+    if (overlay) {
+      // Its files are a kustomize build's input (patches are partial
+      // objects), not objects: applying them as written would be wrong, and
+      // only kustomize-controller builds them. Nothing is applied or pruned.
+      await clusterStateStore.recordApply({
+        environment: environment.name,
+        upserted: [],
+        removed: [],
+        problems: {
+          repositoryId: environment.repository,
+          items: [
+            {
+              source: 'apply',
+              path: overlay,
+              message: `${environment.path} is a kustomize overlay (${overlay}): Flux's kustomize-controller builds and applies it, so this environment needs apply: false; nothing was applied or pruned`,
+              commit,
+            },
+          ],
+        },
+      });
+      return outcome;
+    }
     const inventory = new Map(previous.objects.map(o => [objectKeyOf(o), o]));
     const files = await this.filesToRead(input, previous.commit, inventory);
 
@@ -296,6 +323,17 @@ export class EnvironmentApply {
       message: `Environment ${environment.name} (${sourcePath}) also writes this object and conflicts with what ${other} applied; one object belongs to one environment`,
       commit,
     }));
+  }
+
+  /** The environment folder's first kustomization file, when it has one. */
+  private async kustomizationIn(commit: string): Promise<string | undefined> {
+    const { environment, git } = this.options;
+    const names = new Set<string>(KUSTOMIZATION_FILE_NAMES);
+    const entries = await git.listTree(commit, environment.path);
+    return entries.find(
+      entry =>
+        entry.type === 'blob' && names.has(entry.path.split('/').pop() ?? ''),
+    )?.path;
   }
 
   /**
