@@ -343,7 +343,8 @@ spec:
   });
 
   it('reports Progressing while the operator has not acted, then Synced', async () => {
-    await start({ double: { operatorDelayMs: 300 }, gracePeriodMs: 60_000 });
+    // Long enough that a loaded machine's cycle ends before the operator acts.
+    await start({ double: { operatorDelayMs: 3000 }, gracePeriodMs: 60_000 });
     await fixture.cycle();
     expect((await statuses()).dev.state).toBe('Progressing');
     await fixture.double.operatorIdle();
