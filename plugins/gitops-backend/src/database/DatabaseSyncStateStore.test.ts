@@ -120,6 +120,16 @@ describeStores('DatabaseSyncStateStore', storeTest => {
       expect(byChart).toEqual([release('dev', 'podinfo')]);
       const byImage = await syncStateStore.findReleases({ chartNames: [], imageRepositories: ['org/worker'], labelSelectors: [] });
       expect(byImage).toEqual([other]);
+      // The path alone is not the image: Docker Hub's org/worker is another one.
+      const byName = (host: string) =>
+        syncStateStore.findReleases({
+          chartNames: [],
+          imageRepositories: ['org/worker'],
+          imageNames: [{ host, repository: 'org/worker' }],
+          labelSelectors: [],
+        });
+      expect(await byName('ghcr.io')).toEqual([other]);
+      expect(await byName('docker.io')).toEqual([]);
       const byLabel = await syncStateStore.findReleases({
         chartNames: [],
         imageRepositories: [],

@@ -4,6 +4,8 @@ import {
   GitopsProblem,
   GitopsReleaseKey,
   GitopsRepositoryStatus,
+  ImageName,
+  resolveImageName,
 } from '@backstage-gitops/plugin-gitops-common';
 import { Knex } from 'knex';
 import { withoutUrlCredentials } from '../git';
@@ -411,9 +413,11 @@ export class DatabaseSyncStateStore implements SyncStateStore {
     }
     if (match.imageRepositories.length > 0) {
       const rows = await this.db<ReleaseImageRow>('gitops_release_images')
-        .distinct('release_id')
+        .select('release_id', 'registry', 'repository')
         .whereIn('repository', match.imageRepositories);
-      rows.forEach(row => ids.add(row.release_id));
+      rows
+        .filter(row => namesImage(match.imageNames, row))
+        .forEach(row => ids.add(row.release_id));
     }
     if (match.labelSelectors.length > 0) {
       // Label selectors cannot be expressed portably over JSON text, and
@@ -476,4 +480,24 @@ export class DatabaseSyncStateStore implements SyncStateStore {
       ]);
     return firstProblemPerFile(rows);
   }
+}
+
+/** Whether a stored image is one of the entity's images (any, when unnamed). */
+function namesImage(
+  names: ImageName[] | undefined,
+  row: { registry: string | null; repository: string },
+): boolean {
+  if (!names) return true;
+  let stored: ImageName;
+  try {
+    stored = resolveImageName({
+      registry: row.registry ?? undefined,
+      repository: row.repository,
+    });
+  } catch {
+    return false;
+  }
+  return names.some(
+    name => name.host === stored.host && name.repository === stored.repository,
+  );
 }

@@ -6,6 +6,7 @@ import {
   GitopsReleaseKey,
   GitopsRepositoryStatus,
   GitopsSourceProblem,
+  ImageName,
 } from '@backstage-gitops/plugin-gitops-common';
 import { FluxObjectKind } from '../kernel';
 import { NewEvent } from './EventStore';
@@ -122,7 +123,14 @@ export type SyncRecord = {
 /** Which releases belong to a catalog entity: any match counts. */
 export type ReleaseMatch = {
   chartNames: string[];
+  /** Repository paths as releases store them (host apart): narrows the search. */
   imageRepositories: string[];
+  /**
+   * The images the entity names, resolved: a release image matches only when
+   * its registry and path resolve to one of them, so `ghcr.io/org/app` does
+   * not claim Docker Hub's `org/app`. Unset: the paths alone decide.
+   */
+  imageNames?: ImageName[];
   /** Every label of one selector must match; any selector may. */
   labelSelectors: Array<Array<{ key: string; value: string; op: '=' | '!=' }>>;
 };

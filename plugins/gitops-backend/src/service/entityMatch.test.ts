@@ -39,6 +39,15 @@ describe('releaseMatchFor', () => {
     ).toEqual(expect.arrayContaining(['ghcr.io/org/app', 'org/app']));
   });
 
+  it('names the resolved image, so that a registry host tells images apart', () => {
+    const names = (image: string) =>
+      releaseMatchFor(entity({ 'gitops.backstage.io/image': image })).imageNames;
+    expect(names('ghcr.io/org/app')).toEqual([{ host: 'ghcr.io', repository: 'org/app' }]);
+    expect(names('org/app')).toEqual([{ host: 'docker.io', repository: 'org/app' }]);
+    expect(names('nginx')).toEqual([{ host: 'docker.io', repository: 'library/nginx' }]);
+    expect(names('not an image')).toEqual([]);
+  });
+
   it('matches nothing without annotations', () => {
     expect(releaseMatchFor(entity({}))).toEqual({
       chartNames: [],

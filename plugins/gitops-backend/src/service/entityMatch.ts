@@ -5,8 +5,11 @@ import {
   GITOPS_ANNOTATION_HELM_CHART,
   GITOPS_ANNOTATION_IMAGE,
   GITOPS_ANNOTATION_RELEASE_SELECTOR,
+  ImageName,
   imageRepositorySpellings,
   KUBERNETES_ID_ANNOTATION,
+  parseImageReference,
+  resolveImageName,
 } from '@backstage-gitops/plugin-gitops-common';
 
 const list = (value: string | undefined) =>
@@ -44,6 +47,17 @@ export function parseLabelSelector(
   return terms;
 }
 
+/** The image an annotation names, resolved; none when it names no image. */
+function resolvedImage(text: string): ImageName[] {
+  const parsed = parseImageReference(text);
+  if (!parsed) return [];
+  try {
+    return [resolveImageName(parsed)];
+  } catch {
+    return [];
+  }
+}
+
 /** Which stored releases belong to an entity, per its annotations. */
 export function releaseMatchFor(entity: Entity): ReleaseMatch {
   const annotations = entity.metadata.annotations ?? {};
@@ -54,11 +68,11 @@ export function releaseMatchFor(entity: Entity): ReleaseMatch {
   if (kubernetesId) {
     selectors.push([{ key: KUBERNETES_ID_ANNOTATION, op: '=', value: kubernetesId }]);
   }
+  const images = list(annotations[GITOPS_ANNOTATION_IMAGE]);
   return {
     chartNames: list(annotations[GITOPS_ANNOTATION_HELM_CHART]),
-    imageRepositories: list(annotations[GITOPS_ANNOTATION_IMAGE]).flatMap(
-      imageRepositorySpellings,
-    ),
+    imageRepositories: images.flatMap(imageRepositorySpellings),
+    ...(images.length > 0 ? { imageNames: images.flatMap(resolvedImage) } : {}),
     labelSelectors: selectors,
   };
 }
