@@ -13,6 +13,13 @@ const v2 = (status: GitopsReleaseImage['status']) => {
 };
 
 describe('StageImage', () => {
+  it('names the image with its registry host, so GHCR and Docker Hub images are told apart', () => {
+    const { release, image } = v2(undefined);
+    const ghcr = { ...image, registry: 'ghcr.io' };
+    render(<StageImage release={{ ...release, images: [ghcr] }} image={ghcr} />);
+    expect(screen.getByText(`ghcr.io/${image.repository}`)).toBeInTheDocument();
+  });
+
   it('shows a marked image as its ImagePolicy decides it and who commits, not as manual', () => {
     const { release, image } = v2({
       latestTag: '6.5.1-rc.1',

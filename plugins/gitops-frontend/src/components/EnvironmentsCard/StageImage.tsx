@@ -1,6 +1,7 @@
 import {
   GitopsRelease,
   GitopsReleaseImage,
+  imageLabel,
 } from '@backstage-gitops/plugin-gitops-common';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
@@ -76,8 +77,8 @@ export const StageImage = ({
       </Typography>
       <Typography variant="caption" color="textSecondary" display="block">
         {release.images.length > 1
-          ? `${image.container}: ${image.repository}`
-          : image.repository}
+          ? `${image.container}: ${imageLabel(image)}`
+          : imageLabel(image)}
       </Typography>
       <Typography variant="body2">{policyText(release, image)}</Typography>
       <Typography

@@ -1,5 +1,8 @@
 import { Fragment } from 'react';
-import { GitopsReleaseImage } from '@backstage-gitops/plugin-gitops-common';
+import {
+  GitopsReleaseImage,
+  imageLabel,
+} from '@backstage-gitops/plugin-gitops-common';
 import Typography from '@material-ui/core/Typography';
 
 /** `repository:tag`, allowed to wrap after its slashes and the colon only. */
@@ -24,7 +27,7 @@ const ImageRef = ({ repository, tag }: { repository: string; tag: string }) => (
 export const ReleaseImage = ({ image }: { image: GitopsReleaseImage }) => (
   <div>
     <Typography variant="body2">
-      <ImageRef repository={image.repository} tag={image.tag} />
+      <ImageRef repository={imageLabel(image)} tag={image.tag} />
     </Typography>
     {image.status?.imagePolicy && (
       <Typography variant="caption" color="textSecondary" display="block">
