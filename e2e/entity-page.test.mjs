@@ -70,7 +70,7 @@ test('the podinfo entity page shows the gitops cards', async () => {
     .getByText('GitOps environments', { exact: true })
     .waitFor({ timeout: 30_000 });
   await page
-    .getByText('gitops.backstage.io/helm-chart: podinfo', { exact: false })
+    .getByText('gitops.backstage.io/release-selector: app=podinfo', { exact: false })
     .waitFor();
 
   // The portal synced examples/config-repo through a real git remote: each
