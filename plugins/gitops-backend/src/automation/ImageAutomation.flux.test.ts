@@ -8,66 +8,26 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Knex } from 'knex';
-import { parseAllDocuments } from 'yaml';
 import { KubernetesCluster } from '../cluster';
 import { ImageAutomationParty, RepositoryConfig } from '../config';
-import { FluxObjectRecord, ReleaseRecord } from '../database';
+import { ReleaseRecord } from '../database';
 import { GitopsStores } from '../database/gitopsStores';
 import { CliGitRepository } from '../git';
 import { createTestRemote, runTestGit, TestRemote } from '../git/__testUtils__';
-import { readFluxObjectType } from '../kernel';
 import { ImageScanner } from '../registry';
 import { InMemoryImageMetadataCache } from '../registry/__testUtils__/InMemoryImageMetadataCache';
 import { pushTestImage } from '../registry/__testUtils__/pushTestImage';
 import { startTestRegistry, TestRegistry } from '../registry/__testUtils__/startTestRegistry';
+import { exampleConfigRepoFiles, exampleFluxObjects } from '../__testUtils__/exampleConfigRepo';
 import { createMemoryStore, testRepositoryConfig } from '../__testUtils__/memoryStore';
 import { RepositorySync } from '../sync/RepositorySync';
 import { ImageAutomation } from './ImageAutomation';
 
 jest.setTimeout(90_000);
 
-const examples = path.resolve(__dirname, '../../../../examples/config-repo-v2');
 const PODINFO = 'stefanprodan/podinfo';
 const ENVIRONMENTS = ['staging', 'production'] as const;
 const valuesFile = (env: string) => `apps/${env}/podinfo-values.yaml`;
-
-async function exampleV2Files(): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  async function walk(dir: string) {
-    for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) await walk(full);
-      else files[path.relative(examples, full)] = await fs.readFile(full, 'utf8');
-    }
-  }
-  await walk(examples);
-  return files;
-}
-
-/** Every Flux object of these files, as git sync stores them. */
-function fluxObjectsOf(files: Record<string, string>): FluxObjectRecord[] {
-  return Object.entries(files)
-    .filter(([file]) => file.endsWith('.yaml') && !file.startsWith('charts/'))
-    .flatMap(([file, text]) =>
-      parseAllDocuments(text).flatMap(document => {
-        const object = document.toJS() as Record<string, any> | null;
-        const type = object && readFluxObjectType(String(object.apiVersion), String(object.kind));
-        if (!type) return [];
-        return [
-          {
-            repository: 'config',
-            path: file,
-            line: 1,
-            apiVersion: object!.apiVersion,
-            kind: type.kind,
-            namespace: object!.metadata.namespace ?? 'default',
-            name: object!.metadata.name,
-            spec: object!.spec ?? {},
-          },
-        ];
-      }),
-    );
-}
 
 /** The base's podinfo as an environment's overlay makes it: its tag and marker are in the overlay's values file. */
 function podinfoOf(files: Record<string, string>, env: string): ReleaseRecord {
@@ -131,7 +91,7 @@ describe('ImageAutomation of Flux v2 setter markers (examples/config-repo-v2)', 
       full: true,
       replacedPaths: [],
       releases: ENVIRONMENTS.map(env => podinfoOf(current, env)),
-      fluxObjects: fluxObjectsOf(current),
+      fluxObjects: exampleFluxObjects(current),
       problems: [],
       events: [],
     });
@@ -177,7 +137,7 @@ describe('ImageAutomation of Flux v2 setter markers (examples/config-repo-v2)', 
   beforeEach(async () => {
     registry = await startTestRegistry();
     scans = [];
-    files = await exampleV2Files();
+    files = await exampleConfigRepoFiles('config-repo-v2');
     remote = await createTestRemote();
     await remote.commit(files, 'Import');
     workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gitops-flux-automation-test-'));
@@ -399,7 +359,7 @@ describe('ImageAutomation of Flux v2 setter markers (examples/config-repo-v2)', 
       full: true,
       replacedPaths: [],
       releases: [staging, podinfoOf(current, 'production')],
-      fluxObjects: fluxObjectsOf(current),
+      fluxObjects: exampleFluxObjects(current),
       problems: [],
       events: [],
     });
@@ -513,7 +473,7 @@ describe('Flux v2 image automation end to end with git sync (examples/config-rep
     const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gitops-flux-e2e-test-'));
     const { knex, ...stores } = await createMemoryStore();
     try {
-      await remote.commit(await exampleV2Files(), 'Import the podinfo fleet');
+      await remote.commit(await exampleConfigRepoFiles('config-repo-v2'), 'Import the podinfo fleet');
       for (const tag of ['6.5.0', '6.5.1-rc.1', '7.0.0', '6.5.1.sig']) {
         await pushTestImage(registry, { repository: PODINFO, tag, created: '2026-11-01T10:00:00Z' });
       }

@@ -2,55 +2,16 @@ import { mockServices } from '@backstage/backend-test-utils';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import { FluxSourceObject } from '../charts';
 import { ReleaseRecord } from '../database';
 import { CliGitRepository, GitRepository } from '../git';
 import { createTestRemote, TestRemote } from '../git/__testUtils__';
-import { readFluxObjectType } from '../kernel';
 import { parseManifestFile } from '../manifests';
+import { exampleConfigRepoFiles, exampleFluxObjects } from '../__testUtils__/exampleConfigRepo';
 import { createMemoryStore, testRepositoryConfig } from '../__testUtils__/memoryStore';
 import { resolveGitCharts } from './gitCharts';
 import { CandidateRelease } from './lastGoodState';
 
 jest.setTimeout(60_000);
-
-const examples = path.resolve(__dirname, '../../../../examples/config-repo-v2');
-
-async function exampleV2Files(): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  async function walk(dir: string) {
-    for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) await walk(full);
-      else files[path.relative(examples, full)] = await fs.readFile(full, 'utf8');
-    }
-  }
-  await walk(examples);
-  return files;
-}
-
-/** The Flux objects of these files, as git sync stores them. */
-function fluxObjectsOf(files: Record<string, string>): FluxSourceObject[] {
-  return Object.entries(files)
-    .filter(([file]) => file.endsWith('.yaml') && !file.startsWith('charts/'))
-    .flatMap(([file, text]) =>
-      parseAllDocuments(text).flatMap(document => {
-        const object = document.toJS() as Record<string, any> | null;
-        const type = object && readFluxObjectType(String(object.apiVersion), String(object.kind));
-        if (!type) return [];
-        return [
-          {
-            path: file,
-            kind: type.kind,
-            namespace: object!.metadata.namespace ?? 'default',
-            name: object!.metadata.name,
-            spec: object!.spec ?? {},
-          },
-        ];
-      }),
-    );
-}
 
 /** The base's podinfo as each environment's overlay makes it (what layout reading does). */
 function podinfoOf(files: Record<string, string>, environment: string, head: string): CandidateRelease {
@@ -117,7 +78,7 @@ describe('resolveGitCharts, Flux v2', () => {
         head,
         full: options.full ?? true,
         changedPaths: options.changedPaths ?? [],
-        ...(options.withObjects === false ? {} : { fluxObjects: fluxObjectsOf(files) }),
+        ...(options.withObjects === false ? {} : { fluxObjects: exampleFluxObjects(files) }),
       },
       candidates,
     );
@@ -125,7 +86,7 @@ describe('resolveGitCharts, Flux v2', () => {
   };
 
   it("reads a chart of this repository's GitRepository (flux bootstrap's) from its Chart.yaml, and follows a bump", async () => {
-    const files = await exampleV2Files();
+    const files = await exampleConfigRepoFiles('config-repo-v2');
     await remote.commit(files, 'Import the v2 fleet');
     const first = await resolve(files);
     expect(first.problems).toEqual([]);
@@ -154,7 +115,7 @@ describe('resolveGitCharts, Flux v2', () => {
   });
 
   it('knows this repository by its configured url, however it is spelled', async () => {
-    const files = await exampleV2Files();
+    const files = await exampleConfigRepoFiles('config-repo-v2');
     // No Kustomization applies the GitRepository's folder: only the url tells.
     const gotk = 'clusters/production/flux-system/gotk-sync.yaml';
     const gitRepositoryOnly = files[gotk].split('\n---\n')[0].replace(
@@ -169,7 +130,7 @@ describe('resolveGitCharts, Flux v2', () => {
   });
 
   it('reports a chart of another GitRepository by its path, with no version and no problem', async () => {
-    const files = await exampleV2Files();
+    const files = await exampleConfigRepoFiles('config-repo-v2');
     const release = 'apps/base/podinfo/release.yaml';
     const changed = {
       ...files,
@@ -191,7 +152,7 @@ describe('resolveGitCharts, Flux v2', () => {
   });
 
   it('uses the stored Flux objects when the sync gives none', async () => {
-    const files = await exampleV2Files();
+    const files = await exampleConfigRepoFiles('config-repo-v2');
     const head = await remote.commit(files, 'Import the v2 fleet');
     // Nothing stored yet: the GitRepository is unknown, the chart unread.
     const unknown = await resolve(files, { withObjects: false });
@@ -204,7 +165,7 @@ describe('resolveGitCharts, Flux v2', () => {
       full: true,
       replacedPaths: [],
       releases: [],
-      fluxObjects: fluxObjectsOf(files).map(o => ({ ...o, repository: 'config', line: 1, apiVersion: 'source.toolkit.fluxcd.io/v1' })),
+      fluxObjects: exampleFluxObjects(files).map(o => ({ ...o, repository: 'config', line: 1, apiVersion: 'source.toolkit.fluxcd.io/v1' })),
       problems: [],
       events: [],
     });
