@@ -1,3 +1,4 @@
+import { describePolicy } from './describePolicy';
 import { PolicyDefinition } from './types';
 
 /**
@@ -10,21 +11,10 @@ import { PolicyDefinition } from './types';
  * @public
  */
 export function describeFluxPolicy(def: PolicyDefinition): string {
-  const { policy, filter } = def;
-  let text: string;
-  switch (policy.kind) {
-    case 'glob':
-    case 'regex':
-      text = `${policy.kind}:${policy.pattern}`;
-      break;
-    case 'semver':
-    case 'semver-strict':
-      text = `semver:${policy.range}`;
-      break;
-    default:
-      text = `${policy.kind}:${policy.order}`;
-  }
-  if (!filter) return text;
-  const extract = filter.extract ? `, extract ${filter.extract}` : '';
-  return `${text} (tags matching ${filter.pattern}${extract})`;
+  const { policy } = def;
+  return describePolicy(
+    policy.kind === 'semver-strict'
+      ? { ...def, policy: { kind: 'semver', range: policy.range } }
+      : def,
+  );
 }
