@@ -18,7 +18,12 @@ export type {
   FluxObjectList,
   LiveObjectIdentity,
 } from './KubernetesCluster';
-export { helmHistories, helmReleaseKey, HelmRevisionCache } from './helm';
+export {
+  helmHistories,
+  helmReleaseKey,
+  HelmRevisionCache,
+  helmStatusOf,
+} from './helm';
 export type {
   HelmReleaseSecret,
   HelmReleaseStatus,

@@ -1,5 +1,5 @@
 import { GitopsFluxReleaseStatus } from '@backstage-gitops/plugin-gitops-common';
-import { HelmReleaseStatus, HelmRevision } from '../cluster';
+import { HelmRevision, helmStatusOf } from '../cluster';
 import { fluxGenerationOf } from '../kernel';
 import { fluxConditions, textField } from './fluxConditions';
 import { LiveHelmRelease } from './types';
@@ -9,18 +9,6 @@ const SHOWN_CONDITIONS = ['Ready', 'Released', 'Remediated', 'TestSuccess'];
 
 /** helm-controller keeps at most this many snapshots; more is not trusted. */
 const SNAPSHOT_LIMIT = 50;
-
-const HELM_STATUSES: readonly HelmReleaseStatus[] = [
-  'unknown',
-  'deployed',
-  'uninstalled',
-  'superseded',
-  'failed',
-  'uninstalling',
-  'pending-install',
-  'pending-upgrade',
-  'pending-rollback',
-];
 
 type Snapshot = Record<string, unknown>;
 
@@ -119,9 +107,7 @@ export function historyFromStatus(live: LiveHelmRelease): HelmRevision[] {
       name: textField(snapshot.name) ?? live.metadata.name,
       namespace: textField(snapshot.namespace) ?? live.metadata.namespace,
       revision,
-      status: HELM_STATUSES.includes(status as HelmReleaseStatus)
-        ? (status as HelmReleaseStatus)
-        : 'unknown',
+      status: helmStatusOf(status),
       ...(chartName ? { chartName } : {}),
       ...(chartVersion ? { chartVersion } : {}),
       ...(appVersion ? { appVersion } : {}),

@@ -7,3 +7,4 @@ export { HelmSecretError } from './HelmSecretError';
 export { decodeHelmReleaseSecret } from './decodeHelmReleaseSecret';
 export { helmHistories, helmReleaseKey } from './helmHistories';
 export { HelmRevisionCache } from './HelmRevisionCache';
+export { helmStatusOf } from './releaseJson';

@@ -58,7 +58,8 @@ function revisionOf(json: unknown, label: string | undefined): number {
   throw new ReleaseJsonError('has no revision number');
 }
 
-function statusOf(value: unknown): HelmReleaseStatus {
+/** A Helm release status as Helm names it; anything else is `unknown`. */
+export function helmStatusOf(value: unknown): HelmReleaseStatus {
   return typeof value === 'string' && STATUSES.has(value)
     ? (value as HelmReleaseStatus)
     : 'unknown';
@@ -103,7 +104,7 @@ export function parseReleaseJson(
     throw new ReleaseJsonError('has a config that is not a mapping');
   }
 
-  const status = statusOf(info.status ?? labels.status);
+  const status = helmStatusOf(info.status ?? labels.status);
   const optional = {
     chartName: text(chartMetadata.name),
     chartVersion: text(chartMetadata.version),
