@@ -36,7 +36,8 @@ CI=true yarn test
 
 echo "== browser test against the demo portal"
 export GITOPS_DEMO_REGISTRY_PORT=5099
-for port in 3000 7007 "$GITOPS_DEMO_REGISTRY_PORT"; do
+# The portal, the backend, the demo registry and the simulated clusters.
+for port in 3000 7007 "$GITOPS_DEMO_REGISTRY_PORT" 7098 7099 7100; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "test: port $port is taken; stop the running portal first" >&2
     exit 1
