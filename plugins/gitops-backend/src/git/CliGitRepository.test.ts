@@ -200,6 +200,46 @@ describe('CliGitRepository over file://', () => {
     expect(unlimited.get('big.yaml')).toEqual(Buffer.from(big));
   });
 
+  it('reads thousands of paths by one tree listing, with the same answer as path by path', async () => {
+    const many: Record<string, string | { symlink: string }> = {
+      'apps/base/big.yaml': 'x'.repeat(100),
+      'apps/base/link.yaml': { symlink: 'app-0/release.yaml' },
+      'other/c.yaml': 'c: 1\n',
+    };
+    for (let i = 0; i < 80; i++) many[`apps/base/app-${i}/release.yaml`] = `i: ${i}\n`;
+    const head = await remote.commit(many);
+    const git = open();
+    await git.fetch();
+    const paths = [
+      ...Array.from({ length: 80 }, (_, i) => `apps/base/app-${i}/release.yaml`),
+      ...Array.from({ length: 80 }, (_, i) => `apps/base/app-${i}/kustomization.yaml`),
+      'apps/base/app-1',
+      'apps/base/big.yaml',
+      'apps/base/link.yaml',
+      'apps/base/link.yaml/below.yaml',
+    ];
+    spawn.mockClear();
+
+    const files = await git.readFiles(head, paths, { maxBytes: 50 });
+
+    expect(spawn).toHaveBeenCalledTimes(2);
+    const oneByOne = new Map();
+    for (const p of paths) {
+      for (const [k, v] of await git.readFiles(head, [p], { maxBytes: 50 })) oneByOne.set(k, v);
+    }
+    expect(files).toEqual(oneByOne);
+    expect(files.size).toBe(82);
+    expect(files.get('apps/base/app-7/release.yaml')).toEqual(Buffer.from('i: 7\n'));
+    expect(files.get('apps/base/big.yaml')).toEqual({ tooLarge: 100 });
+    // Spanning the whole repository, and under a folder that is not there.
+    const spread = await git.readFiles(head, [...paths, 'other/c.yaml']);
+    expect(spread.get('other/c.yaml')).toEqual(Buffer.from('c: 1\n'));
+    await expect(
+      git.readFiles(head, paths.map(p => `gone/${p}`)),
+    ).resolves.toEqual(new Map());
+    await expect(git.readFiles('e'.repeat(40), paths)).rejects.toThrow(NotFoundError);
+  });
+
   it('refuses to read files of an unknown commit rather than reporting them all missing', async () => {
     await remote.commit({ 'a.yaml': 'a' });
     const git = open();

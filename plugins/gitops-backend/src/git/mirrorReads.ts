@@ -82,6 +82,9 @@ export async function readFiles(
   const requestedPaths = [...wanted.keys()];
 
   return readAbout(mirror, [commit], async () => {
+    if (wanted.size >= LISTED_READ_THRESHOLD) {
+      return readListedFiles(mirror, commit, wanted, maxBytes);
+    }
     // The commit itself goes first, so a missing commit is told apart from
     // missing files within the same single process.
     const objectNames = [
@@ -112,6 +115,86 @@ export async function readFiles(
     });
     return files;
   });
+}
+
+/**
+ * From this many paths on, files are found in one tree listing and read by
+ * blob id: `<commit>:<path>` makes cat-file walk every tree on the path for
+ * each file, which for thousands of files in one large folder (a fleet's
+ * `apps/base`) costs far more than listing the folder once.
+ */
+const LISTED_READ_THRESHOLD = 64;
+
+/** The deepest folder holding every path (`''` for the root). */
+function commonFolder(paths: Iterable<string>): string {
+  let common: string[] | undefined;
+  for (const path of paths) {
+    const folders = path.split('/').slice(0, -1);
+    if (common === undefined) {
+      common = folders;
+      continue;
+    }
+    let i = 0;
+    while (i < common.length && i < folders.length && common[i] === folders[i]) i++;
+    common = common.slice(0, i);
+  }
+  return (common ?? []).join('/');
+}
+
+/**
+ * `readFiles` for many paths, in two processes: `ls-tree` of the folder
+ * holding them all, then `cat-file --batch` of the blobs found, by id. Same
+ * answer: paths that are not blobs there (missing, folders, submodules,
+ * below a symlink) are absent; blobs over `maxBytes` are marked too large.
+ */
+async function readListedFiles(
+  mirror: GitMirror,
+  commit: string,
+  wanted: Map<string, string>,
+  maxBytes: number,
+): Promise<Map<string, Buffer | GitFileTooLarge>> {
+  const folder = commonFolder(wanted.values());
+  const treeish = folder ? `${commit}:${folder}` : commit;
+  let listing: GitTreeEntry[];
+  try {
+    const { stdout } = await mirror.git('ls-tree', ['-r', '-z', '--long', treeish]);
+    listing = parseTreeListing(stdout, folder);
+  } catch (error) {
+    if (
+      error instanceof GitCommandError &&
+      /Not a valid object name|not a tree object/.test(error.stderr)
+    ) {
+      // The commit is missing (an error) or the folder is (no files).
+      await mirror.requireCommits([commit]);
+      return new Map();
+    }
+    throw error;
+  }
+  const blobs = new Map<string, GitTreeEntry>();
+  for (const entry of listing) if (entry.type === 'blob') blobs.set(entry.path, entry);
+
+  const files = new Map<string, Buffer | GitFileTooLarge>();
+  const toRead: Array<{ requested: string; sha: string }> = [];
+  for (const [requested, normalised] of wanted) {
+    const entry = blobs.get(normalised);
+    if (!entry) continue;
+    if (entry.size !== undefined && entry.size > maxBytes) {
+      files.set(requested, { tooLarge: entry.size });
+    } else {
+      toRead.push({ requested, sha: entry.sha });
+    }
+  }
+  if (toRead.length === 0) return files;
+  const parser = new CatFileBatchParser(({ size }) => size <= maxBytes);
+  await mirror.git('cat-file', ['--batch'], {
+    input: `${toRead.map(r => r.sha).join('\n')}\n`,
+    onStdout: chunk => parser.push(chunk),
+  });
+  parser.finish(toRead.length).forEach((answer, index) => {
+    if (!answer.found || answer.type !== 'blob') return;
+    files.set(toRead[index].requested, answer.content ?? { tooLarge: answer.size });
+  });
+  return files;
 }
 
 export async function diff(
