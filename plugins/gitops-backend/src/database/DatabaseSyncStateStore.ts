@@ -21,13 +21,11 @@ import { FluxObjectRow, replaceFluxObjects, toFluxObject } from './fluxObjectRow
 import { migratedClient } from './migrations';
 import { queryBatches } from './queryBatches';
 import {
+  insertReleases,
   readReleases,
-  releaseFileRows,
   ReleaseFileRow,
-  releaseImageRows,
   ReleaseImageRow,
   ReleaseRow,
-  releaseRow,
 } from './releaseRows';
 import { iso } from './rowMapping';
 import { storableText } from './storableValues';
@@ -368,23 +366,7 @@ export class DatabaseSyncStateStore implements SyncStateStore {
         objects: sync.fluxObjects ?? [],
       });
 
-      for (const release of sync.releases) {
-        const [inserted] = await tx('gitops_releases')
-          .insert(releaseRow(sync.repositoryId, release))
-          .returning('id');
-        const releaseId =
-          typeof inserted === 'object' ? inserted.id : (inserted as number);
-        if (release.images.length > 0) {
-          await tx<ReleaseImageRow>('gitops_release_images').insert(
-            releaseImageRows(releaseId, release),
-          );
-        }
-        if (release.builtFrom?.length) {
-          await tx<ReleaseFileRow>('gitops_release_files').insert(
-            releaseFileRows(releaseId, release),
-          );
-        }
-      }
+      await insertReleases(tx, sync.repositoryId, sync.releases);
 
       for (const part of queryBatches(
         gitProblemRows(sync, sync.problems, standing),
