@@ -29,6 +29,7 @@ export type { ChartPathCheck } from './chartPath';
 export { stringValue, tagValue } from './valueNodes';
 export {
   KUSTOMIZATION_FILE_NAMES,
+  ParsedFileCache,
   readKustomizeOverlay,
 } from './kustomizeOverlay';
 export type {

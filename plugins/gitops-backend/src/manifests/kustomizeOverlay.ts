@@ -8,10 +8,11 @@ import {
   CachedFileReader,
   kustomizationCandidates,
   looksLikeFile,
+  ParsedFileCache,
   prefetchOverlay,
 } from './overlayFiles';
 
-export { KUSTOMIZATION_FILE_NAMES } from './overlayFiles';
+export { KUSTOMIZATION_FILE_NAMES, ParsedFileCache } from './overlayFiles';
 import { mergeYamlMaps } from './overlayMerge';
 import { ManifestError, ManifestLimits, ManifestSource } from './types';
 import { readYamlStream } from './yamlStream';
@@ -76,6 +77,8 @@ export type ReadOverlayOptions = {
   /** How many files one overlay may read (default 20,000). */
   maxFiles?: number;
   limits?: Partial<ManifestLimits>;
+  /** Parses of large files kept from earlier reads (see `ParsedFileCache`). */
+  parsedFiles?: ParsedFileCache;
 };
 
 type Patch = {
@@ -147,7 +150,7 @@ export async function readKustomizeOverlay(
     [...(only ?? [])].flatMap(p => p.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))),
   );
   const mayHold = (path: string) => !only || foldersOfWanted.has(path) || only.has(path);
-  const cached = new CachedFileReader(readFiles);
+  const cached = new CachedFileReader(readFiles, options.parsedFiles);
 
   const read = async (paths: string[]) => {
     if (filesRead.size + paths.length > maxFiles) {

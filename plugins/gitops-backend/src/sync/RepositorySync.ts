@@ -4,6 +4,7 @@ import { EnvironmentConfig, RepositoryConfig } from '../config';
 import { FluxObjectRecord, ReleaseRecord, SyncStateStore } from '../database';
 import { GitRepository } from '../git';
 import { errorMessage } from '../kernel';
+import { ParsedFileCache } from '../manifests';
 import { environmentOf, sameEnvironments } from './environments';
 import { FileRead, settleReleases } from './lastGoodState';
 import { OverlayRead, readOverlayEnvironment, settleOverlay } from './overlayEnvironment';
@@ -53,6 +54,8 @@ function movedWithRename(
  */
 export class RepositorySync {
   private readonly clock: () => Date;
+  /** An overlay's large kustomization files are parsed again only when they change. */
+  private readonly parsedFiles = new ParsedFileCache();
 
   constructor(
     private readonly options: {
@@ -266,7 +269,14 @@ export class RepositorySync {
 
   private async readOverlays(head: string, plan: SyncPlan, at: Date): Promise<OverlayRead[]> {
     const { repository, git, syncStateStore } = this.options;
-    const context = { git, syncStateStore, repositoryId: repository.id, head, at };
+    const context = {
+      git,
+      syncStateStore,
+      repositoryId: repository.id,
+      head,
+      at,
+      parsedFiles: this.parsedFiles,
+    };
     // Side by side: one environment's git reads overlap another's parsing.
     return Promise.all(
       plan.overlays.map(async ({ environment, changed }) => {

@@ -12,6 +12,7 @@ import {
   isWithin,
   KustomizeOverlay,
   MANIFEST_LIMITS,
+  ParsedFileCache,
   readKustomizeOverlay,
   readOverlayManifests,
 } from '../manifests';
@@ -68,11 +69,13 @@ export async function readOverlayEnvironment(
     repositoryId: string;
     head: string;
     at: Date;
+    /** Parses of large files kept from one sync to the next. */
+    parsedFiles?: ParsedFileCache;
   },
   environment: { name: string; path: string },
   changed?: ReadonlySet<string>,
 ): Promise<OverlayRead | 'full'> {
-  const { git, syncStateStore, repositoryId, head, at } = context;
+  const { git, syncStateStore, repositoryId, head, at, parsedFiles } = context;
   const env = environment.name;
   const storedFlux = (
     await syncStateStore.fluxObjectsOf(
@@ -102,7 +105,7 @@ export async function readOverlayEnvironment(
   const overlay: KustomizeOverlay = await readKustomizeOverlay(
     environment.path,
     paths => git.readFiles(head, paths, { maxBytes: MANIFEST_LIMITS.maxFileBytes }),
-    onlyFiles ? { onlyFiles } : {},
+    { ...(onlyFiles ? { onlyFiles } : {}), ...(parsedFiles ? { parsedFiles } : {}) },
   );
   if (changed && overlay.unmatchedPatches.length > 0) return 'full';
   const manifests = readOverlayManifests(overlay);

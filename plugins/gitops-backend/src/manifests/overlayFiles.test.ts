@@ -1,0 +1,55 @@
+import { readKustomizeOverlay } from './kustomizeOverlay';
+import { ParsedFileCache } from './overlayFiles';
+import { resolveLimits } from './limits';
+
+const limits = resolveLimits({});
+
+describe('ParsedFileCache', () => {
+  it('parses a large file again only when its content changes', () => {
+    const cache = new ParsedFileCache(16, 2);
+    const text = 'resources:\n  - a.yaml\n  - b.yaml\n';
+    const first = cache.parse('k/kustomization.yaml', Buffer.from(text), limits);
+    expect(cache.parse('k/kustomization.yaml', Buffer.from(text), limits)).toBe(first);
+    const changed = cache.parse('k/kustomization.yaml', Buffer.from(`${text}  - c.yaml\n`), limits);
+    expect(changed).not.toBe(first);
+    expect(changed.documents[0].value).toEqual({ resources: ['a.yaml', 'b.yaml', 'c.yaml'] });
+    // Other limits, another path or a small file: parsed anew.
+    expect(cache.parse('k/kustomization.yaml', Buffer.from(`${text}  - c.yaml\n`), resolveLimits({ maxDocuments: 3 }))).not.toBe(changed);
+    expect(cache.parse('j/kustomization.yaml', Buffer.from(text), limits).documents[0].path).toBe('j/kustomization.yaml');
+    const small = cache.parse('s.yaml', 'a: 1', limits);
+    expect(cache.parse('s.yaml', 'a: 1', limits)).not.toBe(small);
+  });
+
+  it('keeps at most its number of entries, dropping the oldest', () => {
+    const cache = new ParsedFileCache(1, 2);
+    const a = cache.parse('a.yaml', 'a: 1', limits);
+    cache.parse('b.yaml', 'b: 1', limits);
+    cache.parse('c.yaml', 'c: 1', limits);
+    expect(cache.parse('a.yaml', 'a: 1', limits)).not.toBe(a);
+  });
+
+  it('gives an overlay read the same answer when its files come from the cache', async () => {
+    const files: Record<string, string> = {
+      'apps/dev/kustomization.yaml': 'namespace: dev\nresources:\n  - ../base\npatches:\n  - path: patch.yaml\n',
+      'apps/dev/patch.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  b: "2"\n',
+      'apps/base/kustomization.yaml': 'resources:\n  - map.yaml\n',
+      'apps/base/map.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  a: "1"\n',
+    };
+    const reader = async (paths: string[]) =>
+      new Map(paths.filter(p => files[p] !== undefined).map(p => [p, files[p]] as const));
+    const parsedFiles = new ParsedFileCache(1);
+    const plain = await readKustomizeOverlay('apps/dev', reader);
+    const first = await readKustomizeOverlay('apps/dev', reader, { parsedFiles });
+    const second = await readKustomizeOverlay('apps/dev', reader, { parsedFiles });
+    const shape = (o: typeof plain) => ({ ...o, resources: o.resources.map(r => ({ ...r, document: r.document.text })) });
+    expect(shape(first)).toEqual(shape(plain));
+    expect(shape(second)).toEqual(shape(plain));
+    // Merging patches into the base never alters what the cache holds.
+    expect(second.resources[0].object).toEqual({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'app', namespace: 'dev' },
+      data: { a: '1', b: '2' },
+    });
+  });
+});
