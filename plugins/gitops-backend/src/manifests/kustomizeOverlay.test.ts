@@ -183,6 +183,27 @@ describe('readKustomizeOverlay', () => {
     ]);
   });
 
+  it('reads a few files asked for in one batch, with the same answer as level by level', async () => {
+    const onlyFiles = new Set(['apps/production/podinfo-values.yaml', 'apps/base/podinfo/release.yaml']);
+    const batches: string[][] = [];
+    const read = exampleReader();
+    const overlay = await readKustomizeOverlay(
+      'apps/production',
+      paths => {
+        batches.push(paths);
+        return read(paths);
+      },
+      { onlyFiles },
+    );
+    expect(batches).toHaveLength(1);
+    expect(batches[0]).not.toContain('apps/production/namespace.yaml');
+    // Past the read-ahead bound, level by level as before: same overlay.
+    const many = new Set([...onlyFiles, ...Array.from({ length: 300 }, (_, i) => `elsewhere/f-${i}.yaml`)]);
+    const levelByLevel = await readKustomizeOverlay('apps/production', exampleReader(), { onlyFiles: many });
+    const text = (o: typeof overlay) => ({ ...o, resources: o.resources.map(r => ({ ...r, document: r.document.text })) });
+    expect(text(overlay)).toEqual(text(levelByLevel));
+  });
+
   it('is no overlay where there is no kustomization file', async () => {
     const overlay = await readKustomizeOverlay('clusters/staging', exampleReader());
     expect(overlay).toEqual({ folder: 'clusters/staging', resources: [], files: [], unmatchedPatches: [], problems: [] });

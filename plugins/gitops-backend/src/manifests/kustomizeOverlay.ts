@@ -97,6 +97,9 @@ type Pending = {
   files: Set<string>;
 };
 
+/** Most paths an incremental read asks for in one batch before walking. */
+const ONE_BATCH_READ_AHEAD = 256;
+
 /** Kinds that have no namespace, which kustomize's `namespace` leaves alone. */
 const CLUSTER_SCOPED = new Set([
   'Namespace',
@@ -373,6 +376,15 @@ export async function readKustomizeOverlay(
     return out;
   };
 
+  // A few files asked for: read them, and the kustomization files that may
+  // lead to them, in one batch rather than one git read per level.
+  if (only) {
+    const ahead = [
+      ...only,
+      ...[folder, ...foldersOfWanted].flatMap(kustomizationCandidates),
+    ];
+    if (ahead.length <= ONE_BATCH_READ_AHEAD) await cached.read(ahead);
+  }
   await prefetchOverlay(folder, cached, { wanted, mayHold, maxDepth, maxFiles, limits });
   const top = await findKustomization(folder);
   if (!top) {
