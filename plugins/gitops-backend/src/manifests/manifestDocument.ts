@@ -18,6 +18,11 @@ export class ManifestDocument {
     private readonly lineCounter: LineCounter,
   ) {}
 
+  /** The same document as the content of another file with the same text. */
+  at(path: string): ManifestDocument {
+    return new ManifestDocument(path, this.index, this.tree, this.text, this.value, this.lineCounter);
+  }
+
   /** The 1-based line of a character offset in the file. */
   lineOf(offset: number): number {
     return Math.max(1, this.lineCounter.linePos(offset).line);

@@ -1,5 +1,5 @@
 import { readKustomizeOverlay } from './kustomizeOverlay';
-import { ParsedFileCache } from './overlayFiles';
+import { CachedFileReader, ParsedFileCache } from './overlayFiles';
 import { resolveLimits } from './limits';
 
 const limits = resolveLimits({});
@@ -51,5 +51,22 @@ describe('ParsedFileCache', () => {
       metadata: { name: 'app', namespace: 'dev' },
       data: { a: '1', b: '2' },
     });
+  });
+});
+
+describe('CachedFileReader', () => {
+  it('parses small files of the same text once, each document sourced at its own file', async () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\nbroken: [\n';
+    const reader = new CachedFileReader(async () => new Map());
+    const one = reader.parse('a/one.yaml', Buffer.from(text), limits);
+    const two = reader.parse('b/two.yaml', Buffer.from(text), limits);
+    expect(two.documents[0].tree).toBe(one.documents[0].tree);
+    expect(two.documents.map(d => d.source)).toEqual([{ path: 'b/two.yaml', document: 0, line: 1 }]);
+    expect(two.errors).toEqual(one.errors.map(e => ({ ...e, path: 'b/two.yaml' })));
+    expect(two.errors[0]).toEqual(expect.objectContaining({ path: 'b/two.yaml', line: 7 }));
+    expect(two.documents[0].lineAt(['metadata', 'name'])).toBe(4);
+    // As a string, or under other limits: parsed on its own.
+    expect(reader.parse('c.yaml', text, limits).documents[0].tree).not.toBe(one.documents[0].tree);
+    expect(reader.parse('d.yaml', Buffer.from(text), resolveLimits({ maxDocuments: 5 })).documents[0].tree).not.toBe(one.documents[0].tree);
   });
 });

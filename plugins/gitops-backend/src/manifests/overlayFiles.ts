@@ -17,6 +17,9 @@ export const kustomizationCandidates = (dir: string) =>
 /** A resource written like a file: not worth looking for a kustomization in. */
 export const looksLikeFile = (path: string) => /\.(ya?ml|json)$/i.test(path);
 
+/** Files up to this size are parsed once per distinct text within one read. */
+const SHARED_PARSE_MAX_BYTES = 1024;
+
 const sameContent = (a: string | Buffer, b: string | Buffer) =>
   Buffer.isBuffer(a) && Buffer.isBuffer(b) ? a.equals(b) : a === b;
 
@@ -66,6 +69,7 @@ export class ParsedFileCache {
 export class CachedFileReader {
   private readonly cache = new Map<string, OverlayFileContent | null>();
   private readonly streams = new Map<string, YamlStream>();
+  private readonly sameText = new Map<string, { limits: ManifestLimits; stream: YamlStream }>();
 
   constructor(
     private readonly readFiles: OverlayFileReader,
@@ -77,15 +81,35 @@ export class CachedFileReader {
     return this.cache.size;
   }
 
-  /** A file's documents, parsed once however often they are asked for. */
+  /**
+   * A file's documents, parsed once however often they are asked for. Small
+   * files with the same text (a fleet's bases each have the same
+   * kustomization file) are parsed once and share what was parsed, which
+   * nothing modifies.
+   */
   parse(path: string, content: string | Buffer, limits: ManifestLimits): YamlStream {
     let stream = this.streams.get(path);
-    if (!stream) {
+    if (stream) return stream;
+    const size = typeof content === 'string' ? content.length : content.byteLength;
+    const key =
+      size <= SHARED_PARSE_MAX_BYTES
+        ? typeof content === 'string'
+          ? `s:${content}`
+          : `b:${content.toString('latin1')}`
+        : undefined;
+    const same = key === undefined ? undefined : this.sameText.get(key);
+    if (same && same.limits === limits) {
+      stream = {
+        documents: same.stream.documents.map(d => d.at(path)),
+        errors: same.stream.errors.map(e => ({ ...e, path })),
+      };
+    } else {
       stream = this.parsed
         ? this.parsed.parse(path, content, limits)
         : readYamlStream(path, content, limits);
-      this.streams.set(path, stream);
+      if (key !== undefined) this.sameText.set(key, { limits, stream });
     }
+    this.streams.set(path, stream);
     return stream;
   }
 
