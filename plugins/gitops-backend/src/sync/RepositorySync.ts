@@ -8,6 +8,7 @@ import { ParsedFileCache } from '../manifests';
 import { environmentOf, sameEnvironments } from './environments';
 import { FileRead, settleReleases } from './lastGoodState';
 import { OverlayRead, readOverlayEnvironment, settleOverlay } from './overlayEnvironment';
+import { OverlayFolders } from './overlayFolders';
 import { checkReleaseFiles, readReleaseFiles } from './readReleaseFiles';
 import { diffReleases } from './ReleaseChanges';
 import { planSync, SyncPlan } from './syncPlan';
@@ -56,6 +57,8 @@ export class RepositorySync {
   private readonly clock: () => Date;
   /** An overlay's large kustomization files are parsed again only when they change. */
   private readonly parsedFiles = new ParsedFileCache();
+  /** Which environment folders are overlays, carried from sync to sync. */
+  private readonly overlayFolders = new OverlayFolders();
 
   constructor(
     private readonly options: {
@@ -137,7 +140,13 @@ export class RepositorySync {
     const info = git.commitInfo(head);
     info.catch(() => undefined); // awaited below; not unhandled meanwhile
     const plan = await planSync(
-      { repository, git, syncStateStore, configured: this.options.environments },
+      {
+        repository,
+        git,
+        syncStateStore,
+        configured: this.options.environments,
+        overlayFolders: this.overlayFolders,
+      },
       stored?.lastCommit,
       head,
       syncedAt,

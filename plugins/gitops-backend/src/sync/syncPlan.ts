@@ -17,6 +17,7 @@ import {
 } from './environments';
 import { CLUSTERS_FOLDER, clusterKustomizations, clusterOf } from './fluxEnvironments';
 import { FileRead } from './lastGoodState';
+import { OverlayFolders } from './overlayFolders';
 import { readReleaseFiles } from './readReleaseFiles';
 
 /** `a/b/c.yaml` -> `a`, `a/b`. */
@@ -52,6 +53,8 @@ type PlanContext = {
   git: GitRepository;
   syncStateStore: SyncStateStore;
   configured: EnvironmentConfig[];
+  /** Which folders were overlays at the last sync, kept by the repository's sync. */
+  overlayFolders?: OverlayFolders;
 };
 
 /**
@@ -69,6 +72,8 @@ at: Date,
   const { repository, git, syncStateStore, configured } = context;
   const own = configured.filter(env => env.repository === repository.id);
   const changes = await changesSince(git, previous, head);
+  const overlayFolders = context.overlayFolders ?? new OverlayFolders();
+  overlayFolders.advance(previous, head, changes);
   const changed = changes.full
     ? []
     : changes.changes.flatMap(c => (c.oldPath ? [c.path, c.oldPath] : [c.path]));
@@ -162,9 +167,11 @@ at: Date,
     }
     return trees.get(env.name)!;
   };
-  const isOverlay = async (env: GitopsEnvironment) =>
-    (await treeOf(env)).some(
-      e => e.type === 'blob' && KUSTOMIZATION_FILE_NAMES.some(n => e.path === `${env.path}/${n}`),
+  const isOverlay = (env: GitopsEnvironment) =>
+    overlayFolders.isOverlay(env.path, async () =>
+      (await treeOf(env)).some(
+        e => e.type === 'blob' && KUSTOMIZATION_FILE_NAMES.some(n => e.path === `${env.path}/${n}`),
+      ),
     );
   const overlayNames = new Set<string>();
   if (full) {

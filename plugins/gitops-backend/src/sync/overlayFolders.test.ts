@@ -1,0 +1,38 @@
+import { CommitChanges } from '../changes';
+import { OverlayFolders } from './overlayFolders';
+
+const modified = (path: string): CommitChanges => ({
+  full: false,
+  changes: [{ status: 'M', path }],
+});
+
+describe('OverlayFolders', () => {
+  it('looks once while syncs follow one another, and again after a kustomization file came or went', async () => {
+    const folders = new OverlayFolders();
+    const look = jest.fn(async () => true);
+    folders.advance(undefined, 'c1', { full: true });
+    expect(await folders.isOverlay('apps/dev', look)).toBe(true);
+    folders.advance('c1', 'c2', modified('apps/dev/podinfo-values.yaml'));
+    expect(await folders.isOverlay('apps/dev', look)).toBe(true);
+    expect(look).toHaveBeenCalledTimes(1);
+
+    folders.advance('c2', 'c3', {
+      full: false,
+      changes: [{ status: 'D', path: 'apps/dev/kustomization.yaml' }],
+    });
+    look.mockResolvedValue(false);
+    expect(await folders.isOverlay('apps/dev', look)).toBe(false);
+    expect(look).toHaveBeenCalledTimes(2);
+  });
+
+  it('forgets what it knew when a sync does not continue from its commit', async () => {
+    const folders = new OverlayFolders();
+    const look = jest.fn(async () => false);
+    folders.advance(undefined, 'c1', { full: true });
+    await folders.isOverlay('releases/dev', look);
+    // Another replica synced c2 meanwhile: what c1 said may be stale.
+    folders.advance('c2', 'c3', modified('releases/dev/podinfo.yaml'));
+    await folders.isOverlay('releases/dev', look);
+    expect(look).toHaveBeenCalledTimes(2);
+  });
+});

@@ -1,0 +1,42 @@
+import { CommitChanges } from '../changes';
+import { KUSTOMIZATION_FILE_NAMES } from '../manifests';
+
+const isKustomizationFile = (path: string) =>
+  (KUSTOMIZATION_FILE_NAMES as readonly string[]).includes(
+    path.slice(path.lastIndexOf('/') + 1),
+  );
+
+/**
+ * Which environment folders are kustomize overlays, remembered from one sync
+ * to the next so that an incremental sync of a classic folder lists no tree
+ * to find out. A folder becomes or stops being an overlay only when a
+ * kustomization file is added, deleted or renamed; such a diff, a full read,
+ * or a sync that does not continue from the commit this knows forgets it all.
+ */
+export class OverlayFolders {
+  private commit?: string;
+  private readonly known = new Map<string, boolean>();
+
+  /** Moves what is known at `previous` on to `head`, or forgets it. */
+  advance(previous: string | undefined, head: string, changes: CommitChanges) {
+    const kept =
+      previous !== undefined &&
+      this.commit === previous &&
+      !changes.full &&
+      !changes.changes.some(
+        c =>
+          c.status !== 'M' &&
+          [c.path, c.oldPath].some(p => p !== undefined && isKustomizationFile(p)),
+      );
+    if (!kept) this.known.clear();
+    this.commit = head;
+  }
+
+  async isOverlay(folder: string, look: () => Promise<boolean>): Promise<boolean> {
+    const known = this.known.get(folder);
+    if (known !== undefined) return known;
+    const overlay = await look();
+    this.known.set(folder, overlay);
+    return overlay;
+  }
+}
