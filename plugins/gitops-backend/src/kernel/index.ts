@@ -1,8 +1,10 @@
 /**
  * What every folder may use and that uses no folder of its own: how an
- * error is told, how many tasks run at once, and how Flux v1 and v2
- * HelmReleases differ, and which of Flux v2's other kinds we read.
+ * error is told, how many tasks run at once, how a cache stays in its byte
+ * budget, how Flux v1 and v2 HelmReleases differ, and which of Flux v2's other kinds we read.
  */
+export { approxBytes, ByteBudgetCache, mibToBytes } from './ByteBudgetCache';
+export type { ByteBudgetCacheOptions, SizeOf } from './ByteBudgetCache';
 export { errorMessage } from './errorMessage';
 export { Semaphore } from './Semaphore';
 export {
