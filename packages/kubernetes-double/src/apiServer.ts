@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { ApiError, statusForCode } from './apiStatus';
 import {
   coreVersions,
@@ -23,6 +24,8 @@ export type ApiServerOptions = {
   store: ObjectStore;
   faults: FaultInjector;
   counter: RequestCounter;
+  /** Added before every answer, as a remote cluster's round trip would; 0 when absent. */
+  latencyMs?: number;
 };
 
 /** Paths anyone may read, as `system:public-info-viewer` allows on a real cluster. */
@@ -39,9 +42,11 @@ export class ApiServer {
   private readonly watches: WatchStreams;
   private port: number;
   private listening = false;
+  private latencyMs: number;
 
   constructor(private readonly options: ApiServerOptions) {
     this.port = options.port;
+    this.latencyMs = checkedLatency(options.latencyMs ?? 0);
     this.watches = new WatchStreams(options.store);
     this.server = http.createServer((request, response) => {
       this.serve(request, response).catch(error => {
@@ -55,6 +60,11 @@ export class ApiServer {
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Delays every later answer by `ms`, such as a benchmark's 0 ms and 20 ms runs. */
+  setLatency(ms: number): void {
+    this.latencyMs = checkedLatency(ms);
   }
 
   async setDown(down: boolean): Promise<void> {
@@ -90,6 +100,7 @@ export class ApiServer {
     this.options.counter.record(method, target.template, url.pathname);
     try {
       const body = await readBody(request);
+      if (this.latencyMs > 0) await delay(this.latencyMs);
       const fault = this.options.faults.take(method, url.pathname);
       if (fault) {
         const headers: Record<string, string> = {};
@@ -181,6 +192,12 @@ export class ApiServer {
     if (!document) throw new ApiError(404);
     return { status: 200, body: document };
   }
+}
+
+function checkedLatency(ms: number): number {
+  if (!Number.isFinite(ms) || ms < 0)
+    throw new Error(`latencyMs must be a finite number >= 0, not ${ms}`);
+  return ms;
 }
 
 function isWatch(query: URLSearchParams): boolean {

@@ -33,6 +33,11 @@ export type KubernetesDoubleOptions = {
   servedVersions?: Record<string, string[]>;
   /** More kinds to serve, as if their CRDs were installed. */
   resourceTypes?: ResourceTypeInput[];
+  /**
+   * Milliseconds added before every answer (watch streams included), as a
+   * cluster across a network would take; 0 (default) answers at once.
+   */
+  latencyMs?: number;
 };
 
 export type KubernetesDouble = {
@@ -48,6 +53,8 @@ export type KubernetesDouble = {
   injectFault(fault: FaultSpec): void;
   /** `true` closes the listener (connection refused); `false` reopens it on the same port. */
   setDown(down: boolean): Promise<void>;
+  /** Changes the delay {@link KubernetesDoubleOptions.latencyMs} set, for later requests. */
+  setLatency(ms: number): void;
   /** Counters for benchmarks: total requests and per "METHOD path-template". */
   requests(): { total: number; byRoute: Record<string, number> };
   /** Every request since the last reset, in order, as "METHOD /path" (no query). */
@@ -110,6 +117,7 @@ export async function startKubernetesDouble(
     store,
     faults,
     counter,
+    latencyMs: options.latencyMs,
   });
   await server.setDown(false);
   const requireOperator = () => {
@@ -127,6 +135,7 @@ export async function startKubernetesDouble(
     },
     injectFault: fault => faults.add(fault),
     setDown: down => server.setDown(down),
+    setLatency: ms => server.setLatency(ms),
     requests: () => counter.snapshot(),
     requestPaths: () => counter.requestPaths(),
     resetRequests: () => counter.reset(),
