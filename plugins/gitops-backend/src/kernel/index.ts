@@ -5,6 +5,15 @@
  */
 export { approxBytes, ByteBudgetCache, mibToBytes } from './ByteBudgetCache';
 export type { ByteBudgetCacheOptions, SizeOf } from './ByteBudgetCache';
+export {
+  CACHE_BUDGETS_MIB,
+  CACHE_NAMES,
+  CacheBudgets,
+  processCacheBudgets,
+} from './CacheBudgets';
+export type { CacheFigures, CacheName } from './CacheBudgets';
+export { memoryLogFields, readMemoryReport, startMemoryReports } from './memoryReport';
+export type { MemoryReport } from './memoryReport';
 export { errorMessage } from './errorMessage';
 export { Semaphore } from './Semaphore';
 export {

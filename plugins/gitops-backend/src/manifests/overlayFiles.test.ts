@@ -6,7 +6,7 @@ const limits = resolveLimits({});
 
 describe('ParsedFileCache', () => {
   it('parses a large file again only when its content changes', () => {
-    const cache = new ParsedFileCache(16, 2);
+    const cache = new ParsedFileCache(16);
     const text = 'resources:\n  - a.yaml\n  - b.yaml\n';
     const first = cache.parse('k/kustomization.yaml', Buffer.from(text), limits);
     expect(cache.parse('k/kustomization.yaml', Buffer.from(text), limits)).toBe(first);
@@ -20,12 +20,21 @@ describe('ParsedFileCache', () => {
     expect(cache.parse('s.yaml', 'a: 1', limits)).not.toBe(small);
   });
 
-  it('keeps at most its number of entries, dropping the oldest', () => {
-    const cache = new ParsedFileCache(1, 2);
-    const a = cache.parse('a.yaml', 'a: 1', limits);
-    cache.parse('b.yaml', 'b: 1', limits);
-    cache.parse('c.yaml', 'c: 1', limits);
-    expect(cache.parse('a.yaml', 'a: 1', limits)).not.toBe(a);
+  it('stays within its byte budget when fed more than it holds, and still serves hits', () => {
+    const maxBytes = 64 * 1024;
+    const cache = new ParsedFileCache(1, { maxBytes });
+    const text = (i: number) => `resources:\n${Array.from({ length: 20 }, (_, n) => `  - app-${i}-${n}\n`).join('')}`;
+    const first = cache.parse('k0/kustomization.yaml', text(0), limits);
+    for (let i = 1; i < 200; i++) {
+      cache.parse(`k${i}/kustomization.yaml`, text(i), limits);
+      expect(cache.bytes).toBeLessThanOrEqual(maxBytes);
+    }
+    expect(cache.size).toBeGreaterThan(1);
+    expect(cache.size).toBeLessThan(200);
+    // The oldest went; the newest is still served from the cache.
+    expect(cache.parse('k0/kustomization.yaml', text(0), limits)).not.toBe(first);
+    const last = cache.parse('k199/kustomization.yaml', text(199), limits);
+    expect(cache.parse('k199/kustomization.yaml', text(199), limits)).toBe(last);
   });
 
   it('gives an overlay read the same answer when its files come from the cache', async () => {

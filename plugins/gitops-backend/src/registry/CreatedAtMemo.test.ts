@@ -1,5 +1,7 @@
 import { CreatedAtMemo } from './CreatedAtMemo';
 
+const digest = (i: number) => `sha256:${String(i).padStart(64, '0')}`;
+
 describe('CreatedAtMemo', () => {
   it('tells "unknown digest" from "known, without a time"', () => {
     const memo = new CreatedAtMemo();
@@ -11,14 +13,20 @@ describe('CreatedAtMemo', () => {
     expect(memo.get('other', 'sha256:a')).toBeUndefined();
   });
 
-  it('forgets the oldest entries beyond its bound', () => {
-    const memo = new CreatedAtMemo(2);
-    memo.set('h', '1', 'a');
-    memo.set('h', '2', 'b');
-    memo.set('h', '1', 'a'); // refreshed: now the newest
-    memo.set('h', '3', 'c');
-    expect(memo.get('h', '2')).toBeUndefined();
-    expect(memo.get('h', '1')).toBe('a');
-    expect(memo.get('h', '3')).toBe('c');
+  it('stays within its byte budget, forgetting the least recently used first', () => {
+    const maxBytes = 10_000;
+    const memo = new CreatedAtMemo({ maxBytes });
+    const time = '2024-01-01T00:00:00.000Z';
+    memo.set('registry.example', digest(0), time);
+    for (let i = 1; i < 1000; i++) {
+      memo.set('registry.example', digest(i), time);
+      // Digest 0 is asked for all along, so it stays.
+      expect(memo.get('registry.example', digest(0))).toBe(time);
+      expect(memo.bytes).toBeLessThanOrEqual(maxBytes);
+    }
+    expect(memo.size).toBeGreaterThan(10);
+    expect(memo.size).toBeLessThan(1000);
+    expect(memo.get('registry.example', digest(1))).toBeUndefined();
+    expect(memo.get('registry.example', digest(999))).toBe(time);
   });
 });

@@ -2,6 +2,7 @@ import {
   AuthenticationError,
   ServiceUnavailableError,
 } from '@backstage/errors';
+import { ByteBudgetCache, processCacheBudgets } from '../kernel';
 import { AuthChallenge, pickAuthChallenge } from './authChallenge';
 import { BodyLimit } from './readLimitedBody';
 import { ResolvedRegistry } from './RegistryConfig';
@@ -16,15 +17,20 @@ const DEFAULT_TOKEN_LIFETIME_S = 60;
 
 type CachedToken = { value: string; expiresAt: number };
 
+const sizeOfToken = (scope: string, token: CachedToken) =>
+  64 + scope.length * 2 + token.value.length * 2;
+
 /**
  * Authenticated reads from one registry: the `/v2/` ping (once) to learn
  * how it wants auth, then anonymous, Basic or bearer-token requests, with
- * tokens cached per repository scope.
+ * tokens cached per repository scope (within the `registryTokens` byte
+ * budget, so scanning ever more images does not keep ever more tokens).
  */
 export class RegistryAuth {
   private pinged?: Promise<void>;
   private challenge?: AuthChallenge;
-  private readonly tokens = new Map<string, CachedToken>();
+  private readonly tokens: ByteBudgetCache<string, CachedToken> =
+    processCacheBudgets.create('registryTokens', sizeOfToken);
   private readonly pendingTokens = new Map<string, Promise<CachedToken>>();
 
   constructor(

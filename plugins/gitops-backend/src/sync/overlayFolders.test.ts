@@ -35,4 +35,20 @@ describe('OverlayFolders', () => {
     await folders.isOverlay('releases/dev', look);
     expect(look).toHaveBeenCalledTimes(2);
   });
+
+  it('stays within its byte budget when a repository has more folders than fit, and still serves hits', async () => {
+    const maxBytes = 4096;
+    const folders = new OverlayFolders({ maxBytes });
+    const look = jest.fn(async () => true);
+    folders.advance(undefined, 'c1', { full: true });
+    for (let i = 0; i < 500; i++) {
+      await folders.isOverlay(`apps/team-${i}/dev`, look);
+      expect(folders.bytes).toBeLessThanOrEqual(maxBytes);
+    }
+    expect(look).toHaveBeenCalledTimes(500);
+    await folders.isOverlay('apps/team-499/dev', look);
+    expect(look).toHaveBeenCalledTimes(500);
+    await folders.isOverlay('apps/team-0/dev', look);
+    expect(look).toHaveBeenCalledTimes(501);
+  });
 });

@@ -1,4 +1,5 @@
 import { CommitChanges } from '../changes';
+import { ByteBudgetCache, CacheBudgets, processCacheBudgets } from '../kernel';
 import { KUSTOMIZATION_FILE_NAMES } from '../manifests';
 
 const isKustomizationFile = (path: string) =>
@@ -12,10 +13,24 @@ const isKustomizationFile = (path: string) =>
  * to find out. A folder becomes or stops being an overlay only when a
  * kustomization file is added, deleted or renamed; such a diff, a full read,
  * or a sync that does not continue from the commit this knows forgets it all.
+ * Bounded by the `overlayFolders` byte budget; a folder dropped from it is
+ * looked at again.
  */
 export class OverlayFolders {
   private commit?: string;
-  private readonly known = new Map<string, boolean>();
+  private readonly known: ByteBudgetCache<string, boolean>;
+
+  constructor(options: { budgets?: CacheBudgets; maxBytes?: number } = {}) {
+    this.known = (options.budgets ?? processCacheBudgets).create(
+      'overlayFolders',
+      (folder: string) => 48 + folder.length * 2,
+      { maxBytes: options.maxBytes },
+    );
+  }
+
+  get bytes(): number {
+    return this.known.bytes;
+  }
 
   /** Moves what is known at `previous` on to `head`, or forgets it. */
   advance(previous: string | undefined, head: string, changes: CommitChanges) {

@@ -1,3 +1,4 @@
+import { CacheBudgets } from '../../kernel';
 import { helmSecret, podinfoDevHistory } from './__testUtils__/helmSecretFixtures';
 import { HelmRevisionCache } from './HelmRevisionCache';
 import { HelmSecretError } from './HelmSecretError';
@@ -36,5 +37,23 @@ describe('HelmRevisionCache', () => {
     const broken = { ...atVersion('30'), data: { release: 'not base64!' } };
     expect(() => cache.decode(broken)).toThrow(HelmSecretError);
     expect(() => cache.decode(broken)).toThrow(HelmSecretError);
+  });
+
+  it('stays within its byte budget when a cycle sees more than fits, and still serves hits', () => {
+    const budgets = new CacheBudgets({ helmRevisions: 0.01 }); // ~10 KiB
+    const cache = new HelmRevisionCache(budgets);
+    for (let v = 0; v < 200; v++) {
+      cache.decode(atVersion(String(1000 + v), v % podinfoDevHistory.length));
+      expect(cache.bytes).toBeLessThanOrEqual(budgets.budgetBytes('helmRevisions'));
+    }
+    expect(cache.size).toBeGreaterThan(1);
+    expect(cache.size).toBeLessThan(200);
+    const recent = cache.decode(atVersion('1199', 199 % podinfoDevHistory.length));
+    expect(cache.decode(atVersion('1199', 199 % podinfoDevHistory.length))).toBe(recent);
+    expect(budgets.report().helmRevisions).toMatchObject({
+      bytes: cache.bytes,
+      entries: cache.size,
+      instances: 1,
+    });
   });
 });
