@@ -39,8 +39,8 @@ describe('added latency', () => {
     double = await startKubernetesDouble();
     expect((await timedList()).ms).toBeLessThan(100);
     expect(() => double.setLatency(-1)).toThrow(/latencyMs/);
-    await expect(startKubernetesDouble({ latencyMs: Number.NaN })).rejects.toThrow(
-      /latencyMs/,
-    );
+    await expect(
+      startKubernetesDouble({ latencyMs: Number.NaN }),
+    ).rejects.toThrow(/latencyMs/);
   });
 });
