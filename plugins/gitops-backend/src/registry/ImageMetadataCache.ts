@@ -23,4 +23,10 @@ export interface ImageMetadataCache {
     repository: string,
     entries: Map<string, TagMetadata>,
   ): Promise<void>;
+  /**
+   * The registry lists exactly `listed` for the image now: the cache may
+   * forget its other tags, and notes the image as still in use (caches that
+   * prune images nobody scans any more need to know).
+   */
+  retainTags?(host: string, repository: string, listed: string[]): Promise<void>;
 }

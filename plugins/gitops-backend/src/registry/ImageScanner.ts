@@ -4,7 +4,7 @@ import {
   ImageName,
   resolveImageName,
 } from '@backstage-gitops/plugin-gitops-common';
-import { errorMessage } from '../kernel';
+import { ByteBudgetCache, errorMessage } from '../kernel';
 import { CreatedAtMemo } from './CreatedAtMemo';
 import { ImageMetadataCache, TagMetadata } from './ImageMetadataCache';
 import {
@@ -47,6 +47,10 @@ export type ImageScannerOptions = {
 
 // Lists (and nested lists) deeper than this are not images we know how to read.
 const MAX_INDEX_DEPTH = 2;
+// How often an image's listing prunes the persistent cache's tags of it.
+const RETAIN_EVERY_MS = 60 * 60 * 1000;
+// Which images pruned lately: a few hundred bytes per image, at most 1 MiB.
+const RETAINED_MAX_BYTES = 1024 * 1024;
 
 /**
  * Lists an image's tags and learns when the tags a policy cares about were
@@ -57,6 +61,11 @@ export class ImageScanner {
   private readonly hosts: RegistryHosts;
   private readonly clients = new Map<string, RegistryClient>();
   private readonly createdAt = new CreatedAtMemo();
+  private readonly retained = new ByteBudgetCache<string, true>({
+    maxBytes: RETAINED_MAX_BYTES,
+    sizeOf: key => 64 + key.length * 2,
+    ttlMs: RETAIN_EVERY_MS,
+  });
   private readonly pendingBlobs = new Map<
     string,
     Promise<string | undefined>
@@ -103,6 +112,7 @@ export class ImageScanner {
         await client.listTags(name.repository),
         label,
       );
+      await this.retainListed(name, tags);
       const wanted = tags.filter(tag => wantsTimestamp(tag));
       const known =
         wanted.length > 0
@@ -158,6 +168,22 @@ export class ImageScanner {
     return Object.fromEntries(
       [...this.clients].map(([host, client]) => [host, { ...client.stats }]),
     );
+  }
+
+  /** Lets the persistent cache forget tags the registry no longer lists, once an hour per image. */
+  private async retainListed(name: ImageName, tags: string[]): Promise<void> {
+    const key = `${name.host}/${name.repository}`;
+    if (!this.cache.retainTags || this.retained.has(key)) return;
+    this.retained.set(key, true);
+    try {
+      await this.cache.retainTags(name.host, name.repository, tags);
+    } catch (error) {
+      // Only the cache's size is at stake; the scan goes on.
+      this.logger.warn('Could not prune image tag metadata', {
+        image: formatImageName(name),
+        error: errorMessage(error),
+      });
+    }
   }
 
   private failure(label: string, reason: string): ImageScanResult {

@@ -51,4 +51,21 @@ export class InMemoryImageMetadataCache implements ImageMetadataCache {
       }
     }
   }
+
+  /** Forgets the image's tags not in `listed`, as the database cache does. */
+  async retainTags(
+    host: string,
+    repository: string,
+    listed: string[],
+  ): Promise<void> {
+    this.retainCalls++;
+    const digests = this.digestsByRepository.get(`${host}/${repository}`);
+    const keep = new Set(listed);
+    for (const tag of [...(digests?.keys() ?? [])]) {
+      if (!keep.has(tag)) digests!.delete(tag);
+    }
+  }
+
+  /** How often retainTags was called, for tests. */
+  retainCalls = 0;
 }
