@@ -311,6 +311,52 @@ describe('CliGitRepository over file://', () => {
     );
   });
 
+  it('answers an incremental sync in three processes: fetch, diff with the commit, and no ancestry check', async () => {
+    const base = await remote.commit({ 'a.yaml': '1' });
+    const git = open();
+    await git.fetch();
+    const head = await remote.commit({ 'a.yaml': '2', 'b.yaml': 'b' }, 'Bump a\n\nand add b');
+    spawn.mockClear();
+
+    await expect(git.fetch()).resolves.toBe(head);
+    await expect(git.isAncestor(base, head)).resolves.toBe(true);
+    await expect(git.diff(base, head)).resolves.toEqual([
+      { status: 'M', path: 'a.yaml' },
+      { status: 'A', path: 'b.yaml' },
+    ]);
+    await expect(git.commitInfo(head)).resolves.toMatchObject({
+      sha: head,
+      authorName: 'Test Author',
+      message: 'Bump a\n\nand add b',
+    });
+    const commands = spawn.mock.calls.map(call =>
+      (call[1] as string[]).find(arg => !arg.startsWith('-')),
+    );
+    expect(commands).toEqual(['fetch', 'diff-tree']);
+    // Another pair of commits is still asked of git.
+    await expect(git.isAncestor(head, base)).resolves.toBe(false);
+    await expect(git.commitInfo(base)).resolves.toMatchObject({ sha: base });
+    expect(spawn).toHaveBeenCalledTimes(4);
+  });
+
+  it('proves no ancestry from a fetch that had to force', async () => {
+    await remote.commit({ 'a.yaml': '1' });
+    const old = await remote.commit({ 'a.yaml': '2' });
+    const git = open();
+    await git.fetch();
+    const rewritten = await remote.forcePush({ 'a.yaml': '3' });
+    spawn.mockClear();
+
+    await expect(git.fetch()).resolves.toBe(rewritten);
+    // Refused without '+', then fetched with it.
+    expect(spawn.mock.calls.map(call => (call[1] as string[]).at(-1))).toEqual([
+      `refs/heads/${remote.branch}:refs/remotes/origin/${remote.branch}`,
+      `+refs/heads/${remote.branch}:refs/remotes/origin/${remote.branch}`,
+    ]);
+    await expect(git.isAncestor(old, rewritten)).resolves.toBe(false);
+    await expect(git.diff(old, rewritten)).resolves.toEqual([{ status: 'M', path: 'a.yaml' }]);
+  });
+
   it('answers hasCommit for known, unknown and not-yet-fetched commits', async () => {
     const head = await remote.commit({ 'a.yaml': 'a' });
     const git = open();

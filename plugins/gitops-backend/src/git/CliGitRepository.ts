@@ -17,6 +17,8 @@ import {
 } from './types';
 
 const DEFAULT_TIMEOUT_MS = 120_000;
+/** How many commits `diff` described are kept for `commitInfo`. */
+const RECENT_COMMITS_KEPT = 4;
 
 /**
  * A {@link GitRepository} backed by the git CLI and a bare mirror at
@@ -56,6 +58,9 @@ export class CliGitRepository implements GitRepository {
     );
   }
 
+  /** Commits that `diff` read on the way, by sha (commits never change). */
+  private readonly recentCommits = new Map<string, GitCommitInfo>();
+
   private constructor(
     private readonly mirror: GitMirror,
     private readonly remote: RemoteBranch,
@@ -77,11 +82,20 @@ export class CliGitRepository implements GitRepository {
     return reads.readFiles(this.mirror, commit, paths, options);
   }
 
-  diff(from: string, to: string): Promise<GitChange[]> {
-    return reads.diff(this.mirror, from, to);
+  async diff(from: string, to: string): Promise<GitChange[]> {
+    const { changes, commit } = await reads.diff(this.mirror, from, to);
+    // The same process told who made `to`: a sync asks next.
+    this.recentCommits.set(to, commit);
+    for (const sha of this.recentCommits.keys()) {
+      if (this.recentCommits.size <= RECENT_COMMITS_KEPT) break;
+      this.recentCommits.delete(sha);
+    }
+    return changes;
   }
 
   isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    // The fetch that moved the branch between the two already proved it.
+    if (this.remote.fastForwarded(ancestor, descendant)) return Promise.resolve(true);
     return reads.isAncestor(this.mirror, ancestor, descendant);
   }
 
@@ -90,6 +104,8 @@ export class CliGitRepository implements GitRepository {
   }
 
   commitInfo(sha: string): Promise<GitCommitInfo> {
+    const known = this.recentCommits.get(sha);
+    if (known) return Promise.resolve({ ...known });
     return reads.commitInfo(this.mirror, sha);
   }
 

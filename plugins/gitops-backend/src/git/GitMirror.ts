@@ -72,9 +72,10 @@ export class GitMirror {
     commits: string[],
     command: string,
     args: string[],
+    options: GitRunOptions = {},
   ): Promise<RunGitResult> {
     try {
-      return await this.git(command, args);
+      return await this.git(command, args, options);
     } catch (error) {
       if (error instanceof GitCommandError) await this.requireCommits(commits);
       throw error;

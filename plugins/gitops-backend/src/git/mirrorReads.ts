@@ -3,7 +3,7 @@ import { CatFileBatchParser } from './CatFileBatchParser';
 import { GitCommandError } from './GitCommandError';
 import { GitMirror } from './GitMirror';
 import { assertCommitSha, normaliseRepositoryPath } from './gitInputs';
-import { parseNameStatus } from './parseNameStatus';
+import { COMMIT_DIFF_FORMAT, parseCommitDiff } from './parseCommitDiff';
 import { parseTreeListing } from './parseTreeListing';
 import {
   GitChange,
@@ -197,23 +197,30 @@ async function readListedFiles(
   return files;
 }
 
+/**
+ * The changes from `from` to `to` and `to`'s author and message, from one
+ * process: `diff-tree --stdin` given `<to> <from>` diffs `to` against `from`
+ * as if it were its parent, and prints `to`'s commit first.
+ */
 export async function diff(
   mirror: GitMirror,
   from: string,
   to: string,
-): Promise<GitChange[]> {
+): Promise<{ changes: GitChange[]; commit: GitCommitInfo }> {
   return readAbout(mirror, [from, to], async () => {
     // diff-tree is the plumbing behind `git diff --name-status` for two
     // commits: same output, no porcelain configuration in play.
-    const { stdout } = await mirror.gitAbout([from, to], 'diff-tree', [
-      '-r',
-      '-z',
-      '--name-status',
-      '-M',
-      from,
-      to,
-    ]);
-    return parseNameStatus(stdout);
+    const { stdout } = await mirror.gitAbout(
+      [from, to],
+      'diff-tree',
+      ['--stdin', '--always', '-r', '-z', '--name-status', '-M', `--format=${COMMIT_DIFF_FORMAT}`],
+      { input: `${to} ${from}\n` },
+    );
+    const parsed = parseCommitDiff(stdout, to);
+    if (parsed) return parsed;
+    // diff-tree --stdin skips a commit it cannot read, exiting 0.
+    await mirror.requireCommits([from, to]);
+    throw new Error(`git diff-tree in ${mirror.id} printed nothing for ${to}`);
   });
 }
 

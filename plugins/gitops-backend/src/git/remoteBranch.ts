@@ -23,6 +23,18 @@ function assertBranchName(branch: string | undefined): void {
 import { scrubCredentials } from './scrubCredentials';
 import { GitRemote } from './types';
 
+/** How many fast-forwards a branch remembers for {@link RemoteBranch.fastForwarded}. */
+const FAST_FORWARDS_KEPT = 8;
+
+/** git's refusal (under LC_ALL=C) to move a ref to a commit that does not descend from it. */
+function isNonFastForward(error: unknown): boolean {
+  return (
+    error instanceof GitCommandError &&
+    error.stderr.includes('[rejected]') &&
+    error.stderr.includes('(non-fast-forward)')
+  );
+}
+
 /**
  * The mirror's exchanges with its remote branch: fetch and push, each with
  * the remote's credentials set up for that one process only. The remote
@@ -37,26 +49,35 @@ export class RemoteBranch {
     private readonly timeoutMs: number,
   ) {}
 
+  /** Branch moves seen by this instance's fetches that were fast-forwards. */
+  private readonly fastForwards: Array<{ from: string; to: string }> = [];
+
   /** Fetches the branch into the mirror (created on first use): the new head. */
   async fetch(): Promise<string> {
     const { mirror, remote } = this;
     return mirror.exclusive(async () => {
       await mirror.ensure();
       const started = Date.now();
-      await this.withAuth(env =>
-        mirror.git(
-          'fetch',
-          [
-            '--no-tags',
-            '--no-write-fetch-head',
-            remote.url,
-            // '+' so a force-pushed branch replaces ours instead of failing.
-            `+refs/heads/${remote.branch}:${this.trackingRef()}`,
-          ],
-          { env, context: `of ${remote.branch} from ${this.describe()}` },
-        ),
-      );
+      const before = await this.looseTrackedHead();
+      // Without '+' first: git refuses a non-fast-forward update, so a fetch
+      // that succeeds proves the old head an ancestor of the new one and the
+      // sync needs no `merge-base` process. A force-push is fetched again
+      // with '+', so that the rewritten branch replaces ours.
+      let forced = false;
+      await this.withAuth(async env => {
+        try {
+          await this.fetchRefspec(env, false);
+        } catch (error) {
+          if (!isNonFastForward(error)) throw error;
+          forced = true;
+          await this.fetchRefspec(env, true);
+        }
+      });
       const head = await this.trackedHead();
+      if (!forced && before && before !== head) {
+        this.fastForwards.push({ from: before, to: head });
+        this.fastForwards.splice(0, this.fastForwards.length - FAST_FORWARDS_KEPT);
+      }
       mirror.logger.debug('Fetched', {
         repository: mirror.id,
         branch: remote.branch,
@@ -121,6 +142,29 @@ export class RemoteBranch {
     });
   }
 
+  /**
+   * Whether a fetch of this instance saw the branch move from `ancestor`
+   * straight to `descendant` without force: then it is an ancestor, for
+   * good (commits never change).
+   */
+  fastForwarded(ancestor: string, descendant: string): boolean {
+    return this.fastForwards.some(f => f.from === ancestor && f.to === descendant);
+  }
+
+  private fetchRefspec(env: NodeJS.ProcessEnv, force: boolean) {
+    const { mirror, remote } = this;
+    return mirror.git(
+      'fetch',
+      [
+        '--no-tags',
+        '--no-write-fetch-head',
+        remote.url,
+        `${force ? '+' : ''}refs/heads/${remote.branch}:${this.trackingRef()}`,
+      ],
+      { env, context: `of ${remote.branch} from ${this.describe()}` },
+    );
+  }
+
   /** Runs `exchange` with the remote's auth environment, removed after. */
   private async withAuth<T>(
     exchange: (env: NodeJS.ProcessEnv) => Promise<T>,
@@ -144,18 +188,24 @@ export class RemoteBranch {
    * the ref was packed.
    */
   private async trackedHead(): Promise<string> {
+    const loose = await this.looseTrackedHead();
+    if (loose) return loose;
+    const { stdout } = await this.mirror.git('rev-parse', [
+      '--verify',
+      `${this.trackingRef()}^{commit}`,
+    ]);
+    return stdout.toString('utf8').trim();
+  }
+
+  /** The tracking ref's loose file, when it is one (else undefined). */
+  private async looseTrackedHead(): Promise<string | undefined> {
     const loose = await fs
       .readFile(path.join(this.mirror.directory, this.trackingRef()), 'utf8')
       .then(
         text => text.trim(),
         () => '',
       );
-    if (/^[0-9a-f]{40}$/.test(loose)) return loose;
-    const { stdout } = await this.mirror.git('rev-parse', [
-      '--verify',
-      `${this.trackingRef()}^{commit}`,
-    ]);
-    return stdout.toString('utf8').trim();
+    return /^[0-9a-f]{40}$/.test(loose) ? loose : undefined;
   }
 
   private trackingRef(): string {
