@@ -1,4 +1,5 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
+import { ConflictError } from '@backstage/errors';
 import {
   GitopsEnvironment,
   GitopsProblem,
@@ -304,6 +305,21 @@ export class DatabaseSyncStateStore implements SyncStateStore {
   async applySync(sync: SyncRecord): Promise<void> {
     const keptPaths = sync.keptPaths ?? [];
     await this.db.transaction(async tx => {
+      if (sync.expectedCommit !== undefined) {
+        // Claims the row first (PostgreSQL holds it until commit): a sync
+        // that started from a commit another replica has stored since
+        // stores nothing.
+        const claim = tx<RepositoryRow>('gitops_repositories').where({ id: sync.repositoryId });
+        const claimed = await (sync.expectedCommit === null
+          ? claim.whereNull('last_commit')
+          : claim.where({ last_commit: sync.expectedCommit })
+        ).update({ last_commit: sync.commit });
+        if (claimed === 0) {
+          throw new ConflictError(
+            `Repository ${sync.repositoryId} was synced past ${sync.expectedCommit ?? 'its first commit'} meanwhile`,
+          );
+        }
+      }
       const releases = tx('gitops_releases').where({
         repository_id: sync.repositoryId,
       });

@@ -94,6 +94,13 @@ export type EnvironmentSources = {
 export type SyncRecord = {
   repositoryId: string;
   commit: string;
+  /**
+   * The stored commit the sync started from (null: none yet). When set,
+   * `applySync` stores nothing and throws a ConflictError if the stored
+   * commit moved meanwhile (another replica synced), so an older sync never
+   * overwrites a newer one.
+   */
+  expectedCommit?: string | null;
   syncedAt: Date;
   /**
    * Replace everything stored for the repository (first sync, force-push),
@@ -185,7 +192,10 @@ export interface SyncStateStore {
   sourcePathsBuiltFrom(repositoryId: string, paths: string[]): Promise<string[]>;
   /** Every stored release of these environments. */
   releasesOfEnvironments(environments: string[]): Promise<ReleaseRecord[]>;
-  /** Stores one sync: releases, problems, events and the repository's commit, in one transaction. */
+  /**
+   * Stores one sync: releases, problems, events and the repository's commit,
+   * in one transaction; see `SyncRecord.expectedCommit` for when it refuses.
+   */
   applySync(sync: SyncRecord): Promise<void>;
 
   /**

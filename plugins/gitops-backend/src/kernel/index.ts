@@ -1,6 +1,6 @@
 /**
  * What every folder may use and that uses no folder of its own: how an
- * error is told, how many tasks run at once, how a cache stays in its byte
+ * error is told, how many tasks run at once, how a key's runs queue, how a cache stays in its byte
  * budget, how Flux v1 and v2 HelmReleases differ, and which of Flux v2's other kinds we read.
  */
 export { approxBytes, ByteBudgetCache, mibToBytes } from './ByteBudgetCache';
@@ -15,6 +15,8 @@ export type { CacheFigures, CacheName } from './CacheBudgets';
 export { memoryLogFields, readMemoryReport, startMemoryReports } from './memoryReport';
 export type { MemoryReport } from './memoryReport';
 export { errorMessage } from './errorMessage';
+export { ImmediateRun } from './ImmediateRun';
+export type { RunWork } from './ImmediateRun';
 export { Semaphore } from './Semaphore';
 export {
   answersReconcileRequests,

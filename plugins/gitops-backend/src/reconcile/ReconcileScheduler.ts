@@ -1,8 +1,10 @@
-import { SchedulerService } from '@backstage/backend-plugin-api';
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
+import { durationToMilliseconds } from '@backstage/types';
 import { ClusterApi } from '../cluster';
 import { ScheduleConfig } from '../config';
 import { ClusterStateStore } from '../database';
+import { ImmediateRun } from '../kernel';
 import { ClusterReconciler } from './ClusterReconciler';
 
 export const reconcileTaskId = (cluster: string) => `gitops-helm-reconcile:${cluster}`;
@@ -11,7 +13,10 @@ export const reconcileTaskId = (cluster: string) => `gitops-helm-reconcile:${clu
 export interface ReconcileTrigger {
   /** The cluster client, for actions that must reach the cluster now. */
   clusterApi(cluster: string): ClusterApi;
-  /** Runs the cluster's reconcile task now. */
+  /**
+   * Starts the cluster's reconcile in this process now (one more after the
+   * current one when one is on), without waiting for it.
+   */
   trigger(cluster: string): Promise<void>;
 }
 
@@ -20,14 +25,19 @@ export interface ReconcileTrigger {
  * replicas sharing a database run each task once; each run gets the
  * scheduler's abort signal (fired at the task's timeout, when another replica
  * may claim it), so two applies or prunes of a cluster never overlap.
+ * Triggers run through the same per-cluster gate as the scheduled task, now
+ * rather than at the scheduler's next poll, and never two at once here.
  */
 export class ReconcileScheduler implements ReconcileTrigger {
+  private readonly runs = new Map<string, ImmediateRun>();
+
   constructor(
     private readonly options: {
       scheduler: SchedulerService;
       schedule: ScheduleConfig;
       clusters: Map<string, { api: ClusterApi; reconciler: ClusterReconciler }>;
       clusterStateStore: Pick<ClusterStateStore, 'ensureClusters'>;
+      logger: LoggerService;
     },
   ) {}
 
@@ -37,13 +47,20 @@ export class ReconcileScheduler implements ReconcileTrigger {
       [...clusters.keys()].map(name => ({ name, title: titles.get(name) })),
     );
     for (const [name, { reconciler }] of clusters) {
+      const run = new ImmediateRun({
+        name: reconcileTaskId(name),
+        timeoutMs: durationToMilliseconds(schedule.timeout),
+        logger: this.options.logger,
+        work: async (_, signal) => {
+          await reconciler.run(signal);
+        },
+      });
+      this.runs.set(name, run);
       await scheduler.scheduleTask({
         id: reconcileTaskId(name),
         scope: 'global',
         ...schedule,
-        fn: async abortSignal => {
-          await reconciler.run(abortSignal);
-        },
+        fn: abortSignal => run.request(undefined, abortSignal),
       });
     }
   }
@@ -60,6 +77,6 @@ export class ReconcileScheduler implements ReconcileTrigger {
 
   async trigger(cluster: string): Promise<void> {
     this.clusterApi(cluster);
-    await this.options.scheduler.triggerTask(reconcileTaskId(cluster));
+    void this.runs.get(cluster)?.request();
   }
 }

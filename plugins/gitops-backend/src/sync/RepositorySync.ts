@@ -1,7 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { isError } from '@backstage/errors';
 import { CHART_SOURCE_KINDS } from '../charts';
 import { EnvironmentConfig, RepositoryConfig } from '../config';
-import { FluxObjectRecord, ReleaseRecord, SyncStateStore } from '../database';
+import { FluxObjectRecord, ReleaseRecord, SyncRecord, SyncStateStore } from '../database';
 import { GitRepository } from '../git';
 import { errorMessage } from '../kernel';
 import { ParsedFileCache } from '../manifests';
@@ -21,6 +22,8 @@ const aborted = (): SyncOutcome => ({
 export type SyncOutcome =
   | { status: 'unchanged'; commit: string }
   | { status: 'synced'; commit: string; full: boolean; files: number; events: number }
+  /** Another sync (another replica's) stored a newer commit meanwhile: this one stored nothing. */
+  | { status: 'superseded'; commit: string }
   | { status: 'failed'; error: string };
 
 
@@ -123,9 +126,10 @@ export class RepositorySync {
     const stored = await syncStateStore.getRepository(repository.id);
     const syncedAt = this.clock();
     if (stored?.lastCommit === head) {
-      await syncStateStore.applySync({
+      const applied = await this.store({
         repositoryId: repository.id,
         commit: head,
+        expectedCommit: head,
         syncedAt,
         full: false,
         replacedPaths: [],
@@ -133,12 +137,9 @@ export class RepositorySync {
         problems: [],
         events: [],
       });
-      return { status: 'unchanged', commit: head };
+      return applied ? { status: 'unchanged', commit: head } : { status: 'superseded', commit: head };
     }
 
-    // Independent reads run side by side with planning and parsing.
-    const info = git.commitInfo(head);
-    info.catch(() => undefined); // awaited below; not unhandled meanwhile
     const plan = await planSync(
       {
         repository,
@@ -151,6 +152,10 @@ export class RepositorySync {
       head,
       syncedAt,
     );
+    // Asked once the diff ran, which read the head's author and message on
+    // its way (no process then); side by side with parsing otherwise.
+    const info = git.commitInfo(head);
+    info.catch(() => undefined); // awaited below; not unhandled meanwhile
     const files = await this.read(head, plan, syncedAt);
     const overlayReads = await this.readOverlays(head, plan, syncedAt);
     await checkReleaseFiles(
@@ -224,9 +229,10 @@ export class RepositorySync {
     if (!sameEnvironments(currentOwn, plan.environments)) {
       await syncStateStore.replaceEnvironments(repository.id, plan.environments);
     }
-    await syncStateStore.applySync({
+    const applied = await this.store({
       repositoryId: repository.id,
       commit: head,
+      expectedCommit: stored?.lastCommit ?? null,
       syncedAt,
       full: plan.full,
       replacedPaths,
@@ -244,6 +250,7 @@ export class RepositorySync {
       problems,
       events,
     });
+    if (!applied) return { status: 'superseded', commit: head };
     logger.info('Synced', {
       repository: repository.id,
       sha: head,
@@ -262,6 +269,25 @@ export class RepositorySync {
       files: filesRead,
       events: events.length,
     };
+  }
+
+  /**
+   * Stores a sync unless another one (another replica's) stored a newer
+   * commit since this one read the stored commit: then it is a no-op.
+   */
+  private async store(record: SyncRecord): Promise<boolean> {
+    try {
+      await this.options.syncStateStore.applySync(record);
+      return true;
+    } catch (error) {
+      if (!isError(error) || error.name !== 'ConflictError') throw error;
+      this.options.logger.info('Sync superseded by a newer one; stored nothing', {
+        repository: record.repositoryId,
+        sha: record.commit,
+        reason: error.message,
+      });
+      return false;
+    }
   }
 
   private async read(head: string, plan: SyncPlan, at: Date): Promise<FileRead[]> {

@@ -1,27 +1,44 @@
-import { SchedulerService } from '@backstage/backend-plugin-api';
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
+import { durationToMilliseconds } from '@backstage/types';
 import { RepositoryConfig } from '../config';
+import { ImmediateRun } from '../kernel';
 import { RepositorySync } from './RepositorySync';
 
 export const syncTaskId = (repositoryId: string) => `gitops-sync:${repositoryId}`;
 
-/** Starts syncs now, for `POST /sync`. */
+/** Starts syncs now, for `POST /sync`, pushes and webhooks. */
 export interface SyncTrigger {
-  /** Triggers the sync of one repository, or of all; returns their ids. */
+  /**
+   * Starts the sync of one repository, or of all, in this process now (one
+   * more run after the current one when one is on); returns their ids
+   * without waiting for the syncs. Throws only for an unknown repository.
+   */
   trigger(repositoryId?: string): Promise<string[]>;
 }
 
 /**
- * One scheduled git-sync task per repository. `scope: 'global'` makes
- * replicas sharing a database run each task once; each run gets the
- * scheduler's abort signal, which fires at the task's timeout, when another
- * replica may claim the task, so a late run stops instead of overlapping it.
+ * One scheduled git-sync task per repository, the fallback when no push
+ * event arrives. `scope: 'global'` makes replicas sharing a database run
+ * each scheduled task once; each run gets the scheduler's abort signal, which
+ * fires at the task's timeout, when another replica may claim the task, so a
+ * late run stops instead of overlapping it.
+ *
+ * Triggers do not wait for the scheduler (whose global tasks start on its
+ * next database poll, and refuse while running): they run the sync here and
+ * now, through the same per-repository gate as the scheduled task, so one
+ * process never runs two syncs of a repository at once. A scheduled run on
+ * another replica may still overlap; the store refuses whichever of the two
+ * stores second from a commit that has moved since (`expectedCommit`).
  */
 export class SyncScheduler implements SyncTrigger {
+  private readonly runs = new Map<string, ImmediateRun>();
+
   constructor(
     private readonly options: {
       scheduler: SchedulerService;
       repositories: RepositoryConfig[];
+      logger: LoggerService;
     },
   ) {}
 
@@ -32,17 +49,24 @@ export class SyncScheduler implements SyncTrigger {
   ): Promise<void> {
     for (const repository of this.options.repositories) {
       const sync = syncs.get(repository.id)!;
+      const run = new ImmediateRun({
+        name: syncTaskId(repository.id),
+        timeoutMs: durationToMilliseconds(repository.schedule.timeout),
+        logger: this.options.logger,
+        work: async (_, signal) => {
+          const outcome = await sync.run(signal);
+          if (signal.aborted) return;
+          if (outcome.status === 'synced') await afterChange?.(repository.id);
+        },
+      });
+      this.runs.set(repository.id, run);
       await this.options.scheduler.scheduleTask({
         id: syncTaskId(repository.id),
         scope: 'global',
         frequency: repository.schedule.frequency,
         timeout: repository.schedule.timeout,
         initialDelay: repository.schedule.initialDelay,
-        fn: async abortSignal => {
-          const outcome = await sync.run(abortSignal);
-          if (abortSignal.aborted) return;
-          if (outcome.status === 'synced') await afterChange?.(repository.id);
-        },
+        fn: abortSignal => run.request(undefined, abortSignal),
       });
     }
   }
@@ -51,12 +75,17 @@ export class SyncScheduler implements SyncTrigger {
     const ids = repositoryId
       ? [repositoryId]
       : this.options.repositories.map(r => r.id);
-    for (const id of ids) {
-      if (!this.options.repositories.some(r => r.id === id)) {
-        throw new NotFoundError(`No gitops repository "${id}" is configured`);
-      }
-      await this.options.scheduler.triggerTask(syncTaskId(id));
-    }
+    const runs = ids.map(id => {
+      const run = this.runs.get(id);
+      if (!run) throw new NotFoundError(`No gitops repository "${id}" is configured`);
+      return run;
+    });
+    for (const run of runs) void run.request();
     return ids;
+  }
+
+  /** Resolves once no sync of the repository runs or waits here: for tests. */
+  async whenIdle(repositoryId: string): Promise<void> {
+    await this.runs.get(repositoryId)?.whenIdle();
   }
 }

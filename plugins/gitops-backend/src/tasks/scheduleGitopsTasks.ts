@@ -106,6 +106,7 @@ export async function scheduleGitopsTasks(options: {
     schedule: gitops.helmReconcile.schedule,
     clusters,
     clusterStateStore,
+    logger,
   });
   await reconcileScheduler.schedule(
     new Map(options.clusters.map(c => [c.name, c.title])),
@@ -122,6 +123,7 @@ export async function scheduleGitopsTasks(options: {
   const syncScheduler = new SyncScheduler({
     scheduler,
     repositories: gitops.repositories,
+    logger,
   });
   await syncScheduler.schedule(
     new Map(
