@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { readClustersConfig } from './cluster';
 import {
   checkEnvironmentClusters,
@@ -21,6 +22,7 @@ import {
 import { ActionPrincipals, registerGitopsPermissions } from './permissions';
 import { readRegistriesConfig, readRegistryPolicy } from './registry';
 import { createRouter, ReleaseService } from './service';
+import { EntityIndex, GitopsSignals, observeGitopsStores } from './signals';
 import { scheduleGitopsTasks } from './tasks';
 
 /**
@@ -45,6 +47,9 @@ export const gitopsPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
         catalog: catalogServiceRef,
+        // Without the signals backend its default publishes to no one.
+        signals: signalsServiceRef,
+        lifecycle: coreServices.lifecycle,
       },
       async init(deps) {
         const { config, logger, database, scheduler, httpRouter } = deps;
@@ -56,6 +61,14 @@ export const gitopsPlugin = createBackendPlugin({
         const registries = readRegistriesConfig(config);
         const registryPolicy = readRegistryPolicy(config);
         const imageCache = new DatabaseImageMetadataCache(await database.getClient());
+        // What the loops change reaches the open cards as signals.
+        const liveCards = new GitopsSignals({
+          signals: deps.signals,
+          entities: new EntityIndex({ catalog: deps.catalog, auth: deps.auth, logger }),
+          syncStateStore,
+          logger,
+        });
+        deps.lifecycle.addShutdownHook(() => liveCards.close());
         const { sync, reconcile, writers } = await scheduleGitopsTasks({
           gitops,
           clusters,
@@ -63,7 +76,7 @@ export const gitopsPlugin = createBackendPlugin({
           registryPolicy,
           helmRepositories: readHelmRepositoriesConfig(config),
           imageCache,
-          stores,
+          stores: observeGitopsStores(stores, liveCards),
           scheduler,
           logger,
           workDir: mirrorsDirectory(config.getOptionalString('backend.workingDirectory')),

@@ -8,4 +8,5 @@ export * from './image';
 export * from './permissions';
 export * from './policy';
 export * from './releaseKey';
+export * from './signals';
 export * from './types';
