@@ -17,6 +17,9 @@ backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(demoPermissionPolicyModule);
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 backend.add(import('@backstage-gitops/plugin-gitops-backend'));
+// Pushes the gitops backend's change signals to open cards (needs the events
+// service, which events-node provides by default).
+backend.add(import('@backstage/plugin-signals-backend'));
 // The demo's simulated cluster; idle unless gitopsDemo.simulatedCluster.port is set.
 backend.add(demoKubernetesCluster);
 // The Flux v2 demo's staging and production clusters, with a simulated Flux

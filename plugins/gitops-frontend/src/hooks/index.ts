@@ -3,3 +3,7 @@ export { useEntityReleases } from './useEntityReleases';
 export type { GitopsData } from './useEntityReleases';
 export { useEntityEvents } from './useEntityEvents';
 export type { EntityEvents } from './useEntityEvents';
+export {
+  GITOPS_POLL_INTERVAL_MS,
+  useGitopsLiveUpdates,
+} from './useGitopsLiveUpdates';

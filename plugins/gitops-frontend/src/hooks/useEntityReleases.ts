@@ -11,6 +11,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { GitopsApi, gitopsApiRef } from '../api';
 import { useGitopsGeneration } from './gitopsChanges';
 import { SharedReads } from './SharedReads';
+import { useGitopsLiveUpdates } from './useGitopsLiveUpdates';
 
 export type GitopsData = {
   /** In pipeline order. */
@@ -71,14 +72,16 @@ function sharedReadsOf(api: GitopsApi): SharedReads<GitopsData> {
 /**
  * The releases of one entity, with the environments and repositories they
  * live in. Every card of the page showing the entity shares one read, and
- * all of them read again, once, after an action (`notifyGitopsChanged`). A
- * card mounted alone reads on its own. A reload keeps the old value on
- * screen until the new one arrives.
+ * all of them read again, once, after an action (`notifyGitopsChanged`) or
+ * a change the backend signals (`useGitopsLiveUpdates`). A card mounted
+ * alone reads on its own. A reload keeps the old value on screen until the
+ * new one arrives.
  */
 export function useEntityReleases(entityRef: string) {
   const api = useApi(gitopsApiRef);
   const generation = useGitopsGeneration();
   const reads = sharedReadsOf(api);
+  useGitopsLiveUpdates(entityRef);
   // Declared before the read, so the key is marked in use when it starts.
   useEffect(() => reads.use(entityRef), [reads, entityRef]);
   return useAsync(
