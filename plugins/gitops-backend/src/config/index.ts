@@ -11,3 +11,5 @@ export type {
 export { checkEnvironmentClusters, readGitopsConfig } from './GitopsConfig';
 export { readHelmRepositoriesConfig } from './helmRepositoriesConfig';
 export type { HelmRepositoryConfig } from './helmRepositoriesConfig';
+export { readReadPathConfig } from './readPathConfig';
+export type { ReadPathConfig } from './readPathConfig';

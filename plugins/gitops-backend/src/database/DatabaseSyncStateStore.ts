@@ -21,6 +21,7 @@ import { FluxObjectKind } from '../kernel';
 import { FluxObjectRow, replaceFluxObjects, toFluxObject } from './fluxObjectRows';
 import { migratedClient } from './migrations';
 import { queryBatches } from './queryBatches';
+import { whereEntityMatch, whereReleaseFilter } from './releaseQuery';
 import {
   insertReleases,
   readReleases,
@@ -33,6 +34,8 @@ import { storableText } from './storableValues';
 import {
   EnvironmentSource,
   FluxObjectRecord,
+  ReleaseFilter,
+  ReleaseLocation,
   ReleaseMatch,
   ReleaseRecord,
   SourceProblemRecord,
@@ -70,15 +73,6 @@ function toRepository(row: RepositoryRow): GitopsRepositoryStatus {
     lastError: row.last_error ?? undefined,
     lastErrorAt: iso(row.last_error_at),
   };
-}
-
-function labelsMatch(
-  labels: Record<string, string>,
-  selector: ReleaseMatch['labelSelectors'][number],
-): boolean {
-  return selector.every(({ key, value, op }) =>
-    op === '=' ? labels[key] === value : labels[key] !== value,
-  );
 }
 
 /** Paths grouped by environment. */
@@ -373,6 +367,9 @@ export class DatabaseSyncStateStore implements SyncStateStore {
       await tx('gitops_release_files')
         .whereNotIn('release_id', tx('gitops_releases').select('id'))
         .delete();
+      await tx('gitops_release_labels')
+        .whereNotIn('release_id', tx('gitops_releases').select('id'))
+        .delete();
       await replaceFluxObjects(tx, {
         repositoryId: sync.repositoryId,
         full: sync.full,
@@ -401,43 +398,53 @@ export class DatabaseSyncStateStore implements SyncStateStore {
     });
   }
 
-  async findReleases(match: ReleaseMatch): Promise<ReleaseRecord[]> {
-    const ids = new Set<number>();
-    if (match.chartNames.length > 0) {
-      const rows = await this.db<ReleaseRow>('gitops_releases')
-        .select('id')
-        .whereIn('chart_name', match.chartNames);
-      rows.forEach(row => ids.add(row.id));
-    }
+  async findReleases(
+    match: ReleaseMatch,
+    filter?: ReleaseFilter,
+  ): Promise<ReleaseRecord[]> {
+    // Images resolve their registry in code (defaults, Docker Hub's
+    // library/): the repository index narrows the rows first.
+    const imageIds = new Set<number>();
     if (match.imageRepositories.length > 0) {
       const rows = await this.db<ReleaseImageRow>('gitops_release_images')
         .select('release_id', 'registry', 'repository')
         .whereIn('repository', match.imageRepositories);
       rows
         .filter(row => namesImage(match.imageNames, row))
-        .forEach(row => ids.add(row.release_id));
+        .forEach(row => imageIds.add(row.release_id));
     }
-    if (match.labelSelectors.length > 0) {
-      // Label selectors cannot be expressed portably over JSON text, and
-      // the labels column is small: filter in memory.
-      const rows = await this.db<ReleaseRow>('gitops_releases').select(
-        'id',
-        'labels',
+    const select = (releaseIds: number[]) => {
+      const query = this.db<ReleaseRow>('gitops_releases').select(
+        'gitops_releases.*',
       );
-      for (const row of rows) {
-        const labels = JSON.parse(row.labels);
-        if (match.labelSelectors.some(s => labelsMatch(labels, s))) {
-          ids.add(row.id);
-        }
-      }
+      whereEntityMatch(this.db, query, {
+        chartNames: match.chartNames,
+        releaseIds,
+        labelSelectors: match.labelSelectors,
+      });
+      if (filter) whereReleaseFilter(this.db, query, filter);
+      return query;
+    };
+    // One query, unless an entity's images name more releases than one
+    // statement may list.
+    const idBatches = queryBatches([...imageIds]);
+    const rows = new Map<number, ReleaseRow>();
+    for (const releaseIds of idBatches.length > 0 ? idBatches : [[]]) {
+      for (const row of await select(releaseIds)) rows.set(row.id, row);
     }
-    const rows: ReleaseRow[] = [];
-    for (const part of queryBatches([...ids])) {
-      rows.push(
-        ...(await this.db<ReleaseRow>('gitops_releases').whereIn('id', part)),
-      );
-    }
-    return readReleases(this.db, rows);
+    return readReleases(this.db, [...rows.values()]);
+  }
+
+  async releaseLocations(filter?: ReleaseFilter): Promise<ReleaseLocation[]> {
+    const query = this.db<ReleaseRow>('gitops_releases')
+      .distinct('repository_id', 'environment')
+      .orderBy(['repository_id', 'environment']);
+    if (filter) whereReleaseFilter(this.db, query, filter);
+    const rows: Array<Pick<ReleaseRow, 'repository_id' | 'environment'>> = await query;
+    return rows.map(row => ({
+      repository: row.repository_id,
+      environment: row.environment,
+    }));
   }
 
   async getRelease(key: GitopsReleaseKey): Promise<ReleaseRecord | undefined> {

@@ -143,6 +143,21 @@ export type ReleaseMatch = {
 };
 
 /**
+ * Which releases a caller may read, as a conditional permission decision's
+ * criteria say (`allOf`/`anyOf`/`not` of the release rules' queries):
+ * `environment` by the release's environment, `owners` by the owners of the
+ * catalog entity the release links to (see `ReleaseOwnerStore`).
+ */
+export type ReleaseFilter =
+  | { allOf: ReleaseFilter[] }
+  | { anyOf: ReleaseFilter[] }
+  | { not: ReleaseFilter }
+  | { property: 'environment' | 'owners'; values: string[] };
+
+/** Where a release lives: its repository and environment. */
+export type ReleaseLocation = { repository: string; environment: string };
+
+/**
  * What git sync learned of the config repositories: each repository's last
  * commit or fetch failure, its environments, the releases its files describe
  * (with their images, and each image's status from image automation), and
@@ -212,7 +227,16 @@ export interface SyncStateStore {
     kinds?: FluxObjectKind[],
   ): Promise<FluxObjectRecord[]>;
 
-  findReleases(match: ReleaseMatch): Promise<ReleaseRecord[]>;
+  /**
+   * The releases an entity selects (any of chart names, images, label
+   * selectors), narrowed to those `filter` lets through when given.
+   */
+  findReleases(match: ReleaseMatch, filter?: ReleaseFilter): Promise<ReleaseRecord[]>;
+  /**
+   * Each repository and environment holding at least one release `filter`
+   * lets through (any release, when unset), without reading the releases.
+   */
+  releaseLocations(filter?: ReleaseFilter): Promise<ReleaseLocation[]>;
   getRelease(key: GitopsReleaseKey): Promise<ReleaseRecord | undefined>;
   /**
    * File problems and fetch failures of these repositories; the apply and

@@ -5,10 +5,12 @@ import { DatabaseChartStatusStore } from './DatabaseChartStatusStore';
 import { DatabaseClusterStateStore } from './DatabaseClusterStateStore';
 import { DatabaseEventStore } from './DatabaseEventStore';
 import { DatabaseImageStatusStore } from './DatabaseImageStatusStore';
+import { DatabaseReleaseOwnerStore } from './DatabaseReleaseOwnerStore';
 import { DatabaseSyncStateStore } from './DatabaseSyncStateStore';
 import { EventStore } from './EventStore';
 import { ImageStatusStore } from './ImageStatusStore';
 import { migratedClient } from './migrations';
+import { ReleaseOwnerStore } from './ReleaseOwnerStore';
 import { SyncStateStore } from './SyncStateStore';
 
 /** The plugin's stores, one per concern, over one database. */
@@ -18,6 +20,8 @@ export type GitopsStores = {
   chartStatusStore: ChartStatusStore;
   clusterStateStore: ClusterStateStore;
   eventStore: EventStore;
+  /** Owners of the entity each release links to, for owner-filtered reads. */
+  releaseOwnerStore: ReleaseOwnerStore;
 };
 
 /** Migrates the plugin's database once and opens every store on it. */
@@ -31,5 +35,6 @@ export async function createGitopsStores(options: {
     chartStatusStore: new DatabaseChartStatusStore(db),
     clusterStateStore: new DatabaseClusterStateStore(db),
     eventStore: new DatabaseEventStore(db),
+    releaseOwnerStore: new DatabaseReleaseOwnerStore(db),
   };
 }

@@ -21,12 +21,19 @@ export type {
   EnvironmentSources,
   FileProblem,
   FluxObjectRecord,
+  ReleaseFilter,
+  ReleaseLocation,
   ReleaseMatch,
   ReleaseRecord,
   ReleaseRecordImage,
   SyncRecord,
   SyncStateStore,
 } from './SyncStateStore';
+export type {
+  ReleaseLinkSource,
+  ReleaseOwnersRecord,
+  ReleaseOwnerStore,
+} from './ReleaseOwnerStore';
 export type { GitopsStores } from './gitopsStores';
 export { unstorableReason } from './storableValues';
 export { createGitopsStores } from './gitopsStores';

@@ -43,6 +43,30 @@ export type ReleaseImageRow = {
 /** A row of `gitops_release_files`. */
 export type ReleaseFileRow = { release_id: number; path: string };
 
+/** A row of `gitops_release_labels`. */
+export type ReleaseLabelRow = { release_id: number; key: string; value: string };
+
+/** Kubernetes caps label keys at 317 and values at 63 characters; longer ones are not indexed. */
+const MAX_LABEL_LENGTH = 320;
+
+/**
+ * The indexed labels of a release. A label too long to index cannot come
+ * from a cluster-valid manifest; selectors simply do not see it.
+ */
+export function releaseLabelRows(
+  releaseId: number,
+  release: ReleaseRecord,
+): ReleaseLabelRow[] {
+  return Object.entries(release.labels)
+    .filter(
+      ([key, value]) =>
+        typeof value === 'string' &&
+        key.length <= MAX_LABEL_LENGTH &&
+        value.length <= MAX_LABEL_LENGTH,
+    )
+    .map(([key, value]) => ({ release_id: releaseId, key, value }));
+}
+
 export function releaseRow(
   repositoryId: string,
   release: ReleaseRecord,
@@ -176,7 +200,7 @@ export async function readReleases(
 }
 
 /**
- * Inserts releases with their images and files, a batch of rows per
+ * Inserts releases with their images, files and labels, a batch of rows per
  * statement rather than three statements per release: a fleet's full sync
  * stores thousands. Ids are read back by each release's unique key
  * (environment, namespace, name), as multi-row inserts do not portably
@@ -191,6 +215,7 @@ export async function insertReleases(
     JSON.stringify([r.environment, r.namespace, r.name]);
   const imageRows: ReleaseImageRow[] = [];
   const fileRows: ReleaseFileRow[] = [];
+  const labelRows: ReleaseLabelRow[] = [];
   for (const part of queryBatches(releases)) {
     await tx('gitops_releases').insert(part.map(r => releaseRow(repositoryId, r)));
     const ids = new Map<string, number>();
@@ -204,6 +229,7 @@ export async function insertReleases(
       const releaseId = ids.get(keyOf(release))!;
       imageRows.push(...releaseImageRows(releaseId, release));
       fileRows.push(...releaseFileRows(releaseId, release));
+      labelRows.push(...releaseLabelRows(releaseId, release));
     }
   }
   for (const part of queryBatches(imageRows)) {
@@ -211,5 +237,8 @@ export async function insertReleases(
   }
   for (const part of queryBatches(fileRows)) {
     await tx<ReleaseFileRow>('gitops_release_files').insert(part);
+  }
+  for (const part of queryBatches(labelRows)) {
+    await tx<ReleaseLabelRow>('gitops_release_labels').insert(part);
   }
 }

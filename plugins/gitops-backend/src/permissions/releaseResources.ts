@@ -65,6 +65,60 @@ const OWNER_FIELDS = [
   'relations',
 ];
 
+/** The entities of these full refs that the catalog has, by ref. */
+export async function entitiesByRef(
+  catalog: CatalogService,
+  entityRefs: string[],
+  credentials: BackstageCredentials,
+): Promise<Map<string, Entity>> {
+  const result = new Map<string, Entity>();
+  if (entityRefs.length === 0) return result;
+  const { items } = await catalog.getEntitiesByRefs(
+    { entityRefs, fields: OWNER_FIELDS },
+    { credentials },
+  );
+  items.forEach((entity, index) => {
+    if (entity) result.set(entityRefs[index], entity);
+  });
+  return result;
+}
+
+/** The one entity claiming each id; ids claimed twice or never are left out. */
+export async function soleClaimants(
+  catalog: CatalogService,
+  kubernetesIds: string[],
+  credentials: BackstageCredentials,
+): Promise<Map<string, Entity>> {
+  const claimants = new Map<string, Entity[]>();
+  for (let i = 0; i < kubernetesIds.length; i += KUBERNETES_IDS_PER_QUERY) {
+    const ids = kubernetesIds.slice(i, i + KUBERNETES_IDS_PER_QUERY);
+    const { items } = await catalog.getEntities(
+      {
+        filter: { [`metadata.annotations.${KUBERNETES_ID_ANNOTATION}`]: ids },
+        fields: OWNER_FIELDS,
+      },
+      { credentials },
+    );
+    for (const entity of items) {
+      // The catalog matches without regard to case; so do the claims.
+      const claim = entity.metadata.annotations?.[KUBERNETES_ID_ANNOTATION]
+        ?.trim()
+        .toLocaleLowerCase('en-US');
+      if (!claim) continue;
+      claimants.set(claim, [...(claimants.get(claim) ?? []), entity]);
+    }
+  }
+  const result = new Map<string, Entity>();
+  for (const id of kubernetesIds) {
+    const claims = claimants.get(id.toLocaleLowerCase('en-US')) ?? [];
+    const only = claims.length === 1 ? claims[0] : undefined;
+    if (only?.metadata.annotations?.[KUBERNETES_ID_ANNOTATION]?.trim() === id) {
+      result.set(id, only);
+    }
+  }
+  return result;
+}
+
 /**
  * What the config repository says a release belongs to: the entity its
  * `gitops.backstage.io/entity` annotation names, or else the kubernetes-id
@@ -110,58 +164,6 @@ export function createReleaseResourceLoader(options: {
   refs: string[],
 ) => Promise<Array<GitopsReleasePermissionResource | undefined>> {
   const { syncStateStore, catalog, auth } = options;
-
-  async function entitiesByRef(
-    entityRefs: string[],
-    credentials: BackstageCredentials,
-  ): Promise<Map<string, Entity>> {
-    const result = new Map<string, Entity>();
-    if (entityRefs.length === 0) return result;
-    const { items } = await catalog.getEntitiesByRefs(
-      { entityRefs, fields: OWNER_FIELDS },
-      { credentials },
-    );
-    items.forEach((entity, index) => {
-      if (entity) result.set(entityRefs[index], entity);
-    });
-    return result;
-  }
-
-  /** The one entity claiming each id; ids claimed twice or never are left out. */
-  async function soleClaimants(
-    kubernetesIds: string[],
-    credentials: BackstageCredentials,
-  ): Promise<Map<string, Entity>> {
-    const claimants = new Map<string, Entity[]>();
-    for (let i = 0; i < kubernetesIds.length; i += KUBERNETES_IDS_PER_QUERY) {
-      const ids = kubernetesIds.slice(i, i + KUBERNETES_IDS_PER_QUERY);
-      const { items } = await catalog.getEntities(
-        {
-          filter: { [`metadata.annotations.${KUBERNETES_ID_ANNOTATION}`]: ids },
-          fields: OWNER_FIELDS,
-        },
-        { credentials },
-      );
-      for (const entity of items) {
-        // The catalog matches without regard to case; so do the claims.
-        const claim = entity.metadata.annotations?.[KUBERNETES_ID_ANNOTATION]
-          ?.trim()
-          .toLocaleLowerCase('en-US');
-        if (!claim) continue;
-        claimants.set(claim, [...(claimants.get(claim) ?? []), entity]);
-      }
-    }
-    const result = new Map<string, Entity>();
-    for (const id of kubernetesIds) {
-      const claims = claimants.get(id.toLocaleLowerCase('en-US')) ?? [];
-      const only = claims.length === 1 ? claims[0] : undefined;
-      if (only?.metadata.annotations?.[KUBERNETES_ID_ANNOTATION]?.trim() === id) {
-        result.set(id, only);
-      }
-    }
-    return result;
-  }
-
   return async function getResources(refs) {
     const keys = refs.map(parseGitopsReleaseRef);
     const records = await Promise.all(
@@ -186,8 +188,8 @@ export function createReleaseResourceLoader(options: {
     }
     const credentials = await auth.getOwnServiceCredentials();
     const [byRef, byKubernetesId] = await Promise.all([
-      entitiesByRef([...named], credentials),
-      soleClaimants([...kubernetesIds], credentials),
+      entitiesByRef(catalog, [...named], credentials),
+      soleClaimants(catalog, [...kubernetesIds], credentials),
     ]);
     return records.map((record, index) => {
       if (!record) return undefined;

@@ -33,7 +33,9 @@ import {
   SyncStateStore,
 } from '../database';
 import { releaseMatchFor } from './entityMatch';
+import { EntityLookup } from './EntityLookup';
 import { ErrorDisclosure } from './ErrorDisclosure';
+import { ReadDecision, ReadDecisions } from './ReadDecisions';
 import { withFluxStatus } from './environmentFluxStatus';
 import { releaseStatusOf } from './releaseStatus';
 
@@ -79,8 +81,15 @@ type ReadScope = { records: ReleaseRecord[]; disclosure: ErrorDisclosure };
  * Environments, repositories and clusters show to those who may read at
  * least one of their releases; errors that may name internal addresses
  * need `gitops.diagnostics.read` (see {@link ErrorDisclosure}).
+ *
+ * Lists ask the policy once per caller for a conditional decision the store
+ * answers in SQL (see {@link ReadDecisions}); one release is authorized on
+ * its own, fresh, as actions are.
  */
 export class ReleaseService {
+  private readonly decisions: ReadDecisions;
+  private readonly entities: EntityLookup;
+
   constructor(
     private readonly options: {
       syncStateStore: SyncStateStore;
@@ -92,8 +101,21 @@ export class ReleaseService {
       permissions: PermissionsService;
       /** Who automates each repository's images (config); repositories say so when given. */
       automationOf?: (repositoryId: string) => GitopsImageAutomation;
+      /** How long a caller's read decision is kept (`gitops.permissionDecisionCacheSeconds`, default 10; 0: not kept). */
+      decisionCacheSeconds?: number;
+      /** How long an entity's annotations are kept per caller (`gitops.entityCacheSeconds`, default 10; 0: not kept). */
+      entityCacheSeconds?: number;
     },
-  ) {}
+  ) {
+    this.decisions = new ReadDecisions({
+      permissions: options.permissions,
+      cacheSeconds: options.decisionCacheSeconds,
+    });
+    this.entities = new EntityLookup({
+      catalog: options.catalog,
+      cacheSeconds: options.entityCacheSeconds,
+    });
+  }
 
   /**
    * The releases the caller may read and whether it may read diagnostics,
@@ -125,17 +147,23 @@ export class ReleaseService {
     };
   }
 
-  /** Every release the caller may read, for the pipeline-wide lists. */
+  /**
+   * Where the caller may read a release, for the pipeline-wide lists: the
+   * store answers with the caller's filter, reading no release.
+   */
   private async readableEverywhere(credentials: BackstageCredentials) {
     const { syncStateStore } = this.options;
-    const environments = await syncStateStore.listEnvironments();
-    const scope = await this.readable(
-      await syncStateStore.releasesOfEnvironments(environments.map(e => e.name)),
-      credentials,
-    );
-    const readableEnvironments = new Set(scope.records.map(r => r.environment));
+    const decision = await this.decisions.decide(credentials);
+    const [environments, locations] = await Promise.all([
+      syncStateStore.listEnvironments(),
+      decision.releases === 'none'
+        ? []
+        : syncStateStore.releaseLocations(filterOf(decision)),
+    ]);
+    const readableEnvironments = new Set(locations.map(l => l.environment));
     return {
-      ...scope,
+      repositories: new Set(locations.map(l => l.repository)),
+      disclosure: new ErrorDisclosure(decision.diagnostics),
       environments: environments.filter(e => readableEnvironments.has(e.name)),
     };
   }
@@ -166,17 +194,21 @@ export class ReleaseService {
     if (!entityRef) {
       throw new InputError('entityRef is required, such as component:default/podinfo');
     }
-    const entity = await this.options.catalog.getEntityByRef(entityRef, {
-      credentials,
-    });
+    const [entity, decision] = await Promise.all([
+      this.entities.get(entityRef, credentials),
+      this.decisions.decide(credentials),
+    ]);
     if (!entity) {
       throw new NotFoundError(`No entity ${entityRef} in the catalog`);
     }
-    return this.readable(
-      await this.options.syncStateStore.findReleases(releaseMatchFor(entity)),
-      credentials,
-      entityRef,
-    );
+    const match = releaseMatchFor(entity);
+    return {
+      records:
+        decision.releases === 'none'
+          ? []
+          : await this.options.syncStateStore.findReleases(match, filterOf(decision)),
+      disclosure: new ErrorDisclosure(decision.diagnostics),
+    };
   }
 
   /**
@@ -304,8 +336,7 @@ export class ReleaseService {
   async listRepositories(
     credentials: BackstageCredentials,
   ): Promise<{ items: GitopsRepositoryStatus[] }> {
-    const { records, disclosure } = await this.readableEverywhere(credentials);
-    const ids = new Set(records.map(r => r.repository));
+    const { repositories: ids, disclosure } = await this.readableEverywhere(credentials);
     const { automationOf } = this.options;
     const repositories = (await this.options.syncStateStore.listRepositories()).map(r =>
       automationOf ? { ...r, automation: automationOf(r.id) } : r,
@@ -357,6 +388,13 @@ export function actorOf(credentials: BackstageCredentials, auth: AuthService) {
   if (auth.isPrincipal(credentials, 'user')) return credentials.principal.userEntityRef;
   if (auth.isPrincipal(credentials, 'service')) return credentials.principal.subject;
   return 'unknown';
+}
+
+/** The store's filter for a decision that lets some releases through. */
+function filterOf(decision: ReadDecision) {
+  return decision.releases === 'all' || decision.releases === 'none'
+    ? undefined
+    : decision.releases;
 }
 
 /** The items the caller may read, each in the form the caller may see. */

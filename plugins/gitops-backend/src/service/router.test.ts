@@ -4,6 +4,7 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import {
   AuthorizePermissionRequest,
   AuthorizeResult,
+  QueryPermissionRequest,
 } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import express from 'express';
@@ -29,6 +30,10 @@ import { ClusterRequestError } from '../cluster/ClusterRequestError';
 import { ActionPrincipals } from '../permissions/ActionPrincipals';
 import { createReleaseResourceLoader } from '../permissions/releaseResources';
 import { isEntityOwner } from '../permissions/rules';
+import {
+  createGitopsReleaseConditionalDecision,
+  gitopsReleaseConditions,
+} from '../permissions/conditions';
 import { ReleaseService } from './ReleaseService';
 import { createRouter } from './router';
 
@@ -65,11 +70,31 @@ function recordingPermissions(
   return { service, asked };
 }
 
-/** Decides each request by its permission name and resourceRef. */
+/**
+ * Decides each request by its permission name and resourceRef; lists ask
+ * for a conditional read decision, which allows the environments of
+ * `readEnvironments` when given, else all or nothing as `allow` says.
+ */
 function decidingPermissions(
   allow: (permission: string, resourceRef?: string) => boolean,
+  readEnvironments?: string[],
 ) {
   return {
+    async authorizeConditional(requests: QueryPermissionRequest[]) {
+      return requests.map(r => {
+        if (readEnvironments) {
+          return createGitopsReleaseConditionalDecision(
+            r.permission,
+            gitopsReleaseConditions.isInEnvironment({ environments: readEnvironments }),
+          );
+        }
+        return {
+          result: allow(r.permission.name)
+            ? AuthorizeResult.ALLOW
+            : AuthorizeResult.DENY,
+        };
+      });
+    },
     async authorize(requests: AuthorizePermissionRequest[]) {
       return requests.map(r => ({
         result: allow(
@@ -419,9 +444,18 @@ describe('createRouter', () => {
   });
 
   it('serves only the releases the policy lets the caller read', async () => {
-    // Reads of prod are denied; the resource ref names the entity page.
+    // Reads of prod are denied: lists by a conditional decision the store
+    // answers, one release by a check of its own.
     const asked: string[] = [];
     const permissions = {
+      async authorizeConditional(requests: QueryPermissionRequest[]) {
+        return requests.map(r => {
+          asked.push(`conditional ${r.permission.name}`);
+          return createGitopsReleaseConditionalDecision(r.permission, {
+            not: gitopsReleaseConditions.isInEnvironment({ environments: ['prod'] }),
+          });
+        });
+      },
       async authorize(requests: AuthorizePermissionRequest[]) {
         return requests.map(r => {
           const ref = 'resourceRef' in r ? String(r.resourceRef) : '';
@@ -441,9 +475,11 @@ describe('createRouter', () => {
     expect(
       list.body.items.map((r: { environment: string }) => r.environment),
     ).toEqual(['dev']);
-    expect(asked).toContain(
-      'gitops.release.read prod/prod/podinfo-prod@component:default/podinfo',
-    );
+    // No check per release: one decision for the caller.
+    expect(asked.sort()).toEqual([
+      'conditional gitops.release.read',
+      'gitops.diagnostics.read ',
+    ]);
 
     const one = await requestAs(server).get('/releases/prod/prod/podinfo-prod');
     expect(one.status).toBe(403);
@@ -453,14 +489,20 @@ describe('createRouter', () => {
   });
 
   describe('pipeline-wide reads', () => {
+    // One server per policy: building the router is the slow part.
+    let servers = new WeakMap<PermissionsService, express.Express>();
+    beforeEach(() => {
+      servers = new WeakMap();
+    });
     const get = async (
       path: string,
       permissions: PermissionsService,
       query: object = {},
-    ) =>
-      requestAs(await app(AuthorizeResult.ALLOW, permissions))
-        .get(path)
-        .query(query);
+    ) => {
+      const server = servers.get(permissions) ?? (await app(AuthorizeResult.ALLOW, permissions));
+      servers.set(permissions, server);
+      return requestAs(server).get(path).query(query);
+    };
     const names = (body: { items: Array<{ name?: string; id?: string }> }) =>
       body.items.map(item => item.name ?? item.id);
 
@@ -470,6 +512,7 @@ describe('createRouter', () => {
       // dev runs on the demo cluster, prod names none.
       const prodOnly = decidingPermissions(
         (permission, ref) => permission !== 'gitops.release.read' || ref!.startsWith('prod/'),
+        ['prod'],
       );
       expect(names((await get('/environments', prodOnly)).body)).toEqual(['prod']);
       expect(names((await get('/repositories', prodOnly)).body)).toEqual(['config']);
@@ -479,6 +522,7 @@ describe('createRouter', () => {
 
       const devOnly = decidingPermissions(
         (permission, ref) => permission !== 'gitops.release.read' || ref!.startsWith('dev/'),
+        ['dev'],
       );
       expect(names((await get('/environments', devOnly)).body)).toEqual(['dev']);
       expect(names((await get('/clusters', devOnly)).body)).toEqual(['demo']);
@@ -489,23 +533,28 @@ describe('createRouter', () => {
       }
     });
 
-    it('asks once per request: every release and the diagnostics permission in one batch', async () => {
-      const batches: string[][] = [];
+    it('asks once per request: one conditional read decision and the diagnostics permission, nothing per release', async () => {
+      const asked: string[] = [];
       const permissions = {
+        async authorizeConditional(requests: QueryPermissionRequest[]) {
+          asked.push(...requests.map(r => `conditional ${r.permission.name}`));
+          return requests.map(() => ({ result: AuthorizeResult.ALLOW }));
+        },
         async authorize(requests: AuthorizePermissionRequest[]) {
-          batches.push(requests.map(r => r.permission.name));
+          asked.push(...requests.map(r => r.permission.name));
           return requests.map(() => ({ result: AuthorizeResult.ALLOW }));
         },
       } as unknown as PermissionsService;
-      await get('/environments', permissions);
-      expect(batches).toEqual([
-        [
-          'gitops.diagnostics.read',
-          'gitops.release.read',
-          'gitops.release.read',
-          'gitops.release.read',
-        ],
+      const server = await app(AuthorizeResult.ALLOW, permissions);
+      expect(names((await requestAs(server).get('/environments')).body)).toEqual(['dev', 'prod']);
+      expect(asked.sort()).toEqual([
+        'conditional gitops.release.read',
+        'gitops.diagnostics.read',
       ]);
+      // The caller's decision is kept a while: the next lists ask nothing.
+      await requestAs(server).get('/repositories');
+      await requestAs(server).get('/releases').query({ entityRef: 'component:default/podinfo' });
+      expect(asked).toHaveLength(2);
     });
 
     it('shows no file problem of another team, only those of the caller files and environments', async () => {

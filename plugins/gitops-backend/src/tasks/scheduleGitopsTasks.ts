@@ -45,6 +45,8 @@ export async function scheduleGitopsTasks(options: {
   logger: LoggerService;
   /** Parent folder of the git mirrors; created private (0700), refused when not this process's own. */
   workDir: string;
+  /** Called after a sync that changed something, once its clusters are triggered. */
+  afterChangedSync?: (repositoryId: string) => Promise<void>;
 }): Promise<{
   sync: SyncTrigger;
   reconcile: ReconcileTrigger;
@@ -142,6 +144,7 @@ export async function scheduleGitopsTasks(options: {
       for (const cluster of clustersOf(repositoryId)) {
         await reconcileScheduler.trigger(cluster);
       }
+      await options.afterChangedSync?.(repositoryId);
     },
   );
 
