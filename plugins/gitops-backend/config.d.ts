@@ -128,6 +128,28 @@ export interface Config {
       };
     };
     /**
+     * Byte budgets of the in-memory caches, in MiB; the least recently used
+     * entries go first. 0 turns a cache off.
+     */
+    caches?: {
+      /** Decoded Helm release Secrets, per cluster. Defaults to 64. */
+      helmRevisionsMiB?: number;
+      /** Parsed large kustomization files, per repository. Defaults to 32. */
+      parsedFilesMiB?: number;
+      /** Image digest creation times. Defaults to 16. */
+      imageCreatedAtMiB?: number;
+      /** Which environment folders are overlays, per repository. Defaults to 4. */
+      overlayFoldersMiB?: number;
+      /** Registry bearer tokens, per registry host. Defaults to 2. */
+      registryTokensMiB?: number;
+      /**
+       * How often, in minutes, the backend logs `Memory` (RSS, heap and
+       * each cache's bytes and entries) at info level. Defaults to 10; 0
+       * turns it off.
+       */
+      reportMinutes?: number;
+    };
+    /**
      * The promotion pipeline. Without it, each `releases/<env>/` folder of a
      * repository is an environment, ordered by name; with no `releases/`
      * folder, each `clusters/<env>/` whose Flux Kustomization applies a

@@ -5,6 +5,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { readClustersConfig } from './cluster';
+import { readCacheConfig } from './config/cacheConfig';
 import {
   checkEnvironmentClusters,
   readGitopsConfig,
@@ -12,6 +13,7 @@ import {
 } from './config';
 import { createGitopsStores, DatabaseImageMetadataCache } from './database';
 import { mirrorsDirectory } from './git';
+import { processCacheBudgets, startMemoryReports } from './kernel';
 import {
   PruneConfirmations,
   ReconcileRequests,
@@ -54,6 +56,12 @@ export const gitopsPlugin = createBackendPlugin({
       async init(deps) {
         const { config, logger, database, scheduler, httpRouter } = deps;
         const gitops = readGitopsConfig(config);
+        // Before the loops are created: their caches take these budgets.
+        const caches = readCacheConfig(config);
+        processCacheBudgets.configure(caches.budgetsMiB);
+        deps.lifecycle.addShutdownHook(
+          startMemoryReports({ logger, intervalMs: caches.reportMinutes * 60_000 }),
+        );
         const clusters = readClustersConfig(config);
         checkEnvironmentClusters(gitops, clusters);
         const stores = await createGitopsStores({ database });
