@@ -178,6 +178,32 @@ describe('live card signals', () => {
     expect(published).toEqual([]);
   });
 
+  it('signals each entity once for a sync of thousands of releases', async () => {
+    const many = Array.from({ length: 2000 }, (_, i) =>
+      chartRelease('dev', 'podinfo', {
+        name: `podinfo-${i}`,
+        sourcePath: `releases/dev/podinfo-${i}.yaml`,
+      }),
+    );
+    const updated = many.map(r => ({ ...r, chartVersion: '0.3.0' }));
+    await raw.syncStateStore.applySync(sync('c2', { releases: many }));
+    await stores.syncStateStore.applySync(
+      sync('c3', {
+        replacedPaths: updated.map(r => r.sourcePath),
+        releases: updated,
+        events: [
+          ...updated.map(r => releaseEvent('release-updated', r)),
+          syncedEvent('c3'),
+        ],
+      }),
+    );
+    expect(await signalled()).toEqual([
+      'gitops:entity:component:default/podinfo',
+      GITOPS_ENVIRONMENTS_SIGNAL_CHANNEL,
+    ]);
+    expect(catalogReads).toBe(1);
+  });
+
   it('carries no release data in its messages', async () => {
     const podinfo = chartRelease('dev', 'podinfo', { chartVersion: '0.3.0' });
     await stores.syncStateStore.applySync(
