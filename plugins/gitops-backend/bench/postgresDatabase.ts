@@ -49,3 +49,52 @@ export async function createScratchDatabase(
     },
   };
 }
+
+export type ScratchDatabases = {
+  /** `backend.database` config: one database per plugin, named `<prefix><pluginId>`. */
+  config: { client: 'pg'; connection: string; prefix: string };
+  /** Removes every database the backend created under the prefix. */
+  drop(): Promise<void>;
+};
+
+/**
+ * A prefix for Backstage's real database service to create one database per
+ * plugin under, as production does (plugins that migrate their own tables,
+ * such as the scheduler and the events bus, must not share one). Throws,
+ * naming the server, when PostgreSQL does not answer.
+ */
+export async function createScratchDatabases(
+  purpose: string,
+): Promise<ScratchDatabases> {
+  const server = process.env[CONNECTION_VARIABLE] ?? DEFAULT_CONNECTION;
+  const prefix = `gitops_bench_${purpose}_${process.pid}_`;
+  const admin = knexFactory({
+    client: 'pg',
+    connection: server,
+    pool: { min: 0, max: 1 },
+    acquireConnectionTimeout: 5000,
+  });
+  try {
+    await admin.raw('select 1');
+  } catch (error) {
+    await admin.destroy();
+    throw new Error(
+      `This benchmark needs PostgreSQL at ${server} (set ${CONNECTION_VARIABLE}): ${String(
+        error,
+      )}`,
+    );
+  }
+  return {
+    config: { client: 'pg', connection: server, prefix },
+    async drop() {
+      const { rows } = await admin.raw(
+        'select datname from pg_database where starts_with(datname, ?)',
+        [prefix],
+      );
+      for (const { datname } of rows) {
+        await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [datname]);
+      }
+      await admin.destroy();
+    },
+  };
+}
