@@ -16,6 +16,7 @@ describeStores('migrations', storeTest => {
         'gitops_flux_objects', 'gitops_release_files',
         'gitops_environment_flux_status',
         'gitops_chart_status',
+        'gitops_release_labels', 'gitops_release_owners',
       ]) {
         expect(await knex.schema.hasTable(table)).toBe(false);
       }

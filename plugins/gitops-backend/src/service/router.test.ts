@@ -30,6 +30,7 @@ import { ClusterRequestError } from '../cluster/ClusterRequestError';
 import { ActionPrincipals } from '../permissions/ActionPrincipals';
 import { createReleaseResourceLoader } from '../permissions/releaseResources';
 import { isEntityOwner } from '../permissions/rules';
+import { ReleaseOwnerIndex } from '../permissions/ReleaseOwnerIndex';
 import {
   createGitopsReleaseConditionalDecision,
   gitopsReleaseConditions,
@@ -431,6 +432,99 @@ describe('createRouter', () => {
     const bad = await requestAs(server).get('/releases');
     expect(bad.status).toBe(400);
   });
+
+  it('serves an owner-only policy exactly the releases whose entity it owns, answered in SQL', async () => {
+    const tools = {
+      ...podinfo,
+      metadata: { ...podinfo.metadata, name: 'tools' },
+      spec: { ...podinfo.spec, owner: 'group:default/mallory-team' },
+    };
+    const linked = (environment: string, name: string, entityRef: string) =>
+      chartRelease(environment, 'podinfo', {
+        name,
+        sourcePath: `releases/${environment}/${name}.yaml`,
+        annotations: { 'gitops.backstage.io/entity': entityRef },
+      });
+    await stores.syncStateStore.applySync({
+      repositoryId: 'config',
+      commit: 'c2',
+      syncedAt: new Date('2026-11-25T11:00:00Z'),
+      full: false,
+      replacedPaths: ['releases/dev/owned.yaml', 'releases/prod/theirs.yaml'],
+      releases: [
+        linked('dev', 'owned', 'component:default/podinfo'),
+        linked('prod', 'theirs', 'tools'),
+      ],
+      problems: [],
+      events: [],
+    });
+    const catalog = catalogServiceMock({ entities: [podinfo, tools] });
+    await new ReleaseOwnerIndex({
+      store: stores.releaseOwnerStore,
+      catalog,
+      auth: mockServices.auth(),
+      logger: mockServices.logger.mock(),
+      fullRefreshMs: 60_000,
+    }).run();
+    const memberships: Record<string, string[]> = {
+      'user:default/alice': ['user:default/alice', 'group:default/team'],
+      'user:default/mallory': ['user:default/mallory', 'group:default/mallory-team'],
+      'user:default/nobody': ['user:default/nobody'],
+    };
+    const claimsOf = (credentials: { principal: { userEntityRef: string } }) =>
+      memberships[credentials.principal.userEntityRef] ?? [];
+    const load = createReleaseResourceLoader({
+      syncStateStore: stores.syncStateStore,
+      catalog,
+      auth: mockServices.auth(),
+    });
+    const ownerPolicy = {
+      async authorizeConditional(requests: QueryPermissionRequest[], { credentials }: any) {
+        return requests.map(r =>
+          createGitopsReleaseConditionalDecision(
+            r.permission,
+            gitopsReleaseConditions.isEntityOwner({ claims: claimsOf(credentials) }),
+          ),
+        );
+      },
+      async authorize(requests: AuthorizePermissionRequest[], { credentials }: any) {
+        const resources = await load(
+          requests.map(r => ('resourceRef' in r ? String(r.resourceRef) : '')),
+        );
+        return requests.map((r, i) => ({
+          result:
+            !('resourceRef' in r) ||
+            (resources[i] && isEntityOwner.apply(resources[i]!, { claims: claimsOf(credentials) }))
+              ? AuthorizeResult.ALLOW
+              : AuthorizeResult.DENY,
+        }));
+      },
+    } as unknown as PermissionsService;
+    const server = await app(AuthorizeResult.ALLOW, ownerPolicy);
+    const every = ['dev/podinfo-dev', 'prod/podinfo-prod', 'dev/owned', 'prod/theirs'];
+    for (const user of Object.keys(memberships)) {
+      const as = requestAs(server, mockCredentials.user.header(user));
+      const list = await as.get('/releases').query({ entityRef: 'component:default/podinfo' });
+      const seen = list.body.items.map((r: { environment: string; name: string }) => `${r.environment}/${r.name}`);
+      // What the framework would decide release by release, loading each one.
+      const allowed: string[] = [];
+      for (const key of every) {
+        const [environment, name] = key.split('/');
+        const one = await as.get(`/releases/${environment}/${environment}/${name}`);
+        if (one.status === 200) allowed.push(key);
+      }
+      expect(seen.sort()).toEqual(allowed.sort());
+      const environments = await as.get('/environments');
+      expect({ user, seen, environments: environments.body.items.map((e: { name: string }) => e.name) }).toEqual(
+        {
+          'user:default/alice': { user, seen: ['dev/owned'], environments: ['dev'] },
+          'user:default/mallory': { user, seen: ['prod/theirs'], environments: ['prod'] },
+          'user:default/nobody': { user, seen: [], environments: [] },
+        }[user],
+      );
+    }
+    // Three callers, a dozen requests: slow on a busy machine.
+  }, 30_000);
 
   it('serves one release with its spec, and 404 for an unknown one', async () => {
     const server = await app();
