@@ -381,6 +381,8 @@ async function measure(
           imageStatuses = statuses.length;
           await stores.imageStatusStore.recordImageStatuses(statuses);
         },
+        imageStatusesOf: releases =>
+          stores.imageStatusStore.imageStatusesOf(releases),
       },
       eventStore: stores.eventStore,
       images: new ImageScanner({

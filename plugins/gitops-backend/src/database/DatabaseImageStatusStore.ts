@@ -99,6 +99,12 @@ export class DatabaseImageStatusStore implements ImageStatusStore {
 
   constructor(private readonly db: Knex) {}
 
+  imageStatusesOf(
+    releases: GitopsReleaseKey[],
+  ): Promise<(key: GitopsReleaseKey, container: string) => GitopsImageStatus | undefined> {
+    return readImageStatuses(this.db, releases);
+  }
+
   async recordImageStatuses(statuses: ImageStatusRecord[]): Promise<void> {
     if (statuses.length === 0) return;
     await this.db.transaction(async tx => {

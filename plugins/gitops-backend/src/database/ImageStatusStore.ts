@@ -18,4 +18,8 @@ export type ImageStatusRecord = GitopsReleaseKey & {
 export interface ImageStatusStore {
   /** Replaces the status of these release images. */
   recordImageStatuses(statuses: ImageStatusRecord[]): Promise<void>;
+  /** The stored status of the images of these releases, looked up by release key and container. */
+  imageStatusesOf(
+    releases: GitopsReleaseKey[],
+  ): Promise<(key: GitopsReleaseKey, container: string) => GitopsImageStatus | undefined>;
 }

@@ -201,10 +201,13 @@ function observedClusterStateStore(
   });
 }
 
-/** Image automation's statuses, reported where they changed (the time checked apart). */
+/**
+ * Image automation's statuses, reported where they changed (the time checked
+ * apart). Only the status rows are read before: a run that changes nothing
+ * costs one small read.
+ */
 function observedImageStatusStore(
   inner: ImageStatusStore,
-  syncStateStore: SyncStateStore,
   changes: GitopsChanges,
 ): ImageStatusStore {
   return overriding<ImageStatusStore>(inner, {
@@ -213,27 +216,24 @@ function observedImageStatusStore(
         await inner.recordImageStatuses(statuses);
         return;
       }
-      const releases = await syncStateStore.releasesOfEnvironments([
-        ...new Set(statuses.map(s => s.environment)),
-      ]);
-      await inner.recordImageStatuses(statuses);
-      const byKey = new Map(
-        releases.map(r => [stringifyGitopsReleaseKey(r), r]),
+      const keys = new Map(
+        statuses.map(s => [stringifyGitopsReleaseKey(s), keyOf(s)]),
       );
-      const changedKeys = new Set<string>();
+      const stored = await inner.imageStatusesOf([...keys.values()]);
+      await inner.recordImageStatuses(statuses);
+      const changed = new Set<string>();
       for (const status of statuses) {
-        const key = stringifyGitopsReleaseKey(status);
-        const image = byKey
-          .get(key)
-          ?.images.find(i => i.container === status.container);
-        const was = image?.status
-          ? digestOf(unchecked(image.status))
-          : undefined;
-        if (was !== digestOf(unchecked(status.status))) changedKeys.add(key);
+        const was = stored(status, status.container);
+        if (
+          !was ||
+          digestOf(unchecked(was)) !== digestOf(unchecked(status.status))
+        ) {
+          changed.add(stringifyGitopsReleaseKey(status));
+        }
       }
-      const changed = [...changedKeys].flatMap(k => byKey.get(k) ?? []);
-      if (changed.length > 0)
-        changes.releasesChanged(changed.map(keyOf), changed);
+      if (changed.size > 0) {
+        changes.releasesChanged([...changed].map(k => keys.get(k)!));
+      }
     },
   });
 }
@@ -285,7 +285,6 @@ export function observeGitopsStores(
     ),
     imageStatusStore: observedImageStatusStore(
       stores.imageStatusStore,
-      syncStateStore,
       changes,
     ),
     chartStatusStore: observedChartStatusStore(
