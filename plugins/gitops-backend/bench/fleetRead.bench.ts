@@ -8,23 +8,25 @@
  * (goal: p99 at least 5x lower, with the cluster answering at once and with
  * 20 ms per cluster request) and with GET /environments (goal: within 3x).
  *
- * Wiring: permissions are real (permission-backend with the demo's policy,
- * packages/backend/src/permissionPolicy.ts, asked over HTTP by the default
- * permissions service); auth is Backstage's mock auth (mockServices.auth and
- * httpAuth, startTestBackend's defaults) with a user token from
- * mockCredentials, which both plugins read through httpAuth.credentials as a
- * signed token would be; the catalog is catalogServiceMock (in memory).
+ * Wiring, real wherever it costs time in production: auth is Backstage's
+ * (auth, httpAuth and userInfo services of backend-defaults, with the auth
+ * backend issuing the user token at a guest sign-in and plugin-to-plugin
+ * tokens from database-held keys); permissions are the permission backend
+ * with the demo's policy (packages/backend/src/permissionPolicy.ts), asked
+ * over HTTP by the default permissions service; one database per plugin
+ * (Backstage's database service under a scratch prefix). Only the catalog
+ * is in memory (catalogServiceMock).
  *
  * `yarn bench fleet`; FLEET_BENCH_REQUESTS (default 2000) per setting,
  * FLEET_BENCH_SECONDS (default 45) caps one setting's time.
  */
 import { createBackendModule } from '@backstage/backend-plugin-api';
+import { authServiceFactory } from '@backstage/backend-defaults/auth';
+import { databaseServiceFactory } from '@backstage/backend-defaults/database';
+import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { userInfoServiceFactory } from '@backstage/backend-defaults/userInfo';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import {
   GITOPS_ANNOTATION_RELEASE_SELECTOR,
   KUBERNETES_ID_ANNOTATION,
@@ -46,7 +48,7 @@ import { ReleaseStatusRecord } from '../src/database/ClusterStateStore';
 import { ReleaseRecord } from '../src/database/SyncStateStore';
 import { gitopsPlugin } from '../src/plugin';
 import { HttpCall, LoadResult, measureLoad, send } from './httpLoad';
-import { createScratchDatabase } from './postgresDatabase';
+import { createScratchDatabases, ScratchDatabases } from './postgresDatabase';
 
 const ENTITIES = 200;
 const RELEASES_PER_ENTITY = 100;
@@ -262,7 +264,7 @@ const demoPolicyModule = createBackendModule({
 });
 
 async function startBackend(
-  knex: import('knex').Knex,
+  database: ScratchDatabases['config'],
   cluster: KubernetesDouble,
 ) {
   const backend = await startTestBackend({
@@ -271,13 +273,29 @@ async function startBackend(
       import('@backstage/plugin-kubernetes-backend'),
       import('@backstage/plugin-permission-backend'),
       demoPolicyModule,
+      import('@backstage/plugin-auth-backend'),
+      import('@backstage/plugin-auth-backend-module-guest-provider'),
+      authServiceFactory,
+      httpAuthServiceFactory,
+      userInfoServiceFactory,
       permissionsServiceFactory,
+      databaseServiceFactory,
       catalogServiceMock.factory({
         entities: Array.from({ length: ENTITIES }, (_, i) => entityOf(i)),
       }),
-      mockServices.database.factory({ knex }),
       mockServices.rootConfig.factory({
         data: {
+          app: { baseUrl: 'http://localhost:3000' },
+          backend: { database },
+          auth: {
+            environment: 'development',
+            providers: {
+              guest: {
+                userEntityRef: 'user:default/guest',
+                dangerouslyAllowOutsideDevelopment: true,
+              },
+            },
+          },
           permission: { enabled: true },
           kubernetes: {
             serviceLocatorMethod: { type: 'multiTenant' },
@@ -302,10 +320,27 @@ async function startBackend(
     ],
   });
   const { port } = backend.server.address() as AddressInfo;
-  return { backend, baseUrl: `http://127.0.0.1:${port}` };
+  const baseUrl = `http://127.0.0.1:${port}`;
+  // A user token as the app gets it at sign-in: signed by the auth backend,
+  // checked by every plugin's httpAuth against its keys.
+  const signIn = await fetch(`${baseUrl}/api/auth/guest/refresh`, {
+    headers: { 'x-requested-with': 'XMLHttpRequest' },
+  });
+  const identity = await signIn.json();
+  const token = identity?.backstageIdentity?.token;
+  if (!signIn.ok || typeof token !== 'string') {
+    throw new Error(
+      `Guest sign-in failed: ${signIn.status} ${JSON.stringify(identity).slice(
+        0,
+        300,
+      )}`,
+    );
+  }
+  userHeaders.authorization = `Bearer ${token}`;
+  return { backend, baseUrl };
 }
 
-const userHeaders = { authorization: mockCredentials.user.header() };
+const userHeaders = { authorization: '' };
 const entityRead = (): HttpCall => ({
   method: 'GET',
   path: `/api/gitops/releases?entityRef=${encodeURIComponent(
@@ -415,12 +450,13 @@ async function measure(baseUrl: string, call: HttpCall, concurrency: number) {
 const ms = (value: number) => value.toFixed(1).padStart(8);
 
 export async function run() {
-  const database = await createScratchDatabase('fleet');
+  const databases = await createScratchDatabases('fleet');
   const cluster = await startKubernetesDouble({ namespaces: ENVIRONMENTS });
   let started: Awaited<ReturnType<typeof startBackend>> | undefined;
   try {
     const seedStart = performance.now();
-    await seedFleet(database.knex);
+    const gitopsDatabase = await databases.openPluginDatabase('gitops');
+    await seedFleet(gitopsDatabase).finally(() => gitopsDatabase.destroy());
     for (const object of clusterObjectsOf(MEASURED))
       cluster.objects().put(object);
     console.log(
@@ -436,7 +472,7 @@ export async function run() {
         )}: ${RELEASES_PER_ENTITY} releases, ` +
         `${clusterObjectsOf(MEASURED).length} cluster objects`,
     );
-    started = await startBackend(database.knex, cluster);
+    started = await startBackend(databases.config, cluster);
     const { baseUrl } = started;
     const failures = await checkAnswers(baseUrl);
 
@@ -516,6 +552,6 @@ export async function run() {
   } finally {
     await started?.backend.stop();
     await cluster.stop();
-    await database.drop();
+    await databases.drop();
   }
 }

@@ -53,6 +53,11 @@ export async function createScratchDatabase(
 export type ScratchDatabases = {
   /** `backend.database` config: one database per plugin, named `<prefix><pluginId>`. */
   config: { client: 'pg'; connection: string; prefix: string };
+  /**
+   * Creates the database Backstage will give `pluginId`, to fill before the
+   * backend starts (it uses a database that exists); destroy the client after.
+   */
+  openPluginDatabase(pluginId: string): Promise<Knex>;
   /** Removes every database the backend created under the prefix. */
   drop(): Promise<void>;
 };
@@ -86,6 +91,14 @@ export async function createScratchDatabases(
   }
   return {
     config: { client: 'pg', connection: server, prefix },
+    async openPluginDatabase(pluginId: string) {
+      await admin.raw('CREATE DATABASE ??', [`${prefix}${pluginId}`]);
+      return knexFactory({
+        client: 'pg',
+        connection: `${server.replace(/\/$/, '')}/${prefix}${pluginId}`,
+        pool: { min: 0, max: 10 },
+      });
+    },
     async drop() {
       const { rows } = await admin.raw(
         'select datname from pg_database where starts_with(datname, ?)',
