@@ -311,7 +311,7 @@ describe('CliGitRepository over file://', () => {
     );
   });
 
-  it('answers an incremental sync in three processes: fetch, diff with the commit, and no ancestry check', async () => {
+  it('answers what an incremental sync asks of git in two processes: the fetch, and one diff that also describes the commit', async () => {
     const base = await remote.commit({ 'a.yaml': '1' });
     const git = open();
     await git.fetch();
@@ -337,6 +337,41 @@ describe('CliGitRepository over file://', () => {
     await expect(git.isAncestor(head, base)).resolves.toBe(false);
     await expect(git.commitInfo(base)).resolves.toMatchObject({ sha: base });
     expect(spawn).toHaveBeenCalledTimes(4);
+  });
+
+  it('reads the files a diff changed from their loose objects, and the others (or packed ones) through git', async () => {
+    const base = await remote.commit({ 'a.yaml': 'a: 1\n', 'big.yaml': 'x', 'same.yaml': 's: 1\n' });
+    const git = open();
+    await git.fetch();
+    const head = await remote.commit({ 'a.yaml': 'a: 2\n', 'big.yaml': 'x'.repeat(100) });
+    await git.fetch();
+    await git.diff(base, head);
+    spawn.mockClear();
+
+    await expect(git.readFiles(head, ['big.yaml', 'a.yaml'], { maxBytes: 50 })).resolves.toEqual(
+      new Map<string, unknown>([
+        ['big.yaml', { tooLarge: 100 }],
+        ['a.yaml', Buffer.from('a: 2\n')],
+      ]),
+    );
+    expect(spawn).not.toHaveBeenCalled();
+    // At the base, or a file the diff did not change: git answers.
+    await expect(git.readFiles(base, ['a.yaml'])).resolves.toEqual(
+      new Map([['a.yaml', Buffer.from('a: 1\n')]]),
+    );
+    const mixed = await git.readFiles(head, ['same.yaml', 'a.yaml', 'gone.yaml']);
+    expect([...mixed]).toEqual([
+      ['same.yaml', Buffer.from('s: 1\n')],
+      ['a.yaml', Buffer.from('a: 2\n')],
+    ]);
+    expect(spawn).toHaveBeenCalledTimes(2);
+
+    await runTestGit([`--git-dir=${path.join(workDir, 'config')}`, 'repack', '-a', '-d', '-q']);
+    spawn.mockClear();
+    await expect(git.readFiles(head, ['a.yaml'])).resolves.toEqual(
+      new Map([['a.yaml', Buffer.from('a: 2\n')]]),
+    );
+    expect(spawn).toHaveBeenCalledTimes(1);
   });
 
   it('proves no ancestry from a fetch that had to force', async () => {

@@ -3,9 +3,11 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { CommitRequest, createCommit } from './createCommit';
 import { authSecrets } from './gitEnvironment';
-import { assertRemote, assertRepositoryId } from './gitInputs';
+import { assertRemote, assertRepositoryId, normaliseRepositoryPath } from './gitInputs';
 import { GitMirror } from './GitMirror';
+import { readLooseBlob } from './looseObjects';
 import * as reads from './mirrorReads';
+import { RecentDiffs } from './recentDiffs';
 import { RemoteBranch } from './remoteBranch';
 import {
   GitChange,
@@ -17,8 +19,6 @@ import {
 } from './types';
 
 const DEFAULT_TIMEOUT_MS = 120_000;
-/** How many commits `diff` described are kept for `commitInfo`. */
-const RECENT_COMMITS_KEPT = 4;
 
 /**
  * A {@link GitRepository} backed by the git CLI and a bare mirror at
@@ -58,8 +58,8 @@ export class CliGitRepository implements GitRepository {
     );
   }
 
-  /** Commits that `diff` read on the way, by sha (commits never change). */
-  private readonly recentCommits = new Map<string, GitCommitInfo>();
+  /** What `diff` read on the way: the next reads of a sync need no process. */
+  private readonly recentDiffs = new RecentDiffs();
 
   private constructor(
     private readonly mirror: GitMirror,
@@ -74,23 +74,55 @@ export class CliGitRepository implements GitRepository {
     return reads.listTree(this.mirror, commit, prefix);
   }
 
-  readFiles(
+  /**
+   * Files a diff to `commit` changed are read from their loose objects when
+   * the fetch left them loose (no process); the others through git.
+   */
+  async readFiles(
     commit: string,
     paths: string[],
     options?: { maxBytes?: number },
   ): Promise<Map<string, Buffer | GitFileTooLarge>> {
-    return reads.readFiles(this.mirror, commit, paths, options);
+    const maxBytes = options?.maxBytes ?? Infinity;
+    const found = new Map<string, Buffer | GitFileTooLarge>();
+    const rest: string[] = [];
+    await Promise.all(
+      paths.map(async requested => {
+        // Only paths as git spells them (else git's checks and answer apply).
+        const blob =
+          normaliseRepositoryPath(requested) === requested
+            ? this.recentDiffs.blobAt(commit, requested)
+            : undefined;
+        const content =
+          blob !== undefined && maxBytes >= 0
+            ? await readLooseBlob(this.mirror.directory, blob, maxBytes)
+            : undefined;
+        if (content === undefined) rest.push(requested);
+        else found.set(requested, content);
+      }),
+    );
+    if (rest.length === paths.length) {
+      return reads.readFiles(this.mirror, commit, paths, options);
+    }
+    const fromGit =
+      rest.length > 0
+        ? await reads.readFiles(this.mirror, commit, rest, options)
+        : new Map<string, Buffer | GitFileTooLarge>();
+    // In the order asked, as git's answers come.
+    const files = new Map<string, Buffer | GitFileTooLarge>();
+    for (const requested of paths) {
+      const content = found.get(requested) ?? fromGit.get(requested);
+      if (content !== undefined) files.set(requested, content);
+    }
+    return files;
   }
 
   async diff(from: string, to: string): Promise<GitChange[]> {
     const { changes, commit } = await reads.diff(this.mirror, from, to);
-    // The same process told who made `to`: a sync asks next.
-    this.recentCommits.set(to, commit);
-    for (const sha of this.recentCommits.keys()) {
-      if (this.recentCommits.size <= RECENT_COMMITS_KEPT) break;
-      this.recentCommits.delete(sha);
-    }
-    return changes;
+    this.recentDiffs.remember(to, commit, changes);
+    return changes.map(({ status, path: changed, oldPath }) =>
+      oldPath === undefined ? { status, path: changed } : { status, path: changed, oldPath },
+    );
   }
 
   isAncestor(ancestor: string, descendant: string): Promise<boolean> {
@@ -104,8 +136,8 @@ export class CliGitRepository implements GitRepository {
   }
 
   commitInfo(sha: string): Promise<GitCommitInfo> {
-    const known = this.recentCommits.get(sha);
-    if (known) return Promise.resolve({ ...known });
+    const known = this.recentDiffs.commitInfo(sha);
+    if (known) return Promise.resolve(known);
     return reads.commitInfo(this.mirror, sha);
   }
 

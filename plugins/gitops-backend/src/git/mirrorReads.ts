@@ -4,9 +4,9 @@ import { GitCommandError } from './GitCommandError';
 import { GitMirror } from './GitMirror';
 import { assertCommitSha, normaliseRepositoryPath } from './gitInputs';
 import { COMMIT_DIFF_FORMAT, parseCommitDiff } from './parseCommitDiff';
+import { RawChange } from './parseRawDiff';
 import { parseTreeListing } from './parseTreeListing';
 import {
-  GitChange,
   GitCommitInfo,
   GitFileTooLarge,
   GitTreeEntry,
@@ -198,7 +198,8 @@ async function readListedFiles(
 }
 
 /**
- * The changes from `from` to `to` and `to`'s author and message, from one
+ * The changes from `from` to `to` (with each new side's blob id) and `to`'s
+ * author and message, from one
  * process: `diff-tree --stdin` given `<to> <from>` diffs `to` against `from`
  * as if it were its parent, and prints `to`'s commit first.
  */
@@ -206,14 +207,14 @@ export async function diff(
   mirror: GitMirror,
   from: string,
   to: string,
-): Promise<{ changes: GitChange[]; commit: GitCommitInfo }> {
+): Promise<{ changes: RawChange[]; commit: GitCommitInfo }> {
   return readAbout(mirror, [from, to], async () => {
-    // diff-tree is the plumbing behind `git diff --name-status` for two
-    // commits: same output, no porcelain configuration in play.
+    // diff-tree is the plumbing behind `git diff --raw` for two commits:
+    // same output, no porcelain configuration in play.
     const { stdout } = await mirror.gitAbout(
       [from, to],
       'diff-tree',
-      ['--stdin', '--always', '-r', '-z', '--name-status', '-M', `--format=${COMMIT_DIFF_FORMAT}`],
+      ['--stdin', '--always', '-r', '-z', '--raw', '-M', `--format=${COMMIT_DIFF_FORMAT}`],
       { input: `${to} ${from}\n` },
     );
     const parsed = parseCommitDiff(stdout, to);

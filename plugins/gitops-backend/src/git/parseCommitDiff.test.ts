@@ -1,13 +1,15 @@
 import { parseCommitDiff } from './parseCommitDiff';
 
 const sha = 'a6fd529b7ae3e62100fb22ef746fbaa6863e053c';
+const blob = 'b'.repeat(40);
+const raw = (status: string) => `:100644 100644 ${'a'.repeat(40)} ${blob} ${status}`;
 const header = (message: string) =>
   [sha, 'Al B', 'al@example.com', '1796017995', message, sha, ''].join('\0');
 
 describe('parseCommitDiff', () => {
   it('reads the commit, then the changes after the newline', () => {
     const parsed = parseCommitDiff(
-      Buffer.from(`${header('Bump app\n\nbody\n')}\nM\0b.yaml\0R100\0a\0c\0A\0we ird\tname\0`),
+      Buffer.from(`${header('Bump app\n\nbody\n')}\n${raw('M')}\0b.yaml\0${raw('R100')}\0a\0c\0${raw('A')}\0we ird\tname\0`),
       sha,
     );
     expect(parsed).toEqual({
@@ -19,9 +21,9 @@ describe('parseCommitDiff', () => {
         committedAt: '2026-11-30T05:53:15.000Z',
       },
       changes: [
-        { status: 'M', path: 'b.yaml' },
-        { status: 'R', path: 'c', oldPath: 'a' },
-        { status: 'A', path: 'we ird\tname' },
+        { status: 'M', path: 'b.yaml', mode: '100644', blob },
+        { status: 'R', path: 'c', oldPath: 'a', mode: '100644', blob },
+        { status: 'A', path: 'we ird\tname', mode: '100644', blob },
       ],
     });
   });
@@ -40,7 +42,7 @@ describe('parseCommitDiff', () => {
     expect(() => parseCommitDiff(Buffer.from([sha, 'Al B', 'a@b', '1', 'message'].join('\0')), sha)).toThrow(
       'Truncated',
     );
-    expect(() => parseCommitDiff(Buffer.from(`${header('m')}M\0x\0`), sha)).toThrow(
+    expect(() => parseCommitDiff(Buffer.from(`${header('m')}${raw('M')}\0x\0`), sha)).toThrow(
       'Unexpected',
     );
   });

@@ -1,5 +1,5 @@
-import { parseNameStatus } from './parseNameStatus';
-import { GitChange, GitCommitInfo } from './types';
+import { parseRawDiff, RawChange } from './parseRawDiff';
+import { GitCommitInfo } from './types';
 
 /**
  * The `--format` that {@link parseCommitDiff} reads: the commit's fields,
@@ -18,7 +18,7 @@ function withoutTrailingNewlines(text: string): string {
 }
 
 /**
- * Parses `git diff-tree --stdin --always -r -z --name-status -M
+ * Parses `git diff-tree --stdin --always -r -z --raw -M
  * --format=<COMMIT_DIFF_FORMAT>` given one line `<commit> <old>`: the
  * commit's author and message, then (after a newline, when there are any)
  * the changes from `<old>` to it. Undefined when git printed nothing, which
@@ -27,7 +27,7 @@ function withoutTrailingNewlines(text: string): string {
 export function parseCommitDiff(
   output: Buffer,
   sha: string,
-): { commit: GitCommitInfo; changes: GitChange[] } | undefined {
+): { commit: GitCommitInfo; changes: RawChange[] } | undefined {
   if (output.length === 0) return undefined;
   const fields: string[] = [];
   let offset = 0;
@@ -58,6 +58,6 @@ export function parseCommitDiff(
       message: withoutTrailingNewlines(message),
       committedAt: new Date(Number(committedAt) * 1000).toISOString(),
     },
-    changes: parseNameStatus(rest),
+    changes: parseRawDiff(rest),
   };
 }
