@@ -106,12 +106,17 @@ export class RepositorySync {
   private async sync(signal?: AbortSignal): Promise<SyncOutcome> {
     const { repository, git, syncStateStore, logger } = this.options;
     if (signal?.aborted) return aborted();
-    await syncStateStore.ensureRepository(repository);
+    // The stored commit is read while git fetches.
+    const storedRead = syncStateStore
+      .ensureRepository(repository)
+      .then(() => syncStateStore.getRepository(repository.id));
+    storedRead.catch(() => undefined); // awaited below; not unhandled meanwhile
 
     let head: string;
     try {
       head = await git.fetch();
     } catch (error) {
+      await storedRead;
       if (signal?.aborted) return aborted();
       const message = errorMessage(error);
       await syncStateStore.recordRepositoryFailure(repository.id, message, this.clock());
@@ -123,7 +128,7 @@ export class RepositorySync {
     }
     if (signal?.aborted) return aborted();
 
-    const stored = await syncStateStore.getRepository(repository.id);
+    const stored = await storedRead;
     const syncedAt = this.clock();
     if (stored?.lastCommit === head) {
       const applied = await this.store({
@@ -224,8 +229,9 @@ export class RepositorySync {
     });
 
     if (signal?.aborted) return aborted();
-    const current = await syncStateStore.listEnvironments();
-    const currentOwn = current.filter(e => e.repository === repository.id);
+    const currentOwn =
+      plan.storedEnvironments ??
+      (await syncStateStore.listEnvironments()).filter(e => e.repository === repository.id);
     if (!sameEnvironments(currentOwn, plan.environments)) {
       await syncStateStore.replaceEnvironments(repository.id, plan.environments);
     }

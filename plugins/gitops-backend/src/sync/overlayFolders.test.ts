@@ -25,6 +25,18 @@ describe('OverlayFolders', () => {
     expect(look).toHaveBeenCalledTimes(2);
   });
 
+  it('says a folder is known classic only once it looked and found no kustomization', async () => {
+    const folders = new OverlayFolders();
+    folders.advance(undefined, 'c1', { full: true });
+    expect(folders.isKnownClassic('releases/dev')).toBe(false);
+    await folders.isOverlay('releases/dev', async () => false);
+    await folders.isOverlay('apps/dev', async () => true);
+    expect(folders.isKnownClassic('releases/dev')).toBe(true);
+    expect(folders.isKnownClassic('apps/dev')).toBe(false);
+    folders.advance('c1', 'c2', { full: false, changes: [{ status: 'A', path: 'releases/dev/kustomization.yaml' }] });
+    expect(folders.isKnownClassic('releases/dev')).toBe(false);
+  });
+
   it('forgets what it knew when a sync does not continue from its commit', async () => {
     const folders = new OverlayFolders();
     const look = jest.fn(async () => false);

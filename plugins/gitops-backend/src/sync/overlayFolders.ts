@@ -47,6 +47,11 @@ export class OverlayFolders {
     this.commit = head;
   }
 
+  /** Whether `folder` is known not to be an overlay; false when not known. */
+  isKnownClassic(folder: string): boolean {
+    return this.known.get(folder) === false;
+  }
+
   async isOverlay(folder: string, look: () => Promise<boolean>): Promise<boolean> {
     const known = this.known.get(folder);
     if (known !== undefined) return known;

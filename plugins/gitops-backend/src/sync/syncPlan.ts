@@ -46,6 +46,8 @@ export type SyncPlan = {
   changedPaths: string[];
   /** Renamed files: new path -> old path, for files of environments. */
   renamedFrom: Map<string, string>;
+  /** The repository's stored environments, when planning read them. */
+  storedEnvironments?: GitopsEnvironment[];
 };
 
 type PlanContext = {
@@ -96,30 +98,44 @@ at: Date,
       at,
     });
   }
-  // A file of clusters/ that does not read cleanly keeps its last good
-  // Kustomizations, so that no environment goes for a misread.
-  const storedKustomizations = await syncStateStore.listFluxObjects(repository.id, ['Kustomization']);
-  const brokenClusterFiles = new Set((clusterFiles ?? []).filter(f => f.broken).map(f => f.path));
-  const kustomizations = clusterKustomizations(
-    clusterFiles
-      ? [
-          ...clusterFiles.filter(f => !f.broken).flatMap(f => f.fluxObjects ?? []),
-          ...storedKustomizations.filter(o => brokenClusterFiles.has(o.path)),
-        ]
-      : storedKustomizations,
-  );
-  // Whether each folder exists matters only when environments are derived.
-  const folderExists = new Map<string, boolean>();
-  const listFolders = async () => {
-    for (const k of kustomizations) {
-      if (!folderExists.has(k.folder)) {
-        folderExists.set(k.folder, (await git.listTree(head, k.folder)).length > 0);
+  // Asked for only when environments are resolved, not taken as stored.
+  const fluxLayout = async () => {
+    // A file of clusters/ that does not read cleanly keeps its last good
+    // Kustomizations, so that no environment goes for a misread.
+    const storedKustomizations = await syncStateStore.listFluxObjects(repository.id, ['Kustomization']);
+    const brokenClusterFiles = new Set((clusterFiles ?? []).filter(f => f.broken).map(f => f.path));
+    const kustomizations = clusterKustomizations(
+      clusterFiles
+        ? [
+            ...clusterFiles.filter(f => !f.broken).flatMap(f => f.fluxObjects ?? []),
+            ...storedKustomizations.filter(o => brokenClusterFiles.has(o.path)),
+          ]
+        : storedKustomizations,
+    );
+    // Whether each folder exists matters only when environments are derived.
+    const folderExists = new Map<string, boolean>();
+    const listFolders = async () => {
+      for (const k of kustomizations) {
+        if (!folderExists.has(k.folder)) {
+          folderExists.set(k.folder, (await git.listTree(head, k.folder)).length > 0);
+        }
       }
-    }
+    };
+    return {
+      kustomizations,
+      folderExists: (f: string) => folderExists.get(f) ?? false,
+      listFolders,
+    };
   };
-  const flux = { kustomizations, folderExists: (f: string) => folderExists.get(f) ?? false };
 
   let environments: GitopsEnvironment[];
+  let storedEnvironments: GitopsEnvironment[] | undefined;
+  const readStoredEnvironments = async () => {
+    storedEnvironments ??= (await syncStateStore.listEnvironments()).filter(
+      e => e.repository === repository.id,
+    );
+    return storedEnvironments;
+  };
   let releasesTree: GitTreeEntry[] | undefined;
   // Only an added, deleted or renamed file can add or remove a folder.
   const foldersMayHaveChanged =
@@ -131,19 +147,18 @@ at: Date,
         [c.path, c.oldPath].some(p => p?.startsWith(`${RELEASES_FOLDER}/`)),
     );
   if (own.length === 0 && (full || foldersMayHaveChanged || clustersTouched)) {
+    const flux = await fluxLayout();
     releasesTree = await git.listTree(head, RELEASES_FOLDER);
-    if (!releasesTree.some(e => e.type === 'tree')) await listFolders();
+    if (!releasesTree.some(e => e.type === 'tree')) await flux.listFolders();
     environments = resolveEnvironments(repository.id, configured, releasesTree, flux);
   } else if (own.length > 0) {
-    environments = resolveEnvironments(repository.id, configured, [], flux);
+    environments = resolveEnvironments(repository.id, configured, [], await fluxLayout());
   } else {
-    environments = (await syncStateStore.listEnvironments()).filter(
-      e => e.repository === repository.id,
-    );
+    environments = await readStoredEnvironments();
   }
   // Environments that clusters/ adds, moves or removes are read anew.
   if (!full && clustersTouched) {
-    const stored = (await syncStateStore.listEnvironments()).filter(e => e.repository === repository.id);
+    const stored = await readStoredEnvironments();
     if (!sameEnvironments(stored, environments)) return planSync(context, undefined, head, at);
   }
   // A Flux object of clusters/<env>/ belongs to the environment <env>.
@@ -173,6 +188,20 @@ at: Date,
         e => e.type === 'blob' && KUSTOMIZATION_FILE_NAMES.some(n => e.path === `${env.path}/${n}`),
       ),
     );
+  // No environment was an overlay at the stored commit (the last syncs
+  // looked): nothing stored was built from a file outside its environment,
+  // so the store is not asked what was.
+  const noOverlaysStored =
+    !full && environments.every(env => overlayFolders.isKnownClassic(env.path));
+  // planReads asks for the same chart folders' users again: one query.
+  const chartUsersAsked = new Map<string, Promise<string[]>>();
+  const chartUsersOf = (folders: string[]) => {
+    const key = JSON.stringify(folders);
+    if (!chartUsersAsked.has(key)) {
+      chartUsersAsked.set(key, syncStateStore.sourcePathsForCharts(repository.id, folders));
+    }
+    return chartUsersAsked.get(key)!;
+  };
   const overlayNames = new Set<string>();
   if (full) {
     for (const env of environments) if (await isOverlay(env)) overlayNames.add(env.name);
@@ -183,9 +212,10 @@ at: Date,
       }
     }
     // Bases outside the environment's folder: known from what was built from them.
-    for (const name of await environmentsBuiltFrom(context, changed, environments)) {
-      overlayNames.add(name);
-    }
+    const builtFrom = noOverlaysStored
+      ? []
+      : await environmentsBuiltFrom(context, changed, environments);
+    for (const name of builtFrom) overlayNames.add(name);
   }
   // A folder becoming an overlay, or ceasing to be one, is read anew.
   const shapeChanged =
@@ -201,11 +231,8 @@ at: Date,
   // Releases of overlays whose chart folder changed: their environments
   // re-derive them (a classic file's chart users are read as usual).
   const chartFolders = [...new Set(changed.flatMap(foldersOf))];
-  const overlayChartUsers = chartFolders.length === 0 ? [] : (
-    await syncStateStore.releasesFromPaths(
-      repository.id,
-      await syncStateStore.sourcePathsForCharts(repository.id, chartFolders),
-    )
+  const overlayChartUsers = chartFolders.length === 0 || noOverlaysStored ? [] : (
+    await syncStateStore.releasesFromPaths(repository.id, await chartUsersOf(chartFolders))
   ).filter(r => r.builtFrom?.length || !isWithin(r.sourcePath, environments.find(e => e.name === r.environment)?.path ?? ''));
   overlayChartUsers.forEach(r => overlayNames.add(r.environment));
   const overlayEnvironments = environments.filter(e => overlayNames.has(e.name));
@@ -227,8 +254,7 @@ at: Date,
       }
       return files;
     },
-    chartUsers: folders =>
-      syncStateStore.sourcePathsForCharts(repository.id, folders),
+    chartUsers: chartUsersOf,
   });
   // Chart users inside overlays re-derive there, as if they had changed.
   const chartUsers = [
@@ -256,6 +282,7 @@ at: Date,
     overlays,
     changedPaths: reads.changedPaths,
     renamedFrom: reads.renamedFrom,
+    storedEnvironments,
   };
 }
 
