@@ -18,6 +18,7 @@ exports.up = async function up(knex) {
     table.string('name').notNullable();
     table.text('entity_ref').notNullable().comment('Full ref of the linked entity');
     table.string('owner', 512).notNullable().comment('Lower-cased full ref');
+    table.timestamp('resolved_at', { useTz: true }).notNullable().comment('When the task last resolved it');
     table.primary(['environment', 'namespace', 'name', 'owner']);
     table.index(['owner']);
   });

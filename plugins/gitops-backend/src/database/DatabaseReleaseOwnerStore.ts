@@ -9,7 +9,11 @@ import {
 } from './ReleaseOwnerStore';
 
 /** A row of `gitops_release_owners`. */
-type ReleaseOwnerRow = GitopsReleaseKey & { entity_ref: string; owner: string };
+type ReleaseOwnerRow = GitopsReleaseKey & {
+  entity_ref: string;
+  owner: string;
+  resolved_at: Date | string;
+};
 
 /** The column's width: a longer ref is no owner anyone can claim. */
 const MAX_OWNER_LENGTH = 512;
@@ -41,6 +45,7 @@ export class DatabaseReleaseOwnerStore implements ReleaseOwnerStore {
     owners: ReleaseOwnersRecord[],
   ): Promise<void> {
     const rows: ReleaseOwnerRow[] = [];
+    const resolvedAt = new Date();
     for (const record of owners) {
       const lowered = new Set(
         record.owners
@@ -54,6 +59,7 @@ export class DatabaseReleaseOwnerStore implements ReleaseOwnerStore {
           name: record.name,
           entity_ref: record.entityRef,
           owner,
+          resolved_at: resolvedAt,
         });
       }
     }

@@ -5,11 +5,13 @@ import { DatabaseChartStatusStore } from './DatabaseChartStatusStore';
 import { DatabaseClusterStateStore } from './DatabaseClusterStateStore';
 import { DatabaseEventStore } from './DatabaseEventStore';
 import { DatabaseImageStatusStore } from './DatabaseImageStatusStore';
+import { DatabaseReadVersionStore } from './DatabaseReadVersionStore';
 import { DatabaseReleaseOwnerStore } from './DatabaseReleaseOwnerStore';
 import { DatabaseSyncStateStore } from './DatabaseSyncStateStore';
 import { EventStore } from './EventStore';
 import { ImageStatusStore } from './ImageStatusStore';
 import { migratedClient } from './migrations';
+import { ReadVersionStore } from './ReadVersionStore';
 import { ReleaseOwnerStore } from './ReleaseOwnerStore';
 import { SyncStateStore } from './SyncStateStore';
 
@@ -22,6 +24,8 @@ export type GitopsStores = {
   eventStore: EventStore;
   /** Owners of the entity each release links to, for owner-filtered reads. */
   releaseOwnerStore: ReleaseOwnerStore;
+  /** What revalidated reads compare (ETags). */
+  readVersionStore: ReadVersionStore;
 };
 
 /** Migrates the plugin's database once and opens every store on it. */
@@ -36,5 +40,6 @@ export async function createGitopsStores(options: {
     clusterStateStore: new DatabaseClusterStateStore(db),
     eventStore: new DatabaseEventStore(db),
     releaseOwnerStore: new DatabaseReleaseOwnerStore(db),
+    readVersionStore: new DatabaseReadVersionStore(db),
   };
 }

@@ -34,6 +34,7 @@ export type {
   ReleaseOwnersRecord,
   ReleaseOwnerStore,
 } from './ReleaseOwnerStore';
+export type { ReadVersionStore } from './ReadVersionStore';
 export type { GitopsStores } from './gitopsStores';
 export { unstorableReason } from './storableValues';
 export { createGitopsStores } from './gitopsStores';

@@ -6,6 +6,7 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { createHash } from 'node:crypto';
 import {
   GitopsClusterList,
   gitopsDiagnosticsReadPermission,
@@ -29,6 +30,7 @@ import {
   ChartStatusStore,
   ClusterStateStore,
   EventStore,
+  ReadVersionStore,
   ReleaseRecord,
   SyncStateStore,
 } from '../database';
@@ -105,6 +107,8 @@ export class ReleaseService {
       decisionCacheSeconds?: number;
       /** How long an entity's annotations are kept per caller (`gitops.entityCacheSeconds`, default 10; 0: not kept). */
       entityCacheSeconds?: number;
+      /** What the lists' ETags are made of; without it they have none. */
+      readVersionStore?: ReadVersionStore;
     },
   ) {
     this.decisions = new ReadDecisions({
@@ -209,6 +213,34 @@ export class ReleaseService {
           : await this.options.syncStateStore.findReleases(match, filterOf(decision)),
       disclosure: new ErrorDisclosure(decision.diagnostics),
     };
+  }
+
+  /**
+   * The ETag of a list as this caller would get it now, computed without
+   * reading the list: from the store's read version, the caller's decision
+   * and, for an entity's releases, the entity's annotations (cached, so a
+   * revalidation within the entity cache asks the catalog nothing).
+   * Undefined without a read version store.
+   */
+  async listTag(
+    list: 'releases' | 'environments',
+    credentials: BackstageCredentials,
+    entityRef?: string,
+  ): Promise<string | undefined> {
+    const { readVersionStore } = this.options;
+    if (!readVersionStore) return undefined;
+    const [version, decision, entity] = await Promise.all([
+      readVersionStore.currentVersion(),
+      this.decisions.decide(credentials),
+      list === 'releases' && entityRef
+        ? this.entities.get(entityRef, credentials)
+        : undefined,
+    ]);
+    if (list === 'releases' && !entity) return undefined;
+    const hash = createHash('sha256')
+      .update(JSON.stringify([list, version, decision, entityRef, entity ?? null]))
+      .digest('base64url');
+    return `"${hash.slice(0, 27)}"`;
   }
 
   /**

@@ -35,6 +35,7 @@ import {
   createGitopsReleaseConditionalDecision,
   gitopsReleaseConditions,
 } from '../permissions/conditions';
+import { gitopsReadPermission } from '@backstage-gitops/plugin-gitops-common';
 import { ReleaseService } from './ReleaseService';
 import { createRouter } from './router';
 
@@ -85,7 +86,7 @@ function decidingPermissions(
       return requests.map(r => {
         if (readEnvironments) {
           return createGitopsReleaseConditionalDecision(
-            r.permission,
+            gitopsReadPermission,
             gitopsReleaseConditions.isInEnvironment({ environments: readEnvironments }),
           );
         }
@@ -113,7 +114,8 @@ const auditor = mockServices.auditor.mock();
 const auditEvent = { success: jest.fn(), fail: jest.fn() };
 
 async function routerApp(options: {
-  stores: Pick<GitopsStores, 'syncStateStore' | 'clusterStateStore' | 'eventStore'>;
+  stores: Pick<GitopsStores, 'syncStateStore' | 'clusterStateStore' | 'eventStore'> &
+    Partial<Pick<GitopsStores, 'readVersionStore'>>;
   permissions: PermissionsService;
   sync?: SyncTrigger;
   reconcileRequests?: ReconcileRequests;
@@ -135,6 +137,7 @@ async function routerApp(options: {
       catalog: catalogServiceMock({ entities: [podinfo] }),
       permissions: options.permissions,
       automationOf: () => 'flux',
+      readVersionStore: options.stores.readVersionStore,
     }),
     sync: options.sync ?? { trigger: async () => [] },
     reconcileRequests: options.reconcileRequests ?? ({} as ReconcileRequests),
@@ -480,9 +483,9 @@ describe('createRouter', () => {
     });
     const ownerPolicy = {
       async authorizeConditional(requests: QueryPermissionRequest[], { credentials }: any) {
-        return requests.map(r =>
+        return requests.map(() =>
           createGitopsReleaseConditionalDecision(
-            r.permission,
+            gitopsReadPermission,
             gitopsReleaseConditions.isEntityOwner({ claims: claimsOf(credentials) }),
           ),
         );
@@ -526,6 +529,64 @@ describe('createRouter', () => {
     // Three callers, a dozen requests: slow on a busy machine.
   }, 30_000);
 
+  it('answers a revalidation 304 without the catalog or the list, and 200 with a new ETag once something changed', async () => {
+    const catalog = catalogServiceMock({ entities: [podinfo] });
+    const getEntityByRef = jest.spyOn(catalog, 'getEntityByRef');
+    const service = new ReleaseService({
+      ...stores,
+      catalog,
+      permissions: mockServices.permissions({ result: AuthorizeResult.ALLOW }),
+    });
+    const listReleases = jest.spyOn(service, 'listReleases');
+    const listEnvironments = jest.spyOn(service, 'listEnvironments');
+    const server = express().use(
+      await createRouter({
+        ...({} as Parameters<typeof createRouter>[0]),
+        eventStore: stores.eventStore,
+        releases: service,
+        httpAuth: mockServices.httpAuth({ pluginId: 'gitops' }),
+      }),
+    );
+    const entity = { entityRef: 'component:default/podinfo' };
+    const first = await requestAs(server).get('/releases').query(entity);
+    expect(first.status).toBe(200);
+    expect(first.headers['cache-control']).toBe('private, no-cache');
+    const tag = first.headers.etag;
+    expect(tag).toMatch(/^"[\w-]+"$/);
+
+    const again = await requestAs(server).get('/releases').query(entity).set('if-none-match', tag);
+    expect(again.status).toBe(304);
+    expect(getEntityByRef).toHaveBeenCalledTimes(1);
+    expect(listReleases).toHaveBeenCalledTimes(1);
+
+    const environments = await requestAs(server).get('/environments');
+    const environmentsAgain = await requestAs(server)
+      .get('/environments')
+      .set('if-none-match', environments.headers.etag);
+    expect(environmentsAgain.status).toBe(304);
+    expect(listEnvironments).toHaveBeenCalledTimes(1);
+
+    // A sync changes a release: the tag moves and the list is read again.
+    await stores.syncStateStore.applySync({
+      repositoryId: 'config',
+      commit: 'c2',
+      syncedAt: new Date('2026-11-25T11:00:00Z'),
+      full: false,
+      replacedPaths: ['releases/dev/podinfo.yaml'],
+      releases: [release('dev', 'podinfo', 'dev-def')],
+      problems: [],
+      events: [],
+    });
+    const changed = await requestAs(server).get('/releases').query(entity).set('if-none-match', tag);
+    expect(changed.status).toBe(200);
+    expect(changed.headers.etag).not.toBe(tag);
+    expect(changed.body.items.find((r: { environment: string }) => r.environment === 'dev').images[0].tag).toBe('dev-def');
+    // So does a cluster's status, and another entity has another tag.
+    await stores.clusterStateStore.recordClusterFailure('demo', 'down', new Date('2026-11-25T12:00:00Z'));
+    const afterFailure = await requestAs(server).get('/releases').query(entity).set('if-none-match', changed.headers.etag);
+    expect(afterFailure.status).toBe(200);
+  }, 30_000);
+
   it('serves one release with its spec, and 404 for an unknown one', async () => {
     const server = await app();
     const found = await requestAs(server)
@@ -545,7 +606,7 @@ describe('createRouter', () => {
       async authorizeConditional(requests: QueryPermissionRequest[]) {
         return requests.map(r => {
           asked.push(`conditional ${r.permission.name}`);
-          return createGitopsReleaseConditionalDecision(r.permission, {
+          return createGitopsReleaseConditionalDecision(gitopsReadPermission, {
             not: gitopsReleaseConditions.isInEnvironment({ environments: ['prod'] }),
           });
         });

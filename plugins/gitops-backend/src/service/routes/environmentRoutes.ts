@@ -1,6 +1,7 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { ReleaseService } from '../ReleaseService';
 import { callerCredentials, GitopsApiRouter } from './GitopsApiRouter';
+import { revalidated } from './revalidation';
 
 /** The pipeline's environments and the config repositories they come from. */
 export function addEnvironmentRoutes(
@@ -11,6 +12,8 @@ export function addEnvironmentRoutes(
 
   router.get('/environments', async (req, res) => {
     const credentials = await callerCredentials(httpAuth, req);
+    const tag = await releases.listTag('environments', credentials);
+    if (revalidated(req, res, tag)) return;
     res.json(await releases.listEnvironments(credentials));
   });
 

@@ -1,6 +1,7 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { ReleaseService } from '../ReleaseService';
 import { callerCredentials, GitopsApiRouter } from './GitopsApiRouter';
+import { revalidated } from './revalidation';
 
 /** The releases of an entity, one release, and its Helm history. */
 export function addReleaseRoutes(
@@ -11,7 +12,12 @@ export function addReleaseRoutes(
 
   router.get('/releases', async (req, res) => {
     const credentials = await callerCredentials(httpAuth, req);
-    res.json(await releases.listReleases(req.query.entityRef, credentials));
+    const { entityRef } = req.query;
+    const tag = entityRef
+      ? await releases.listTag('releases', credentials, entityRef)
+      : undefined;
+    if (revalidated(req, res, tag)) return;
+    res.json(await releases.listReleases(entityRef, credentials));
   });
 
   router.get('/releases/:environment/:namespace/:name', async (req, res) => {
