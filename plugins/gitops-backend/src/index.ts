@@ -4,6 +4,11 @@
  * @packageDocumentation
  */
 export { gitopsPlugin as default } from './plugin';
+/**
+ * The events backend's gitops module: the registry notification ingress
+ * and Bitbucket Cloud's webhook signature check.
+ */
+export { gitopsEventsModule } from './events';
 export {
   createGitopsReleaseConditionalDecision,
   gitopsReleaseConditions,

@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { readClustersConfig } from './cluster';
 import { readCacheConfig } from './config/cacheConfig';
@@ -12,6 +13,7 @@ import {
   readHelmRepositoriesConfig,
 } from './config';
 import { createGitopsStores, DatabaseImageMetadataCache } from './database';
+import { readGitopsEventsConfig, subscribeGitopsEvents } from './events';
 import { mirrorsDirectory } from './git';
 import { processCacheBudgets, startMemoryReports } from './kernel';
 import {
@@ -49,6 +51,8 @@ export const gitopsPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
         catalog: catalogServiceRef,
+        // Pushes and registry notifications; without the events backend its default delivers only our own.
+        events: eventsServiceRef,
         // Without the signals backend its default publishes to no one.
         signals: signalsServiceRef,
         lifecycle: coreServices.lifecycle,
@@ -77,7 +81,7 @@ export const gitopsPlugin = createBackendPlugin({
           logger,
         });
         deps.lifecycle.addShutdownHook(() => liveCards.close());
-        const { sync, reconcile, writers } = await scheduleGitopsTasks({
+        const { sync, reconcile, writers, automation } = await scheduleGitopsTasks({
           gitops,
           clusters,
           registries,
@@ -90,6 +94,14 @@ export const gitopsPlugin = createBackendPlugin({
           workDir: mirrorsDirectory(config.getOptionalString('backend.workingDirectory')),
         });
 
+        await subscribeGitopsEvents({
+          events: deps.events,
+          settings: readGitopsEventsConfig(config),
+          repositories: gitops.repositories,
+          sync,
+          automation,
+          logger,
+        });
         registerGitopsPermissions({
           permissionsRegistry: deps.permissionsRegistry,
           syncStateStore,

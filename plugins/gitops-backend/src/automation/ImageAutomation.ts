@@ -1,10 +1,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   GitopsImageStatus,
+  ImageName,
   imageLabel,
   needsCreationTime,
   policyAllows,
   PolicyDefinition,
+  sameImage,
 } from '@backstage-gitops/plugin-gitops-common';
 import { BrokenFile, RepositoryWriter } from '../actions';
 import { ClusterApi } from '../cluster';
@@ -123,11 +125,18 @@ export class ImageAutomation {
   /**
    * One run. Once `signal` aborts (the scheduler's timeout: another replica
    * may take the task now) it stops before recording, committing or pushing.
+   * With `only.images` (a registry said these were pushed) it scans and
+   * moves only the release images that resolve to one of them.
    */
-  async run(signal?: AbortSignal): Promise<AutomationOutcome> {
+  async run(
+    signal?: AbortSignal,
+    only?: { images: ImageName[] },
+  ): Promise<AutomationOutcome> {
     const { repository, syncStateStore, imageStatusStore } = this.options;
     const party = repository.automation ?? 'backstage';
-    const all = await syncStateStore.releasesFromPaths(repository.id, 'all');
+    const stored = await syncStateStore.releasesFromPaths(repository.id, 'all');
+    const all = only ? onlyImages(stored, only.images) : stored;
+    if (only && all.length === 0) return { status: 'unchanged', updates: [] };
     if (party === 'off') {
       await imageStatusStore.recordImageStatuses(this.offStatuses(all));
       return { status: 'unchanged', updates: [] };
@@ -461,4 +470,13 @@ export class ImageAutomation {
     });
     return { status: 'aborted', updates: [] };
   }
+}
+
+/** The releases with only their images that are one of `names`; releases with none left out. */
+function onlyImages(releases: ReleaseRecord[], names: ImageName[]): ReleaseRecord[] {
+  const wanted = names.map(n => ({ registry: n.host, repository: n.repository }));
+  return releases.flatMap(release => {
+    const images = release.images.filter(image => wanted.some(w => sameImage(image, w)));
+    return images.length ? [{ ...release, images }] : [];
+  });
 }

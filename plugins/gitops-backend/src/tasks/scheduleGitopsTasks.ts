@@ -5,7 +5,7 @@ import {
 import { NotFoundError } from '@backstage/errors';
 import path from 'node:path';
 import { RepositoryWriter, WriterFor } from '../actions';
-import { ImageAutomation } from '../automation';
+import { AutomationScheduler, ImageAutomation, ImageScanTrigger } from '../automation';
 import { ChartUpdates, HelmIndexClient, OciChartClient } from '../charts';
 import { ClusterConfig, KubernetesCluster } from '../cluster';
 import { GitopsConfig, HelmRepositoryConfig } from '../config';
@@ -51,6 +51,8 @@ export async function scheduleGitopsTasks(options: {
   sync: SyncTrigger;
   reconcile: ReconcileTrigger;
   writers: WriterFor;
+  /** Scans named images now; does nothing when image automation is off. */
+  automation: ImageScanTrigger;
 }> {
   const { gitops, stores, scheduler, logger, workDir } = options;
   const { syncStateStore, imageStatusStore, clusterStateStore, eventStore } = stores;
@@ -148,7 +150,13 @@ export async function scheduleGitopsTasks(options: {
     },
   );
 
+  const automationScheduler = new AutomationScheduler({
+    scheduler,
+    schedule: gitops.imageAutomation.schedule,
+    logger,
+  });
   if (gitops.imageAutomation.enabled) {
+    const automations = new Map<string, ImageAutomation>();
     const images = new ImageScanner({
       registries: options.registries,
       policy: options.registryPolicy,
@@ -176,15 +184,9 @@ export async function scheduleGitopsTasks(options: {
           return name && cluster ? { name, api: cluster.api } : undefined;
         },
       });
-      await scheduler.scheduleTask({
-        id: `gitops-image-automation:${repository.id}`,
-        scope: 'global',
-        ...gitops.imageAutomation.schedule,
-        fn: async abortSignal => {
-          await automation.run(abortSignal);
-        },
-      });
+      automations.set(repository.id, automation);
     }
+    await automationScheduler.schedule(automations);
   }
   // Chart updates: a step of its own per repository, on image automation's
   // schedule, also when image automation is off (it only reads and reports).
@@ -231,5 +233,10 @@ export async function scheduleGitopsTasks(options: {
     if (!writer) throw new NotFoundError(`No gitops repository "${id}" is configured`);
     return writer;
   };
-  return { sync: syncScheduler, reconcile: reconcileScheduler, writers: writerFor };
+  return {
+    sync: syncScheduler,
+    reconcile: reconcileScheduler,
+    writers: writerFor,
+    automation: automationScheduler,
+  };
 }
