@@ -6,6 +6,11 @@
 
 demo_registry_port="${GITOPS_DEMO_REGISTRY_PORT:-5000}"
 export GITOPS_DEMO_REGISTRY_URL="http://127.0.0.1:$demo_registry_port"
+# Secrets of this run only, read by app-config.yaml: the token the registry's
+# notifications carry to the backend, and the demo's GitHub webhook secret.
+export GITOPS_DEMO_REGISTRY_TOKEN="${GITOPS_DEMO_REGISTRY_TOKEN:-$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')}"
+export GITOPS_DEMO_GITHUB_WEBHOOK_SECRET="${GITOPS_DEMO_GITHUB_WEBHOOK_SECRET:-$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')}"
+demo_backend_url="${GITOPS_DEMO_BACKEND_URL:-http://127.0.0.1:7007}"
 demo_registry_pid=""
 
 if ! command -v docker-registry >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ] &&
@@ -33,7 +38,17 @@ storage:
     enabled: true
 http:
   addr: 127.0.0.1:$demo_registry_port
+notifications:
+  endpoints:
+    - name: backstage
+      url: $demo_backend_url/api/events/http/gitops.registry
+      headers:
+        Authorization: [Bearer $GITOPS_DEMO_REGISTRY_TOKEN]
+      timeout: 2s
+      threshold: 3
+      backoff: 2s
 YAML
+  chmod 600 "$demo_dir/registry.yml"
   docker-registry serve "$demo_dir/registry.yml" >"$demo_dir/registry.log" 2>&1 &
   demo_registry_pid=$!
   for _ in $(seq 1 50); do

@@ -213,6 +213,40 @@ export interface Config {
       /** How long after an apply differences count as Progressing, not Drifted. Defaults to 2 minutes. */
       gracePeriod?: HumanDuration | string;
     };
+    /**
+     * Webhooks and registry notifications that run syncs and scans at once
+     * (see the README's "Events and webhooks"); the schedules stay as the
+     * fallback. GitHub's and GitLab's webhook secrets are the events
+     * modules' own: `events.modules.github.webhookSecret`,
+     * `events.modules.gitlab.webhookSecret`.
+     */
+    events?: {
+      /** The ingress POST /api/events/http/gitops.registry; not added without `token`. */
+      registry?: {
+        /**
+         * Shared token notifications carry as `Authorization: Bearer <token>`.
+         * @visibility secret
+         */
+        token?: string;
+        /**
+         * The image hosts the notifying registry serves, as image references
+         * write them (`docker.io`, `ghcr.io`, `registry.example.com:5000`):
+         * distribution and Harbor notifications name images in these, never
+         * in a host their body names. Docker Hub's are always docker.io.
+         * @visibility backend
+         */
+        hosts?: string[];
+      };
+      /** The ingress POST /api/events/http/bitbucketCloud, signature-checked. */
+      bitbucketCloud?: {
+        /**
+         * The webhook's secret: Bitbucket Cloud signs each delivery with it
+         * (`X-Hub-Signature: sha256=<HMAC>`). Not added without it.
+         * @visibility secret
+         */
+        webhookSecret?: string;
+      };
+    };
     /** Who may take actions (sync, promote, lock, unlock, reconcile, prune confirmation). */
     actions?: {
       /**

@@ -1,4 +1,5 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { gitopsEventsModule } from '@backstage-gitops/plugin-gitops-backend';
 import { demoFluxClusters } from './demoFluxClusters';
 import { demoKubernetesCluster } from './demoKubernetesCluster';
 import { demoPermissionPolicyModule } from './permissionPolicy';
@@ -17,6 +18,15 @@ backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(demoPermissionPolicyModule);
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 backend.add(import('@backstage-gitops/plugin-gitops-backend'));
+// Webhooks and registry notifications run gitops syncs and scans at once:
+// the events backend's HTTP ingress (/api/events/http/<topic>), GitHub's and
+// GitLab's signature checks and push routing, Bitbucket Cloud's routing, and
+// the gitops module (registry ingress, Bitbucket Cloud's signature check).
+backend.add(import('@backstage/plugin-events-backend'));
+backend.add(import('@backstage/plugin-events-backend-module-github'));
+backend.add(import('@backstage/plugin-events-backend-module-gitlab'));
+backend.add(import('@backstage/plugin-events-backend-module-bitbucket-cloud'));
+backend.add(gitopsEventsModule);
 // Pushes the gitops backend's change signals to open cards (needs the events
 // service, which events-node provides by default).
 backend.add(import('@backstage/plugin-signals-backend'));
