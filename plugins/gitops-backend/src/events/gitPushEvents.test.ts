@@ -5,6 +5,7 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import eventsPlugin from '@backstage/plugin-events-backend';
+import bitbucketCloudEventsModule from '@backstage/plugin-events-backend-module-bitbucket-cloud';
 import { eventsServiceFactory } from '@backstage/plugin-events-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createHmac } from 'node:crypto';
@@ -16,6 +17,7 @@ import request from 'supertest';
 import { CliGitRepository } from '../git';
 import { createTestRemote, TestRemote } from '../git/__testUtils__';
 import { gitopsPlugin } from '../plugin';
+import { gitopsEventsModule } from './module';
 
 jest.setTimeout(120_000);
 
@@ -36,6 +38,7 @@ const gitlabEventsModules = moduleParts('@backstage/plugin-events-backend-module
 
 const GITHUB_SECRET = 'github-test-secret';
 const GITLAB_TOKEN = 'gitlab-test-token';
+const BITBUCKET_SECRET = 'bitbucket-test-secret';
 const release = (tag: string) => `apiVersion: helm.fluxcd.io/v1
 kind: HelmRelease
 metadata:
@@ -90,6 +93,8 @@ describe('git push events', () => {
         eventsPlugin,
         ...githubEventsModules,
         ...gitlabEventsModules,
+        bitbucketCloudEventsModule,
+        gitopsEventsModule,
         catalogServiceMock.factory(),
         mockServices.database.factory({ knex }),
         // The test backend's events mock is one per plugin; the real service shares one bus.
@@ -104,6 +109,8 @@ describe('git push events', () => {
               },
             },
             gitops: {
+              // No registry token: no registry ingress.
+              events: { bitbucketCloud: { webhookSecret: BITBUCKET_SECRET } },
               repositories: [{ id: 'config', url: remote.url, branch: 'main', schedule: later }],
               imageAutomation: { schedule: later },
               helmReconcile: { schedule: later },
@@ -216,5 +223,35 @@ describe('git push events', () => {
     await waitFor('the pushed commit to be stored', async () =>
       (await storedCommit()) === head ? true : undefined,
     );
+  });
+
+  it('syncs on a Bitbucket Cloud push signed with the webhook secret, not on a forged one', async () => {
+    const head = await remote.commit({ 'releases/dev/app.yaml': release('5') }, 'Five');
+    const body = JSON.stringify({
+      repository: { full_name: 'team/config', links: { html: { href: remote.url } } },
+      push: { changes: [{ new: { type: 'branch', name: 'main' } }] },
+    });
+    const post = (signature: string) =>
+      request(backend.server)
+        .post('/api/events/http/bitbucketCloud')
+        .set('content-type', 'application/json')
+        .set('x-event-key', 'repo:push')
+        .set('x-hub-signature', signature)
+        .send(body);
+    expect((await post(`sha256=${createHmac('sha256', 'wrong').update(body).digest('hex')}`)).status).toBe(403);
+    await sleep(300);
+    expect(fetches).not.toHaveBeenCalled();
+    expect((await post(`sha256=${createHmac('sha256', BITBUCKET_SECRET).update(body).digest('hex')}`)).status).toBe(202);
+    await waitFor('the pushed commit to be stored', async () =>
+      (await storedCommit()) === head ? true : undefined,
+    );
+  });
+
+  it('adds no registry ingress without gitops.events.registry.token', async () => {
+    const response = await request(backend.server)
+      .post('/api/events/http/gitops.registry')
+      .set('content-type', 'application/json')
+      .send({ events: [] });
+    expect(response.status).toBe(404);
   });
 });
