@@ -65,28 +65,35 @@ export function whereReleaseFilter(
 }
 
 /**
- * Narrows a query over `gitops_releases` to those one label selector
- * selects: every `=` term through the (key, value) index, every `!=` term
- * as the absence of that label value (a missing label differs too).
+ * The ids of the releases one label selector selects: the first `=` term
+ * through the (key, value) index, the other `=` terms and every `!=` term
+ * (a missing label differs too) checked on those rows only.
  */
-function whereLabelSelector(db: Knex, query: Where, selector: LabelSelector): Where {
-  // A selector without terms selects every release, as it always did.
-  if (selector.length === 0) return query.whereRaw('1 = 1');
-  for (const { key, value, op } of selector) {
-    const labelled = db('gitops_release_labels as l')
+function labelSelectorIds(db: Knex, selector: LabelSelector): Where {
+  const equal = selector.filter(term => term.op === '=');
+  const differ = selector.filter(term => term.op === '!=');
+  const labelled = (alias: string, { key, value }: LabelSelector[number]) =>
+    db(`gitops_release_labels as ${alias}`)
       .select(db.raw('1'))
-      .whereRaw('l.release_id = gitops_releases.id')
-      .where({ 'l.key': key, 'l.value': value });
-    if (op === '=') query.whereExists(labelled);
-    else query.whereNotExists(labelled);
-  }
+      .whereRaw(`${alias}.release_id = candidate.id`)
+      .where({ [`${alias}.key`]: key, [`${alias}.value`]: value });
+  // Without an equality term, every release is a candidate.
+  const candidates = equal.length > 0
+    ? db('gitops_release_labels as candidate_label')
+        .select('candidate_label.release_id as id')
+        .where({ 'candidate_label.key': equal[0].key, 'candidate_label.value': equal[0].value })
+    : db('gitops_releases').select('gitops_releases.id as id');
+  const query = db.select('candidate.id').from(candidates.as('candidate'));
+  equal.slice(1).forEach((term, i) => query.whereExists(labelled(`e${i}`, term)));
+  differ.forEach((term, i) => query.whereNotExists(labelled(`d${i}`, term)));
   return query;
 }
 
 /**
  * Narrows a query over `gitops_releases` to those an entity selects: by
  * chart name, by release id (images, decided beforehand), or by any of its
- * label selectors. Selects nothing when the match names nothing.
+ * label selectors, as one set of ids the database can hash once. Selects
+ * nothing when the match names nothing.
  */
 export function whereEntityMatch(
   db: Knex,
@@ -94,16 +101,17 @@ export function whereEntityMatch(
   match: { chartNames: string[]; releaseIds: number[]; labelSelectors: LabelSelector[] },
 ): Where {
   const { chartNames, releaseIds, labelSelectors } = match;
-  if (chartNames.length + releaseIds.length + labelSelectors.length === 0) {
-    return never(query);
+  const parts: Where[] = [];
+  if (chartNames.length > 0) {
+    parts.push(db('gitops_releases').select('id').whereIn('chart_name', chartNames));
   }
+  for (const selector of labelSelectors) parts.push(labelSelectorIds(db, selector));
+  if (parts.length === 0 && releaseIds.length === 0) return never(query);
   return query.where(inner => {
-    if (chartNames.length > 0) inner.orWhereIn('gitops_releases.chart_name', chartNames);
-    if (releaseIds.length > 0) inner.orWhereIn('gitops_releases.id', releaseIds);
-    for (const selector of labelSelectors) {
-      inner.orWhere(branch => {
-        whereLabelSelector(db, branch, selector);
-      });
+    if (parts.length > 0) {
+      const [first, ...rest] = parts;
+      inner.orWhereIn('gitops_releases.id', rest.length > 0 ? first.union(rest) : first);
     }
+    if (releaseIds.length > 0) inner.orWhereIn('gitops_releases.id', releaseIds);
   });
 }

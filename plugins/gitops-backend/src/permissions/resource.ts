@@ -29,9 +29,9 @@ export type GitopsReleasePermissionResource = {
 };
 
 /**
- * The query form of the release rules. The plugin never filters lists of
- * releases by permission today; the rules still describe their criteria so
- * that such a filter can be written later.
+ * The query form of the release rules: the lists turn a conditional
+ * decision's criteria into a where-clause of the store (`owners` through the
+ * owners table the `gitops-release-owners` task keeps).
  *
  * @public
  */

@@ -122,23 +122,20 @@ export class ReleaseService {
   }
 
   /**
-   * The releases the caller may read and whether it may read diagnostics,
-   * in one batch of checks.
+   * Which of these releases the caller may read, checked one by one with
+   * owners loaded fresh (for one release), and whether it may read
+   * diagnostics, in one batch of checks.
    */
   private async readable(
     records: ReleaseRecord[],
     credentials: BackstageCredentials,
-    entityRef?: string,
   ): Promise<ReadScope> {
     const [diagnostics, ...reads] = await this.options.permissions.authorize(
       [
         { permission: gitopsDiagnosticsReadPermission },
         ...records.map(record => ({
           permission: gitopsReadPermission,
-          resourceRef: stringifyGitopsReleaseRef({
-            ...keyOf(record),
-            entityRef,
-          }),
+          resourceRef: stringifyGitopsReleaseRef(keyOf(record)),
         })),
       ],
       { credentials },

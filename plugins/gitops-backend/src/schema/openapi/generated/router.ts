@@ -51,10 +51,20 @@ export const spec = {
             JWT: [],
           },
         ],
+        parameters: [
+          {
+            $ref: '#/components/parameters/IfNoneMatch',
+          },
+        ],
         responses: {
           '200': {
             description:
               'The stored environments; empty before the first sync.',
+            headers: {
+              ETag: {
+                $ref: '#/components/headers/ETag',
+              },
+            },
             content: {
               'application/json': {
                 schema: {
@@ -62,6 +72,9 @@ export const spec = {
                 },
               },
             },
+          },
+          '304': {
+            description: 'Not modified since the ETag the request names.',
           },
           '401': {
             $ref: '#/components/responses/ErrorResponse',
@@ -125,10 +138,18 @@ export const spec = {
             },
             example: 'component:default/podinfo',
           },
+          {
+            $ref: '#/components/parameters/IfNoneMatch',
+          },
         ],
         responses: {
           '200': {
             description: "The entity's releases.",
+            headers: {
+              ETag: {
+                $ref: '#/components/headers/ETag',
+              },
+            },
             content: {
               'application/json': {
                 schema: {
@@ -136,6 +157,9 @@ export const spec = {
                 },
               },
             },
+          },
+          '304': {
+            description: 'Not modified since the ETag the request names.',
           },
           '400': {
             $ref: '#/components/responses/ErrorResponse',
@@ -922,6 +946,27 @@ export const spec = {
         type: 'http',
         scheme: 'bearer',
         bearerFormat: 'JWT',
+      },
+    },
+    parameters: {
+      IfNoneMatch: {
+        name: 'If-None-Match',
+        in: 'header',
+        required: false,
+        description:
+          'The ETag of an earlier answer; 304 when nothing it depends on changed.',
+        schema: {
+          type: 'string',
+        },
+      },
+    },
+    headers: {
+      ETag: {
+        description:
+          "Changes whenever the answer may have (the store, the caller's read decision, the entity); sent with Cache-Control private, no-cache.",
+        schema: {
+          type: 'string',
+        },
       },
     },
     responses: {
