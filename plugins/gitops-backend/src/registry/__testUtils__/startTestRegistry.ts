@@ -34,10 +34,18 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Where the registry sends its notifications (distribution's `notifications.endpoints`). */
+export type TestRegistryNotifications = {
+  url: string;
+  /** Sent with every notification, e.g. `{ Authorization: 'Bearer <token>' }`. */
+  headers?: Record<string, string>;
+};
+
 function registryConfig(options: {
   storage: string;
   port: number;
   htpasswdPath?: string;
+  notifications?: TestRegistryNotifications;
 }): string {
   const lines = [
     'version: 0.1',
@@ -58,6 +66,27 @@ function registryConfig(options: {
     // A fixed secret keeps the registry from warning about a random one.
     `  secret: ${randomBytes(16).toString('hex')}`,
   ];
+  if (options.notifications) {
+    const { url, headers = {} } = options.notifications;
+    lines.push(
+      'notifications:',
+      '  endpoints:',
+      '    - name: test',
+      `      url: ${JSON.stringify(url)}`,
+      '      timeout: 2s',
+      '      threshold: 3',
+      '      backoff: 1s',
+      ...(Object.keys(headers).length > 0
+        ? [
+            '      headers:',
+            ...Object.entries(headers).map(
+              ([name, value]) =>
+                `        ${JSON.stringify(name)}: [${JSON.stringify(value)}]`,
+            ),
+          ]
+        : []),
+    );
+  }
   if (options.htpasswdPath) {
     lines.push(
       'auth:',
@@ -118,6 +147,8 @@ export async function startTestRegistry(
      * of thousands of files.
      */
     tempRoot?: string;
+    /** Notify this endpoint of every push and pull, as a registry configured to would. */
+    notifications?: TestRegistryNotifications;
   } = {},
 ): Promise<TestRegistry> {
   try {
@@ -148,7 +179,12 @@ export async function startTestRegistry(
     const configPath = path.join(root, 'config.yml');
     await fs.writeFile(
       configPath,
-      registryConfig({ storage: storagePath, port, htpasswdPath }),
+      registryConfig({
+        storage: storagePath,
+        port,
+        htpasswdPath,
+        notifications: options.notifications,
+      }),
     );
     const child = spawn(REGISTRY_BINARY, ['serve', configPath], {
       stdio: ['ignore', 'pipe', 'pipe'],
