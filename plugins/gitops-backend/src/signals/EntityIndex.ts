@@ -71,7 +71,7 @@ export class EntityIndex {
   ) {
     this.clock = options.clock ?? Date.now;
     this.maxAgeMs = options.maxAgeMs ?? 5 * 60_000;
-    this.minAgeMs = options.minAgeMs ?? 30_000;
+    this.minAgeMs = options.minAgeMs ?? 10_000;
     this.maxEntities = options.maxEntities ?? 20_000;
   }
 
