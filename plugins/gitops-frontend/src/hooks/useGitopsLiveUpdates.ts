@@ -64,9 +64,21 @@ export function useGitopsLiveUpdates(
   const polling = !entity.isSignalsAvailable;
   useEffect(() => {
     if (!polling) return undefined;
+    // A poll skipped while hidden is made up for when the page shows again.
+    let missed = false;
     const timer = setInterval(() => {
       if (document.visibilityState === 'visible') readSoon();
+      else missed = true;
     }, pollIntervalMs);
-    return () => clearInterval(timer);
+    const shown = () => {
+      if (document.visibilityState !== 'visible' || !missed) return;
+      missed = false;
+      readSoon();
+    };
+    document.addEventListener('visibilitychange', shown);
+    return () => {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', shown);
+    };
   }, [polling, pollIntervalMs]);
 }
