@@ -7,13 +7,18 @@
  *      to the events backend's HTTP ingress (POST /api/events/http/github),
  *      until GET /releases?entityRef shows the new commit. Goal: under 2 s.
  *  (b) image: a new tag pushed to a real docker-registry, which notifies the
- *      backend itself (its `notifications` config), until the automation
- *      commit is in git and GET /releases?entityRef shows the new tag.
- *      Goal: under 5 s.
+ *      backend itself (its `notifications` config, with the token of
+ *      gitops.events.registry, to POST /api/events/http/gitops.registry),
+ *      until the automation commit is in git and GET /releases?entityRef
+ *      shows the new tag. Goal: under 5 s. The registry must start before
+ *      the backend (whose config names it) and the test backend's port is
+ *      random, so its notifications pass through a loopback relay that
+ *      forwards them as they are.
  *
- * One test backend on PostgreSQL holds the gitops plugin as shipped, the
- * events backend with its GitHub module and Backstage's database-backed
- * scheduler. Polling is left at 10 minutes, so only the push path can meet
+ * One test backend on PostgreSQL (a database per plugin, as production)
+ * holds the gitops plugin as shipped, the events backend with its GitHub
+ * module and the gitops events module, the default events service and
+ * Backstage's database-backed scheduler. Polling is left at 10 minutes, so only the push path can meet
  * the goals; a round that takes over ROUND_TIMEOUT_MS fails the run.
  *
  * `yarn bench push`; PUSH_BENCH_ROUNDS (default 20).
@@ -41,6 +46,7 @@ import {
   startTestRegistry,
   TestRegistry,
 } from '../src/registry/__testUtils__/startTestRegistry';
+import { gitopsEventsModule } from '../src/events';
 import { gitopsPlugin } from '../src/plugin';
 import { git, median } from './benchTools';
 import { send } from './httpLoad';
@@ -55,6 +61,7 @@ const ENTITY_REF = 'component:default/podinfo';
 const DEV_FILE = 'releases/dev/podinfo.yaml';
 const IMAGE = 'stefanprodan/podinfo';
 const WEBHOOK_SECRET = randomBytes(16).toString('hex');
+const REGISTRY_TOKEN = randomBytes(16).toString('hex');
 
 const podinfo: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -152,6 +159,60 @@ async function deliverGithubPush(
     throw new Error(`The GitHub webhook answered ${answer}, not 202`);
 }
 
+/**
+ * Forwards each request to `<target><path>` as it came (method, headers,
+ * body), answering what the target answered; counts answers other than 2xx.
+ */
+async function startRelay() {
+  let target: string | undefined;
+  let refused = 0;
+  let lastRefusal = '';
+  const server = http.createServer(async (request, response) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    if (!target) {
+      // Before the backend runs (the first image is pushed then): its first
+      // scan finds that image anyway, so the notification is dropped.
+      response.writeHead(202).end();
+      return;
+    }
+    try {
+      const headers = Object.fromEntries(
+        Object.entries(request.headers).filter(
+          ([name]) => !['host', 'connection', 'content-length'].includes(name),
+        ) as Array<[string, string]>,
+      );
+      const answer = await fetch(`${target}${request.url}`, {
+        method: request.method,
+        headers,
+        body: Buffer.concat(chunks),
+      });
+      const text = await answer.text();
+      if (answer.status >= 300) {
+        refused += 1;
+        lastRefusal = `${answer.status}: ${text.slice(0, 200)}`;
+      }
+      response
+        .writeHead(answer.status, { 'content-type': 'application/json' })
+        .end(text);
+    } catch (error) {
+      refused += 1;
+      lastRefusal = String(error);
+      response.writeHead(502).end();
+    }
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    forwardTo(url: string) {
+      target = url;
+    },
+    refusals: () => ({ refused, lastRefusal }),
+    stop: () => new Promise<void>(resolve => server.close(() => resolve())),
+  };
+}
+
 async function startBackend(options: {
   database: ScratchDatabases['config'];
   repositoryUrl: string;
@@ -164,6 +225,7 @@ async function startBackend(options: {
       gitopsPlugin,
       import('@backstage/plugin-events-backend'),
       import('@backstage/plugin-events-backend-module-github'),
+      gitopsEventsModule,
       eventsServiceFactory,
       schedulerServiceFactory,
       catalogServiceMock.factory({ entities: [podinfo] }),
@@ -189,6 +251,9 @@ async function startBackend(options: {
               },
             ],
             environments: [{ name: 'dev', repository: 'config', order: 1 }],
+            events: {
+              registry: { token: REGISTRY_TOKEN, hosts: ['docker.io'] },
+            },
             registries: [{ host: 'docker.io', url: options.registry.url }],
             imageAutomation: {
               schedule: {
@@ -243,19 +308,49 @@ async function until<T>(
   }
 }
 
-type Part = { times: number[]; failure?: string };
+/** Milliseconds from a round's start to the end of each stage, in order; the last is the total. */
+type Stages = Record<string, number>;
+type Part = { times: number[]; stages: Stages[]; failure?: string };
 
-/** Runs ROUNDS rounds, each timing itself; the first failure ends the part. */
-async function rounds(round: (n: number) => Promise<number>): Promise<Part> {
-  const times: number[] = [];
+/** Runs ROUNDS rounds, each timing its stages; the first failure ends the part. */
+async function rounds(round: (n: number) => Promise<Stages>): Promise<Part> {
+  const stages: Stages[] = [];
   for (let n = 1; n <= ROUNDS; n++) {
     try {
-      times.push(await round(n));
+      stages.push(await round(n));
     } catch (error) {
-      return { times, failure: String(error) };
+      return { times: stages.map(total), stages, failure: String(error) };
     }
   }
-  return { times };
+  return { times: stages.map(total), stages };
+}
+
+const total = (stages: Stages) => Object.values(stages).at(-1) ?? NaN;
+
+/** Where the time goes: the median time each stage took after the one before. */
+function stageMedians(part: Part): string {
+  if (part.stages.length === 0) return '';
+  const names = Object.keys(part.stages[0]);
+  return names
+    .map((name, i) => {
+      const spans = part.stages.map(
+        s => s[name] - (i > 0 ? s[names[i - 1]] : 0),
+      );
+      return `${name} ${median(spans).toFixed(0)}`;
+    })
+    .join(', ');
+}
+
+/** Marks stage ends from one start. */
+function stageClock() {
+  const start = performance.now();
+  const stages: Stages = {};
+  return {
+    mark(name: string) {
+      stages[name] = performance.now() - start;
+    },
+    stages,
+  };
 }
 
 function summary(label: string, part: Part, goalMs: number) {
@@ -281,7 +376,13 @@ function summary(label: string, part: Part, goalMs: number) {
 export async function run() {
   const databases = await createScratchDatabases('push');
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'gitops-bench-push-'));
-  const registry = await startTestRegistry();
+  const relay = await startRelay();
+  const registry = await startTestRegistry({
+    notifications: {
+      url: `${relay.url}/api/events/http/gitops.registry`,
+      headers: { Authorization: `Bearer ${REGISTRY_TOKEN}` },
+    },
+  });
   const agent = new http.Agent({ keepAlive: true });
   let started: Awaited<ReturnType<typeof startBackend>> | undefined;
   try {
@@ -298,6 +399,7 @@ export async function run() {
       workDir: path.join(root, 'work'),
     });
     const { baseUrl } = started;
+    relay.forwardTo(baseUrl);
     // The first sync and scan run at start; rounds begin from their result.
     await until('the first sync', () => readDevRelease(baseUrl, agent));
 
@@ -313,13 +415,15 @@ export async function run() {
       );
       await git(clone, 'commit', '--quiet', '-am', `bench round ${round}`);
       const after = (await git(clone, 'rev-parse', 'HEAD')).stdout.trim();
-      const startedAt = performance.now();
+      const clock = stageClock();
       await git(clone, 'push', '--quiet', 'origin', 'main');
+      clock.mark('git push');
       await deliverGithubPush(
         baseUrl,
         agent,
         githubPushPayload(url, before, after),
       );
+      clock.mark('webhook accepted');
       await until(
         `git round ${round}: commit ${after} on the card`,
         async () => {
@@ -327,14 +431,16 @@ export async function run() {
           return release?.commit === after ? true : undefined;
         },
       );
-      return performance.now() - startedAt;
+      clock.mark('on the card');
+      return clock.stages;
     });
 
     const imagePart = await rounds(async round => {
       const tag = `dev-bench${String(round).padStart(3, '0')}`;
       const created = new Date(Date.UTC(2026, 10, 4, 0, round)).toISOString();
-      const startedAt = performance.now();
+      const clock = stageClock();
       await pushTestImage(registry, { repository: IMAGE, tag, created });
+      clock.mark('image push');
       await until(
         `image round ${round}: the automation commit of ${tag}`,
         async () => {
@@ -344,11 +450,13 @@ export async function run() {
           return subject.includes(tag) ? true : undefined;
         },
       );
+      clock.mark('automation commit');
       await until(`image round ${round}: tag ${tag} on the card`, async () => {
         const release = await readDevRelease(baseUrl, agent);
         return release?.tag === tag ? true : undefined;
       });
-      return performance.now() - startedAt;
+      clock.mark('on the card');
+      return clock.stages;
     });
 
     console.log(`push to card (${ROUNDS} rounds each, ms)`);
@@ -359,6 +467,14 @@ export async function run() {
     console.log(
       summary('image push -> git commit + API', imagePart, IMAGE_GOAL_MS),
     );
+    console.log(`  git stages (median ms each): ${stageMedians(gitPart)}`);
+    console.log(`  image stages (median ms each): ${stageMedians(imagePart)}`);
+    const { refused, lastRefusal } = relay.refusals();
+    if (refused > 0) {
+      console.log(
+        `  registry notifications refused: ${refused}, the last: ${lastRefusal}`,
+      );
+    }
     const failures = [gitPart.failure, imagePart.failure].filter(Boolean);
     if (failures.length > 0)
       throw new Error(`push to card: ${failures.join('; ')}`);
@@ -366,6 +482,7 @@ export async function run() {
     agent.destroy();
     await started?.backend.stop();
     await registry.stop();
+    await relay.stop();
     await databases.drop();
     await fs.rm(root, { recursive: true, force: true });
   }
