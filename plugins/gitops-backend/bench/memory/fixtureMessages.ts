@@ -2,7 +2,13 @@
 export type FixtureRequest =
   | {
       type: 'start';
-      clusters: Array<{ namespace: string }>;
+      /**
+       * One simulated cluster each. `seed`: the Helm releases (revision 1,
+       * deployed) of these entities' releases in `namespace`, written straight
+       * into the cluster as if installed; for clusters the backend does not
+       * apply to.
+       */
+      clusters: Array<{ namespace: string; seed?: { entities: number } }>;
       /** Repositories to push, each under every tag of `tags`. */
       images: string[];
       tags: string[];

@@ -2,6 +2,7 @@
 // cluster per environment and a real docker-registry holding the fleet's
 // images, then answers the benchmark's messages until told to stop.
 import {
+  buildHelmReleaseSecret,
   KubernetesDouble,
   startKubernetesDouble,
 } from '@backstage-gitops/kubernetes-double';
@@ -13,6 +14,57 @@ import {
   TestRegistry,
 } from '../../src/registry/__testUtils__';
 import type { FixtureReply, FixtureRequest } from './fixtureMessages';
+import {
+  environmentOf,
+  imageOf,
+  RELEASES_PER_ENTITY,
+  releaseNameOf,
+  tagOf,
+} from './fleetRepository';
+
+/** Installs revision 1 of every release of `namespace`'s environment, as git first asks it. */
+function seedHelmReleases(
+  double: KubernetesDouble,
+  namespace: string,
+  entities: number,
+  registryHost: string,
+) {
+  const at = new Date(Date.UTC(2024, 0, 1));
+  for (let entity = 0; entity < entities; entity++) {
+    for (let r = 0; r < RELEASES_PER_ENTITY; r++) {
+      if (environmentOf(r) !== namespace) continue;
+      const name = releaseNameOf(entity, r);
+      double.objects().put(
+        buildHelmReleaseSecret(
+          {
+            name,
+            namespace,
+            version: 1,
+            info: {
+              first_deployed: at.toISOString(),
+              last_deployed: at.toISOString(),
+              deleted: '',
+              description: 'Install complete',
+              status: 'deployed',
+            },
+            chart: {
+              metadata: { name: 'app', version: '0.1.0', appVersion: '1.0.0' },
+            },
+            config: {
+              image: {
+                repository: `${registryHost}/${imageOf(entity)}`,
+                tag: tagOf(namespace, 1),
+              },
+              replicaCount: 2,
+            },
+            manifest: '',
+          },
+          { createdAt: at, modifiedAt: at },
+        ),
+      );
+    }
+  }
+}
 
 async function pushImages(
   registry: TestRegistry,
@@ -59,17 +111,24 @@ export function serve() {
     try {
       if (!request || typeof request !== 'object') return;
       if (request.type === 'start') {
-        for (const cluster of request.clusters) {
-          doubles.push(
-            await startKubernetesDouble({
-              operatorDelayMs: 0,
-              namespaces: [cluster.namespace],
-            }),
-          );
-        }
         registry = await startTestRegistry({
           tempRoot: existsSync('/dev/shm') ? '/dev/shm' : undefined,
         });
+        for (const cluster of request.clusters) {
+          const double = await startKubernetesDouble({
+            operatorDelayMs: 0,
+            namespaces: [cluster.namespace],
+          });
+          doubles.push(double);
+          if (cluster.seed) {
+            seedHelmReleases(
+              double,
+              cluster.namespace,
+              cluster.seed.entities,
+              registry.host,
+            );
+          }
+        }
         await pushImages(registry, request);
         send({
           type: 'ready',

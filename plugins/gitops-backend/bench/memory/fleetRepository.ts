@@ -17,11 +17,10 @@ export const environmentOf = (r: number) =>
   ENVIRONMENTS[r % ENVIRONMENTS.length];
 export const tagOf = (environment: string, build: number) =>
   `${environment}-${String(build).padStart(4, '0')}`;
+export const releaseNameOf = (entity: number, r: number) =>
+  `${serviceId(entity)}-r${String(r).padStart(2, '0')}`;
 export const releasePath = (entity: number, r: number) =>
-  `releases/${environmentOf(r)}/${serviceId(entity)}-r${String(r).padStart(
-    2,
-    '0',
-  )}.yaml`;
+  `releases/${environmentOf(r)}/${releaseNameOf(entity, r)}.yaml`;
 
 /** Release `r` of `entity`: its image at `build` of its environment, `replicas` replicas. */
 export function releaseFile(
@@ -31,7 +30,7 @@ export function releaseFile(
   options: { build?: number; replicas?: number } = {},
 ) {
   const environment = environmentOf(r);
-  const name = `${serviceId(entity)}-r${String(r).padStart(2, '0')}`;
+  const name = releaseNameOf(entity, r);
   return `apiVersion: helm.fluxcd.io/v1
 kind: HelmRelease
 metadata:
