@@ -46,6 +46,56 @@ describeStores('DatabaseSyncStateStore', storeTest => {
   );
 
   storeTest(
+    'removes the images, files and labels of the releases an incremental sync replaces, and only theirs',
+    async ({ knex, syncStateStore }) => {
+      await syncStateStore.ensureRepository({ id: 'config', url: 'file:///config', branch: 'main' });
+      const builtFrom = (r: ReturnType<typeof release>) => ({ ...r, builtFrom: [r.sourcePath, 'apps/base/x.yaml'] });
+      await syncStateStore.applySync(
+        sync({ releases: [builtFrom(release('dev', 'a')), builtFrom(release('dev', 'b')), builtFrom(release('stg', 'a'))] }),
+      );
+      const children = async () =>
+        Object.fromEntries(
+          await Promise.all(
+            ['gitops_release_images', 'gitops_release_files', 'gitops_release_labels'].map(async table => [
+              table,
+              (
+                await knex(table)
+                  .join('gitops_releases', 'gitops_releases.id', `${table}.release_id`)
+                  .select('gitops_releases.environment', 'gitops_releases.name')
+              )
+                .map(row => `${row.environment}/${row.name}`)
+                .sort(),
+            ]),
+          ),
+        );
+      const counts = async () =>
+        Promise.all(
+          ['gitops_release_images', 'gitops_release_files', 'gitops_release_labels'].map(
+            async table => Number((await knex(table).count({ n: '*' }).first())!.n),
+          ),
+        );
+      expect(await counts()).toEqual([3, 6, 3]);
+
+      await syncStateStore.applySync(
+        sync({
+          commit: 'c2',
+          full: false,
+          replacedPaths: ['releases/dev/a.yaml'],
+          replacedSources: { releases: [{ environment: 'stg', path: 'releases/stg/a.yaml' }], fluxObjects: [], problems: [] },
+          releases: [release('dev', 'a', { labels: { app: 'a', tier: 'web' } })],
+        }),
+      );
+      expect(await children()).toEqual({
+        gitops_release_images: ['dev/a', 'dev/b'],
+        gitops_release_files: ['dev/b', 'dev/b'],
+        gitops_release_labels: ['dev/a', 'dev/a', 'dev/b'],
+      });
+      // Nothing is left pointing at a release that is gone.
+      expect(await counts()).toEqual([2, 2, 3]);
+    },
+  );
+
+  storeTest(
     'lists environments in pipeline order',
     async ({ syncStateStore }) => {
       expect(await syncStateStore.listEnvironments()).toEqual([]);

@@ -187,8 +187,10 @@ export class DatabaseSyncStateStore implements SyncStateStore {
   ): Promise<string[]> {
     const paths = new Set<string>();
     for (const part of queryBatches(chartPaths)) {
+      // Not DISTINCT: SQLite would then walk every release in source_path
+      // order instead of looking the chart paths up in their index.
       const rows = await this.db<ReleaseRow>('gitops_releases')
-        .distinct('source_path')
+        .select('source_path')
         .where({ repository_id: repositoryId })
         .whereIn('chart_path', part);
       rows.forEach(row => paths.add(row.source_path));
@@ -342,8 +344,16 @@ export class DatabaseSyncStateStore implements SyncStateStore {
           standing.push(...(await errors.clone().whereIn('path', part)));
           await errors.clone().whereIn('path', part).delete();
         }
+        // A release's images, files and labels go with it, found by its
+        // id (cascade on PostgreSQL; SQLite may have foreign keys off).
+        const deleteReleases = async (which: Knex.QueryBuilder) => {
+          for (const table of ['gitops_release_images', 'gitops_release_files', 'gitops_release_labels']) {
+            await tx(table).whereIn('release_id', which.clone().select('id')).delete();
+          }
+          await which.clone().delete();
+        };
         for (const part of queryBatches(sync.replacedPaths)) {
-          await releases.clone().whereIn('source_path', part).delete();
+          await deleteReleases(releases.clone().whereIn('source_path', part));
         }
         const sources = sync.replacedSources;
         for (const [environment, paths] of byEnvironment(sources?.problems)) {
@@ -355,21 +365,23 @@ export class DatabaseSyncStateStore implements SyncStateStore {
         }
         for (const [environment, paths] of byEnvironment(sources?.releases)) {
           for (const part of queryBatches(paths)) {
-            await releases.clone().where({ environment }).whereIn('source_path', part).delete();
+            await deleteReleases(releases.clone().where({ environment }).whereIn('source_path', part));
           }
         }
       }
-      // Images go by cascade on PostgreSQL; SQLite needs it spelled out
-      // when foreign keys are off.
-      await tx('gitops_release_images')
-        .whereNotIn('release_id', tx('gitops_releases').select('id'))
-        .delete();
-      await tx('gitops_release_files')
-        .whereNotIn('release_id', tx('gitops_releases').select('id'))
-        .delete();
-      await tx('gitops_release_labels')
-        .whereNotIn('release_id', tx('gitops_releases').select('id'))
-        .delete();
+      if (sync.full) {
+        // Images go by cascade on PostgreSQL; SQLite needs it spelled out
+        // when foreign keys are off. A full sync also clears any orphan.
+        await tx('gitops_release_images')
+          .whereNotIn('release_id', tx('gitops_releases').select('id'))
+          .delete();
+        await tx('gitops_release_files')
+          .whereNotIn('release_id', tx('gitops_releases').select('id'))
+          .delete();
+        await tx('gitops_release_labels')
+          .whereNotIn('release_id', tx('gitops_releases').select('id'))
+          .delete();
+      }
       await replaceFluxObjects(tx, {
         repositoryId: sync.repositoryId,
         full: sync.full,

@@ -223,6 +223,9 @@ export async function insertReleases(
       await tx<ReleaseRow>('gitops_releases')
         .select('id', 'environment', 'namespace', 'name')
         .where({ repository_id: repositoryId })
+        // All three, so that the unique key's index answers, not a scan.
+        .whereIn('environment', [...new Set(part.map(r => r.environment))])
+        .whereIn('namespace', [...new Set(part.map(r => r.namespace))])
         .whereIn('name', [...new Set(part.map(r => r.name))]);
     for (const row of rows) ids.set(keyOf(row), row.id);
     for (const release of part) {

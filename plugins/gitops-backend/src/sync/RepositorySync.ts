@@ -184,11 +184,11 @@ export class RepositorySync {
     const overlayEnvironments = new Set(plan.overlays.map(o => o.environment.name));
     // Files read one by one, and the distinct files overlays were read from.
     const filesRead = plan.replaced.size + new Set(overlayReads.flatMap(o => o.files)).size;
-    const [storedBefore, untouched, { authorName, message }] = await Promise.all([
+    const [storedBefore, { authorName, message }] = await Promise.all([
       syncStateStore.releasesFromPaths(repository.id, plan.full ? 'all' : [...plan.replaced]),
-      this.untouchedHolders(plan, files),
       info,
     ]);
+    const untouched = await this.untouchedHolders(plan, files, storedBefore);
     // Releases of overlays are replaced by environment, below.
     const before = storedBefore.filter(r => !overlayEnvironments.has(r.environment));
     const { releases, problems, keptPaths } = settleReleases(files, before, untouched);
@@ -360,10 +360,18 @@ export class RepositorySync {
    * Stored releases of other files that share a name with a release read in
    * this sync; a full sync reads every file, so there are none.
    */
-  private async untouchedHolders(plan: SyncPlan, files: FileRead[]): Promise<ReleaseRecord[]> {
+  private async untouchedHolders(
+    plan: SyncPlan,
+    files: FileRead[],
+    storedBefore: ReleaseRecord[],
+  ): Promise<ReleaseRecord[]> {
     if (plan.full) return [];
+    // A name is stored once: one held by a replaced file has no other holder.
+    const keyOf = (r: ReleaseRecord) => JSON.stringify([r.environment, r.namespace, r.name]);
+    const replacedKeys = new Set(storedBefore.map(keyOf));
     const holders: ReleaseRecord[] = [];
     for (const { record } of files.flatMap(f => f.releases)) {
+      if (replacedKeys.has(keyOf(record))) continue;
       const { environment, namespace, name } = record;
       const existing = await this.options.syncStateStore.getRelease({ environment, namespace, name });
       if (existing && !plan.replaced.has(existing.sourcePath)) holders.push(existing);
