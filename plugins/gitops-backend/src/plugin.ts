@@ -81,6 +81,9 @@ export const gitopsPlugin = createBackendPlugin({
           logger,
         });
         deps.lifecycle.addShutdownHook(() => liveCards.close());
+        // Runs that webhooks and actions started stop with the backend.
+        const stopping = new AbortController();
+        deps.lifecycle.addShutdownHook(() => stopping.abort());
         const { sync, reconcile, writers, automation } = await scheduleGitopsTasks({
           gitops,
           clusters,
@@ -92,6 +95,7 @@ export const gitopsPlugin = createBackendPlugin({
           scheduler,
           logger,
           workDir: mirrorsDirectory(config.getOptionalString('backend.workingDirectory')),
+          stopSignal: stopping.signal,
         });
 
         await subscribeGitopsEvents({

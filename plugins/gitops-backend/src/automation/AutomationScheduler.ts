@@ -43,6 +43,8 @@ export class AutomationScheduler implements ImageScanTrigger {
       scheduler: SchedulerService;
       schedule: ScheduleConfig;
       logger: LoggerService;
+      /** Aborts immediate runs when the backend stops. */
+      stopSignal?: AbortSignal;
     },
   ) {}
 
@@ -53,6 +55,7 @@ export class AutomationScheduler implements ImageScanTrigger {
         name: automationTaskId(repositoryId),
         timeoutMs: durationToMilliseconds(schedule.timeout),
         logger,
+        stopSignal: this.options.stopSignal,
         merge: mergeRequests,
         work: async ({ images }, signal) => {
           await automation.run(signal, images ? { images } : undefined);

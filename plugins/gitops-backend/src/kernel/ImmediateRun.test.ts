@@ -127,4 +127,26 @@ describe('ImmediateRun', () => {
     await pending;
     await slow.whenIdle();
   });
+
+  it('aborts the run and starts no more once the backend stops', async () => {
+    const stopping = new AbortController();
+    let runs = 0;
+    const run = new ImmediateRun<void>({
+      name: 'test',
+      timeoutMs: 60_000,
+      logger: mockServices.logger.mock(),
+      stopSignal: stopping.signal,
+      work: async (_, signal) => {
+        runs++;
+        await new Promise(resolve => signal.addEventListener('abort', resolve));
+      },
+    });
+    const first = run.request();
+    const queued = run.request();
+    stopping.abort();
+    await Promise.all([first, queued]);
+    await run.request();
+    expect(runs).toBe(1);
+  });
 });
+

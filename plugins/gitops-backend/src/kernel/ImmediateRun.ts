@@ -31,6 +31,8 @@ export class ImmediateRun<T = void> {
       /** Each run is aborted after this long. */
       timeoutMs: number;
       logger: LoggerService;
+      /** The backend is stopping: runs abort, and requests start none. */
+      stopSignal?: AbortSignal;
     },
   ) {}
 
@@ -41,7 +43,9 @@ export class ImmediateRun<T = void> {
    */
   request(input: T, signal?: AbortSignal): Promise<void> {
     return new Promise(resolve => {
-      if (!this.running) {
+      if (this.options.stopSignal?.aborted) {
+        resolve();
+      } else if (!this.running) {
         this.start(input, [resolve], signal);
       } else if (this.pending) {
         const merge = this.options.merge ?? ((_: T, later: T) => later);
@@ -61,8 +65,11 @@ export class ImmediateRun<T = void> {
 
   private start(input: T, done: Array<() => void>, signal?: AbortSignal): void {
     this.running = true;
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
-    const runSignal = signal ? AbortSignal.any([timeout, signal]) : timeout;
+    const runSignal = AbortSignal.any(
+      [AbortSignal.timeout(this.options.timeoutMs), this.options.stopSignal, signal].filter(
+        (s): s is AbortSignal => s !== undefined,
+      ),
+    );
     const run = async () => {
       try {
         await this.options.work(input, runSignal);
@@ -81,7 +88,9 @@ export class ImmediateRun<T = void> {
     for (const resolve of done) resolve();
     const next = this.pending;
     this.pending = undefined;
-    if (next) {
+    if (next && this.options.stopSignal?.aborted) {
+      for (const resolve of next.done) resolve();
+    } else if (next) {
       this.start(next.input, next.done);
       return;
     }

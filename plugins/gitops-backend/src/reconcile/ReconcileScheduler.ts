@@ -38,6 +38,8 @@ export class ReconcileScheduler implements ReconcileTrigger {
       clusters: Map<string, { api: ClusterApi; reconciler: ClusterReconciler }>;
       clusterStateStore: Pick<ClusterStateStore, 'ensureClusters'>;
       logger: LoggerService;
+      /** Aborts immediate runs when the backend stops. */
+      stopSignal?: AbortSignal;
     },
   ) {}
 
@@ -51,6 +53,7 @@ export class ReconcileScheduler implements ReconcileTrigger {
         name: reconcileTaskId(name),
         timeoutMs: durationToMilliseconds(schedule.timeout),
         logger: this.options.logger,
+        stopSignal: this.options.stopSignal,
         work: async (_, signal) => {
           await reconciler.run(signal);
         },

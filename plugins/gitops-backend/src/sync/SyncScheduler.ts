@@ -39,6 +39,8 @@ export class SyncScheduler implements SyncTrigger {
       scheduler: SchedulerService;
       repositories: RepositoryConfig[];
       logger: LoggerService;
+      /** Aborts immediate runs when the backend stops. */
+      stopSignal?: AbortSignal;
     },
   ) {}
 
@@ -53,6 +55,7 @@ export class SyncScheduler implements SyncTrigger {
         name: syncTaskId(repository.id),
         timeoutMs: durationToMilliseconds(repository.schedule.timeout),
         logger: this.options.logger,
+        stopSignal: this.options.stopSignal,
         work: async (_, signal) => {
           const outcome = await sync.run(signal);
           if (signal.aborted) return;

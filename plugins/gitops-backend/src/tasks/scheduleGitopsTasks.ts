@@ -45,6 +45,8 @@ export async function scheduleGitopsTasks(options: {
   logger: LoggerService;
   /** Parent folder of the git mirrors; created private (0700), refused when not this process's own. */
   workDir: string;
+  /** Aborted when the backend stops: runs started by triggers stop too. */
+  stopSignal?: AbortSignal;
   /** Called after a sync that changed something, once its clusters are triggered. */
   afterChangedSync?: (repositoryId: string) => Promise<void>;
 }): Promise<{
@@ -111,6 +113,7 @@ export async function scheduleGitopsTasks(options: {
     clusters,
     clusterStateStore,
     logger,
+    stopSignal: options.stopSignal,
   });
   await reconcileScheduler.schedule(
     new Map(options.clusters.map(c => [c.name, c.title])),
@@ -128,6 +131,7 @@ export async function scheduleGitopsTasks(options: {
     scheduler,
     repositories: gitops.repositories,
     logger,
+    stopSignal: options.stopSignal,
   });
   await syncScheduler.schedule(
     new Map(
@@ -154,6 +158,7 @@ export async function scheduleGitopsTasks(options: {
     scheduler,
     schedule: gitops.imageAutomation.schedule,
     logger,
+    stopSignal: options.stopSignal,
   });
   if (gitops.imageAutomation.enabled) {
     const automations = new Map<string, ImageAutomation>();
