@@ -84,7 +84,7 @@ export class DatabaseReleaseOwnerStore implements ReleaseOwnerStore {
   }
 
   async forgetRemovedReleases(): Promise<number> {
-    return this.db<ReleaseOwnerRow>('gitops_release_owners as o')
+    const forgotten = await this.db<ReleaseOwnerRow>('gitops_release_owners as o')
       .whereNotExists(
         this.db('gitops_releases as r')
           .select(this.db.raw('1'))
@@ -93,5 +93,11 @@ export class DatabaseReleaseOwnerStore implements ReleaseOwnerStore {
           .whereRaw('r.name = o.name'),
       )
       .delete();
+    // Called after every full refresh: the owner filter's plan needs
+    // statistics that know the table, which a first refresh just filled.
+    if (this.db.client.config.client === 'pg') {
+      await this.db.raw('ANALYZE gitops_release_owners');
+    }
+    return forgotten;
   }
 }

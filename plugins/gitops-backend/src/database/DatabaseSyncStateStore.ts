@@ -21,7 +21,11 @@ import { FluxObjectKind } from '../kernel';
 import { FluxObjectRow, replaceFluxObjects, toFluxObject } from './fluxObjectRows';
 import { migratedClient } from './migrations';
 import { queryBatches } from './queryBatches';
-import { whereEntityMatch, whereReleaseFilter } from './releaseQuery';
+import {
+  selectorMatches,
+  whereEntityMatch,
+  whereReleaseFilter,
+} from './releaseQuery';
 import {
   insertReleases,
   readReleases,
@@ -73,6 +77,21 @@ function toRepository(row: RepositoryRow): GitopsRepositoryStatus {
     lastError: row.last_error ?? undefined,
     lastErrorAt: iso(row.last_error_at),
   };
+}
+
+/** Releases one sync must write before the planner's statistics are refreshed at once. */
+const BULK_WRITE = 1000;
+
+/**
+ * After a bulk write (a first sync of a fleet), PostgreSQL's statistics
+ * still describe the tables as they were until autovacuum gets to them,
+ * and the read queries' plans (the labels index, the per-environment
+ * probes) turn into scans of every release. A sync that wrote that many
+ * rows refreshes them now; ANALYZE samples, so it stays cheap.
+ */
+async function refreshStatistics(db: Knex, written: number) {
+  if (written < BULK_WRITE || db.client.config.client !== 'pg') return;
+  await db.raw('ANALYZE gitops_releases, gitops_release_labels, gitops_release_images');
 }
 
 /** Paths grouped by environment. */
@@ -408,6 +427,7 @@ export class DatabaseSyncStateStore implements SyncStateStore {
           last_error_at: null,
         });
     });
+    await refreshStatistics(this.db, sync.releases.length);
   }
 
   async findReleases(
@@ -444,18 +464,37 @@ export class DatabaseSyncStateStore implements SyncStateStore {
     for (const releaseIds of idBatches.length > 0 ? idBatches : [[]]) {
       for (const row of await select(releaseIds)) rows.set(row.id, row);
     }
-    return readReleases(this.db, [...rows.values()]);
+    // The candidates of a selector carry its first term; the rest is
+    // checked here, on an entity's few rows.
+    const charts = new Set(match.chartNames);
+    const matched = [...rows.values()].filter(
+      row =>
+        charts.has(row.chart_name) ||
+        imageIds.has(row.id) ||
+        match.labelSelectors.some(selector =>
+          selectorMatches(JSON.parse(row.labels), selector),
+        ),
+    );
+    return readReleases(this.db, matched);
   }
 
   async releaseLocations(filter?: ReleaseFilter): Promise<ReleaseLocation[]> {
-    const query = this.db<ReleaseRow>('gitops_releases')
-      .distinct('repository_id', 'environment')
-      .orderBy(['repository_id', 'environment']);
-    if (filter) whereReleaseFilter(this.db, query, filter);
-    const rows: Array<Pick<ReleaseRow, 'repository_id' | 'environment'>> = await query;
+    // One probe of the releases' (environment, ...) index per environment,
+    // rather than reading every release to find the few places they live.
+    const readable = this.db<ReleaseRow>('gitops_releases')
+      .select(this.db.raw('1'))
+      .whereRaw('gitops_releases.environment = e.name')
+      .whereRaw('gitops_releases.repository_id = e.repository_id');
+    if (filter) whereReleaseFilter(this.db, readable, filter);
+    const rows: Array<{ repository_id: string; name: string }> = await this.db(
+      'gitops_environments as e',
+    )
+      .distinct('e.repository_id', 'e.name')
+      .whereExists(readable)
+      .orderBy(['e.repository_id', 'e.name']);
     return rows.map(row => ({
       repository: row.repository_id,
-      environment: row.environment,
+      environment: row.name,
     }));
   }
 

@@ -233,8 +233,9 @@ export interface SyncStateStore {
    */
   findReleases(match: ReleaseMatch, filter?: ReleaseFilter): Promise<ReleaseRecord[]>;
   /**
-   * Each repository and environment holding at least one release `filter`
-   * lets through (any release, when unset), without reading the releases.
+   * Each configured environment (and its repository) holding at least one
+   * release `filter` lets through (any release, when unset), without
+   * reading the releases.
    */
   releaseLocations(filter?: ReleaseFilter): Promise<ReleaseLocation[]>;
   getRelease(key: GitopsReleaseKey): Promise<ReleaseRecord | undefined>;

@@ -91,6 +91,9 @@ describeStores('release reads in SQL', storeTest => {
   });
 
   storeTest('narrows by each shape of permission criteria', async ({ syncStateStore, releaseOwnerStore }) => {
+    await syncStateStore.replaceEnvironments('config', ['dev', 'stg', 'prod'].map((name, order) => ({
+      name, repository: 'config', path: `releases/${name}`, order,
+    })));
     await syncStateStore.applySync(sync({ releases: fleet() }));
     await releaseOwnerStore.replaceOwners(
       [],

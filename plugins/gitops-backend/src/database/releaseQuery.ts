@@ -65,35 +65,37 @@ export function whereReleaseFilter(
 }
 
 /**
- * The ids of the releases one label selector selects: the first `=` term
- * through the (key, value) index, the other `=` terms and every `!=` term
- * (a missing label differs too) checked on those rows only.
+ * The candidates of one label selector: the releases carrying its first
+ * `=` term, through the (key, value) index; every release when it has none.
+ * Its other terms are checked on the candidates' rows (see
+ * {@link selectorMatches}): a correlated NOT EXISTS per term lets the
+ * planner pick an anti-join over every release carrying that label (half
+ * the fleet for `tier!=db`) whenever its statistics lag a large sync.
  */
-function labelSelectorIds(db: Knex, selector: LabelSelector): Where {
-  const equal = selector.filter(term => term.op === '=');
-  const differ = selector.filter(term => term.op === '!=');
-  const labelled = (alias: string, { key, value }: LabelSelector[number]) =>
-    db(`gitops_release_labels as ${alias}`)
-      .select(db.raw('1'))
-      .whereRaw(`${alias}.release_id = candidate.id`)
-      .where({ [`${alias}.key`]: key, [`${alias}.value`]: value });
-  // Without an equality term, every release is a candidate.
-  const candidates = equal.length > 0
-    ? db('gitops_release_labels as candidate_label')
-        .select('candidate_label.release_id as id')
-        .where({ 'candidate_label.key': equal[0].key, 'candidate_label.value': equal[0].value })
-    : db('gitops_releases').select('gitops_releases.id as id');
-  const query = db.select('candidate.id').from(candidates.as('candidate'));
-  equal.slice(1).forEach((term, i) => query.whereExists(labelled(`e${i}`, term)));
-  differ.forEach((term, i) => query.whereNotExists(labelled(`d${i}`, term)));
-  return query;
+function labelSelectorCandidates(db: Knex, selector: LabelSelector): Where {
+  const first = selector.find(term => term.op === '=');
+  if (!first) return db('gitops_releases').select('id');
+  return db('gitops_release_labels')
+    .select('release_id as id')
+    .where({ key: first.key, value: first.value });
+}
+
+/** Whether labels satisfy every term of a selector (a missing label differs from any value). */
+export function selectorMatches(
+  labels: Record<string, string>,
+  selector: LabelSelector,
+): boolean {
+  return selector.every(({ key, value, op }) =>
+    op === '=' ? labels[key] === value : labels[key] !== value,
+  );
 }
 
 /**
- * Narrows a query over `gitops_releases` to those an entity selects: by
- * chart name, by release id (images, decided beforehand), or by any of its
- * label selectors, as one set of ids the database can hash once. Selects
- * nothing when the match names nothing.
+ * Narrows a query over `gitops_releases` to the candidates of an entity's
+ * match: by chart name, by release id (images, decided beforehand), or by
+ * any of its label selectors' candidates, as one set of ids the database
+ * reads through its indexes once. The caller checks the selectors' other
+ * terms on the rows. Selects nothing when the match names nothing.
  */
 export function whereEntityMatch(
   db: Knex,
@@ -105,7 +107,7 @@ export function whereEntityMatch(
   if (chartNames.length > 0) {
     parts.push(db('gitops_releases').select('id').whereIn('chart_name', chartNames));
   }
-  for (const selector of labelSelectors) parts.push(labelSelectorIds(db, selector));
+  for (const selector of labelSelectors) parts.push(labelSelectorCandidates(db, selector));
   if (parts.length === 0 && releaseIds.length === 0) return never(query);
   return query.where(inner => {
     if (parts.length > 0) {

@@ -10,7 +10,8 @@ describe('ExpiringCache', () => {
 
   it('keeps a value for its time, then loads it again', async () => {
     const values = cache();
-    const load = jest.fn(async () => `v${load.mock.calls.length}`);
+    let loads = 0;
+    const load = jest.fn(async (): Promise<string> => `v${++loads}`);
     expect(await values.get('a', load)).toBe('v1');
     now = 999;
     expect(await values.get('a', load)).toBe('v1');
