@@ -259,5 +259,28 @@ export interface Config {
        */
       allowedServices?: string[];
     };
+    /**
+     * How long, in seconds, the read routes keep a caller's permission
+     * decision for `gitops.release.read` (a conditional decision answered
+     * in SQL). A policy change shows within this time. Defaults to 10; 0
+     * asks the policy on every request.
+     */
+    permissionDecisionCacheSeconds?: number;
+    /**
+     * How long, in seconds, the release reads keep an entity's annotations
+     * per caller, asked of the catalog with the caller's credentials. An
+     * annotation change shows within this time. Defaults to 10; 0 asks the
+     * catalog on every request.
+     */
+    entityCacheSeconds?: number;
+    /** The owners table behind owner conditions of read decisions. */
+    releaseOwners?: {
+      /**
+       * How often, in minutes, every release's owners are resolved again
+       * through the catalog, for ownership changed on the catalog side.
+       * New and changed releases are resolved after each sync. Defaults to 10.
+       */
+      fullRefreshMinutes?: number;
+    };
   };
 }

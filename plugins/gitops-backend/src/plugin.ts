@@ -11,6 +11,7 @@ import {
   checkEnvironmentClusters,
   readGitopsConfig,
   readHelmRepositoriesConfig,
+  readReadPathConfig,
 } from './config';
 import { createGitopsStores, DatabaseImageMetadataCache } from './database';
 import { readGitopsEventsConfig, subscribeGitopsEvents } from './events';
@@ -24,10 +25,11 @@ import {
   ReleasePromotions,
 } from './actions';
 import { ActionPrincipals, registerGitopsPermissions } from './permissions';
+import { ReleaseOwnerIndex } from './permissions/ReleaseOwnerIndex';
 import { readRegistriesConfig, readRegistryPolicy } from './registry';
 import { createRouter, ReleaseService } from './service';
 import { EntityIndex, GitopsSignals, observeGitopsStores } from './signals';
-import { scheduleGitopsTasks } from './tasks';
+import { scheduleGitopsTasks, scheduleReleaseOwners } from './tasks';
 
 /**
  * The gitops backend plugin: git sync, image automation and helm
@@ -81,6 +83,18 @@ export const gitopsPlugin = createBackendPlugin({
           logger,
         });
         deps.lifecycle.addShutdownHook(() => liveCards.close());
+        const readPath = readReadPathConfig(config);
+        const releaseOwners = await scheduleReleaseOwners({
+          scheduler,
+          logger,
+          index: new ReleaseOwnerIndex({
+            store: stores.releaseOwnerStore,
+            catalog: deps.catalog,
+            auth: deps.auth,
+            logger: logger.child({ task: 'gitops-release-owners' }),
+            fullRefreshMs: readPath.releaseOwnersFullRefreshMinutes * 60_000,
+          }),
+        });
         // Runs that webhooks and actions started stop with the backend.
         const stopping = new AbortController();
         deps.lifecycle.addShutdownHook(() => stopping.abort());
@@ -96,6 +110,7 @@ export const gitopsPlugin = createBackendPlugin({
           logger,
           workDir: mirrorsDirectory(config.getOptionalString('backend.workingDirectory')),
           stopSignal: stopping.signal,
+          afterChangedSync: releaseOwners.trigger,
         });
 
         await subscribeGitopsEvents({
@@ -124,6 +139,9 @@ export const gitopsPlugin = createBackendPlugin({
               permissions: deps.permissions,
               automationOf: id =>
                 gitops.repositories.find(r => r.id === id)?.automation ?? 'backstage',
+              decisionCacheSeconds: readPath.permissionDecisionCacheSeconds,
+              entityCacheSeconds: readPath.entityCacheSeconds,
+              readVersionStore: stores.readVersionStore,
             }),
             sync,
             reconcileRequests: new ReconcileRequests({
