@@ -24,8 +24,11 @@ import {
   ReleaseLocks,
   ReleasePromotions,
 } from './actions';
-import { ActionPrincipals, registerGitopsPermissions } from './permissions';
-import { ReleaseOwnerIndex } from './permissions/ReleaseOwnerIndex';
+import {
+  ActionPrincipals,
+  registerGitopsPermissions,
+  ReleaseOwnerIndex,
+} from './permissions';
 import { readRegistriesConfig, readRegistryPolicy } from './registry';
 import { createRouter, ReleaseService } from './service';
 import { EntityIndex, GitopsSignals, observeGitopsStores } from './signals';

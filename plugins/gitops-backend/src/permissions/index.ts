@@ -41,3 +41,4 @@ export function registerGitopsPermissions(options: {
   );
 }
 export { ActionPrincipals } from './ActionPrincipals';
+export { ReleaseOwnerIndex } from './ReleaseOwnerIndex';

@@ -9,7 +9,7 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createConditionTransformer } from '@backstage/plugin-permission-node';
 import { ReleaseFilter } from '../database';
-import { gitopsReleasePermissionRules } from '../permissions/rules';
+import { gitopsReleasePermissionRules } from '../permissions';
 import { ExpiringCache } from './ExpiringCache';
 
 /**

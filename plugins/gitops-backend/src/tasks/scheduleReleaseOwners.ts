@@ -2,7 +2,7 @@ import {
   LoggerService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
-import { ReleaseOwnerIndex } from '../permissions/ReleaseOwnerIndex';
+import { ReleaseOwnerIndex } from '../permissions';
 
 const TASK_ID = 'gitops-release-owners';
 
