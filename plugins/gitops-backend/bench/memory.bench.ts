@@ -545,6 +545,6 @@ export async function run() {
     await fixtures?.stop();
     await remote?.remove();
     await database.drop();
-    await rm(root, { recursive: true, force: true });
+    await rm(root, { recursive: true, force: true, maxRetries: 5 });
   }
 }

@@ -104,5 +104,6 @@ export async function pushFleetRepository(
     'Generate the fleet',
   );
   await git(work, 'push', '-q', remote.path, 'main');
-  await rm(work, { recursive: true, force: true });
+  // git may still be finishing writes in .git after the push; rm retries then.
+  await rm(work, { recursive: true, force: true, maxRetries: 5 });
 }
