@@ -26,16 +26,14 @@ export class EntityLookup {
     private readonly options: {
       catalog: CatalogService;
       cacheSeconds?: number;
-      maxEntries?: number;
       maxBytes?: number;
     },
   ) {
     this.cache = new ExpiringCache({
       ttlMs: (options.cacheSeconds ?? 10) * 1000,
-      maxEntries: options.maxEntries ?? 5000,
       maxBytes: options.maxBytes ?? 16 * 1024 * 1024,
       ttlOf: entity => (entity ? Infinity : MISSING_TTL_MS),
-      sizeOf: entity => (entity ? JSON.stringify(entity).length : 0),
+      sizeOf: entity => (entity ? JSON.stringify(entity).length * 2 : 0),
     });
   }
 

@@ -3,7 +3,7 @@ import { ExpiringCache } from './ExpiringCache';
 describe('ExpiringCache', () => {
   let now = 0;
   const cache = (options: Partial<ConstructorParameters<typeof ExpiringCache<string>>[0]> = {}) =>
-    new ExpiringCache<string>({ ttlMs: 1000, maxEntries: 2, now: () => now, ...options });
+    new ExpiringCache<string>({ ttlMs: 1000, maxBytes: 10_000, now: () => now, ...options });
   beforeEach(() => {
     now = 0;
   });
@@ -28,8 +28,9 @@ describe('ExpiringCache', () => {
     expect(await values.get('b', async () => 'up')).toBe('up');
   });
 
-  it('holds at most maxEntries and maxBytes, dropping the oldest', async () => {
-    const values = cache({ maxEntries: 2, maxBytes: 10, sizeOf: v => v.length });
+  it('holds at most maxBytes, dropping the least recently used', async () => {
+    // Each entry weighs its key (2 bytes a character), 64 bytes of overhead and its value.
+    const values = cache({ maxBytes: 2 * (2 + 64 + 4) + 10, sizeOf: v => v.length });
     await values.get('a', async () => 'aaaa');
     await values.get('b', async () => 'bbbb');
     await values.get('c', async () => 'cccc');
@@ -37,8 +38,14 @@ describe('ExpiringCache', () => {
     const load = jest.fn(async () => 'again');
     await values.get('a', load);
     expect(load).toHaveBeenCalled();
-    await values.get('big', async () => 'x'.repeat(9));
+    expect(values.bytes).toBeLessThanOrEqual(2 * (2 + 64 + 4) + 10);
+    await values.get('big', async () => 'x'.repeat(70));
     expect(values.size).toBe(1);
+    // Larger than the whole budget: answered, never kept.
+    const huge = jest.fn(async () => 'x'.repeat(1000));
+    await values.get('huge', huge);
+    await values.get('huge', huge);
+    expect(huge).toHaveBeenCalledTimes(2);
   });
 
   it('keeps a value less long where ttlOf says so, and nothing at a ttl of 0', async () => {

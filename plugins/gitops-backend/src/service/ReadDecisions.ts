@@ -54,12 +54,13 @@ export class ReadDecisions {
     private readonly options: {
       permissions: PermissionsService;
       cacheSeconds?: number;
-      maxEntries?: number;
+      /** What the kept decisions may weigh together; conditions are small. */
+      maxBytes?: number;
     },
   ) {
     this.cache = new ExpiringCache({
       ttlMs: (options.cacheSeconds ?? 10) * 1000,
-      maxEntries: options.maxEntries ?? 5000,
+      maxBytes: options.maxBytes ?? 8 * 1024 * 1024,
     });
   }
 
