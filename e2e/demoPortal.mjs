@@ -73,9 +73,11 @@ export async function enterIfAsked(page, timeoutMs = 10_000) {
 /**
  * Opens a component's page and reloads until `locate(page)` shows at least
  * `what.count` times, or fails with a screenshot named after `what.name`.
+ * `onPage` sees the page before it first loads (to listen to its sockets).
  */
-export async function waitOnComponent(browser, component, locate, what, timeoutMs = 150_000) {
+export async function waitOnComponent(browser, component, locate, what, timeoutMs = 150_000, onPage) {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  onPage?.(page);
   await page.goto(componentUrl(component));
   await enterIfAsked(page);
   const deadline = Date.now() + timeoutMs;
