@@ -430,14 +430,23 @@ export async function run() {
         const entity =
           ENTITIES - 1 - (commits % Math.max(1, ENTITIES - PUSHED_ENTITIES));
         const r = (commits * 7) % RELEASES_PER_ENTITY;
-        await remote.commit(
-          {
-            [releasePath(entity, r)]: releaseFile(registryHost, entity, r, {
-              replicas: 3 + (commits % 5),
-            }),
-          },
-          `Scale ${releaseNameOf(entity, r)}`,
-        );
+        // Image automation pushes to the same branch: like a person whose
+        // push lost that race, commit again on the new head.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await remote.commit(
+              {
+                [releasePath(entity, r)]: releaseFile(registryHost, entity, r, {
+                  replicas: 3 + (commits % 5),
+                }),
+              },
+              `Scale ${releaseNameOf(entity, r)}`,
+            );
+            break;
+          } catch (error) {
+            if (attempt >= 5 || !/cannot lock ref/.test(String(error))) throw error;
+          }
+        }
         commits++;
         nextCommit += COMMIT_EVERY_MS;
       }
