@@ -35,6 +35,7 @@ import {
   SyncStateStore,
 } from '../database';
 import { releaseMatchFor } from './entityMatch';
+import { ExpiringCache } from './ExpiringCache';
 import { EntityLookup } from './EntityLookup';
 import { ErrorDisclosure } from './ErrorDisclosure';
 import { ReadDecision, ReadDecisions } from './ReadDecisions';
@@ -91,6 +92,16 @@ type ReadScope = { records: ReleaseRecord[]; disclosure: ErrorDisclosure };
 export class ReleaseService {
   private readonly decisions: ReadDecisions;
   private readonly entities: EntityLookup;
+  /**
+   * List answers by their ETag. A tag names the read version, the caller's
+   * decision and the entity, so an answer kept under it is what a read
+   * would give again: page views between changes skip the store's queries.
+   */
+  private readonly answers = new ExpiringCache<unknown>({
+    ttlMs: 60_000,
+    maxBytes: 32 * 1024 * 1024,
+    sizeOf: answer => JSON.stringify(answer).length * 2,
+  });
 
   constructor(
     private readonly options: {
@@ -210,6 +221,12 @@ export class ReleaseService {
           : await this.options.syncStateStore.findReleases(match, filterOf(decision)),
       disclosure: new ErrorDisclosure(decision.diagnostics),
     };
+  }
+
+  /** The answer kept under `tag`, else `load`'s, kept under it; `load`'s alone without a tag. */
+  async listAnswer<T>(tag: string | undefined, load: () => Promise<T>): Promise<T> {
+    if (!tag) return load();
+    return (await this.answers.get(tag, load)) as T;
   }
 
   /**

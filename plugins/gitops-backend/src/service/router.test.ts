@@ -558,6 +558,12 @@ describe('createRouter', () => {
     expect(again.status).toBe(304);
     expect(getEntityByRef).toHaveBeenCalledTimes(1);
     expect(listReleases).toHaveBeenCalledTimes(1);
+    // A page view without the tag gets the answer kept under it, unread.
+    const kept = await requestAs(server).get('/releases').query(entity);
+    expect(kept.status).toBe(200);
+    expect(kept.headers.etag).toBe(tag);
+    expect(kept.body).toEqual(first.body);
+    expect(listReleases).toHaveBeenCalledTimes(1);
 
     const environments = await requestAs(server).get('/environments');
     const environmentsAgain = await requestAs(server)
@@ -581,6 +587,7 @@ describe('createRouter', () => {
     expect(changed.status).toBe(200);
     expect(changed.headers.etag).not.toBe(tag);
     expect(changed.body.items.find((r: { environment: string }) => r.environment === 'dev').images[0].tag).toBe('dev-def');
+    expect(listReleases).toHaveBeenCalledTimes(2);
     // So does a cluster's status, and another entity has another tag.
     await stores.clusterStateStore.recordClusterFailure('demo', 'down', new Date('2026-11-25T12:00:00Z'));
     const afterFailure = await requestAs(server).get('/releases').query(entity).set('if-none-match', changed.headers.etag);

@@ -14,7 +14,9 @@ export function addEnvironmentRoutes(
     const credentials = await callerCredentials(httpAuth, req);
     const tag = await releases.listTag('environments', credentials);
     if (revalidated(req, res, tag)) return;
-    res.json(await releases.listEnvironments(credentials));
+    res.json(
+      await releases.listAnswer(tag, () => releases.listEnvironments(credentials)),
+    );
   });
 
   router.get('/repositories', async (req, res) => {

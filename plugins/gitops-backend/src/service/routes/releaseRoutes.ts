@@ -17,7 +17,9 @@ export function addReleaseRoutes(
       ? await releases.listTag('releases', credentials, entityRef)
       : undefined;
     if (revalidated(req, res, tag)) return;
-    res.json(await releases.listReleases(entityRef, credentials));
+    res.json(
+      await releases.listAnswer(tag, () => releases.listReleases(entityRef, credentials)),
+    );
   });
 
   router.get('/releases/:environment/:namespace/:name', async (req, res) => {
