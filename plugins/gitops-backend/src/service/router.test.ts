@@ -1164,6 +1164,8 @@ describe('createRouter', () => {
 });
 
 describe('createRouter: release actions', () => {
+  // Each test builds real git remotes and a registry: seconds on a busy machine.
+  jest.setTimeout(30_000);
   const STG = { environment: 'stg', namespace: 'stg', name: 'podinfo-rc' };
   const ALICE = 'user:default/alice';
   const ENTITY = 'component:default/podinfo';
