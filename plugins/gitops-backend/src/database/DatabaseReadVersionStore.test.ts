@@ -37,3 +37,39 @@ describeStores('DatabaseReadVersionStore', storeTest => {
     await moved();
   });
 });
+
+describeStores('DatabaseReadVersionStore, transactions', storeTest => {
+  storeTest('moves only when a write commits: never for one rolled back, and on PostgreSQL never before the commit', async ({ knex, readVersionStore }) => {
+    const start = await readVersionStore.currentVersion();
+    const rename = (trx: typeof knex, url: string) => trx('gitops_repositories').where({ id: 'config' }).update({ url });
+
+    await expect(
+      knex.transaction(async trx => {
+        await rename(trx, 'file:///rolled-back.git');
+        throw new Error('give up');
+      }),
+    ).rejects.toThrow('give up');
+    expect(await readVersionStore.currentVersion()).toBe(start);
+
+    if (knex.client.config.client === 'pg') {
+      // Another connection reads while the write is open: the old version, then the new one with the data.
+      const trx = await knex.transaction();
+      await rename(trx, 'file:///open.git');
+      await rename(trx, 'file:///open-twice.git');
+      expect(await readVersionStore.currentVersion()).toBe(start);
+      await trx.commit();
+    } else {
+      await rename(knex, 'file:///committed.git');
+    }
+    const after = await readVersionStore.currentVersion();
+    expect(after).not.toBe(start);
+    // Two statements in one transaction count once on PostgreSQL, each on SQLite: either way it moved.
+    expect(Number(after)).toBeGreaterThan(Number(start));
+  });
+
+  storeTest('ignores the image tag cache, which scans rewrite and no read answers from', async ({ knex, readVersionStore }) => {
+    const start = await readVersionStore.currentVersion();
+    await knex('gitops_image_tags').del();
+    expect(await readVersionStore.currentVersion()).toBe(start);
+  });
+});
