@@ -93,14 +93,15 @@ export class ReleaseService {
   private readonly decisions: ReadDecisions;
   private readonly entities: EntityLookup;
   /**
-   * List answers by their ETag. A tag names the read version, the caller's
-   * decision and the entity, so an answer kept under it is what a read
-   * would give again: page views between changes skip the store's queries.
+   * List answers by their ETag, as the JSON text sent. A tag names the read
+   * version, the caller's decision and the entity, so an answer kept under it
+   * is what a read would give again: page views between changes skip the
+   * store's queries and the serialization.
    */
-  private readonly answers = new ExpiringCache<unknown>({
+  private readonly answers = new ExpiringCache<string>({
     ttlMs: 60_000,
     maxBytes: 32 * 1024 * 1024,
-    sizeOf: answer => JSON.stringify(answer).length * 2,
+    sizeOf: body => body.length * 2,
   });
 
   constructor(
@@ -223,10 +224,11 @@ export class ReleaseService {
     };
   }
 
-  /** The answer kept under `tag`, else `load`'s, kept under it; `load`'s alone without a tag. */
-  async listAnswer<T>(tag: string | undefined, load: () => Promise<T>): Promise<T> {
-    if (!tag) return load();
-    return (await this.answers.get(tag, load)) as T;
+  /** The JSON text of the answer kept under `tag`, else of `load`'s, kept under it; `load`'s alone without a tag. */
+  async listBody(tag: string | undefined, load: () => Promise<unknown>): Promise<string> {
+    const serialized = async () => JSON.stringify(await load());
+    if (!tag) return serialized();
+    return this.answers.get(tag, serialized);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { ReleaseService } from '../ReleaseService';
 import { callerCredentials, GitopsApiRouter } from './GitopsApiRouter';
-import { revalidated } from './revalidation';
+import { revalidated, sendJsonText } from './revalidation';
 
 /** The pipeline's environments and the config repositories they come from. */
 export function addEnvironmentRoutes(
@@ -14,8 +14,9 @@ export function addEnvironmentRoutes(
     const credentials = await callerCredentials(httpAuth, req);
     const tag = await releases.listTag('environments', credentials);
     if (revalidated(req, res, tag)) return;
-    res.json(
-      await releases.listAnswer(tag, () => releases.listEnvironments(credentials)),
+    sendJsonText(
+      res,
+      await releases.listBody(tag, () => releases.listEnvironments(credentials)),
     );
   });
 

@@ -1,7 +1,7 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { ReleaseService } from '../ReleaseService';
 import { callerCredentials, GitopsApiRouter } from './GitopsApiRouter';
-import { revalidated } from './revalidation';
+import { revalidated, sendJsonText } from './revalidation';
 
 /** The releases of an entity, one release, and its Helm history. */
 export function addReleaseRoutes(
@@ -17,8 +17,9 @@ export function addReleaseRoutes(
       ? await releases.listTag('releases', credentials, entityRef)
       : undefined;
     if (revalidated(req, res, tag)) return;
-    res.json(
-      await releases.listAnswer(tag, () => releases.listReleases(entityRef, credentials)),
+    sendJsonText(
+      res,
+      await releases.listBody(tag, () => releases.listReleases(entityRef, credentials)),
     );
   });
 

@@ -19,3 +19,8 @@ export function revalidated(
   res.status(304).end();
   return true;
 }
+
+/** Sends JSON text as `res.json` would send the value it was made from. */
+export function sendJsonText(res: Response, body: string) {
+  res.type('application/json').send(body);
+}
