@@ -93,15 +93,15 @@ export class ReleaseService {
   private readonly decisions: ReadDecisions;
   private readonly entities: EntityLookup;
   /**
-   * List answers by their ETag, as the JSON text sent. A tag names the read
+   * List answers by their ETag, as the JSON bytes sent. A tag names the read
    * version, the caller's decision and the entity, so an answer kept under it
    * is what a read would give again: page views between changes skip the
-   * store's queries and the serialization.
+   * store's queries, the serialization and its garbage.
    */
-  private readonly answers = new ExpiringCache<string>({
+  private readonly answers = new ExpiringCache<Buffer>({
     ttlMs: 60_000,
     maxBytes: 32 * 1024 * 1024,
-    sizeOf: body => body.length * 2,
+    sizeOf: body => body.length,
   });
 
   constructor(
@@ -224,9 +224,9 @@ export class ReleaseService {
     };
   }
 
-  /** The JSON text of the answer kept under `tag`, else of `load`'s, kept under it; `load`'s alone without a tag. */
-  async listBody(tag: string | undefined, load: () => Promise<unknown>): Promise<string> {
-    const serialized = async () => JSON.stringify(await load());
+  /** The JSON of the answer kept under `tag`, else of `load`'s, kept under it; `load`'s alone without a tag. */
+  async listBody(tag: string | undefined, load: () => Promise<unknown>): Promise<Buffer> {
+    const serialized = async () => Buffer.from(JSON.stringify(await load()));
     if (!tag) return serialized();
     return this.answers.get(tag, serialized);
   }

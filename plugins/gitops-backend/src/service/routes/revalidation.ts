@@ -20,7 +20,7 @@ export function revalidated(
   return true;
 }
 
-/** Sends JSON text as `res.json` would send the value it was made from. */
-export function sendJsonText(res: Response, body: string) {
+/** Sends serialized JSON as `res.json` would send the value it was made from. */
+export function sendJsonText(res: Response, body: Buffer) {
   res.type('application/json').send(body);
 }
