@@ -24,14 +24,21 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# The store tests' PostgreSQL: the one answering on 127.0.0.1:5432
+# (GITOPS_TEST_POSTGRES_PORT), else a test cluster of our own that
+# scripts/test-postgres.sh installs, starts and leaves running.
+if [ -z "${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-}" ]; then
+  BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="$(scripts/test-postgres.sh)"
+fi
+export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING
+
 gitops_install
 
 echo "== types"
 yarn tsc
 
 echo "== unit and integration tests"
-# Store tests run on SQLite and on this PostgreSQL; they fail when it is absent.
-export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-postgresql://postgres@127.0.0.1:5432}"
+# Store tests run on SQLite and on the PostgreSQL chosen above.
 CI=true yarn test
 
 echo "== browser test against the demo portal"
