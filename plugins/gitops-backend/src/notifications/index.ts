@@ -1,0 +1,9 @@
+export { notifyingStores } from './notifyingStores';
+export type { NoticeSink } from './notifyingStores';
+export { noticeOfEvent, noticeOfTransition } from './releaseNotices';
+export type { ReleaseNotice } from './releaseNotices';
+export { entityPageLink, ReleaseNotifier } from './ReleaseNotifier';
+export {
+  NOTIFICATIONS_ENABLED_KEY,
+  withReleaseNotifications,
+} from './releaseNotifications';

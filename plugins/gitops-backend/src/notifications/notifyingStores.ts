@@ -1,0 +1,109 @@
+import { stringifyGitopsReleaseKey } from '@backstage-gitops/plugin-gitops-common';
+import { ClusterStateStore, EventStore, GitopsStores } from '../database';
+import {
+  isAlarmingState,
+  noticeOfEvent,
+  noticeOfTransition,
+  ReleaseNotice,
+} from './releaseNotices';
+
+/** Where notices go; `ReleaseNotifier` in the plugin. */
+export type NoticeSink = { notify(notices: ReleaseNotice[]): void };
+
+/** `inner` with one method replaced; every other is its own. */
+function replacing<T extends object, K extends keyof T>(
+  inner: T,
+  name: K,
+  method: T[K],
+): T {
+  return new Proxy(inner, {
+    get(target, property) {
+      if (property === name) return method;
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/**
+ * Events of the actions and of image automation, told once they are
+ * stored. (Sync and reconcile write their events in their own
+ * transactions, not here.)
+ */
+function notifyingEventStore(inner: EventStore, sink: NoticeSink): EventStore {
+  const addEvents: EventStore['addEvents'] = async events => {
+    await inner.addEvents(events);
+    try {
+      sink.notify(events.flatMap(event => noticeOfEvent(event) ?? []));
+    } catch {
+      // Telling the owners never fails the write.
+    }
+  };
+  return replacing(inner, 'addEvents', addEvents);
+}
+
+/**
+ * Statuses a reconcile writes, compared with the stored ones before the
+ * write: a release is told about when its stored state becomes Failed,
+ * Drifted or Missing, so a state that stays, or a backend that restarts on
+ * a release already failed, tells nobody again. Only the statuses that
+ * turn alarming are read before.
+ */
+function notifyingClusterStateStore(
+  inner: ClusterStateStore,
+  sink: NoticeSink,
+): ClusterStateStore {
+  const applyReconcile: ClusterStateStore['applyReconcile'] = async record => {
+    const alarming = record.statuses.filter(s => isAlarmingState(s.state));
+    if (alarming.length === 0) {
+      await inner.applyReconcile(record);
+      return;
+    }
+    const before = new Map(
+      (
+        await inner.getReleaseStatuses(
+          alarming.map(({ environment, namespace, name }) => ({
+            environment,
+            namespace,
+            name,
+          })),
+        )
+      ).map(s => [stringifyGitopsReleaseKey(s), s.state]),
+    );
+    await inner.applyReconcile(record);
+    try {
+      sink.notify(
+        alarming.flatMap(
+          after =>
+            noticeOfTransition(
+              before.get(stringifyGitopsReleaseKey(after)),
+              after,
+            ) ?? [],
+        ),
+      );
+    } catch {
+      // Telling the owners never fails the write.
+    }
+  };
+  return replacing(inner, 'applyReconcile', applyReconcile);
+}
+
+/**
+ * The stores, with the writes that concern a release's owners told to
+ * `sink` after they are stored: promotions, locks and unlocks (with who did
+ * them), image automation's commits, and releases turning Failed, Drifted
+ * or Missing. Reads are the stores' own.
+ */
+export function notifyingStores(
+  stores: GitopsStores,
+  sink: NoticeSink,
+): GitopsStores {
+  return {
+    ...stores,
+    eventStore: notifyingEventStore(stores.eventStore, sink),
+    clusterStateStore: notifyingClusterStateStore(
+      stores.clusterStateStore,
+      sink,
+    ),
+  };
+}
