@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
@@ -17,6 +18,7 @@ import { createGitopsStores, DatabaseImageMetadataCache } from './database';
 import { readGitopsEventsConfig, subscribeGitopsEvents } from './events';
 import { mirrorsDirectory } from './git';
 import { processCacheBudgets, startMemoryReports } from './kernel';
+import { GitopsMetrics } from './metrics';
 import {
   PruneConfirmations,
   ReconcileRequests,
@@ -61,6 +63,9 @@ export const gitopsPlugin = createBackendPlugin({
         // Without the signals backend its default publishes to no one.
         signals: signalsServiceRef,
         lifecycle: coreServices.lifecycle,
+        // Alpha, but in the previous Backstage release too; meters under the
+        // scope backstage-plugin-gitops, exported by the SDK the adopter starts.
+        metrics: metricsServiceRef,
       },
       async init(deps) {
         const { config, logger, database, scheduler, httpRouter } = deps;
@@ -78,6 +83,10 @@ export const gitopsPlugin = createBackendPlugin({
         const registries = readRegistriesConfig(config);
         const registryPolicy = readRegistryPolicy(config);
         const imageCache = new DatabaseImageMetadataCache(await database.getClient());
+        const metrics = new GitopsMetrics(deps.metrics);
+        deps.lifecycle.addShutdownHook(
+          metrics.observeReleases(() => clusterStateStore.countReleaseStates()),
+        );
         // What the loops change reaches the open cards as signals.
         const liveCards = new GitopsSignals({
           signals: deps.signals,
@@ -114,6 +123,7 @@ export const gitopsPlugin = createBackendPlugin({
           workDir: mirrorsDirectory(config.getOptionalString('backend.workingDirectory')),
           stopSignal: stopping.signal,
           afterChangedSync: releaseOwners.trigger,
+          metrics,
         });
 
         await subscribeGitopsEvents({
@@ -169,6 +179,7 @@ export const gitopsPlugin = createBackendPlugin({
                 policy: registryPolicy,
                 cache: imageCache,
                 logger,
+                metrics,
               }),
             }),
             locks: new ReleaseLocks({ syncStateStore, eventStore, writers }),

@@ -1,3 +1,4 @@
+import { GitopsMetrics } from '../metrics';
 import {
   ImageMetadataCache,
   isTag,
@@ -48,6 +49,8 @@ export class RegistryTagDigests implements TagDigests {
       /** The image scanner's cache, to find candidates without asking for each tag. */
       cache?: ImageMetadataCache;
       fetch?: typeof fetch;
+      /** Counts registry requests by registry and outcome; none when unset. */
+      metrics?: GitopsMetrics;
     },
   ) {
     this.hosts = new RegistryHosts(options.registries, options.policy);
@@ -101,6 +104,7 @@ export class RegistryTagDigests implements TagDigests {
         fetch: this.options.fetch ?? ((input, init) => fetch(input, init)),
         logger: this.options.logger,
         limits: this.hosts.policy,
+        metrics: this.options.metrics,
       });
       this.clients.set(name.host, client);
     }

@@ -111,7 +111,7 @@ export class ReleaseLocks {
         }),
         value: undefined,
       };
-    });
+    }, { reason: action.wanted ? 'lock' : 'unlock' });
     if (!written) return { changed: false, path, requestedBy: actor };
     await eventStore.addEvents([
       {

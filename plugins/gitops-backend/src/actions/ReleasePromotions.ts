@@ -196,7 +196,7 @@ export class ReleasePromotions {
     if (request.dryRun) {
       return (await writer.preview(plan)).value;
     }
-    const written = await writer.write(plan);
+    const written = await writer.write(plan, { reason: 'promotion' });
     if (!written) {
       // The tags differed when planned; an empty commit means someone wrote the same change first.
       throw new ConflictError(

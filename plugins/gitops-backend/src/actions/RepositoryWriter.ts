@@ -3,6 +3,7 @@ import { ConflictError } from '@backstage/errors';
 import { RepositoryConfig } from '../config';
 import { EmptyCommitError, GitRepository } from '../git';
 import { errorMessage } from '../kernel';
+import { CommitReason, GitopsMetrics } from '../metrics';
 import { ManifestAtHead, readManifestsAtHead } from './manifestsAtHead';
 
 /** The remote head a change is computed against, and a way to read its files. */
@@ -59,6 +60,10 @@ export class RepositoryWriter {
       /** Called after a push, to have git sync pick the commit up. */
       afterPush?: (commit: string) => Promise<void>;
       maxAttempts?: number;
+      /** Counts each pushed commit, with the write's reason (else `commitReason`); none when unset. */
+      metrics?: GitopsMetrics;
+      /** Why this writer's commits are made, when a write does not say. */
+      commitReason?: CommitReason;
     },
   ) {
     this.maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
@@ -86,7 +91,7 @@ export class RepositoryWriter {
    */
   async write<T>(
     plan: CommitPlan<T>,
-    options: { signal?: AbortSignal } = {},
+    options: { signal?: AbortSignal; reason?: CommitReason } = {},
   ): Promise<WrittenCommit<T> | undefined> {
     const { git, repository, logger } = this.options;
     const { signal } = options;
@@ -114,6 +119,8 @@ export class RepositoryWriter {
           ? planned.pushBranch
           : undefined;
       if ((await git.push(commit, pushBranch)) === 'pushed') {
+        const reason = options.reason ?? this.options.commitReason;
+        if (reason) this.options.metrics?.commitPushed(repository.id, reason);
         // A push to another branch leaves the followed one as it was.
         if (!pushBranch) await this.notify(commit);
         return { commit, message: planned.message, value: planned.value };

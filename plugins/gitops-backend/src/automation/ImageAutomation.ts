@@ -21,6 +21,7 @@ import {
 } from '../database';
 import { GitRepository } from '../git';
 import { errorMessage } from '../kernel';
+import { GitopsMetrics, startTimer } from '../metrics';
 import { ImageScanResult } from '../registry';
 import { autoReleaseMessage } from './commitMessage';
 import { decideTag } from './decideTag';
@@ -111,6 +112,8 @@ export class ImageAutomation {
        */
       clusterFor?: (environment: string) => { name: string; api: ClusterApi } | undefined;
       clock?: () => Date;
+      /** Where each run's duration and outcome, and each commit, go; none when unset. */
+      metrics?: GitopsMetrics;
     },
   ) {
     this.clock = options.clock ?? (() => new Date());
@@ -119,6 +122,8 @@ export class ImageAutomation {
       git: options.git,
       logger: options.logger,
       afterPush: options.afterPush,
+      metrics: options.metrics,
+      commitReason: 'automation',
     });
   }
 
@@ -129,6 +134,21 @@ export class ImageAutomation {
    * moves only the release images that resolve to one of them.
    */
   async run(
+    signal?: AbortSignal,
+    only?: { images: ImageName[] },
+  ): Promise<AutomationOutcome> {
+    const elapsed = startTimer();
+    let status = 'failed';
+    try {
+      const outcome = await this.runOnce(signal, only);
+      status = outcome.status;
+      return outcome;
+    } finally {
+      this.options.metrics?.imageScanFinished(this.options.repository.id, status, elapsed());
+    }
+  }
+
+  private async runOnce(
     signal?: AbortSignal,
     only?: { images: ImageName[] },
   ): Promise<AutomationOutcome> {

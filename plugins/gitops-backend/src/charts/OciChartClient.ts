@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
+import { GitopsMetrics } from '../metrics';
 import {
   RegistryClient,
   RegistryConfig,
@@ -23,6 +24,8 @@ export class OciChartClient {
       policy?: RegistryPolicy;
       logger: LoggerService;
       fetch?: typeof fetch;
+      /** Counts registry requests by registry and outcome; none when unset. */
+      metrics?: GitopsMetrics;
     },
   ) {
     this.hosts = new RegistryHosts(options.registries, options.policy);
@@ -50,6 +53,7 @@ export class OciChartClient {
         fetch: this.options.fetch ?? ((input, init) => fetch(input, init)),
         logger: this.options.logger,
         limits: this.hosts.policy,
+        metrics: this.options.metrics,
       });
       this.clients.set(host, client);
     }

@@ -143,6 +143,8 @@ export interface ClusterStateStore {
     clusters: Array<{ name: string; title?: string }>,
   ): Promise<void>;
   listClusters(): Promise<GitopsClusterStatus[]>;
+  /** How many stored statuses each environment has in each state: one grouped count, for the metrics. */
+  countReleaseStates(): Promise<Array<{ environment: string; state: string; count: number }>>;
   /** The Flux Kustomization status of every environment that has one. */
   listEnvironmentFluxStatuses(): Promise<EnvironmentFluxStatusRecord[]>;
 

@@ -61,6 +61,23 @@ export class DatabaseClusterStateStore implements ClusterStateStore {
     return rows.map(toReleaseStatus);
   }
 
+  async countReleaseStates(): Promise<
+    Array<{ environment: string; state: string; count: number }>
+  > {
+    const rows = await this.db<{ environment: string; state: string }>(
+      'gitops_release_status',
+    )
+      .select('environment', 'state')
+      .count({ count: '*' })
+      .groupBy('environment', 'state');
+    // PostgreSQL counts as bigint, which its driver gives as a string.
+    return rows.map(row => ({
+      environment: String(row.environment),
+      state: String(row.state),
+      count: Number(row.count),
+    }));
+  }
+
   async getReleaseStatuses(
     keys: GitopsReleaseKey[],
   ): Promise<ReleaseStatusRecord[]> {

@@ -1,4 +1,5 @@
 import { errorMessage } from '../kernel';
+import { GitopsMetrics, startTimer } from '../metrics';
 import {
   applyEnvironments,
   ApplyEnvironmentsOptions,
@@ -37,6 +38,8 @@ export class ClusterReconciler {
     private readonly options: ApplyEnvironmentsOptions & {
       /** After an apply, differences are Progressing this long before they are Drifted. */
       gracePeriodMs: number;
+      /** Where each cycle's duration and outcome go; none when unset. */
+      metrics?: GitopsMetrics;
     },
   ) {
     this.clusterRead = new ClusterRead(options);
@@ -44,6 +47,13 @@ export class ClusterReconciler {
 
   /** `signal` is the scheduler's: once aborted, nothing more is applied or pruned. */
   async run(signal?: AbortSignal): Promise<ReconcileOutcome> {
+    const elapsed = startTimer();
+    const outcome = await this.cycle(signal);
+    this.options.metrics?.reconcileFinished(this.options.cluster, outcome.status, elapsed());
+    return outcome;
+  }
+
+  private async cycle(signal?: AbortSignal): Promise<ReconcileOutcome> {
     const { cluster, syncStateStore, clusterStateStore, logger } = this.options;
     const at = new Date();
     try {

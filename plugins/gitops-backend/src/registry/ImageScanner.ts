@@ -5,6 +5,7 @@ import {
   resolveImageName,
 } from '@backstage-gitops/plugin-gitops-common';
 import { ByteBudgetCache, errorMessage } from '../kernel';
+import { GitopsMetrics } from '../metrics';
 import { CreatedAtMemo } from './CreatedAtMemo';
 import { ImageMetadataCache, TagMetadata } from './ImageMetadataCache';
 import {
@@ -43,6 +44,8 @@ export type ImageScannerOptions = {
   logger: LoggerService;
   /** Replaces the global fetch, e.g. to count requests in tests and benchmarks. */
   fetch?: typeof fetch;
+  /** Counts registry requests by registry and outcome; none when unset. */
+  metrics?: GitopsMetrics;
 };
 
 // Lists (and nested lists) deeper than this are not images we know how to read.
@@ -74,12 +77,14 @@ export class ImageScanner {
   private readonly logger: LoggerService;
   private readonly fetch: typeof fetch;
   private readonly resolveAddresses?: AddressResolver;
+  private readonly metrics?: GitopsMetrics;
 
   constructor(options: ImageScannerOptions) {
     this.hosts = new RegistryHosts(options.registries, options.policy);
     this.resolveAddresses = options.resolveAddresses;
     this.cache = options.cache;
     this.logger = options.logger;
+    this.metrics = options.metrics;
     // Late-bound, so a fetch replaced after construction (test spies) is used.
     this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
   }
@@ -200,6 +205,7 @@ export class ImageScanner {
         logger: this.logger,
         limits: this.hosts.policy,
         resolveAddresses: this.resolveAddresses,
+        metrics: this.metrics,
       });
       this.clients.set(host, client);
     }

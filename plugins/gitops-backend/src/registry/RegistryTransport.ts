@@ -10,6 +10,7 @@ import { RegistryResponse } from './registryResponse';
 import { RegistryResponseError } from './RegistryResponseError';
 import { parseRetryAfter } from './retryAfter';
 import { Semaphore } from '../kernel';
+import { GitopsMetrics, outcomeOfStatus, RequestOutcome } from '../metrics';
 import { checkRedirect } from './trustedUrls';
 import {
   AddressResolver,
@@ -44,6 +45,12 @@ const MAX_REDIRECTS = 5;
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
+/** How an exchange that got no answer is counted: our policy refusing the address is no registry error. */
+function failureOutcome(error: unknown, signal: AbortSignal): RequestOutcome {
+  if (signal.aborted) return 'timeout';
+  return error instanceof NotAllowedError ? 'refused' : 'error';
+}
+
 export type RegistryTransportOptions = {
   fetch: typeof fetch;
   logger: LoggerService;
@@ -53,6 +60,8 @@ export type RegistryTransportOptions = {
   maxRetryWaitMs?: number;
   /** Resolves host names for the public-address check; the system's by default. */
   resolveAddresses?: AddressResolver;
+  /** Counts each exchange by registry and outcome; none when unset. */
+  metrics?: GitopsMetrics;
 };
 
 /**
@@ -196,11 +205,19 @@ export class RegistryTransport {
           continue;
         }
         const body = await readLimitedBody(response, limit);
+        this.counted(outcomeOfStatus(response.status));
         return { status: response.status, headers: response.headers, body };
       }
     } catch (error) {
+      this.counted(failureOutcome(error, signal));
       throw this.unreachable(error, url, target, signal);
     }
+  }
+
+  // The host is configured or one of the fixed public defaults (RegistryHosts
+  // reaches no other), so it keeps the attribute's values few.
+  private counted(outcome: RequestOutcome): void {
+    this.options.metrics?.registryRequest(this.registry.host, outcome);
   }
 
   /** What a failed exchange is reported as: never an unconfigured registry's inner addresses. */

@@ -6,6 +6,7 @@ import { FluxObjectRecord, ReleaseRecord, SyncRecord, SyncStateStore } from '../
 import { GitRepository } from '../git';
 import { errorMessage } from '../kernel';
 import { ParsedFileCache } from '../manifests';
+import { GitopsMetrics, startTimer } from '../metrics';
 import { environmentOf, sameEnvironments } from './environments';
 import { FileRead, settleReleases } from './lastGoodState';
 import { OverlayRead, readOverlayEnvironment, settleOverlay } from './overlayEnvironment';
@@ -71,6 +72,8 @@ export class RepositorySync {
       syncStateStore: SyncStateStore;
       logger: LoggerService;
       clock?: () => Date;
+      /** Where each run's duration and outcome go; none when unset. */
+      metrics?: GitopsMetrics;
     },
   ) {
     this.clock = options.clock ?? (() => new Date());
@@ -82,6 +85,13 @@ export class RepositorySync {
    * stored before stays.
    */
   async run(signal?: AbortSignal): Promise<SyncOutcome> {
+    const elapsed = startTimer();
+    const outcome = await this.runOnce(signal);
+    this.options.metrics?.syncFinished(this.options.repository.id, outcome.status, elapsed());
+    return outcome;
+  }
+
+  private async runOnce(signal?: AbortSignal): Promise<SyncOutcome> {
     const { repository, syncStateStore, logger } = this.options;
     try {
       return await this.sync(signal);

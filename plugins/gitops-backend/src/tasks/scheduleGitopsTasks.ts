@@ -11,6 +11,7 @@ import { ClusterConfig, KubernetesCluster } from '../cluster';
 import { GitopsConfig, HelmRepositoryConfig } from '../config';
 import { GitopsStores } from '../database';
 import { CliGitRepository, ensurePrivateDirectory } from '../git';
+import { GitopsMetrics, meterClusterApi } from '../metrics';
 import {
   ClusterReconciler,
   ReconcileScheduler,
@@ -49,6 +50,8 @@ export async function scheduleGitopsTasks(options: {
   stopSignal?: AbortSignal;
   /** Called after a sync that changed something, once its clusters are triggered. */
   afterChangedSync?: (repositoryId: string) => Promise<void>;
+  /** Where the loops' durations, commits and requests are measured; nowhere when unset. */
+  metrics?: GitopsMetrics;
 }): Promise<{
   sync: SyncTrigger;
   reconcile: ReconcileTrigger;
@@ -56,7 +59,7 @@ export async function scheduleGitopsTasks(options: {
   /** Scans named images now; does nothing when image automation is off. */
   automation: ImageScanTrigger;
 }> {
-  const { gitops, stores, scheduler, logger, workDir } = options;
+  const { gitops, stores, scheduler, logger, workDir, metrics } = options;
   const { syncStateStore, imageStatusStore, clusterStateStore, eventStore } = stores;
   // Refused at start, with the folder named, rather than at each loop's first run.
   if (gitops.repositories.length > 0) await ensurePrivateDirectory(workDir);
@@ -88,7 +91,8 @@ export async function scheduleGitopsTasks(options: {
   );
   const clusters = new Map(
     options.clusters.map(cluster => {
-      const api = KubernetesCluster.fromConfig(cluster);
+      const client = KubernetesCluster.fromConfig(cluster);
+      const api = metrics ? meterClusterApi(client, cluster.name, metrics) : client;
       const reconciler = new ClusterReconciler({
         cluster: cluster.name,
         api,
@@ -103,6 +107,7 @@ export async function scheduleGitopsTasks(options: {
         eventStore,
         logger: logger.child({ cluster: cluster.name }),
         gracePeriodMs: gitops.helmReconcile.gracePeriodMs,
+        metrics,
       });
       return [cluster.name, { api, reconciler }];
     }),
@@ -143,6 +148,7 @@ export async function scheduleGitopsTasks(options: {
           git: mirror('sync', repository),
           syncStateStore,
           logger: logger.child({ repository: repository.id }),
+          metrics,
         }),
       ]),
     ),
@@ -167,6 +173,7 @@ export async function scheduleGitopsTasks(options: {
       policy: options.registryPolicy,
       cache: options.imageCache,
       logger,
+      metrics,
     });
     for (const repository of gitops.repositories) {
       const automation = new ImageAutomation({
@@ -188,6 +195,7 @@ export async function scheduleGitopsTasks(options: {
           const cluster = name ? clusters.get(name) : undefined;
           return name && cluster ? { name, api: cluster.api } : undefined;
         },
+        metrics,
       });
       automations.set(repository.id, automation);
     }
@@ -201,6 +209,7 @@ export async function scheduleGitopsTasks(options: {
       registries: options.registries,
       policy: options.registryPolicy,
       logger,
+      metrics,
     }),
   };
   for (const repository of gitops.repositories) {
@@ -230,6 +239,7 @@ export async function scheduleGitopsTasks(options: {
         afterPush: async () => {
           await syncScheduler.trigger(repository.id);
         },
+        metrics,
       }),
     ]),
   );

@@ -15,6 +15,7 @@ import { ClusterStateStore } from '../../database/ClusterStateStore';
 import { EventStore } from '../../database/EventStore';
 import { SyncStateStore } from '../../database/SyncStateStore';
 import { CliGitRepository } from '../../git';
+import { GitopsMetrics, meterClusterApi } from '../../metrics';
 import { createTestRemote, TestFiles, TestRemote } from '../../git/__testUtils__';
 import { RepositorySync } from '../../sync/RepositorySync';
 import {
@@ -52,6 +53,7 @@ export function wireRepositoryLoops(options: {
   workDir: string;
   syncStateStore: SyncStateStore;
   logger: LoggerService;
+  metrics?: GitopsMetrics;
 }): { sync: RepositorySync; reconcileGit: CliGitRepository } {
   const { repository, workDir, logger } = options;
   const mirror = (loop: string) =>
@@ -67,6 +69,7 @@ export function wireRepositoryLoops(options: {
     git: mirror('sync'),
     syncStateStore: options.syncStateStore,
     logger,
+    metrics: options.metrics,
   });
   return { sync, reconcileGit: mirror('reconcile') };
 }
@@ -80,6 +83,8 @@ export async function createReconcileFixture(options: {
   double?: KubernetesDoubleOptions;
   /** Namespaces, kinds and prune guard per environment, as config would give them. */
   settings?: Record<string, Partial<ClusterEnvironmentSettings>>;
+  /** Measures both loops and the cluster client's calls, as the plugin wires them. */
+  metrics?: GitopsMetrics;
 }): Promise<ReconcileFixture> {
   const logger = mockServices.logger.mock();
   const remote = await createTestRemote();
@@ -106,10 +111,12 @@ export async function createReconcileFixture(options: {
     workDir,
     syncStateStore,
     logger,
+    metrics: options.metrics,
   });
+  const client = new KubernetesCluster(kubeConfigFor(double));
   const reconciler = new ClusterReconciler({
     cluster: 'demo',
-    api: new KubernetesCluster(kubeConfigFor(double)),
+    api: options.metrics ? meterClusterApi(client, 'demo', options.metrics) : client,
     settings: new Map(
       environments.map(env => [env.name, { apply, prune, ...options.settings?.[env.name] }]),
     ),
@@ -119,6 +126,7 @@ export async function createReconcileFixture(options: {
     eventStore,
     logger,
     gracePeriodMs: options.gracePeriodMs ?? 0,
+    metrics: options.metrics,
   });
   await clusterStateStore.ensureClusters([{ name: 'demo', title: 'demo (simulated)' }]);
 
