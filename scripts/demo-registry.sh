@@ -10,6 +10,9 @@ export GITOPS_DEMO_REGISTRY_URL="http://127.0.0.1:$demo_registry_port"
 # notifications carry to the backend, and the demo's GitHub webhook secret.
 export GITOPS_DEMO_REGISTRY_TOKEN="${GITOPS_DEMO_REGISTRY_TOKEN:-$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')}"
 export GITOPS_DEMO_GITHUB_WEBHOOK_SECRET="${GITOPS_DEMO_GITHUB_WEBHOOK_SECRET:-$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')}"
+# And the demo release bot's token (backend.auth.externalAccess), which lets
+# a browser test promote as someone other than guest.
+export GITOPS_DEMO_RELEASE_BOT_TOKEN="${GITOPS_DEMO_RELEASE_BOT_TOKEN:-$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')}"
 demo_backend_url="${GITOPS_DEMO_BACKEND_URL:-http://127.0.0.1:7007}"
 demo_registry_pid=""
 

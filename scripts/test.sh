@@ -43,6 +43,9 @@ CI=true yarn test
 
 echo "== browser test against the demo portal"
 export GITOPS_DEMO_REGISTRY_PORT=5099
+# The demo release bot's token: the portal takes it, and e2e/notifications
+# promotes with it as someone other than guest.
+export GITOPS_DEMO_RELEASE_BOT_TOKEN="${GITOPS_DEMO_RELEASE_BOT_TOKEN:-$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')}"
 # The portal, the backend, the demo registry and the simulated clusters.
 for port in 3000 7007 "$GITOPS_DEMO_REGISTRY_PORT" 7098 7099 7100; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then

@@ -30,6 +30,9 @@ backend.add(gitopsEventsModule);
 // Pushes the gitops backend's change signals to open cards (needs the events
 // service, which events-node provides by default).
 backend.add(import('@backstage/plugin-signals-backend'));
+// The owners of an entity hear what others (and the loops) did to its
+// releases: the gitops backend sends through it when it runs here.
+backend.add(import('@backstage/plugin-notifications-backend'));
 // The demo's simulated cluster; idle unless gitopsDemo.simulatedCluster.port is set.
 backend.add(demoKubernetesCluster);
 // The Flux v2 demo's staging and production clusters, with a simulated Flux
