@@ -260,6 +260,16 @@ export interface Config {
       allowedServices?: string[];
     };
     /**
+     * Notifications to the owners of an entity about its releases: promotions,
+     * locks and unlocks someone else made, image automation's commits, and
+     * releases turning Failed, Drifted or Missing. Sent through Backstage's
+     * notifications backend, which must run in this backend.
+     */
+    notifications?: {
+      /** Defaults to true. */
+      enabled?: boolean;
+    };
+    /**
      * How long, in seconds, the read routes keep a caller's permission
      * decision for `gitops.release.read` (a conditional decision answered
      * in SQL). A policy change shows within this time. Defaults to 10; 0
