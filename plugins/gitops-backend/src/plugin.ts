@@ -6,6 +6,7 @@ import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { readClustersConfig } from './cluster';
 import { readCacheConfig } from './config/cacheConfig';
 import {
@@ -18,6 +19,7 @@ import { createGitopsStores, DatabaseImageMetadataCache } from './database';
 import { readGitopsEventsConfig, subscribeGitopsEvents } from './events';
 import { mirrorsDirectory } from './git';
 import { processCacheBudgets, startMemoryReports } from './kernel';
+import { withReleaseNotifications } from './notifications';
 import { GitopsMetrics } from './metrics';
 import {
   PruneConfirmations,
@@ -62,6 +64,9 @@ export const gitopsPlugin = createBackendPlugin({
         events: eventsServiceRef,
         // Without the signals backend its default publishes to no one.
         signals: signalsServiceRef,
+        // Sent only when the notifications backend runs here (see withReleaseNotifications).
+        notifications: notificationService,
+        instanceMetadata: coreServices.rootInstanceMetadata,
         lifecycle: coreServices.lifecycle,
         // Alpha, but in the previous Backstage release too; meters under the
         // scope backstage-plugin-gitops, exported by the SDK the adopter starts.
@@ -78,7 +83,13 @@ export const gitopsPlugin = createBackendPlugin({
         );
         const clusters = readClustersConfig(config);
         checkEnvironmentClusters(gitops, clusters);
-        const stores = await createGitopsStores({ database });
+        // Which entities show a release, for live cards and notifications.
+        const entities = new EntityIndex({ catalog: deps.catalog, auth: deps.auth, logger });
+        // Owners hear what others and the loops did to their releases.
+        const stores = await withReleaseNotifications(
+          await createGitopsStores({ database }),
+          { ...deps, entities },
+        );
         const { syncStateStore, clusterStateStore, eventStore } = stores;
         const registries = readRegistriesConfig(config);
         const registryPolicy = readRegistryPolicy(config);
@@ -90,7 +101,7 @@ export const gitopsPlugin = createBackendPlugin({
         // What the loops change reaches the open cards as signals.
         const liveCards = new GitopsSignals({
           signals: deps.signals,
-          entities: new EntityIndex({ catalog: deps.catalog, auth: deps.auth, logger }),
+          entities,
           syncStateStore,
           logger,
         });
