@@ -5,6 +5,7 @@
  */
 export * from './annotations';
 export * from './image';
+export * from './notifications';
 export * from './permissions';
 export * from './policy';
 export * from './releaseKey';
