@@ -75,33 +75,41 @@ describeStores('notifying stores', storeTest => {
   );
 
   storeTest(
-    'tell Drifted and Missing after another state, not on first sight',
+    'tell Drifted and Missing once they last, after another state, not on first sight',
     async stores => {
       const { sink, told } = recordingSink();
-      const { clusterStateStore } = notifyingStores(stores, sink);
-      await clusterStateStore.applyReconcile(
-        reconcile({
-          statuses: [
-            status('dev', 'fresh', { state: 'Missing' }),
-            status('dev', 'podinfo'),
-          ],
-        }),
+      const settleMs = 50;
+      const { clusterStateStore } = notifyingStores(stores, sink, {
+        settleMs,
+      });
+      const settled = () => new Promise(r => setTimeout(r, settleMs * 4));
+      const write = (...statuses: ReturnType<typeof status>[]) =>
+        clusterStateStore.applyReconcile(reconcile({ statuses }));
+
+      await write(
+        status('dev', 'fresh', { state: 'Missing' }),
+        status('dev', 'podinfo'),
       );
+      await settled();
       expect(told()).toEqual([]);
-      await clusterStateStore.applyReconcile(
-        reconcile({
-          statuses: [
-            status('dev', 'fresh', { state: 'Synced' }),
-            status('dev', 'podinfo', { state: 'Drifted' }),
-          ],
-        }),
+
+      await write(
+        status('dev', 'fresh', { state: 'Synced' }),
+        status('dev', 'podinfo', { state: 'Drifted' }),
       );
+      // Not at once: git may only be ahead of the cluster for a moment.
+      expect(told()).toEqual([]);
+      await settled();
       expect(told()).toEqual(['dev/podinfo in dev drifted from git']);
-      await clusterStateStore.applyReconcile(
-        reconcile({
-          statuses: [status('dev', 'podinfo', { state: 'Missing' })],
-        }),
-      );
+
+      // Missing for a moment, Synced again before it settles: nobody is told.
+      await write(status('dev', 'podinfo', { state: 'Missing' }));
+      await write(status('dev', 'podinfo', { state: 'Synced' }));
+      await settled();
+      expect(told()).toEqual([]);
+
+      await write(status('dev', 'podinfo', { state: 'Missing' }));
+      await settled();
       expect(told()).toEqual([
         'dev/podinfo in dev is missing from its cluster',
       ]);

@@ -1,5 +1,10 @@
-import { stringifyGitopsReleaseKey } from '@backstage-gitops/plugin-gitops-common';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  GitopsReleaseState,
+  stringifyGitopsReleaseKey,
+} from '@backstage-gitops/plugin-gitops-common';
 import { ClusterStateStore, EventStore, GitopsStores } from '../database';
+import { errorMessage } from '../kernel';
 import {
   isAlarmingState,
   noticeOfEvent,
@@ -9,6 +14,18 @@ import {
 
 /** Where notices go; `ReleaseNotifier` in the plugin. */
 export type NoticeSink = { notify(notices: ReleaseNotice[]): void };
+
+/**
+ * Drifted and Missing are told only when the stored state is still that
+ * after this long: right after a commit git is ahead of a cluster until
+ * Flux applies it, which is no news. Failed is told at once.
+ */
+export const DEFAULT_SETTLE_MS = 2 * 60_000;
+
+export type NotifyingOptions = {
+  settleMs?: number;
+  logger?: LoggerService;
+};
 
 /** `inner` with one method replaced; every other is its own. */
 function replacing<T extends object, K extends keyof T>(
@@ -45,14 +62,39 @@ function notifyingEventStore(inner: EventStore, sink: NoticeSink): EventStore {
 /**
  * Statuses a reconcile writes, compared with the stored ones before the
  * write: a release is told about when its stored state becomes Failed,
- * Drifted or Missing, so a state that stays, or a backend that restarts on
- * a release already failed, tells nobody again. Only the statuses that
- * turn alarming are read before.
+ * Drifted or Missing (the latter two once they last `settleMs`), so a state
+ * that stays, or a backend that restarts on a release already failed, tells
+ * nobody again. Only the statuses that turn alarming are read before.
  */
 function notifyingClusterStateStore(
   inner: ClusterStateStore,
   sink: NoticeSink,
+  options: NotifyingOptions,
 ): ClusterStateStore {
+  const settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
+  const waiting = new Set<string>();
+  /** Tells `notice` if the stored state is still `state` after `settleMs`. */
+  const tellIfItLasts = (notice: ReleaseNotice, state: GitopsReleaseState) => {
+    const id = `${stringifyGitopsReleaseKey(notice.release)}:${state}`;
+    if (waiting.has(id)) return;
+    waiting.add(id);
+    const timer = setTimeout(() => {
+      inner
+        .getReleaseStatuses([notice.release])
+        .then(([now]) => {
+          if (now?.state === state) sink.notify([notice]);
+        })
+        .catch(error =>
+          options.logger?.warn('Could not check a release state to notify', {
+            scope: notice.scope,
+            error: errorMessage(error),
+          }),
+        )
+        .finally(() => waiting.delete(id));
+    }, settleMs);
+    timer.unref?.();
+  };
+
   const applyReconcile: ClusterStateStore['applyReconcile'] = async record => {
     const alarming = record.statuses.filter(s => isAlarmingState(s.state));
     if (alarming.length === 0) {
@@ -72,15 +114,17 @@ function notifyingClusterStateStore(
     );
     await inner.applyReconcile(record);
     try {
-      sink.notify(
-        alarming.flatMap(
-          after =>
-            noticeOfTransition(
-              before.get(stringifyGitopsReleaseKey(after)),
-              after,
-            ) ?? [],
-        ),
-      );
+      const now: ReleaseNotice[] = [];
+      for (const after of alarming) {
+        const notice = noticeOfTransition(
+          before.get(stringifyGitopsReleaseKey(after)),
+          after,
+        );
+        if (!notice) continue;
+        if (after.state === 'Failed') now.push(notice);
+        else tellIfItLasts(notice, after.state);
+      }
+      sink.notify(now);
     } catch {
       // Telling the owners never fails the write.
     }
@@ -97,6 +141,7 @@ function notifyingClusterStateStore(
 export function notifyingStores(
   stores: GitopsStores,
   sink: NoticeSink,
+  options: NotifyingOptions = {},
 ): GitopsStores {
   return {
     ...stores,
@@ -104,6 +149,7 @@ export function notifyingStores(
     clusterStateStore: notifyingClusterStateStore(
       stores.clusterStateStore,
       sink,
+      options,
     ),
   };
 }

@@ -54,5 +54,5 @@ export async function withReleaseNotifications(
     logger: logger.child({ component: 'gitops-notifications' }),
   });
   deps.lifecycle.addShutdownHook(() => notifier.close());
-  return notifyingStores(stores, notifier);
+  return notifyingStores(stores, notifier, { logger });
 }
