@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export * from './annotations';
+export * from './events';
 export * from './image';
 export * from './notifications';
 export * from './permissions';

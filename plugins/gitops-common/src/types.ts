@@ -203,6 +203,10 @@ export type GitopsRelease = {
   labels: Record<string, string>;
   automated: boolean;
   locked: boolean;
+  /** On a locked release: who locked it (`fluxcd.io/locked_user`), such as `user:default/jane`. */
+  lockedBy?: string;
+  /** On a locked release: why (`fluxcd.io/locked_msg`). */
+  lockedMessage?: string;
   images: GitopsReleaseImage[];
   /** File of the release in its repository. */
   sourcePath: string;
@@ -328,6 +332,11 @@ export type GitopsEvent = {
  */
 export type GitopsEventList = {
   items: GitopsEvent[];
+  /**
+   * Set when older events may follow: pass it as `before` to read the next
+   * page.
+   */
+  next?: string;
 };
 
 /**

@@ -17,8 +17,24 @@ export function actionMessage(options: {
     oneLine(options.subject),
     '',
     ...(body.length > 0 ? [...body, ''] : []),
-    `Requested-by: ${oneLine(options.actor)}`,
+    `${REQUESTED_BY} ${oneLine(options.actor)}`,
   ].join('\n');
+}
+
+const REQUESTED_BY = 'Requested-by:';
+
+/**
+ * Who asked for a commit, from the `Requested-by:` trailer
+ * {@link actionMessage} writes: git sync reads it back, so the person stays
+ * on the page after a restart and is in `git log` too. Only the message's
+ * last paragraph is read, where git keeps trailers.
+ */
+export function requesterOf(message: string): string | undefined {
+  const paragraphs = message.trim().split(/\n\s*\n/);
+  const trailers = paragraphs[paragraphs.length - 1].split('\n');
+  const line = trailers.find(l => l.startsWith(REQUESTED_BY));
+  const requester = line?.slice(REQUESTED_BY.length).trim();
+  return requester || undefined;
 }
 
 /** The message's first line, as events show it. */

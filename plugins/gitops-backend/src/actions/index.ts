@@ -8,6 +8,7 @@ export { ReleaseLocks } from './ReleaseLocks';
 export { ReconcileRequests } from './ReconcileRequests';
 export { PruneConfirmations } from './PruneConfirmations';
 export { RepositoryWriter } from './RepositoryWriter';
+export { requesterOf } from './commitMessages';
 export type {
   CommitPlan,
   HeadSnapshot,

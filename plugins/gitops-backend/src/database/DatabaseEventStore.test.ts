@@ -22,4 +22,35 @@ describeStores('DatabaseEventStore', storeTest => {
       expect(events[0].details).toEqual({ to: 'x' });
     },
   );
+
+  storeTest(
+    'pages on (time, id): the next page starts after the last event shown, also among events of the same time',
+    async ({ eventStore }) => {
+      const at = (minute: number) => new Date(Date.UTC(2026, 10, 25, 10, minute));
+      const key = { environment: 'dev', namespace: 'dev', name: 'podinfo' };
+      await eventStore.addEvents([
+        { type: 'release-added', ...key, at: at(0) },
+        { type: 'locked', ...key, at: at(1) },
+        { type: 'unlocked', ...key, at: at(1) },
+        { type: 'promoted', ...key, at: at(1) },
+        { type: 'release-state', ...key, at: at(2) },
+      ]);
+      const query = { releases: [key], repositoryIds: [], limit: 2 };
+      const pages: string[][] = [];
+      let before;
+      for (let page = 0; page < 4; page++) {
+        const events = await eventStore.listEvents({ ...query, before });
+        pages.push(events.map(e => e.type));
+        const last = events[events.length - 1];
+        if (!last) break;
+        before = { at: new Date(last.at), id: last.id };
+      }
+      expect(pages).toEqual([
+        ['release-state', 'promoted'],
+        ['unlocked', 'locked'],
+        ['release-added'],
+        [],
+      ]);
+    },
+  );
 });

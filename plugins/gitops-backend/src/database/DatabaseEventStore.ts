@@ -1,10 +1,12 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
-import {
-  GitopsEvent,
-  GitopsReleaseKey,
-} from '@backstage-gitops/plugin-gitops-common';
+import { GitopsEvent } from '@backstage-gitops/plugin-gitops-common';
 import { Knex } from 'knex';
-import { EventStore, NewEvent } from './EventStore';
+import {
+  EventListQuery,
+  EventPosition,
+  EventStore,
+  NewEvent,
+} from './EventStore';
 import { migratedClient } from './migrations';
 import { queryBatches } from './queryBatches';
 import { STRING_COLUMN_LENGTH, storableText } from './storableValues';
@@ -75,6 +77,18 @@ export async function insertEvents(
   }
 }
 
+/** The list's order, (created_at, id) descending, continued past `before`. */
+function olderThan(query: Knex.QueryBuilder, before?: EventPosition) {
+  if (!before) return;
+  query.andWhere(older =>
+    older
+      .where('created_at', '<', before.at)
+      .orWhere(same =>
+        same.where('created_at', '=', before.at).where('id', '<', before.id),
+      ),
+  );
+}
+
 /** The knex implementation of {@link EventStore}, for SQLite and PostgreSQL. */
 export class DatabaseEventStore implements EventStore {
   static async create(options: {
@@ -89,11 +103,7 @@ export class DatabaseEventStore implements EventStore {
     await insertEvents(this.db, events);
   }
 
-  async listEvents(query: {
-    releases: GitopsReleaseKey[];
-    repositoryIds: string[];
-    limit: number;
-  }): Promise<GitopsEvent[]> {
+  async listEvents(query: EventListQuery): Promise<GitopsEvent[]> {
     if (query.releases.length === 0 && query.repositoryIds.length === 0) {
       return [];
     }
@@ -110,6 +120,7 @@ export class DatabaseEventStore implements EventStore {
           );
         }
       })
+      .modify(olderThan, query.before)
       .orderBy([
         { column: 'created_at', order: 'desc' },
         { column: 'id', order: 'desc' },

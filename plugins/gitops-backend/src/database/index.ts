@@ -13,7 +13,12 @@ export type {
   HelmHistoryRecord,
   ReleaseStatusRecord,
 } from './ClusterStateStore';
-export type { EventStore, NewEvent } from './EventStore';
+export type {
+  EventListQuery,
+  EventPosition,
+  EventStore,
+  NewEvent,
+} from './EventStore';
 export type { ChartStatusRecord, ChartStatusStore } from './ChartStatusStore';
 export type { ImageStatusRecord, ImageStatusStore } from './ImageStatusStore';
 export type {

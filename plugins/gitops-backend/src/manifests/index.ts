@@ -22,6 +22,7 @@ export type {
 export { MANIFEST_LIMITS } from './limits';
 export { KUBERNETES_YAML_OPTIONS } from './kubernetesYaml';
 export { parseManifestFile } from './parseManifestFile';
+export { readFluxAnnotations } from './fluxAnnotations';
 export { isManifestPath } from './manifestPath';
 export { parseChartYaml } from './chartYaml';
 export { checkChartPath, normalizeChartPath } from './chartPath';

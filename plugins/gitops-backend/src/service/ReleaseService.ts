@@ -12,6 +12,9 @@ import {
   gitopsDiagnosticsReadPermission,
   GitopsEnvironmentList,
   GitopsEventList,
+  GitopsEventQuery,
+  GITOPS_EVENTS_DEFAULT_LIMIT,
+  GITOPS_EVENTS_MAX_LIMIT,
   GitopsHelmHistory,
   GitopsImageAutomation,
   GitopsProblem,
@@ -26,6 +29,7 @@ import {
 } from '@backstage-gitops/plugin-gitops-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { chartStatusOf } from '../charts';
+import { readFluxAnnotations } from '../manifests';
 import {
   ChartStatusStore,
   ClusterStateStore,
@@ -41,14 +45,23 @@ import { ErrorDisclosure } from './ErrorDisclosure';
 import { ReadDecision, ReadDecisions } from './ReadDecisions';
 import { withFluxStatus } from './environmentFluxStatus';
 import { releaseStatusOf } from './releaseStatus';
-
-const EVENT_LIMIT = 100;
+import { eventCursor, parseEventCursor } from './eventCursor';
 
 const keyOf = (r: GitopsReleaseKey): GitopsReleaseKey => ({
   environment: r.environment,
   namespace: r.namespace,
   name: r.name,
 });
+
+/** Who locked a locked release and why, as its annotations say. */
+function lockOf(record: ReleaseRecord): Pick<GitopsRelease, 'lockedBy' | 'lockedMessage'> {
+  if (!record.locked) return {};
+  const { lockedBy, lockedMessage } = readFluxAnnotations(record.annotations);
+  return {
+    ...(lockedBy ? { lockedBy } : {}),
+    ...(lockedMessage ? { lockedMessage } : {}),
+  };
+}
 
 function toApi(record: ReleaseRecord): GitopsRelease {
   return {
@@ -64,6 +77,7 @@ function toApi(record: ReleaseRecord): GitopsRelease {
     labels: record.labels,
     automated: record.automated,
     locked: record.locked,
+    ...lockOf(record),
     // A setter-marked image is decided by its ImagePolicy: show what that says.
     images: record.images.map(({ paths: _paths, ...image }) =>
       image.status?.policy ? { ...image, policy: image.status.policy } : image,
@@ -411,24 +425,45 @@ export class ReleaseService {
     );
   }
 
+  /**
+   * The entity's events, newest first, a page at a time: of its releases
+   * (in one environment when asked) and, unless asked for releases only or
+   * one environment, its repositories' repository-wide events.
+   */
   async listEvents(
     entityRef: string,
     credentials: BackstageCredentials,
+    query: GitopsEventQuery = {},
   ): Promise<GitopsEventList> {
-    const { records: releases, disclosure } = await this.releasesOf(
+    const limit = Math.min(
+      query.limit ?? GITOPS_EVENTS_DEFAULT_LIMIT,
+      GITOPS_EVENTS_MAX_LIMIT,
+    );
+    const before =
+      query.before === undefined ? undefined : parseEventCursor(query.before);
+    const { records, disclosure } = await this.releasesOf(
       entityRef,
       credentials,
     );
+    const releases = query.environment
+      ? records.filter(r => r.environment === query.environment)
+      : records;
+    const withRepositories = !query.environment && query.scope !== 'releases';
+    // One more than shown tells whether a next page exists.
     const events = await this.options.eventStore.listEvents({
-      releases: releases.map(r => ({
-        environment: r.environment,
-        namespace: r.namespace,
-        name: r.name,
-      })),
-      repositoryIds: [...new Set(releases.map(r => r.repository))],
-      limit: EVENT_LIMIT,
+      releases: releases.map(keyOf),
+      repositoryIds: withRepositories
+        ? [...new Set(releases.map(r => r.repository))]
+        : [],
+      limit: limit + 1,
+      before,
     });
-    return { items: events.map(e => disclosure.event(e)) };
+    const page = events.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(e => disclosure.event(e)),
+      ...(events.length > limit && last ? { next: eventCursor(last) } : {}),
+    };
   }
 }
 

@@ -869,6 +869,33 @@ describe('createRouter', () => {
     ]);
   });
 
+  it('filters events by environment and pages them, refusing a page size over 200 or a cursor it did not give', async () => {
+    await stores.eventStore.addEvents([
+      { type: 'promoted', repository: 'config', environment: 'prod', namespace: 'prod', name: 'podinfo-prod', actor: 'user:default/jane', at: new Date('2026-11-25T11:00:00Z') },
+      { type: 'locked', repository: 'config', environment: 'prod', namespace: 'prod', name: 'podinfo-prod', actor: 'user:default/jane', at: new Date('2026-11-25T12:00:00Z') },
+    ]);
+    const server = await app();
+    const events = (query: Record<string, string | number>) =>
+      requestAs(server).get('/events').query({ entityRef: 'component:default/podinfo', ...query });
+
+    const first = await events({ environment: 'prod', limit: 1 });
+    expect(first.status).toBe(200);
+    expect(first.body.items.map((e: { type: string }) => e.type)).toEqual(['locked']);
+    const second = await events({ environment: 'prod', limit: 1, before: first.body.next });
+    expect(second.body.items.map((e: { type: string; actor: string }) => [e.type, e.actor])).toEqual([
+      ['promoted', 'user:default/jane'],
+    ]);
+    expect(second.body.next).toBeUndefined();
+    expect((await events({ environment: 'dev' })).body.items.map((e: { name: string }) => e.name)).toEqual([
+      'podinfo-dev',
+    ]);
+
+    expect((await events({ limit: 500 })).status).toBe(400);
+    expect((await events({ limit: 0 })).status).toBe(400);
+    expect((await events({ scope: 'everything' })).status).toBe(400);
+    expect((await events({ before: 'yesterday' })).status).toBe(400);
+  });
+
   it('triggers a sync when allowed, and records who asked', async () => {
     trigger.trigger.mockResolvedValue(['config']);
     const response = await requestAs(

@@ -28,6 +28,8 @@ export type CommitContext = {
   commit: string;
   author: string;
   message: string;
+  /** Who asked, for a commit made from Backstage (its `Requested-by:` trailer). */
+  actor?: string;
   at: Date;
 };
 
@@ -48,6 +50,7 @@ export function diffReleases(
     commit: context.commit,
     author: context.author,
     message: context.message,
+    ...(context.actor ? { actor: context.actor } : {}),
     at: context.at,
   };
   const releases = after.map(release => {

@@ -178,6 +178,38 @@ describe('RepositorySync', () => {
     );
   });
 
+  it("names who asked for a commit made from Backstage (its Requested-by trailer), and no one for another author's", async () => {
+    const dev = (await exampleFiles())['releases/dev/podinfo.yaml'] as string;
+    const devKey = { environment: 'dev', namespace: 'dev', name: 'podinfo-dev' };
+    const asked = async () => {
+      const head = await remote.head();
+      return (await eventStore.listEvents({ releases: [devKey], repositoryIds: ['config'], limit: 10 }))
+        .filter(e => e.commit === head)
+        .map(e => [e.type, e.author, e.actor])
+        .sort();
+    };
+    const trailer = 'Promote stefanprodan/podinfo:dev-2 to dev\n\nFrom ci.\n\nRequested-by: user:default/jane';
+
+    // The test remote commits as "Test Author": here, as this plugin's author.
+    const portal = createSync(repositoryConfig(remote.url, { author: { name: 'Test Author', email: 'bot@example.com' } }));
+    await portal.run();
+    await remote.commit({ 'releases/dev/podinfo.yaml': dev.replace('dev-kb9lm91e', 'dev-2') }, trailer);
+    await portal.run();
+    expect(await asked()).toEqual([
+      ['release-updated', 'Test Author', 'user:default/jane'],
+      ['synced', 'Test Author', 'user:default/jane'],
+    ]);
+
+    // The same trailer in a commit by someone else is only text.
+    const other = createSync();
+    await remote.commit({ 'releases/dev/podinfo.yaml': dev.replace('dev-kb9lm91e', 'dev-3') }, trailer);
+    await other.run();
+    expect(await asked()).toEqual([
+      ['release-updated', 'Test Author', undefined],
+      ['synced', 'Test Author', undefined],
+    ]);
+  });
+
   it('does nothing when the head did not move', async () => {
     const sync = createSync();
     await sync.run();

@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { isError } from '@backstage/errors';
+import { requesterOf } from '../actions';
 import { CHART_SOURCE_KINDS } from '../charts';
 import { EnvironmentConfig, RepositoryConfig } from '../config';
 import { FluxObjectRecord, ReleaseRecord, SyncRecord, SyncStateStore } from '../database';
@@ -14,6 +15,19 @@ import { OverlayFolders } from './overlayFolders';
 import { checkReleaseFiles, readReleaseFiles } from './readReleaseFiles';
 import { diffReleases } from './ReleaseChanges';
 import { planSync, SyncPlan } from './syncPlan';
+
+/**
+ * Who asked for the head commit, when this plugin made it from Backstage:
+ * the `Requested-by:` trailer of a commit under the repository's own author.
+ * A trailer in anyone else's commit is text they wrote, not a record.
+ */
+function portalRequester(
+  repository: RepositoryConfig,
+  authorName: string,
+  message: string,
+): string | undefined {
+  return authorName === repository.author.name ? requesterOf(message) : undefined;
+}
 
 const aborted = (): SyncOutcome => ({
   status: 'failed',
@@ -210,6 +224,7 @@ export class RepositorySync {
       ...overlayReads.flatMap(o => o.before),
     ];
     const replacedPaths = [...plan.replaced].filter(p => !keptPaths.has(p));
+    const actor = portalRequester(repository, authorName, message);
     const { releases: releasesToStore, events } = diffReleases(
       replaced,
       [...releases, ...overlays.flatMap(o => o.releases)],
@@ -218,6 +233,7 @@ export class RepositorySync {
         commit: head,
         author: authorName,
         message: message.split('\n')[0],
+        actor,
         at: syncedAt,
       },
     );
@@ -229,6 +245,7 @@ export class RepositorySync {
       commit: head,
       author: authorName,
       message: message.split('\n')[0],
+      ...(actor ? { actor } : {}),
       at: syncedAt,
       details: {
         full: plan.full,

@@ -9,10 +9,13 @@ import express from 'express';
  */
 export type GitopsApiRouter = ApiRouter<typeof spec>;
 
-/** Reads and actions take users and services; `/health` takes anyone. */
+/**
+ * Reads and actions take users and services; `/health` takes anyone. Any
+ * query shape: the spec's typed queries hold numbers too.
+ */
 export function callerCredentials(
   httpAuth: HttpAuthService,
-  req: express.Request,
+  req: express.Request<any, any, any, any>,
 ) {
   return httpAuth.credentials(req, { allow: ['user', 'service'] });
 }

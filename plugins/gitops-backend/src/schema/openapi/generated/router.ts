@@ -716,7 +716,7 @@ export const spec = {
       get: {
         operationId: 'ListEvents',
         description:
-          "What happened to an entity's releases and their repositories, newest first.",
+          "What happened to an entity's releases and their repositories, newest first, a page at a time: promotions, locks and unlocks (with the `actor` who asked), commits git sync read (with their author, and the `actor` of those made from Backstage), image automation's commits and the releases' state changes in their clusters.",
         security: [
           {
             JWT: [],
@@ -731,10 +731,53 @@ export const spec = {
               type: 'string',
             },
           },
+          {
+            name: 'environment',
+            in: 'query',
+            required: false,
+            description:
+              "Only the events of the entity's releases in this environment.",
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'scope',
+            in: 'query',
+            required: false,
+            description:
+              '`releases` leaves out repository-wide events (syncs, sync requests); `all` (the default) keeps them.',
+            schema: {
+              type: 'string',
+              enum: ['all', 'releases'],
+            },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            required: false,
+            description: 'The most events to answer; 100 when not given.',
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 200,
+            },
+          },
+          {
+            name: 'before',
+            in: 'query',
+            required: false,
+            description:
+              'The `next` of the previous page, to read the events older than it.',
+            schema: {
+              type: 'string',
+              maxLength: 100,
+            },
+          },
         ],
         responses: {
           '200': {
-            description: 'The events, at most 100.',
+            description: 'The events, at most `limit`.',
             content: {
               'application/json': {
                 schema: {
@@ -746,6 +789,11 @@ export const spec = {
                       items: {
                         $ref: '#/components/schemas/Event',
                       },
+                    },
+                    next: {
+                      type: 'string',
+                      description:
+                        'Set when older events may follow; pass it as `before`.',
                     },
                   },
                 },
@@ -1296,6 +1344,15 @@ export const spec = {
           },
           locked: {
             type: 'boolean',
+          },
+          lockedBy: {
+            type: 'string',
+            description:
+              'On a locked release, who locked it (`fluxcd.io/locked_user`), such as `user:default/jane`.',
+          },
+          lockedMessage: {
+            type: 'string',
+            description: 'On a locked release, why (`fluxcd.io/locked_msg`).',
           },
           images: {
             type: 'array',
