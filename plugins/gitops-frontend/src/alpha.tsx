@@ -4,7 +4,10 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { gitopsApiRef, GitopsClient } from './api';
 import { isGitopsAvailable } from './isGitopsAvailable';
 
@@ -37,13 +40,27 @@ const environmentsCard = EntityCardBlueprint.make({
   },
 });
 
+const activityContent = EntityContentBlueprint.make({
+  name: 'activity',
+  params: {
+    path: 'gitops',
+    title: 'GitOps',
+    filter: isGitopsAvailable,
+    loader: () =>
+      import('./components/ActivityContent').then(m => (
+        <m.ActivityContent />
+      )),
+  },
+});
+
 /**
  * The gitops frontend plugin for the new frontend system: its API and the
- * releases and environments cards on the entity overview.
+ * releases and environments cards on the entity overview, and the
+ * entity's activity as a "GitOps" tab (`entity-content:gitops/activity`).
  *
  * @alpha
  */
 export default createFrontendPlugin({
   pluginId: 'gitops',
-  extensions: [gitopsApi, releasesCard, environmentsCard],
+  extensions: [gitopsApi, releasesCard, environmentsCard, activityContent],
 });

@@ -1,5 +1,6 @@
 import gitopsFrontendPlugin from './alpha';
 import {
+  EntityGitopsActivityContent,
   EntityGitopsEnvironmentsCard,
   EntityGitopsReleasesCard,
   gitopsPlugin,
@@ -8,10 +9,11 @@ import {
 import { podinfoEntity } from './components/testEntities';
 
 describe('exports', () => {
-  it('keeps the legacy plugin, its two cards and the availability check', () => {
+  it('keeps the legacy plugin, its two cards, the activity content and the availability check', () => {
     expect(gitopsPlugin.getId()).toBe('gitops');
     expect(typeof EntityGitopsReleasesCard).toBe('function');
     expect(typeof EntityGitopsEnvironmentsCard).toBe('function');
+    expect(typeof EntityGitopsActivityContent).toBe('function');
     expect(isGitopsAvailable(podinfoEntity)).toBe(true);
     expect(
       isGitopsAvailable({
@@ -21,12 +23,13 @@ describe('exports', () => {
     ).toBe(false);
   });
 
-  it('gives the new frontend system its API and both entity cards', () => {
+  it('gives the new frontend system its API, both entity cards and the activity tab', () => {
     expect(gitopsFrontendPlugin.pluginId).toBe('gitops');
     for (const id of [
       'api:gitops',
       'entity-card:gitops/releases',
       'entity-card:gitops/environments',
+      'entity-content:gitops/activity',
     ] as const) {
       expect(gitopsFrontendPlugin.getExtension(id)).toBeDefined();
     }

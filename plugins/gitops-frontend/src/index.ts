@@ -1,6 +1,6 @@
 /**
  * The gitops frontend plugin: release and environment cards for the catalog
- * entity page.
+ * entity page, and an activity tab.
  *
  * @packageDocumentation
  */
@@ -8,7 +8,8 @@ export {
   gitopsPlugin,
   EntityGitopsReleasesCard,
   EntityGitopsEnvironmentsCard,
+  EntityGitopsActivityContent,
 } from './plugin';
 export { isGitopsAvailable } from './isGitopsAvailable';
 export { gitopsApiRef, GitopsClient } from './api';
-export type { GitopsApi } from './api';
+export type { GitopsApi, ReleaseAction } from './api';

@@ -52,3 +52,21 @@ export const EntityGitopsEnvironmentsCard = gitopsPlugin.provide(
     },
   }),
 );
+
+/**
+ * What happened to the current entity's releases in every environment,
+ * newest first (promotions, commits, locks and unlocks, state changes, with
+ * who and when), filterable by environment: content for an entity page tab,
+ * such as a "GitOps" route of `EntityLayout`.
+ *
+ * @public
+ */
+export const EntityGitopsActivityContent = gitopsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityGitopsActivityContent',
+    component: {
+      lazy: () =>
+        import('./components/ActivityContent').then(m => m.ActivityContent),
+    },
+  }),
+);

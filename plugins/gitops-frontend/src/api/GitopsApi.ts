@@ -2,6 +2,7 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import {
   GitopsEnvironmentList,
   GitopsEventList,
+  GitopsEventQuery,
   GitopsHealth,
   GitopsCommitResult,
   GitopsHelmHistory,
@@ -23,8 +24,15 @@ export interface GitopsApi {
   listRepositories(): Promise<{ items: GitopsRepositoryStatus[] }>;
   /** Releases of an entity in every environment, with their problems. */
   listReleases(entityRef: string): Promise<GitopsReleaseList>;
-  /** What happened to an entity's releases, newest first. */
-  listEvents(entityRef: string): Promise<GitopsEventList>;
+  /**
+   * What happened to an entity's releases, newest first: a page of
+   * `query.limit` (100 by default), in one environment when asked; pass a
+   * page's `next` as `query.before` for the older events.
+   */
+  listEvents(
+    entityRef: string,
+    query?: GitopsEventQuery,
+  ): Promise<GitopsEventList>;
   /** Helm's history of one release in its cluster, newest revision first. */
   getHelmHistory(release: {
     environment: string;

@@ -33,8 +33,13 @@ export class GitopsClient implements GitopsApi {
   listReleases: GitopsApi['listReleases'] = entityRef =>
     this.get(`/releases?entityRef=${encodeURIComponent(entityRef)}`);
 
-  listEvents: GitopsApi['listEvents'] = entityRef =>
-    this.get(`/events?entityRef=${encodeURIComponent(entityRef)}`);
+  listEvents: GitopsApi['listEvents'] = (entityRef, query = {}) => {
+    const params = new URLSearchParams({ entityRef });
+    for (const [name, value] of Object.entries(query)) {
+      if (value !== undefined) params.set(name, String(value));
+    }
+    return this.get(`/events?${params}`);
+  };
 
   getHelmHistory: GitopsApi['getHelmHistory'] = release =>
     this.get(`${releasePath(release)}/history`);

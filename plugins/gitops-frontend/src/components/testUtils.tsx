@@ -1,6 +1,10 @@
 import { ReactElement } from 'react';
 import { Entity } from '@backstage/catalog-model';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  EntityPresentationApi,
+  entityPresentationApiRef,
+  EntityProvider,
+} from '@backstage/plugin-catalog-react';
 import {
   permissionApiRef,
   PermissionApi,
@@ -36,6 +40,8 @@ export type SeenRequest = {
   method: string;
   path: string;
   body?: Record<string, any>;
+  /** The query parameters, such as `environment` of `/events`. */
+  query?: Record<string, string>;
 };
 
 /**
@@ -127,6 +133,28 @@ function errorBody(status: number, message: string) {
   );
 }
 
+/**
+ * A page of `events` (newest first) as the backend answers `/events`: in the
+ * asked environment, `limit` long, after the `before` cursor (here the
+ * position of the last event shown).
+ */
+function eventsPage(events: GitopsEvent[], url: URL) {
+  const query = url.searchParams;
+  const environment = query.get('environment');
+  const matching = events.filter(
+    e =>
+      (!environment || e.environment === environment) &&
+      (query.get('scope') !== 'releases' || e.name),
+  );
+  const start = Number(query.get('before') ?? 0);
+  const limit = Number(query.get('limit') ?? 100);
+  const items = matching.slice(start, start + limit);
+  return {
+    items,
+    ...(start + limit < matching.length ? { next: String(start + limit) } : {}),
+  };
+}
+
 /** msw handlers that serve a {@link FakeBackend} and record what was asked. */
 export function handlersFor(backend: FakeBackend) {
   const respond = async (
@@ -139,7 +167,12 @@ export function handlersFor(backend: FakeBackend) {
       request.method === 'POST'
         ? ((await request.json()) as Record<string, any>)
         : undefined;
-    backend.requests.push({ method: request.method, path, body });
+    backend.requests.push({
+      method: request.method,
+      path,
+      body,
+      query: Object.fromEntries(url.searchParams),
+    });
     if (backend.hanging.includes(path)) {
       await delay('infinite');
     }
@@ -166,7 +199,7 @@ export function handlersFor(backend: FakeBackend) {
       respond(request, () => ({ items: backend.repositories })),
     ),
     http.get(`${baseUrl}/events`, ({ request }) =>
-      respond(request, () => ({ items: backend.events })),
+      respond(request, () => eventsPage(backend.events, new URL(request.url))),
     ),
     http.get(
       `${baseUrl}/releases/:environment/:namespace/:name/history`,
@@ -241,7 +274,12 @@ export function setupFakeBackend(): { current: FakeBackend } {
 
 export function renderWithBackend(
   card: ReactElement,
-  options: { entity?: Entity; permissionApi?: PermissionApi } = {},
+  options: {
+    entity?: Entity;
+    permissionApi?: PermissionApi;
+    /** How the catalog presents entities (people by display name); the default one otherwise. */
+    entityPresentationApi?: EntityPresentationApi;
+  } = {},
 ) {
   const client = new GitopsClient({
     discoveryApi: { getBaseUrl: async () => baseUrl },
@@ -252,6 +290,9 @@ export function renderWithBackend(
       apis={[
         [gitopsApiRef, client],
         [permissionApiRef, options.permissionApi ?? mockApis.permission()],
+        ...(options.entityPresentationApi
+          ? [[entityPresentationApiRef, options.entityPresentationApi] as const]
+          : []),
       ]}
     >
       <EntityProvider entity={options.entity ?? podinfoEntity}>
@@ -259,6 +300,26 @@ export function renderWithBackend(
       </EntityProvider>
     </TestApiProvider>,
   );
+}
+
+/**
+ * Presents the users of `displayNames` by their display name, as the
+ * catalog's presentation API does for users with a profile.
+ */
+export function presentingPeople(
+  displayNames: Record<string, string>,
+): EntityPresentationApi {
+  return {
+    forEntity(entityOrRef) {
+      const entityRef =
+        typeof entityOrRef === 'string' ? entityOrRef : 'unknown:default/x';
+      const snapshot = {
+        entityRef,
+        primaryTitle: displayNames[entityRef] ?? entityRef,
+      };
+      return { snapshot, promise: Promise.resolve(snapshot) };
+    },
+  };
 }
 
 /** The demo's entity without any gitops annotation. */

@@ -1,10 +1,18 @@
 import { Link } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
 import { ReleaseWithLinks, shortSha } from '../shared/links';
+import { Person } from '../shared/Person';
 import { Ago } from '../shared/time';
 
-/** How the release got there: Helm revision, when, and from which commit. */
-export const DeploymentCell = ({ release, links }: ReleaseWithLinks) => {
+/**
+ * How the release got there: Helm revision, when, from which commit, and
+ * who made that commit happen (`changedBy`, from the release's events).
+ */
+export const DeploymentCell = ({
+  release,
+  links,
+  changedBy,
+}: ReleaseWithLinks & { changedBy?: string }) => {
   const { status } = release;
   const commitUrl = links.commit(release.repository, release.commit);
   return (
@@ -30,6 +38,12 @@ export const DeploymentCell = ({ release, links }: ReleaseWithLinks) => {
           <Link to={commitUrl}>{shortSha(release.commit)}</Link>
         ) : (
           shortSha(release.commit)
+        )}
+        {changedBy && (
+          <>
+            {' '}
+            by <Person name={changedBy} />
+          </>
         )}
       </Typography>
     </>

@@ -1,9 +1,13 @@
 import { GitopsRelease } from '@backstage-gitops/plugin-gitops-common';
 import Typography from '@material-ui/core/Typography';
+import { LockNote } from '../shared/LockNote';
 import { ReleaseChart } from './ReleaseChart';
 import { ReleaseImage } from './ReleaseImage';
 
-/** What is released: the HelmRelease, where it lives, its chart and images. */
+/**
+ * What is released: the HelmRelease, where it lives, its chart and images,
+ * and who locked it and why.
+ */
 export const ReleaseCell = ({
   release,
   cluster,
@@ -25,5 +29,6 @@ export const ReleaseCell = ({
     {release.images.map(image => (
       <ReleaseImage key={image.container} image={image} />
     ))}
+    <LockNote release={release} />
   </>
 );

@@ -2,8 +2,9 @@ import { Link } from '@backstage/core-components';
 import { GitopsEvent } from '@backstage-gitops/plugin-gitops-common';
 import Typography from '@material-ui/core/Typography';
 import { errorMessage } from '../shared/errorMessage';
-import { describeEvent } from '../shared/events';
+import { describeEvent, personOf } from '../shared/events';
 import { ReleaseWithLinks, shortSha } from '../shared/links';
+import { Person } from '../shared/Person';
 import { Ago } from '../shared/time';
 
 /** A release's events, or why they could not be read. */
@@ -12,7 +13,10 @@ export type ReleaseEventsProps = ReleaseWithLinks & {
   eventsError?: Error;
 };
 
-/** The newest events of one release, each with its commit and who did it. */
+/**
+ * The newest events of one release, each with its commit and who did it:
+ * the person who asked from Backstage, else the commit's author.
+ */
 export const ReleaseEvents = ({
   release,
   events,
@@ -31,6 +35,7 @@ export const ReleaseEvents = ({
       </Typography>
     )}
     {events?.slice(0, 20).map(event => {
+      const person = personOf(event);
       const commitUrl = event.commit
         ? links.commit(event.repository ?? release.repository, event.commit)
         : undefined;
@@ -49,9 +54,12 @@ export const ReleaseEvents = ({
             </>
           )}
           {event.message ? `, "${event.message}"` : ''}
-          {event.author || event.actor
-            ? ` by ${event.author ?? event.actor}`
-            : ''}
+          {person && (
+            <>
+              {' '}
+              by <Person name={person} />
+            </>
+          )}
         </Typography>
       );
     })}

@@ -10,7 +10,7 @@ import TableCell from '@material-ui/core/TableCell';
 import TableRow from '@material-ui/core/TableRow';
 import { makeStyles } from '@material-ui/core/styles';
 import { ActionRunner } from '../shared/actions';
-import { eventsOf } from '../shared/events';
+import { changedByOf, eventsOf } from '../shared/events';
 import { ExpandMoreIcon } from '../shared/icons';
 import { RepositoryLinks } from '../shared/links';
 import { DeploymentCell } from './DeploymentCell';
@@ -47,6 +47,7 @@ export const ReleaseRow = ({
 }) => {
   const classes = useStyles();
   const [open, setOpen] = useState(false);
+  const releaseEvents = events && eventsOf(release, events);
 
   return (
     <>
@@ -79,7 +80,11 @@ export const ReleaseRow = ({
           />
         </TableCell>
         <TableCell>
-          <DeploymentCell release={release} links={links} />
+          <DeploymentCell
+            release={release}
+            links={links}
+            changedBy={releaseEvents && changedByOf(release, releaseEvents)}
+          />
         </TableCell>
         <TableCell align="right">
           <ReconcileButton
@@ -94,7 +99,7 @@ export const ReleaseRow = ({
           <Collapse in={open} unmountOnExit>
             <ReleaseDetails
               release={release}
-              events={events && eventsOf(release, events)}
+              events={releaseEvents}
               eventsError={eventsError}
               links={links}
             />

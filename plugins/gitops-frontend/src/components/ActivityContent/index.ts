@@ -1,0 +1,1 @@
+export { ActivityContent } from './ActivityContent';
