@@ -41,6 +41,9 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
+// The demo backend's own policy, measured as the demo runs it; the demo
+// backend depends on this plugin, so it cannot be a dependency here.
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import { DemoPermissionPolicy } from '../../../packages/backend/src/permissionPolicy';
 import { chartRelease } from '../src/__testUtils__/releaseRecord';
 import { createGitopsStores } from '../src/database';
@@ -263,6 +266,9 @@ const demoPolicyModule = createBackendModule({
   },
 });
 
+/** The signed-in user's header, set once startBackend has signed in. */
+const userHeaders = { authorization: '' };
+
 async function startBackend(
   database: ScratchDatabases['config'],
   cluster: KubernetesDouble,
@@ -271,9 +277,14 @@ async function startBackend(
     features: [
       gitopsPlugin,
       import('@backstage/plugin-kubernetes-backend'),
+      // The demo backend's plugins, installed with it: the bench signs in and
+      // decides permissions as the demo does.
+      // eslint-disable-next-line @backstage/no-undeclared-imports
       import('@backstage/plugin-permission-backend'),
       demoPolicyModule,
+      // eslint-disable-next-line @backstage/no-undeclared-imports
       import('@backstage/plugin-auth-backend'),
+      // eslint-disable-next-line @backstage/no-undeclared-imports
       import('@backstage/plugin-auth-backend-module-guest-provider'),
       authServiceFactory,
       httpAuthServiceFactory,
@@ -340,7 +351,6 @@ async function startBackend(
   return { backend, baseUrl };
 }
 
-const userHeaders = { authorization: '' };
 const entityRead = (): HttpCall => ({
   method: 'GET',
   path: `/api/gitops/releases?entityRef=${encodeURIComponent(

@@ -312,6 +312,8 @@ async function until<T>(
 type Stages = Record<string, number>;
 type Part = { times: number[]; stages: Stages[]; failure?: string };
 
+const total = (stages: Stages) => Object.values(stages).at(-1) ?? NaN;
+
 /** Runs ROUNDS rounds, each timing its stages; the first failure ends the part. */
 async function rounds(round: (n: number) => Promise<Stages>): Promise<Part> {
   const stages: Stages[] = [];
@@ -324,8 +326,6 @@ async function rounds(round: (n: number) => Promise<Stages>): Promise<Part> {
   }
   return { times: stages.map(total), stages };
 }
-
-const total = (stages: Stages) => Object.values(stages).at(-1) ?? NaN;
 
 /** Where the time goes: the median time each stage took after the one before. */
 function stageMedians(part: Part): string {
@@ -359,13 +359,14 @@ function summary(label: string, part: Part, goalMs: number) {
     return `  ${label.padEnd(34)}      0  NOT MEASURED: ${part.failure}`;
   const max = Math.max(...times);
   const med = median(times);
-  const verdict = part.failure
-    ? `NOT MET, round ${times.length + 1} failed: ${part.failure}`
-    : max < goalMs
-    ? 'met'
-    : med < goalMs
-    ? 'median only'
-    : 'NOT MET';
+  let verdict = 'NOT MET';
+  if (part.failure) {
+    verdict = `NOT MET, round ${times.length + 1} failed: ${part.failure}`;
+  } else if (max < goalMs) {
+    verdict = 'met';
+  } else if (med < goalMs) {
+    verdict = 'median only';
+  }
   return `  ${label.padEnd(34)} ${String(times.length).padStart(6)} ${med
     .toFixed(0)
     .padStart(9)} ${max

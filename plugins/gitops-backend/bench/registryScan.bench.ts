@@ -77,8 +77,8 @@ async function listAllTags(
       | undefined = `${registry.url}/v2/${repository}/tags/list?n=${PAGE_SIZE}`;
     while (url) {
       const current: string = url;
+      requests++;
       const page = await semaphore.run(async () => {
-        requests++;
         const response = await fetch(current);
         return {
           link: response.headers.get('link'),

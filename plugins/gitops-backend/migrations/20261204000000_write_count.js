@@ -90,6 +90,8 @@ function triggerName(table) {
   return `${table}_counted`;
 }
 
+const UNCOUNTED = new Set(['gitops_write_count', 'gitops_image_tags']);
+
 /**
  * The plugin's tables that reads answer from, as they are now.
  *
@@ -112,5 +114,3 @@ async function countedTables(knex) {
     .filter((/** @type {string} */ name) => !UNCOUNTED.has(name))
     .sort();
 }
-
-const UNCOUNTED = new Set(['gitops_write_count', 'gitops_image_tags']);

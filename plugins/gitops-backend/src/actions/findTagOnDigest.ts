@@ -27,7 +27,7 @@ function byPolicy(def: PolicyDefinition) {
   return (a: string, b: string) => {
     if (isDowngrade(def, a, b)) return -1;
     if (isDowngrade(def, b, a)) return 1;
-    return a < b ? 1 : a > b ? -1 : 0;
+    return Number(a < b) - Number(a > b);
   };
 }
 

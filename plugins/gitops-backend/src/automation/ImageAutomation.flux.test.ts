@@ -73,10 +73,10 @@ describe('ImageAutomation of Flux v2 setter markers (examples/config-repo-v2)', 
   const logger = mockServices.logger.mock();
   let scans: string[];
 
-  const repository = (automation?: ImageAutomationParty): RepositoryConfig =>
+  const repository = (party?: ImageAutomationParty): RepositoryConfig =>
     testRepositoryConfig(remote.url, {
       author: { name: 'Image Bot', email: 'bot@example.com' },
-      ...(automation ? { automation } : {}),
+      ...(party ? { automation: party } : {}),
     });
 
   const push = (tag: string) =>

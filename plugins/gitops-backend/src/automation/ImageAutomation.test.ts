@@ -138,7 +138,7 @@ describe('ImageAutomation', () => {
     const outcome = await automation().run();
     expect(outcome.status).toBe('committed');
     const head = await remote.head();
-    expect(log()).resolves.toEqual(expect.arrayContaining(['Auto-release multiple (2) images']));
+    await expect(log()).resolves.toEqual(expect.arrayContaining(['Auto-release multiple (2) images']));
     const message = await runTestGit([`--git-dir=${remote.path}`, 'log', '-1', '--format=%B', 'main']);
     expect(message).toBe(
       'Auto-release multiple (2) images\n\n - stefanprodan/podinfo:0.4.11\n - stefanprodan/podinfo:dev-newer111',

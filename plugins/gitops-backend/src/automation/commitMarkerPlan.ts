@@ -66,13 +66,11 @@ export async function commitMarkerPlan(options: {
       if (changes.length === 0) return undefined;
       const images = [
         ...new Set(
-          changes.map(c =>
-            c.field === 'tag'
-              ? `${targetImage(plan, c)}:${c.newValue}`
-              : c.field === 'digest'
-                ? `${targetImage(plan, c)}@${c.newValue}`
-                : c.newValue,
-          ),
+          changes.map(c => {
+            if (c.field === 'tag') return `${targetImage(plan, c)}:${c.newValue}`;
+            if (c.field === 'digest') return `${targetImage(plan, c)}@${c.newValue}`;
+            return c.newValue;
+          }),
         ),
       ].sort();
       let message: string | undefined;

@@ -160,7 +160,7 @@ export async function decideMarkedImages(options: {
     return outcome;
   };
 
-  const decidePolicy = async (use: MarkedUse): Promise<PolicyOutcome> => {
+  async function decidePolicy(use: MarkedUse): Promise<PolicyOutcome> {
     const resolved = resolveImagePolicy(objects, use.ref, use.release.environment);
     if ('problem' in resolved) return { kind: 'problem', problem: resolved.problem };
     const image = resolved.repository.image;
@@ -190,7 +190,7 @@ export async function decideMarkedImages(options: {
     } catch (error) {
       return { ...choice, digestError: errorMessage(error) };
     }
-  };
+  }
 
   const statuses: ImageStatusRecord[] = [];
   const plans = new Map<string, MarkerPlan>();
@@ -250,13 +250,13 @@ export async function decideMarkedImages(options: {
       ...(outcome.digest ? { digest: outcome.digest } : {}),
       moves: movesFrom,
     };
-    const wanted =
-      use.ref.field === 'digest'
-        ? // The store keeps no digest: the file at the head says whether it moves.
-          outcome.digest !== undefined
-        : use.ref.field === 'name'
-          ? false
-          : movesFrom(currentTag(use));
+    let wanted: boolean;
+    if (use.ref.field === 'digest') {
+      // The store keeps no digest: the file at the head says whether it moves.
+      wanted = outcome.digest !== undefined;
+    } else {
+      wanted = use.ref.field !== 'name' && movesFrom(currentTag(use));
+    }
     if (!wanted) continue;
     const planKey = automation ? `${automation.path}#${automation.namespace}/${automation.name}` : '';
     const plan: MarkerPlan = plans.get(planKey) ?? {

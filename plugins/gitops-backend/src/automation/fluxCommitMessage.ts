@@ -48,16 +48,17 @@ function splitActions(template: string): Array<{ text: string } | { action: stri
 function rangeOver(
   expression: string,
 ): ((changes: AutomationChanges, variables: string[]) => Scope[]) | undefined {
+  const rangeVariables = (variables: string[], index: number, item: string | Record<string, string>) => {
+    const text = typeof item === 'string' ? item : '';
+    if (variables.length === 2) return { [variables[0]]: String(index), [variables[1]]: text };
+    if (variables.length === 1) return { [variables[0]]: text };
+    return {};
+  };
   const fromList = (list: (c: AutomationChanges) => Array<string | Record<string, string>>) =>
     (changes: AutomationChanges, variables: string[]) =>
       list(changes).map((item, index) => ({
         dot: item,
-        variables:
-          variables.length === 2
-            ? { [variables[0]]: String(index), [variables[1]]: typeof item === 'string' ? item : '' }
-            : variables.length === 1
-              ? { [variables[0]]: typeof item === 'string' ? item : '' }
-              : {},
+        variables: rangeVariables(variables, index, item),
       }));
   // Files are a map from name to objects in Flux; a key variable is the name.
   const fromMapKeys = (list: (c: AutomationChanges) => string[]) =>

@@ -47,7 +47,7 @@ describe('rewriteMarkedValues', () => {
   it('leaves a newer value, a digest-pinned reference and unknown policies alone', () => {
     const text = [
       'a: ghcr.io/org/app:1.4.0 # {"$imagepolicy": "flux-system:app"}',
-      'b: ghcr.io/org/app@sha256:' + 'a'.repeat(64) + ' # {"$imagepolicy": "flux-system:app"}',
+      `b: ghcr.io/org/app@sha256:${'a'.repeat(64)} # {"$imagepolicy": "flux-system:app"}`,
       'c: 1.0.0 # {"$imagepolicy": "flux-system:unknown:tag"}',
       '',
     ].join('\n');

@@ -47,12 +47,7 @@ export function toClusterRequestError(
   const code = (error as { code?: unknown })?.code;
   if (typeof code === 'number') {
     const body = statusBody((error as { body?: unknown }).body);
-    const detail =
-      typeof body?.message === 'string'
-        ? body.message
-        : typeof body?.reason === 'string'
-          ? body.reason
-          : `HTTP ${code}`;
+    const detail = [body?.message, body?.reason].find((text): text is string => typeof text === 'string') ?? `HTTP ${code}`;
     return new ClusterRequestError(`${what}: ${code} ${detail}`, code);
   }
   const cause = errorMessage(error);

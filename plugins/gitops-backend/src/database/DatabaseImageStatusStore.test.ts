@@ -70,7 +70,7 @@ describeStores('DatabaseImageStatusStore', storeTest => {
   storeTest(
     'stores image statuses beside releases, surviving a re-sync',
     async ({ syncStateStore, imageStatusStore }) => {
-      const release = {
+      const podinfo = {
         repository: 'config', environment: 'dev', namespace: 'dev', name: 'podinfo-dev',
         releaseName: 'podinfo-dev', apiVersion: 'helm.fluxcd.io/v1',
         chart: { type: 'git' as const, git: 'x', path: 'charts/podinfo' }, chartName: 'podinfo',
@@ -78,8 +78,8 @@ describeStores('DatabaseImageStatusStore', storeTest => {
         images: [{ container: 'chart-image', repository: 'stefanprodan/podinfo', tag: 'dev-1', policy: 'glob:dev-*', paths: {} }],
         sourcePath: 'releases/dev/podinfo.yaml', spec: {}, commit: 'c1', updatedAt: '2026-11-25T10:00:00.000Z',
       };
-      const sync = { repositoryId: 'config', commit: 'c1', syncedAt: new Date(), full: true, replacedPaths: [], releases: [release], problems: [], events: [] };
-      await syncStateStore.applySync(sync);
+      const firstSync = { repositoryId: 'config', commit: 'c1', syncedAt: new Date(), full: true, replacedPaths: [], releases: [podinfo], problems: [], events: [] };
+      await syncStateStore.applySync(firstSync);
       await imageStatusStore.recordImageStatuses([
         { repositoryId: 'config', environment: 'dev', namespace: 'dev', name: 'podinfo-dev', container: 'chart-image',
           status: { latestTag: 'dev-2', reason: 'newest', checkedAt: '2026-11-25T11:00:00.000Z' } },
@@ -88,7 +88,7 @@ describeStores('DatabaseImageStatusStore', storeTest => {
         { repositoryId: 'config', environment: 'dev', namespace: 'dev', name: 'podinfo-dev', container: 'chart-image',
           status: { error: 'registry down', checkedAt: '2026-11-25T12:00:00.000Z' } },
       ]);
-      await syncStateStore.applySync({ ...sync, commit: 'c2' });
+      await syncStateStore.applySync({ ...firstSync, commit: 'c2' });
       const stored = await syncStateStore.getRelease({ environment: 'dev', namespace: 'dev', name: 'podinfo-dev' });
       expect(stored?.images[0].status).toEqual({ error: 'registry down', checkedAt: '2026-11-25T12:00:00.000Z' });
     },

@@ -300,7 +300,7 @@ export class DatabaseSyncStateStore implements SyncStateStore {
       }
     }
     return rows
-      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) || a.line - b.line || a.id - b.id)
+      .sort((a, b) => Number(a.path > b.path) - Number(a.path < b.path) || a.line - b.line || a.id - b.id)
       .map(toFluxObject);
   }
 

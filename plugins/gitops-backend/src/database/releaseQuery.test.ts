@@ -165,7 +165,7 @@ describeStores('release reads in SQL', storeTest => {
     await knex.migrate.down({ directory, name: '20261202010000_release_owners.js' });
     await knex.migrate.down({ directory, name: '20261202000000_release_labels.js' });
     expect(await knex.schema.hasTable('gitops_release_labels')).toBe(false);
-    await knex('gitops_releases').where({ environment: 'prod', name: 'worker' }).update({ labels: '{"app":"worker","long":"' + 'x'.repeat(400) + '"}' });
+    await knex('gitops_releases').where({ environment: 'prod', name: 'worker' }).update({ labels: `{"app":"worker","long":"${'x'.repeat(400)}"}` });
     await knex.migrate.latest({ directory });
     const rows = await knex('gitops_release_labels').count({ n: '*' }).first();
     // Every label of every release but the one too long to index.

@@ -10,6 +10,7 @@ export const STRING_COLUMN_LENGTH = 255;
 export const MESSAGE_LENGTH = 2000;
 
 /** PostgreSQL refuses NUL in text; neither database needs it. */
+// eslint-disable-next-line no-control-regex -- NUL is the character removed
 const NUL = /\u0000/g;
 
 /** Characters as PostgreSQL counts them (code points, not UTF-16 units). */

@@ -81,10 +81,9 @@ describe('rewriteAnnotations on generated files', () => {
         expect(written.subarray(0, headBytes.length).equals(headBytes)).toBe(true);
         expect(written.subarray(written.length - tailBytes.length).equals(tailBytes)).toBe(true);
         // Entries left alone keep their lines as written.
-        for (const [key, value] of entries) {
-          if (!(key in edit.set) && !remove.includes(key)) {
-            expect(result.content).toContain(`${i}${i}${key}: ${JSON.stringify(value)}${eol}`);
-          }
+        const untouched = entries.filter(([key]) => !(key in edit.set) && !remove.includes(key));
+        for (const [key, value] of untouched) {
+          expect(result.content).toContain(`${i}${i}${key}: ${JSON.stringify(value)}${eol}`);
         }
 
         const expected: Record<string, string> = { ...file.existing };

@@ -43,12 +43,12 @@ const file = fc
       `${i}chart: {git: "git@example.com:c", path: charts/app}`,
       `${i}values:`,
     ];
-    const valueLines =
-      shape === 'object'
-        ? [`${i}${i}image:`, `${i}${i}${i}repository: org/app # ${comments[2]}`, `${i}${i}${i}tag: `]
-        : shape === 'siblings'
-        ? [`${i}${i}image: org/app`, `${i}${i}tag: `]
-        : [`${i}${i}image: `];
+    const valueLinesByShape: Record<typeof shape, string[]> = {
+      object: [`${i}${i}image:`, `${i}${i}${i}repository: org/app # ${comments[2]}`, `${i}${i}${i}tag: `],
+      siblings: [`${i}${i}image: org/app`, `${i}${i}tag: `],
+      reference: [`${i}${i}image: `],
+    };
+    const valueLines = valueLinesByShape[shape];
     const before = [...head, ...valueLines].join(eol);
     const after = [` # ${comments[3]}`, `${i}${i}replicaCount: 1`].join(eol) + (finalNewline ? eol : '');
     // Generated around the tag token, so the expected result is known exactly.
@@ -80,9 +80,8 @@ describe('rewriteImageTags on generated files', () => {
         expect(written.subarray(written.length - tail.length).equals(tail)).toBe(true);
         const scalar = written.subarray(head.length, written.length - tail.length).toString('utf8');
         const value = token(newTag).replace(/^['"]|['"]$/g, '');
-        if (scalar !== token(newTag)) {
-          expect(parse(scalar, KUBERNETES_YAML_OPTIONS)).toBe(value);
-        }
+        // Written as the token, or quoted so that it still reads as the value.
+        expect(scalar === token(newTag) ? value : parse(scalar, KUBERNETES_YAML_OPTIONS)).toBe(value);
         expect(result.changed).toBe(oldTag !== newTag);
         const [reread] = parseManifestFile(PATH, result.content).helmReleases;
         expect(reread.images.find(candidate => candidate.container === 'chart-image')?.tag).toBe(newTag);

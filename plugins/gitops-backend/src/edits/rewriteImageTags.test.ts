@@ -544,7 +544,7 @@ describe('rewriteImageTags: refuses rather than guesses', () => {
       /written as a block scalar/,
     );
 
-    const pinned = v1Release(['image: org/app:1.0@sha256:' + 'a'.repeat(64)]);
+    const pinned = v1Release([`image: org/app:1.0@sha256:${'a'.repeat(64)}`]);
     const [release] = releases(pinned);
     expect(() =>
       rewriteImageTags(PATH, pinned, [

@@ -46,6 +46,7 @@ export function assertBranchName(branch: string): void {
     branch.includes('//') ||
     branch.includes('@{') ||
     branch === '@' ||
+    // eslint-disable-next-line no-control-regex -- git refuses control characters in ref names
     /[\x00-\x20\x7f~^:?*[\\]/.test(branch) ||
     branch.split('/').some(part => part.startsWith('.'));
   if (invalid) {

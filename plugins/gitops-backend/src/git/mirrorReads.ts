@@ -62,6 +62,14 @@ export async function listTree(
   });
 }
 
+/**
+ * From this many paths on, files are found in one tree listing and read by
+ * blob id: `<commit>:<path>` makes cat-file walk every tree on the path for
+ * each file, which for thousands of files in one large folder (a fleet's
+ * `apps/base`) costs far more than listing the folder once.
+ */
+const LISTED_READ_THRESHOLD = 64;
+
 export async function readFiles(
   mirror: GitMirror,
   commit: string,
@@ -116,14 +124,6 @@ export async function readFiles(
     return files;
   });
 }
-
-/**
- * From this many paths on, files are found in one tree listing and read by
- * blob id: `<commit>:<path>` makes cat-file walk every tree on the path for
- * each file, which for thousands of files in one large folder (a fleet's
- * `apps/base`) costs far more than listing the folder once.
- */
-const LISTED_READ_THRESHOLD = 64;
 
 /** The deepest folder holding every path (`''` for the root). */
 function commonFolder(paths: Iterable<string>): string {

@@ -130,14 +130,15 @@ function readPolicyDefinition(spec: Record<string, unknown>): PolicyDefinition {
     pattern || extract
       ? { pattern: pattern || '^.*$', ...(extract ? { extract } : {}) }
       : undefined;
-  const definition: PolicyDefinition = {
-    policy: semver
-      ? { kind: 'semver-strict', range: requireString(semver.range, ['policy', 'semver', 'range']) }
-      : alphabetical
-        ? { kind: 'alphabetical', order: optionalOrder(alphabetical.order, ['policy', 'alphabetical', 'order']) }
-        : { kind: 'numerical', order: optionalOrder(numerical!.order, ['policy', 'numerical', 'order']) },
-    ...(filter ? { filter } : {}),
-  };
+  let ordering: PolicyDefinition['policy'];
+  if (semver) {
+    ordering = { kind: 'semver-strict', range: requireString(semver.range, ['policy', 'semver', 'range']) };
+  } else if (alphabetical) {
+    ordering = { kind: 'alphabetical', order: optionalOrder(alphabetical.order, ['policy', 'alphabetical', 'order']) };
+  } else {
+    ordering = { kind: 'numerical', order: optionalOrder(numerical!.order, ['policy', 'numerical', 'order']) };
+  }
+  const definition: PolicyDefinition = { policy: ordering, ...(filter ? { filter } : {}) };
   // Compiles the range and patterns once, so a policy nobody can read is
   // refused here, with its name, rather than at each tag.
   policyAllows(definition, '0.0.0');

@@ -17,21 +17,35 @@ import { mergeYamlMaps } from './overlayMerge';
 import { ManifestError, ManifestLimits, ManifestSource } from './types';
 import { readYamlStream } from './yamlStream';
 
-/** A file's content at one commit, or its size when it is over the limit. */
+/**
+ * A file's content at one commit, or its size when it is over the limit.
+ *
+ * @public
+ */
 export type OverlayFileContent = Buffer | string | { tooLarge: number };
 
 /**
  * Reads files of one commit of the repository, many at once: a path that is
  * not a file there (missing, or a folder) is absent from the answer.
+ *
+ * @public
  */
 export type OverlayFileReader = (
   paths: string[],
 ) => Promise<ReadonlyMap<string, OverlayFileContent>>;
 
-/** A problem of an overlay; a blocking one means its picture is partial. */
+/**
+ * A problem of an overlay; a blocking one means its picture is partial.
+ *
+ * @public
+ */
 export type OverlayProblem = ManifestError & { blocking: boolean };
 
-/** One object an overlay yields. */
+/**
+ * One object an overlay yields.
+ *
+ * @public
+ */
 export type OverlayResource = {
   /** The resource document as written in its file. */
   source: ManifestSource;
@@ -53,6 +67,11 @@ export type OverlayResource = {
   files: string[];
 };
 
+/**
+ * What {@link readKustomizeOverlay} read of one overlay folder.
+ *
+ * @public
+ */
 export type KustomizeOverlay = {
   folder: string;
   /** The folder's kustomization file; unset when it has none (so it is no overlay). */
@@ -65,6 +84,11 @@ export type KustomizeOverlay = {
   problems: OverlayProblem[];
 };
 
+/**
+ * Options of {@link readKustomizeOverlay}.
+ *
+ * @public
+ */
 export type ReadOverlayOptions = {
   /**
    * Read only the resource and patch files in this set (kustomization files
@@ -132,6 +156,8 @@ const stringAt = (tree: Document, path: string[]): string | undefined => {
  * (remote resources, inline and JSON 6902 patches, components, generators,
  * other transformers) is a non-blocking problem on the kustomization file
  * saying so, and the rest still reads.
+ *
+ * @public
  */
 export async function readKustomizeOverlay(
   folder: string,
@@ -323,11 +349,11 @@ export async function readKustomizeOverlay(
     return pending;
   };
 
-  const resourcesOf = (
+  function resourcesOf(
     path: string,
     content: OverlayFileContent,
     kPath: string,
-  ): Pending[] => {
+  ): Pending[] {
     const documents = documentsOf(path, content);
     if (!documents) return [];
     const out: Pending[] = [];
@@ -351,13 +377,13 @@ export async function readKustomizeOverlay(
       });
     }
     return out;
-  };
+  }
 
-  const patchesOf = (
+  function patchesOf(
     path: string,
     content: OverlayFileContent,
     target: PatchTarget,
-  ): Patch[] | undefined => {
+  ): Patch[] | undefined {
     const documents = documentsOf(path, content);
     if (!documents) return undefined;
     const out: Patch[] = [];
@@ -374,7 +400,7 @@ export async function readKustomizeOverlay(
       out.push({ tree: document.tree, source: document.source, value: document.value, target });
     }
     return out;
-  };
+  }
 
   // A few files asked for: read them, and the kustomization files that may
   // lead to them, in one batch rather than one git read per level.

@@ -115,12 +115,10 @@ export class CachedFileReader {
     let stream = this.streams.get(path);
     if (stream) return stream;
     const size = typeof content === 'string' ? content.length : content.byteLength;
-    const key =
-      size <= SHARED_PARSE_MAX_BYTES
-        ? typeof content === 'string'
-          ? `s:${content}`
-          : `b:${content.toString('latin1')}`
-        : undefined;
+    let key: string | undefined;
+    if (size <= SHARED_PARSE_MAX_BYTES) {
+      key = typeof content === 'string' ? `s:${content}` : `b:${content.toString('latin1')}`;
+    }
     const same = key === undefined ? undefined : this.sameText.get(key);
     if (same && same.limits === limits) {
       stream = {

@@ -114,7 +114,7 @@ function collectMarkers(
       walk(node, segments);
     }
   };
-  const walk = (node: unknown, segments: (string | number)[]) => {
+  function walk(node: unknown, segments: (string | number)[]) {
     if (isMap(node)) {
       for (const pair of node.items) {
         const key = isScalar(pair.key) ? pair.key.value : undefined;
@@ -127,7 +127,7 @@ function collectMarkers(
         visit(item, [...segments, index], node),
       );
     }
-  };
+  }
   walk(values, []);
   return markers;
 }
@@ -207,8 +207,8 @@ function partialImage(markers: {
   const marked = (['name', 'tag', 'digest'] as const).filter(f => markers[f]);
   // One marked part names its field; several describe the image as a whole,
   // except that a digest among them is what the policy's value sets.
-  const field =
-    marked.length === 1 ? any.field : markers.digest ? 'digest' : undefined;
+  let field: typeof any.field | undefined = markers.digest ? 'digest' : undefined;
+  if (marked.length === 1) field = any.field;
   return {
     container: containerName(any.segments.slice(0, -1)),
     ...(registry !== undefined ? { registry } : {}),

@@ -36,9 +36,9 @@ export function tagValue(node: unknown): string | undefined {
 }
 
 /** Follows a dot path through mappings only; undefined when it leads elsewhere. */
-export function nodeAtDotPath(root: YAMLMap, dotPath: string): unknown {
+export function nodeAtDotPath(root: YAMLMap, path: string): unknown {
   let node: unknown = root;
-  for (const segment of dotPath.split('.')) {
+  for (const segment of path.split('.')) {
     if (!isMap(node) || !segment) return undefined;
     node = entryNode(node, segment);
   }

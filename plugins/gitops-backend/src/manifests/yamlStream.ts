@@ -28,6 +28,8 @@ function isEmptyDocument(document: Document.Parsed): boolean {
 
 // ignoreBOM keeps a byte order mark in the text, as Buffer#toString does.
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+// U+FFFD as UTF-8, to tell a genuine one from a decoding replacement.
+const REPLACEMENT = Buffer.from([0xef, 0xbf, 0xbd]);
 
 /**
  * Decodes strictly: `Buffer#toString` would replace bad bytes with U+FFFD and
@@ -55,7 +57,6 @@ function decodeUtf8(
     return { invalidAt: offset, line: lenient.split('\n').length };
   }
 }
-const REPLACEMENT = Buffer.from([0xef, 0xbf, 0xbd]);
 
 /**
  * Splits a file into its YAML documents and decodes each on its own, so that

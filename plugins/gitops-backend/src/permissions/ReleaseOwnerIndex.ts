@@ -77,11 +77,10 @@ export class ReleaseOwnerIndex {
       const owners: ReleaseOwnersRecord[] = [];
       page.forEach((release, index) => {
         const link = links[index];
-        const entity = !link
-          ? undefined
-          : 'entityRef' in link
-            ? byRef.get(link.entityRef)
-            : byKubernetesId.get(link.kubernetesId);
+        let entity;
+        if (link) {
+          entity = 'entityRef' in link ? byRef.get(link.entityRef) : byKubernetesId.get(link.kubernetesId);
+        }
         if (!entity) return;
         owners.push({
           environment: release.environment,

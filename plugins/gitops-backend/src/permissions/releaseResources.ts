@@ -194,11 +194,10 @@ export function createReleaseResourceLoader(options: {
     return records.map((record, index) => {
       if (!record) return undefined;
       const link = links[index];
-      const entity = !link
-        ? undefined
-        : 'entityRef' in link
-          ? byRef.get(link.entityRef)
-          : byKubernetesId.get(link.kubernetesId);
+      let entity;
+      if (link) {
+        entity = 'entityRef' in link ? byRef.get(link.entityRef) : byKubernetesId.get(link.kubernetesId);
+      }
       const resource: GitopsReleasePermissionResource = {
         environment: record.environment,
         namespace: record.namespace,

@@ -181,7 +181,7 @@ spec:
     files = { 'namespaces/dev.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: dev\n', 'releases/dev/podinfo.yaml': v2('6.5.0') };
     fixture = await createReconcileFixture({ files, environments: ['dev'] });
     await fixture.cycle();
-    const key = { environment: 'dev', namespace: 'dev', name: 'podinfo' };
+    const podinfoKey = { environment: 'dev', namespace: 'dev', name: 'podinfo' };
     expect((await fixture.clusterStateStore.listReleaseStatuses('demo'))[0]).toMatchObject({
       state: 'Synced',
       revision: 1,
@@ -193,7 +193,7 @@ spec:
     expect((hr.metadata as { annotations: Record<string, string> }).annotations).toHaveProperty(
       ['reconcile.fluxcd.io/requestedAt'],
     );
-    expect((await fixture.clusterStateStore.getHelmHistory(key))?.revisions.map(r => `${r.revision} ${r.status} ${r.chartVersion}`)).toEqual([
+    expect((await fixture.clusterStateStore.getHelmHistory(podinfoKey))?.revisions.map(r => `${r.revision} ${r.status} ${r.chartVersion}`)).toEqual([
       '2 deployed 6.5.1',
       '1 superseded 6.5.0',
     ]);

@@ -197,12 +197,9 @@ function withAftermath(
 export function readOperatorStatus(live: LiveHelmRelease): OperatorStatus {
   const status = live.status ?? {};
   const operator = fluxGenerationOf(live.apiVersion);
-  const verdict =
-    operator === 'v1'
-      ? readV1(status)
-      : operator === 'v2'
-      ? readV2(status)
-      : {};
+  let verdict: Pick<OperatorStatus, 'failure' | 'working'> = {};
+  if (operator === 'v1') verdict = readV1(status);
+  else if (operator === 'v2') verdict = readV2(status);
   const generation = wholeNumber(live.metadata.generation);
   const observedGeneration = wholeNumber(status.observedGeneration);
   return {

@@ -94,9 +94,7 @@ function specDifferences(
   desired: Record<string, unknown>,
   live: Record<string, unknown>,
 ): GitopsReleaseDifference[] {
-  const keys = Object.keys(desired).sort((a, b) =>
-    a < b ? -1 : a > b ? 1 : 0,
-  );
+  const keys = Object.keys(desired).sort((a, b) => Number(a > b) - Number(a < b));
   const found: GitopsReleaseDifference[] = [];
   for (const key of keys) {
     found.push(

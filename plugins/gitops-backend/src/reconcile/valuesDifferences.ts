@@ -22,7 +22,7 @@ function childPath(base: string, key: string | number): string {
 
 // Plain code-unit order: the same on every machine, unlike localeCompare.
 function sortedKeys(keys: Iterable<string>): string[] {
-  return [...new Set(keys)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...new Set(keys)].sort((a, b) => Number(a > b) - Number(a < b));
 }
 
 function difference(

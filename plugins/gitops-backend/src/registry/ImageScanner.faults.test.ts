@@ -487,6 +487,8 @@ describe('ImageScanner faults', () => {
     ) {
       const issued = options.issued ?? new Set<string>();
       const tokenRequests: URL[] = [];
+      // Assigned once the stub listens; only its handlers, called later, read it.
+      // eslint-disable-next-line prefer-const
       let self!: StubRegistry;
       const realm = () => options.realm?.(self) ?? `${self.url}/token`;
       const challenge = (scope?: string) => ({

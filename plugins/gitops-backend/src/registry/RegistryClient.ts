@@ -136,11 +136,7 @@ export class RegistryClient {
     }
     const header = response.headers.get('docker-content-digest');
     return {
-      digest: isDigest(reference)
-        ? reference
-        : isDigest(header)
-        ? header
-        : computed,
+      digest: [reference, header].find(isDigest) ?? computed,
       contentType: response.headers.get('content-type'),
       json: parseJson(response.body, `manifest ${reference}`),
     };

@@ -20,11 +20,9 @@ export function releaseStatusOf(
     cluster.lastErrorAt &&
     (!cluster.lastReconciledAt ||
       Date.parse(cluster.lastErrorAt) > Date.parse(cluster.lastReconciledAt));
-  const stale = clusterFailing
-    ? { error: cluster!.lastError!, at: cluster!.lastErrorAt! }
-    : record.error
-      ? { error: record.error, at: record.errorAt ?? checkedAt }
-      : undefined;
+  let stale: { error: string; at: string } | undefined;
+  if (clusterFailing) stale = { error: cluster!.lastError!, at: cluster!.lastErrorAt! };
+  else if (record.error) stale = { error: record.error, at: record.errorAt ?? checkedAt };
   return {
     cluster: record.cluster,
     state: record.state,

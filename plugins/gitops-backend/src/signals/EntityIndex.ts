@@ -80,8 +80,9 @@ export class EntityIndex {
     if (releases.length === 0) return new Set();
     if (this.readAt === undefined || this.age() >= this.maxAgeMs)
       await this.refresh();
-    let { refs, unclaimed } = this.match(releases);
-    if (unclaimed && this.age() >= this.minAgeMs) {
+    const first = this.match(releases);
+    let refs = first.refs;
+    if (first.unclaimed && this.age() >= this.minAgeMs) {
       await this.refresh();
       ({ refs } = this.match(releases));
     }

@@ -267,7 +267,7 @@ describe('RepositorySync on a Flux v2 repository', () => {
     await remote.commit(
       {
         [BASE]: files[BASE].replace('tag: 6.5.0', 'tag: 6.5.0 # {"$imagepolicy": "flux-system:podinfo-production:tag"}'),
-        [PRODUCTION_PATCH]: files[PRODUCTION_PATCH].replace(/\n    image:\n.*\n/, '\n'),
+        [PRODUCTION_PATCH]: files[PRODUCTION_PATCH].replace(/\n {4}image:\n.*\n/, '\n'),
         'apps/base/podinfo/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - release.yaml\n  - policy.yaml\n',
         'apps/base/podinfo/policy.yaml': [
           'apiVersion: image.toolkit.fluxcd.io/v1beta2',

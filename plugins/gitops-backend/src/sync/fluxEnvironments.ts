@@ -50,7 +50,7 @@ export function clusterKustomizations(
   }
   return found.sort(
     (a, b) =>
-      (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) || a.line - b.line,
+      Number(a.path > b.path) - Number(a.path < b.path) || a.line - b.line,
   );
 }
 

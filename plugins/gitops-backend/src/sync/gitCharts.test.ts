@@ -15,8 +15,8 @@ jest.setTimeout(60_000);
 
 /** The base's podinfo as each environment's overlay makes it (what layout reading does). */
 function podinfoOf(files: Record<string, string>, environment: string, head: string): CandidateRelease {
-  const path = 'apps/base/podinfo/release.yaml';
-  const [manifest] = parseManifestFile(path, files[path]).helmReleases;
+  const releasePath = 'apps/base/podinfo/release.yaml';
+  const [manifest] = parseManifestFile(releasePath, files[releasePath]).helmReleases;
   const record: ReleaseRecord = {
     repository: 'config',
     environment,

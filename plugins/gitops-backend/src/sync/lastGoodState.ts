@@ -66,7 +66,7 @@ export function settleReleases(
     );
   const bySource = (a: CandidateRelease, b: CandidateRelease) =>
     Number(isIncumbent(b)) - Number(isIncumbent(a)) ||
-    (a.source.path < b.source.path ? -1 : a.source.path > b.source.path ? 1 : 0) ||
+    Number(a.source.path > b.source.path) - Number(a.source.path < b.source.path) ||
     a.source.document - b.source.document;
 
   for (;;) {

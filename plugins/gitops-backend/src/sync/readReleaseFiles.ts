@@ -26,9 +26,7 @@ export function toRecord(
     chart: manifest.chart,
     chartName: manifest.chartName,
     chartVersion:
-      manifest.chart.type === 'repository'
-        ? manifest.chart.version
-        : manifest.chart.type === 'source'
+      manifest.chart.type === 'repository' || manifest.chart.type === 'source'
         ? manifest.chart.version
         : undefined,
     labels: manifest.labels,
