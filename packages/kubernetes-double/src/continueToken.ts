@@ -41,5 +41,6 @@ export function decodeContinueToken(
     // What a real server says once etcd has compacted past the token.
     throw new ApiError(410);
   }
+  // eslint-disable-next-line no-control-regex -- a trailing NUL marks the position
   return { resourceVersion: rv, after: start.replace(/\u0000$/, '') };
 }

@@ -57,11 +57,14 @@ export function storageKeyOf(type: ResourceType): string {
 export class ResourceRegistry {
   private readonly types = new Map<string, ResourceType>();
 
+  // Read when a registry is made, once the module has defined the list.
+  // eslint-disable-next-line @typescript-eslint/no-use-before-define
   constructor(initial: ResourceTypeInput[] = DEFAULT_RESOURCE_TYPES) {
     for (const input of initial) this.register(input);
   }
 
   register(input: ResourceTypeInput): ResourceType {
+    // eslint-disable-next-line @typescript-eslint/no-use-before-define -- read after the module loaded
     const custom = input.custom ?? !BUILT_IN_GROUPS.has(input.group);
     const type: ResourceType = {
       group: input.group,

@@ -80,16 +80,14 @@ export class WatchStreams {
 
     const unsubscribe = this.store.onChange(deliver);
     const timeoutSeconds = Number(query.get('timeoutSeconds') ?? '0');
-    const timer =
-      timeoutSeconds > 0
-        ? setTimeout(() => close(), timeoutSeconds * 1000)
-        : undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const close = () => {
       unsubscribe();
       if (timer) clearTimeout(timer);
       this.streams.delete(close);
       if (!response.writableEnded) response.end();
     };
+    if (timeoutSeconds > 0) timer = setTimeout(close, timeoutSeconds * 1000);
     this.streams.add(close);
     response.on('close', close);
   }

@@ -43,7 +43,8 @@ export type CompiledPolicy = {
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 function sign(value: number): number {
-  return value > 0 ? 1 : value < 0 ? -1 : 0;
+  // `|| 0` turns NaN and -0 into 0, as a comparator wants.
+  return Math.sign(value) || 0;
 }
 
 /** Timed images rank above untimed ones; the later time ranks higher. */
@@ -55,7 +56,7 @@ function compareTimes(a: RankedTag, b: RankedTag): number {
 }
 
 function compareText(a: string, b: string): number {
-  return a > b ? 1 : a < b ? -1 : 0;
+  return Number(a > b) - Number(a < b);
 }
 
 /**

@@ -25,5 +25,5 @@ export function rankTags(
   const byTime = (a.time ?? -Infinity) - (b.time ?? -Infinity);
   if (byTime !== 0) return byTime > 0 ? 1 : -1;
   const [left, right] = [a.createdAt ?? '', b.createdAt ?? ''];
-  return left > right ? 1 : left < right ? -1 : 0;
+  return Number(left > right) - Number(left < right);
 }

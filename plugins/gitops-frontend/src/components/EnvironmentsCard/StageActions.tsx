@@ -97,7 +97,7 @@ export const StageActions = ({
           {`Promote${suffix} to ${env}`}
         </PermittedButton>
       )}
-      {!locksApply(release) ? null : release.locked ? (
+      {locksApply(release) && release.locked && (
         <PermittedButton
           permission={automation}
           label={`Unlock ${env}${suffix}`}
@@ -109,20 +109,19 @@ export const StageActions = ({
         >
           Unlock
         </PermittedButton>
-      ) : (
-        offersLock(release) && (
-          <PermittedButton
-            permission={automation}
-            label={`Lock ${env}${suffix}`}
-            deniedTitle={`You may not change the automation of ${env}`}
-            blockedTitle={blockedTitle}
-            busy={runner.running === `lock ${key}`}
-            disabled={Boolean(runner.running)}
-            onClick={lock}
-          >
-            Lock
-          </PermittedButton>
-        )
+      )}
+      {locksApply(release) && !release.locked && offersLock(release) && (
+        <PermittedButton
+          permission={automation}
+          label={`Lock ${env}${suffix}`}
+          deniedTitle={`You may not change the automation of ${env}`}
+          blockedTitle={blockedTitle}
+          busy={runner.running === `lock ${key}`}
+          disabled={Boolean(runner.running)}
+          onClick={lock}
+        >
+          Lock
+        </PermittedButton>
       )}
     </div>
   );

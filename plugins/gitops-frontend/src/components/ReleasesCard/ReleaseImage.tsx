@@ -41,15 +41,18 @@ export const ReleaseImage = ({ image }: { image: GitopsReleaseImage }) => (
         image automation off
       </Typography>
     )}
-    {image.status?.problem ? (
+    {image.status?.problem && (
       <Typography variant="caption" color="error" display="block">
         {`not automated: ${image.status.problem}`}
       </Typography>
-    ) : image.status?.error ? (
+    )}
+    {!image.status?.problem && image.status?.error && (
       <Typography variant="caption" color="error" display="block">
         {`registry: ${image.status.error}`}
       </Typography>
-    ) : (
+    )}
+    {!image.status?.problem &&
+      !image.status?.error &&
       image.status?.latestTag &&
       image.status.latestTag !== image.tag && (
         <Typography
@@ -60,7 +63,6 @@ export const ReleaseImage = ({ image }: { image: GitopsReleaseImage }) => (
         >
           {`update available: ${image.status.latestTag}`}
         </Typography>
-      )
-    )}
+      )}
   </div>
 );

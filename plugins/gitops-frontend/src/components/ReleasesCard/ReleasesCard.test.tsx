@@ -31,6 +31,8 @@ describe('ReleasesCard', () => {
       'backstage.io/kubernetes-id',
     ],
     () =>
+      // Runs inside the shared test's own it().
+      // eslint-disable-next-line jest/no-standalone-expect
       expect(
         screen.getByText(/gitops.backstage.io\/helm-chart: lonely/),
       ).toBeInTheDocument(),
@@ -141,11 +143,14 @@ describe('ReleasesCard', () => {
     const chip = devRow.getByText(label);
     expect(chip.closest('.MuiChip-root')).not.toBeNull();
     expect(devRow.getByText(status.reason)).toBeInTheDocument();
+    // The stale case also says what was last known and since when.
     if (label === 'Stale') {
       const stale = devRow.getByText(/^Last known state/);
+      // eslint-disable-next-line jest/no-conditional-expect
       expect(stale).toHaveTextContent(
         'Last known state Drifted, 12 minutes ago; no answer since 7 minutes ago.',
       );
+      // eslint-disable-next-line jest/no-conditional-expect
       expect(stale).toHaveAttribute(
         'title',
         'cluster unreachable (ECONNREFUSED)',

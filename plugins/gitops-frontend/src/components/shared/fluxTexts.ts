@@ -33,11 +33,12 @@ export function environmentFluxText(
   const git = status.gitCommit
     ? `git at ${shortSha(status.gitCommit)}`
     : 'git not synced yet';
-  const applied = kustomization.appliedCommit
-    ? `cluster applied ${shortSha(kustomization.appliedCommit)}`
-    : kustomization.lastAppliedRevision
-    ? `cluster applied ${kustomization.lastAppliedRevision}`
-    : 'cluster applied nothing yet';
+  let applied = 'cluster applied nothing yet';
+  if (kustomization.appliedCommit) {
+    applied = `cluster applied ${shortSha(kustomization.appliedCommit)}`;
+  } else if (kustomization.lastAppliedRevision) {
+    applied = `cluster applied ${kustomization.lastAppliedRevision}`;
+  }
   const notes: string[] = [];
   const inSync =
     !!status.gitCommit &&
