@@ -77,10 +77,12 @@ export function parseVersionRange(range: string): Range {
 }
 
 /**
- * Flux v2's `semver.range`: as {@link parseVersionRange}, except that a
+ * Flux v2's `semver.range`: read as Flux v1's ranges are, except that a
  * range naming a pre-release anywhere (`>=6.0.0-0 <7.0.0`) admits
  * pre-releases of every version in it, as Masterminds semver v3 checks
  * Flux's ranges; without one (`~6.5.0`) pre-releases stay out.
+ *
+ * @public
  */
 export function parseFluxVersionRange(range: string): Range {
   const parsed = parseVersionRange(range);
