@@ -65,13 +65,16 @@ async function notificationsOf(token) {
   return (await response.json()).notifications;
 }
 
-/** Waits until `find` returns something, asking every second; fails after `timeoutMs`. */
-async function eventually(what, find, timeoutMs = 60_000) {
+/**
+ * Waits until `find` returns something, asking every second; fails after
+ * `timeoutMs`, saying what `lastSeen` tells.
+ */
+async function eventually(what, find, timeoutMs = 60_000, lastSeen = () => '') {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = await find();
     if (found) return found;
-    assert.ok(Date.now() < deadline, `${what} never happened`);
+    assert.ok(Date.now() < deadline, `${what} never happened ${lastSeen()}`.trim());
     await sleep(1_000);
   }
 }
@@ -101,12 +104,19 @@ test("guest hears of the release bot's promotion and of automation's commit, nev
 
   // The release bot promotes dev to stg once the backend has synced that
   // commit (until then dev's stored tag is the one before).
-  const promotion = await eventually(`the release bot's promotion of ${tag}`, async () => {
-    const { status, body } = await act(botToken, stg, 'promote');
-    if ([200, 201].includes(status) && body.tag === tag) return body;
-    assert.ok([200, 201, 409].includes(status), `promote: ${status} ${JSON.stringify(body)}`);
-    return undefined;
-  });
+  let answer;
+  const promotion = await eventually(
+    `the release bot's promotion of ${tag}`,
+    async () => {
+      answer = await act(botToken, stg, 'promote');
+      const { status, body } = answer;
+      if ([200, 201].includes(status) && body.tag === tag) return body;
+      assert.ok([200, 201, 409].includes(status), `promote: ${status} ${JSON.stringify(body)}`);
+      return undefined;
+    },
+    60_000,
+    () => `last answer ${answer?.status} ${JSON.stringify(answer?.body)}`,
+  );
   assert.equal(promotion.requestedBy, 'external:release-bot');
 
   const promotedTitle = `stg/podinfo-rc in stg promoted to ${tag}`;

@@ -22,6 +22,9 @@ export type NoticeSink = { notify(notices: ReleaseNotice[]): void };
  */
 export const DEFAULT_SETTLE_MS = 2 * 60_000;
 
+/** Drifted and Missing notices waiting to settle, at most. */
+const MAX_WAITING = 500;
+
 export type NotifyingOptions = {
   settleMs?: number;
   logger?: LoggerService;
@@ -77,6 +80,13 @@ function notifyingClusterStateStore(
   const tellIfItLasts = (notice: ReleaseNotice, state: GitopsReleaseState) => {
     const id = `${stringifyGitopsReleaseKey(notice.release)}:${state}`;
     if (waiting.has(id)) return;
+    if (waiting.size >= MAX_WAITING) {
+      // A fleet drifting at once is one outage, not thousands of messages.
+      options.logger?.warn('Dropped a gitops notification: too many waiting', {
+        scope: notice.scope,
+      });
+      return;
+    }
     waiting.add(id);
     const timer = setTimeout(() => {
       inner
