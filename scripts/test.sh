@@ -37,6 +37,17 @@ gitops_install
 echo "== types"
 yarn tsc
 
+echo "== lint"
+yarn lint
+
+# Checks the committed report.api.md files against the declarations tsc
+# just wrote; yarn build:api-reports updates them after an API change.
+echo "== API reports"
+yarn build:api-reports:only --ci
+
+echo "== formatting"
+yarn prettier:check
+
 echo "== unit and integration tests"
 # Store tests run on SQLite and on the PostgreSQL chosen above.
 CI=true yarn test
