@@ -7,6 +7,9 @@
 // A value that is one line in the message, whatever was sent.
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
+// The trailer naming who asked for a commit.
+const REQUESTED_BY = 'Requested-by:';
+
 export function actionMessage(options: {
   subject: string;
   body?: string[];
@@ -20,8 +23,6 @@ export function actionMessage(options: {
     `${REQUESTED_BY} ${oneLine(options.actor)}`,
   ].join('\n');
 }
-
-const REQUESTED_BY = 'Requested-by:';
 
 /**
  * Who asked for a commit, from the `Requested-by:` trailer
