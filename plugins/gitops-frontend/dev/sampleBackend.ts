@@ -9,10 +9,7 @@ import {
   GitopsReleaseList,
   GitopsRepositoryStatus,
 } from '@backstage-gitops/plugin-gitops-common';
-import {
-  clusterStatus,
-  podinfoRelease,
-} from '../src/components/testEntities';
+import { clusterStatus, podinfoRelease } from '../src/components/testEntities';
 
 /** Where the sample answers live; nothing listens there. */
 export const SAMPLE_BASE_URL = 'http://sample.invalid/api/gitops';
@@ -27,7 +24,9 @@ const minutesAgo = (minutes: number) =>
 function sampleReleases(): GitopsRelease[] {
   return [
     podinfoRelease('dev', 'dev-mww931xk', 'glob:dev-*', {
-      status: clusterStatus('Synced', { reason: 'the cluster runs what git asks for' }),
+      status: clusterStatus('Synced', {
+        reason: 'the cluster runs what git asks for',
+      }),
     }),
     podinfoRelease('stg', 'stg-9ij63o4c', 'glob:stg-*', {
       locked: true,
@@ -39,7 +38,9 @@ function sampleReleases(): GitopsRelease[] {
       }),
     }),
     podinfoRelease('prod', '0.4.10', 'semver:~0.4', {
-      status: clusterStatus('Synced', { reason: 'the cluster runs what git asks for' }),
+      status: clusterStatus('Synced', {
+        reason: 'the cluster runs what git asks for',
+      }),
       images: [
         {
           container: 'chart-image',
