@@ -164,6 +164,10 @@ check_release() {
     1.55)
       logged "$work/pin-$release.log" node scripts/adopter/pin-release.mjs "$app" "$create_app"
       (cd "$app" && logged "$work/install-$release.log" yarn install)
+      # Again, now that the release's packages tell what they were built with.
+      logged "$work/pin-$release.log" node scripts/adopter/pin-release.mjs "$app" "$create_app"
+      cat "$work/pin-$release.log"
+      (cd "$app" && logged "$work/install-$release.log" yarn install)
       ;;
     1.56)
       (cd "$app" && logged "$work/install-$release.log" yarn up '@backstage/*')

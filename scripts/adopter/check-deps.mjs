@@ -24,6 +24,7 @@ const plugin = {
 const semver = requireFrom(appDir)('semver');
 
 const problems = [];
+const sharedVersions = [];
 // The framework that loads the plugin, and the plugin, must see one copy.
 const shared = [
   [plugin.frontend, packageDir(app, '@backstage/frontend-defaults'), '@backstage/frontend-plugin-api'],
@@ -37,6 +38,8 @@ for (const [ours, framework, name] of shared) {
   const theirs = manifest(packageDir(framework, name)).version;
   if (mine !== theirs) {
     problems.push(`${name}: the plugin uses ${mine}, the app ${theirs}`);
+  } else {
+    sharedVersions.push(`${name} ${mine}`);
   }
 }
 // Every @backstage range of the plugins accepts what the app resolved.
@@ -66,4 +69,4 @@ if (problems.length) {
   console.error(problems.join('\n'));
   process.exit(1);
 }
-console.log('the plugins share the app\'s frontend-plugin-api, catalog-react and backend-plugin-api');
+console.log(`the plugins share the app's ${sharedVersions.join(', ')}`);
