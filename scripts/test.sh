@@ -100,6 +100,6 @@ if ! yarn test:e2e; then
 fi
 
 echo "== adopter check: the packed plugins in new Backstage 1.56 and 1.55 apps"
-# About 17 minutes on 2 cores; the portal is done, so it gives the cores back.
+# 12 to 17 minutes on 2 cores (both releases); the portal is done, so it gives the cores back.
 stop_portal
 GITOPS_ADOPTER_TYPES_DONE=1 scripts/adopter-check.sh
