@@ -128,7 +128,6 @@ for short in common frontend backend; do
 done
 step_done
 
-# A small config repository of HelmReleases: the demo's, as one commit.
 # The package create-app runs, unpacked: its table of the release's versions.
 step "create-app $create_app_version"
 create_app="$work/create-app"
@@ -137,6 +136,7 @@ mkdir -p "$create_app"
 tar -xzf "$work/backstage-create-app-$create_app_version.tgz" -C "$create_app" --strip-components=1
 step_done
 
+# A small config repository of HelmReleases: the demo's, as one commit.
 step "config repository"
 config_repo="$work/config-repo"
 cp -R examples/config-repo "$config_repo"
