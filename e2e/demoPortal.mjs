@@ -11,7 +11,8 @@ import { chromium } from 'playwright-core';
 export const run = promisify(execFile);
 export const root = path.resolve(import.meta.dirname, '..');
 export const appUrl = process.env.GITOPS_APP_URL ?? 'http://localhost:3000';
-export const backendUrl = process.env.GITOPS_BACKEND_URL ?? 'http://localhost:7007';
+export const backendUrl =
+  process.env.GITOPS_BACKEND_URL ?? 'http://localhost:7007';
 export const outputDir = path.join(root, 'test-output', 'e2e');
 
 /** Debian's chromium, headless, with nothing reaching out on its own. */
@@ -49,7 +50,8 @@ export function demoRemoteGit(name) {
 }
 
 /** The component's page in the demo catalog. */
-export const componentUrl = name => `${appUrl}/catalog/default/component/${name}`;
+export const componentUrl = name =>
+  `${appUrl}/catalog/default/component/${name}`;
 
 /**
  * Passes the guest sign-in when the page asks for it. Every new page is a
@@ -61,12 +63,17 @@ export async function enterIfAsked(page, timeoutMs = 10_000) {
   // (Playwright reads a timeout of 0 as "no timeout": look once instead.)
   const asked =
     timeoutMs > 0
-      ? await enter.waitFor({ timeout: timeoutMs }).then(() => true, () => false)
+      ? await enter.waitFor({ timeout: timeoutMs }).then(
+          () => true,
+          () => false,
+        )
       : await enter.isVisible().catch(() => false);
   if (!asked) return;
   // A failed sign-in (the backend restarting) leaves the dev server's error
   // overlay over the page, taking every click: clear it and try once more.
-  await page.evaluate(() => document.getElementById('react-refresh-overlay')?.remove());
+  await page.evaluate(() =>
+    document.getElementById('react-refresh-overlay')?.remove(),
+  );
   await enter.click({ timeout: 10_000 }).catch(() => {});
 }
 
@@ -75,8 +82,17 @@ export async function enterIfAsked(page, timeoutMs = 10_000) {
  * `what.count` times, or fails with a screenshot named after `what.name`.
  * `onPage` sees the page before it first loads (to listen to its sockets).
  */
-export async function waitOnComponent(browser, component, locate, what, timeoutMs = 150_000, onPage) {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+export async function waitOnComponent(
+  browser,
+  component,
+  locate,
+  what,
+  timeoutMs = 150_000,
+  onPage,
+) {
+  const page = await browser.newPage({
+    viewport: { width: 1400, height: 1000 },
+  });
   onPage?.(page);
   await page.goto(componentUrl(component));
   await enterIfAsked(page);
@@ -92,8 +108,13 @@ export async function waitOnComponent(browser, component, locate, what, timeoutM
     await enterIfAsked(page, 0);
     if (Date.now() > deadline) {
       await mkdir(outputDir, { recursive: true });
-      await page.screenshot({ path: path.join(outputDir, `failure-${what.name}.png`), fullPage: true });
-      throw new Error(`${what.name} never showed (see failure-${what.name}.png)`);
+      await page.screenshot({
+        path: path.join(outputDir, `failure-${what.name}.png`),
+        fullPage: true,
+      });
+      throw new Error(
+        `${what.name} never showed (see failure-${what.name}.png)`,
+      );
     }
     await page.waitForTimeout(2_000);
     await page.reload();

@@ -36,7 +36,9 @@ test('the backend answers its health check without credentials', async () => {
 });
 
 test('the podinfo entity page shows the gitops cards', async () => {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const page = await browser.newPage({
+    viewport: { width: 1400, height: 1000 },
+  });
   const entityUrl = `${appUrl}/catalog/default/component/podinfo`;
   // The portal opens on the podinfo component.
   await page.goto(appUrl);
@@ -70,14 +72,18 @@ test('the podinfo entity page shows the gitops cards', async () => {
     .getByText('GitOps environments', { exact: true })
     .waitFor({ timeout: 30_000 });
   await page
-    .getByText('gitops.backstage.io/release-selector: app=podinfo', { exact: false })
+    .getByText('gitops.backstage.io/release-selector: app=podinfo', {
+      exact: false,
+    })
     .waitFor();
 
   // The portal synced examples/config-repo through a real git remote: each
   // stage shows the tag and policy its HelmRelease holds. The first sync runs
   // a second after start; reload until it has landed.
   await mkdir(outputDir, { recursive: true });
-  const devTag = page.getByTestId('stage-dev').getByText('dev-kb9lm91e', { exact: true });
+  const devTag = page
+    .getByTestId('stage-dev')
+    .getByText('dev-kb9lm91e', { exact: true });
   // After a reload the page renders the card a moment after the load event,
   // so each look waits for the tag instead of checking once.
   const syncDeadline = Date.now() + 150_000;
@@ -95,8 +101,14 @@ test('the podinfo entity page shows the gitops cards', async () => {
     }
     await page.reload();
   }
-  await page.getByTestId('stage-stg').getByText('stg-9ij63o4c', { exact: true }).waitFor();
-  await page.getByTestId('stage-prod').getByText('0.4.10', { exact: true }).waitFor();
+  await page
+    .getByTestId('stage-stg')
+    .getByText('stg-9ij63o4c', { exact: true })
+    .waitFor();
+  await page
+    .getByTestId('stage-prod')
+    .getByText('0.4.10', { exact: true })
+    .waitFor();
   await page.getByTestId('stage-prod').getByText('semver:~0.4').waitFor();
   await page.getByTestId('stage-dev').getByText('glob:dev-*').waitFor();
 
@@ -112,9 +124,14 @@ test('a dev image pushed to the registry becomes one commit and shows in dev', a
   const before = await git('rev-parse', 'main');
 
   const tag = `dev-${Date.now().toString(36)}`;
-  await run(process.execPath, [path.join(root, 'scripts/push-demo-image.mjs'), tag]);
+  await run(process.execPath, [
+    path.join(root, 'scripts/push-demo-image.mjs'),
+    tag,
+  ]);
 
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const page = await browser.newPage({
+    viewport: { width: 1400, height: 1000 },
+  });
   await page.goto(`${appUrl}/catalog/default/component/podinfo`);
   await enterIfAsked(page);
   const devTag = page.getByTestId('stage-dev').getByText(tag, { exact: true });
@@ -125,21 +142,32 @@ test('a dev image pushed to the registry becomes one commit and shows in dev', a
       break;
     } catch (error) {
       if (Date.now() > deadline) {
-        await page.screenshot({ path: path.join(outputDir, 'failure-automation.png') });
+        await page.screenshot({
+          path: path.join(outputDir, 'failure-automation.png'),
+        });
         throw new Error(`${tag} never reached the dev release: ${error}`);
       }
       await page.reload();
       await enterIfAsked(page, 3_000);
     }
   }
-  await page.screenshot({ path: path.join(outputDir, 'podinfo-after-push.png'), fullPage: true });
+  await page.screenshot({
+    path: path.join(outputDir, 'podinfo-after-push.png'),
+    fullPage: true,
+  });
   await page.close();
 
   // Exactly one commit, by image automation, touching only the dev release.
   const commits = (await git('rev-list', `${before}..main`)).split('\n');
   assert.equal(commits.length, 1);
-  assert.equal(await git('log', '-1', '--format=%s', 'main'), `Auto-release stefanprodan/podinfo:${tag}`);
-  assert.equal(await git('diff', '--name-only', before, 'main'), 'releases/dev/podinfo.yaml');
+  assert.equal(
+    await git('log', '-1', '--format=%s', 'main'),
+    `Auto-release stefanprodan/podinfo:${tag}`,
+  );
+  assert.equal(
+    await git('diff', '--name-only', before, 'main'),
+    'releases/dev/podinfo.yaml',
+  );
 });
 
 /** Opens the podinfo page and reloads until `locate(page)` shows, or fails with a screenshot. */
@@ -148,12 +176,21 @@ const waitOnPodinfo = (locate, what, timeoutMs) =>
 
 /** The Helm history table of one environment's row, one string per revision, newest first. */
 async function helmHistory(page, environment) {
-  const show = page.getByRole('button', { name: `Show history of ${environment}`, exact: true });
-  const hide = page.getByRole('button', { name: `Hide history of ${environment}`, exact: true });
+  const show = page.getByRole('button', {
+    name: `Show history of ${environment}`,
+    exact: true,
+  });
+  const hide = page.getByRole('button', {
+    name: `Hide history of ${environment}`,
+    exact: true,
+  });
   // Right after a reload the rows are not drawn yet: wait for the row's toggle.
   await show.or(hide).first().waitFor({ timeout: 30_000 });
   if (await show.isVisible()) await show.click();
-  const table = page.getByRole('table', { name: `Helm history of ${environment}`, exact: true });
+  const table = page.getByRole('table', {
+    name: `Helm history of ${environment}`,
+    exact: true,
+  });
   await table.waitFor({ timeout: 15_000 });
   return (await table.locator('tbody tr').allInnerTexts()).map(row =>
     row.replace(/\s+/g, ' ').trim(),
@@ -161,17 +198,32 @@ async function helmHistory(page, environment) {
 }
 
 const STAGES = ['dev', 'stg', 'prod'];
-const synced = p => p.locator('[data-testid^="release-"]').getByText('Synced', { exact: true });
+const synced = p =>
+  p.locator('[data-testid^="release-"]').getByText('Synced', { exact: true });
 
 test('dev, stg and prod show their state and Helm history from the simulated cluster', async () => {
   const page = await waitOnPodinfo(synced, { name: 'synced', count: 3 });
   for (const environment of STAGES) {
-    await page.getByTestId(`release-${environment}`).getByText(/Helm revision \d+/).waitFor();
-    await page.getByTestId(`release-${environment}`).getByText('cluster demo', { exact: false }).first().waitFor();
+    await page
+      .getByTestId(`release-${environment}`)
+      .getByText(/Helm revision \d+/)
+      .waitFor();
+    await page
+      .getByTestId(`release-${environment}`)
+      .getByText('cluster demo', { exact: false })
+      .first()
+      .waitFor();
     const history = await helmHistory(page, environment);
-    assert.match(history[0], /^\d+ deployed podinfo 0\.2\.0/, `${environment}: ${history[0]}`);
+    assert.match(
+      history[0],
+      /^\d+ deployed podinfo 0\.2\.0/,
+      `${environment}: ${history[0]}`,
+    );
   }
-  await page.screenshot({ path: path.join(outputDir, 'podinfo-cluster-status.png'), fullPage: true });
+  await page.screenshot({
+    path: path.join(outputDir, 'podinfo-cluster-status.png'),
+    fullPage: true,
+  });
   await page.close();
 });
 
@@ -179,29 +231,45 @@ test('a chart bump in the config repository upgrades every release of the chart'
   await pushToDemo('Bump podinfo chart to 0.2.1', async work => {
     const chartFile = path.join(work, 'charts/podinfo/Chart.yaml');
     const chart = await readFile(chartFile, 'utf8');
-    await writeFile(chartFile, chart.replace(/^version: .*$/m, 'version: 0.2.1'));
+    await writeFile(
+      chartFile,
+      chart.replace(/^version: .*$/m, 'version: 0.2.1'),
+    );
   });
 
   // Every release of the chart gets a new revision on 0.2.1, the one before superseded.
-  const page = await waitOnPodinfo(synced, { name: 'synced-after-bump', count: 3 });
+  const page = await waitOnPodinfo(synced, {
+    name: 'synced-after-bump',
+    count: 3,
+  });
   const deadline = Date.now() + 150_000;
   for (;;) {
     const histories = [];
-    for (const environment of STAGES) histories.push(await helmHistory(page, environment));
+    for (const environment of STAGES)
+      histories.push(await helmHistory(page, environment));
     const upgraded = histories.every(
       ([newest, before]) =>
-        /^\d+ deployed podinfo 0\.2\.1/.test(newest) && /^\d+ superseded podinfo 0\.2\.0/.test(before ?? ''),
+        /^\d+ deployed podinfo 0\.2\.1/.test(newest) &&
+        /^\d+ superseded podinfo 0\.2\.0/.test(before ?? ''),
     );
     if (upgraded) break;
     if (Date.now() > deadline) {
-      await page.screenshot({ path: path.join(outputDir, 'failure-chart-bump.png'), fullPage: true });
-      throw new Error(`not every release was upgraded: ${JSON.stringify(histories)}`);
+      await page.screenshot({
+        path: path.join(outputDir, 'failure-chart-bump.png'),
+        fullPage: true,
+      });
+      throw new Error(
+        `not every release was upgraded: ${JSON.stringify(histories)}`,
+      );
     }
     await page.waitForTimeout(3_000);
     await page.reload();
     await enterIfAsked(page, 3_000);
   }
-  await page.screenshot({ path: path.join(outputDir, 'podinfo-after-chart-bump.png'), fullPage: true });
+  await page.screenshot({
+    path: path.join(outputDir, 'podinfo-after-chart-bump.png'),
+    fullPage: true,
+  });
   await page.close();
 });
 
@@ -210,34 +278,63 @@ test('promoting dev to stg from the page commits exactly that change, as the per
   const before = await git('rev-parse', 'main');
 
   const promote = p => p.getByRole('button', { name: 'Promote to stg' });
-  const page = await waitOnPodinfo(promote, { name: 'promote-button', count: 1 });
+  const page = await waitOnPodinfo(promote, {
+    name: 'promote-button',
+    count: 1,
+  });
   await promote(page).click();
   // The dialog shows the exact change before anything is written.
   const dialog = page.getByRole('dialog');
-  await dialog.getByText(/releases\/stg\/podinfo\.yaml/).first().waitFor({ timeout: 30_000 });
-  await page.screenshot({ path: path.join(outputDir, 'podinfo-promote-dialog.png'), fullPage: true });
-  assert.equal(await git('rev-parse', 'main'), before, 'the dry run wrote nothing');
+  await dialog
+    .getByText(/releases\/stg\/podinfo\.yaml/)
+    .first()
+    .waitFor({ timeout: 30_000 });
+  await page.screenshot({
+    path: path.join(outputDir, 'podinfo-promote-dialog.png'),
+    fullPage: true,
+  });
+  assert.equal(
+    await git('rev-parse', 'main'),
+    before,
+    'the dry run wrote nothing',
+  );
   await dialog.getByRole('button', { name: 'Promote', exact: true }).click();
 
   // One commit for the promotion, touching only the stg release, naming who asked.
   let promotion;
   const deadline = Date.now() + 60_000;
   while (!promotion) {
-    const commits = (await git('rev-list', `${before}..main`)).split('\n').filter(Boolean);
+    const commits = (await git('rev-list', `${before}..main`))
+      .split('\n')
+      .filter(Boolean);
     for (const sha of commits) {
-      if ((await git('log', '-1', '--format=%s', sha)).startsWith('Promote ')) promotion = sha;
+      if ((await git('log', '-1', '--format=%s', sha)).startsWith('Promote '))
+        promotion = sha;
     }
     if (!promotion) {
-      assert.ok(Date.now() < deadline, 'no promotion commit reached the config repository');
+      assert.ok(
+        Date.now() < deadline,
+        'no promotion commit reached the config repository',
+      );
       await new Promise(resolve => setTimeout(resolve, 1_000));
     }
   }
-  assert.equal(await git('diff', '--name-only', `${promotion}^`, promotion), 'releases/stg/podinfo.yaml');
-  assert.match(await git('log', '-1', '--format=%B', promotion), /Requested-by: user:default\/guest/);
+  assert.equal(
+    await git('diff', '--name-only', `${promotion}^`, promotion),
+    'releases/stg/podinfo.yaml',
+  );
+  assert.match(
+    await git('log', '-1', '--format=%B', promotion),
+    /Requested-by: user:default\/guest/,
+  );
   const stgFile = await git('show', `${promotion}:releases/stg/podinfo.yaml`);
   const tag = stgFile.match(/^\s+tag: (\S+)/m)[1];
   const devFile = await git('show', `${promotion}:releases/dev/podinfo.yaml`);
-  assert.equal(tag, devFile.match(/^\s+tag: (\S+)/m)[1], 'stg now runs what dev runs');
+  assert.equal(
+    tag,
+    devFile.match(/^\s+tag: (\S+)/m)[1],
+    'stg now runs what dev runs',
+  );
   await page.close();
 
   // Once synced, the stg stage shows it.
@@ -245,7 +342,10 @@ test('promoting dev to stg from the page commits exactly that change, as the per
     p => p.getByTestId('stage-stg').getByText(tag, { exact: true }),
     { name: 'promoted-stg', count: 1 },
   );
-  await after.screenshot({ path: path.join(outputDir, 'podinfo-after-promote.png'), fullPage: true });
+  await after.screenshot({
+    path: path.join(outputDir, 'podinfo-after-promote.png'),
+    fullPage: true,
+  });
   await after.close();
 });
 
@@ -273,9 +373,13 @@ async function demoCluster(pathname) {
 
 /** stg's HelmRelease and the names of its Helm release secrets in the simulated cluster. */
 async function stgInCluster() {
-  const release = await demoCluster('/apis/helm.fluxcd.io/v1/namespaces/stg/helmreleases/podinfo-rc');
+  const release = await demoCluster(
+    '/apis/helm.fluxcd.io/v1/namespaces/stg/helmreleases/podinfo-rc',
+  );
   const secrets = await demoCluster(
-    `/api/v1/namespaces/stg/secrets?labelSelector=${encodeURIComponent('owner=helm,name=podinfo-rc')}`,
+    `/api/v1/namespaces/stg/secrets?labelSelector=${encodeURIComponent(
+      'owner=helm,name=podinfo-rc',
+    )}`,
   );
   return { release, secrets: secrets.items.map(s => s.metadata.name).sort() };
 }
@@ -287,7 +391,8 @@ async function stgInCluster() {
  */
 async function pushToDemo(message, change) {
   const work = await mkdtemp(path.join(os.tmpdir(), 'gitops-e2e-push-'));
-  const git = async (...args) => (await run('git', ['-C', work, ...args])).stdout.trim();
+  const git = async (...args) =>
+    (await run('git', ['-C', work, ...args])).stdout.trim();
   const author = ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com'];
   try {
     await run('git', ['clone', '-q', demoRemote(), work]);
@@ -310,7 +415,10 @@ async function pushToDemo(message, change) {
 
 test('a broken stg file keeps stg on the page with its problem, and in the cluster', async () => {
   // Start from a settled page: every stage synced, nothing in flight.
-  const settled = await waitOnPodinfo(synced, { name: 'synced-before-break', count: 3 });
+  const settled = await waitOnPodinfo(synced, {
+    name: 'synced-before-break',
+    count: 3,
+  });
   await settled.close();
   const before = await stgInCluster();
   assert.ok(before.secrets.length > 0, 'stg has Helm release secrets');
@@ -318,25 +426,44 @@ test('a broken stg file keeps stg on the page with its problem, and in the clust
   // One duplicate key, the typo that once uninstalled staging.
   const stgFile = 'releases/stg/podinfo.yaml';
   let good;
-  const broken = await pushToDemo('Break the stg release with a duplicate key', async work => {
-    const file = path.join(work, stgFile);
-    good = await readFile(file, 'utf8');
-    await writeFile(file, good.replace(/^(\s+releaseName: .*)$/m, '$1\n$1'));
-  });
+  const broken = await pushToDemo(
+    'Break the stg release with a duplicate key',
+    async work => {
+      const file = path.join(work, stgFile);
+      good = await readFile(file, 'utf8');
+      await writeFile(file, good.replace(/^(\s+releaseName: .*)$/m, '$1\n$1'));
+    },
+  );
 
   // Both cards keep stg, marked with the problem, its file and its commit.
   const problem = p =>
-    p.getByTestId('stage-stg').getByText(new RegExp(`git file broken since ${broken.slice(0, 7)}`));
+    p
+      .getByTestId('stage-stg')
+      .getByText(new RegExp(`git file broken since ${broken.slice(0, 7)}`));
   const page = await waitOnPodinfo(problem, { name: 'stg-broken', count: 1 });
-  await page.getByTestId('release-stg').getByText(/git file broken since/).first().waitFor();
-  await page.getByText(new RegExp(`${stgFile.replace(/[./]/g, '\\$&')}:\\d+`)).first().waitFor();
-  await page.screenshot({ path: path.join(outputDir, 'podinfo-stg-broken.png'), fullPage: true });
+  await page
+    .getByTestId('release-stg')
+    .getByText(/git file broken since/)
+    .first()
+    .waitFor();
+  await page
+    .getByText(new RegExp(`${stgFile.replace(/[./]/g, '\\$&')}:\\d+`))
+    .first()
+    .waitFor();
+  await page.screenshot({
+    path: path.join(outputDir, 'podinfo-stg-broken.png'),
+    fullPage: true,
+  });
   await page.close();
 
   // A sync that stored something is applied at once; watch the cluster over
   // two more reconcile cycles of the demo (10 s each): nothing is pruned.
   for (let look = 0; look < 5; look++) {
-    assert.deepEqual((await stgInCluster()).secrets, before.secrets, 'stg keeps its Helm releases');
+    assert.deepEqual(
+      (await stgInCluster()).secrets,
+      before.secrets,
+      'stg keeps its Helm releases',
+    );
     await new Promise(resolve => setTimeout(resolve, 5_000));
   }
 
@@ -351,7 +478,10 @@ test('a broken stg file keeps stg on the page with its problem, and in the clust
   const deadline = Date.now() + 60_000;
   for (;;) {
     // Count only once the card has drawn after a reload.
-    await fixed.getByTestId('release-stg').getByText('Synced', { exact: true }).waitFor({ timeout: 30_000 });
+    await fixed
+      .getByTestId('release-stg')
+      .getByText('Synced', { exact: true })
+      .waitFor({ timeout: 30_000 });
     if ((await fixed.getByText(/git file broken since/).count()) === 0) break;
     assert.ok(Date.now() < deadline, 'the problem left the page once fixed');
     await fixed.waitForTimeout(2_000);
@@ -359,5 +489,9 @@ test('a broken stg file keeps stg on the page with its problem, and in the clust
     await enterIfAsked(fixed, 3_000);
   }
   await fixed.close();
-  assert.deepEqual((await stgInCluster()).secrets, before.secrets, 'no new Helm revision');
+  assert.deepEqual(
+    (await stgInCluster()).secrets,
+    before.secrets,
+    'no new Helm revision',
+  );
 });

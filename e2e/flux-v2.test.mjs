@@ -46,23 +46,44 @@ test('podinfo-v2 shows staging and production from the Flux v2 layout, each on t
     { name: 'v2-tags', count: 2 },
     240_000,
   );
-  await page.getByText('GitOps releases', { exact: true }).waitFor({ timeout: 30_000 });
-  console.log(`screenshot: ${await screenshot(page, 'podinfo-v2-entity-page.png')}`);
+  await page
+    .getByText('GitOps releases', { exact: true })
+    .waitFor({ timeout: 30_000 });
+  console.log(
+    `screenshot: ${await screenshot(page, 'podinfo-v2-entity-page.png')}`,
+  );
   await page.close();
 
   // That move is one commit by this plugin to the file holding staging's marker.
   const remote = git();
-  const [imported, ...later] = (await remote('rev-list', '--reverse', 'main')).split('\n');
-  assert.equal(later.length, 1, `commits after the import: ${later.join(', ')}`);
-  assert.equal(await remote('diff', '--name-only', imported, 'main'), STAGING_FILE);
-  assert.match(await remote('show', `${imported}:${STAGING_FILE}`), /tag: 6\.5\.0-rc\.1 /);
+  const [imported, ...later] = (
+    await remote('rev-list', '--reverse', 'main')
+  ).split('\n');
+  assert.equal(
+    later.length,
+    1,
+    `commits after the import: ${later.join(', ')}`,
+  );
+  assert.equal(
+    await remote('diff', '--name-only', imported, 'main'),
+    STAGING_FILE,
+  );
+  assert.match(
+    await remote('show', `${imported}:${STAGING_FILE}`),
+    /tag: 6\.5\.0-rc\.1 /,
+  );
 });
 
 test('a staging image pushed to the registry becomes one commit to the staging overlay', async () => {
   const remote = git();
   const before = await remote('rev-parse', 'main');
   const tag = '6.5.1-rc.1';
-  await run(process.execPath, [path.join(root, 'scripts/push-demo-image.mjs'), '--image', IMAGE, tag]);
+  await run(process.execPath, [
+    path.join(root, 'scripts/push-demo-image.mjs'),
+    '--image',
+    IMAGE,
+    tag,
+  ]);
 
   // staging's ImagePolicy (>=6.0.0-0 <7.0.0) takes the pre-release;
   // production's (~6.5.0) does not.
@@ -73,16 +94,38 @@ test('a staging image pushed to the registry becomes one commit to the staging o
         .or(stage(p, 'production').getByText('6.5.0', { exact: true })),
     { name: 'v2-automation', count: 2 },
   );
-  assert.equal(await stage(page, 'production').getByText(tag, { exact: true }).count(), 0);
-  console.log(`screenshot: ${await screenshot(page, 'podinfo-v2-after-push.png')}`);
+  assert.equal(
+    await stage(page, 'production').getByText(tag, { exact: true }).count(),
+    0,
+  );
+  console.log(
+    `screenshot: ${await screenshot(page, 'podinfo-v2-after-push.png')}`,
+  );
   await page.close();
 
   // One commit, editing only the file that holds staging's marker.
-  const commits = (await remote('rev-list', `${before}..main`)).split('\n').filter(Boolean);
-  assert.equal(commits.length, 1, `commits since the push: ${commits.join(', ')}`);
-  assert.equal(await remote('diff', '--name-only', before, 'main'), STAGING_FILE);
+  const commits = (await remote('rev-list', `${before}..main`))
+    .split('\n')
+    .filter(Boolean);
+  assert.equal(
+    commits.length,
+    1,
+    `commits since the push: ${commits.join(', ')}`,
+  );
+  assert.equal(
+    await remote('diff', '--name-only', before, 'main'),
+    STAGING_FILE,
+  );
   const staging = await remote('show', `main:${STAGING_FILE}`);
-  assert.match(staging, new RegExp(`tag: ${tag.replace(/\./g, '\\.')} # \\{"\\$imagepolicy": "flux-system:podinfo-staging:tag"\\}`));
+  assert.match(
+    staging,
+    new RegExp(
+      `tag: ${tag.replace(
+        /\./g,
+        '\\.',
+      )} # \\{"\\$imagepolicy": "flux-system:podinfo-staging:tag"\\}`,
+    ),
+  );
 });
 
 test("each environment shows what Flux's Kustomization applied in its cluster", async () => {
@@ -90,10 +133,17 @@ test("each environment shows what Flux's Kustomization applied in its cluster", 
   // and reports it in the Kustomization's status; the card says so.
   const head = (await git()('rev-parse', 'main')).slice(0, 7);
   const applied = p =>
-    p.locator('[data-testid="stage-staging"], [data-testid="stage-production"]').getByText(
-      new RegExp(`cluster applied ${head}`),
-    );
-  const page = await waitOnPodinfoV2(applied, { name: 'v2-flux-status', count: 2 });
-  console.log(`screenshot: ${await screenshot(page, 'podinfo-v2-flux-status.png')}`);
+    p
+      .locator(
+        '[data-testid="stage-staging"], [data-testid="stage-production"]',
+      )
+      .getByText(new RegExp(`cluster applied ${head}`));
+  const page = await waitOnPodinfoV2(applied, {
+    name: 'v2-flux-status',
+    count: 2,
+  });
+  console.log(
+    `screenshot: ${await screenshot(page, 'podinfo-v2-flux-status.png')}`,
+  );
   await page.close();
 });

@@ -8,7 +8,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { demoRemoteGit, launchBrowser, root, run, screenshot, waitOnComponent } from './demoPortal.mjs';
+import {
+  demoRemoteGit,
+  launchBrowser,
+  root,
+  run,
+  screenshot,
+  waitOnComponent,
+} from './demoPortal.mjs';
 
 const IMAGE = 'ghcr.io/stefanprodan/podinfo';
 // Inside staging's range (>=6.0.0-0 <7.0.0) and above what flux-v2.test.mjs pushed.
@@ -58,7 +65,12 @@ test('a pushed image reaches the open card without a reload, in seconds', async 
   const before = await remote('rev-parse', 'main');
 
   const started = Date.now();
-  await run(process.execPath, [path.join(root, 'scripts/push-demo-image.mjs'), '--image', IMAGE, TAG]);
+  await run(process.execPath, [
+    path.join(root, 'scripts/push-demo-image.mjs'),
+    '--image',
+    IMAGE,
+    TAG,
+  ]);
   await stage(page, 'staging')
     .getByText(TAG, { exact: true })
     .first()
@@ -74,7 +86,13 @@ test('a pushed image reaches the open card without a reload, in seconds', async 
   );
 
   // It got there through the one automation commit, as in git.
-  const commits = (await remote('rev-list', `${before}..main`)).split('\n').filter(Boolean);
-  assert.equal(commits.length, 1, `commits since the push: ${commits.join(', ')}`);
+  const commits = (await remote('rev-list', `${before}..main`))
+    .split('\n')
+    .filter(Boolean);
+  assert.equal(
+    commits.length,
+    1,
+    `commits since the push: ${commits.join(', ')}`,
+  );
   await page.close();
 });

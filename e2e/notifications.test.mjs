@@ -35,9 +35,12 @@ const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 
 /** A token of the demo's guest, as the sign-in page gets one. */
 async function guestToken() {
-  const response = await fetch(`${backendUrl}/api/auth/guest/refresh?env=development`, {
-    headers: { 'x-requested-with': 'XMLHttpRequest' },
-  });
+  const response = await fetch(
+    `${backendUrl}/api/auth/guest/refresh?env=development`,
+    {
+      headers: { 'x-requested-with': 'XMLHttpRequest' },
+    },
+  );
   assert.equal(response.status, 200, `guest sign-in: ${response.status}`);
   return (await response.json()).backstageIdentity.token;
 }
@@ -49,11 +52,17 @@ async function act(token, release, action, body = {}) {
     `${backendUrl}/api/gitops/releases/${environment}/${namespace}/${name}/${action}`,
     {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify(body),
     },
   );
-  return { status: response.status, body: await response.json().catch(() => undefined) };
+  return {
+    status: response.status,
+    body: await response.json().catch(() => undefined),
+  };
 }
 
 /** The notifications the notifications backend holds for this user, newest first. */
@@ -74,7 +83,10 @@ async function eventually(what, find, timeoutMs = 60_000, lastSeen = () => '') {
   for (;;) {
     const found = await find();
     if (found) return found;
-    assert.ok(Date.now() < deadline, `${what} never happened ${lastSeen()}`.trim());
+    assert.ok(
+      Date.now() < deadline,
+      `${what} never happened ${lastSeen()}`.trim(),
+    );
     await sleep(1_000);
   }
 }
@@ -85,21 +97,37 @@ const prod = { environment: 'prod', namespace: 'prod', name: 'podinfo-prod' };
 
 test("guest hears of the release bot's promotion and of automation's commit, never of its own lock", async () => {
   const botToken = process.env.GITOPS_DEMO_RELEASE_BOT_TOKEN;
-  assert.ok(botToken, 'GITOPS_DEMO_RELEASE_BOT_TOKEN names the token the portal gives the release bot');
+  assert.ok(
+    botToken,
+    'GITOPS_DEMO_RELEASE_BOT_TOKEN names the token the portal gives the release bot',
+  );
   const guest = await guestToken();
 
   // Guest's own actions: guest is podinfo-team's only member, so nobody is told.
-  const locked = await act(guest, prod, 'lock', { message: 'e2e: a lock of its own' });
-  assert.ok([200, 201].includes(locked.status), `lock: ${locked.status} ${JSON.stringify(locked.body)}`);
+  const locked = await act(guest, prod, 'lock', {
+    message: 'e2e: a lock of its own',
+  });
+  assert.ok(
+    [200, 201].includes(locked.status),
+    `lock: ${locked.status} ${JSON.stringify(locked.body)}`,
+  );
   const unlocked = await act(guest, prod, 'unlock');
-  assert.ok([200, 201].includes(unlocked.status), `unlock: ${unlocked.status} ${JSON.stringify(unlocked.body)}`);
+  assert.ok(
+    [200, 201].includes(unlocked.status),
+    `unlock: ${unlocked.status} ${JSON.stringify(unlocked.body)}`,
+  );
 
   // Image automation commits a new dev tag: no one did it, so guest is told.
   const tag = `dev-${Date.now().toString(36)}`;
   const git = demoRemoteGit();
-  await run(process.execPath, [path.join(root, 'scripts/push-demo-image.mjs'), tag]);
+  await run(process.execPath, [
+    path.join(root, 'scripts/push-demo-image.mjs'),
+    tag,
+  ]);
   await eventually(`automation's commit of ${tag}`, async () =>
-    (await git('show', 'main:releases/dev/podinfo.yaml')).includes(`tag: ${tag}`),
+    (
+      await git('show', 'main:releases/dev/podinfo.yaml')
+    ).includes(`tag: ${tag}`),
   );
 
   // The release bot promotes dev to stg once the backend has synced that
@@ -111,7 +139,10 @@ test("guest hears of the release bot's promotion and of automation's commit, nev
       answer = await act(botToken, stg, 'promote');
       const { status, body } = answer;
       if ([200, 201].includes(status) && body.tag === tag) return body;
-      assert.ok([200, 201, 409].includes(status), `promote: ${status} ${JSON.stringify(body)}`);
+      assert.ok(
+        [200, 201, 409].includes(status),
+        `promote: ${status} ${JSON.stringify(body)}`,
+      );
       return undefined;
     },
     60_000,
@@ -125,30 +156,54 @@ test("guest hears of the release bot's promotion and of automation's commit, nev
     return all.some(n => n.payload.title === promotedTitle) ? all : undefined;
   });
   const promoted = told.find(n => n.payload.title === promotedTitle).payload;
-  assert.match(promoted.description, /^external:release-bot promoted \S+ from dev to stg in commit [0-9a-f]{7}\.$/);
+  assert.match(
+    promoted.description,
+    /^external:release-bot promoted \S+ from dev to stg in commit [0-9a-f]{7}\.$/,
+  );
   assert.equal(promoted.link, PODINFO_PAGE);
   assert.equal(promoted.topic, 'gitops.promotion');
   assert.ok(
-    told.some(n => n.payload.title === `dev/podinfo-dev in dev updated to ${tag}`),
-    `no automation notification among ${told.map(n => n.payload.title).join(' | ')}`,
+    told.some(
+      n => n.payload.title === `dev/podinfo-dev in dev updated to ${tag}`,
+    ),
+    `no automation notification among ${told
+      .map(n => n.payload.title)
+      .join(' | ')}`,
   );
   // Sent one after another, the lock's notices went before the promotion's: none reached guest.
   assert.deepEqual(
-    told.filter(n => /prod\/podinfo-prod in prod (locked|unlocked)/.test(n.payload.title)),
+    told.filter(n =>
+      /prod\/podinfo-prod in prod (locked|unlocked)/.test(n.payload.title),
+    ),
     [],
   );
 
   // And on the notifications page, from the nav, linking to podinfo.
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const page = await browser.newPage({
+    viewport: { width: 1400, height: 1000 },
+  });
   await page.goto(`${appUrl}/catalog/default/component/podinfo`);
   await enterIfAsked(page);
-  await page.getByRole('link', { name: 'Notifications' }).first().click({ timeout: 60_000 });
+  await page
+    .getByRole('link', { name: 'Notifications' })
+    .first()
+    .click({ timeout: 60_000 });
   const entry = page.getByText(promotedTitle, { exact: true });
   await entry.first().waitFor({ timeout: 30_000 });
-  await page.getByText(`dev/podinfo-dev in dev updated to ${tag}`, { exact: true }).first().waitFor();
-  assert.ok(new URL(page.url()).pathname.startsWith('/notifications'), page.url());
-  console.log(`screenshot: ${await screenshot(page, 'notifications-page.png')}`);
+  await page
+    .getByText(`dev/podinfo-dev in dev updated to ${tag}`, { exact: true })
+    .first()
+    .waitFor();
+  assert.ok(
+    new URL(page.url()).pathname.startsWith('/notifications'),
+    page.url(),
+  );
+  console.log(
+    `screenshot: ${await screenshot(page, 'notifications-page.png')}`,
+  );
   await entry.first().click();
-  await page.waitForURL(url => url.pathname === PODINFO_PAGE, { timeout: 30_000 });
+  await page.waitForURL(url => url.pathname === PODINFO_PAGE, {
+    timeout: 30_000,
+  });
   await page.close();
 });

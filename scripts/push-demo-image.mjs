@@ -25,27 +25,35 @@ const { values, positionals } = parseArgs({
 });
 const [tag] = positionals;
 if (!tag) {
-  console.error('usage: push-demo-image.mjs <tag> [--repository r | --image host/r] [--registry url] [--created iso]');
+  console.error(
+    'usage: push-demo-image.mjs <tag> [--repository r | --image host/r] [--registry url] [--created iso]',
+  );
   process.exit(2);
 }
 
 /** The repository inside the registry: an image reference without its host. */
 function repositoryOf(image) {
   const [first, ...rest] = image.split('/');
-  const isHost = rest.length > 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
+  const isHost =
+    rest.length > 0 &&
+    (first.includes('.') || first.includes(':') || first === 'localhost');
   return isHost ? rest.join('/') : image;
 }
-const repository = values.image ? repositoryOf(values.image) : values.repository;
+const repository = values.image
+  ? repositoryOf(values.image)
+  : values.repository;
 
 const base = `${values.registry.replace(/\/+$/, '')}/v2/${repository}`;
-const sha256 = data => `sha256:${createHash('sha256').update(data).digest('hex')}`;
+const sha256 = data =>
+  `sha256:${createHash('sha256').update(data).digest('hex')}`;
 
 async function uploadBlob(data) {
   const digest = sha256(data);
   const head = await fetch(`${base}/blobs/${digest}`, { method: 'HEAD' });
   if (head.ok) return digest;
   const start = await fetch(`${base}/blobs/uploads/`, { method: 'POST' });
-  if (start.status !== 202) throw new Error(`upload start: HTTP ${start.status}`);
+  if (start.status !== 202)
+    throw new Error(`upload start: HTTP ${start.status}`);
   const location = new URL(start.headers.get('location'), values.registry);
   location.searchParams.set('digest', digest);
   const put = await fetch(location, {
@@ -90,7 +98,9 @@ const manifest = JSON.stringify({
 });
 const put = await fetch(`${base}/manifests/${tag}`, {
   method: 'PUT',
-  headers: { 'content-type': 'application/vnd.docker.distribution.manifest.v2+json' },
+  headers: {
+    'content-type': 'application/vnd.docker.distribution.manifest.v2+json',
+  },
   body: manifest,
 });
 if (put.status !== 201) {

@@ -10,7 +10,8 @@ import { realpathSync } from 'node:fs';
 const [appDir] = process.argv.slice(2);
 if (!appDir) throw new Error('usage: check-deps.mjs <app dir>');
 
-const requireFrom = dir => createRequire(join(realpathSync(dir), 'package.json'));
+const requireFrom = dir =>
+  createRequire(join(realpathSync(dir), 'package.json'));
 const packageDir = (fromDir, name) =>
   dirname(realpathSync(requireFrom(fromDir).resolve(`${name}/package.json`)));
 const manifest = dir => requireFrom(dir)('./package.json');
@@ -27,9 +28,21 @@ const problems = [];
 const sharedVersions = [];
 // The framework that loads the plugin, and the plugin, must see one copy.
 const shared = [
-  [plugin.frontend, packageDir(app, '@backstage/frontend-defaults'), '@backstage/frontend-plugin-api'],
-  [plugin.frontend, packageDir(app, '@backstage/plugin-catalog'), '@backstage/plugin-catalog-react'],
-  [plugin.backend, packageDir(backend, '@backstage/backend-defaults'), '@backstage/backend-plugin-api'],
+  [
+    plugin.frontend,
+    packageDir(app, '@backstage/frontend-defaults'),
+    '@backstage/frontend-plugin-api',
+  ],
+  [
+    plugin.frontend,
+    packageDir(app, '@backstage/plugin-catalog'),
+    '@backstage/plugin-catalog-react',
+  ],
+  [
+    plugin.backend,
+    packageDir(backend, '@backstage/backend-defaults'),
+    '@backstage/backend-plugin-api',
+  ],
 ];
 for (const [ours, framework, name] of shared) {
   // By version: yarn's node_modules may hold the same version twice, which

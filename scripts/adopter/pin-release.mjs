@@ -13,7 +13,10 @@ if (!createAppDir) {
   throw new Error('usage: pin-release.mjs <app dir> <create-app package dir>');
 }
 const require = createRequire(import.meta.url);
-const { packageVersions } = require(join(createAppDir, 'dist/lib/versions.cjs.js'));
+const { packageVersions } = require(join(
+  createAppDir,
+  'dist/lib/versions.cjs.js',
+));
 
 const rootPkgPath = join(appDir, 'package.json');
 const rootPkg = JSON.parse(readFileSync(rootPkgPath, 'utf8'));
@@ -39,25 +42,31 @@ for (const [name] of pins) {
   } catch {
     continue; // not installed yet: the first pass
   }
-  for (const [dependency, range] of Object.entries(manifest.dependencies ?? {})) {
+  for (const [dependency, range] of Object.entries(
+    manifest.dependencies ?? {},
+  )) {
     const floor = /^\^(\d+\.\d+\.\d+)$/.exec(range)?.[1];
     if (!dependency.startsWith('@backstage/') || !floor) continue;
     if (packageVersions[dependency]) continue;
     ranges.add(`${dependency}@${range}`);
     const known = floors.get(dependency);
-    if (!known || compareVersions(floor, known) > 0) floors.set(dependency, floor);
+    if (!known || compareVersions(floor, known) > 0)
+      floors.set(dependency, floor);
   }
 }
 for (const key of ranges) {
   const at = key.lastIndexOf('@^');
   const version = floors.get(key.slice(0, at));
-  if (caretAccepts(key.slice(at + 2), version)) rootPkg.resolutions[key] = version;
+  if (caretAccepts(key.slice(at + 2), version))
+    rootPkg.resolutions[key] = version;
 }
 
 writeFileSync(rootPkgPath, `${JSON.stringify(rootPkg, null, 2)}\n`);
 console.log(
   `pinned ${pins.length} @backstage packages to Backstage ${packageVersions.root}` +
-    (ranges.size ? `, and ${floors.size} more to what those were published against` : ''),
+    (ranges.size
+      ? `, and ${floors.size} more to what those were published against`
+      : ''),
 );
 
 function compareVersions(a, b) {

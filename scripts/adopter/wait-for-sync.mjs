@@ -3,7 +3,9 @@
 //   node wait-for-sync.mjs <base url> <static token> <commit> <seconds>
 const [baseUrl, token, commit, seconds] = process.argv.slice(2);
 if (!seconds) {
-  throw new Error('usage: wait-for-sync.mjs <base url> <token> <commit> <seconds>');
+  throw new Error(
+    'usage: wait-for-sync.mjs <base url> <token> <commit> <seconds>',
+  );
 }
 
 const deadline = Date.now() + Number(seconds) * 1000;
@@ -32,10 +34,14 @@ while (Date.now() < deadline) {
       const environments = await read('/environments');
       const names = environments.items.map(item => item.name);
       console.log(
-        `synced ${commit.slice(0, 12)} at ${config.lastSyncedAt}; environments: ${names.join(', ')}`,
+        `synced ${commit.slice(0, 12)} at ${
+          config.lastSyncedAt
+        }; environments: ${names.join(', ')}`,
       );
       if (names.length === 0) {
-        throw new Error('the sync found no environment in the config repository');
+        throw new Error(
+          'the sync found no environment in the config repository',
+        );
       }
       process.exit(0);
     }

@@ -26,9 +26,13 @@ const tarballs = {};
 for (const short of ['common', 'frontend', 'backend']) {
   const file = `${short}.tgz`;
   const manifest = JSON.parse(
-    execFileSync('tar', ['-xzOf', join(packagesDir, file), 'package/package.json'], {
-      encoding: 'utf8',
-    }),
+    execFileSync(
+      'tar',
+      ['-xzOf', join(packagesDir, file), 'package/package.json'],
+      {
+        encoding: 'utf8',
+      },
+    ),
   );
   names[short] = manifest.name;
   tarballs[manifest.name] = { file, version: manifest.version };
@@ -38,7 +42,10 @@ const rootPkgPath = join(appDir, 'package.json');
 const rootPkg = readJson(rootPkgPath);
 rootPkg.resolutions = { ...rootPkg.resolutions };
 for (const [name, { file }] of Object.entries(tarballs)) {
-  rootPkg.resolutions[name] = `file:./${relative(appDir, join(packagesDir, file))}`;
+  rootPkg.resolutions[name] = `file:./${relative(
+    appDir,
+    join(packagesDir, file),
+  )}`;
 }
 writeJson(rootPkgPath, rootPkg);
 
@@ -55,7 +62,9 @@ addDependency('app', names.frontend);
 const backendIndex = join(appDir, 'packages/backend/src/index.ts');
 const backendSource = readFileSync(backendIndex, 'utf8');
 if (!backendSource.includes('backend.start();')) {
-  throw new Error(`${backendIndex} has no backend.start(); the template changed`);
+  throw new Error(
+    `${backendIndex} has no backend.start(); the template changed`,
+  );
 }
 writeFileSync(
   backendIndex,

@@ -88,7 +88,10 @@ describe('DemoPermissionPolicy', () => {
       result: AuthorizeResult.DENY,
     });
     // The Kubernetes tab reads through these, which stay open.
-    for (const name of ['kubernetes.clusters.read', 'kubernetes.resources.read']) {
+    for (const name of [
+      'kubernetes.clusters.read',
+      'kubernetes.resources.read',
+    ]) {
       const read = createPermission({ name, attributes: { action: 'read' } });
       expect(await policy.handle({ permission: read }, guest)).toEqual({
         result: AuthorizeResult.ALLOW,

@@ -148,7 +148,9 @@ describe('the demo fleet, rendered for the simulated kustomize-controller', () =
         image: { tag: '6.5.0' },
         replicaCount: 2,
       });
-      expect(release.status.history[0]).toMatchObject({ chartVersion: '6.5.0' });
+      expect(release.status.history[0]).toMatchObject({
+        chartVersion: '6.5.0',
+      });
       expect(release.status.conditions).toContainEqual(
         expect.objectContaining({ type: 'Ready', status: 'True' }),
       );

@@ -12,7 +12,10 @@ import { Knex } from 'knex';
 import { AddressInfo } from 'node:net';
 import { SyncStateStore } from '../src/database/SyncStateStore';
 import { createMemoryStore } from '../src/__testUtils__/memoryStore';
-import { chartRelease, storeFirstSync } from '../src/__testUtils__/releaseRecord';
+import {
+  chartRelease,
+  storeFirstSync,
+} from '../src/__testUtils__/releaseRecord';
 import { ReleaseService } from '../src/service/ReleaseService';
 import { createReadOnlyRouter } from '../src/service/__testUtils__/readOnlyRouter';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -43,7 +46,11 @@ async function seedReleases(syncStateStore: SyncStateStore) {
       chartRelease(`env-${String(i).padStart(3, '0')}`, 'podinfo', {
         name: 'podinfo',
         releaseName: 'podinfo',
-        chart: { type: 'git', git: 'file:///srv/config.git', path: 'charts/podinfo' },
+        chart: {
+          type: 'git',
+          git: 'file:///srv/config.git',
+          path: 'charts/podinfo',
+        },
         chartVersion: undefined,
         sourcePath: `releases/env-${i}/podinfo.yaml`,
       }),

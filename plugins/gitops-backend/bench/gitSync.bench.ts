@@ -10,7 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { CliGitRepository } from '../src/git';
 import { RepositorySync } from '../src/sync/RepositorySync';
-import { createMemoryStore, testRepositoryConfig } from '../src/__testUtils__/memoryStore';
+import {
+  createMemoryStore,
+  testRepositoryConfig,
+} from '../src/__testUtils__/memoryStore';
 import { git, median, timed } from './benchTools';
 
 const RELEASES = 2000;
@@ -61,7 +64,17 @@ export async function run() {
     await git(root, 'init', '-q', '--bare', '-b', 'main', remote);
     await git(work, 'init', '-q', '-b', 'main');
     await git(work, 'add', '-A');
-    await git(work, '-c', 'user.name=bench', '-c', 'user.email=bench@example.com', 'commit', '-q', '-m', 'Generate');
+    await git(
+      work,
+      '-c',
+      'user.name=bench',
+      '-c',
+      'user.email=bench@example.com',
+      'commit',
+      '-q',
+      '-m',
+      'Generate',
+    );
     await git(work, 'push', '-q', remote, 'main');
 
     // The floor's clone, up to date before the change.
@@ -69,7 +82,9 @@ export async function run() {
     await git(root, 'clone', '-q', '--bare', `file://${remote}`, floorClone);
 
     const { knex, syncStateStore } = await createMemoryStore();
-    const repository = testRepositoryConfig(`file://${remote}`, { id: 'bench' });
+    const repository = testRepositoryConfig(`file://${remote}`, {
+      id: 'bench',
+    });
     const logger = mockServices.rootLogger({ level: 'warn' });
     const sync = new RepositorySync({
       repository,
@@ -85,7 +100,8 @@ export async function run() {
     });
 
     const [first, fullMs] = await timed(() => sync.run());
-    const stored = (await syncStateStore.releasesFromPaths('bench', 'all')).length;
+    const stored = (await syncStateStore.releasesFromPaths('bench', 'all'))
+      .length;
 
     // One changed file, as CI's image bump would make it; three rounds,
     // alternating floor and sync, and the medians compared.
@@ -98,12 +114,28 @@ export async function run() {
         path.join(work, `releases/dev/app-${app}.yaml`),
         release('dev', app, `dev-000${round + 2}`),
       );
-      await git(work, '-c', 'user.name=bench', '-c', 'user.email=bench@example.com', 'commit', '-q', '-am', `Bump app-${app}`);
+      await git(
+        work,
+        '-c',
+        'user.name=bench',
+        '-c',
+        'user.email=bench@example.com',
+        'commit',
+        '-q',
+        '-am',
+        `Bump app-${app}`,
+      );
       await git(work, 'push', '-q', remote, 'main');
 
       const before = (await git(floorClone, 'rev-parse', 'HEAD')).stdout.trim();
       const [, floorMs] = await timed(async () => {
-        await git(floorClone, 'fetch', '-q', 'origin', '+refs/heads/main:refs/heads/main');
+        await git(
+          floorClone,
+          'fetch',
+          '-q',
+          'origin',
+          '+refs/heads/main:refs/heads/main',
+        );
         await git(floorClone, 'diff', '--name-only', before, 'main');
       });
       const [outcome, incrementalMs] = await timed(() => sync.run());
@@ -114,11 +146,33 @@ export async function run() {
     const floorMs = median(floorTimes);
     const incrementalMs = median(incrementalTimes);
 
-    console.log(`git sync (${RELEASES} HelmReleases in ${ENVIRONMENTS.length} environments)`);
-    console.log(`  full sync:               ${fullMs.toFixed(0)} ms (${first.status}, ${stored} releases stored)`);
-    console.log(`  incremental, one file:   ${incrementalMs.toFixed(0)} ms median of ${ROUNDS} (${second?.status}${second?.status === 'synced' ? `, ${second.files} file` : ''}; ${incrementalTimes.map(t => t.toFixed(0)).join(', ')})`);
-    console.log(`  floor, fetch + diff:     ${floorMs.toFixed(0)} ms median of ${ROUNDS} (${floorTimes.map(t => t.toFixed(0)).join(', ')})`);
-    console.log(`  ratio incremental/floor: ${(incrementalMs / floorMs).toFixed(2)} (target <= 2)`);
+    console.log(
+      `git sync (${RELEASES} HelmReleases in ${ENVIRONMENTS.length} environments)`,
+    );
+    console.log(
+      `  full sync:               ${fullMs.toFixed(0)} ms (${
+        first.status
+      }, ${stored} releases stored)`,
+    );
+    console.log(
+      `  incremental, one file:   ${incrementalMs.toFixed(
+        0,
+      )} ms median of ${ROUNDS} (${second?.status}${
+        second?.status === 'synced' ? `, ${second.files} file` : ''
+      }; ${incrementalTimes.map(t => t.toFixed(0)).join(', ')})`,
+    );
+    console.log(
+      `  floor, fetch + diff:     ${floorMs.toFixed(
+        0,
+      )} ms median of ${ROUNDS} (${floorTimes
+        .map(t => t.toFixed(0))
+        .join(', ')})`,
+    );
+    console.log(
+      `  ratio incremental/floor: ${(incrementalMs / floorMs).toFixed(
+        2,
+      )} (target <= 2)`,
+    );
     console.log(`  full sync target:        < 10000 ms`);
     await knex.destroy();
   } finally {

@@ -444,7 +444,8 @@ export async function run() {
             );
             break;
           } catch (error) {
-            if (attempt >= 5 || !/cannot lock ref/.test(String(error))) throw error;
+            if (attempt >= 5 || !/cannot lock ref/.test(String(error)))
+              throw error;
           }
         }
         commits++;

@@ -10,7 +10,8 @@ const fs = require('node:fs');
 /** The words that pick benchmarks: arguments that are not options or their values. */
 function wordsOf(args) {
   return args.filter(
-    (arg, i) => !arg.startsWith('--') && !(i > 0 && args[i - 1].startsWith('--')),
+    (arg, i) =>
+      !arg.startsWith('--') && !(i > 0 && args[i - 1].startsWith('--')),
   );
 }
 

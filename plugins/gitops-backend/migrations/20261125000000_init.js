@@ -11,7 +11,10 @@ exports.up = async function up(knex) {
     table.string('id').primary().notNullable();
     table.text('url').notNullable();
     table.string('branch').notNullable();
-    table.string('last_commit').nullable().comment('Head commit of the last good sync');
+    table
+      .string('last_commit')
+      .nullable()
+      .comment('Head commit of the last good sync');
     table.timestamp('last_synced_at', { useTz: true }).nullable();
     table.text('last_error').nullable();
     table.timestamp('last_error_at', { useTz: true }).nullable();
@@ -25,7 +28,10 @@ exports.up = async function up(knex) {
       .references('id')
       .inTable('gitops_repositories')
       .onDelete('CASCADE');
-    table.text('path').notNullable().comment('Folder of the environment in its repository');
+    table
+      .text('path')
+      .notNullable()
+      .comment('Folder of the environment in its repository');
     table.string('cluster').nullable();
     table.integer('order').notNullable();
   });

@@ -23,16 +23,28 @@ exports.up = async function up(knex) {
     table.string('api_version').notNullable();
     table.string('chart_name').notNullable();
     table.string('chart_version').nullable();
-    table.text('chart').notNullable().comment('JSON chart reference as written');
-    table.text('chart_path').nullable().comment('Folder of a git chart in the repository');
-    table.string('chart_revision').nullable().comment('git tree sha of a git chart folder');
+    table
+      .text('chart')
+      .notNullable()
+      .comment('JSON chart reference as written');
+    table
+      .text('chart_path')
+      .nullable()
+      .comment('Folder of a git chart in the repository');
+    table
+      .string('chart_revision')
+      .nullable()
+      .comment('git tree sha of a git chart folder');
     table.text('labels').notNullable().comment('JSON object');
     table.text('annotations').notNullable().comment('JSON object');
     table.boolean('automated').notNullable();
     table.boolean('locked').notNullable();
     table.text('source_path').notNullable();
     table.text('spec').notNullable().comment('JSON spec as written');
-    table.string('commit_sha').notNullable().comment('Commit that last changed it');
+    table
+      .string('commit_sha')
+      .notNullable()
+      .comment('Commit that last changed it');
     table.timestamp('updated_at', { useTz: true }).notNullable();
     table.unique(['environment', 'namespace', 'name']);
     table.index(['repository_id', 'source_path']);
@@ -53,12 +65,17 @@ exports.up = async function up(knex) {
     table.string('repository').notNullable();
     table.string('tag').notNullable();
     table.string('policy').nullable();
-    table.text('paths').notNullable().comment('JSON value paths for write-back');
+    table
+      .text('paths')
+      .notNullable()
+      .comment('JSON value paths for write-back');
     table.primary(['release_id', 'container']);
     table.index(['repository']);
   });
   await knex.schema.createTable('gitops_errors', table => {
-    table.comment('Files that failed to parse or validate, and repository faults');
+    table.comment(
+      'Files that failed to parse or validate, and repository faults',
+    );
     table.increments('id');
     table
       .string('repository_id')

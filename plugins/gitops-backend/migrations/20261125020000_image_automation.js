@@ -14,7 +14,10 @@ exports.up = async function up(knex) {
     table.string('repository').notNullable();
     table.string('tag').notNullable();
     table.string('digest').notNullable();
-    table.string('created_at').nullable().comment('ISO time from the config blob');
+    table
+      .string('created_at')
+      .nullable()
+      .comment('ISO time from the config blob');
     table.primary(['host', 'repository', 'tag']);
     table.index(['digest']);
   });

@@ -9,7 +9,9 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.createTable('gitops_clusters', table => {
-    table.comment('Clusters helm reconciliation reads, and how their last cycle went');
+    table.comment(
+      'Clusters helm reconciliation reads, and how their last cycle went',
+    );
     table.string('name').primary().notNullable();
     table.string('title').nullable();
     table.timestamp('last_reconciled_at', { useTz: true }).nullable();
@@ -17,10 +19,14 @@ exports.up = async function up(knex) {
     table
       .timestamp('last_error_at', { useTz: true })
       .nullable()
-      .comment('Newer than last_reconciled_at while the cluster cannot be read');
+      .comment(
+        'Newer than last_reconciled_at while the cluster cannot be read',
+      );
   });
   await knex.schema.createTable('gitops_release_status', table => {
-    table.comment('State of each release in its cluster; kept until it changes');
+    table.comment(
+      'State of each release in its cluster; kept until it changes',
+    );
     table.string('environment').notNullable();
     table.string('namespace').notNullable();
     table.string('name').notNullable();
@@ -32,8 +38,14 @@ exports.up = async function up(knex) {
     table.string('chart_version').nullable();
     table.string('app_version').nullable();
     table.timestamp('deployed_at', { useTz: true }).nullable();
-    table.timestamp('since', { useTz: true }).nullable().comment('When the state began');
-    table.text('error').nullable().comment('Last read or apply failure; the state is the last known');
+    table
+      .timestamp('since', { useTz: true })
+      .nullable()
+      .comment('When the state began');
+    table
+      .text('error')
+      .nullable()
+      .comment('Last read or apply failure; the state is the last known');
     table.timestamp('error_at', { useTz: true }).nullable();
     table.primary(['environment', 'namespace', 'name']);
     table.index(['cluster']);
@@ -55,11 +67,16 @@ exports.up = async function up(knex) {
     table.primary(['environment', 'namespace', 'name', 'revision']);
   });
   await knex.schema.createTable('gitops_applied_objects', table => {
-    table.comment('Objects each environment applied to its cluster: what prune compares against');
+    table.comment(
+      'Objects each environment applied to its cluster: what prune compares against',
+    );
     table.string('environment').notNullable();
     table.string('api_version').notNullable();
     table.string('kind').notNullable();
-    table.string('namespace').notNullable().comment("'' for cluster-scoped objects");
+    table
+      .string('namespace')
+      .notNullable()
+      .comment("'' for cluster-scoped objects");
     table.string('name').notNullable();
     table.text('source_path').notNullable();
     table.string('digest').notNullable().comment('Of the object as applied');

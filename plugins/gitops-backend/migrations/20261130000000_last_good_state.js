@@ -13,7 +13,9 @@ exports.up = async function up(knex) {
       .boolean('blocking')
       .notNullable()
       .defaultTo(false)
-      .comment('The file did not read cleanly: its releases are its last good state');
+      .comment(
+        'The file did not read cleanly: its releases are its last good state',
+      );
   });
 };
 

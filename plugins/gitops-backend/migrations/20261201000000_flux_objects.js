@@ -10,7 +10,9 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.createTable('gitops_flux_objects', table => {
-    table.comment('Flux objects (image, kustomize and source kinds) as the config repository describes them');
+    table.comment(
+      'Flux objects (image, kustomize and source kinds) as the config repository describes them',
+    );
     table.increments('id');
     table
       .string('repository_id')
@@ -18,9 +20,15 @@ exports.up = async function up(knex) {
       .references('id')
       .inTable('gitops_repositories')
       .onDelete('CASCADE');
-    table.string('environment').nullable().comment('The environment whose files hold it, if any');
+    table
+      .string('environment')
+      .nullable()
+      .comment('The environment whose files hold it, if any');
     table.text('path').notNullable().comment('File it was read from');
-    table.integer('line').notNullable().comment('1-based line its document starts on');
+    table
+      .integer('line')
+      .notNullable()
+      .comment('1-based line its document starts on');
     table.string('api_version').notNullable();
     table.string('kind').notNullable();
     table.string('namespace').notNullable();
@@ -30,7 +38,9 @@ exports.up = async function up(knex) {
     table.index(['repository_id', 'kind']);
   });
   await knex.schema.createTable('gitops_release_files', table => {
-    table.comment('Files a release was built from besides its source file (overlay bases, kustomizations)');
+    table.comment(
+      'Files a release was built from besides its source file (overlay bases, kustomizations)',
+    );
     table
       .integer('release_id')
       .unsigned()
@@ -43,11 +53,22 @@ exports.up = async function up(knex) {
     table.index(['release_id']);
   });
   await knex.schema.alterTable('gitops_release_images', table => {
-    table.text('image_policy_ref').nullable().comment('JSON {namespace, name, field?} of the setter marker');
-    table.text('file').nullable().comment("File holding the image's value when not the release's source file");
+    table
+      .text('image_policy_ref')
+      .nullable()
+      .comment('JSON {namespace, name, field?} of the setter marker');
+    table
+      .text('file')
+      .nullable()
+      .comment(
+        "File holding the image's value when not the release's source file",
+      );
   });
   await knex.schema.alterTable('gitops_environments', table => {
-    table.text('kustomization').nullable().comment('JSON {namespace, name} of the Flux Kustomization applying it');
+    table
+      .text('kustomization')
+      .nullable()
+      .comment('JSON {namespace, name} of the Flux Kustomization applying it');
   });
 };
 

@@ -8,14 +8,22 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.createTable('gitops_chart_status', table => {
-    table.comment('Newest allowed chart version per release; replaced by each chart scan of its repository');
+    table.comment(
+      'Newest allowed chart version per release; replaced by each chart scan of its repository',
+    );
     table.string('repository_id').notNullable();
     table.string('environment').notNullable();
     table.string('namespace').notNullable();
     table.string('name').notNullable();
-    table.text('source').notNullable().comment('Helm repository or OCI url the versions were listed at');
+    table
+      .text('source')
+      .notNullable()
+      .comment('Helm repository or OCI url the versions were listed at');
     table.string('chart').notNullable();
-    table.string('version_range').nullable().comment('What the release allows; * when it names nothing');
+    table
+      .string('version_range')
+      .nullable()
+      .comment('What the release allows; * when it names nothing');
     table.string('latest_version').nullable();
     table.text('error').nullable();
     table.timestamp('checked_at', { useTz: true }).notNullable();

@@ -11,14 +11,26 @@ exports.up = async function up(knex) {
     table
       .text('flux')
       .nullable()
-      .comment("JSON: helm-controller conditions, suspend, attempted and applied revisions (v2 only)");
+      .comment(
+        'JSON: helm-controller conditions, suspend, attempted and applied revisions (v2 only)',
+      );
   });
   await knex.schema.createTable('gitops_environment_flux_status', table => {
-    table.comment("Per environment, the Flux Kustomization that applies it, as the last reconcile of its cluster read it");
+    table.comment(
+      'Per environment, the Flux Kustomization that applies it, as the last reconcile of its cluster read it',
+    );
     table.string('environment').primary();
     table.string('cluster').notNullable();
-    table.text('kustomization').nullable().comment('JSON: name, Ready, applied and attempted revisions, suspend');
-    table.text('problem').nullable().comment('Why no Kustomization status, such as "Flux kustomize API not served"');
+    table
+      .text('kustomization')
+      .nullable()
+      .comment('JSON: name, Ready, applied and attempted revisions, suspend');
+    table
+      .text('problem')
+      .nullable()
+      .comment(
+        'Why no Kustomization status, such as "Flux kustomize API not served"',
+      );
     table.timestamp('observed_at', { useTz: true }).notNullable();
     table.index(['cluster']);
   });

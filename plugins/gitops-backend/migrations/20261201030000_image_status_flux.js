@@ -10,8 +10,14 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.alterTable('gitops_image_status', table => {
-    table.string('image_policy').nullable().comment('namespace/name of the ImagePolicy');
-    table.text('policy').nullable().comment('The ImagePolicy in its spec words');
+    table
+      .string('image_policy')
+      .nullable()
+      .comment('namespace/name of the ImagePolicy');
+    table
+      .text('policy')
+      .nullable()
+      .comment('The ImagePolicy in its spec words');
     table.string('automation').nullable().comment('backstage, flux or off');
     table.text('problem').nullable().comment('Why the marker is not automated');
   });

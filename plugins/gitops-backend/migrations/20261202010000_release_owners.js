@@ -12,13 +12,21 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.createTable('gitops_release_owners', table => {
-    table.comment('Owners of the entity each release links to, for owner-filtered reads');
+    table.comment(
+      'Owners of the entity each release links to, for owner-filtered reads',
+    );
     table.string('environment').notNullable();
     table.string('namespace').notNullable();
     table.string('name').notNullable();
-    table.text('entity_ref').notNullable().comment('Full ref of the linked entity');
+    table
+      .text('entity_ref')
+      .notNullable()
+      .comment('Full ref of the linked entity');
     table.string('owner', 512).notNullable().comment('Lower-cased full ref');
-    table.timestamp('resolved_at', { useTz: true }).notNullable().comment('When the task last resolved it');
+    table
+      .timestamp('resolved_at', { useTz: true })
+      .notNullable()
+      .comment('When the task last resolved it');
     table.primary(['environment', 'namespace', 'name', 'owner']);
     table.index(['owner']);
   });

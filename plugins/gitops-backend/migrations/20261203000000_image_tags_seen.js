@@ -10,7 +10,10 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.alterTable('gitops_image_tags', table => {
-    table.timestamp('seen_at', { useTz: true }).nullable().comment('When a scan last listed the image');
+    table
+      .timestamp('seen_at', { useTz: true })
+      .nullable()
+      .comment('When a scan last listed the image');
     table.index(['seen_at']);
   });
 };

@@ -20,7 +20,9 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.createTable('gitops_write_count', table => {
-    table.comment('Moves with every committed write to the plugin tables: the read version');
+    table.comment(
+      'Moves with every committed write to the plugin tables: the read version',
+    );
     table.integer('id').primary();
     table.bigInteger('n').notNullable();
   });
@@ -67,13 +69,18 @@ exports.down = async function down(knex) {
   const tables = await countedTables(knex);
   if (isPostgres(knex)) {
     for (const table of tables) {
-      await knex.raw('drop trigger if exists ?? on ??', [triggerName(table), table]);
+      await knex.raw('drop trigger if exists ?? on ??', [
+        triggerName(table),
+        table,
+      ]);
     }
     await knex.raw('drop function if exists gitops_count_write()');
   } else {
     for (const table of tables) {
       for (const operation of ['insert', 'update', 'delete']) {
-        await knex.raw('drop trigger if exists ??', [`${triggerName(table)}_${operation}`]);
+        await knex.raw('drop trigger if exists ??', [
+          `${triggerName(table)}_${operation}`,
+        ]);
       }
     }
   }
@@ -106,9 +113,9 @@ async function countedTables(knex) {
            where table_schema = current_schema() and table_type = 'BASE TABLE'`,
         )
       ).rows.map((/** @type {{ name: string }} */ r) => r.name)
-    : (await knex.raw(`select name from sqlite_master where type = 'table'`)).map(
-        (/** @type {{ name: string }} */ r) => r.name,
-      );
+    : (
+        await knex.raw(`select name from sqlite_master where type = 'table'`)
+      ).map((/** @type {{ name: string }} */ r) => r.name);
   return names
     .filter((/** @type {string} */ name) => name.startsWith('gitops_'))
     .filter((/** @type {string} */ name) => !UNCOUNTED.has(name))

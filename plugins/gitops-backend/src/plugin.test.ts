@@ -45,7 +45,11 @@ describe('gitopsPlugin', () => {
           gitopsPlugin,
           catalogServiceMock.factory(),
           mockServices.rootConfig.factory({
-            data: { gitops: { repositories: [{ id: 'Bad Id', url: 'file:///x.git' }] } },
+            data: {
+              gitops: {
+                repositories: [{ id: 'Bad Id', url: 'file:///x.git' }],
+              },
+            },
           }),
         ],
       }),

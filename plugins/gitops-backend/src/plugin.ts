@@ -79,12 +79,19 @@ export const gitopsPlugin = createBackendPlugin({
         const caches = readCacheConfig(config);
         processCacheBudgets.configure(caches.budgetsMiB);
         deps.lifecycle.addShutdownHook(
-          startMemoryReports({ logger, intervalMs: caches.reportMinutes * 60_000 }),
+          startMemoryReports({
+            logger,
+            intervalMs: caches.reportMinutes * 60_000,
+          }),
         );
         const clusters = readClustersConfig(config);
         checkEnvironmentClusters(gitops, clusters);
         // Which entities show a release, for live cards and notifications.
-        const entities = new EntityIndex({ catalog: deps.catalog, auth: deps.auth, logger });
+        const entities = new EntityIndex({
+          catalog: deps.catalog,
+          auth: deps.auth,
+          logger,
+        });
         // Owners hear what others and the loops did to their releases.
         const stores = await withReleaseNotifications(
           await createGitopsStores({ database }),
@@ -93,7 +100,9 @@ export const gitopsPlugin = createBackendPlugin({
         const { syncStateStore, clusterStateStore, eventStore } = stores;
         const registries = readRegistriesConfig(config);
         const registryPolicy = readRegistryPolicy(config);
-        const imageCache = new DatabaseImageMetadataCache(await database.getClient());
+        const imageCache = new DatabaseImageMetadataCache(
+          await database.getClient(),
+        );
         const metrics = new GitopsMetrics(deps.metrics);
         deps.lifecycle.addShutdownHook(
           metrics.observeReleases(() => clusterStateStore.countReleaseStates()),
@@ -121,21 +130,24 @@ export const gitopsPlugin = createBackendPlugin({
         // Runs that webhooks and actions started stop with the backend.
         const stopping = new AbortController();
         deps.lifecycle.addShutdownHook(() => stopping.abort());
-        const { sync, reconcile, writers, automation } = await scheduleGitopsTasks({
-          gitops,
-          clusters,
-          registries,
-          registryPolicy,
-          helmRepositories: readHelmRepositoriesConfig(config),
-          imageCache,
-          stores: observeGitopsStores(stores, liveCards),
-          scheduler,
-          logger,
-          workDir: mirrorsDirectory(config.getOptionalString('backend.workingDirectory')),
-          stopSignal: stopping.signal,
-          afterChangedSync: releaseOwners.trigger,
-          metrics,
-        });
+        const { sync, reconcile, writers, automation } =
+          await scheduleGitopsTasks({
+            gitops,
+            clusters,
+            registries,
+            registryPolicy,
+            helmRepositories: readHelmRepositoriesConfig(config),
+            imageCache,
+            stores: observeGitopsStores(stores, liveCards),
+            scheduler,
+            logger,
+            workDir: mirrorsDirectory(
+              config.getOptionalString('backend.workingDirectory'),
+            ),
+            stopSignal: stopping.signal,
+            afterChangedSync: releaseOwners.trigger,
+            metrics,
+          });
 
         await subscribeGitopsEvents({
           events: deps.events,
@@ -162,7 +174,8 @@ export const gitopsPlugin = createBackendPlugin({
               catalog: deps.catalog,
               permissions: deps.permissions,
               automationOf: id =>
-                gitops.repositories.find(r => r.id === id)?.automation ?? 'backstage',
+                gitops.repositories.find(r => r.id === id)?.automation ??
+                'backstage',
               decisionCacheSeconds: readPath.permissionDecisionCacheSeconds,
               entityCacheSeconds: readPath.entityCacheSeconds,
               readVersionStore: stores.readVersionStore,

@@ -95,7 +95,8 @@ export const GITOPS_ANNOTATION_SOURCE_PATH = 'gitops.backstage.io/source-path';
  *
  * @public
  */
-export const GITOPS_ANNOTATION_CHART_VERSION = 'gitops.backstage.io/chart-version';
+export const GITOPS_ANNOTATION_CHART_VERSION =
+  'gitops.backstage.io/chart-version';
 
 /**
  * Annotation on applied HelmReleases: the git tree of the chart, so that new

@@ -34,9 +34,7 @@ const environmentsCard = EntityCardBlueprint.make({
   params: {
     filter: isGitopsAvailable,
     loader: () =>
-      import('./components/EnvironmentsCard').then(m => (
-        <m.EnvironmentsCard />
-      )),
+      import('./components/EnvironmentsCard').then(m => <m.EnvironmentsCard />),
   },
 });
 
@@ -47,9 +45,7 @@ const activityContent = EntityContentBlueprint.make({
     title: 'GitOps',
     filter: isGitopsAvailable,
     loader: () =>
-      import('./components/ActivityContent').then(m => (
-        <m.ActivityContent />
-      )),
+      import('./components/ActivityContent').then(m => <m.ActivityContent />),
   },
 });
 

@@ -32,8 +32,7 @@ export const EntityGitopsReleasesCard = gitopsPlugin.provide(
   createComponentExtension({
     name: 'EntityGitopsReleasesCard',
     component: {
-      lazy: () =>
-        import('./components/ReleasesCard').then(m => m.ReleasesCard),
+      lazy: () => import('./components/ReleasesCard').then(m => m.ReleasesCard),
     },
   }),
 );

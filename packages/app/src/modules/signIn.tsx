@@ -5,7 +5,8 @@ import { SignInPageBlueprint } from '@backstage/plugin-app-react';
 // The demo signs in as guest; a production app lists its real providers here.
 const guestSignInPage = SignInPageBlueprint.make({
   params: {
-    loader: async () => props => <SignInPage {...props} providers={['guest']} auto />,
+    loader: async () => props =>
+      <SignInPage {...props} providers={['guest']} auto />,
   },
 });
 

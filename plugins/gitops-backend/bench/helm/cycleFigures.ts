@@ -27,7 +27,8 @@ const sum = (values: number[]) => values.reduce((total, n) => total + n, 0);
 /** Git sync, then one reconcile per cluster, one after another. */
 export async function cycle(fleet: Fleet): Promise<CycleFigures> {
   const [synced, syncMs] = await timed(() => fleet.sync.run());
-  if (synced.status === 'failed') throw new Error(`git sync failed: ${synced.error}`);
+  if (synced.status === 'failed')
+    throw new Error(`git sync failed: ${synced.error}`);
   const clusters: ClusterFigures[] = [];
   for (const cluster of fleet.clusters) {
     cluster.double.resetRequests();
@@ -70,26 +71,49 @@ export function medianOf(rounds: CycleFigures[]): CycleFigures {
 
 export const totalMs = (figures: CycleFigures) =>
   sum(figures.clusters.map(c => c.ms));
-export const totalOf = (figures: CycleFigures, field: 'requests' | 'writes' | 'changed' | 'applied') =>
-  sum(figures.clusters.map(c => c[field]));
+export const totalOf = (
+  figures: CycleFigures,
+  field: 'requests' | 'writes' | 'changed' | 'applied',
+) => sum(figures.clusters.map(c => c[field]));
 
-const pad = (value: string | number, width: number) => String(value).padStart(width);
+const pad = (value: string | number, width: number) =>
+  String(value).padStart(width);
 
 export function printTable(
   fleet: Fleet,
   figures: CycleFigures,
   options: { total?: number; perNamespace?: boolean } = {},
 ) {
-  const header = `    ${'cluster'.padEnd(10)}${pad('releases', 9)}${pad('time ms', 9)}${pad('requests', 10)}${pad('writes', 8)}${options.perNamespace ? pad('per ns', 8) : ''}${pad('statuses', 10)}`;
+  const header = `    ${'cluster'.padEnd(10)}${pad('releases', 9)}${pad(
+    'time ms',
+    9,
+  )}${pad('requests', 10)}${pad('writes', 8)}${
+    options.perNamespace ? pad('per ns', 8) : ''
+  }${pad('statuses', 10)}`;
   console.log(header);
-  const row = (name: string, releases: number, ms: number, c: Omit<ClusterFigures, 'ms' | 'byRoute'>, namespaces: number) =>
+  const row = (
+    name: string,
+    releases: number,
+    ms: number,
+    c: Omit<ClusterFigures, 'ms' | 'byRoute'>,
+    namespaces: number,
+  ) =>
     console.log(
-      `    ${name.padEnd(10)}${pad(releases, 9)}${pad(ms.toFixed(0), 9)}${pad(c.requests, 10)}${pad(c.writes, 8)}${
+      `    ${name.padEnd(10)}${pad(releases, 9)}${pad(ms.toFixed(0), 9)}${pad(
+        c.requests,
+        10,
+      )}${pad(c.writes, 8)}${
         options.perNamespace ? pad((c.requests / namespaces).toFixed(2), 8) : ''
       }${pad(c.changed, 10)}`,
     );
   fleet.clusters.forEach((cluster, i) =>
-    row(cluster.name, cluster.releases, figures.clusters[i].ms, figures.clusters[i], NAMESPACES),
+    row(
+      cluster.name,
+      cluster.releases,
+      figures.clusters[i].ms,
+      figures.clusters[i],
+      NAMESPACES,
+    ),
   );
   row(
     'total',

@@ -14,7 +14,10 @@ import { EnvironmentConfig } from '../../src/config/GitopsConfig';
 import { ClusterStateStore } from '../../src/database/ClusterStateStore';
 import { SyncStateStore } from '../../src/database/SyncStateStore';
 import { createTestRemote, TestRemote } from '../../src/git/__testUtils__';
-import { createMemoryStore, testRepositoryConfig } from '../../src/__testUtils__/memoryStore';
+import {
+  createMemoryStore,
+  testRepositoryConfig,
+} from '../../src/__testUtils__/memoryStore';
 import { ClusterReconciler } from '../../src/reconcile/ClusterReconciler';
 import { wireRepositoryLoops } from '../../src/reconcile/__testUtils__/reconcileFixture';
 import { RepositorySync } from '../../src/sync/RepositorySync';
@@ -46,7 +49,10 @@ export type Fleet = {
   close(): Promise<void>;
 };
 
-export async function createFleet(releases: number, root: string): Promise<Fleet> {
+export async function createFleet(
+  releases: number,
+  root: string,
+): Promise<Fleet> {
   const remote = await createTestRemote();
   await pushConfigRepository(remote, releases, root);
   const workDir = await mkdtemp(path.join(root, `fleet-${releases}-`));
@@ -73,7 +79,10 @@ export async function createFleet(releases: number, root: string): Promise<Fleet
   });
   // Each environment has a cluster of its own and owns every team namespace there.
   const settings = new Map(
-    environments.map(env => [env.name, { apply: true, prune: false, namespaces: TEAM_NAMESPACES }]),
+    environments.map(env => [
+      env.name,
+      { apply: true, prune: false, namespaces: TEAM_NAMESPACES },
+    ]),
   );
   const clusters: Cluster[] = [];
   for (const { environment, cluster } of CLUSTERS) {
@@ -98,7 +107,9 @@ export async function createFleet(releases: number, root: string): Promise<Fleet
       }),
     });
   }
-  await clusterStateStore.ensureClusters(CLUSTERS.map(c => ({ name: c.cluster })));
+  await clusterStateStore.ensureClusters(
+    CLUSTERS.map(c => ({ name: c.cluster })),
+  );
   return {
     releases,
     remote,
@@ -118,7 +129,10 @@ export async function createFleet(releases: number, root: string): Promise<Fleet
 /** Every release's stored history: newest first, as the API lists it. */
 export async function histories(fleet: Fleet) {
   const all = await fleet.syncStateStore.releasesFromPaths('config', 'all');
-  const result = new Map<string, Array<{ revision: number; status: string; chartVersion?: string }>>();
+  const result = new Map<
+    string,
+    Array<{ revision: number; status: string; chartVersion?: string }>
+  >();
   for (const r of all) {
     const record = await fleet.clusterStateStore.getHelmHistory({
       environment: r.environment,

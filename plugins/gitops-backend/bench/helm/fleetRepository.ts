@@ -96,7 +96,17 @@ export async function pushConfigRepository(
   for (let i = 0; i < releases; i++) await put(releasePath(i), release(i, 2));
   await git(work, 'init', '-q', '-b', 'main');
   await git(work, 'add', '-A');
-  await git(work, '-c', 'user.name=bench', '-c', 'user.email=bench@example.com', 'commit', '-q', '-m', 'Generate the fleet');
+  await git(
+    work,
+    '-c',
+    'user.name=bench',
+    '-c',
+    'user.email=bench@example.com',
+    'commit',
+    '-q',
+    '-m',
+    'Generate the fleet',
+  );
   await git(work, 'push', '-q', remote.path, 'main');
   await rm(work, { recursive: true, force: true });
 }

@@ -21,7 +21,8 @@ export async function exampleConfigRepoFiles(
     for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) await walk(full);
-      else files[path.relative(examples, full)] = await fs.readFile(full, 'utf8');
+      else
+        files[path.relative(examples, full)] = await fs.readFile(full, 'utf8');
     }
   }
   await walk(examples);

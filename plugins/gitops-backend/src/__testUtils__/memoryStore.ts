@@ -4,7 +4,9 @@ import { RepositoryConfig } from '../config/GitopsConfig';
 import { createGitopsStores, GitopsStores } from '../database/gitopsStores';
 
 /** The stores, migrated, on in-memory SQLite, for tests and benchmarks; destroy `knex` after. */
-export async function createMemoryStore(): Promise<GitopsStores & { knex: Knex }> {
+export async function createMemoryStore(): Promise<
+  GitopsStores & { knex: Knex }
+> {
   const knex = knexFactory({
     client: 'better-sqlite3',
     connection: ':memory:',

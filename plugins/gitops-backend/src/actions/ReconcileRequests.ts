@@ -48,7 +48,11 @@ export class ReconcileRequests {
     const requestedAt = new Date().toISOString();
     try {
       await reconcile.clusterApi(cluster).requestReconcile(
-        { apiVersion: release.apiVersion, namespace: key.namespace, name: key.name },
+        {
+          apiVersion: release.apiVersion,
+          namespace: key.namespace,
+          name: key.name,
+        },
         requestedAt,
       );
     } catch (error) {

@@ -112,7 +112,9 @@ describe('ReleaseLocks', () => {
       `fluxcd.io/locked_msg: "Locked from Backstage by ${BOB}"`,
     );
     await fx.sync();
-    expect(await fx.syncStateStore.getRelease(STG)).toMatchObject({ locked: true });
+    expect(await fx.syncStateStore.getRelease(STG)).toMatchObject({
+      locked: true,
+    });
 
     const result = await locks.unlock(STG, { actor: BOB });
     expect(result).toMatchObject({
@@ -160,7 +162,10 @@ describe('ReleaseLocks', () => {
       await expect(refusal).rejects.toThrow(ConflictError);
       await expect(refusal).rejects.toThrow(
         new RegExp(
-          `^${STG_FILE} line \\d+ does not read cleanly at ${head.slice(0, 12)}: .*; fix the file first$`,
+          `^${STG_FILE} line \\d+ does not read cleanly at ${head.slice(
+            0,
+            12,
+          )}: .*; fix the file first$`,
         ),
       );
     }

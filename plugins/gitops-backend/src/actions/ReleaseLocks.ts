@@ -92,26 +92,29 @@ export class ReleaseLocks {
       path,
       reads: readsAnnotationsFrom(path),
     });
-    const written = await writer.write(async snapshot => {
-      const at = await releaseAtHead(snapshot, release);
-      if (at.locked === action.wanted) return undefined;
-      const { content, changed } = rewriteAnnotations(
-        path,
-        at.content,
-        at.document,
-        action.change,
-      );
-      if (!changed) return undefined;
-      return {
-        files: new Map([[path, Buffer.from(content, 'utf8')]]),
-        message: actionMessage({
-          subject: action.subject(release),
-          body: action.body,
-          actor,
-        }),
-        value: undefined,
-      };
-    }, { reason: action.wanted ? 'lock' : 'unlock' });
+    const written = await writer.write(
+      async snapshot => {
+        const at = await releaseAtHead(snapshot, release);
+        if (at.locked === action.wanted) return undefined;
+        const { content, changed } = rewriteAnnotations(
+          path,
+          at.content,
+          at.document,
+          action.change,
+        );
+        if (!changed) return undefined;
+        return {
+          files: new Map([[path, Buffer.from(content, 'utf8')]]),
+          message: actionMessage({
+            subject: action.subject(release),
+            body: action.body,
+            actor,
+          }),
+          value: undefined,
+        };
+      },
+      { reason: action.wanted ? 'lock' : 'unlock' },
+    );
     if (!written) return { changed: false, path, requestedBy: actor };
     await eventStore.addEvents([
       {

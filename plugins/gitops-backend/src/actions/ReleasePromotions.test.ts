@@ -175,7 +175,9 @@ describe('ReleasePromotions', () => {
 
     // The point of the lock: image automation does not undo the promotion.
     await fx.sync();
-    expect(await fx.syncStateStore.getRelease(STG)).toMatchObject({ locked: true });
+    expect(await fx.syncStateStore.getRelease(STG)).toMatchObject({
+      locked: true,
+    });
     const automation = new ImageAutomation({
       repository: fx.repository,
       git: fx.git('automation'),
@@ -403,7 +405,10 @@ describe('ReleasePromotions', () => {
       'A typo in stg',
     );
     const refusal = new RegExp(
-      `^${STG_FILE} line \\d+ does not read cleanly at ${head.slice(0, 12)}: .*; fix the file first$`,
+      `^${STG_FILE} line \\d+ does not read cleanly at ${head.slice(
+        0,
+        12,
+      )}: .*; fix the file first$`,
     );
     for (const dryRun of [true, false]) {
       await expect(

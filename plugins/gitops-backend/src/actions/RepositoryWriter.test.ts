@@ -60,7 +60,10 @@ describe('RepositoryWriter', () => {
     const note = appendNote('flux');
     const written = await fx.writer().write(async snapshot => ({
       ...(await note(snapshot))!,
-      author: { name: 'fluxcdbot', email: 'fluxcdbot@users.noreply.github.com' },
+      author: {
+        name: 'fluxcdbot',
+        email: 'fluxcdbot@users.noreply.github.com',
+      },
       pushBranch: 'image-updates',
     }));
     expect(await fx.remote.head()).toBe(before);

@@ -5,7 +5,8 @@ import { ScheduleConfig } from '../config';
 import { ImmediateRun } from '../kernel';
 import { ImageAutomation } from './ImageAutomation';
 
-export const automationTaskId = (repositoryId: string) => `gitops-image-automation:${repositoryId}`;
+export const automationTaskId = (repositoryId: string) =>
+  `gitops-image-automation:${repositoryId}`;
 
 /** Starts image automation now for images a registry says were pushed. */
 export interface ImageScanTrigger {
@@ -20,12 +21,14 @@ export interface ImageScanTrigger {
 /** What the runs since the last one asked for: some images, or all (unset). */
 type ScanRequest = { images?: ImageName[] };
 
-const sameName = (a: ImageName, b: ImageName) => a.host === b.host && a.repository === b.repository;
+const sameName = (a: ImageName, b: ImageName) =>
+  a.host === b.host && a.repository === b.repository;
 
 function mergeRequests(earlier: ScanRequest, later: ScanRequest): ScanRequest {
   if (!earlier.images || !later.images) return {};
   const images = [...earlier.images];
-  for (const image of later.images) if (!images.some(i => sameName(i, image))) images.push(image);
+  for (const image of later.images)
+    if (!images.some(i => sameName(i, image))) images.push(image);
   return { images };
 }
 

@@ -17,9 +17,18 @@ import { createTestRemote, runTestGit, TestRemote } from '../git/__testUtils__';
 import { ImageScanner } from '../registry';
 import { InMemoryImageMetadataCache } from '../registry/__testUtils__/InMemoryImageMetadataCache';
 import { pushTestImage } from '../registry/__testUtils__/pushTestImage';
-import { startTestRegistry, TestRegistry } from '../registry/__testUtils__/startTestRegistry';
-import { exampleConfigRepoFiles, exampleFluxObjects } from '../__testUtils__/exampleConfigRepo';
-import { createMemoryStore, testRepositoryConfig } from '../__testUtils__/memoryStore';
+import {
+  startTestRegistry,
+  TestRegistry,
+} from '../registry/__testUtils__/startTestRegistry';
+import {
+  exampleConfigRepoFiles,
+  exampleFluxObjects,
+} from '../__testUtils__/exampleConfigRepo';
+import {
+  createMemoryStore,
+  testRepositoryConfig,
+} from '../__testUtils__/memoryStore';
 import { RepositorySync } from '../sync/RepositorySync';
 import { ImageAutomation } from './ImageAutomation';
 
@@ -31,7 +40,9 @@ const valuesFile = (env: string) => `apps/${env}/podinfo-values.yaml`;
 
 /** The base's podinfo as an environment's overlay makes it: its tag and marker are in the overlay's values file. */
 function podinfoOf(files: Record<string, string>, env: string): ReleaseRecord {
-  const marked = /tag: (\S+) # \{"\$imagepolicy": "([^:]+):([^:]+):tag"\}/.exec(files[valuesFile(env)])!;
+  const marked = /tag: (\S+) # \{"\$imagepolicy": "([^:]+):([^:]+):tag"\}/.exec(
+    files[valuesFile(env)],
+  )!;
   return {
     repository: 'config',
     environment: env,
@@ -39,7 +50,11 @@ function podinfoOf(files: Record<string, string>, env: string): ReleaseRecord {
     name: 'podinfo',
     releaseName: 'podinfo',
     apiVersion: 'helm.toolkit.fluxcd.io/v2',
-    chart: { type: 'source', chart: './charts/podinfo', sourceRef: { kind: 'GitRepository', name: 'flux-system' } },
+    chart: {
+      type: 'source',
+      chart: './charts/podinfo',
+      sourceRef: { kind: 'GitRepository', name: 'flux-system' },
+    },
     chartName: 'podinfo',
     labels: {},
     annotations: {},
@@ -80,7 +95,11 @@ describe('ImageAutomation of Flux v2 setter markers (examples/config-repo-v2)', 
     });
 
   const push = (tag: string) =>
-    pushTestImage(registry, { repository: PODINFO, tag, created: '2026-11-01T10:00:00Z' });
+    pushTestImage(registry, {
+      repository: PODINFO,
+      tag,
+      created: '2026-11-01T10:00:00Z',
+    });
 
   /** Stores the repository as git sync would: the overlays' releases and every Flux object. */
   async function store(current: Record<string, string> = files) {
@@ -109,7 +128,12 @@ describe('ImageAutomation of Flux v2 setter markers (examples/config-repo-v2)', 
     });
     return new ImageAutomation({
       repository: repo,
-      git: CliGitRepository.create({ id: 'config', remote: repo, workDir: path.join(workDir, 'automation'), logger }),
+      git: CliGitRepository.create({
+        id: 'config',
+        remote: repo,
+        workDir: path.join(workDir, 'automation'),
+        logger,
+      }),
       syncStateStore: stores.syncStateStore,
       imageStatusStore: stores.imageStatusStore,
       eventStore: stores.eventStore,
@@ -125,14 +149,26 @@ describe('ImageAutomation of Flux v2 setter markers (examples/config-repo-v2)', 
     });
   }
 
-  const show = (rev: string, file: string) => runTestGit([`--git-dir=${remote.path}`, 'show', `${rev}:${file}`]);
+  const show = (rev: string, file: string) =>
+    runTestGit([`--git-dir=${remote.path}`, 'show', `${rev}:${file}`]);
   const commitsOf = async (rev = 'main') =>
-    (await runTestGit([`--git-dir=${remote.path}`, 'log', '--format=%an <%ae>|%B%x00', rev]))
+    (
+      await runTestGit([
+        `--git-dir=${remote.path}`,
+        'log',
+        '--format=%an <%ae>|%B%x00',
+        rev,
+      ])
+    )
       .split('\0')
       .map(c => c.trim())
       .filter(Boolean);
   const statusOf = async (env: string) =>
-    (await stores.syncStateStore.getRelease({ environment: env, namespace: env, name: 'podinfo' }))!.images[0].status;
+    (await stores.syncStateStore.getRelease({
+      environment: env,
+      namespace: env,
+      name: 'podinfo',
+    }))!.images[0].status;
 
   beforeEach(async () => {
     registry = await startTestRegistry();
@@ -140,12 +176,23 @@ describe('ImageAutomation of Flux v2 setter markers (examples/config-repo-v2)', 
     files = await exampleConfigRepoFiles('config-repo-v2');
     remote = await createTestRemote();
     await remote.commit(files, 'Import');
-    workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gitops-flux-automation-test-'));
+    workDir = await fs.mkdtemp(
+      path.join(os.tmpdir(), 'gitops-flux-automation-test-'),
+    );
     ({ knex, ...stores } = await createMemoryStore());
-    await stores.syncStateStore.ensureRepository({ id: 'config', url: remote.url, branch: 'main' });
+    await stores.syncStateStore.ensureRepository({
+      id: 'config',
+      url: remote.url,
+      branch: 'main',
+    });
     await stores.syncStateStore.replaceEnvironments(
       'config',
-      ENVIRONMENTS.map((name, index) => ({ name, repository: 'config', path: `apps/${name}`, order: index + 1 })),
+      ENVIRONMENTS.map((name, index) => ({
+        name,
+        repository: 'config',
+        path: `apps/${name}`,
+        order: index + 1,
+      })),
     );
     await store();
   });
@@ -169,11 +216,21 @@ describe('ImageAutomation of Flux v2 setter markers (examples/config-repo-v2)', 
     expect(outcome.status).toBe('committed');
     const commits = await commitsOf();
     expect(commits).toHaveLength(2);
-    expect(commits[0]).toBe('fluxcdbot <fluxcdbot@users.noreply.github.com>|Update staging images');
-    const changed = await runTestGit([`--git-dir=${remote.path}`, 'diff', '--name-only', before!, 'main']);
+    expect(commits[0]).toBe(
+      'fluxcdbot <fluxcdbot@users.noreply.github.com>|Update staging images',
+    );
+    const changed = await runTestGit([
+      `--git-dir=${remote.path}`,
+      'diff',
+      '--name-only',
+      before!,
+      'main',
+    ]);
     expect(changed).toBe(valuesFile('staging'));
     expect(await show('main', valuesFile('staging'))).toBe(
-      files[valuesFile('staging')].replace('6.5.0-rc.1 #', '6.5.1-rc.1 #').trim(),
+      files[valuesFile('staging')]
+        .replace('6.5.0-rc.1 #', '6.5.1-rc.1 #')
+        .trim(),
     );
     expect(await statusOf('staging')).toMatchObject({
       latestTag: '6.5.1-rc.1',
@@ -190,7 +247,9 @@ describe('ImageAutomation of Flux v2 setter markers (examples/config-repo-v2)', 
     // One listing of the image served both policies.
     expect(scans).toEqual([`ghcr.io/${PODINFO}`]);
     const events = await stores.eventStore.listEvents({
-      releases: [{ environment: 'staging', namespace: 'staging', name: 'podinfo' }],
+      releases: [
+        { environment: 'staging', namespace: 'staging', name: 'podinfo' },
+      ],
       repositoryIds: [],
       limit: 5,
     });
@@ -212,7 +271,9 @@ describe('ImageAutomation of Flux v2 setter markers (examples/config-repo-v2)', 
     await push('6.5.0');
     await push('6.5.1-rc.1');
     await automation().run();
-    expect(await show('main', valuesFile('production'))).toContain('tag: 6.5.0 #');
+    expect(await show('main', valuesFile('production'))).toContain(
+      'tag: 6.5.0 #',
+    );
 
     await push('6.5.1');
     const outcome = await automation().run();
@@ -237,7 +298,10 @@ describe('ImageAutomation of Flux v2 setter markers (examples/config-repo-v2)', 
     await push('6.5.1-rc.1');
     const broken = {
       ...files,
-      [valuesFile('staging')]: files[valuesFile('staging')].replace('podinfo-staging', 'podinfo-gone'),
+      [valuesFile('staging')]: files[valuesFile('staging')].replace(
+        'podinfo-staging',
+        'podinfo-gone',
+      ),
       // Both clusters define podinfo-production, differently; staging has no claim on it.
       'clusters/staging/extra-policy.yaml': [
         'apiVersion: image.toolkit.fluxcd.io/v1',
@@ -257,17 +321,20 @@ describe('ImageAutomation of Flux v2 setter markers (examples/config-repo-v2)', 
       problem: 'no ImagePolicy flux-system/podinfo-gone in the repository',
     });
     // Production prefers its own cluster's definition.
-    expect(await statusOf('production')).toMatchObject({ policy: 'semver:~6.5.0' });
+    expect(await statusOf('production')).toMatchObject({
+      policy: 'semver:~6.5.0',
+    });
     expect((await statusOf('production'))!.problem).toBeUndefined();
 
     // Without production's own, two other folders' different definitions leave it ambiguous.
     const ambiguous = {
       ...broken,
-      'clusters/production/image-automation.yaml': broken['clusters/production/image-automation.yaml'].replace(
-        'name: podinfo-production',
-        'name: podinfo-production-old',
-      ),
-      'clusters/shared/policy.yaml': broken['clusters/staging/extra-policy.yaml'].replace('>=6.0.0-0', '>=1.0.0'),
+      'clusters/production/image-automation.yaml': broken[
+        'clusters/production/image-automation.yaml'
+      ].replace('name: podinfo-production', 'name: podinfo-production-old'),
+      'clusters/shared/policy.yaml': broken[
+        'clusters/staging/extra-policy.yaml'
+      ].replace('>=6.0.0-0', '>=1.0.0'),
     };
     await store(ambiguous);
     await automation().run();
@@ -280,10 +347,9 @@ describe('ImageAutomation of Flux v2 setter markers (examples/config-repo-v2)', 
     await push('6.5.1-rc.1');
     const narrowed = {
       ...files,
-      'clusters/staging/image-automation.yaml': files['clusters/staging/image-automation.yaml'].replace(
-        'path: ./apps/staging',
-        'path: ./apps/staging/only-this',
-      ),
+      'clusters/staging/image-automation.yaml': files[
+        'clusters/staging/image-automation.yaml'
+      ].replace('path: ./apps/staging', 'path: ./apps/staging/only-this'),
     };
     await store(narrowed);
     const head = await remote.head();
@@ -291,7 +357,9 @@ describe('ImageAutomation of Flux v2 setter markers (examples/config-repo-v2)', 
     expect(await remote.head()).toBe(head);
     expect(await statusOf('staging')).toMatchObject({
       latestTag: '6.5.1-rc.1',
-      problem: `${valuesFile('staging')} is outside every ImageUpdateAutomation's update.path, so no automation writes its marker`,
+      problem: `${valuesFile(
+        'staging',
+      )} is outside every ImageUpdateAutomation's update.path, so no automation writes its marker`,
     });
   });
 
@@ -303,8 +371,14 @@ describe('ImageAutomation of Flux v2 setter markers (examples/config-repo-v2)', 
         'messageTemplate: "Images by {{ .AutomationObject }}:{{ range .Updated.Images }} {{ . }}{{ end }}"',
       )
       .replace(/push:\n {6}branch: main/, 'push:\n      branch: image-updates');
-    await remote.commit({ 'clusters/staging/image-automation.yaml': templated }, 'Template');
-    const current = { ...files, 'clusters/staging/image-automation.yaml': templated };
+    await remote.commit(
+      { 'clusters/staging/image-automation.yaml': templated },
+      'Template',
+    );
+    const current = {
+      ...files,
+      'clusters/staging/image-automation.yaml': templated,
+    };
     await store(current);
     const main = await remote.head();
 
@@ -315,7 +389,9 @@ describe('ImageAutomation of Flux v2 setter markers (examples/config-repo-v2)', 
     expect(commit).toBe(
       `fluxcdbot <fluxcdbot@users.noreply.github.com>|Images by flux-system/apps: ghcr.io/${PODINFO}:6.5.1-rc.1`,
     );
-    expect(await show('image-updates', valuesFile('staging'))).toContain('tag: 6.5.1-rc.1 #');
+    expect(await show('image-updates', valuesFile('staging'))).toContain(
+      'tag: 6.5.1-rc.1 #',
+    );
   });
 
   it('falls back to the Auto-release message for a template it cannot render, and says so', async () => {
@@ -324,11 +400,20 @@ describe('ImageAutomation of Flux v2 setter markers (examples/config-repo-v2)', 
       'messageTemplate: "Update staging images"',
       'messageTemplate: "{{ .Values.team }} images"',
     );
-    await store({ ...files, 'clusters/staging/image-automation.yaml': templated });
+    await store({
+      ...files,
+      'clusters/staging/image-automation.yaml': templated,
+    });
     await automation().run();
     const [commit] = await commitsOf();
-    expect(commit).toBe(`fluxcdbot <fluxcdbot@users.noreply.github.com>|Auto-release ghcr.io/${PODINFO}:6.5.1-rc.1`);
-    const [event] = await stores.eventStore.listEvents({ releases: [], repositoryIds: ['config'], limit: 1 });
+    expect(commit).toBe(
+      `fluxcdbot <fluxcdbot@users.noreply.github.com>|Auto-release ghcr.io/${PODINFO}:6.5.1-rc.1`,
+    );
+    const [event] = await stores.eventStore.listEvents({
+      releases: [],
+      repositoryIds: ['config'],
+      limit: 1,
+    });
     expect(event).toMatchObject({
       type: 'automation-message-fallback',
       details: { template: '{{ .Values.team }} images' },
@@ -343,14 +428,21 @@ describe('ImageAutomation of Flux v2 setter markers (examples/config-repo-v2)', 
       /( {6}tag: .*\n)/,
       `$1      digest: ${old} # {"$imagepolicy": "flux-system:podinfo-staging:digest"}\n`,
     );
-    await remote.commit({ [valuesFile('staging')]: withDigest }, 'Pin by digest too');
+    await remote.commit(
+      { [valuesFile('staging')]: withDigest },
+      'Pin by digest too',
+    );
     const current = { ...files, [valuesFile('staging')]: withDigest };
     const staging = podinfoOf(current, 'staging');
     staging.images.push({
       ...staging.images[0],
       container: 'image.digest',
       paths: { digest: 'image.digest' },
-      imagePolicyRef: { namespace: 'flux-system', name: 'podinfo-staging', field: 'digest' },
+      imagePolicyRef: {
+        namespace: 'flux-system',
+        name: 'podinfo-staging',
+        field: 'digest',
+      },
     });
     await stores.syncStateStore.applySync({
       repositoryId: 'config',
@@ -367,20 +459,29 @@ describe('ImageAutomation of Flux v2 setter markers (examples/config-repo-v2)', 
     await automation().run();
 
     const written = await show('main', valuesFile('staging'));
-    expect(written).toContain('tag: 6.5.1-rc.1 # {"$imagepolicy": "flux-system:podinfo-staging:tag"}');
-    expect(written).toContain(`digest: ${digest} # {"$imagepolicy": "flux-system:podinfo-staging:digest"}`);
+    expect(written).toContain(
+      'tag: 6.5.1-rc.1 # {"$imagepolicy": "flux-system:podinfo-staging:tag"}',
+    );
+    expect(written).toContain(
+      `digest: ${digest} # {"$imagepolicy": "flux-system:podinfo-staging:digest"}`,
+    );
     expect(digest).not.toBe(old);
   });
 
   it('leaves a marked file that does not read cleanly at the head alone, and says so on its release', async () => {
     await push('6.5.1-rc.1');
     // Broken after the sync stored the release: the head is what counts.
-    await remote.commit({ [valuesFile('staging')]: `${files[valuesFile('staging')]}  oops: [\n` }, 'Break staging');
+    await remote.commit(
+      { [valuesFile('staging')]: `${files[valuesFile('staging')]}  oops: [\n` },
+      'Break staging',
+    );
     const head = await remote.head();
     expect((await automation().run()).status).toBe('unchanged');
     expect(await remote.head()).toBe(head);
     const [event] = await stores.eventStore.listEvents({
-      releases: [{ environment: 'staging', namespace: 'staging', name: 'podinfo' }],
+      releases: [
+        { environment: 'staging', namespace: 'staging', name: 'podinfo' },
+      ],
       repositoryIds: [],
       limit: 1,
     });
@@ -405,7 +506,10 @@ describe('ImageAutomation of Flux v2 setter markers (examples/config-repo-v2)', 
     let v1beta2: KubernetesDouble;
 
     beforeEach(async () => {
-      double = await startKubernetesDouble({ namespaces: ['flux-system'], helmOperator: false });
+      double = await startKubernetesDouble({
+        namespaces: ['flux-system'],
+        helmOperator: false,
+      });
       v1beta2 = await startKubernetesDouble({
         namespaces: ['flux-system'],
         helmOperator: false,
@@ -423,13 +527,23 @@ describe('ImageAutomation of Flux v2 setter markers (examples/config-repo-v2)', 
         apiVersion: 'image.toolkit.fluxcd.io/v1',
         kind: 'ImagePolicy',
         metadata: { name: 'podinfo-staging', namespace: 'flux-system' },
-        spec: { imageRepositoryRef: { name: 'podinfo' }, policy: { semver: { range: '>=6.0.0-0 <7.0.0' } } },
-        status: { latestRef: { name: `ghcr.io/${PODINFO}`, tag: '6.5.2-rc.1' } },
+        spec: {
+          imageRepositoryRef: { name: 'podinfo' },
+          policy: { semver: { range: '>=6.0.0-0 <7.0.0' } },
+        },
+        status: {
+          latestRef: { name: `ghcr.io/${PODINFO}`, tag: '6.5.2-rc.1' },
+        },
       });
-      const cluster = { name: 'staging', api: new KubernetesCluster(kubeConfigFor(double)) };
+      const cluster = {
+        name: 'staging',
+        api: new KubernetesCluster(kubeConfigFor(double)),
+      };
       const head = await remote.head();
 
-      const outcome = await automation('flux', env => (env === 'staging' ? cluster : undefined)).run();
+      const outcome = await automation('flux', env =>
+        env === 'staging' ? cluster : undefined,
+      ).run();
 
       expect(outcome.status).toBe('unchanged');
       expect(await remote.head()).toBe(head);
@@ -449,11 +563,19 @@ describe('ImageAutomation of Flux v2 setter markers (examples/config-repo-v2)', 
         apiVersion: 'image.toolkit.fluxcd.io/v1beta2',
         kind: 'ImagePolicy',
         metadata: { name: 'podinfo-production', namespace: 'flux-system' },
-        spec: { imageRepositoryRef: { name: 'podinfo' }, policy: { semver: { range: '~6.5.0' } } },
+        spec: {
+          imageRepositoryRef: { name: 'podinfo' },
+          policy: { semver: { range: '~6.5.0' } },
+        },
         status: { latestImage: `ghcr.io/${PODINFO}:6.5.3` },
       });
-      const production = { name: 'production', api: new KubernetesCluster(kubeConfigFor(v1beta2)) };
-      await automation('flux', env => (env === 'staging' ? cluster : production)).run();
+      const production = {
+        name: 'production',
+        api: new KubernetesCluster(kubeConfigFor(v1beta2)),
+      };
+      await automation('flux', env =>
+        env === 'staging' ? cluster : production,
+      ).run();
       expect(await remote.head()).toBe(head);
       expect(await statusOf('production')).toMatchObject({
         automation: 'flux',
@@ -470,18 +592,32 @@ describe('Flux v2 image automation end to end with git sync (examples/config-rep
   it('syncs the overlays, commits the staging move by fluxcdbot, and the next sync stores it', async () => {
     const registry = await startTestRegistry();
     const remote = await createTestRemote();
-    const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gitops-flux-e2e-test-'));
+    const workDir = await fs.mkdtemp(
+      path.join(os.tmpdir(), 'gitops-flux-e2e-test-'),
+    );
     const { knex, ...stores } = await createMemoryStore();
     try {
-      await remote.commit(await exampleConfigRepoFiles('config-repo-v2'), 'Import the podinfo fleet');
+      await remote.commit(
+        await exampleConfigRepoFiles('config-repo-v2'),
+        'Import the podinfo fleet',
+      );
       for (const tag of ['6.5.0', '6.5.1-rc.1', '7.0.0', '6.5.1.sig']) {
-        await pushTestImage(registry, { repository: PODINFO, tag, created: '2026-11-01T10:00:00Z' });
+        await pushTestImage(registry, {
+          repository: PODINFO,
+          tag,
+          created: '2026-11-01T10:00:00Z',
+        });
       }
       const repo = testRepositoryConfig(remote.url);
       const sync = new RepositorySync({
         repository: repo,
         environments: [],
-        git: CliGitRepository.create({ id: 'config', remote: repo, workDir: path.join(workDir, 'sync'), logger }),
+        git: CliGitRepository.create({
+          id: 'config',
+          remote: repo,
+          workDir: path.join(workDir, 'sync'),
+          logger,
+        }),
         syncStateStore: stores.syncStateStore,
         logger,
       });
@@ -493,7 +629,12 @@ describe('Flux v2 image automation end to end with git sync (examples/config-rep
       });
       const outcome = await new ImageAutomation({
         repository: repo,
-        git: CliGitRepository.create({ id: 'config', remote: repo, workDir: path.join(workDir, 'automation'), logger }),
+        git: CliGitRepository.create({
+          id: 'config',
+          remote: repo,
+          workDir: path.join(workDir, 'automation'),
+          logger,
+        }),
         syncStateStore: stores.syncStateStore,
         imageStatusStore: stores.imageStatusStore,
         eventStore: stores.eventStore,
@@ -501,21 +642,37 @@ describe('Flux v2 image automation end to end with git sync (examples/config-rep
         logger,
       }).run();
       expect(outcome.status).toBe('committed');
-      const author = await runTestGit([`--git-dir=${remote.path}`, 'log', '-1', '--format=%an|%s', 'main']);
+      const author = await runTestGit([
+        `--git-dir=${remote.path}`,
+        'log',
+        '-1',
+        '--format=%an|%s',
+        'main',
+      ]);
       expect(author).toBe('fluxcdbot|Update staging images');
 
       await sync.run();
-      const staging = await stores.syncStateStore.getRelease({ environment: 'staging', namespace: 'staging', name: 'podinfo' });
+      const staging = await stores.syncStateStore.getRelease({
+        environment: 'staging',
+        namespace: 'staging',
+        name: 'podinfo',
+      });
       expect(staging!.images[0]).toMatchObject({
         tag: '6.5.1-rc.1',
-        status: expect.objectContaining({ latestTag: '6.5.1-rc.1', policy: 'semver:>=6.0.0-0 <7.0.0' }),
+        status: expect.objectContaining({
+          latestTag: '6.5.1-rc.1',
+          policy: 'semver:>=6.0.0-0 <7.0.0',
+        }),
       });
       const production = await stores.syncStateStore.getRelease({
         environment: 'production',
         namespace: 'production',
         name: 'podinfo',
       });
-      expect(production!.images[0]).toMatchObject({ tag: '6.5.0', status: expect.objectContaining({ latestTag: '6.5.0' }) });
+      expect(production!.images[0]).toMatchObject({
+        tag: '6.5.0',
+        status: expect.objectContaining({ latestTag: '6.5.0' }),
+      });
     } finally {
       await registry.stop();
       await knex.destroy();

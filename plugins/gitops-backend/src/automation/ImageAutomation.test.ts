@@ -47,7 +47,11 @@ describe('ImageAutomation', () => {
     branch: 'main',
     auth: { type: 'none' },
     author: { name: 'Image Bot', email: 'bot@example.com' },
-    schedule: { frequency: { minutes: 1 }, timeout: { minutes: 1 }, initialDelay: { seconds: 0 } },
+    schedule: {
+      frequency: { minutes: 1 },
+      timeout: { minutes: 1 },
+      initialDelay: { seconds: 0 },
+    },
   });
 
   const push = (tag: string, created: string, repo = IMAGE) =>
@@ -58,7 +62,12 @@ describe('ImageAutomation', () => {
     await new RepositorySync({
       repository: repo,
       environments: pipeline,
-      git: CliGitRepository.create({ id: 'config', remote: repo, workDir: path.join(workDir, 'sync'), logger }),
+      git: CliGitRepository.create({
+        id: 'config',
+        remote: repo,
+        workDir: path.join(workDir, 'sync'),
+        logger,
+      }),
       syncStateStore: stores.syncStateStore,
       logger,
     }).run();
@@ -72,12 +81,21 @@ describe('ImageAutomation', () => {
     log = logger,
   ) {
     const repo = repository();
-    const scanner = new ImageScanner({ registries, cache: new InMemoryImageMetadataCache(), logger });
+    const scanner = new ImageScanner({
+      registries,
+      cache: new InMemoryImageMetadataCache(),
+      logger,
+    });
     return new ImageAutomation({
       repository: repo,
       git:
         git ??
-        CliGitRepository.create({ id: 'config', remote: repo, workDir: path.join(workDir, 'automation'), logger }),
+        CliGitRepository.create({
+          id: 'config',
+          remote: repo,
+          workDir: path.join(workDir, 'automation'),
+          logger,
+        }),
       syncStateStore: stores.syncStateStore,
       imageStatusStore: stores.imageStatusStore,
       eventStore: stores.eventStore,
@@ -95,7 +113,14 @@ describe('ImageAutomation', () => {
   const file = async (rev: string, name: string) =>
     runTestGit([`--git-dir=${remote.path}`, 'show', `${rev}:${name}`]);
   const log = async () =>
-    (await runTestGit([`--git-dir=${remote.path}`, 'log', '--format=%s', 'main'])).split('\n');
+    (
+      await runTestGit([
+        `--git-dir=${remote.path}`,
+        'log',
+        '--format=%s',
+        'main',
+      ])
+    ).split('\n');
 
   beforeEach(async () => {
     // A registry per test: what one test pushes must not move another's releases.
@@ -106,7 +131,9 @@ describe('ImageAutomation', () => {
     seed = await exampleFiles();
     remote = await createTestRemote();
     await remote.commit(seed as TestFiles, 'Import');
-    workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gitops-automation-test-'));
+    workDir = await fs.mkdtemp(
+      path.join(os.tmpdir(), 'gitops-automation-test-'),
+    );
     ({ knex, ...stores } = await createMemoryStore());
     await sync();
   });
@@ -120,11 +147,21 @@ describe('ImageAutomation', () => {
 
   it('leaves everything alone when the registry offers nothing newer, and never commits empty', async () => {
     const head = await remote.head();
-    expect(await automation().run()).toEqual({ status: 'unchanged', updates: [] });
+    expect(await automation().run()).toEqual({
+      status: 'unchanged',
+      updates: [],
+    });
     expect(await remote.head()).toBe(head);
-    const dev = await stores.syncStateStore.getRelease({ environment: 'dev', namespace: 'dev', name: 'podinfo-dev' });
+    const dev = await stores.syncStateStore.getRelease({
+      environment: 'dev',
+      namespace: 'dev',
+      name: 'podinfo-dev',
+    });
     expect(dev?.images[0].status).toEqual(
-      expect.objectContaining({ latestTag: 'dev-kb9lm91e', checkedAt: expect.any(String) }),
+      expect.objectContaining({
+        latestTag: 'dev-kb9lm91e',
+        checkedAt: expect.any(String),
+      }),
     );
   });
 
@@ -138,24 +175,53 @@ describe('ImageAutomation', () => {
     const outcome = await automation().run();
     expect(outcome.status).toBe('committed');
     const head = await remote.head();
-    await expect(log()).resolves.toEqual(expect.arrayContaining(['Auto-release multiple (2) images']));
-    const message = await runTestGit([`--git-dir=${remote.path}`, 'log', '-1', '--format=%B', 'main']);
+    await expect(log()).resolves.toEqual(
+      expect.arrayContaining(['Auto-release multiple (2) images']),
+    );
+    const message = await runTestGit([
+      `--git-dir=${remote.path}`,
+      'log',
+      '-1',
+      '--format=%B',
+      'main',
+    ]);
     expect(message).toBe(
       'Auto-release multiple (2) images\n\n - stefanprodan/podinfo:0.4.11\n - stefanprodan/podinfo:dev-newer111',
     );
-    const changed = await runTestGit([`--git-dir=${remote.path}`, 'diff', '--name-only', before!, head!]);
-    expect(changed.split('\n').sort()).toEqual(['releases/dev/podinfo.yaml', 'releases/prod/podinfo.yaml']);
+    const changed = await runTestGit([
+      `--git-dir=${remote.path}`,
+      'diff',
+      '--name-only',
+      before!,
+      head!,
+    ]);
+    expect(changed.split('\n').sort()).toEqual([
+      'releases/dev/podinfo.yaml',
+      'releases/prod/podinfo.yaml',
+    ]);
     expect(await file(head!, 'releases/dev/podinfo.yaml')).toBe(
-      seed['releases/dev/podinfo.yaml'].replace('tag: dev-kb9lm91e', 'tag: dev-newer111').trimEnd(),
+      seed['releases/dev/podinfo.yaml']
+        .replace('tag: dev-kb9lm91e', 'tag: dev-newer111')
+        .trimEnd(),
     );
     expect(await file(head!, 'releases/prod/podinfo.yaml')).toBe(
-      seed['releases/prod/podinfo.yaml'].replace('tag: 0.4.10', 'tag: 0.4.11').trimEnd(),
+      seed['releases/prod/podinfo.yaml']
+        .replace('tag: 0.4.10', 'tag: 0.4.11')
+        .trimEnd(),
     );
-    const author = await runTestGit([`--git-dir=${remote.path}`, 'log', '-1', '--format=%an <%ae>', 'main']);
+    const author = await runTestGit([
+      `--git-dir=${remote.path}`,
+      'log',
+      '-1',
+      '--format=%an <%ae>',
+      'main',
+    ]);
     expect(author).toBe('Image Bot <bot@example.com>');
 
     const events = await stores.eventStore.listEvents({
-      releases: [{ environment: 'prod', namespace: 'prod', name: 'podinfo-prod' }],
+      releases: [
+        { environment: 'prod', namespace: 'prod', name: 'podinfo-prod' },
+      ],
       repositoryIds: [],
       limit: 5,
     });
@@ -163,7 +229,12 @@ describe('ImageAutomation', () => {
       expect.objectContaining({
         type: 'image-updated',
         commit: head,
-        details: { container: 'chart-image', image: IMAGE, from: '0.4.10', to: '0.4.11' },
+        details: {
+          container: 'chart-image',
+          image: IMAGE,
+          from: '0.4.10',
+          to: '0.4.11',
+        },
       }),
     );
 
@@ -177,9 +248,19 @@ describe('ImageAutomation', () => {
     await push('0.5.0', '2026-11-22T10:00:00Z');
     const before = await remote.head();
     await automation().run();
-    const changed = await runTestGit([`--git-dir=${remote.path}`, 'diff', '--name-only', before!, 'main']);
+    const changed = await runTestGit([
+      `--git-dir=${remote.path}`,
+      'diff',
+      '--name-only',
+      before!,
+      'main',
+    ]);
     expect(changed).toBe('releases/dev/podinfo.yaml');
-    const prod = await stores.syncStateStore.getRelease({ environment: 'prod', namespace: 'prod', name: 'podinfo-prod' });
+    const prod = await stores.syncStateStore.getRelease({
+      environment: 'prod',
+      namespace: 'prod',
+      name: 'podinfo-prod',
+    });
     expect(prod?.images[0].status?.latestTag).toBe('0.4.10');
   });
 
@@ -188,8 +269,14 @@ describe('ImageAutomation', () => {
       '    fluxcd.io/automated: "true"',
       '    fluxcd.io/automated: "true"\n    fluxcd.io/locked: "true"',
     );
-    const stg = seed['releases/stg/podinfo.yaml'].replace('    fluxcd.io/automated: "true"\n', '');
-    await remote.commit({ 'releases/dev/podinfo.yaml': dev, 'releases/stg/podinfo.yaml': stg }, 'Lock dev, stop automating stg');
+    const stg = seed['releases/stg/podinfo.yaml'].replace(
+      '    fluxcd.io/automated: "true"\n',
+      '',
+    );
+    await remote.commit(
+      { 'releases/dev/podinfo.yaml': dev, 'releases/stg/podinfo.yaml': stg },
+      'Lock dev, stop automating stg',
+    );
     await sync();
     await push('dev-locked1', '2026-11-21T10:00:00Z');
     await push('stg-manual1', '2026-11-21T10:00:00Z');
@@ -197,30 +284,55 @@ describe('ImageAutomation', () => {
 
     expect((await automation().run()).status).toBe('unchanged');
     expect(await remote.head()).toBe(head);
-    const stgRelease = await stores.syncStateStore.getRelease({ environment: 'stg', namespace: 'stg', name: 'podinfo-rc' });
+    const stgRelease = await stores.syncStateStore.getRelease({
+      environment: 'stg',
+      namespace: 'stg',
+      name: 'podinfo-rc',
+    });
     expect(stgRelease?.images[0].status?.latestTag).toBe('stg-manual1');
-    const devRelease = await stores.syncStateStore.getRelease({ environment: 'dev', namespace: 'dev', name: 'podinfo-dev' });
+    const devRelease = await stores.syncStateStore.getRelease({
+      environment: 'dev',
+      namespace: 'dev',
+      name: 'podinfo-dev',
+    });
     expect(devRelease?.images[0].status?.latestTag).toBe('dev-locked1');
   });
 
   it('re-applies on the new head when someone pushes first: both commits survive, history stays linear', async () => {
     await push('dev-race001', '2026-11-21T10:00:00Z');
     const repo = repository();
-    const git = CliGitRepository.create({ id: 'config', remote: repo, workDir: path.join(workDir, 'automation'), logger });
+    const git = CliGitRepository.create({
+      id: 'config',
+      remote: repo,
+      workDir: path.join(workDir, 'automation'),
+      logger,
+    });
     const realPush = git.push.bind(git);
     let raced = false;
     git.push = async commit => {
       if (!raced) {
         raced = true;
-        await remote.commit({ 'releases/stg/notes.txt': 'someone else\n' }, 'A human commit');
+        await remote.commit(
+          { 'releases/stg/notes.txt': 'someone else\n' },
+          'A human commit',
+        );
       }
       return realPush(commit);
     };
 
     const outcome = await automation(git).run();
     expect(outcome.status).toBe('committed');
-    expect(await log()).toEqual(['Auto-release stefanprodan/podinfo:dev-race001', 'A human commit', 'Import']);
-    const merges = await runTestGit([`--git-dir=${remote.path}`, 'rev-list', '--merges', 'main']);
+    expect(await log()).toEqual([
+      'Auto-release stefanprodan/podinfo:dev-race001',
+      'A human commit',
+      'Import',
+    ]);
+    const merges = await runTestGit([
+      `--git-dir=${remote.path}`,
+      'rev-list',
+      '--merges',
+      'main',
+    ]);
     expect(merges).toBe('');
     expect(await file('main', 'releases/stg/notes.txt')).toBe('someone else');
   });
@@ -242,7 +354,10 @@ spec:
       repository: 127.0.0.1:1/org/worker
       tag: "1.0"
 `;
-    await remote.commit({ 'releases/dev/worker.yaml': other }, 'Add a worker on a dead registry');
+    await remote.commit(
+      { 'releases/dev/worker.yaml': other },
+      'Add a worker on a dead registry',
+    );
     await sync();
     await push('dev-alive01', '2026-11-21T10:00:00Z');
 
@@ -251,11 +366,22 @@ spec:
       { host: '127.0.0.1:1', url: 'http://127.0.0.1:1' },
     ]).run();
     expect(outcome.status).toBe('committed');
-    expect(await file('main', 'releases/dev/podinfo.yaml')).toContain('tag: dev-alive01');
-    expect(await file('main', 'releases/dev/worker.yaml')).toContain('tag: "1.0"');
-    const worker = await stores.syncStateStore.getRelease({ environment: 'dev', namespace: 'dev', name: 'worker' });
+    expect(await file('main', 'releases/dev/podinfo.yaml')).toContain(
+      'tag: dev-alive01',
+    );
+    expect(await file('main', 'releases/dev/worker.yaml')).toContain(
+      'tag: "1.0"',
+    );
+    const worker = await stores.syncStateStore.getRelease({
+      environment: 'dev',
+      namespace: 'dev',
+      name: 'worker',
+    });
     expect(worker?.images[0].status).toEqual(
-      expect.objectContaining({ error: expect.stringMatching(/127\.0\.0\.1:1/), checkedAt: expect.any(String) }),
+      expect.objectContaining({
+        error: expect.stringMatching(/127\.0\.0\.1:1/),
+        checkedAt: expect.any(String),
+      }),
     );
   });
 
@@ -266,12 +392,19 @@ spec:
       connections++;
       socket.destroy();
     });
-    await new Promise<void>(resolve => listener.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>(resolve =>
+      listener.listen(0, '127.0.0.1', resolve),
+    );
     const { port } = listener.address() as net.AddressInfo;
     try {
       const DEV = 'releases/dev/podinfo.yaml';
       await remote.commit(
-        { [DEV]: seed[DEV].replace(`repository: ${IMAGE}`, `repository: 127.0.0.1:${port}/team/podinfo`) },
+        {
+          [DEV]: seed[DEV].replace(
+            `repository: ${IMAGE}`,
+            `repository: 127.0.0.1:${port}/team/podinfo`,
+          ),
+        },
         'Point dev at a host nobody configured',
       );
       await sync();
@@ -279,7 +412,11 @@ spec:
       await automation().run();
       await automation().run();
       expect(connections).toBe(0);
-      const dev = await stores.syncStateStore.getRelease({ environment: 'dev', namespace: 'dev', name: 'podinfo-dev' });
+      const dev = await stores.syncStateStore.getRelease({
+        environment: 'dev',
+        namespace: 'dev',
+        name: 'podinfo-dev',
+      });
       expect(dev?.images[0].status?.error).toBe(
         `127.0.0.1:${port}/team/podinfo: registry host 127.0.0.1:${port} is not allowed: add it to gitops.registries`,
       );
@@ -302,7 +439,9 @@ spec:
     await push(sha, '2026-11-20T10:00:00Z');
     await push(`${sha}x`, '2026-11-19T10:00:00Z');
     await push(longA, '2026-11-18T10:00:00Z');
-    const [DEV, STG, PROD] = ['dev', 'stg', 'prod'].map(env => `releases/${env}/podinfo.yaml`);
+    const [DEV, STG, PROD] = ['dev', 'stg', 'prod'].map(
+      env => `releases/${env}/podinfo.yaml`,
+    );
     await remote.commit(
       {
         [DEV]: seed[DEV].replace('glob:dev-*', 'regex:^([0-9a-f]+)+x$'),
@@ -319,14 +458,24 @@ spec:
     expect(await file('main', DEV)).toContain(`tag: ${sha}x`);
     expect(await file('main', STG)).toContain(`tag: ${longA}`);
     expect(await file('main', PROD)).toContain('tag: 0.4.10');
-    const prod = await stores.syncStateStore.getRelease({ environment: 'prod', namespace: 'prod', name: 'podinfo-prod' });
-    expect(prod?.images[0].status?.error).toMatch(/^Invalid policy: the regular expression "\(a\?\)\{499\}" compiles to \d+ instructions/);
+    const prod = await stores.syncStateStore.getRelease({
+      environment: 'prod',
+      namespace: 'prod',
+      name: 'podinfo-prod',
+    });
+    expect(prod?.images[0].status?.error).toMatch(
+      /^Invalid policy: the regular expression "\(a\?\)\{499\}" compiles to \d+ instructions/,
+    );
   });
 
   describe('decides again from the file at the head it writes on', () => {
     const DEV = 'releases/dev/podinfo.yaml';
     const PROD = 'releases/prod/podinfo.yaml';
-    const devKey = { environment: 'dev', namespace: 'dev', name: 'podinfo-dev' };
+    const devKey = {
+      environment: 'dev',
+      namespace: 'dev',
+      name: 'podinfo-dev',
+    };
 
     beforeEach(async () => {
       await push('dev-newer111', '2026-11-20T10:00:00Z');
@@ -353,17 +502,29 @@ spec:
 
       const outcome = await automation(undefined, undefined, lock).run();
       // The store still said unlocked; the head said locked, and the head won.
-      expect((await stores.syncStateStore.getRelease(devKey))?.locked).toBe(false);
+      expect((await stores.syncStateStore.getRelease(devKey))?.locked).toBe(
+        false,
+      );
       expect(outcome.status).toBe('committed');
       expect(outcome.updates.map(u => u.release.environment)).toEqual(['prod']);
-      expect(await log()).toEqual(['Auto-release stefanprodan/podinfo:0.4.11', 'Lock dev', 'Import']);
+      expect(await log()).toEqual([
+        'Auto-release stefanprodan/podinfo:0.4.11',
+        'Lock dev',
+        'Import',
+      ]);
       expect(await file('main', DEV)).toBe(locked.trimEnd());
     });
 
     it('commits nothing at all when every release it would move was locked meanwhile', async () => {
       const locked = (content: string) =>
-        content.replace('    fluxcd.io/automated: "true"\n', '    fluxcd.io/locked: "true"\n    fluxcd.io/automated: "true"\n');
-      const lock = onceAfterScan({ [DEV]: locked(seed[DEV]), [PROD]: locked(seed[PROD]) }, 'Lock dev and prod');
+        content.replace(
+          '    fluxcd.io/automated: "true"\n',
+          '    fluxcd.io/locked: "true"\n    fluxcd.io/automated: "true"\n',
+        );
+      const lock = onceAfterScan(
+        { [DEV]: locked(seed[DEV]), [PROD]: locked(seed[PROD]) },
+        'Lock dev and prod',
+      );
       const outcome = await automation(undefined, undefined, lock).run();
       expect(outcome).toEqual({ status: 'unchanged', updates: [] });
       expect(await log()).toEqual(['Lock dev and prod', 'Import']);
@@ -371,27 +532,47 @@ spec:
 
     it('applies the policy written at the head, not the one the store had', async () => {
       const narrowed = seed[DEV].replace('glob:dev-*', 'glob:dev-pinned*');
-      const narrow = onceAfterScan({ [DEV]: narrowed }, 'Pin dev to the pinned builds');
+      const narrow = onceAfterScan(
+        { [DEV]: narrowed },
+        'Pin dev to the pinned builds',
+      );
 
       const outcome = await automation(undefined, undefined, narrow).run();
       expect(outcome.status).toBe('committed');
       // glob:dev-* chose dev-newer111; the head's glob:dev-pinned* chooses dev-pinned22.
-      expect(await file('main', DEV)).toBe(narrowed.replace('tag: dev-kb9lm91e', 'tag: dev-pinned22').trimEnd());
+      expect(await file('main', DEV)).toBe(
+        narrowed.replace('tag: dev-kb9lm91e', 'tag: dev-pinned22').trimEnd(),
+      );
       const dev = outcome.updates.find(u => u.release.environment === 'dev');
-      expect(dev).toMatchObject({ to: 'dev-pinned22', image: { policy: 'glob:dev-pinned*', tag: 'dev-kb9lm91e' } });
+      expect(dev).toMatchObject({
+        to: 'dev-pinned22',
+        image: { policy: 'glob:dev-pinned*', tag: 'dev-kb9lm91e' },
+      });
     });
 
     it('leaves a file that does not read cleanly alone, commits the others, and says so once', async () => {
       // A duplicate key pushed after the last sync: the store holds the clean release.
-      const broken = seed[DEV].replace('  labels:\n', '  name: podinfo-dev\n  labels:\n');
+      const broken = seed[DEV].replace(
+        '  labels:\n',
+        '  name: podinfo-dev\n  labels:\n',
+      );
       expect(broken).not.toBe(seed[DEV]);
       const brokenHead = await remote.commit({ [DEV]: broken }, 'A typo');
       const warn = mockServices.logger.mock();
 
-      const outcome = await automation(undefined, undefined, undefined, warn).run();
+      const outcome = await automation(
+        undefined,
+        undefined,
+        undefined,
+        warn,
+      ).run();
       expect(outcome.status).toBe('committed');
       expect(outcome.updates.map(u => u.release.environment)).toEqual(['prod']);
-      expect(await log()).toEqual(['Auto-release stefanprodan/podinfo:0.4.11', 'A typo', 'Import']);
+      expect(await log()).toEqual([
+        'Auto-release stefanprodan/podinfo:0.4.11',
+        'A typo',
+        'Import',
+      ]);
       expect(await file('main', DEV)).toBe(broken.trimEnd());
       expect(warn.warn).toHaveBeenCalledWith(
         'Image automation skipped a file that does not read cleanly',
@@ -399,23 +580,38 @@ spec:
       );
 
       const skippedEvents = async () =>
-        (await stores.eventStore.listEvents({ releases: [devKey], repositoryIds: [], limit: 10 })).filter(
-          e => e.type === 'automation-skipped',
-        );
+        (
+          await stores.eventStore.listEvents({
+            releases: [devKey],
+            repositoryIds: [],
+            limit: 10,
+          })
+        ).filter(e => e.type === 'automation-skipped');
       const [event] = await skippedEvents();
       expect(event).toEqual(
         expect.objectContaining({
           type: 'automation-skipped',
           commit: brokenHead,
-          details: expect.objectContaining({ path: DEV, line: expect.any(Number), error: expect.any(String) }),
+          details: expect.objectContaining({
+            path: DEV,
+            line: expect.any(Number),
+            error: expect.any(String),
+          }),
           message: expect.stringMatching(
-            new RegExp(`^${DEV} line \\d+ does not read cleanly at ${brokenHead.slice(0, 12)}: .*leaves it alone until it is fixed$`),
+            new RegExp(
+              `^${DEV} line \\d+ does not read cleanly at ${brokenHead.slice(
+                0,
+                12,
+              )}: .*leaves it alone until it is fixed$`,
+            ),
           ),
         }),
       );
 
       // The next run finds the same problem: logged again, but no second event.
-      expect((await automation(undefined, undefined, undefined, warn).run()).status).toBe('unchanged');
+      expect(
+        (await automation(undefined, undefined, undefined, warn).run()).status,
+      ).toBe('unchanged');
       expect(await skippedEvents()).toHaveLength(1);
     });
 
@@ -428,12 +624,19 @@ spec:
       expect(outcome).toEqual({ status: 'aborted', updates: [] });
       expect(await remote.head()).toBe(before);
       // The scan's findings are not recorded either: the next run, maybe on another replica, records its own.
-      expect((await stores.syncStateStore.getRelease(devKey))?.images[0].status).toBeUndefined();
+      expect(
+        (await stores.syncStateStore.getRelease(devKey))?.images[0].status,
+      ).toBeUndefined();
     });
 
     it('pushes nothing when aborted while the commit is being written', async () => {
       const controller = new AbortController();
-      const git = CliGitRepository.create({ id: 'config', remote: repository(), workDir: path.join(workDir, 'automation'), logger });
+      const git = CliGitRepository.create({
+        id: 'config',
+        remote: repository(),
+        workDir: path.join(workDir, 'automation'),
+        logger,
+      });
       const realCreate = git.createCommit.bind(git);
       git.createCommit = async options => {
         const commit = await realCreate(options);
@@ -444,7 +647,11 @@ spec:
       const outcome = await automation(git).run(controller.signal);
       expect(outcome).toEqual({ status: 'aborted', updates: [] });
       expect(await remote.head()).toBe(before);
-      const events = await stores.eventStore.listEvents({ releases: [devKey], repositoryIds: ['config'], limit: 10 });
+      const events = await stores.eventStore.listEvents({
+        releases: [devKey],
+        repositoryIds: ['config'],
+        limit: 10,
+      });
       expect(events.filter(e => e.type === 'automation-failed')).toEqual([]);
     });
   });

@@ -58,7 +58,10 @@ export interface ImageSource {
     wantsTimestamp: (tag: string) => boolean,
   ): Promise<ImageScanResult>;
   /** The manifest digest of a tag, for Flux's `:digest` setter markers. */
-  digestOf?(image: { registry?: string; repository: string }, tag: string): Promise<string>;
+  digestOf?(
+    image: { registry?: string; repository: string },
+    tag: string,
+  ): Promise<string>;
 }
 
 /** The Flux kinds that decide setter-marked images. */
@@ -110,7 +113,9 @@ export class ImageAutomation {
        * The cluster of an environment of this repository, where Flux's own
        * ImagePolicies are read when Flux automates the repository.
        */
-      clusterFor?: (environment: string) => { name: string; api: ClusterApi } | undefined;
+      clusterFor?: (
+        environment: string,
+      ) => { name: string; api: ClusterApi } | undefined;
       clock?: () => Date;
       /** Where each run's duration and outcome, and each commit, go; none when unset. */
       metrics?: GitopsMetrics;
@@ -144,7 +149,11 @@ export class ImageAutomation {
       status = outcome.status;
       return outcome;
     } finally {
-      this.options.metrics?.imageScanFinished(this.options.repository.id, status, elapsed());
+      this.options.metrics?.imageScanFinished(
+        this.options.repository.id,
+        status,
+        elapsed(),
+      );
     }
   }
 
@@ -164,7 +173,10 @@ export class ImageAutomation {
     const marked = markedUses(all);
     // Setter-marked images follow their ImagePolicy, never Flux v1's filters.
     const releases = marked.length
-      ? all.map(r => ({ ...r, images: r.images.filter(i => !i.imagePolicyRef) }))
+      ? all.map(r => ({
+          ...r,
+          images: r.images.filter(i => !i.imagePolicyRef),
+        }))
       : all;
     if (party === 'flux') {
       const statuses = await reportFluxAutomation({
@@ -180,7 +192,9 @@ export class ImageAutomation {
     const markers = marked.length
       ? await decideMarkedImages({
           uses: marked,
-          objects: await syncStateStore.listFluxObjects(repository.id, [...MARKER_OBJECT_KINDS]),
+          objects: await syncStateStore.listFluxObjects(repository.id, [
+            ...MARKER_OBJECT_KINDS,
+          ]),
           repository,
           images: this.options.images as MarkedImageSource,
           clock: this.clock,
@@ -188,9 +202,15 @@ export class ImageAutomation {
         })
       : undefined;
     if (signal?.aborted) return this.aborted();
-    await imageStatusStore.recordImageStatuses([...statuses, ...(markers?.statuses ?? [])]);
+    await imageStatusStore.recordImageStatuses([
+      ...statuses,
+      ...(markers?.statuses ?? []),
+    ]);
     for (const problem of markers?.problems ?? []) {
-      this.options.logger.warn('ImageUpdateAutomation not read', { repository: repository.id, problem });
+      this.options.logger.warn('ImageUpdateAutomation not read', {
+        repository: repository.id,
+        problem,
+      });
     }
     const v1 = await this.commitV1(updates, signal);
     if (!markers?.plans.length || v1.status === 'aborted') return v1;
@@ -235,7 +255,11 @@ export class ImageAutomation {
         sha: result.commit,
         images: result.applied.length,
       });
-      return { status: 'committed', commit: result.commit, updates: result.applied };
+      return {
+        status: 'committed',
+        commit: result.commit,
+        updates: result.applied,
+      };
     } catch (error) {
       if (signal?.aborted) return this.aborted();
       const message = errorMessage(error);
@@ -268,7 +292,8 @@ export class ImageAutomation {
         status: {
           checkedAt,
           automation: 'off' as const,
-          reason: 'Image automation is off for this repository: no registry is scanned and nothing is committed',
+          reason:
+            'Image automation is off for this repository: no registry is scanned and nothing is committed',
         },
       })),
     );
@@ -299,9 +324,17 @@ export class ImageAutomation {
       } catch (error) {
         if (signal?.aborted) return this.aborted();
         const message = errorMessage(error);
-        logger.warn('Image automation could not commit marked images', { repository: repository.id, error: message });
+        logger.warn('Image automation could not commit marked images', {
+          repository: repository.id,
+          error: message,
+        });
         await eventStore.addEvents([
-          { type: 'automation-failed', repository: repository.id, message, at: this.clock() },
+          {
+            type: 'automation-failed',
+            repository: repository.id,
+            message,
+            at: this.clock(),
+          },
         ]);
         return { status: 'failed', error: message, updates: applied };
       }
@@ -319,10 +352,14 @@ export class ImageAutomation {
       last = written.commit;
       const moved = plan.uses.filter(u =>
         written.changes.some(
-          c => c.file === u.file && c.setter === `${u.ref.namespace}:${u.ref.name}`,
+          c =>
+            c.file === u.file &&
+            c.setter === `${u.ref.namespace}:${u.ref.name}`,
         ),
       );
-      const automationName = plan.automation && `${plan.automation.namespace}/${plan.automation.name}`;
+      const automationName =
+        plan.automation &&
+        `${plan.automation.namespace}/${plan.automation.name}`;
       await eventStore.addEvents([
         ...moved.map(u => ({
           type: 'image-updated',
@@ -340,7 +377,9 @@ export class ImageAutomation {
             to: u.to,
             file: u.file,
             imagePolicy: `${u.ref.namespace}/${u.ref.name}`,
-            ...(automationName ? { imageUpdateAutomation: automationName } : {}),
+            ...(automationName
+              ? { imageUpdateAutomation: automationName }
+              : {}),
             ...(written.pushBranch ? { branch: written.pushBranch } : {}),
           },
           at: this.clock(),
@@ -364,7 +403,9 @@ export class ImageAutomation {
         images: moved.length,
         ...(automationName ? { automation: automationName } : {}),
       });
-      applied.push(...moved.map(u => ({ release: u.release, image: u.image, to: u.to })));
+      applied.push(
+        ...moved.map(u => ({ release: u.release, image: u.image, to: u.to })),
+      );
     }
     return last
       ? { status: 'committed', commit: last, updates: applied }
@@ -398,8 +439,9 @@ export class ImageAutomation {
         .map(u => u.policy)
         .filter((p): p is PolicyDefinition => !(p instanceof Error));
       const { registry, repository } = group[0].image;
-      const scan = await this.options.images.scan({ registry, repository }, tag =>
-        policies.some(p => needsCreationTime(p) && policyAllows(p, tag)),
+      const scan = await this.options.images.scan(
+        { registry, repository },
+        tag => policies.some(p => needsCreationTime(p) && policyAllows(p, tag)),
       );
       const checkedAt = this.clock().toISOString();
       for (const use of group) {
@@ -412,7 +454,12 @@ export class ImageAutomation {
           status,
         });
         if (use.policy instanceof Error) {
-          statuses.push(record({ error: `Invalid policy: ${use.policy.message}`, checkedAt }));
+          statuses.push(
+            record({
+              error: `Invalid policy: ${use.policy.message}`,
+              checkedAt,
+            }),
+          );
           continue;
         }
         if (!scan.ok) {
@@ -421,7 +468,12 @@ export class ImageAutomation {
         }
         const decision = decideTag(use.policy, use.image.tag, scan.tags);
         if (decision.kind === 'no-match') {
-          statuses.push(record({ reason: 'No tag in the registry matches the policy', checkedAt }));
+          statuses.push(
+            record({
+              reason: 'No tag in the registry matches the policy',
+              checkedAt,
+            }),
+          );
           continue;
         }
         const { choice, downgrade } = decision;
@@ -464,7 +516,11 @@ export class ImageAutomation {
     let skipped: SkippedFile[] = [];
     const written = await this.writer.write(
       async snapshot => {
-        const attempt = await movesAtHead(snapshot, updates, this.options.logger);
+        const attempt = await movesAtHead(
+          snapshot,
+          updates,
+          this.options.logger,
+        );
         skipped = attempt.skipped;
         if (attempt.applied.length === 0) return undefined;
         const message = autoReleaseMessage(
@@ -493,10 +549,18 @@ export class ImageAutomation {
 }
 
 /** The releases with only their images that are one of `names`; releases with none left out. */
-function onlyImages(releases: ReleaseRecord[], names: ImageName[]): ReleaseRecord[] {
-  const wanted = names.map(n => ({ registry: n.host, repository: n.repository }));
+function onlyImages(
+  releases: ReleaseRecord[],
+  names: ImageName[],
+): ReleaseRecord[] {
+  const wanted = names.map(n => ({
+    registry: n.host,
+    repository: n.repository,
+  }));
   return releases.flatMap(release => {
-    const images = release.images.filter(image => wanted.some(w => sameImage(image, w)));
+    const images = release.images.filter(image =>
+      wanted.some(w => sameImage(image, w)),
+    );
     return images.length ? [{ ...release, images }] : [];
   });
 }

@@ -56,19 +56,28 @@ export async function commitMarkerPlan(options: {
         const text = decodeUtf8File(path, file.content);
         const result = rewriteMarkedValues(text, plan.files.get(path)!);
         if ('error' in result) {
-          skipped.push({ path, head: snapshot.head, message: result.error, more: 0 });
+          skipped.push({
+            path,
+            head: snapshot.head,
+            message: result.error,
+            more: 0,
+          });
           continue;
         }
         if (result.changes.length === 0) continue;
         files.set(path, Buffer.from(result.content, 'utf8'));
-        changes.push(...result.changes.map(change => ({ ...change, file: path })));
+        changes.push(
+          ...result.changes.map(change => ({ ...change, file: path })),
+        );
       }
       if (changes.length === 0) return undefined;
       const images = [
         ...new Set(
           changes.map(c => {
-            if (c.field === 'tag') return `${targetImage(plan, c)}:${c.newValue}`;
-            if (c.field === 'digest') return `${targetImage(plan, c)}@${c.newValue}`;
+            if (c.field === 'tag')
+              return `${targetImage(plan, c)}:${c.newValue}`;
+            if (c.field === 'digest')
+              return `${targetImage(plan, c)}@${c.newValue}`;
             return c.newValue;
           }),
         ),
@@ -79,16 +88,23 @@ export async function commitMarkerPlan(options: {
           automationObject: `${automation.namespace}/${automation.name}`,
           images,
           files: [...files.keys()].sort(),
-          changes: changes.map(c => ({ oldValue: c.oldValue, newValue: c.newValue, setter: c.setter })),
+          changes: changes.map(c => ({
+            oldValue: c.oldValue,
+            newValue: c.newValue,
+            setter: c.setter,
+          })),
         });
-        if (message === undefined) templateFallback = automation.messageTemplate;
+        if (message === undefined)
+          templateFallback = automation.messageTemplate;
       }
       return {
         files,
         message: message ?? autoReleaseMessage(images),
         value: changes,
         author,
-        ...(automation?.pushBranch ? { pushBranch: automation.pushBranch } : {}),
+        ...(automation?.pushBranch
+          ? { pushBranch: automation.pushBranch }
+          : {}),
       };
     },
     { signal },
@@ -107,7 +123,13 @@ export async function commitMarkerPlan(options: {
 }
 
 /** The image a tag change belongs to, named as its ImageRepository names it. */
-function targetImage(plan: MarkerPlan, change: MarkedChange & { file: string }): string {
+function targetImage(
+  plan: MarkerPlan,
+  change: MarkedChange & { file: string },
+): string {
   const [namespace, name] = change.setter.split(':');
-  return plan.files.get(change.file)?.get(`${namespace}/${name}`)?.image ?? change.setter;
+  return (
+    plan.files.get(change.file)?.get(`${namespace}/${name}`)?.image ??
+    change.setter
+  );
 }

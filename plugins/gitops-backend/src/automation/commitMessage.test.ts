@@ -8,8 +8,8 @@ describe('autoReleaseMessage', () => {
   });
 
   it('summarises several, sorted and without repeats', () => {
-    expect(
-      autoReleaseMessage(['b/app:2', 'a/app:1', 'b/app:2']),
-    ).toBe('Auto-release multiple (2) images\n\n - a/app:1\n - b/app:2');
+    expect(autoReleaseMessage(['b/app:2', 'a/app:1', 'b/app:2'])).toBe(
+      'Auto-release multiple (2) images\n\n - a/app:1\n - b/app:2',
+    );
   });
 });

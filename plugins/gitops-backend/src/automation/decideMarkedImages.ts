@@ -51,7 +51,10 @@ export interface MarkedImageSource {
     | { ok: false; error: string; at: string }
   >;
   /** The manifest digest of a tag, for `:digest` markers. */
-  digestOf?(image: { registry?: string; repository: string }, tag: string): Promise<string>;
+  digestOf?(
+    image: { registry?: string; repository: string },
+    tag: string,
+  ): Promise<string>;
 }
 
 /** Release images marked with setters; Flux v1's annotations do not decide these. */
@@ -59,13 +62,23 @@ export function markedUses(releases: ReleaseRecord[]): MarkedUse[] {
   return releases.flatMap(release =>
     release.images.flatMap(image =>
       image.imagePolicyRef
-        ? [{ release, image, ref: image.imagePolicyRef, file: image.file ?? release.sourcePath }]
+        ? [
+            {
+              release,
+              image,
+              ref: image.imagePolicyRef,
+              file: image.file ?? release.sourcePath,
+            },
+          ]
         : [],
     ),
   );
 }
 
-export function statusRecord(use: MarkedUse, status: GitopsImageStatus): ImageStatusRecord {
+export function statusRecord(
+  use: MarkedUse,
+  status: GitopsImageStatus,
+): ImageStatusRecord {
   return {
     repositoryId: use.release.repository,
     environment: use.release.environment,
@@ -119,9 +132,16 @@ export async function decideMarkedImages(options: {
   images: MarkedImageSource;
   clock: () => Date;
   signal?: AbortSignal;
-}): Promise<{ statuses: ImageStatusRecord[]; plans: MarkerPlan[]; problems: string[] }> {
+}): Promise<{
+  statuses: ImageStatusRecord[];
+  plans: MarkerPlan[];
+  problems: string[];
+}> {
   const { uses, objects, images, clock, signal } = options;
-  const { automations, problems } = repositoryAutomations(objects, options.repository);
+  const { automations, problems } = repositoryAutomations(
+    objects,
+    options.repository,
+  );
   const scans = new Map<string, ReturnType<MarkedImageSource['scan']>>();
   const digests = new Map<string, Promise<string>>();
   const outcomes = new Map<string, Promise<PolicyOutcome>>();
@@ -129,10 +149,20 @@ export async function decideMarkedImages(options: {
   const unexcluded = new Map<string, TagCandidate[]>();
   const rankings = new Map<
     string,
-    { definition: PolicyDefinition; allowed: TagCandidate[]; choice?: { tag: string; reason: string } }
+    {
+      definition: PolicyDefinition;
+      allowed: TagCandidate[];
+      choice?: { tag: string; reason: string };
+    }
   >();
-  const rank = (resolved: ResolvedPolicy, label: string, tags: TagCandidate[]) => {
-    const exclusions = `${label}\n${resolved.repository.exclusionList.join('\n')}`;
+  const rank = (
+    resolved: ResolvedPolicy,
+    label: string,
+    tags: TagCandidate[],
+  ) => {
+    const exclusions = `${label}\n${resolved.repository.exclusionList.join(
+      '\n',
+    )}`;
     let candidates = unexcluded.get(exclusions);
     if (!candidates) {
       candidates = tags.filter(t => !resolved.repository.excludes(t.tag));
@@ -151,7 +181,9 @@ export async function decideMarkedImages(options: {
   };
 
   const outcomeOf = (use: MarkedUse): Promise<PolicyOutcome> => {
-    const key = `${use.release.environment}|${use.ref.namespace}/${use.ref.name}|${use.ref.field === 'digest'}`;
+    const key = `${use.release.environment}|${use.ref.namespace}/${
+      use.ref.name
+    }|${use.ref.field === 'digest'}`;
     let outcome = outcomes.get(key);
     if (!outcome) {
       outcome = decidePolicy(use);
@@ -161,8 +193,13 @@ export async function decideMarkedImages(options: {
   };
 
   async function decidePolicy(use: MarkedUse): Promise<PolicyOutcome> {
-    const resolved = resolveImagePolicy(objects, use.ref, use.release.environment);
-    if ('problem' in resolved) return { kind: 'problem', problem: resolved.problem };
+    const resolved = resolveImagePolicy(
+      objects,
+      use.ref,
+      use.release.environment,
+    );
+    if ('problem' in resolved)
+      return { kind: 'problem', problem: resolved.problem };
     const image = resolved.repository.image;
     const label = imageText(image);
     let scan = scans.get(label);
@@ -172,13 +209,29 @@ export async function decideMarkedImages(options: {
       scans.set(label, scan);
     }
     const result = await scan;
-    if (!result.ok) return { kind: 'error', error: result.error, at: result.at, resolved };
-    const { definition, allowed, choice: chosen } = rank(resolved, label, result.tags);
+    if (!result.ok)
+      return { kind: 'error', error: result.error, at: result.at, resolved };
+    const {
+      definition,
+      allowed,
+      choice: chosen,
+    } = rank(resolved, label, result.tags);
     if (!chosen) return { kind: 'no-match', resolved };
     const { tag, reason } = chosen;
-    const choice: PolicyOutcome = { kind: 'choice', resolved, definition, candidates: allowed, tag, reason };
+    const choice: PolicyOutcome = {
+      kind: 'choice',
+      resolved,
+      definition,
+      candidates: allowed,
+      tag,
+      reason,
+    };
     if (use.ref.field !== 'digest') return choice;
-    if (!images.digestOf) return { ...choice, digestError: 'the registry client cannot read digests' };
+    if (!images.digestOf)
+      return {
+        ...choice,
+        digestError: 'the registry client cannot read digests',
+      };
     const digestKey = `${label}:${tag}`;
     let digest = digests.get(digestKey);
     if (!digest) {
@@ -199,11 +252,21 @@ export async function decideMarkedImages(options: {
     const outcome = await outcomeOf(use);
     const checkedAt = clock().toISOString();
     const about = outcome.resolved
-      ? { imagePolicy: outcome.resolved.id, policy: outcome.resolved.description }
+      ? {
+          imagePolicy: outcome.resolved.id,
+          policy: outcome.resolved.description,
+        }
       : { imagePolicy: `${use.ref.namespace}/${use.ref.name}` };
-    const record = (status: Omit<GitopsImageStatus, 'checkedAt'> & { checkedAt?: string }) =>
+    const record = (
+      status: Omit<GitopsImageStatus, 'checkedAt'> & { checkedAt?: string },
+    ) =>
       statuses.push(
-        statusRecord(use, { checkedAt, ...about, automation: 'backstage', ...status }),
+        statusRecord(use, {
+          checkedAt,
+          ...about,
+          automation: 'backstage',
+          ...status,
+        }),
       );
     if (outcome.kind === 'problem') {
       record({ problem: outcome.problem });
@@ -220,7 +283,8 @@ export async function decideMarkedImages(options: {
     const { definition, candidates } = outcome;
     // As decideTag measures a value against the choice: never a move down.
     const movesFrom = (current: string) =>
-      outcome.tag !== current && !isDowngrade(definition, current, outcome.tag, candidates);
+      outcome.tag !== current &&
+      !isDowngrade(definition, current, outcome.tag, candidates);
     const downgrade =
       outcome.tag !== currentTag(use) &&
       isDowngrade(definition, currentTag(use), outcome.tag, candidates);
@@ -231,10 +295,17 @@ export async function decideMarkedImages(options: {
         : outcome.reason,
     };
     if (outcome.digestError) {
-      record({ ...base, error: `digest of ${outcome.tag}: ${outcome.digestError}` });
+      record({
+        ...base,
+        error: `digest of ${outcome.tag}: ${outcome.digestError}`,
+      });
       continue;
     }
-    const automation = automationFor(automations, use.file, use.release.environment);
+    const automation = automationFor(
+      automations,
+      use.file,
+      use.release.environment,
+    );
     if (automations.length > 0 && !automation) {
       record({
         ...base,
@@ -258,7 +329,9 @@ export async function decideMarkedImages(options: {
       wanted = use.ref.field !== 'name' && movesFrom(currentTag(use));
     }
     if (!wanted) continue;
-    const planKey = automation ? `${automation.path}#${automation.namespace}/${automation.name}` : '';
+    const planKey = automation
+      ? `${automation.path}#${automation.namespace}/${automation.name}`
+      : '';
     const plan: MarkerPlan = plans.get(planKey) ?? {
       ...(automation ? { automation } : {}),
       files: new Map(),
@@ -269,8 +342,16 @@ export async function decideMarkedImages(options: {
     plan.files.set(use.file, targets);
     // A :tag and a :digest marker of one policy share a target; keep the digest.
     const known = targets.get(outcome.resolved.id);
-    targets.set(outcome.resolved.id, known?.digest && !target.digest ? { ...target, digest: known.digest } : target);
-    plan.uses.push({ ...use, to: use.ref.field === 'digest' ? outcome.digest! : outcome.tag });
+    targets.set(
+      outcome.resolved.id,
+      known?.digest && !target.digest
+        ? { ...target, digest: known.digest }
+        : target,
+    );
+    plan.uses.push({
+      ...use,
+      to: use.ref.field === 'digest' ? outcome.digest! : outcome.tag,
+    });
   }
   return { statuses, plans: [...plans.values()], problems };
 }

@@ -1,15 +1,26 @@
-import { AutomationChanges, renderFluxCommitMessage } from './fluxCommitMessage';
+import {
+  AutomationChanges,
+  renderFluxCommitMessage,
+} from './fluxCommitMessage';
 
 const changes: AutomationChanges = {
   automationObject: 'flux-system/apps',
   images: ['ghcr.io/stefanprodan/podinfo:6.5.1', 'ghcr.io/org/worker:2.0.0'],
   files: ['apps/staging/podinfo-values.yaml'],
-  changes: [{ oldValue: '6.5.0', newValue: '6.5.1', setter: 'flux-system:podinfo-staging:tag' }],
+  changes: [
+    {
+      oldValue: '6.5.0',
+      newValue: '6.5.1',
+      setter: 'flux-system:podinfo-staging:tag',
+    },
+  ],
 };
 
 describe('renderFluxCommitMessage', () => {
   it('keeps plain text as it is', () => {
-    expect(renderFluxCommitMessage('Update staging images', changes)).toBe('Update staging images');
+    expect(renderFluxCommitMessage('Update staging images', changes)).toBe(
+      'Update staging images',
+    );
   });
 
   it("renders Flux's documented fields and ranges", () => {

@@ -16,17 +16,26 @@ export type AutomationChanges = {
 type Node =
   | { type: 'text'; text: string }
   | { type: 'value'; value: (scope: Scope) => string | undefined }
-  | { type: 'range'; items: (changes: AutomationChanges) => Scope[]; body: Node[] };
+  | {
+      type: 'range';
+      items: (changes: AutomationChanges) => Scope[];
+      body: Node[];
+    };
 
 /** What `.` and `$name` mean inside a range; the top level has neither. */
-type Scope = { dot?: string | Record<string, string>; variables: Record<string, string> };
+type Scope = {
+  dot?: string | Record<string, string>;
+  variables: Record<string, string>;
+};
 
 /** Longer templates are not commit messages anyone writes; rendering stays cheap. */
 const MAX_TEMPLATE_LENGTH = 4096;
 const ACTION = /\{\{(-?)\s*([\s\S]*?)\s*(-?)\}\}/g;
 
 /** Go template's `{{- ` and ` -}}` trim the white space beside them. */
-function splitActions(template: string): Array<{ text: string } | { action: string }> {
+function splitActions(
+  template: string,
+): Array<{ text: string } | { action: string }> {
   const parts: Array<{ text: string } | { action: string }> = [];
   let last = 0;
   let trimNext = false;
@@ -48,31 +57,48 @@ function splitActions(template: string): Array<{ text: string } | { action: stri
 function rangeOver(
   expression: string,
 ): ((changes: AutomationChanges, variables: string[]) => Scope[]) | undefined {
-  const rangeVariables = (variables: string[], index: number, item: string | Record<string, string>) => {
+  const rangeVariables = (
+    variables: string[],
+    index: number,
+    item: string | Record<string, string>,
+  ) => {
     const text = typeof item === 'string' ? item : '';
-    if (variables.length === 2) return { [variables[0]]: String(index), [variables[1]]: text };
+    if (variables.length === 2)
+      return { [variables[0]]: String(index), [variables[1]]: text };
     if (variables.length === 1) return { [variables[0]]: text };
     return {};
   };
-  const fromList = (list: (c: AutomationChanges) => Array<string | Record<string, string>>) =>
+  const fromList =
+    (list: (c: AutomationChanges) => Array<string | Record<string, string>>) =>
     (changes: AutomationChanges, variables: string[]) =>
       list(changes).map((item, index) => ({
         dot: item,
         variables: rangeVariables(variables, index, item),
       }));
   // Files are a map from name to objects in Flux; a key variable is the name.
-  const fromMapKeys = (list: (c: AutomationChanges) => string[]) =>
+  const fromMapKeys =
+    (list: (c: AutomationChanges) => string[]) =>
     (changes: AutomationChanges, variables: string[]) =>
       list(changes).map(key => ({
         dot: key,
-        variables: variables.length >= 1 ? { [variables[0]]: key, ...(variables[1] ? { [variables[1]]: '' } : {}) } : {},
+        variables:
+          variables.length >= 1
+            ? {
+                [variables[0]]: key,
+                ...(variables[1] ? { [variables[1]]: '' } : {}),
+              }
+            : {},
       }));
   switch (expression) {
     case '.Updated.Images':
       return fromList(c => c.images);
     case '.Changed.Changes':
       return fromList(c =>
-        c.changes.map(ch => ({ OldValue: ch.oldValue, NewValue: ch.newValue, Setter: ch.setter })),
+        c.changes.map(ch => ({
+          OldValue: ch.oldValue,
+          NewValue: ch.newValue,
+          Setter: ch.setter,
+        })),
       );
     case '.Updated.Files':
     case '.Changed.FileChanges':
@@ -84,18 +110,25 @@ function rangeOver(
 
 const VARIABLE = /^\$[A-Za-z_][A-Za-z0-9_]*$/;
 
-function valueOf(expression: string, changes: AutomationChanges): Node | undefined {
+function valueOf(
+  expression: string,
+  changes: AutomationChanges,
+): Node | undefined {
   if (expression === '.AutomationObject') {
     return { type: 'text', text: changes.automationObject };
   }
   if (expression === '.') {
-    return { type: 'value', value: scope => (typeof scope.dot === 'string' ? scope.dot : undefined) };
+    return {
+      type: 'value',
+      value: scope => (typeof scope.dot === 'string' ? scope.dot : undefined),
+    };
   }
   const field = /^\.(OldValue|NewValue|Setter)$/.exec(expression);
   if (field) {
     return {
       type: 'value',
-      value: scope => (typeof scope.dot === 'object' ? scope.dot[field[1]] : undefined),
+      value: scope =>
+        typeof scope.dot === 'object' ? scope.dot[field[1]] : undefined,
     };
   }
   if (VARIABLE.test(expression)) {
@@ -109,10 +142,15 @@ function valueOf(expression: string, changes: AutomationChanges): Node | undefin
  * beyond plain text, `{{ .AutomationObject }}`, comments and one level of
  * `range` over the updated images, files or changes.
  */
-function parse(template: string, changes: AutomationChanges): Node[] | undefined {
+function parse(
+  template: string,
+  changes: AutomationChanges,
+): Node[] | undefined {
   const root: Node[] = [];
   let body = root;
-  let open: { variables: string[]; items: ReturnType<typeof rangeOver> } | undefined;
+  let open:
+    | { variables: string[]; items: ReturnType<typeof rangeOver> }
+    | undefined;
   let rangeBody: Node[] = [];
   for (const part of splitActions(template)) {
     if ('text' in part) {
@@ -121,12 +159,18 @@ function parse(template: string, changes: AutomationChanges): Node[] | undefined
     }
     const action = part.action;
     if (/^\/\*[\s\S]*\*\/$/.test(action)) continue;
-    const range = /^range\s+(?:(\$\w+)(?:\s*,\s*(\$\w+))?\s*:=\s*)?(\.[\w.]+)$/.exec(action);
+    const range =
+      /^range\s+(?:(\$\w+)(?:\s*,\s*(\$\w+))?\s*:=\s*)?(\.[\w.]+)$/.exec(
+        action,
+      );
     if (range) {
       if (open) return undefined;
       const items = rangeOver(range[3]);
       if (!items) return undefined;
-      open = { variables: [range[1], range[2]].filter((v): v is string => Boolean(v)), items };
+      open = {
+        variables: [range[1], range[2]].filter((v): v is string => Boolean(v)),
+        items,
+      };
       rangeBody = [];
       body = rangeBody;
       continue;
@@ -134,7 +178,11 @@ function parse(template: string, changes: AutomationChanges): Node[] | undefined
     if (action === 'end') {
       if (!open) return undefined;
       const { variables, items } = open;
-      root.push({ type: 'range', items: c => items!(c, variables), body: rangeBody });
+      root.push({
+        type: 'range',
+        items: c => items!(c, variables),
+        body: rangeBody,
+      });
       open = undefined;
       body = root;
       continue;
@@ -146,7 +194,11 @@ function parse(template: string, changes: AutomationChanges): Node[] | undefined
   return open ? undefined : root;
 }
 
-function render(nodes: Node[], changes: AutomationChanges, scope: Scope): string | undefined {
+function render(
+  nodes: Node[],
+  changes: AutomationChanges,
+  scope: Scope,
+): string | undefined {
   let text = '';
   for (const node of nodes) {
     if (node.type === 'text') {

@@ -29,10 +29,14 @@ export type ResolvedPolicy = {
 /** An ImageUpdateAutomation that writes to this repository, and where it is written. */
 export type RepositoryAutomation = FluxImageUpdateAutomation & { path: string };
 
-const idOf = (o: { namespace: string; name: string }) => `${o.namespace}/${o.name}`;
+const idOf = (o: { namespace: string; name: string }) =>
+  `${o.namespace}/${o.name}`;
 
 /** The objects by `kind namespace/name`, built once per list: markers look up thousands. */
-const indexes = new WeakMap<FluxObjectInRepository[], Map<string, FluxObjectInRepository[]>>();
+const indexes = new WeakMap<
+  FluxObjectInRepository[],
+  Map<string, FluxObjectInRepository[]>
+>();
 function named(
   objects: FluxObjectInRepository[],
   kind: string,
@@ -51,7 +55,10 @@ function named(
 }
 
 /** One reading per stored object (an ImageRepository's exclusion list compiles once). */
-const readings = new WeakMap<FluxObjectInRepository, FluxObjectReading<unknown>>();
+const readings = new WeakMap<
+  FluxObjectInRepository,
+  FluxObjectReading<unknown>
+>();
 function readOnce<T>(
   object: FluxObjectInRepository,
   read: (o: FluxObjectSource) => FluxObjectReading<T>,
@@ -117,7 +124,13 @@ export function resolveImagePolicy(
   ref: { namespace: string; name: string },
   environment: string,
 ): ResolvedPolicy | { problem: string } {
-  const policy = pick(objects, ref, 'ImagePolicy', readImagePolicy, clusterFolder(environment));
+  const policy = pick(
+    objects,
+    ref,
+    'ImagePolicy',
+    readImagePolicy,
+    clusterFolder(environment),
+  );
   if ('problem' in policy) return policy;
   // The ImageRepository is looked for beside its policy first.
   const folder = policy.object.path.includes('/')
@@ -169,7 +182,11 @@ export function repositoryAutomations(
       continue;
     }
     const { sourceRef, checkoutBranch } = reading.value;
-    if (sourceRef && (sourceRef.kind !== 'GitRepository' || !gitRepositories.has(idOf(sourceRef)))) {
+    if (
+      sourceRef &&
+      (sourceRef.kind !== 'GitRepository' ||
+        !gitRepositories.has(idOf(sourceRef)))
+    ) {
       continue;
     }
     if (checkoutBranch && checkoutBranch !== branch) continue;

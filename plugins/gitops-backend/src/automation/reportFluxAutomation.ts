@@ -21,13 +21,20 @@ export function latestOfClusterPolicy(
   const status = isMapping(item.status) ? item.status : undefined;
   if (!status) return undefined;
   const ref = isMapping(status.latestRef) ? status.latestRef : undefined;
-  if (ref && typeof ref.name === 'string' && typeof ref.tag === 'string' && ref.tag) {
+  if (
+    ref &&
+    typeof ref.name === 'string' &&
+    typeof ref.tag === 'string' &&
+    ref.tag
+  ) {
     return { image: ref.name, tag: ref.tag };
   }
   if (typeof status.latestImage === 'string') {
     const parsed = parseImageReference(status.latestImage);
     if (parsed?.tag) {
-      const image = parsed.registry ? `${parsed.registry}/${parsed.repository}` : parsed.repository;
+      const image = parsed.registry
+        ? `${parsed.registry}/${parsed.repository}`
+        : parsed.repository;
       return { image, tag: parsed.tag };
     }
   }
@@ -43,7 +50,9 @@ export function latestOfClusterPolicy(
  */
 export async function reportFluxAutomation(options: {
   uses: MarkedUse[];
-  clusterFor: (environment: string) => { name: string; api: ClusterApi } | undefined;
+  clusterFor: (
+    environment: string,
+  ) => { name: string; api: ClusterApi } | undefined;
   clock: () => Date;
 }): Promise<ImageStatusRecord[]> {
   const { uses, clusterFor, clock } = options;
@@ -51,13 +60,22 @@ export async function reportFluxAutomation(options: {
   const statuses: ImageStatusRecord[] = [];
   for (const use of uses) {
     const imagePolicy = `${use.ref.namespace}/${use.ref.name}`;
-    const record = (status: Omit<GitopsImageStatus, 'checkedAt' | 'automation'>) =>
+    const record = (
+      status: Omit<GitopsImageStatus, 'checkedAt' | 'automation'>,
+    ) =>
       statuses.push(
-        statusRecord(use, { checkedAt: clock().toISOString(), automation: 'flux', imagePolicy, ...status }),
+        statusRecord(use, {
+          checkedAt: clock().toISOString(),
+          automation: 'flux',
+          imagePolicy,
+          ...status,
+        }),
       );
     const cluster = clusterFor(use.release.environment);
     if (!cluster) {
-      record({ problem: `environment ${use.release.environment} has no cluster to read ImagePolicy ${imagePolicy} from` });
+      record({
+        problem: `environment ${use.release.environment} has no cluster to read ImagePolicy ${imagePolicy} from`,
+      });
       continue;
     }
     const key = `${cluster.name}/${use.ref.namespace}`;
@@ -74,7 +92,9 @@ export async function reportFluxAutomation(options: {
       continue;
     }
     if (!answer.served) {
-      record({ problem: `cluster ${cluster.name} does not serve Flux's image automation API` });
+      record({
+        problem: `cluster ${cluster.name} does not serve Flux's image automation API`,
+      });
       continue;
     }
     const item = answer.items.find(i => {
@@ -82,7 +102,9 @@ export async function reportFluxAutomation(options: {
       return metadata.name === use.ref.name;
     });
     if (!item) {
-      record({ problem: `no ImagePolicy ${imagePolicy} in cluster ${cluster.name}` });
+      record({
+        problem: `no ImagePolicy ${imagePolicy} in cluster ${cluster.name}`,
+      });
       continue;
     }
     const spec = isMapping(item.spec) ? item.spec : {};
@@ -93,7 +115,9 @@ export async function reportFluxAutomation(options: {
       name: use.ref.name,
       spec,
     });
-    const described = policy.ok ? { policy: describeFluxPolicy(policy.value.definition) } : {};
+    const described = policy.ok
+      ? { policy: describeFluxPolicy(policy.value.definition) }
+      : {};
     const latest = latestOfClusterPolicy(item);
     record({
       ...described,
@@ -102,7 +126,9 @@ export async function reportFluxAutomation(options: {
             latestTag: latest.tag,
             reason: `Flux's image-automation-controller commits; ImagePolicy ${imagePolicy} in cluster ${cluster.name} chose ${latest.image}:${latest.tag}`,
           }
-        : { reason: `ImagePolicy ${imagePolicy} in cluster ${cluster.name} has chosen no image yet` }),
+        : {
+            reason: `ImagePolicy ${imagePolicy} in cluster ${cluster.name} has chosen no image yet`,
+          }),
     });
   }
   return statuses;

@@ -24,10 +24,13 @@ describe('rewriteMarkedValues', () => {
       '---',
       'kind: ConfigMap',
       'data:',
-      "  version: '1.2.0' # {\"$imagepolicy\": \"flux-system:app:tag\"}",
+      '  version: \'1.2.0\' # {"$imagepolicy": "flux-system:app:tag"}',
       '',
     ].join('\n');
-    const result = rewriteMarkedValues(text, new Map([['flux-system/app', target()]]));
+    const result = rewriteMarkedValues(
+      text,
+      new Map([['flux-system/app', target()]]),
+    );
     if ('error' in result) throw new Error(result.error);
     expect(result.content).toBe(
       text
@@ -36,7 +39,9 @@ describe('rewriteMarkedValues', () => {
         .replace('tag: "1.2.0"', 'tag: "1.3.0"')
         .replace("version: '1.2.0'", "version: '1.3.0'"),
     );
-    expect(result.changes.map(c => [c.field ?? 'whole', c.oldValue, c.newValue])).toEqual([
+    expect(
+      result.changes.map(c => [c.field ?? 'whole', c.oldValue, c.newValue]),
+    ).toEqual([
       ['whole', 'ghcr.io/org/app:1.2.0', 'ghcr.io/org/app:1.3.0'],
       ['name', 'org/app', 'ghcr.io/org/app'],
       ['tag', '1.2.0', '1.3.0'],
@@ -47,24 +52,41 @@ describe('rewriteMarkedValues', () => {
   it('leaves a newer value, a digest-pinned reference and unknown policies alone', () => {
     const text = [
       'a: ghcr.io/org/app:1.4.0 # {"$imagepolicy": "flux-system:app"}',
-      `b: ghcr.io/org/app@sha256:${'a'.repeat(64)} # {"$imagepolicy": "flux-system:app"}`,
+      `b: ghcr.io/org/app@sha256:${'a'.repeat(
+        64,
+      )} # {"$imagepolicy": "flux-system:app"}`,
       'c: 1.0.0 # {"$imagepolicy": "flux-system:unknown:tag"}',
       '',
     ].join('\n');
-    const result = rewriteMarkedValues(text, new Map([['flux-system/app', target()]]));
+    const result = rewriteMarkedValues(
+      text,
+      new Map([['flux-system/app', target()]]),
+    );
     expect(result).toEqual({ content: text, changes: [] });
   });
 
   it('writes a digest into a :digest marker and nothing without one', () => {
     const digest = `sha256:${'b'.repeat(64)}`;
-    const text = `d: sha256:${'0'.repeat(64)} # {"$imagepolicy": "flux-system:app:digest"}\n`;
-    const withDigest = rewriteMarkedValues(text, new Map([['flux-system/app', target({ digest })]]));
-    expect('content' in withDigest && withDigest.content).toBe(text.replace(`sha256:${'0'.repeat(64)}`, digest));
-    expect(rewriteMarkedValues(text, new Map([['flux-system/app', target()]]))).toEqual({ content: text, changes: [] });
+    const text = `d: sha256:${'0'.repeat(
+      64,
+    )} # {"$imagepolicy": "flux-system:app:digest"}\n`;
+    const withDigest = rewriteMarkedValues(
+      text,
+      new Map([['flux-system/app', target({ digest })]]),
+    );
+    expect('content' in withDigest && withDigest.content).toBe(
+      text.replace(`sha256:${'0'.repeat(64)}`, digest),
+    );
+    expect(
+      rewriteMarkedValues(text, new Map([['flux-system/app', target()]])),
+    ).toEqual({ content: text, changes: [] });
   });
 
   it('refuses a file that is not clean YAML', () => {
-    const result = rewriteMarkedValues('a: [1\nb: 2 # {"$imagepolicy": "flux-system:app:tag"}\n', new Map([['flux-system/app', target()]]));
+    const result = rewriteMarkedValues(
+      'a: [1\nb: 2 # {"$imagepolicy": "flux-system:app:tag"}\n',
+      new Map([['flux-system/app', target()]]),
+    );
     expect(result).toEqual({ error: expect.any(String) });
   });
 });

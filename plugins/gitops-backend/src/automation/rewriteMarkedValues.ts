@@ -33,12 +33,16 @@ function newValue(
     case 'name':
       return current !== target.image ? target.image : undefined;
     case 'digest':
-      return target.digest && current !== target.digest ? target.digest : undefined;
+      return target.digest && current !== target.digest
+        ? target.digest
+        : undefined;
     default: {
       const written = parseImageReference(current);
       // A digest-pinned whole reference is someone's deliberate choice.
       if (!written || written.digest) return undefined;
-      return target.moves(written.tag) ? `${target.image}:${target.tag}` : undefined;
+      return target.moves(written.tag)
+        ? `${target.image}:${target.tag}`
+        : undefined;
     }
   }
 }
@@ -58,12 +62,18 @@ export function rewriteMarkedValues(
   const splices: TextSplice[] = [];
   const changes: MarkedChange[] = [];
   for (const value of values) {
-    const target = targets.get(`${value.policy.namespace}/${value.policy.name}`);
+    const target = targets.get(
+      `${value.policy.namespace}/${value.policy.name}`,
+    );
     const to = target && newValue(value.field, value.text, target);
     if (to === undefined || !value.node.range) continue;
     const source = scalarSource(value.node, to);
     if (source === undefined) continue;
-    splices.push({ start: value.node.range[0], end: value.node.range[1], text: source });
+    splices.push({
+      start: value.node.range[0],
+      end: value.node.range[1],
+      text: source,
+    });
     changes.push({
       setter: `${value.policy.namespace}:${value.policy.name}`,
       ...(value.field ? { field: value.field } : {}),
@@ -74,7 +84,11 @@ export function rewriteMarkedValues(
   if (splices.length === 0) return { content: text, changes: [] };
   try {
     return {
-      content: applySplices(text, splices, () => new Error('two markers share one value')),
+      content: applySplices(
+        text,
+        splices,
+        () => new Error('two markers share one value'),
+      ),
       changes,
     };
   } catch (cause) {

@@ -1,8 +1,16 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ChartStatusRecord, ChartStatusStore, SyncStateStore } from '../database';
+import {
+  ChartStatusRecord,
+  ChartStatusStore,
+  SyncStateStore,
+} from '../database';
 import { errorMessage } from '../kernel';
 import { resolveChartSource } from './chartSource';
-import { ChartVersionLookup, ListedChartSource, listingOf } from './chartVersionLookup';
+import {
+  ChartVersionLookup,
+  ListedChartSource,
+  listingOf,
+} from './chartVersionLookup';
 import { newestAllowedVersion } from './chartVersions';
 import { CHART_SOURCE_KINDS, FluxSources } from './fluxSources';
 import { HelmIndexClient } from './HelmIndexClient';
@@ -53,19 +61,24 @@ export class ChartUpdates {
   }
 
   private async scan(signal?: AbortSignal): Promise<ChartUpdatesOutcome> {
-    const { repository, syncStateStore, chartStatusStore, logger } = this.options;
+    const { repository, syncStateStore, chartStatusStore, logger } =
+      this.options;
     const [releases, objects] = await Promise.all([
       syncStateStore.releasesFromPaths(repository.id, 'all'),
       syncStateStore.listFluxObjects(repository.id, CHART_SOURCE_KINDS),
     ]);
     const sources = new FluxSources(objects, repository.url);
-    const lookup = new ChartVersionLookup({ helm: this.options.helm, oci: this.options.oci });
+    const lookup = new ChartVersionLookup({
+      helm: this.options.helm,
+      oci: this.options.oci,
+    });
     const statuses: ChartStatusRecord[] = [];
     for (const release of releases) {
       if (signal?.aborted) break;
       if (release.chart.type !== 'source') continue;
       const source = resolveChartSource(release.chart, release, sources);
-      if (source.type !== 'helm-repository' && source.type !== 'oci-artifact') continue;
+      if (source.type !== 'helm-repository' && source.type !== 'oci-artifact')
+        continue;
       statuses.push({
         repositoryId: repository.id,
         environment: release.environment,
@@ -75,11 +88,18 @@ export class ChartUpdates {
       });
     }
     if (signal?.aborted) {
-      return { status: 'failed', error: 'Aborted before storing the chart statuses' };
+      return {
+        status: 'failed',
+        error: 'Aborted before storing the chart statuses',
+      };
     }
     await chartStatusStore.replaceChartStatuses(repository.id, statuses);
     const failed = statuses.filter(s => s.status.error).length;
-    logger.info('Scanned charts', { repository: repository.id, checked: statuses.length, failed });
+    logger.info('Scanned charts', {
+      repository: repository.id,
+      checked: statuses.length,
+      failed,
+    });
     return { status: 'scanned', checked: statuses.length, failed };
   }
 
@@ -92,8 +112,16 @@ export class ChartUpdates {
       checkedAt: this.clock().toISOString(),
     };
     try {
-      const latestVersion = newestAllowedVersion(await lookup.versions(source), range);
-      return latestVersion ? { ...base, latestVersion } : { ...base, error: `no version of ${source.chartName} satisfies ${range}` };
+      const latestVersion = newestAllowedVersion(
+        await lookup.versions(source),
+        range,
+      );
+      return latestVersion
+        ? { ...base, latestVersion }
+        : {
+            ...base,
+            error: `no version of ${source.chartName} satisfies ${range}`,
+          };
     } catch (error) {
       return { ...base, error: errorMessage(error) };
     }

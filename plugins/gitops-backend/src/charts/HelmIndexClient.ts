@@ -23,7 +23,8 @@ export const DEFAULT_HELM_INDEX_LIMITS: HelmIndexLimits = {
 /** Each chart of an index with the versions it lists. */
 export type HelmIndex = Map<string, string[]>;
 
-const trailingSlash = (path: string) => (path.endsWith('/') ? path : `${path}/`);
+const trailingSlash = (path: string) =>
+  path.endsWith('/') ? path : `${path}/`;
 
 /**
  * Reads the index.yaml of Helm repositories over http(s). A url is fetched
@@ -53,13 +54,17 @@ export class HelmIndexClient {
       throw new NotAllowedError(`Helm repository url "${url}" is not a URL`);
     }
     if (target.protocol !== 'https:' && target.protocol !== 'http:') {
-      throw new NotAllowedError(`Helm repository url "${url}" is neither http(s) nor oci`);
+      throw new NotAllowedError(
+        `Helm repository url "${url}" is neither http(s) nor oci`,
+      );
     }
     const matches = this.repositories.filter(entry => {
       const listed = new URL(entry.url);
       return (
         listed.origin === target.origin &&
-        trailingSlash(target.pathname).startsWith(trailingSlash(listed.pathname))
+        trailingSlash(target.pathname).startsWith(
+          trailingSlash(listed.pathname),
+        )
       );
     });
     if (matches.length === 0) {
@@ -75,18 +80,28 @@ export class HelmIndexClient {
   async read(url: string): Promise<HelmIndex> {
     const entry = this.configured(url);
     const indexUrl = new URL('index.yaml', trailingSlash(url));
-    const headers: Record<string, string> = { accept: 'application/yaml, application/json, */*' };
+    const headers: Record<string, string> = {
+      accept: 'application/yaml, application/json, */*',
+    };
     if (entry.username !== undefined && entry.password !== undefined) {
-      headers.authorization = `Basic ${Buffer.from(`${entry.username}:${entry.password}`).toString('base64')}`;
+      headers.authorization = `Basic ${Buffer.from(
+        `${entry.username}:${entry.password}`,
+      ).toString('base64')}`;
     }
     const where = `${indexUrl.origin}${indexUrl.pathname}`;
     const signal = AbortSignal.timeout(this.limits.timeoutMs);
     let body: Buffer;
     try {
-      const response = await this.fetch(indexUrl, { headers, redirect: 'manual', signal });
+      const response = await this.fetch(indexUrl, {
+        headers,
+        redirect: 'manual',
+        signal,
+      });
       if (response.status >= 300 && response.status < 400) {
         await response.body?.cancel();
-        throw new NotAllowedError(`${where} redirects (HTTP ${response.status}); redirects are not followed`);
+        throw new NotAllowedError(
+          `${where} redirects (HTTP ${response.status}); redirects are not followed`,
+        );
       }
       if (!response.ok) {
         await response.body?.cancel();
@@ -98,7 +113,9 @@ export class HelmIndexClient {
       });
     } catch (error) {
       if (signal.aborted) {
-        throw new Error(`${where} did not answer within ${this.limits.timeoutMs} ms`);
+        throw new Error(
+          `${where} did not answer within ${this.limits.timeoutMs} ms`,
+        );
       }
       throw error;
     }
@@ -113,19 +130,27 @@ export class HelmIndexClient {
         uniqueKeys: false,
       });
     } catch (error) {
-      throw new Error(`${where} is not a Helm repository index: ${(error as Error).message}`);
+      throw new Error(
+        `${where} is not a Helm repository index: ${(error as Error).message}`,
+      );
     }
     const entries = (document as { entries?: unknown } | null)?.entries;
     if (!entries || typeof entries !== 'object' || Array.isArray(entries)) {
-      throw new Error(`${where} is not a Helm repository index: it has no entries`);
+      throw new Error(
+        `${where} is not a Helm repository index: it has no entries`,
+      );
     }
     const index: HelmIndex = new Map();
     let count = 0;
-    for (const [chart, list] of Object.entries(entries as Record<string, unknown>)) {
+    for (const [chart, list] of Object.entries(
+      entries as Record<string, unknown>,
+    )) {
       if (!Array.isArray(list)) continue;
       count += list.length;
       if (count > this.limits.maxEntries) {
-        throw new Error(`${where} lists more than ${this.limits.maxEntries} chart versions`);
+        throw new Error(
+          `${where} lists more than ${this.limits.maxEntries} chart versions`,
+        );
       }
       index.set(
         chart,

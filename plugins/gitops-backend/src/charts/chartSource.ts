@@ -62,7 +62,12 @@ export function resolveChartSource(
   });
   switch (sourceRef.kind) {
     case 'GitRepository': {
-      const git = sources.find('GitRepository', namespace, sourceRef.name, release.environment);
+      const git = sources.find(
+        'GitRepository',
+        namespace,
+        sourceRef.name,
+        release.environment,
+      );
       if (!git || !sources.isThisRepository(git)) return other();
       return {
         type: 'this-repository',
@@ -71,20 +76,32 @@ export function resolveChartSource(
       };
     }
     case 'HelmRepository': {
-      const repository = sources.find('HelmRepository', namespace, sourceRef.name, release.environment);
+      const repository = sources.find(
+        'HelmRepository',
+        namespace,
+        sourceRef.name,
+        release.environment,
+      );
       const url = stringField(repository?.spec, 'url');
       if (!repository || !url) return other();
       return {
         type: 'helm-repository',
         url,
-        oci: stringField(repository.spec, 'type') === 'oci' || url.startsWith('oci://'),
+        oci:
+          stringField(repository.spec, 'type') === 'oci' ||
+          url.startsWith('oci://'),
         range: chart.version ?? DEFAULT_CHART_RANGE,
         chartName: chart.chart,
         ...(chart.version ? { version: chart.version } : {}),
       };
     }
     case 'HelmChart': {
-      const helmChart = sources.find('HelmChart', namespace, sourceRef.name, release.environment);
+      const helmChart = sources.find(
+        'HelmChart',
+        namespace,
+        sourceRef.name,
+        release.environment,
+      );
       const name = stringField(helmChart?.spec, 'chart');
       const ref = mappingField(helmChart?.spec, 'sourceRef');
       const kind = stringField(ref, 'kind');
@@ -107,7 +124,12 @@ export function resolveChartSource(
       );
     }
     case 'OCIRepository': {
-      const repository = sources.find('OCIRepository', namespace, sourceRef.name, release.environment);
+      const repository = sources.find(
+        'OCIRepository',
+        namespace,
+        sourceRef.name,
+        release.environment,
+      );
       const url = stringField(repository?.spec, 'url');
       if (!repository || !url) return other();
       const ref = mappingField(repository.spec, 'ref');

@@ -10,10 +10,17 @@ export type ListedChartSource = Extract<
 >;
 
 /** The url a chart's versions are listed at, and under which name. */
-export function listingOf(source: ListedChartSource): { url: string; chart?: string; oci: boolean } {
+export function listingOf(source: ListedChartSource): {
+  url: string;
+  chart?: string;
+  oci: boolean;
+} {
   if (source.type === 'oci-artifact') return { url: source.url, oci: true };
   if (source.oci) {
-    return { url: `${source.url.replace(/\/+$/, '')}/${source.chartName}`, oci: true };
+    return {
+      url: `${source.url.replace(/\/+$/, '')}/${source.chartName}`,
+      oci: true,
+    };
   }
   return { url: source.url, chart: source.chartName, oci: false };
 }
@@ -43,7 +50,9 @@ export class ChartVersionLookup {
     }
     const key = listing.url.replace(/\/+$/, '');
     // The index client's errors name the index url already.
-    const index = await this.memo(this.indexes, key, () => this.clients.helm.read(listing.url));
+    const index = await this.memo(this.indexes, key, () =>
+      this.clients.helm.read(listing.url),
+    );
     const versions = index.get(listing.chart!);
     if (!versions) {
       throw new Error(`the index of ${key} has no chart ${listing.chart}`);
@@ -51,7 +60,11 @@ export class ChartVersionLookup {
     return versions;
   }
 
-  private memo<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  private memo<T>(
+    cache: Map<string, Promise<T>>,
+    key: string,
+    load: () => Promise<T>,
+  ): Promise<T> {
     let pending = cache.get(key);
     if (!pending) {
       pending = load();

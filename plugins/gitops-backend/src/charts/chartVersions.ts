@@ -20,7 +20,9 @@ export function newestAllowedVersion(
     parsed = parseFluxVersionRange(range);
   } catch (error) {
     throw new InputError(
-      `chart version "${range}" is not a semver version or range: ${(error as Error).message}`,
+      `chart version "${range}" is not a semver version or range: ${
+        (error as Error).message
+      }`,
     );
   }
   let newest: string | undefined;
@@ -36,7 +38,10 @@ export function newestAllowedVersion(
  * Whether `latest` is newer than the version a release runs; false when
  * either is not a version (a range written in git is not what runs).
  */
-export function isNewerChart(latest: string | undefined, running: string | undefined): boolean {
+export function isNewerChart(
+  latest: string | undefined,
+  running: string | undefined,
+): boolean {
   if (!latest || !running) return false;
   const a = semver.valid(latest);
   const b = semver.valid(running);

@@ -108,7 +108,10 @@ export class FluxSources {
         stringField(sourceRef, 'name') === gitRepository.name &&
         (stringField(sourceRef, 'namespace') ?? kustomization.namespace) ===
           gitRepository.namespace &&
-        within(folder, kustomizationFolder(stringField(kustomization.spec, 'path')))
+        within(
+          folder,
+          kustomizationFolder(stringField(kustomization.spec, 'path')),
+        )
       );
     });
   }

@@ -15,10 +15,29 @@ describe('normalizeGitUrl', () => {
   });
 
   it('keeps what tells repositories apart: paths (case too), ports, local folders', () => {
-    expect(sameGitRepository('https://github.com/example/Fleet', 'https://github.com/example/fleet')).toBe(false);
-    expect(sameGitRepository('https://git.example.com:8443/fleet', 'https://git.example.com/fleet')).toBe(false);
-    expect(sameGitRepository('https://github.com/example/fleet', 'https://github.com/other/fleet')).toBe(false);
-    expect(normalizeGitUrl('file:///srv/git/fleet.git/')).toBe('/srv/git/fleet');
-    expect(sameGitRepository('file:///srv/git/fleet.git', '/srv/git/fleet')).toBe(true);
+    expect(
+      sameGitRepository(
+        'https://github.com/example/Fleet',
+        'https://github.com/example/fleet',
+      ),
+    ).toBe(false);
+    expect(
+      sameGitRepository(
+        'https://git.example.com:8443/fleet',
+        'https://git.example.com/fleet',
+      ),
+    ).toBe(false);
+    expect(
+      sameGitRepository(
+        'https://github.com/example/fleet',
+        'https://github.com/other/fleet',
+      ),
+    ).toBe(false);
+    expect(normalizeGitUrl('file:///srv/git/fleet.git/')).toBe(
+      '/srv/git/fleet',
+    );
+    expect(
+      sameGitRepository('file:///srv/git/fleet.git', '/srv/git/fleet'),
+    ).toBe(true);
   });
 });

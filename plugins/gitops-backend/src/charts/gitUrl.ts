@@ -33,7 +33,10 @@ export function normalizeGitUrl(url: string): string {
       path = text;
     }
   }
-  path = path.replace(/\/+$/, '').replace(/\.git$/, '').replace(/\/+$/, '');
+  path = path
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '')
+    .replace(/\/+$/, '');
   if (host) path = path.replace(/^\/+/, '').replace(/^~/, '');
   return host ? `${host}/${path}` : path;
 }

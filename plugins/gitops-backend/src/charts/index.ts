@@ -10,7 +10,11 @@ export { ChartUpdates } from './ChartUpdates';
 export type { ChartUpdatesOutcome } from './ChartUpdates';
 export { chartNameFromPath, resolveChartSource } from './chartSource';
 export type { ChartSource } from './chartSource';
-export { chartStatusOf, isNewerChart, newestAllowedVersion } from './chartVersions';
+export {
+  chartStatusOf,
+  isNewerChart,
+  newestAllowedVersion,
+} from './chartVersions';
 export { CHART_SOURCE_KINDS, FluxSources } from './fluxSources';
 export type { FluxSourceObject } from './fluxSources';
 export { normalizeGitUrl, sameGitRepository } from './gitUrl';

@@ -68,7 +68,10 @@ describe('readClustersConfig', () => {
       ],
       /the cluster name "a" is used twice/,
     ],
-  ])('rejects bad clusters with a message naming the key (%#)', (methods, message) => {
-    expect(() => readClustersConfig(kubernetes(methods))).toThrow(message);
-  });
+  ])(
+    'rejects bad clusters with a message naming the key (%#)',
+    (methods, message) => {
+      expect(() => readClustersConfig(kubernetes(methods))).toThrow(message);
+    },
+  );
 });

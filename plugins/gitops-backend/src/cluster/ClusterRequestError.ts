@@ -9,10 +9,7 @@ import { CustomErrorBase } from '@backstage/errors';
 export class ClusterRequestError extends CustomErrorBase {
   name = 'ClusterRequestError' as const;
 
-  constructor(
-    message: string,
-    readonly status?: number,
-  ) {
+  constructor(message: string, readonly status?: number) {
     super(message);
   }
 
@@ -47,7 +44,10 @@ export function toClusterRequestError(
   const code = (error as { code?: unknown })?.code;
   if (typeof code === 'number') {
     const body = statusBody((error as { body?: unknown }).body);
-    const detail = [body?.message, body?.reason].find((text): text is string => typeof text === 'string') ?? `HTTP ${code}`;
+    const detail =
+      [body?.message, body?.reason].find(
+        (text): text is string => typeof text === 'string',
+      ) ?? `HTTP ${code}`;
     return new ClusterRequestError(`${what}: ${code} ${detail}`, code);
   }
   const cause = errorMessage(error);

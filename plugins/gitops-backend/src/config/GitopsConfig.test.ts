@@ -30,7 +30,10 @@ describe('readGitopsConfig', () => {
               prune: true,
             },
           ],
-          helmReconcile: { schedule: { frequency: '1m' }, gracePeriod: { minutes: 5 } },
+          helmReconcile: {
+            schedule: { frequency: '1m' },
+            gracePeriod: { minutes: 5 },
+          },
         },
       }),
     );
@@ -94,20 +97,34 @@ describe('readGitopsConfig', () => {
     'https://bot:ghp_secret@github.com/org/config.git',
     'ssh://git:ghp_secret@git.example.com/org/config.git',
     'ghp_secret:x@git.example.com:org/config.git',
-  ])('refuses a repository URL carrying a credential without echoing it (%s)', url => {
-    const read = () =>
-      readGitopsConfig(new ConfigReader({ gitops: { repositories: [repo({ url })] } }));
-    expect(read).toThrow(/gitops.repositories\[0\].url must not carry credentials|gitops.repositories\[0\].url is not/);
-    expect(read).not.toThrow(/ghp_secret/);
-  });
+  ])(
+    'refuses a repository URL carrying a credential without echoing it (%s)',
+    url => {
+      const read = () =>
+        readGitopsConfig(
+          new ConfigReader({ gitops: { repositories: [repo({ url })] } }),
+        );
+      expect(read).toThrow(
+        /gitops.repositories\[0\].url must not carry credentials|gitops.repositories\[0\].url is not/,
+      );
+      expect(read).not.toThrow(/ghp_secret/);
+    },
+  );
 
   it('keeps the ssh user of ssh:// and scp-like remotes: it is no credential', () => {
-    const ssh = { privateKey: 'KEY', knownHosts: 'git.example.com ssh-ed25519 AAAA' };
+    const ssh = {
+      privateKey: 'KEY',
+      knownHosts: 'git.example.com ssh-ed25519 AAAA',
+    };
     const config = readGitopsConfig(
       new ConfigReader({
         gitops: {
           repositories: [
-            repo({ id: 'a', url: 'ssh://git@git.example.com:2222/org/config.git', ssh }),
+            repo({
+              id: 'a',
+              url: 'ssh://git@git.example.com:2222/org/config.git',
+              ssh,
+            }),
             repo({ id: 'b', url: 'git@git.example.com:org/config.git', ssh }),
           ],
         },
@@ -126,7 +143,10 @@ describe('readGitopsConfig', () => {
           repositories: [
             repo({
               url: 'git@git.example.com:org/config.git',
-              ssh: { privateKey: 'KEY', knownHosts: 'git.example.com ssh-ed25519 AAAA' },
+              ssh: {
+                privateKey: 'KEY',
+                knownHosts: 'git.example.com ssh-ed25519 AAAA',
+              },
             }),
           ],
         },
@@ -140,26 +160,48 @@ describe('readGitopsConfig', () => {
   });
 
   it.each([
-    [{ repositories: [repo({ id: 'Bad_Id' })] }, /gitops.repositories\[0\].id "Bad_Id"/],
-    [{ repositories: [repo({ url: 'ftp://x/y' })] }, /gitops.repositories\[0\].url/],
-    [{ repositories: [repo({ url: 'ssh://git@host/repo.git' })] }, /gitops.repositories\[0\].ssh is required/],
+    [
+      { repositories: [repo({ id: 'Bad_Id' })] },
+      /gitops.repositories\[0\].id "Bad_Id"/,
+    ],
+    [
+      { repositories: [repo({ url: 'ftp://x/y' })] },
+      /gitops.repositories\[0\].url/,
+    ],
+    [
+      { repositories: [repo({ url: 'ssh://git@host/repo.git' })] },
+      /gitops.repositories\[0\].ssh is required/,
+    ],
     [{ repositories: [repo(), repo()] }, /"config" is used twice/],
     [
-      { repositories: [repo()], environments: [{ name: 'dev', repository: 'other' }] },
+      {
+        repositories: [repo()],
+        environments: [{ name: 'dev', repository: 'other' }],
+      },
       /gitops.environments\[0\].repository "other"/,
     ],
     [
-      { repositories: [repo()], environments: [{ name: 'dev', repository: 'config', path: '../outside' }] },
+      {
+        repositories: [repo()],
+        environments: [
+          { name: 'dev', repository: 'config', path: '../outside' },
+        ],
+      },
       /must stay inside the repository/,
     ],
     [
-      { repositories: [repo()], environments: [{ name: 'dev', repository: 'config', apply: true }] },
+      {
+        repositories: [repo()],
+        environments: [{ name: 'dev', repository: 'config', apply: true }],
+      },
       /gitops.environments\[0\].apply needs gitops.environments\[0\].cluster/,
     ],
     [
       {
         repositories: [repo()],
-        environments: [{ name: 'dev', repository: 'config', cluster: 'eu', prune: true }],
+        environments: [
+          { name: 'dev', repository: 'config', cluster: 'eu', prune: true },
+        ],
       },
       /gitops.environments\[0\].prune needs gitops.environments\[0\].apply: true/,
     ],
@@ -167,16 +209,24 @@ describe('readGitopsConfig', () => {
       { repositories: [repo({ automation: 'fluxcd' })] },
       /gitops.repositories\[0\].automation "fluxcd" must be one of backstage, flux, off/,
     ],
-  ])('rejects bad config with a message naming the key (%#)', (gitops, message) => {
-    expect(() => readGitopsConfig(new ConfigReader({ gitops }))).toThrow(message);
-  });
+  ])(
+    'rejects bad config with a message naming the key (%#)',
+    (gitops, message) => {
+      expect(() => readGitopsConfig(new ConfigReader({ gitops }))).toThrow(
+        message,
+      );
+    },
+  );
 
-  it.each(['flux', 'off'] as const)('reads who automates a repository: %s', automation => {
-    const config = readGitopsConfig(
-      new ConfigReader({ gitops: { repositories: [repo({ automation })] } }),
-    );
-    expect(config.repositories[0].automation).toBe(automation);
-  });
+  it.each(['flux', 'off'] as const)(
+    'reads who automates a repository: %s',
+    automation => {
+      const config = readGitopsConfig(
+        new ConfigReader({ gitops: { repositories: [repo({ automation })] } }),
+      );
+      expect(config.repositories[0].automation).toBe(automation);
+    },
+  );
 
   describe('where an environment applies and how much it may prune', () => {
     const read = (environment: object) =>
@@ -185,7 +235,14 @@ describe('readGitopsConfig', () => {
           gitops: {
             repositories: [repo()],
             environments: [
-              { name: 'stg', repository: 'config', cluster: 'demo', apply: true, prune: true, ...environment },
+              {
+                name: 'stg',
+                repository: 'config',
+                cluster: 'demo',
+                apply: true,
+                prune: true,
+                ...environment,
+              },
             ],
           },
         }),
@@ -212,10 +269,22 @@ describe('readGitopsConfig', () => {
     });
 
     it.each([
-      [{ namespaces: ['Not_A_Namespace'] }, /namespaces: "Not_A_Namespace" is not a namespace name/],
-      [{ clusterScopedKinds: ['Namespace'] }, /clusterScopedKinds: "Namespace" is not a kind name other than Namespace/],
-      [{ pruneGuard: { maxShare: 1.5 } }, /pruneGuard.maxShare must be between 0 and 1/],
-      [{ pruneGuard: { confirmedCommit: 'abc123' } }, /pruneGuard.confirmedCommit must be a full commit sha/],
+      [
+        { namespaces: ['Not_A_Namespace'] },
+        /namespaces: "Not_A_Namespace" is not a namespace name/,
+      ],
+      [
+        { clusterScopedKinds: ['Namespace'] },
+        /clusterScopedKinds: "Namespace" is not a kind name other than Namespace/,
+      ],
+      [
+        { pruneGuard: { maxShare: 1.5 } },
+        /pruneGuard.maxShare must be between 0 and 1/,
+      ],
+      [
+        { pruneGuard: { confirmedCommit: 'abc123' } },
+        /pruneGuard.confirmedCommit must be a full commit sha/,
+      ],
     ])('refuses %j', (environment, message) => {
       expect(() => read(environment)).toThrow(message);
     });
@@ -258,7 +327,9 @@ describe('checkEnvironmentClusters', () => {
         },
       }),
     );
-    expect(() => checkEnvironmentClusters(gitops, [{ name: 'demo' }, { name: 'eu-prod' }])).not.toThrow();
+    expect(() =>
+      checkEnvironmentClusters(gitops, [{ name: 'demo' }, { name: 'eu-prod' }]),
+    ).not.toThrow();
     expect(() => checkEnvironmentClusters(gitops, [{ name: 'demo' }])).toThrow(
       /gitops.environments\[1\].cluster "eu-prod" is not a cluster of kubernetes.clusterLocatorMethods/,
     );

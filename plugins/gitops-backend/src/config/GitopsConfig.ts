@@ -29,14 +29,23 @@ export type RepositoryConfig = {
  */
 export type ImageAutomationParty = 'backstage' | 'flux' | 'off';
 
-const AUTOMATION_PARTIES: readonly ImageAutomationParty[] = ['backstage', 'flux', 'off'];
+const AUTOMATION_PARTIES: readonly ImageAutomationParty[] = [
+  'backstage',
+  'flux',
+  'off',
+];
 
-function readAutomationParty(repo: Config, where: string): ImageAutomationParty {
+function readAutomationParty(
+  repo: Config,
+  where: string,
+): ImageAutomationParty {
   const value = repo.getOptionalString('automation') ?? 'backstage';
   const party = AUTOMATION_PARTIES.find(p => p === value);
   if (!party) {
     throw new InputError(
-      `${where}.automation "${value}" must be one of ${AUTOMATION_PARTIES.join(', ')}`,
+      `${where}.automation "${value}" must be one of ${AUTOMATION_PARTIES.join(
+        ', ',
+      )}`,
     );
   }
   return party;
@@ -87,7 +96,9 @@ const KIND_NAME = /^[A-Za-z][A-Za-z0-9]{0,62}$/;
 const COMMIT_SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 /** The namespaces an environment applies to: as configured, else the one named like it. */
-export function ownedNamespaces(env: Pick<EnvironmentConfig, 'name' | 'namespaces'>): string[] {
+export function ownedNamespaces(
+  env: Pick<EnvironmentConfig, 'name' | 'namespaces'>,
+): string[] {
   return env.namespaces ?? [env.name];
 }
 
@@ -99,7 +110,9 @@ function readApplyScope(
   const namespaces = env.getOptionalStringArray('namespaces');
   for (const namespace of namespaces ?? []) {
     if (!KUBERNETES_NAME.test(namespace)) {
-      throw new InputError(`${where}.namespaces: "${namespace}" is not a namespace name`);
+      throw new InputError(
+        `${where}.namespaces: "${namespace}" is not a namespace name`,
+      );
     }
   }
   const kinds = env.getOptionalStringArray('clusterScopedKinds');
@@ -111,18 +124,30 @@ function readApplyScope(
     }
   }
   const guard = env.getOptionalConfig('pruneGuard');
-  const maxShare = guard?.getOptionalNumber('maxShare') ?? DEFAULT_PRUNE_MAX_SHARE;
+  const maxShare =
+    guard?.getOptionalNumber('maxShare') ?? DEFAULT_PRUNE_MAX_SHARE;
   if (!(maxShare >= 0 && maxShare <= 1)) {
-    throw new InputError(`${where}.pruneGuard.maxShare must be between 0 and 1`);
+    throw new InputError(
+      `${where}.pruneGuard.maxShare must be between 0 and 1`,
+    );
   }
   const confirmedCommit = guard?.getOptionalString('confirmedCommit');
   if (confirmedCommit !== undefined && !COMMIT_SHA.test(confirmedCommit)) {
-    throw new InputError(`${where}.pruneGuard.confirmedCommit must be a full commit sha`);
+    throw new InputError(
+      `${where}.pruneGuard.confirmedCommit must be a full commit sha`,
+    );
   }
   return {
     ...(namespaces ? { namespaces } : {}),
     ...(kinds ? { clusterScopedKinds: kinds } : {}),
-    ...(guard ? { pruneGuard: { maxShare, ...(confirmedCommit ? { confirmedCommit } : {}) } } : {}),
+    ...(guard
+      ? {
+          pruneGuard: {
+            maxShare,
+            ...(confirmedCommit ? { confirmedCommit } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -242,8 +267,7 @@ export function readGitopsConfig(config: Config): GitopsConfig {
       author: {
         name: repo.getOptionalString('author.name') ?? 'Backstage GitOps',
         email:
-          repo.getOptionalString('author.email') ??
-          'gitops@backstage.invalid',
+          repo.getOptionalString('author.email') ?? 'gitops@backstage.invalid',
       },
       schedule: {
         frequency: readDuration(schedule, 'frequency'),
@@ -257,7 +281,9 @@ export function readGitopsConfig(config: Config): GitopsConfig {
   const seen = new Set<string>();
   for (const repo of repositories) {
     if (seen.has(repo.id)) {
-      throw new InputError(`gitops.repositories: the id "${repo.id}" is used twice`);
+      throw new InputError(
+        `gitops.repositories: the id "${repo.id}" is used twice`,
+      );
     }
     seen.add(repo.id);
   }
@@ -283,13 +309,17 @@ export function readGitopsConfig(config: Config): GitopsConfig {
       '',
     );
     if (path.startsWith('/') || path.split('/').includes('..')) {
-      throw new InputError(`${where}.path "${path}" must stay inside the repository`);
+      throw new InputError(
+        `${where}.path "${path}" must stay inside the repository`,
+      );
     }
     const cluster = env.getOptionalString('cluster');
     const apply = env.getOptionalBoolean('apply') ?? false;
     const prune = env.getOptionalBoolean('prune') ?? false;
     if ((apply || prune) && !cluster) {
-      throw new InputError(`${where}.${apply ? 'apply' : 'prune'} needs ${where}.cluster`);
+      throw new InputError(
+        `${where}.${apply ? 'apply' : 'prune'} needs ${where}.cluster`,
+      );
     }
     if (prune && !apply) {
       throw new InputError(`${where}.prune needs ${where}.apply: true`);
@@ -298,7 +328,9 @@ export function readGitopsConfig(config: Config): GitopsConfig {
       name,
       repository,
       path,
-      ...(env.getOptionalString('path') === undefined ? { pathDefaulted: true } : {}),
+      ...(env.getOptionalString('path') === undefined
+        ? { pathDefaulted: true }
+        : {}),
       cluster,
       order: env.getOptionalNumber('order') ?? index + 1,
       apply,
@@ -309,7 +341,9 @@ export function readGitopsConfig(config: Config): GitopsConfig {
   const names = new Set<string>();
   for (const env of environments) {
     if (names.has(env.name)) {
-      throw new InputError(`gitops.environments: the name "${env.name}" is used twice`);
+      throw new InputError(
+        `gitops.environments: the name "${env.name}" is used twice`,
+      );
     }
     names.add(env.name);
   }
@@ -338,7 +372,9 @@ export function readGitopsConfig(config: Config): GitopsConfig {
       initialDelay: readDuration(reconcileSchedule, 'initialDelay'),
     },
     gracePeriodMs: reconcile?.has('gracePeriod')
-      ? durationToMilliseconds(readDurationFromConfig(reconcile, { key: 'gracePeriod' }))
+      ? durationToMilliseconds(
+          readDurationFromConfig(reconcile, { key: 'gracePeriod' }),
+        )
       : 2 * 60 * 1000,
   };
 

@@ -6,10 +6,19 @@ describe('readCacheConfig', () => {
     expect(
       readCacheConfig(
         new ConfigReader({
-          gitops: { caches: { helmRevisionsMiB: 8, parsedFilesMiB: 0, reportMinutes: 1 } },
+          gitops: {
+            caches: {
+              helmRevisionsMiB: 8,
+              parsedFilesMiB: 0,
+              reportMinutes: 1,
+            },
+          },
         }),
       ),
-    ).toEqual({ budgetsMiB: { helmRevisions: 8, parsedFiles: 0 }, reportMinutes: 1 });
+    ).toEqual({
+      budgetsMiB: { helmRevisions: 8, parsedFiles: 0 },
+      reportMinutes: 1,
+    });
     expect(readCacheConfig(new ConfigReader({}))).toEqual({
       budgetsMiB: {},
       reportMinutes: 10,

@@ -14,8 +14,11 @@ export type HelmRepositoryConfig = {
 };
 
 /** Reads and checks `gitops.helmRepositories`; none when unset. */
-export function readHelmRepositoriesConfig(config: Config): HelmRepositoryConfig[] {
-  const entries = config.getOptionalConfigArray('gitops.helmRepositories') ?? [];
+export function readHelmRepositoriesConfig(
+  config: Config,
+): HelmRepositoryConfig[] {
+  const entries =
+    config.getOptionalConfigArray('gitops.helmRepositories') ?? [];
   return entries.map((entry, index) => {
     const where = `gitops.helmRepositories[${index}]`;
     const url = entry.getString('url');
@@ -31,12 +34,16 @@ export function readHelmRepositoriesConfig(config: Config): HelmRepositoryConfig
       );
     }
     if (parsed.username || parsed.password) {
-      throw new InputError(`${where}.url must not hold credentials; use username and password`);
+      throw new InputError(
+        `${where}.url must not hold credentials; use username and password`,
+      );
     }
     const username = entry.getOptionalString('username');
     const password = entry.getOptionalString('password');
     if ((username === undefined) !== (password === undefined)) {
-      throw new InputError(`${where}.username and ${where}.password go together: give both or neither`);
+      throw new InputError(
+        `${where}.username and ${where}.password go together: give both or neither`,
+      );
     }
     return { url, ...(username !== undefined ? { username, password } : {}) };
   });

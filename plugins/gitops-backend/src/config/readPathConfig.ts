@@ -11,7 +11,9 @@ export type ReadPathConfig = {
 function nonNegative(config: Config, key: string, fallback: number): number {
   const value = config.getOptionalNumber(key) ?? fallback;
   if (!Number.isFinite(value) || value < 0) {
-    throw new InputError(`gitops.${key} must be a number of at least 0, not ${value}`);
+    throw new InputError(
+      `gitops.${key} must be a number of at least 0, not ${value}`,
+    );
   }
   return value;
 }
@@ -26,7 +28,11 @@ export function readReadPathConfig(root: Config): ReadPathConfig {
     };
   }
   return {
-    permissionDecisionCacheSeconds: nonNegative(config, 'permissionDecisionCacheSeconds', 10),
+    permissionDecisionCacheSeconds: nonNegative(
+      config,
+      'permissionDecisionCacheSeconds',
+      10,
+    ),
     entityCacheSeconds: nonNegative(config, 'entityCacheSeconds', 10),
     releaseOwnersFullRefreshMinutes: Math.max(
       1,

@@ -19,7 +19,10 @@ export interface ChartStatusStore {
    * a release the scan did not report (its chart now lives in git, or the
    * release is gone) loses its status.
    */
-  replaceChartStatuses(repositoryId: string, statuses: ChartStatusRecord[]): Promise<void>;
+  replaceChartStatuses(
+    repositoryId: string,
+    statuses: ChartStatusRecord[],
+  ): Promise<void>;
   /** The stored status of each of these releases that has one. */
   getChartStatuses(keys: GitopsReleaseKey[]): Promise<ChartStatusRecord[]>;
 }

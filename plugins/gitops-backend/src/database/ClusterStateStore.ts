@@ -144,7 +144,9 @@ export interface ClusterStateStore {
   ): Promise<void>;
   listClusters(): Promise<GitopsClusterStatus[]>;
   /** How many stored statuses each environment has in each state: one grouped count, for the metrics. */
-  countReleaseStates(): Promise<Array<{ environment: string; state: string; count: number }>>;
+  countReleaseStates(): Promise<
+    Array<{ environment: string; state: string; count: number }>
+  >;
   /** The Flux Kustomization status of every environment that has one. */
   listEnvironmentFluxStatuses(): Promise<EnvironmentFluxStatusRecord[]>;
 

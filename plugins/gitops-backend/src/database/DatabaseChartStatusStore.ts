@@ -41,7 +41,9 @@ const fromRow = (row: ChartStatusRow): ChartStatusRecord => ({
     source: row.source,
     chart: row.chart,
     ...(row.version_range !== null ? { range: row.version_range } : {}),
-    ...(row.latest_version !== null ? { latestVersion: row.latest_version } : {}),
+    ...(row.latest_version !== null
+      ? { latestVersion: row.latest_version }
+      : {}),
     ...(row.error !== null ? { error: row.error } : {}),
     checkedAt: new Date(row.checked_at).toISOString(),
   },
@@ -49,15 +51,22 @@ const fromRow = (row: ChartStatusRow): ChartStatusRecord => ({
 
 /** The knex implementation of {@link ChartStatusStore}, for SQLite and PostgreSQL. */
 export class DatabaseChartStatusStore implements ChartStatusStore {
-  static async create(options: { database: DatabaseService }): Promise<DatabaseChartStatusStore> {
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<DatabaseChartStatusStore> {
     return new DatabaseChartStatusStore(await migratedClient(options.database));
   }
 
   constructor(private readonly db: Knex) {}
 
-  async replaceChartStatuses(repositoryId: string, statuses: ChartStatusRecord[]): Promise<void> {
+  async replaceChartStatuses(
+    repositoryId: string,
+    statuses: ChartStatusRecord[],
+  ): Promise<void> {
     await this.db.transaction(async tx => {
-      await tx('gitops_chart_status').where({ repository_id: repositoryId }).delete();
+      await tx('gitops_chart_status')
+        .where({ repository_id: repositoryId })
+        .delete();
       for (const part of queryBatches(statuses)) {
         await tx('gitops_chart_status')
           .insert(part.map(toRow))
@@ -68,9 +77,13 @@ export class DatabaseChartStatusStore implements ChartStatusStore {
     });
   }
 
-  async getChartStatuses(keys: GitopsReleaseKey[]): Promise<ChartStatusRecord[]> {
+  async getChartStatuses(
+    keys: GitopsReleaseKey[],
+  ): Promise<ChartStatusRecord[]> {
     const records: ChartStatusRecord[] = [];
-    for (const part of queryBatches(keys.map(k => [k.environment, k.namespace, k.name]))) {
+    for (const part of queryBatches(
+      keys.map(k => [k.environment, k.namespace, k.name]),
+    )) {
       const rows = await this.db<ChartStatusRow>('gitops_chart_status').whereIn(
         releaseKeyColumns,
         part,

@@ -1,4 +1,8 @@
-import { describeStores, reconcile, status } from './__testUtils__/storeFixtures';
+import {
+  describeStores,
+  reconcile,
+  status,
+} from './__testUtils__/storeFixtures';
 
 describeStores('DatabaseClusterStateStore', storeTest => {
   storeTest(
@@ -21,7 +25,14 @@ describeStores('DatabaseClusterStateStore', storeTest => {
         flux: {
           apiVersion: 'helm.toolkit.fluxcd.io/v2beta2',
           suspended: true,
-          conditions: [{ type: 'Ready', status: 'False', reason: 'UpgradeFailed', message: 'timed out' }],
+          conditions: [
+            {
+              type: 'Ready',
+              status: 'False',
+              reason: 'UpgradeFailed',
+              message: 'timed out',
+            },
+          ],
           lastAttemptedRevision: '6.5.4',
           lastAppliedRevision: '6.5.3',
           attemptDiffers: true,
@@ -30,14 +41,31 @@ describeStores('DatabaseClusterStateStore', storeTest => {
       });
       const bare = status('prod', 'podinfo');
       const elsewhere = status('stg', 'podinfo', { cluster: 'other' });
-      await clusterStateStore.applyReconcile(reconcile({ statuses: [full, bare] }));
-      await clusterStateStore.applyReconcile(reconcile({ cluster: 'other', statuses: [elsewhere] }));
-
-      expect(await clusterStateStore.listReleaseStatuses('demo')).toEqual([full, bare]);
-      // Unset fields are left out, not null.
-      expect(Object.keys((await clusterStateStore.listReleaseStatuses('demo'))[1]).sort()).toEqual(
-        ['cluster', 'differences', 'environment', 'name', 'namespace', 'reason', 'state'],
+      await clusterStateStore.applyReconcile(
+        reconcile({ statuses: [full, bare] }),
       );
+      await clusterStateStore.applyReconcile(
+        reconcile({ cluster: 'other', statuses: [elsewhere] }),
+      );
+
+      expect(await clusterStateStore.listReleaseStatuses('demo')).toEqual([
+        full,
+        bare,
+      ]);
+      // Unset fields are left out, not null.
+      expect(
+        Object.keys(
+          (await clusterStateStore.listReleaseStatuses('demo'))[1],
+        ).sort(),
+      ).toEqual([
+        'cluster',
+        'differences',
+        'environment',
+        'name',
+        'namespace',
+        'reason',
+        'state',
+      ]);
       expect(
         await clusterStateStore.getReleaseStatuses([
           { environment: 'stg', namespace: 'stg', name: 'podinfo' },
@@ -48,7 +76,9 @@ describeStores('DatabaseClusterStateStore', storeTest => {
       expect(await clusterStateStore.getReleaseStatuses([])).toEqual([]);
 
       // A new status replaces the whole row: what it leaves out goes.
-      await clusterStateStore.applyReconcile(reconcile({ statuses: [status('dev', 'podinfo', { revision: 4 })] }));
+      await clusterStateStore.applyReconcile(
+        reconcile({ statuses: [status('dev', 'podinfo', { revision: 4 })] }),
+      );
       expect(await clusterStateStore.listReleaseStatuses('demo')).toEqual([
         status('dev', 'podinfo', { revision: 4 }),
         bare,
@@ -59,11 +89,19 @@ describeStores('DatabaseClusterStateStore', storeTest => {
   storeTest(
     'reads many release statuses in batches',
     async ({ clusterStateStore }) => {
-      const statuses = Array.from({ length: 450 }, (_, i) => status('dev', `r${String(i).padStart(3, '0')}`));
+      const statuses = Array.from({ length: 450 }, (_, i) =>
+        status('dev', `r${String(i).padStart(3, '0')}`),
+      );
       await clusterStateStore.applyReconcile(reconcile({ statuses }));
-      expect(await clusterStateStore.getReleaseStatuses(statuses)).toEqual(statuses);
-      await clusterStateStore.applyReconcile(reconcile({ removed: statuses.slice(0, 449) }));
-      expect(await clusterStateStore.listReleaseStatuses('demo')).toEqual([statuses[449]]);
+      expect(await clusterStateStore.getReleaseStatuses(statuses)).toEqual(
+        statuses,
+      );
+      await clusterStateStore.applyReconcile(
+        reconcile({ removed: statuses.slice(0, 449) }),
+      );
+      expect(await clusterStateStore.listReleaseStatuses('demo')).toEqual([
+        statuses[449],
+      ]);
     },
   );
 
@@ -115,7 +153,10 @@ describeStores('DatabaseClusterStateStore', storeTest => {
           { revision: 1, status: 'superseded' },
         ],
       });
-      expect(Object.keys(history!.revisions[1])).toEqual(['revision', 'status']);
+      expect(Object.keys(history!.revisions[1])).toEqual([
+        'revision',
+        'status',
+      ]);
 
       // Helm keeps a limited history: revisions no longer listed go.
       await clusterStateStore.applyReconcile(
@@ -170,18 +211,36 @@ describeStores('DatabaseClusterStateStore', storeTest => {
           ],
         }),
       );
-      expect((await clusterStateStore.listReleaseStatuses('demo')).map(s => s.name)).toEqual(['kept']);
+      expect(
+        (await clusterStateStore.listReleaseStatuses('demo')).map(s => s.name),
+      ).toEqual(['kept']);
       expect(await clusterStateStore.getHelmHistory(gone)).toBeUndefined();
-      expect(await clusterStateStore.getHelmHistory(kept)).toEqual(history(kept));
-      const events = await eventStore.listEvents({ releases: [gone], repositoryIds: [], limit: 10 });
+      expect(await clusterStateStore.getHelmHistory(kept)).toEqual(
+        history(kept),
+      );
+      const events = await eventStore.listEvents({
+        releases: [gone],
+        repositoryIds: [],
+        limit: 10,
+      });
       expect(events).toEqual([
-        expect.objectContaining({ type: 'release-removed', details: { cluster: 'demo' }, at: '2026-11-25T12:00:00.000Z' }),
+        expect.objectContaining({
+          type: 'release-removed',
+          details: { cluster: 'demo' },
+          at: '2026-11-25T12:00:00.000Z',
+        }),
       ]);
 
       // Another cluster removing the same key leaves this cluster's rows alone.
-      await clusterStateStore.applyReconcile(reconcile({ cluster: 'other', removed: [kept] }));
-      expect((await clusterStateStore.listReleaseStatuses('demo')).map(s => s.name)).toEqual(['kept']);
-      expect(await clusterStateStore.getHelmHistory(kept)).toEqual(history(kept));
+      await clusterStateStore.applyReconcile(
+        reconcile({ cluster: 'other', removed: [kept] }),
+      );
+      expect(
+        (await clusterStateStore.listReleaseStatuses('demo')).map(s => s.name),
+      ).toEqual(['kept']);
+      expect(await clusterStateStore.getHelmHistory(kept)).toEqual(
+        history(kept),
+      );
     },
   );
 
@@ -200,9 +259,19 @@ describeStores('DatabaseClusterStateStore', storeTest => {
       ]);
 
       // A cluster not ensured yet gets a row from its first cycle or failure.
-      await clusterStateStore.recordClusterFailure('new', 'forbidden', new Date('2026-11-25T11:00:00Z'));
-      await clusterStateStore.applyReconcile(reconcile({ statuses: [status('dev', 'podinfo')] }));
-      await clusterStateStore.recordClusterFailure('demo', 'unreachable', new Date('2026-11-25T13:00:00Z'));
+      await clusterStateStore.recordClusterFailure(
+        'new',
+        'forbidden',
+        new Date('2026-11-25T11:00:00Z'),
+      );
+      await clusterStateStore.applyReconcile(
+        reconcile({ statuses: [status('dev', 'podinfo')] }),
+      );
+      await clusterStateStore.recordClusterFailure(
+        'demo',
+        'unreachable',
+        new Date('2026-11-25T13:00:00Z'),
+      );
       expect(await clusterStateStore.listClusters()).toEqual([
         {
           name: 'demo',
@@ -210,16 +279,27 @@ describeStores('DatabaseClusterStateStore', storeTest => {
           lastError: 'unreachable',
           lastErrorAt: '2026-11-25T13:00:00.000Z',
         },
-        { name: 'new', lastError: 'forbidden', lastErrorAt: '2026-11-25T11:00:00.000Z' },
+        {
+          name: 'new',
+          lastError: 'forbidden',
+          lastErrorAt: '2026-11-25T11:00:00.000Z',
+        },
         { name: 'prod', title: 'Production' },
       ]);
       // A failure keeps every status.
-      expect(await clusterStateStore.listReleaseStatuses('demo')).toEqual([status('dev', 'podinfo')]);
+      expect(await clusterStateStore.listReleaseStatuses('demo')).toEqual([
+        status('dev', 'podinfo'),
+      ]);
 
       // Success moves last_reconciled_at past the error without clearing it;
       // ensureClusters refreshes titles and keeps the rest.
-      await clusterStateStore.applyReconcile(reconcile({ at: new Date('2026-11-25T14:00:00Z') }));
-      await clusterStateStore.ensureClusters([{ name: 'demo', title: 'Demo' }, { name: 'prod' }]);
+      await clusterStateStore.applyReconcile(
+        reconcile({ at: new Date('2026-11-25T14:00:00Z') }),
+      );
+      await clusterStateStore.ensureClusters([
+        { name: 'demo', title: 'Demo' },
+        { name: 'prod' },
+      ]);
       expect(await clusterStateStore.listClusters()).toEqual([
         {
           name: 'demo',
@@ -228,17 +308,25 @@ describeStores('DatabaseClusterStateStore', storeTest => {
           lastError: 'unreachable',
           lastErrorAt: '2026-11-25T13:00:00.000Z',
         },
-        { name: 'new', lastError: 'forbidden', lastErrorAt: '2026-11-25T11:00:00.000Z' },
+        {
+          name: 'new',
+          lastError: 'forbidden',
+          lastErrorAt: '2026-11-25T11:00:00.000Z',
+        },
         { name: 'prod' },
       ]);
-      expect(await clusterStateStore.listReleaseStatuses('demo')).toEqual([status('dev', 'podinfo')]);
+      expect(await clusterStateStore.listReleaseStatuses('demo')).toEqual([
+        status('dev', 'podinfo'),
+      ]);
     },
   );
 
   storeTest(
     'writes a reconcile in one transaction',
     async ({ clusterStateStore }) => {
-      await clusterStateStore.applyReconcile(reconcile({ statuses: [status('dev', 'podinfo')] }));
+      await clusterStateStore.applyReconcile(
+        reconcile({ statuses: [status('dev', 'podinfo')] }),
+      );
       const key = { environment: 'dev', namespace: 'dev', name: 'podinfo' };
       // A revision without a status breaks a NOT NULL column: the history
       // insert fails after the status upsert, and neither may stay.
@@ -262,15 +350,21 @@ describeStores('DatabaseClusterStateStore', storeTest => {
         // Not toThrow(): better-sqlite3's errors come from another realm in
         // jest workers and fail its instanceof Error check.
       ).rejects.toMatchObject({ message: expect.stringMatching(/not.null/i) });
-      expect(await clusterStateStore.listReleaseStatuses('demo')).toEqual([status('dev', 'podinfo')]);
-      expect((await clusterStateStore.listClusters())[0].lastReconciledAt).toBe('2026-11-25T12:00:00.000Z');
+      expect(await clusterStateStore.listReleaseStatuses('demo')).toEqual([
+        status('dev', 'podinfo'),
+      ]);
+      expect((await clusterStateStore.listClusters())[0].lastReconciledAt).toBe(
+        '2026-11-25T12:00:00.000Z',
+      );
     },
   );
 
   storeTest(
     'writes a reconcile and its events in one transaction',
     async ({ clusterStateStore, eventStore }) => {
-      await clusterStateStore.applyReconcile(reconcile({ statuses: [status('dev', 'podinfo')] }));
+      await clusterStateStore.applyReconcile(
+        reconcile({ statuses: [status('dev', 'podinfo')] }),
+      );
       const key = { environment: 'dev', namespace: 'dev', name: 'podinfo' };
       // The events are written after the statuses and histories: an event
       // without a type fails the cycle, and none of it may stay.
@@ -279,18 +373,42 @@ describeStores('DatabaseClusterStateStore', storeTest => {
           reconcile({
             at: new Date('2026-11-25T14:00:00Z'),
             statuses: [status('dev', 'podinfo', { state: 'Failed' })],
-            histories: [{ ...key, cluster: 'demo', revisions: [{ revision: 1, status: 'deployed' }] }],
+            histories: [
+              {
+                ...key,
+                cluster: 'demo',
+                revisions: [{ revision: 1, status: 'deployed' }],
+              },
+            ],
             events: [
-              { type: 'release-state-changed', ...key, at: new Date('2026-11-25T14:00:00Z') },
-              { type: null as unknown as string, ...key, at: new Date('2026-11-25T14:00:00Z') },
+              {
+                type: 'release-state-changed',
+                ...key,
+                at: new Date('2026-11-25T14:00:00Z'),
+              },
+              {
+                type: null as unknown as string,
+                ...key,
+                at: new Date('2026-11-25T14:00:00Z'),
+              },
             ],
           }),
         ),
       ).rejects.toMatchObject({ message: expect.stringMatching(/not.null/i) });
-      expect(await clusterStateStore.listReleaseStatuses('demo')).toEqual([status('dev', 'podinfo')]);
+      expect(await clusterStateStore.listReleaseStatuses('demo')).toEqual([
+        status('dev', 'podinfo'),
+      ]);
       expect(await clusterStateStore.getHelmHistory(key)).toBeUndefined();
-      expect(await eventStore.listEvents({ releases: [key], repositoryIds: [], limit: 10 })).toEqual([]);
-      expect((await clusterStateStore.listClusters())[0].lastReconciledAt).toBe('2026-11-25T12:00:00.000Z');
+      expect(
+        await eventStore.listEvents({
+          releases: [key],
+          repositoryIds: [],
+          limit: 10,
+        }),
+      ).toEqual([]);
+      expect((await clusterStateStore.listClusters())[0].lastReconciledAt).toBe(
+        '2026-11-25T12:00:00.000Z',
+      );
     },
   );
 
@@ -303,8 +421,13 @@ describeStores('DatabaseClusterStateStore', storeTest => {
         kustomization: {
           namespace: 'flux-system',
           name: 'apps',
-          ready: { type: 'Ready', status: 'True' as const, reason: 'ReconciliationSucceeded' },
-          lastAppliedRevision: 'main@sha1:0123456789abcdef0123456789abcdef01234567',
+          ready: {
+            type: 'Ready',
+            status: 'True' as const,
+            reason: 'ReconciliationSucceeded',
+          },
+          lastAppliedRevision:
+            'main@sha1:0123456789abcdef0123456789abcdef01234567',
           appliedCommit: '0123456789abcdef0123456789abcdef01234567',
           suspended: false,
         },
@@ -317,16 +440,31 @@ describeStores('DatabaseClusterStateStore', storeTest => {
         observedAt: '2026-11-25T10:00:00.000Z',
       };
       const prod = { ...stg, environment: 'prod', cluster: 'other' };
-      await clusterStateStore.applyReconcile(reconcile({ environmentFlux: [dev, stg] }));
-      await clusterStateStore.applyReconcile(reconcile({ cluster: 'other', environmentFlux: [prod] }));
-      expect(await clusterStateStore.listEnvironmentFluxStatuses()).toEqual([dev, prod, stg]);
+      await clusterStateStore.applyReconcile(
+        reconcile({ environmentFlux: [dev, stg] }),
+      );
+      await clusterStateStore.applyReconcile(
+        reconcile({ cluster: 'other', environmentFlux: [prod] }),
+      );
+      expect(await clusterStateStore.listEnvironmentFluxStatuses()).toEqual([
+        dev,
+        prod,
+        stg,
+      ]);
 
       // Without environmentFlux a cycle leaves them; with it, unnamed ones of the cluster go.
       await clusterStateStore.applyReconcile(reconcile({}));
-      expect(await clusterStateStore.listEnvironmentFluxStatuses()).toHaveLength(3);
+      expect(
+        await clusterStateStore.listEnvironmentFluxStatuses(),
+      ).toHaveLength(3);
       const later = { ...stg, observedAt: '2026-11-25T11:00:00.000Z' };
-      await clusterStateStore.applyReconcile(reconcile({ environmentFlux: [later] }));
-      expect(await clusterStateStore.listEnvironmentFluxStatuses()).toEqual([prod, later]);
+      await clusterStateStore.applyReconcile(
+        reconcile({ environmentFlux: [later] }),
+      );
+      expect(await clusterStateStore.listEnvironmentFluxStatuses()).toEqual([
+        prod,
+        later,
+      ]);
     },
   );
 });

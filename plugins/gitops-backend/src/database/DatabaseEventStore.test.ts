@@ -5,10 +5,35 @@ describeStores('DatabaseEventStore', storeTest => {
     'lists events of releases and repositories, newest first',
     async ({ eventStore }) => {
       await eventStore.addEvents([
-        { type: 'synced', repository: 'config', commit: 'c1', at: new Date('2026-11-25T10:00:00Z') },
-        { type: 'release-updated', repository: 'config', environment: 'dev', namespace: 'dev', name: 'podinfo', details: { to: 'x' }, at: new Date('2026-11-25T10:01:00Z') },
-        { type: 'release-updated', repository: 'config', environment: 'dev', namespace: 'dev', name: 'other', at: new Date('2026-11-25T10:02:00Z') },
-        { type: 'sync-requested', repository: 'elsewhere', actor: 'user:default/a', at: new Date('2026-11-25T10:03:00Z') },
+        {
+          type: 'synced',
+          repository: 'config',
+          commit: 'c1',
+          at: new Date('2026-11-25T10:00:00Z'),
+        },
+        {
+          type: 'release-updated',
+          repository: 'config',
+          environment: 'dev',
+          namespace: 'dev',
+          name: 'podinfo',
+          details: { to: 'x' },
+          at: new Date('2026-11-25T10:01:00Z'),
+        },
+        {
+          type: 'release-updated',
+          repository: 'config',
+          environment: 'dev',
+          namespace: 'dev',
+          name: 'other',
+          at: new Date('2026-11-25T10:02:00Z'),
+        },
+        {
+          type: 'sync-requested',
+          repository: 'elsewhere',
+          actor: 'user:default/a',
+          at: new Date('2026-11-25T10:03:00Z'),
+        },
       ]);
       const events = await eventStore.listEvents({
         releases: [{ environment: 'dev', namespace: 'dev', name: 'podinfo' }],
@@ -26,7 +51,8 @@ describeStores('DatabaseEventStore', storeTest => {
   storeTest(
     'pages on (time, id): the next page starts after the last event shown, also among events of the same time',
     async ({ eventStore }) => {
-      const at = (minute: number) => new Date(Date.UTC(2026, 10, 25, 10, minute));
+      const at = (minute: number) =>
+        new Date(Date.UTC(2026, 10, 25, 10, minute));
       const key = { environment: 'dev', namespace: 'dev', name: 'podinfo' };
       await eventStore.addEvents([
         { type: 'release-added', ...key, at: at(0) },

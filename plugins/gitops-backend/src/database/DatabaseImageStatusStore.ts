@@ -28,7 +28,11 @@ type ImageStatusRow = {
   problem: string | null;
 };
 
-const AUTOMATION_PARTIES: ReadonlyArray<GitopsImageAutomation> = ['backstage', 'flux', 'off'];
+const AUTOMATION_PARTIES: ReadonlyArray<GitopsImageAutomation> = [
+  'backstage',
+  'flux',
+  'off',
+];
 
 /** A stored party this version does not know (a newer replica's) is left out. */
 const automationOf = (value: string | null) =>
@@ -101,7 +105,9 @@ export class DatabaseImageStatusStore implements ImageStatusStore {
 
   imageStatusesOf(
     releases: GitopsReleaseKey[],
-  ): Promise<(key: GitopsReleaseKey, container: string) => GitopsImageStatus | undefined> {
+  ): Promise<
+    (key: GitopsReleaseKey, container: string) => GitopsImageStatus | undefined
+  > {
     return readImageStatuses(this.db, releases);
   }
 

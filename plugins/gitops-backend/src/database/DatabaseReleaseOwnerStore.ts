@@ -22,9 +22,15 @@ const MAX_OWNER_LENGTH = 512;
 export class DatabaseReleaseOwnerStore implements ReleaseOwnerStore {
   constructor(private readonly db: Knex) {}
 
-  async releasesAfter(afterId: number, limit: number): Promise<ReleaseLinkSource[]> {
+  async releasesAfter(
+    afterId: number,
+    limit: number,
+  ): Promise<ReleaseLinkSource[]> {
     const rows: Array<
-      Pick<ReleaseRow, 'id' | 'environment' | 'namespace' | 'name' | 'annotations' | 'labels'>
+      Pick<
+        ReleaseRow,
+        'id' | 'environment' | 'namespace' | 'name' | 'annotations' | 'labels'
+      >
     > = await this.db<ReleaseRow>('gitops_releases')
       .select('id', 'environment', 'namespace', 'name', 'annotations', 'labels')
       .where('id', '>', afterId)
@@ -67,13 +73,19 @@ export class DatabaseReleaseOwnerStore implements ReleaseOwnerStore {
       // Keys are deleted per environment, by name: two columns of one index.
       const byEnvironment = new Map<string, GitopsReleaseKey[]>();
       for (const key of releases) {
-        byEnvironment.set(key.environment, [...(byEnvironment.get(key.environment) ?? []), key]);
+        byEnvironment.set(key.environment, [
+          ...(byEnvironment.get(key.environment) ?? []),
+          key,
+        ]);
       }
       for (const [environment, keys] of byEnvironment) {
         for (const part of queryBatches(keys)) {
           await tx<ReleaseOwnerRow>('gitops_release_owners')
             .where({ environment })
-            .whereIn(['namespace', 'name'], part.map(k => [k.namespace, k.name]))
+            .whereIn(
+              ['namespace', 'name'],
+              part.map(k => [k.namespace, k.name]),
+            )
             .delete();
         }
       }
@@ -84,7 +96,9 @@ export class DatabaseReleaseOwnerStore implements ReleaseOwnerStore {
   }
 
   async forgetRemovedReleases(): Promise<number> {
-    const forgotten = await this.db<ReleaseOwnerRow>('gitops_release_owners as o')
+    const forgotten = await this.db<ReleaseOwnerRow>(
+      'gitops_release_owners as o',
+    )
       .whereNotExists(
         this.db('gitops_releases as r')
           .select(this.db.raw('1'))

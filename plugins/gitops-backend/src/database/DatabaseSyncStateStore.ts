@@ -18,7 +18,11 @@ import {
   toGitProblem,
 } from './gitProblemRows';
 import { FluxObjectKind } from '../kernel';
-import { FluxObjectRow, replaceFluxObjects, toFluxObject } from './fluxObjectRows';
+import {
+  FluxObjectRow,
+  replaceFluxObjects,
+  toFluxObject,
+} from './fluxObjectRows';
 import { migratedClient } from './migrations';
 import { queryBatches } from './queryBatches';
 import {
@@ -91,7 +95,9 @@ const BULK_WRITE = 1000;
  */
 async function refreshStatistics(db: Knex, written: number) {
   if (written < BULK_WRITE || db.client.config.client !== 'pg') return;
-  await db.raw('ANALYZE gitops_releases, gitops_release_labels, gitops_release_images');
+  await db.raw(
+    'ANALYZE gitops_releases, gitops_release_labels, gitops_release_images',
+  );
 }
 
 /** Paths grouped by environment. */
@@ -290,7 +296,9 @@ export class DatabaseSyncStateStore implements SyncStateStore {
     where: { paths: string[] } | { environment: string },
   ): Promise<FluxObjectRecord[]> {
     const query = () =>
-      this.db<FluxObjectRow>('gitops_flux_objects').where({ repository_id: repositoryId });
+      this.db<FluxObjectRow>('gitops_flux_objects').where({
+        repository_id: repositoryId,
+      });
     const rows: FluxObjectRow[] = [];
     if ('environment' in where) {
       rows.push(...(await query().where({ environment: where.environment })));
@@ -300,7 +308,12 @@ export class DatabaseSyncStateStore implements SyncStateStore {
       }
     }
     return rows
-      .sort((a, b) => Number(a.path > b.path) - Number(a.path < b.path) || a.line - b.line || a.id - b.id)
+      .sort(
+        (a, b) =>
+          Number(a.path > b.path) - Number(a.path < b.path) ||
+          a.line - b.line ||
+          a.id - b.id,
+      )
       .map(toFluxObject);
   }
 
@@ -324,14 +337,18 @@ export class DatabaseSyncStateStore implements SyncStateStore {
         // Claims the row first (PostgreSQL holds it until commit): a sync
         // that started from a commit another replica has stored since
         // stores nothing.
-        const claim = tx<RepositoryRow>('gitops_repositories').where({ id: sync.repositoryId });
+        const claim = tx<RepositoryRow>('gitops_repositories').where({
+          id: sync.repositoryId,
+        });
         const claimed = await (sync.expectedCommit === null
           ? claim.whereNull('last_commit')
           : claim.where({ last_commit: sync.expectedCommit })
         ).update({ last_commit: sync.commit });
         if (claimed === 0) {
           throw new ConflictError(
-            `Repository ${sync.repositoryId} was synced past ${sync.expectedCommit ?? 'its first commit'} meanwhile`,
+            `Repository ${sync.repositoryId} was synced past ${
+              sync.expectedCommit ?? 'its first commit'
+            } meanwhile`,
           );
         }
       }
@@ -366,8 +383,14 @@ export class DatabaseSyncStateStore implements SyncStateStore {
         // A release's images, files and labels go with it, found by its
         // id (cascade on PostgreSQL; SQLite may have foreign keys off).
         const deleteReleases = async (which: Knex.QueryBuilder) => {
-          for (const table of ['gitops_release_images', 'gitops_release_files', 'gitops_release_labels']) {
-            await tx(table).whereIn('release_id', which.clone().select('id')).delete();
+          for (const table of [
+            'gitops_release_images',
+            'gitops_release_files',
+            'gitops_release_labels',
+          ]) {
+            await tx(table)
+              .whereIn('release_id', which.clone().select('id'))
+              .delete();
           }
           await which.clone().delete();
         };
@@ -377,14 +400,22 @@ export class DatabaseSyncStateStore implements SyncStateStore {
         const sources = sync.replacedSources;
         for (const [environment, paths] of byEnvironment(sources?.problems)) {
           for (const part of queryBatches(paths)) {
-            const rows = errors.clone().where({ environment }).whereIn('path', part);
+            const rows = errors
+              .clone()
+              .where({ environment })
+              .whereIn('path', part);
             standing.push(...(await rows.clone()));
             await rows.clone().delete();
           }
         }
         for (const [environment, paths] of byEnvironment(sources?.releases)) {
           for (const part of queryBatches(paths)) {
-            await deleteReleases(releases.clone().where({ environment }).whereIn('source_path', part));
+            await deleteReleases(
+              releases
+                .clone()
+                .where({ environment })
+                .whereIn('source_path', part),
+            );
           }
         }
       }
@@ -446,9 +477,8 @@ export class DatabaseSyncStateStore implements SyncStateStore {
         .forEach(row => imageIds.add(row.release_id));
     }
     const select = (releaseIds: number[]) => {
-      const query = this.db<ReleaseRow>('gitops_releases').select(
-        'gitops_releases.*',
-      );
+      const query =
+        this.db<ReleaseRow>('gitops_releases').select('gitops_releases.*');
       whereEntityMatch(this.db, query, {
         chartNames: match.chartNames,
         releaseIds,

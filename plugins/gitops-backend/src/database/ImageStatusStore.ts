@@ -21,5 +21,7 @@ export interface ImageStatusStore {
   /** The stored status of the images of these releases, looked up by release key and container. */
   imageStatusesOf(
     releases: GitopsReleaseKey[],
-  ): Promise<(key: GitopsReleaseKey, container: string) => GitopsImageStatus | undefined>;
+  ): Promise<
+    (key: GitopsReleaseKey, container: string) => GitopsImageStatus | undefined
+  >;
 }

@@ -204,7 +204,10 @@ export interface SyncStateStore {
    * Source files of the stored releases built from any of these files (see
    * `ReleaseRecord.builtFrom`), besides releases whose source file it is.
    */
-  sourcePathsBuiltFrom(repositoryId: string, paths: string[]): Promise<string[]>;
+  sourcePathsBuiltFrom(
+    repositoryId: string,
+    paths: string[],
+  ): Promise<string[]>;
   /** Every stored release of these environments. */
   releasesOfEnvironments(environments: string[]): Promise<ReleaseRecord[]>;
   /**
@@ -231,7 +234,10 @@ export interface SyncStateStore {
    * The releases an entity selects (any of chart names, images, label
    * selectors), narrowed to those `filter` lets through when given.
    */
-  findReleases(match: ReleaseMatch, filter?: ReleaseFilter): Promise<ReleaseRecord[]>;
+  findReleases(
+    match: ReleaseMatch,
+    filter?: ReleaseFilter,
+  ): Promise<ReleaseRecord[]>;
   /**
    * Each configured environment (and its repository) holding at least one
    * release `filter` lets through (any release, when unset), without

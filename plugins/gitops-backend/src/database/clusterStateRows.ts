@@ -167,7 +167,9 @@ export function toEnvironmentFluxStatus(
   return defined({
     environment: row.environment,
     cluster: row.cluster,
-    kustomization: row.kustomization ? JSON.parse(row.kustomization) : undefined,
+    kustomization: row.kustomization
+      ? JSON.parse(row.kustomization)
+      : undefined,
     problem: row.problem ?? undefined,
     observedAt: iso(row.observed_at)!,
   });

@@ -5,7 +5,8 @@ type Where = Knex.QueryBuilder;
 type LabelSelector = ReleaseMatch['labelSelectors'][number];
 
 /** Entity refs compare case-insensitively; owners are stored lower-cased. */
-const lowerCased = (refs: string[]) => refs.map(ref => ref.toLocaleLowerCase('en-US'));
+const lowerCased = (refs: string[]) =>
+  refs.map(ref => ref.toLocaleLowerCase('en-US'));
 
 /** A condition that holds for no row, for an empty `anyOf`. */
 const never = (query: Where) => query.whereRaw('1 = 0');
@@ -100,20 +101,31 @@ export function selectorMatches(
 export function whereEntityMatch(
   db: Knex,
   query: Where,
-  match: { chartNames: string[]; releaseIds: number[]; labelSelectors: LabelSelector[] },
+  match: {
+    chartNames: string[];
+    releaseIds: number[];
+    labelSelectors: LabelSelector[];
+  },
 ): Where {
   const { chartNames, releaseIds, labelSelectors } = match;
   const parts: Where[] = [];
   if (chartNames.length > 0) {
-    parts.push(db('gitops_releases').select('id').whereIn('chart_name', chartNames));
+    parts.push(
+      db('gitops_releases').select('id').whereIn('chart_name', chartNames),
+    );
   }
-  for (const selector of labelSelectors) parts.push(labelSelectorCandidates(db, selector));
+  for (const selector of labelSelectors)
+    parts.push(labelSelectorCandidates(db, selector));
   if (parts.length === 0 && releaseIds.length === 0) return never(query);
   return query.where(inner => {
     if (parts.length > 0) {
       const [first, ...rest] = parts;
-      inner.orWhereIn('gitops_releases.id', rest.length > 0 ? first.union(rest) : first);
+      inner.orWhereIn(
+        'gitops_releases.id',
+        rest.length > 0 ? first.union(rest) : first,
+      );
     }
-    if (releaseIds.length > 0) inner.orWhereIn('gitops_releases.id', releaseIds);
+    if (releaseIds.length > 0)
+      inner.orWhereIn('gitops_releases.id', releaseIds);
   });
 }

@@ -44,7 +44,11 @@ export type ReleaseImageRow = {
 export type ReleaseFileRow = { release_id: number; path: string };
 
 /** A row of `gitops_release_labels`. */
-export type ReleaseLabelRow = { release_id: number; key: string; value: string };
+export type ReleaseLabelRow = {
+  release_id: number;
+  key: string;
+  value: string;
+};
 
 /** Kubernetes caps label keys at 317 and values at 63 characters; longer ones are not indexed. */
 const MAX_LABEL_LENGTH = 320;
@@ -217,16 +221,19 @@ export async function insertReleases(
   const fileRows: ReleaseFileRow[] = [];
   const labelRows: ReleaseLabelRow[] = [];
   for (const part of queryBatches(releases)) {
-    await tx('gitops_releases').insert(part.map(r => releaseRow(repositoryId, r)));
+    await tx('gitops_releases').insert(
+      part.map(r => releaseRow(repositoryId, r)),
+    );
     const ids = new Map<string, number>();
-    const rows: Array<Pick<ReleaseRow, 'id' | 'environment' | 'namespace' | 'name'>> =
-      await tx<ReleaseRow>('gitops_releases')
-        .select('id', 'environment', 'namespace', 'name')
-        .where({ repository_id: repositoryId })
-        // All three, so that the unique key's index answers, not a scan.
-        .whereIn('environment', [...new Set(part.map(r => r.environment))])
-        .whereIn('namespace', [...new Set(part.map(r => r.namespace))])
-        .whereIn('name', [...new Set(part.map(r => r.name))]);
+    const rows: Array<
+      Pick<ReleaseRow, 'id' | 'environment' | 'namespace' | 'name'>
+    > = await tx<ReleaseRow>('gitops_releases')
+      .select('id', 'environment', 'namespace', 'name')
+      .where({ repository_id: repositoryId })
+      // All three, so that the unique key's index answers, not a scan.
+      .whereIn('environment', [...new Set(part.map(r => r.environment))])
+      .whereIn('namespace', [...new Set(part.map(r => r.namespace))])
+      .whereIn('name', [...new Set(part.map(r => r.name))]);
     for (const row of rows) ids.set(keyOf(row), row.id);
     for (const release of part) {
       const releaseId = ids.get(keyOf(release))!;

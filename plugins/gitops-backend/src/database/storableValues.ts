@@ -60,7 +60,9 @@ export function unstorableReason(record: ReleaseRecord): string | undefined {
     if (value === undefined) continue;
     if (value.includes('\u0000')) return `${field} contains a NUL byte`;
     if (lengthOf(value) > STRING_COLUMN_LENGTH) {
-      return `${field} is ${lengthOf(value)} characters long, over the limit of ${STRING_COLUMN_LENGTH}`;
+      return `${field} is ${lengthOf(
+        value,
+      )} characters long, over the limit of ${STRING_COLUMN_LENGTH}`;
     }
   }
   for (const [field, value] of [

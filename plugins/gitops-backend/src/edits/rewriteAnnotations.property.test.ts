@@ -22,7 +22,9 @@ const KEYS = [
 const release = fc.record({
   eol: fc.constantFrom('\n', '\r\n'),
   indent: fc.constantFrom('  ', '    '),
-  existing: fc.dictionary(fc.constantFrom(...KEYS), printable(12), { maxKeys: 4 }),
+  existing: fc.dictionary(fc.constantFrom(...KEYS), printable(12), {
+    maxKeys: 4,
+  }),
   comments: fc.array(printable(16), { minLength: 2, maxLength: 2 }),
   leadingDocument: fc.boolean(),
   bom: fc.boolean(),
@@ -34,7 +36,9 @@ const change = fc.record({
 });
 
 const documents = (content: string) =>
-  parseAllDocuments(content, KUBERNETES_YAML_OPTIONS).map(document => document.toJS());
+  parseAllDocuments(content, KUBERNETES_YAML_OPTIONS).map(document =>
+    document.toJS(),
+  );
 
 describe('rewriteAnnotations on generated files', () => {
   it('changes only the annotations block, and the file reads back with the intended annotations', () => {
@@ -44,7 +48,14 @@ describe('rewriteAnnotations on generated files', () => {
         const { eol, indent: i } = file;
         const entries = Object.entries(file.existing);
         const head = [
-          ...(file.leadingDocument ? [`# ${file.comments[0]}`, 'kind: ConfigMap', 'apiVersion: v1', '---'] : []),
+          ...(file.leadingDocument
+            ? [
+                `# ${file.comments[0]}`,
+                'kind: ConfigMap',
+                'apiVersion: v1',
+                '---',
+              ]
+            : []),
           `# ${file.comments[1]}`,
           'apiVersion: helm.fluxcd.io/v1',
           'kind: HelmRelease',
@@ -56,7 +67,11 @@ describe('rewriteAnnotations on generated files', () => {
           '',
         ].join(eol);
         const annotations = entries.length
-          ? [`${i}annotations:`, ...entries.map(([k, v]) => `${i}${i}${k}: ${JSON.stringify(v)}`), ''].join(eol)
+          ? [
+              `${i}annotations:`,
+              ...entries.map(([k, v]) => `${i}${i}${k}: ${JSON.stringify(v)}`),
+              '',
+            ].join(eol)
           : '';
         // The block is the last of metadata, where a missing one is added.
         const tail = [
@@ -70,20 +85,36 @@ describe('rewriteAnnotations on generated files', () => {
         const bytes = Buffer.from(content, 'utf8');
         const document = file.leadingDocument ? 1 : 0;
 
-        const result = rewriteAnnotations(PATH, decodeUtf8File(PATH, bytes), document, {
-          set: edit.set,
-          remove,
-        });
+        const result = rewriteAnnotations(
+          PATH,
+          decodeUtf8File(PATH, bytes),
+          document,
+          {
+            set: edit.set,
+            remove,
+          },
+        );
         const written = Buffer.from(result.content, 'utf8');
 
         // Bytes before and after the annotations block are untouched.
-        const [headBytes, tailBytes] = [Buffer.from(before, 'utf8'), Buffer.from(tail, 'utf8')];
-        expect(written.subarray(0, headBytes.length).equals(headBytes)).toBe(true);
-        expect(written.subarray(written.length - tailBytes.length).equals(tailBytes)).toBe(true);
+        const [headBytes, tailBytes] = [
+          Buffer.from(before, 'utf8'),
+          Buffer.from(tail, 'utf8'),
+        ];
+        expect(written.subarray(0, headBytes.length).equals(headBytes)).toBe(
+          true,
+        );
+        expect(
+          written.subarray(written.length - tailBytes.length).equals(tailBytes),
+        ).toBe(true);
         // Entries left alone keep their lines as written.
-        const untouched = entries.filter(([key]) => !(key in edit.set) && !remove.includes(key));
+        const untouched = entries.filter(
+          ([key]) => !(key in edit.set) && !remove.includes(key),
+        );
         for (const [key, value] of untouched) {
-          expect(result.content).toContain(`${i}${i}${key}: ${JSON.stringify(value)}${eol}`);
+          expect(result.content).toContain(
+            `${i}${i}${key}: ${JSON.stringify(value)}${eol}`,
+          );
         }
 
         const expected: Record<string, string> = { ...file.existing };

@@ -165,7 +165,10 @@ class AnnotationEditor {
     const last = metadata.items[metadata.items.length - 1];
     if (!last || !metadata.range) throw this.problem('metadata is empty');
     const column = columnOf(this.text, metadata.range[0]);
-    const block = `${' '.repeat(column)}annotations:${this.newline}${this.lines(this.nested(column), [...edit.set])}`;
+    const block = `${' '.repeat(column)}annotations:${this.newline}${this.lines(
+      this.nested(column),
+      [...edit.set],
+    )}`;
     return [this.insertAfterLine(pairEnd(last), block)];
   }
 
@@ -176,7 +179,10 @@ class AnnotationEditor {
     const column = columnOf(this.text, keyStart);
     const start = lineStart(this.text, keyStart);
     const end = lineEnd(this.text, pairEnd(pair));
-    const block = `${' '.repeat(column)}annotations:${this.newline}${this.lines(this.nested(column), [...edit.set])}`;
+    const block = `${' '.repeat(column)}annotations:${this.newline}${this.lines(
+      this.nested(column),
+      [...edit.set],
+    )}`;
     return [{ start, end, text: block }];
   }
 

@@ -24,39 +24,71 @@ const file = fc
     finalNewline: fc.boolean(),
     oldTag: tag,
   })
-  .map(({ shape, eol, indent: i, quote: written, comments, leadingDocument, bom, finalNewline, oldTag }) => {
-    // A person quotes a tag YAML would otherwise read as a number or boolean
-    // (as Kubernetes reads YAML: `n`, `y`, `on` and `off` are booleans too).
-    const q = written === '' && typeof parse(oldTag, KUBERNETES_YAML_OPTIONS) !== 'string' ? '"' : written;
-    const token = (t: string) => `${q}${shape === 'reference' ? `org/app:${t}` : t}${q}`;
-    const head = [
-      ...(leadingDocument ? [`# ${comments[0]}`, 'kind: ConfigMap', 'apiVersion: v1', '---'] : []),
-      `# ${comments[1]}`,
-      'apiVersion: helm.fluxcd.io/v1',
-      'kind: HelmRelease',
-      'metadata:',
-      `${i}name: app`,
-      `${i}namespace: dev`,
-      `${i}annotations:`,
-      `${i}${i}fluxcd.io/automated: "true"`,
-      'spec:',
-      `${i}chart: {git: "git@example.com:c", path: charts/app}`,
-      `${i}values:`,
-    ];
-    const valueLinesByShape: Record<typeof shape, string[]> = {
-      object: [`${i}${i}image:`, `${i}${i}${i}repository: org/app # ${comments[2]}`, `${i}${i}${i}tag: `],
-      siblings: [`${i}${i}image: org/app`, `${i}${i}tag: `],
-      reference: [`${i}${i}image: `],
-    };
-    const valueLines = valueLinesByShape[shape];
-    const before = [...head, ...valueLines].join(eol);
-    const after = [` # ${comments[3]}`, `${i}${i}replicaCount: 1`].join(eol) + (finalNewline ? eol : '');
-    // Generated around the tag token, so the expected result is known exactly.
-    return { before: `${bom ? '\ufeff' : ''}${before}`, after, token, oldTag };
-  });
+  .map(
+    ({
+      shape,
+      eol,
+      indent: i,
+      quote: written,
+      comments,
+      leadingDocument,
+      bom,
+      finalNewline,
+      oldTag,
+    }) => {
+      // A person quotes a tag YAML would otherwise read as a number or boolean
+      // (as Kubernetes reads YAML: `n`, `y`, `on` and `off` are booleans too).
+      const q =
+        written === '' &&
+        typeof parse(oldTag, KUBERNETES_YAML_OPTIONS) !== 'string'
+          ? '"'
+          : written;
+      const token = (t: string) =>
+        `${q}${shape === 'reference' ? `org/app:${t}` : t}${q}`;
+      const head = [
+        ...(leadingDocument
+          ? [`# ${comments[0]}`, 'kind: ConfigMap', 'apiVersion: v1', '---']
+          : []),
+        `# ${comments[1]}`,
+        'apiVersion: helm.fluxcd.io/v1',
+        'kind: HelmRelease',
+        'metadata:',
+        `${i}name: app`,
+        `${i}namespace: dev`,
+        `${i}annotations:`,
+        `${i}${i}fluxcd.io/automated: "true"`,
+        'spec:',
+        `${i}chart: {git: "git@example.com:c", path: charts/app}`,
+        `${i}values:`,
+      ];
+      const valueLinesByShape: Record<typeof shape, string[]> = {
+        object: [
+          `${i}${i}image:`,
+          `${i}${i}${i}repository: org/app # ${comments[2]}`,
+          `${i}${i}${i}tag: `,
+        ],
+        siblings: [`${i}${i}image: org/app`, `${i}${i}tag: `],
+        reference: [`${i}${i}image: `],
+      };
+      const valueLines = valueLinesByShape[shape];
+      const before = [...head, ...valueLines].join(eol);
+      const after =
+        [` # ${comments[3]}`, `${i}${i}replicaCount: 1`].join(eol) +
+        (finalNewline ? eol : '');
+      // Generated around the tag token, so the expected result is known exactly.
+      return {
+        before: `${bom ? '\ufeff' : ''}${before}`,
+        after,
+        token,
+        oldTag,
+      };
+    },
+  );
 
 const parsed = (content: string) =>
-  parseAllDocuments(content, KUBERNETES_YAML_OPTIONS).map(document => document.toJS());
+  parseAllDocuments(content, KUBERNETES_YAML_OPTIONS).map(document =>
+    document.toJS(),
+  );
 
 describe('rewriteImageTags on generated files', () => {
   it('changes only the bytes of the tag, and the file reads back with the new tag', () => {
@@ -65,7 +97,9 @@ describe('rewriteImageTags on generated files', () => {
         const content = before + token(oldTag) + after;
         const bytes = Buffer.from(content, 'utf8');
         const [release] = parseManifestFile(PATH, content).helmReleases;
-        const image = release.images.find(candidate => candidate.container === 'chart-image')!;
+        const image = release.images.find(
+          candidate => candidate.container === 'chart-image',
+        )!;
         expect(image.tag).toBe(oldTag);
 
         const result = rewriteImageTags(PATH, decodeUtf8File(PATH, bytes), [
@@ -75,18 +109,34 @@ describe('rewriteImageTags on generated files', () => {
 
         // Byte for byte around the tag scalar; the scalar holds the new value
         // in the quoting found, or quoted where plain would not read as a string.
-        const [head, tail] = [Buffer.from(before, 'utf8'), Buffer.from(after, 'utf8')];
+        const [head, tail] = [
+          Buffer.from(before, 'utf8'),
+          Buffer.from(after, 'utf8'),
+        ];
         expect(written.subarray(0, head.length).equals(head)).toBe(true);
-        expect(written.subarray(written.length - tail.length).equals(tail)).toBe(true);
-        const scalar = written.subarray(head.length, written.length - tail.length).toString('utf8');
+        expect(
+          written.subarray(written.length - tail.length).equals(tail),
+        ).toBe(true);
+        const scalar = written
+          .subarray(head.length, written.length - tail.length)
+          .toString('utf8');
         const value = token(newTag).replace(/^['"]|['"]$/g, '');
         // Written as the token, or quoted so that it still reads as the value.
-        expect(scalar === token(newTag) ? value : parse(scalar, KUBERNETES_YAML_OPTIONS)).toBe(value);
+        expect(
+          scalar === token(newTag)
+            ? value
+            : parse(scalar, KUBERNETES_YAML_OPTIONS),
+        ).toBe(value);
         expect(result.changed).toBe(oldTag !== newTag);
         const [reread] = parseManifestFile(PATH, result.content).helmReleases;
-        expect(reread.images.find(candidate => candidate.container === 'chart-image')?.tag).toBe(newTag);
+        expect(
+          reread.images.find(candidate => candidate.container === 'chart-image')
+            ?.tag,
+        ).toBe(newTag);
         // Everything but the tag reads back as it was.
-        expect(parsed(result.content)).toEqual(parsed(before + JSON.stringify(value) + after));
+        expect(parsed(result.content)).toEqual(
+          parsed(before + JSON.stringify(value) + after),
+        );
       }),
       { numRuns: 300 },
     );
@@ -102,6 +152,8 @@ describe('rewriteImageTags on generated files', () => {
       `${PATH} is not valid UTF-8; nothing was rewritten, so its other bytes are not replaced`,
     );
     // What a lenient read would have written back.
-    expect(Buffer.from(latin1.toString('utf8'), 'utf8').equals(latin1)).toBe(false);
+    expect(Buffer.from(latin1.toString('utf8'), 'utf8').equals(latin1)).toBe(
+      false,
+    );
   });
 });

@@ -92,7 +92,8 @@ export function tagSplice(
   if (nameAt) {
     nameNode = scalarAt(document, nameAt, problem);
     const written = stringValue(nameNode);
-    const name = written === undefined ? undefined : parseImageReference(written);
+    const name =
+      written === undefined ? undefined : parseImageReference(written);
     if (!name || name.repository !== image.repository) {
       throw problem(
         nameAt,

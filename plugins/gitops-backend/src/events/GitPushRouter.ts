@@ -64,7 +64,10 @@ export class GitPushRouter {
     for (const id of ids) {
       try {
         await sync.trigger(id);
-        logger.info('Push event: syncing now', { topic: params.topic, repository: id });
+        logger.info('Push event: syncing now', {
+          topic: params.topic,
+          repository: id,
+        });
       } catch (error) {
         logger.warn('Push event: could not start the sync', {
           repository: id,

@@ -2,7 +2,10 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { formatImageName } from '@backstage-gitops/plugin-gitops-common';
 import { EventParams, EventsService } from '@backstage/plugin-events-node';
 import { ImageScanTrigger } from '../automation';
-import { readRegistryNotification, REGISTRY_TOPIC } from './registryNotifications';
+import {
+  readRegistryNotification,
+  REGISTRY_TOPIC,
+} from './registryNotifications';
 
 /**
  * Scans the images a registry notification names at once, in every
@@ -29,7 +32,10 @@ export class RegistryNotificationRouter {
   }
 
   async onEvent(params: EventParams): Promise<void> {
-    const images = readRegistryNotification(params.eventPayload, this.options.hosts);
+    const images = readRegistryNotification(
+      params.eventPayload,
+      this.options.hosts,
+    );
     if (images.length === 0) {
       this.options.logger.debug('Registry notification names no pushed image');
       return;

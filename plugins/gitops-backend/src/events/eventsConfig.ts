@@ -17,14 +17,17 @@ export type GitopsEventsConfig = {
 export function readGitopsEventsConfig(config: Config): GitopsEventsConfig {
   return {
     registry: {
-      token: config.getOptionalString('gitops.events.registry.token') || undefined,
-      hosts: (config.getOptionalStringArray('gitops.events.registry.hosts') ?? []).map(h =>
-        h.trim().toLowerCase(),
-      ),
+      token:
+        config.getOptionalString('gitops.events.registry.token') || undefined,
+      hosts: (
+        config.getOptionalStringArray('gitops.events.registry.hosts') ?? []
+      ).map(h => h.trim().toLowerCase()),
     },
     bitbucketCloud: {
       webhookSecret:
-        config.getOptionalString('gitops.events.bitbucketCloud.webhookSecret') || undefined,
+        config.getOptionalString(
+          'gitops.events.bitbucketCloud.webhookSecret',
+        ) || undefined,
     },
   };
 }

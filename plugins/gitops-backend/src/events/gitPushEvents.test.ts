@@ -24,17 +24,21 @@ jest.setTimeout(120_000);
 // The modules' default exports load their parts with dynamic import(),
 // which jest cannot run: their parts are loaded here one by one, as is.
 function moduleParts(pkg: string, parts: string[]) {
-  const dist = path.join(path.dirname(require.resolve(`${pkg}/package.json`)), 'dist', 'service');
+  const dist = path.join(
+    path.dirname(require.resolve(`${pkg}/package.json`)),
+    'dist',
+    'service',
+  );
   return parts.map(part => require(path.join(dist, `${part}.cjs.js`)).default);
 }
-const githubEventsModules = moduleParts('@backstage/plugin-events-backend-module-github', [
-  'eventsModuleGithubEventRouter',
-  'eventsModuleGithubWebhook',
-]);
-const gitlabEventsModules = moduleParts('@backstage/plugin-events-backend-module-gitlab', [
-  'eventsModuleGitlabEventRouter',
-  'eventsModuleGitlabWebhook',
-]);
+const githubEventsModules = moduleParts(
+  '@backstage/plugin-events-backend-module-github',
+  ['eventsModuleGithubEventRouter', 'eventsModuleGithubWebhook'],
+);
+const gitlabEventsModules = moduleParts(
+  '@backstage/plugin-events-backend-module-gitlab',
+  ['eventsModuleGitlabEventRouter', 'eventsModuleGitlabWebhook'],
+);
 
 const GITHUB_SECRET = 'github-test-secret';
 const GITLAB_TOKEN = 'gitlab-test-token';
@@ -58,7 +62,11 @@ spec:
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -80,7 +88,11 @@ describe('git push events', () => {
   let backend: TestBackend;
   let knex: Knex;
   const fetches = jest.spyOn(CliGitRepository.prototype, 'fetch');
-  const later = { frequency: { hours: 1 }, timeout: { minutes: 1 }, initialDelay: { hours: 1 } };
+  const later = {
+    frequency: { hours: 1 },
+    timeout: { minutes: 1 },
+    initialDelay: { hours: 1 },
+  };
 
   beforeAll(async () => {
     remote = await createTestRemote();
@@ -111,7 +123,14 @@ describe('git push events', () => {
             gitops: {
               // No registry token: no registry ingress.
               events: { bitbucketCloud: { webhookSecret: BITBUCKET_SECRET } },
-              repositories: [{ id: 'config', url: remote.url, branch: 'main', schedule: later }],
+              repositories: [
+                {
+                  id: 'config',
+                  url: remote.url,
+                  branch: 'main',
+                  schedule: later,
+                },
+              ],
               imageAutomation: { schedule: later },
               helmReconcile: { schedule: later },
             },
@@ -130,7 +149,8 @@ describe('git push events', () => {
   beforeEach(() => fetches.mockClear());
 
   const storedCommit = async (): Promise<string | undefined> =>
-    (await knex('gitops_repositories').where({ id: 'config' }).first())?.last_commit ?? undefined;
+    (await knex('gitops_repositories').where({ id: 'config' }).first())
+      ?.last_commit ?? undefined;
 
   const githubPush = (ref = 'refs/heads/main') =>
     JSON.stringify({
@@ -138,7 +158,12 @@ describe('git push events', () => {
       repository: { full_name: 'org/config', clone_url: remote.url },
     });
 
-  const postGithub = (body: string, signature = `sha256=${createHmac('sha256', GITHUB_SECRET).update(body).digest('hex')}`) =>
+  const postGithub = (
+    body: string,
+    signature = `sha256=${createHmac('sha256', GITHUB_SECRET)
+      .update(body)
+      .digest('hex')}`,
+  ) =>
     request(backend.server)
       .post('/api/events/http/github')
       .set('content-type', 'application/json')
@@ -150,9 +175,16 @@ describe('git push events', () => {
     // The first push clones the repository, as the first scheduled sync would.
     const first = await remote.head();
     expect((await postGithub(githubPush())).status).toBe(202);
-    await waitFor('the first sync', async () => ((await storedCommit()) === first ? true : undefined), 30_000);
+    await waitFor(
+      'the first sync',
+      async () => ((await storedCommit()) === first ? true : undefined),
+      30_000,
+    );
 
-    const head = await remote.commit({ 'releases/dev/app.yaml': release('2') }, 'Two');
+    const head = await remote.commit(
+      { 'releases/dev/app.yaml': release('2') },
+      'Two',
+    );
     const started = Date.now();
     const response = await postGithub(githubPush());
     expect(response.status).toBe(202);
@@ -165,7 +197,10 @@ describe('git push events', () => {
 
   it('rejects a forged signature and syncs nothing', async () => {
     const before = await storedCommit();
-    await remote.commit({ 'releases/dev/app.yaml': release('forged') }, 'Forged');
+    await remote.commit(
+      { 'releases/dev/app.yaml': release('forged') },
+      'Forged',
+    );
     const response = await postGithub(githubPush(), `sha256=${'0'.repeat(64)}`);
     expect(response.status).toBe(403);
     const unsigned = await request(backend.server)
@@ -180,7 +215,11 @@ describe('git push events', () => {
   });
 
   it('ignores a push of another branch or a tag', async () => {
-    for (const ref of ['refs/heads/feature', 'refs/tags/v1', 'refs/heads/main-2']) {
+    for (const ref of [
+      'refs/heads/feature',
+      'refs/tags/v1',
+      'refs/heads/main-2',
+    ]) {
       expect((await postGithub(githubPush(ref))).status).toBe(202);
     }
     await sleep(500);
@@ -188,9 +227,14 @@ describe('git push events', () => {
   });
 
   it('runs at most two syncs for ten duplicate events', async () => {
-    const head = await remote.commit({ 'releases/dev/app.yaml': release('3') }, 'Three');
+    const head = await remote.commit(
+      { 'releases/dev/app.yaml': release('3') },
+      'Three',
+    );
     const body = githubPush();
-    const responses = await Promise.all(Array.from({ length: 10 }, () => postGithub(body)));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => postGithub(body)),
+    );
     expect(responses.map(r => r.status)).toEqual(Array(10).fill(202));
     await waitFor('the pushed commit to be stored', async () =>
       (await storedCommit()) === head ? true : undefined,
@@ -201,7 +245,10 @@ describe('git push events', () => {
   });
 
   it('syncs on a GitLab push with the right token, not with a wrong one', async () => {
-    const head = await remote.commit({ 'releases/dev/app.yaml': release('4') }, 'Four');
+    const head = await remote.commit(
+      { 'releases/dev/app.yaml': release('4') },
+      'Four',
+    );
     const body = {
       object_kind: 'push',
       ref: 'refs/heads/main',
@@ -226,9 +273,15 @@ describe('git push events', () => {
   });
 
   it('syncs on a Bitbucket Cloud push signed with the webhook secret, not on a forged one', async () => {
-    const head = await remote.commit({ 'releases/dev/app.yaml': release('5') }, 'Five');
+    const head = await remote.commit(
+      { 'releases/dev/app.yaml': release('5') },
+      'Five',
+    );
     const body = JSON.stringify({
-      repository: { full_name: 'team/config', links: { html: { href: remote.url } } },
+      repository: {
+        full_name: 'team/config',
+        links: { html: { href: remote.url } },
+      },
       push: { changes: [{ new: { type: 'branch', name: 'main' } }] },
     });
     const post = (signature: string) =>
@@ -238,10 +291,24 @@ describe('git push events', () => {
         .set('x-event-key', 'repo:push')
         .set('x-hub-signature', signature)
         .send(body);
-    expect((await post(`sha256=${createHmac('sha256', 'wrong').update(body).digest('hex')}`)).status).toBe(403);
+    expect(
+      (
+        await post(
+          `sha256=${createHmac('sha256', 'wrong').update(body).digest('hex')}`,
+        )
+      ).status,
+    ).toBe(403);
     await sleep(300);
     expect(fetches).not.toHaveBeenCalled();
-    expect((await post(`sha256=${createHmac('sha256', BITBUCKET_SECRET).update(body).digest('hex')}`)).status).toBe(202);
+    expect(
+      (
+        await post(
+          `sha256=${createHmac('sha256', BITBUCKET_SECRET)
+            .update(body)
+            .digest('hex')}`,
+        )
+      ).status,
+    ).toBe(202);
     await waitFor('the pushed commit to be stored', async () =>
       (await storedCommit()) === head ? true : undefined,
     );

@@ -50,7 +50,12 @@ export function readGithubPush(payload: unknown): GitPush | undefined {
   const repository = record(body?.repository);
   if (!body || !repository) return undefined;
   return {
-    urls: texts(repository.clone_url, repository.ssh_url, repository.git_url, repository.html_url),
+    urls: texts(
+      repository.clone_url,
+      repository.ssh_url,
+      repository.git_url,
+      repository.html_url,
+    ),
     branches: branchOf(body.ref),
   };
 }
@@ -58,7 +63,8 @@ export function readGithubPush(payload: unknown): GitPush | undefined {
 /** GitLab's push hook (`object_kind: push`); tag pushes are `tag_push`. */
 export function readGitlabPush(payload: unknown): GitPush | undefined {
   const body = record(payload);
-  if (!body || (body.object_kind ?? body.event_name) !== 'push') return undefined;
+  if (!body || (body.object_kind ?? body.event_name) !== 'push')
+    return undefined;
   const project = record(body.project);
   const repository = record(body.repository);
   return {
@@ -93,14 +99,22 @@ export function readBitbucketCloudPush(payload: unknown): GitPush | undefined {
     urls: [
       ...texts(html),
       // Bitbucket Cloud's clone urls are its web url; the full name alone says it too.
-      ...(fullName ? [`https://bitbucket.org/${fullName}`, `git@bitbucket.org:${fullName}.git`] : []),
+      ...(fullName
+        ? [
+            `https://bitbucket.org/${fullName}`,
+            `git@bitbucket.org:${fullName}.git`,
+          ]
+        : []),
     ],
     branches,
   };
 }
 
 /** The push an event of one of `GIT_PUSH_TOPICS` describes. */
-export function readGitPush(topic: string, payload: unknown): GitPush | undefined {
+export function readGitPush(
+  topic: string,
+  payload: unknown,
+): GitPush | undefined {
   switch (topic) {
     case GIT_PUSH_TOPICS.github:
       return readGithubPush(payload);

@@ -5,6 +5,9 @@ export { GIT_PUSH_TOPICS, readGitPush } from './gitPushes';
 export type { GitPush } from './gitPushes';
 export { GitPushRouter } from './GitPushRouter';
 export { gitopsEventsModule } from './module';
-export { readRegistryNotification, REGISTRY_TOPIC } from './registryNotifications';
+export {
+  readRegistryNotification,
+  REGISTRY_TOPIC,
+} from './registryNotifications';
 export { RegistryNotificationRouter } from './RegistryNotificationRouter';
 export { subscribeGitopsEvents } from './subscribeGitopsEvents';

@@ -1,4 +1,7 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { eventsExtensionPoint } from '@backstage/plugin-events-node/alpha';
 import { readGitopsEventsConfig } from './eventsConfig';
 import { GIT_PUSH_TOPICS } from './gitPushes';
@@ -52,7 +55,9 @@ export const gitopsEventsModule = createBackendModule({
         if (settings.bitbucketCloud.webhookSecret) {
           events.addHttpPostIngress({
             topic: BITBUCKET_CLOUD_TOPIC,
-            validator: bitbucketCloudSignatureValidator(settings.bitbucketCloud.webhookSecret),
+            validator: bitbucketCloudSignatureValidator(
+              settings.bitbucketCloud.webhookSecret,
+            ),
           });
         }
       },

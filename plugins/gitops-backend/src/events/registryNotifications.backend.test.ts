@@ -16,10 +16,18 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { exampleConfigRepoFiles } from '../__testUtils__/exampleConfigRepo';
-import { createTestRemote, runTestGit, TestFiles, TestRemote } from '../git/__testUtils__';
+import {
+  createTestRemote,
+  runTestGit,
+  TestFiles,
+  TestRemote,
+} from '../git/__testUtils__';
 import { gitopsPlugin } from '../plugin';
 import { pushTestImage } from '../registry/__testUtils__/pushTestImage';
-import { startTestRegistry, TestRegistry } from '../registry/__testUtils__/startTestRegistry';
+import {
+  startTestRegistry,
+  TestRegistry,
+} from '../registry/__testUtils__/startTestRegistry';
 import { gitopsEventsModule } from './module';
 
 jest.setTimeout(180_000);
@@ -28,7 +36,11 @@ const TOKEN = 'registry-test-token';
 const IMAGE = 'stefanprodan/podinfo';
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -51,7 +63,11 @@ describe('registry notifications', () => {
   let backend: TestBackend | undefined;
   let knex: Knex;
   let relay: http.Server;
-  const later = { frequency: { hours: 1 }, timeout: { minutes: 1 }, initialDelay: { hours: 1 } };
+  const later = {
+    frequency: { hours: 1 },
+    timeout: { minutes: 1 },
+    initialDelay: { hours: 1 },
+  };
 
   beforeAll(async () => {
     // The registry starts before the backend, whose port is not known yet:
@@ -63,7 +79,13 @@ describe('registry notifications', () => {
       }
       const { port } = backend.server.address() as AddressInfo;
       const forward = http.request(
-        { host: '127.0.0.1', port, path: `/api/events/http/gitops.registry`, method: 'POST', headers: req.headers },
+        {
+          host: '127.0.0.1',
+          port,
+          path: `/api/events/http/gitops.registry`,
+          method: 'POST',
+          headers: req.headers,
+        },
         answer => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
@@ -75,13 +97,25 @@ describe('registry notifications', () => {
     await new Promise<void>(resolve => relay.listen(0, '127.0.0.1', resolve));
     const relayPort = (relay.address() as AddressInfo).port;
     registry = await startTestRegistry({
-      notifications: { url: `http://127.0.0.1:${relayPort}/`, headers: { Authorization: `Bearer ${TOKEN}` } },
+      notifications: {
+        url: `http://127.0.0.1:${relayPort}/`,
+        headers: { Authorization: `Bearer ${TOKEN}` },
+      },
     });
-    await pushTestImage(registry, { repository: IMAGE, tag: 'dev-kb9lm91e', created: '2026-11-03T10:00:00Z' });
+    await pushTestImage(registry, {
+      repository: IMAGE,
+      tag: 'dev-kb9lm91e',
+      created: '2026-11-03T10:00:00Z',
+    });
 
     remote = await createTestRemote();
-    await remote.commit((await exampleConfigRepoFiles()) as TestFiles, 'Import');
-    workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gitops-registry-events-'));
+    await remote.commit(
+      (await exampleConfigRepoFiles()) as TestFiles,
+      'Import',
+    );
+    workDir = await fs.mkdtemp(
+      path.join(os.tmpdir(), 'gitops-registry-events-'),
+    );
     knex = await databases.init('SQLITE_3');
     backend = await startTestBackend({
       features: [
@@ -117,9 +151,14 @@ describe('registry notifications', () => {
       .post('/api/gitops/sync')
       .set('authorization', mockCredentials.user.header())
       .send({});
-    if (synced.status !== 202) throw new Error(`The first sync was refused: ${synced.status}`);
-    await waitFor('the first sync', async () =>
-      (await knex('gitops_repositories').where({ id: 'config' }).first())?.last_commit ?? undefined,
+    if (synced.status !== 202)
+      throw new Error(`The first sync was refused: ${synced.status}`);
+    await waitFor(
+      'the first sync',
+      async () =>
+        (
+          await knex('gitops_repositories').where({ id: 'config' }).first()
+        )?.last_commit ?? undefined,
     );
   });
 
@@ -132,12 +171,17 @@ describe('registry notifications', () => {
   });
 
   const latestTag = async (name: string): Promise<string | undefined> =>
-    (await knex('gitops_image_status').where({ name }).first())?.latest_tag ?? undefined;
+    (await knex('gitops_image_status').where({ name }).first())?.latest_tag ??
+    undefined;
 
   it('scans a pushed image at once and moves the automated release', async () => {
     expect(await latestTag('podinfo-dev')).toBeUndefined();
     const started = Date.now();
-    await pushTestImage(registry, { repository: IMAGE, tag: 'dev-next', created: '2026-11-10T10:00:00Z' });
+    await pushTestImage(registry, {
+      repository: IMAGE,
+      tag: 'dev-next',
+      created: '2026-11-10T10:00:00Z',
+    });
     await waitFor('the scan of the pushed tag', async () =>
       (await latestTag('podinfo-dev')) === 'dev-next' ? true : undefined,
     );
@@ -145,15 +189,25 @@ describe('registry notifications', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     // The move is committed too, and the push synced at once.
     const subject = await waitFor('the Auto-release commit', async () => {
-      const last = await runTestGit([`--git-dir=${remote.path}`, 'log', '-1', '--format=%s', 'main']);
+      const last = await runTestGit([
+        `--git-dir=${remote.path}`,
+        'log',
+        '-1',
+        '--format=%s',
+        'main',
+      ]);
       return last.includes('dev-next') ? last : undefined;
     });
     expect(subject).toMatch(/^Auto-release/);
   });
 
   it('refuses notifications without the token, and ignores images no release deploys', async () => {
-    const body = { events: [{ action: 'push', target: { repository: 'org/unknown' } }] };
-    const missing = await request(backend!.server).post('/api/events/http/gitops.registry').send(body);
+    const body = {
+      events: [{ action: 'push', target: { repository: 'org/unknown' } }],
+    };
+    const missing = await request(backend!.server)
+      .post('/api/events/http/gitops.registry')
+      .send(body);
     expect(missing.status).toBe(401);
     const wrong = await request(backend!.server)
       .post('/api/events/http/gitops.registry')
@@ -167,6 +221,10 @@ describe('registry notifications', () => {
       .send(JSON.stringify(body));
     expect(unknown.status).toBe(202);
     await sleep(500);
-    expect(await knex('gitops_image_status').whereNot({ name: 'podinfo-dev' }).andWhere('latest_tag', 'like', '%unknown%')).toEqual([]);
+    expect(
+      await knex('gitops_image_status')
+        .whereNot({ name: 'podinfo-dev' })
+        .andWhere('latest_tag', 'like', '%unknown%'),
+    ).toEqual([]);
   });
 });

@@ -18,10 +18,15 @@ const record = (value: unknown): Record<string, unknown> | undefined =>
     : undefined;
 
 const text = (value: unknown): string | undefined =>
-  typeof value === 'string' && value.length > 0 && value.length <= MAX_TEXT ? value : undefined;
+  typeof value === 'string' && value.length > 0 && value.length <= MAX_TEXT
+    ? value
+    : undefined;
 
 /** An image in `host`, or undefined when the path is no repository name. */
-function imageIn(host: string, repository: string | undefined): ImageName | undefined {
+function imageIn(
+  host: string,
+  repository: string | undefined,
+): ImageName | undefined {
   if (!repository) return undefined;
   try {
     return resolveImageName({ registry: host, repository });
@@ -43,12 +48,18 @@ function imageIn(host: string, repository: string | undefined): ImageName | unde
  * notifying registry serves per configuration; Docker Hub's are docker.io.
  * Pulls, deletes and anything unread give no image.
  */
-export function readRegistryNotification(payload: unknown, hosts: string[]): ImageName[] {
+export function readRegistryNotification(
+  payload: unknown,
+  hosts: string[],
+): ImageName[] {
   const body = record(payload);
   if (!body) return [];
   const names: ImageName[] = [];
   const add = (name: ImageName | undefined) => {
-    if (name && !names.some(n => n.host === name.host && n.repository === name.repository)) {
+    if (
+      name &&
+      !names.some(n => n.host === name.host && n.repository === name.repository)
+    ) {
       names.push(name);
     }
   };

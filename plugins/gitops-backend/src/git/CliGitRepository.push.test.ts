@@ -28,13 +28,22 @@ describe('CliGitRepository commits and pushes', () => {
     });
 
   const show = async (rev: string) =>
-    (await runTestGit([`--git-dir=${remote.path}`, 'show', '-s', '--format=%an <%ae>%n%s%n%P', rev]));
+    await runTestGit([
+      `--git-dir=${remote.path}`,
+      'show',
+      '-s',
+      '--format=%an <%ae>%n%s%n%P',
+      rev,
+    ]);
   const cat = async (rev: string, file: string) =>
-    (await runTestGit([`--git-dir=${remote.path}`, 'show', `${rev}:${file}`]));
+    await runTestGit([`--git-dir=${remote.path}`, 'show', `${rev}:${file}`]);
 
   beforeEach(async () => {
     remote = await createTestRemote();
-    await remote.commit({ 'releases/dev/a.yaml': 'tag: one\n', 'hack/run.sh': '#!/bin/sh\n' });
+    await remote.commit({
+      'releases/dev/a.yaml': 'tag: one\n',
+      'hack/run.sh': '#!/bin/sh\n',
+    });
     workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gitops-push-test-'));
   });
 
@@ -64,7 +73,9 @@ describe('CliGitRepository commits and pushes', () => {
     });
     expect(await git.push(other, 'image-updates')).toBe('rejected');
     expect(await cat('image-updates', 'releases/dev/a.yaml')).toBe('tag: two');
-    await expect(git.push(other, '--force')).rejects.toThrow(/not a branch name/);
+    await expect(git.push(other, '--force')).rejects.toThrow(
+      /not a branch name/,
+    );
   });
 
   it('commits changed files on top of the head and pushes them', async () => {
@@ -110,13 +121,19 @@ describe('CliGitRepository commits and pushes', () => {
       message: 'ours',
       author,
     });
-    const theirs = await remote.commit({ 'releases/stg/b.yaml': 'theirs\n' }, 'theirs');
+    const theirs = await remote.commit(
+      { 'releases/stg/b.yaml': 'theirs\n' },
+      'theirs',
+    );
     expect(await git.push(ours)).toBe('rejected');
     expect(await remote.head()).toBe(theirs);
   });
 
   it('pushes over smart HTTP with a token', async () => {
-    const server = await startHttpGitServer({ root: remote.root, token: 's3cret' });
+    const server = await startHttpGitServer({
+      root: remote.root,
+      token: 's3cret',
+    });
     try {
       const git = open(server.url, { type: 'token', token: 's3cret' });
       const head = await git.fetch();

@@ -206,13 +206,20 @@ describe('CliGitRepository over file://', () => {
       'apps/base/link.yaml': { symlink: 'app-0/release.yaml' },
       'other/c.yaml': 'c: 1\n',
     };
-    for (let i = 0; i < 80; i++) many[`apps/base/app-${i}/release.yaml`] = `i: ${i}\n`;
+    for (let i = 0; i < 80; i++)
+      many[`apps/base/app-${i}/release.yaml`] = `i: ${i}\n`;
     const head = await remote.commit(many);
     const git = open();
     await git.fetch();
     const paths = [
-      ...Array.from({ length: 80 }, (_, i) => `apps/base/app-${i}/release.yaml`),
-      ...Array.from({ length: 80 }, (_, i) => `apps/base/app-${i}/kustomization.yaml`),
+      ...Array.from(
+        { length: 80 },
+        (_, i) => `apps/base/app-${i}/release.yaml`,
+      ),
+      ...Array.from(
+        { length: 80 },
+        (_, i) => `apps/base/app-${i}/kustomization.yaml`,
+      ),
       'apps/base/app-1',
       'apps/base/big.yaml',
       'apps/base/link.yaml',
@@ -225,19 +232,27 @@ describe('CliGitRepository over file://', () => {
     expect(spawn).toHaveBeenCalledTimes(2);
     const oneByOne = new Map();
     for (const p of paths) {
-      for (const [k, v] of await git.readFiles(head, [p], { maxBytes: 50 })) oneByOne.set(k, v);
+      for (const [k, v] of await git.readFiles(head, [p], { maxBytes: 50 }))
+        oneByOne.set(k, v);
     }
     expect(files).toEqual(oneByOne);
     expect(files.size).toBe(82);
-    expect(files.get('apps/base/app-7/release.yaml')).toEqual(Buffer.from('i: 7\n'));
+    expect(files.get('apps/base/app-7/release.yaml')).toEqual(
+      Buffer.from('i: 7\n'),
+    );
     expect(files.get('apps/base/big.yaml')).toEqual({ tooLarge: 100 });
     // Spanning the whole repository, and under a folder that is not there.
     const spread = await git.readFiles(head, [...paths, 'other/c.yaml']);
     expect(spread.get('other/c.yaml')).toEqual(Buffer.from('c: 1\n'));
     await expect(
-      git.readFiles(head, paths.map(p => `gone/${p}`)),
+      git.readFiles(
+        head,
+        paths.map(p => `gone/${p}`),
+      ),
     ).resolves.toEqual(new Map());
-    await expect(git.readFiles('e'.repeat(40), paths)).rejects.toThrow(NotFoundError);
+    await expect(git.readFiles('e'.repeat(40), paths)).rejects.toThrow(
+      NotFoundError,
+    );
   });
 
   it('refuses to read files of an unknown commit rather than reporting them all missing', async () => {
@@ -315,7 +330,10 @@ describe('CliGitRepository over file://', () => {
     const base = await remote.commit({ 'a.yaml': '1' });
     const git = open();
     await git.fetch();
-    const head = await remote.commit({ 'a.yaml': '2', 'b.yaml': 'b' }, 'Bump a\n\nand add b');
+    const head = await remote.commit(
+      { 'a.yaml': '2', 'b.yaml': 'b' },
+      'Bump a\n\nand add b',
+    );
     spawn.mockClear();
 
     await expect(git.fetch()).resolves.toBe(head);
@@ -340,15 +358,24 @@ describe('CliGitRepository over file://', () => {
   });
 
   it('reads the files a diff changed from their loose objects, and the others (or packed ones) through git', async () => {
-    const base = await remote.commit({ 'a.yaml': 'a: 1\n', 'big.yaml': 'x', 'same.yaml': 's: 1\n' });
+    const base = await remote.commit({
+      'a.yaml': 'a: 1\n',
+      'big.yaml': 'x',
+      'same.yaml': 's: 1\n',
+    });
     const git = open();
     await git.fetch();
-    const head = await remote.commit({ 'a.yaml': 'a: 2\n', 'big.yaml': 'x'.repeat(100) });
+    const head = await remote.commit({
+      'a.yaml': 'a: 2\n',
+      'big.yaml': 'x'.repeat(100),
+    });
     await git.fetch();
     await git.diff(base, head);
     spawn.mockClear();
 
-    await expect(git.readFiles(head, ['big.yaml', 'a.yaml'], { maxBytes: 50 })).resolves.toEqual(
+    await expect(
+      git.readFiles(head, ['big.yaml', 'a.yaml'], { maxBytes: 50 }),
+    ).resolves.toEqual(
       new Map<string, unknown>([
         ['big.yaml', { tooLarge: 100 }],
         ['a.yaml', Buffer.from('a: 2\n')],
@@ -359,14 +386,24 @@ describe('CliGitRepository over file://', () => {
     await expect(git.readFiles(base, ['a.yaml'])).resolves.toEqual(
       new Map([['a.yaml', Buffer.from('a: 1\n')]]),
     );
-    const mixed = await git.readFiles(head, ['same.yaml', 'a.yaml', 'gone.yaml']);
+    const mixed = await git.readFiles(head, [
+      'same.yaml',
+      'a.yaml',
+      'gone.yaml',
+    ]);
     expect([...mixed]).toEqual([
       ['same.yaml', Buffer.from('s: 1\n')],
       ['a.yaml', Buffer.from('a: 2\n')],
     ]);
     expect(spawn).toHaveBeenCalledTimes(2);
 
-    await runTestGit([`--git-dir=${path.join(workDir, 'config')}`, 'repack', '-a', '-d', '-q']);
+    await runTestGit([
+      `--git-dir=${path.join(workDir, 'config')}`,
+      'repack',
+      '-a',
+      '-d',
+      '-q',
+    ]);
     spawn.mockClear();
     await expect(git.readFiles(head, ['a.yaml'])).resolves.toEqual(
       new Map([['a.yaml', Buffer.from('a: 2\n')]]),
@@ -389,7 +426,9 @@ describe('CliGitRepository over file://', () => {
       `+refs/heads/${remote.branch}:refs/remotes/origin/${remote.branch}`,
     ]);
     await expect(git.isAncestor(old, rewritten)).resolves.toBe(false);
-    await expect(git.diff(old, rewritten)).resolves.toEqual([{ status: 'M', path: 'a.yaml' }]);
+    await expect(git.diff(old, rewritten)).resolves.toEqual([
+      { status: 'M', path: 'a.yaml' },
+    ]);
   });
 
   it('answers hasCommit for known, unknown and not-yet-fetched commits', async () => {
@@ -453,7 +492,9 @@ describe('CliGitRepository over file://', () => {
     const latest = await remote.head();
     expect(results[0]).toBe(latest);
     expect(results[2]).toBe(latest);
-    expect((results[1] as Map<string, Buffer>).get('c.yaml')?.toString()).toBe('c');
+    expect((results[1] as Map<string, Buffer>).get('c.yaml')?.toString()).toBe(
+      'c',
+    );
     const mirror = path.join(workDir, 'config');
     await expect(
       runTestGit([`--git-dir=${mirror}`, 'fsck', '--strict']),
@@ -495,7 +536,9 @@ describe('CliGitRepository over file://', () => {
     await fs.chmod(mirror, 0o777);
 
     await expect(open().fetch()).rejects.toThrow(
-      new RegExp(`Refusing to use ${mirror} for git mirrors: others may write to it \\(mode 0777\\)`),
+      new RegExp(
+        `Refusing to use ${mirror} for git mirrors: others may write to it \\(mode 0777\\)`,
+      ),
     );
     await expect(fs.access(marker)).rejects.toThrow();
     expect(spawn).not.toHaveBeenCalled();
@@ -509,7 +552,9 @@ describe('CliGitRepository over file://', () => {
   it('refuses a folder of mirrors others may write to', async () => {
     await remote.commit({ 'a.yaml': 'a' });
     await fs.chmod(workDir, 0o770);
-    await expect(open().fetch()).rejects.toThrow(/others may write to it \(mode 0770\)/);
+    await expect(open().fetch()).rejects.toThrow(
+      /others may write to it \(mode 0770\)/,
+    );
     expect(spawn).not.toHaveBeenCalled();
   });
 

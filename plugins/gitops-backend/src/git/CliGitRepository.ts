@@ -3,7 +3,11 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { CommitRequest, createCommit } from './createCommit';
 import { authSecrets } from './gitEnvironment';
-import { assertRemote, assertRepositoryId, normaliseRepositoryPath } from './gitInputs';
+import {
+  assertRemote,
+  assertRepositoryId,
+  normaliseRepositoryPath,
+} from './gitInputs';
 import { GitMirror } from './GitMirror';
 import { readLooseBlob } from './looseObjects';
 import * as reads from './mirrorReads';
@@ -121,13 +125,16 @@ export class CliGitRepository implements GitRepository {
     const { changes, commit } = await reads.diff(this.mirror, from, to);
     this.recentDiffs.remember(to, commit, changes);
     return changes.map(({ status, path: changed, oldPath }) =>
-      oldPath === undefined ? { status, path: changed } : { status, path: changed, oldPath },
+      oldPath === undefined
+        ? { status, path: changed }
+        : { status, path: changed, oldPath },
     );
   }
 
   isAncestor(ancestor: string, descendant: string): Promise<boolean> {
     // The fetch that moved the branch between the two already proved it.
-    if (this.remote.fastForwarded(ancestor, descendant)) return Promise.resolve(true);
+    if (this.remote.fastForwarded(ancestor, descendant))
+      return Promise.resolve(true);
     return reads.isAncestor(this.mirror, ancestor, descendant);
   }
 

@@ -66,7 +66,11 @@ describe('gitInputs', () => {
     bad('ftp://host/repo.git');
     // A token may be the username; only ssh's user is not a secret.
     bad('https://ghp_token@github.com/org/config.git');
-    bad('ssh://git:secret@host/repo.git', { type: 'ssh', privateKey: 'k', knownHosts: 'h' });
+    bad('ssh://git:secret@host/repo.git', {
+      type: 'ssh',
+      privateKey: 'k',
+      knownHosts: 'h',
+    });
     bad('https://host/repo.git', {
       type: 'ssh',
       privateKey: 'k',

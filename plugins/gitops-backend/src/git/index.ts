@@ -11,7 +11,10 @@ export { CliGitRepository } from './CliGitRepository';
 export { EmptyCommitError, GitCommandError } from './GitCommandError';
 export type { GitFailureKind } from './GitCommandError';
 export { scrubCredentials } from './scrubCredentials';
-export { hasUrlCredentials, withoutUrlCredentials } from './remoteUrlCredentials';
+export {
+  hasUrlCredentials,
+  withoutUrlCredentials,
+} from './remoteUrlCredentials';
 export {
   assertOwnDirectory,
   ensurePrivateDirectory,

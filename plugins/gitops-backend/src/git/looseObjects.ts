@@ -20,7 +20,12 @@ export async function readLooseBlob(
   maxBytes: number,
 ): Promise<Buffer | GitFileTooLarge | undefined> {
   if (!/^[0-9a-f]{40}$/.test(sha)) return undefined;
-  const file = path.join(gitDirectory, 'objects', sha.slice(0, 2), sha.slice(2));
+  const file = path.join(
+    gitDirectory,
+    'objects',
+    sha.slice(0, 2),
+    sha.slice(2),
+  );
   let handle: fs.FileHandle;
   try {
     handle = await fs.open(file, 'r');
@@ -32,7 +37,9 @@ export async function readLooseBlob(
     const { bytesRead } = await handle.read(start, 0, HEADER_READ_BYTES, 0);
     const header = BLOB_HEADER.exec(
       zlib
-        .inflateSync(start.subarray(0, bytesRead), { finishFlush: zlib.constants.Z_SYNC_FLUSH })
+        .inflateSync(start.subarray(0, bytesRead), {
+          finishFlush: zlib.constants.Z_SYNC_FLUSH,
+        })
         .subarray(0, 32)
         .toString('latin1'),
     );

@@ -6,11 +6,7 @@ import { assertCommitSha, normaliseRepositoryPath } from './gitInputs';
 import { COMMIT_DIFF_FORMAT, parseCommitDiff } from './parseCommitDiff';
 import { RawChange } from './parseRawDiff';
 import { parseTreeListing } from './parseTreeListing';
-import {
-  GitCommitInfo,
-  GitFileTooLarge,
-  GitTreeEntry,
-} from './types';
+import { GitCommitInfo, GitFileTooLarge, GitTreeEntry } from './types';
 
 /*
  * The reads of a mirror, each one git process on the common path. Each
@@ -135,7 +131,8 @@ function commonFolder(paths: Iterable<string>): string {
       continue;
     }
     let i = 0;
-    while (i < common.length && i < folders.length && common[i] === folders[i]) i++;
+    while (i < common.length && i < folders.length && common[i] === folders[i])
+      i++;
     common = common.slice(0, i);
   }
   return (common ?? []).join('/');
@@ -157,7 +154,12 @@ async function readListedFiles(
   const treeish = folder ? `${commit}:${folder}` : commit;
   let listing: GitTreeEntry[];
   try {
-    const { stdout } = await mirror.git('ls-tree', ['-r', '-z', '--long', treeish]);
+    const { stdout } = await mirror.git('ls-tree', [
+      '-r',
+      '-z',
+      '--long',
+      treeish,
+    ]);
     listing = parseTreeListing(stdout, folder);
   } catch (error) {
     if (
@@ -171,7 +173,8 @@ async function readListedFiles(
     throw error;
   }
   const blobs = new Map<string, GitTreeEntry>();
-  for (const entry of listing) if (entry.type === 'blob') blobs.set(entry.path, entry);
+  for (const entry of listing)
+    if (entry.type === 'blob') blobs.set(entry.path, entry);
 
   const files = new Map<string, Buffer | GitFileTooLarge>();
   const toRead: Array<{ requested: string; sha: string }> = [];
@@ -192,7 +195,10 @@ async function readListedFiles(
   });
   parser.finish(toRead.length).forEach((answer, index) => {
     if (!answer.found || answer.type !== 'blob') return;
-    files.set(toRead[index].requested, answer.content ?? { tooLarge: answer.size });
+    files.set(
+      toRead[index].requested,
+      answer.content ?? { tooLarge: answer.size },
+    );
   });
   return files;
 }
@@ -214,7 +220,15 @@ export async function diff(
     const { stdout } = await mirror.gitAbout(
       [from, to],
       'diff-tree',
-      ['--stdin', '--always', '-r', '-z', '--raw', '-M', `--format=${COMMIT_DIFF_FORMAT}`],
+      [
+        '--stdin',
+        '--always',
+        '-r',
+        '-z',
+        '--raw',
+        '-M',
+        `--format=${COMMIT_DIFF_FORMAT}`,
+      ],
       { input: `${to} ${from}\n` },
     );
     const parsed = parseCommitDiff(stdout, to);

@@ -39,7 +39,9 @@ export function parseCommitDiff(
   }
   const [commitSha, authorName, authorEmail, committedAt] = fields;
   if (commitSha !== sha) {
-    throw new Error(`git diff-tree described ${commitSha.slice(0, 60)} instead of ${sha}`);
+    throw new Error(
+      `git diff-tree described ${commitSha.slice(0, 60)} instead of ${sha}`,
+    );
   }
   const terminator = Buffer.from(`\0${sha}\0`);
   const messageEnd = output.indexOf(terminator, offset);
@@ -47,7 +49,8 @@ export function parseCommitDiff(
   const message = output.subarray(offset, messageEnd).toString('utf8');
   let rest = output.subarray(messageEnd + terminator.length);
   if (rest.length > 0) {
-    if (rest[0] !== NEWLINE) throw new Error('Unexpected git diff-tree output after the commit');
+    if (rest[0] !== NEWLINE)
+      throw new Error('Unexpected git diff-tree output after the commit');
     rest = rest.subarray(1);
   }
   return {

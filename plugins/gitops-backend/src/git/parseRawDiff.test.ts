@@ -25,8 +25,19 @@ describe('parseRawDiff', () => {
     );
     expect(parseRawDiff(output)).toEqual([
       { status: 'M', path: 'a.yaml', mode: '100644', blob: b },
-      { status: 'R', path: 'new/b.yaml', oldPath: 'old/b.yaml', mode: '100755', blob: b },
-      { status: 'D', path: 'with\ttab and space.yaml', mode: '000000', blob: zeros },
+      {
+        status: 'R',
+        path: 'new/b.yaml',
+        oldPath: 'old/b.yaml',
+        mode: '100755',
+        blob: b,
+      },
+      {
+        status: 'D',
+        path: 'with\ttab and space.yaml',
+        mode: '000000',
+        blob: zeros,
+      },
       { status: 'C', path: 'y', oldPath: 'x', mode: '100644', blob: a },
       { status: 'T', path: 'link', mode: '120000', blob: b },
     ]);
@@ -37,12 +48,14 @@ describe('parseRawDiff', () => {
   });
 
   it('refuses statuses it does not know, lines it cannot read and truncated output', () => {
-    expect(() => parseRawDiff(Buffer.from(`:100644 100644 ${a} ${b} U\0a\0`))).toThrow(
+    expect(() =>
+      parseRawDiff(Buffer.from(`:100644 100644 ${a} ${b} U\0a\0`)),
+    ).toThrow(/Unexpected git diff line/);
+    expect(() => parseRawDiff(Buffer.from('M\0a\0'))).toThrow(
       /Unexpected git diff line/,
     );
-    expect(() => parseRawDiff(Buffer.from('M\0a\0'))).toThrow(/Unexpected git diff line/);
-    expect(() => parseRawDiff(Buffer.from(`:100644 100644 ${a} ${b} R100\0only-old\0`))).toThrow(
-      /Truncated/,
-    );
+    expect(() =>
+      parseRawDiff(Buffer.from(`:100644 100644 ${a} ${b} R100\0only-old\0`)),
+    ).toThrow(/Truncated/);
   });
 });

@@ -1,7 +1,8 @@
 import { GitChange } from './types';
 
 const STATUSES = new Set(['A', 'M', 'D', 'R', 'C', 'T']);
-const RAW_HEADER = /^:(\d{6}) (\d{6}) ([0-9a-f]{40}) ([0-9a-f]{40}) ([A-Z])\d*$/;
+const RAW_HEADER =
+  /^:(\d{6}) (\d{6}) ([0-9a-f]{40}) ([0-9a-f]{40}) ([A-Z])\d*$/;
 
 /** One changed path and what it is at the new side: its mode and blob id. */
 export type RawChange = GitChange & { mode: string; blob: string };
@@ -23,7 +24,9 @@ export function parseRawDiff(output: Buffer): RawChange[] {
     const header = fields[index++];
     const match = RAW_HEADER.exec(header);
     if (!match || !STATUSES.has(match[5])) {
-      throw new Error(`Unexpected git diff line ${JSON.stringify(header.slice(0, 120))}`);
+      throw new Error(
+        `Unexpected git diff line ${JSON.stringify(header.slice(0, 120))}`,
+      );
     }
     const [, , mode, , blob, status] = match;
     if (status === 'R' || status === 'C') {

@@ -23,9 +23,13 @@ describe('private mirror directories', () => {
   it('defaults to a folder of the user, not the shared temp folder', () => {
     const directory = defaultMirrorsDirectory();
     expect(directory.startsWith(os.tmpdir())).toBe(false);
-    expect(directory.startsWith(process.env.XDG_CACHE_HOME || os.homedir())).toBe(true);
+    expect(
+      directory.startsWith(process.env.XDG_CACHE_HOME || os.homedir()),
+    ).toBe(true);
     expect(mirrorsDirectory(undefined)).toBe(directory);
-    expect(mirrorsDirectory('/var/lib/backstage')).toBe('/var/lib/backstage/backstage-gitops');
+    expect(mirrorsDirectory('/var/lib/backstage')).toBe(
+      '/var/lib/backstage/backstage-gitops',
+    );
   });
 
   it('creates missing folders with mode 0700 and accepts its own again', async () => {
@@ -38,7 +42,9 @@ describe('private mirror directories', () => {
 
   it('accepts a folder in a sticky shared parent such as /tmp, which others cannot swap', async () => {
     await fs.chmod(root, 0o1777);
-    await expect(ensurePrivateDirectory(path.join(root, 'mirrors'))).resolves.toBeUndefined();
+    await expect(
+      ensurePrivateDirectory(path.join(root, 'mirrors')),
+    ).resolves.toBeUndefined();
   });
 
   it('refuses a folder another user owns, as planted in a shared parent', async () => {
@@ -46,7 +52,9 @@ describe('private mirror directories', () => {
     await fs.mkdir(directory, { mode: 0o700 });
     // Checked against another uid: the same as the folder being someone else's.
     await expect(assertOwnDirectory(directory, uid + 1)).rejects.toThrow(
-      `Refusing to use ${directory} for git mirrors: it is owned by uid ${uid}, not by this process (uid ${uid + 1})`,
+      `Refusing to use ${directory} for git mirrors: it is owned by uid ${uid}, not by this process (uid ${
+        uid + 1
+      })`,
     );
   });
 
@@ -54,7 +62,9 @@ describe('private mirror directories', () => {
     const directory = path.join(root, 'mirrors');
     await fs.mkdir(directory);
     await fs.chmod(directory, 0o775);
-    await expect(ensurePrivateDirectory(directory)).rejects.toThrow(/others may write to it \(mode 0775\)/);
+    await expect(ensurePrivateDirectory(directory)).rejects.toThrow(
+      /others may write to it \(mode 0775\)/,
+    );
     expect((await fs.stat(directory)).mode & 0o777).toBe(0o775);
   });
 
@@ -63,12 +73,16 @@ describe('private mirror directories', () => {
     await fs.mkdir(elsewhere, { mode: 0o700 });
     const link = path.join(root, 'mirrors');
     await fs.symlink(elsewhere, link);
-    await expect(assertOwnDirectory(link)).rejects.toThrow(/not a directory \(a link or a file\)/);
+    await expect(assertOwnDirectory(link)).rejects.toThrow(
+      /not a directory \(a link or a file\)/,
+    );
   });
 
   it('refuses a folder whose parent others may write to without the sticky bit', async () => {
     await fs.chmod(root, 0o777);
-    await expect(ensurePrivateDirectory(path.join(root, 'mirrors'))).rejects.toThrow(
+    await expect(
+      ensurePrivateDirectory(path.join(root, 'mirrors')),
+    ).rejects.toThrow(
       `Refusing to use ${root} for git mirrors: others may write to it (mode 0777) and could replace mirrors`,
     );
   });

@@ -49,7 +49,9 @@ export async function ensurePrivateDirectory(
   if (stat.mode & GROUP_OR_OTHER_WRITE && !(stat.mode & STICKY)) {
     throw notOurs(
       parent,
-      `others may write to it (mode ${modeOf(stat.mode)}) and could replace ${path.basename(directory)}`,
+      `others may write to it (mode ${modeOf(
+        stat.mode,
+      )}) and could replace ${path.basename(directory)}`,
     );
   }
 }
@@ -70,10 +72,16 @@ export async function assertOwnDirectory(
   }
   if (uid === undefined) return;
   if (stat.uid !== uid) {
-    throw notOurs(directory, `it is owned by uid ${stat.uid}, not by this process (uid ${uid})`);
+    throw notOurs(
+      directory,
+      `it is owned by uid ${stat.uid}, not by this process (uid ${uid})`,
+    );
   }
   if (stat.mode & GROUP_OR_OTHER_WRITE) {
-    throw notOurs(directory, `others may write to it (mode ${modeOf(stat.mode)})`);
+    throw notOurs(
+      directory,
+      `others may write to it (mode ${modeOf(stat.mode)})`,
+    );
   }
 }
 

@@ -25,7 +25,8 @@ export class RecentDiffs {
   remember(to: string, commit: GitCommitInfo, changes: RawChange[]): void {
     const blobs = new Map<string, string>();
     for (const change of changes) {
-      if (change.status !== 'D' && FILE_MODES.has(change.mode)) blobs.set(change.path, change.blob);
+      if (change.status !== 'D' && FILE_MODES.has(change.mode))
+        blobs.set(change.path, change.blob);
     }
     this.byCommit.delete(to);
     this.byCommit.set(to, { commit, blobs });

@@ -76,7 +76,10 @@ export class RemoteBranch {
       const head = await this.trackedHead();
       if (!forced && before && before !== head) {
         this.fastForwards.push({ from: before, to: head });
-        this.fastForwards.splice(0, this.fastForwards.length - FAST_FORWARDS_KEPT);
+        this.fastForwards.splice(
+          0,
+          this.fastForwards.length - FAST_FORWARDS_KEPT,
+        );
       }
       mirror.logger.debug('Fetched', {
         repository: mirror.id,
@@ -93,7 +96,10 @@ export class RemoteBranch {
    * ImageUpdateAutomation's `git.push.branch` asks) without force;
    * `rejected` when the remote moved on.
    */
-  async push(commit: string, toBranch?: string): Promise<'pushed' | 'rejected'> {
+  async push(
+    commit: string,
+    toBranch?: string,
+  ): Promise<'pushed' | 'rejected'> {
     assertCommitSha(commit);
     assertBranchName(toBranch);
     const { mirror, remote } = this;
@@ -148,7 +154,9 @@ export class RemoteBranch {
    * good (commits never change).
    */
   fastForwarded(ancestor: string, descendant: string): boolean {
-    return this.fastForwards.some(f => f.from === ancestor && f.to === descendant);
+    return this.fastForwards.some(
+      f => f.from === ancestor && f.to === descendant,
+    );
   }
 
   private fetchRefspec(env: NodeJS.ProcessEnv, force: boolean) {

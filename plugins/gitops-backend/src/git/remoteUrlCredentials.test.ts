@@ -1,9 +1,18 @@
-import { hasUrlCredentials, withoutUrlCredentials } from './remoteUrlCredentials';
+import {
+  hasUrlCredentials,
+  withoutUrlCredentials,
+} from './remoteUrlCredentials';
 
 describe('remote URL credentials', () => {
   it.each([
-    ['https://ghp_token@github.com/org/config.git', 'https://github.com/org/config.git'],
-    ['https://user:pass@git.example.com/config.git', 'https://git.example.com/config.git'],
+    [
+      'https://ghp_token@github.com/org/config.git',
+      'https://github.com/org/config.git',
+    ],
+    [
+      'https://user:pass@git.example.com/config.git',
+      'https://git.example.com/config.git',
+    ],
     ['HTTP://x-access-token:abc@host:8080/r.git', 'HTTP://host:8080/r.git'],
     // A token that holds an '@' of its own is removed whole.
     ['https://to@ken@host/r.git', 'https://host/r.git'],

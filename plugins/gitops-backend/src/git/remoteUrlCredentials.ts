@@ -25,6 +25,8 @@ export function withoutUrlCredentials(url: string): string {
   if (!match || !hasUrlCredentials(url)) return url;
   const [whole, scheme, userinfo] = match;
   const kept =
-    scheme.toLowerCase() === 'ssh' ? `${userinfo.slice(0, userinfo.indexOf(':'))}@` : '';
+    scheme.toLowerCase() === 'ssh'
+      ? `${userinfo.slice(0, userinfo.indexOf(':'))}@`
+      : '';
   return `${scheme}://${kept}${url.slice(whole.length)}`;
 }

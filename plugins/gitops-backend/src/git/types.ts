@@ -60,7 +60,11 @@ export interface GitRepository {
    * The newest commit after `from`, up to `to`, that changed `path`
    * (`git log -1 from..to -- path`); undefined when none did.
    */
-  lastChange(from: string, to: string, path: string): Promise<GitCommitInfo | undefined>;
+  lastChange(
+    from: string,
+    to: string,
+    path: string,
+  ): Promise<GitCommitInfo | undefined>;
   /**
    * Writes a commit on top of `parent` that sets these files' contents
    * (existing files keep their mode), without a working tree. Throws

@@ -1,7 +1,10 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ImmediateRun } from './ImmediateRun';
 
-function gate<T>(work: (input: T, signal: AbortSignal) => Promise<void>, merge?: (a: T, b: T) => T) {
+function gate<T>(
+  work: (input: T, signal: AbortSignal) => Promise<void>,
+  merge?: (a: T, b: T) => T,
+) {
   return new ImmediateRun<T>({
     name: 'test',
     work,
@@ -52,7 +55,8 @@ describe('ImmediateRun', () => {
     const run = gate<string[]>(
       async input => {
         inputs.push(input);
-        if (inputs.length === 1) await new Promise<void>(resolve => (release = resolve));
+        if (inputs.length === 1)
+          await new Promise<void>(resolve => (release = resolve));
       },
       (a, b) => [...a, ...b],
     );
@@ -69,7 +73,8 @@ describe('ImmediateRun', () => {
     let release!: () => void;
     const run = gate<void>(async () => {
       order.push('run');
-      if (order.length === 1) await new Promise<void>(resolve => (release = resolve));
+      if (order.length === 1)
+        await new Promise<void>(resolve => (release = resolve));
     });
     void run.request();
     const later = run.request().then(() => order.push('later resolved'));
@@ -149,4 +154,3 @@ describe('ImmediateRun', () => {
     expect(runs).toBe(1);
   });
 });
-

@@ -66,9 +66,11 @@ export class ImmediateRun<T = void> {
   private start(input: T, done: Array<() => void>, signal?: AbortSignal): void {
     this.running = true;
     const runSignal = AbortSignal.any(
-      [AbortSignal.timeout(this.options.timeoutMs), this.options.stopSignal, signal].filter(
-        (s): s is AbortSignal => s !== undefined,
-      ),
+      [
+        AbortSignal.timeout(this.options.timeoutMs),
+        this.options.stopSignal,
+        signal,
+      ].filter((s): s is AbortSignal => s !== undefined),
     );
     const run = async () => {
       try {

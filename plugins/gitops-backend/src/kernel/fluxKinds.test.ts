@@ -5,12 +5,22 @@ describe('readFluxObjectType', () => {
     for (const version of ['v1', 'v1beta2', 'v1beta1']) {
       expect(
         readFluxObjectType(`image.toolkit.fluxcd.io/${version}`, 'ImagePolicy'),
-      ).toEqual({ group: 'image.toolkit.fluxcd.io', version, kind: 'ImagePolicy' });
+      ).toEqual({
+        group: 'image.toolkit.fluxcd.io',
+        version,
+        kind: 'ImagePolicy',
+      });
       expect(
-        readFluxObjectType(`kustomize.toolkit.fluxcd.io/${version}`, 'Kustomization'),
+        readFluxObjectType(
+          `kustomize.toolkit.fluxcd.io/${version}`,
+          'Kustomization',
+        ),
       ).toMatchObject({ kind: 'Kustomization', version });
       expect(
-        readFluxObjectType(`source.toolkit.fluxcd.io/${version}`, 'GitRepository'),
+        readFluxObjectType(
+          `source.toolkit.fluxcd.io/${version}`,
+          'GitRepository',
+        ),
       ).toMatchObject({ kind: 'GitRepository', version });
     }
   });
@@ -25,7 +35,9 @@ describe('readFluxObjectType', () => {
     expect(
       readFluxObjectType('image.toolkit.fluxcd.io/v1', 'Kustomization'),
     ).toBeUndefined();
-    expect(readFluxObjectType('image.toolkit.fluxcd.io', 'ImagePolicy')).toBeUndefined();
+    expect(
+      readFluxObjectType('image.toolkit.fluxcd.io', 'ImagePolicy'),
+    ).toBeUndefined();
   });
 
   it('lists the versions to ask a cluster for, newest first', () => {

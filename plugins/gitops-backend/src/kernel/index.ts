@@ -12,7 +12,11 @@ export {
   processCacheBudgets,
 } from './CacheBudgets';
 export type { CacheFigures, CacheName } from './CacheBudgets';
-export { memoryLogFields, readMemoryReport, startMemoryReports } from './memoryReport';
+export {
+  memoryLogFields,
+  readMemoryReport,
+  startMemoryReports,
+} from './memoryReport';
 export type { MemoryReport } from './memoryReport';
 export { errorMessage } from './errorMessage';
 export { ImmediateRun } from './ImmediateRun';

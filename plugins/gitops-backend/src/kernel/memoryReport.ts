@@ -1,5 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { CacheBudgets, CacheFigures, CacheName, processCacheBudgets } from './CacheBudgets';
+import {
+  CacheBudgets,
+  CacheFigures,
+  CacheName,
+  processCacheBudgets,
+} from './CacheBudgets';
 
 /** The process's memory and what the plugin's caches hold of it. */
 export type MemoryReport = {

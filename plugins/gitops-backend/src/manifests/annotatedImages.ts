@@ -44,7 +44,9 @@ export function findImagesByAnnotation(
 
     const repositoryText = stringValue(lookup(paths.repository));
     const name =
-      repositoryText === undefined ? undefined : parseImageReference(repositoryText);
+      repositoryText === undefined
+        ? undefined
+        : parseImageReference(repositoryText);
     if (!name) {
       problems.push({
         annotation: annotationKey('repository', container),

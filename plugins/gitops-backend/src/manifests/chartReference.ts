@@ -125,7 +125,9 @@ export function chartNameOf(chart: GitopsChartReference): string {
     case 'source': {
       // A chart in a GitRepository or Bucket is a path (`./charts/podinfo`):
       // like a v1 git chart, it goes by its folder's name.
-      const segments = chart.chart.split('/').filter(s => s && s !== '.' && s !== '..');
+      const segments = chart.chart
+        .split('/')
+        .filter(s => s && s !== '.' && s !== '..');
       return segments[segments.length - 1] ?? chart.chart;
     }
     default:

@@ -62,7 +62,9 @@ export type FluxImageUpdateAutomation = ObjectName & {
   updatePath: string;
 };
 
-export type FluxObjectReading<T> = { ok: true; value: T } | { ok: false; error: string };
+export type FluxObjectReading<T> =
+  | { ok: true; value: T }
+  | { ok: false; error: string };
 
 function read<T>(
   object: FluxObjectSource,
@@ -71,20 +73,29 @@ function read<T>(
 ): FluxObjectReading<T> {
   const type = readFluxObjectType(object.apiVersion, object.kind);
   if (type?.kind !== kind) {
-    return { ok: false, error: `${object.apiVersion} ${object.kind} is not a ${kind} Flux serves` };
+    return {
+      ok: false,
+      error: `${object.apiVersion} ${object.kind} is not a ${kind} Flux serves`,
+    };
   }
   try {
     return { ok: true, value: reader(object.spec) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { ok: false, error: `${kind} ${object.namespace}/${object.name}: ${message}` };
+    return {
+      ok: false,
+      error: `${kind} ${object.namespace}/${object.name}: ${message}`,
+    };
   }
 }
 
 function optionalOrder(value: unknown, fieldPath: FieldPath): 'asc' | 'desc' {
   const order = optionalString(value, fieldPath) ?? 'asc';
   if (order !== 'asc' && order !== 'desc') {
-    throw new InvalidFieldError(fieldPath, `spec.${fieldPath.join('.')} must be asc or desc, not "${order}"`);
+    throw new InvalidFieldError(
+      fieldPath,
+      `spec.${fieldPath.join('.')} must be asc or desc, not "${order}"`,
+    );
   }
   return order;
 }
@@ -96,7 +107,9 @@ export function readImageRepository(
     const text = requireString(spec.image, ['image']);
     const parsed = parseImageReference(text);
     if (!parsed || parsed.tag || parsed.digest) {
-      throw new Error(`spec.image "${text}" must name an image without a tag or digest`);
+      throw new Error(
+        `spec.image "${text}" must name an image without a tag or digest`,
+      );
     }
     const listed = optionalList(spec.exclusionList, ['exclusionList']);
     const exclusionList = listed
@@ -118,34 +131,59 @@ export function readImageRepository(
 function readPolicyDefinition(spec: Record<string, unknown>): PolicyDefinition {
   const policy = requireMapping(spec.policy, ['policy']);
   const semver = optionalMapping(policy.semver, ['policy', 'semver']);
-  const alphabetical = optionalMapping(policy.alphabetical, ['policy', 'alphabetical']);
+  const alphabetical = optionalMapping(policy.alphabetical, [
+    'policy',
+    'alphabetical',
+  ]);
   const numerical = optionalMapping(policy.numerical, ['policy', 'numerical']);
   if ([semver, alphabetical, numerical].filter(Boolean).length !== 1) {
-    throw new Error('spec.policy must set exactly one of semver, alphabetical and numerical');
+    throw new Error(
+      'spec.policy must set exactly one of semver, alphabetical and numerical',
+    );
   }
   const filterTags = optionalMapping(spec.filterTags, ['filterTags']);
-  const pattern = filterTags && optionalString(filterTags.pattern, ['filterTags', 'pattern']);
-  const extract = filterTags && optionalString(filterTags.extract, ['filterTags', 'extract']);
+  const pattern =
+    filterTags && optionalString(filterTags.pattern, ['filterTags', 'pattern']);
+  const extract =
+    filterTags && optionalString(filterTags.extract, ['filterTags', 'extract']);
   const filter =
     pattern || extract
       ? { pattern: pattern || '^.*$', ...(extract ? { extract } : {}) }
       : undefined;
   let ordering: PolicyDefinition['policy'];
   if (semver) {
-    ordering = { kind: 'semver-strict', range: requireString(semver.range, ['policy', 'semver', 'range']) };
+    ordering = {
+      kind: 'semver-strict',
+      range: requireString(semver.range, ['policy', 'semver', 'range']),
+    };
   } else if (alphabetical) {
-    ordering = { kind: 'alphabetical', order: optionalOrder(alphabetical.order, ['policy', 'alphabetical', 'order']) };
+    ordering = {
+      kind: 'alphabetical',
+      order: optionalOrder(alphabetical.order, [
+        'policy',
+        'alphabetical',
+        'order',
+      ]),
+    };
   } else {
-    ordering = { kind: 'numerical', order: optionalOrder(numerical!.order, ['policy', 'numerical', 'order']) };
+    ordering = {
+      kind: 'numerical',
+      order: optionalOrder(numerical!.order, ['policy', 'numerical', 'order']),
+    };
   }
-  const definition: PolicyDefinition = { policy: ordering, ...(filter ? { filter } : {}) };
+  const definition: PolicyDefinition = {
+    policy: ordering,
+    ...(filter ? { filter } : {}),
+  };
   // Compiles the range and patterns once, so a policy nobody can read is
   // refused here, with its name, rather than at each tag.
   policyAllows(definition, '0.0.0');
   return definition;
 }
 
-export function readImagePolicy(object: FluxObjectSource): FluxObjectReading<FluxImagePolicy> {
+export function readImagePolicy(
+  object: FluxObjectSource,
+): FluxObjectReading<FluxImagePolicy> {
   return read(object, 'ImagePolicy', spec => {
     const ref = requireMapping(spec.imageRepositoryRef, ['imageRepositoryRef']);
     return {
@@ -154,7 +192,8 @@ export function readImagePolicy(object: FluxObjectSource): FluxObjectReading<Flu
       imageRepositoryRef: {
         name: requireString(ref.name, ['imageRepositoryRef', 'name']),
         namespace:
-          optionalString(ref.namespace, ['imageRepositoryRef', 'namespace']) || object.namespace,
+          optionalString(ref.namespace, ['imageRepositoryRef', 'namespace']) ||
+          object.namespace,
       },
       definition: readPolicyDefinition(spec),
     };
@@ -165,14 +204,20 @@ export function readImagePolicy(object: FluxObjectSource): FluxObjectReading<Flu
 export function normalizeUpdatePath(path: string | undefined): string {
   const parts = (path ?? '').split('/').filter(p => p !== '' && p !== '.');
   if (parts.includes('..') || (path ?? '').startsWith('/')) {
-    throw new Error(`spec.update.path "${path}" must stay inside the repository`);
+    throw new Error(
+      `spec.update.path "${path}" must stay inside the repository`,
+    );
   }
   return parts.join('/');
 }
 
 /** Whether a repository file is under an automation's `update.path`. */
 export function isUnderUpdatePath(updatePath: string, file: string): boolean {
-  return updatePath === '' || file === updatePath || file.startsWith(`${updatePath}/`);
+  return (
+    updatePath === '' ||
+    file === updatePath ||
+    file.startsWith(`${updatePath}/`)
+  );
 }
 
 export function readImageUpdateAutomation(
@@ -182,28 +227,46 @@ export function readImageUpdateAutomation(
     const sourceRef = optionalMapping(spec.sourceRef, ['sourceRef']);
     const git = optionalMapping(spec.git, ['git']) ?? {};
     const checkout = optionalMapping(git.checkout, ['git', 'checkout']);
-    const ref = checkout && optionalMapping(checkout.ref, ['git', 'checkout', 'ref']);
+    const ref =
+      checkout && optionalMapping(checkout.ref, ['git', 'checkout', 'ref']);
     const commit = optionalMapping(git.commit, ['git', 'commit']);
-    const author = commit && optionalMapping(commit.author, ['git', 'commit', 'author']);
+    const author =
+      commit && optionalMapping(commit.author, ['git', 'commit', 'author']);
     const push = optionalMapping(git.push, ['git', 'push']);
     const update = optionalMapping(spec.update, ['update']);
-    const strategy = update && optionalString(update.strategy, ['update', 'strategy']);
+    const strategy =
+      update && optionalString(update.strategy, ['update', 'strategy']);
     if (strategy && strategy !== 'Setters') {
-      throw new Error(`spec.update.strategy "${strategy}" is not Setters, the only strategy Flux has`);
+      throw new Error(
+        `spec.update.strategy "${strategy}" is not Setters, the only strategy Flux has`,
+      );
     }
-    const checkoutBranch = ref && optionalString(ref.branch, ['git', 'checkout', 'ref', 'branch']);
-    const messageTemplate = commit && optionalString(commit.messageTemplate, ['git', 'commit', 'messageTemplate']);
-    const pushBranch = push && optionalString(push.branch, ['git', 'push', 'branch']);
+    const checkoutBranch =
+      ref && optionalString(ref.branch, ['git', 'checkout', 'ref', 'branch']);
+    const messageTemplate =
+      commit &&
+      optionalString(commit.messageTemplate, [
+        'git',
+        'commit',
+        'messageTemplate',
+      ]);
+    const pushBranch =
+      push && optionalString(push.branch, ['git', 'push', 'branch']);
     return {
       namespace: object.namespace,
       name: object.name,
       ...(sourceRef
         ? {
             sourceRef: {
-              kind: optionalString(sourceRef.kind, ['sourceRef', 'kind']) ?? 'GitRepository',
+              kind:
+                optionalString(sourceRef.kind, ['sourceRef', 'kind']) ??
+                'GitRepository',
               name: requireString(sourceRef.name, ['sourceRef', 'name']),
               namespace:
-                optionalString(sourceRef.namespace, ['sourceRef', 'namespace']) || object.namespace,
+                optionalString(sourceRef.namespace, [
+                  'sourceRef',
+                  'namespace',
+                ]) || object.namespace,
             },
           }
         : {}),
@@ -211,8 +274,19 @@ export function readImageUpdateAutomation(
       ...(author
         ? {
             author: {
-              name: requireString(author.name, ['git', 'commit', 'author', 'name']),
-              email: optionalString(author.email, ['git', 'commit', 'author', 'email']) ?? '',
+              name: requireString(author.name, [
+                'git',
+                'commit',
+                'author',
+                'name',
+              ]),
+              email:
+                optionalString(author.email, [
+                  'git',
+                  'commit',
+                  'author',
+                  'email',
+                ]) ?? '',
             },
           }
         : {}),

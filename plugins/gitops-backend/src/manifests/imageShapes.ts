@@ -40,7 +40,9 @@ function imageObject(
   map: YAMLMap,
   prefix: string,
 ): FoundImage | undefined {
-  const name = parseImageReference(stringValue(entryNode(map, 'repository')) ?? '');
+  const name = parseImageReference(
+    stringValue(entryNode(map, 'repository')) ?? '',
+  );
   if (!name) return undefined;
   const registry = registryValue(map);
   const tag = tagValue(entryNode(map, 'tag'));

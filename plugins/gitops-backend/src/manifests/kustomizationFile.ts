@@ -73,13 +73,25 @@ export function readKustomizationFields(
   const resourcePaths: string[] = [];
   for (const { field, entry } of entries) {
     if (typeof entry !== 'string' || entry === '') {
-      problem(`${field} holds an entry that is not a path`, true, lineOf(field));
+      problem(
+        `${field} holds an entry that is not a path`,
+        true,
+        lineOf(field),
+      );
     } else if (isRemote(entry)) {
-      problem(`${field} entry ${entry} is remote and is not read`, false, lineOf(field));
+      problem(
+        `${field} entry ${entry} is remote and is not read`,
+        false,
+        lineOf(field),
+      );
     } else {
       const resolved = resolveRepositoryPath(dir, entry);
       if (resolved === undefined) {
-        problem(`${field} entry ${entry} leaves the repository and is refused`, true, lineOf(field));
+        problem(
+          `${field} entry ${entry} leaves the repository and is refused`,
+          true,
+          lineOf(field),
+        );
       } else {
         resourcePaths.push(resolved);
       }
@@ -90,7 +102,11 @@ export function readKustomizationFields(
   const patchRefs: PatchRef[] = [];
   for (const { entry } of listOf(spec.patches, 'patches')) {
     if (!isMapping(entry)) {
-      problem('patches holds an entry that is not a mapping', true, lineOf('patches'));
+      problem(
+        'patches holds an entry that is not a mapping',
+        true,
+        lineOf('patches'),
+      );
       continue;
     }
     if (typeof entry.path !== 'string') {
@@ -109,14 +125,20 @@ export function readKustomizationFields(
     );
     if (unsupported.length > 0) {
       problem(
-        `the patch ${entry.path} targets by ${unsupported.join(', ')}, which is not read; it applies by kind, name and namespace only`,
+        `the patch ${entry.path} targets by ${unsupported.join(
+          ', ',
+        )}, which is not read; it applies by kind, name and namespace only`,
         false,
         lineOf('patches'),
       );
     }
     const resolved = resolveRepositoryPath(dir, entry.path);
     if (resolved === undefined) {
-      problem(`the patch ${entry.path} leaves the repository and is refused`, true, lineOf('patches'));
+      problem(
+        `the patch ${entry.path} leaves the repository and is refused`,
+        true,
+        lineOf('patches'),
+      );
       continue;
     }
     patchRefs.push({
@@ -125,21 +147,38 @@ export function readKustomizationFields(
       target: {
         ...(typeof target.kind === 'string' ? { kind: target.kind } : {}),
         ...(typeof target.name === 'string' ? { name: target.name } : {}),
-        ...(typeof target.namespace === 'string' ? { namespace: target.namespace } : {}),
+        ...(typeof target.namespace === 'string'
+          ? { namespace: target.namespace }
+          : {}),
       },
     });
   }
-  for (const { entry } of listOf(spec.patchesStrategicMerge, 'patchesStrategicMerge')) {
+  for (const { entry } of listOf(
+    spec.patchesStrategicMerge,
+    'patchesStrategicMerge',
+  )) {
     if (typeof entry !== 'string' || entry.includes('\n')) {
-      problem('an inline patch in patchesStrategicMerge is not read: git sync reads patches from files', false, lineOf('patchesStrategicMerge'));
+      problem(
+        'an inline patch in patchesStrategicMerge is not read: git sync reads patches from files',
+        false,
+        lineOf('patchesStrategicMerge'),
+      );
       continue;
     }
     const resolved = resolveRepositoryPath(dir, entry);
     if (resolved === undefined) {
-      problem(`the patch ${entry} leaves the repository and is refused`, true, lineOf('patchesStrategicMerge'));
+      problem(
+        `the patch ${entry} leaves the repository and is refused`,
+        true,
+        lineOf('patchesStrategicMerge'),
+      );
       continue;
     }
-    patchRefs.push({ path: resolved, line: lineOf('patchesStrategicMerge'), target: {} });
+    patchRefs.push({
+      path: resolved,
+      line: lineOf('patchesStrategicMerge'),
+      target: {},
+    });
   }
 
   return {
@@ -150,7 +189,9 @@ export function readKustomizationFields(
   };
 }
 
-function listOf(value: unknown, field: string): Array<{ field: string; entry: unknown }> {
+function listOf(
+  value: unknown,
+  field: string,
+): Array<{ field: string; entry: unknown }> {
   return Array.isArray(value) ? value.map(entry => ({ field, entry })) : [];
 }
-

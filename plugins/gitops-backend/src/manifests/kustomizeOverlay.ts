@@ -176,9 +176,15 @@ export async function readKustomizeOverlay(
   const wanted = (path: string) => !only || only.has(path);
   // With onlyFiles, a folder holding none of them has nothing to give.
   const foldersOfWanted = new Set(
-    [...(only ?? [])].flatMap(p => p.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))),
+    [...(only ?? [])].flatMap(p =>
+      p
+        .split('/')
+        .slice(0, -1)
+        .map((_, i, parts) => parts.slice(0, i + 1).join('/')),
+    ),
   );
-  const mayHold = (path: string) => !only || foldersOfWanted.has(path) || only.has(path);
+  const mayHold = (path: string) =>
+    !only || foldersOfWanted.has(path) || only.has(path);
   const cached = new CachedFileReader(readFiles, options.parsedFiles);
 
   const read = async (paths: string[]) => {
@@ -233,7 +239,12 @@ export async function readKustomizeOverlay(
   ): Promise<Pending[]> => {
     const kPath = kustomization.path;
     const problem = (message: string, blocking: boolean, line?: number) =>
-      problems.push({ path: kPath, ...(line ? { line } : {}), message, blocking });
+      problems.push({
+        path: kPath,
+        ...(line ? { line } : {}),
+        message,
+        blocking,
+      });
     const documents = documentsOf(kPath, kustomization.content);
     if (!documents) return [];
     const document = documents[0];
@@ -247,7 +258,9 @@ export async function readKustomizeOverlay(
     const lineOf = (field: string) => document.lineAt([field]);
 
     const fileReads = await read(
-      [...new Set([...resourcePaths, ...patchRefs.map(p => p.path)])].filter(wanted),
+      [...new Set([...resourcePaths, ...patchRefs.map(p => p.path)])].filter(
+        wanted,
+      ),
     );
 
     const pending: Pending[] = [];
@@ -259,11 +272,21 @@ export async function readKustomizeOverlay(
       }
       // Not a file here: a folder with its own kustomization.
       if (stack.includes(path)) {
-        problem(`resources entry ${path} includes itself (${[...stack, path].join(' -> ')}) and is refused`, true, lineOf('resources'));
+        problem(
+          `resources entry ${path} includes itself (${[...stack, path].join(
+            ' -> ',
+          )}) and is refused`,
+          true,
+          lineOf('resources'),
+        );
         continue;
       }
       if (stack.length >= maxDepth) {
-        problem(`resources entry ${path} nests kustomizations deeper than ${maxDepth} levels and is refused`, true, lineOf('resources'));
+        problem(
+          `resources entry ${path} nests kustomizations deeper than ${maxDepth} levels and is refused`,
+          true,
+          lineOf('resources'),
+        );
         continue;
       }
       // With onlyFiles, a file not asked for is not a folder to look into.
@@ -272,7 +295,11 @@ export async function readKustomizeOverlay(
       if (!nested) {
         // With onlyFiles, an unread file is not a missing folder.
         if (wanted(path)) {
-          problem(`resources entry ${path} is neither a file nor a folder with a kustomization file`, true, lineOf('resources'));
+          problem(
+            `resources entry ${path} is neither a file nor a folder with a kustomization file`,
+            true,
+            lineOf('resources'),
+          );
         }
         continue;
       }
@@ -289,8 +316,13 @@ export async function readKustomizeOverlay(
       byName.set(name, [...(byName.get(name) ?? []), resource]);
     }
     const candidatesFor = (patch: Patch) => {
-      const metadata = isMapping(patch.value.metadata) ? patch.value.metadata : {};
-      const name = Object.keys(patch.target).length > 0 ? patch.target.name : metadata.name;
+      const metadata = isMapping(patch.value.metadata)
+        ? patch.value.metadata
+        : {};
+      const name =
+        Object.keys(patch.target).length > 0
+          ? patch.target.name
+          : metadata.name;
       return typeof name === 'string' ? byName.get(name) ?? [] : pending;
     };
     for (const ref of patchRefs) {
@@ -307,7 +339,10 @@ export async function readKustomizeOverlay(
         // A patch that does not read may patch whatever it targets: all
         // of this level when it names no target.
         for (const resource of pending) {
-          if (Object.keys(ref.target).length === 0 || matchesTarget(resource.tree, ref.target)) {
+          if (
+            Object.keys(ref.target).length === 0 ||
+            matchesTarget(resource.tree, ref.target)
+          ) {
             resource.files.add(ref.path);
           }
         }
@@ -315,7 +350,9 @@ export async function readKustomizeOverlay(
         continue;
       }
       for (const patch of patches) {
-        for (const resource of candidatesFor(patch).filter(r => matches(r.tree, patch))) {
+        for (const resource of candidatesFor(patch).filter(r =>
+          matches(r.tree, patch),
+        )) {
           try {
             if (!isMap(resource.tree.contents) || !isMap(patch.tree.contents)) {
               throw new Error('it is not a mapping');
@@ -325,7 +362,9 @@ export async function readKustomizeOverlay(
             problems.push({
               path: patch.source.path,
               line: patch.source.line,
-              message: `patch could not be merged into ${describe(resource)}: ${errorMessage(error)}`,
+              message: `patch could not be merged into ${describe(
+                resource,
+              )}: ${errorMessage(error)}`,
               blocking: true,
             });
             continue;
@@ -341,7 +380,11 @@ export async function readKustomizeOverlay(
     if (namespace) {
       for (const resource of pending) {
         const kind = stringAt(resource.tree, ['kind']);
-        if (kind && !CLUSTER_SCOPED.has(kind) && isMap(resource.tree.get('metadata', true))) {
+        if (
+          kind &&
+          !CLUSTER_SCOPED.has(kind) &&
+          isMap(resource.tree.get('metadata', true))
+        ) {
           resource.tree.setIn(['metadata', 'namespace'], namespace);
         }
       }
@@ -359,7 +402,11 @@ export async function readKustomizeOverlay(
     const out: Pending[] = [];
     for (const document of documents) {
       const value = document.value;
-      if (!isMapping(value) || typeof value.kind !== 'string' || typeof value.apiVersion !== 'string') {
+      if (
+        !isMapping(value) ||
+        typeof value.kind !== 'string' ||
+        typeof value.apiVersion !== 'string'
+      ) {
         problems.push({
           path,
           line: document.line,
@@ -397,7 +444,12 @@ export async function readKustomizeOverlay(
         });
         continue;
       }
-      out.push({ tree: document.tree, source: document.source, value: document.value, target });
+      out.push({
+        tree: document.tree,
+        source: document.source,
+        value: document.value,
+        target,
+      });
     }
     return out;
   }
@@ -411,10 +463,22 @@ export async function readKustomizeOverlay(
     ];
     if (ahead.length <= ONE_BATCH_READ_AHEAD) await cached.read(ahead);
   }
-  await prefetchOverlay(folder, cached, { wanted, mayHold, maxDepth, maxFiles, limits });
+  await prefetchOverlay(folder, cached, {
+    wanted,
+    mayHold,
+    maxDepth,
+    maxFiles,
+    limits,
+  });
   const top = await findKustomization(folder);
   if (!top) {
-    return { folder, resources: [], files: [...filesRead], unmatchedPatches: [], problems };
+    return {
+      folder,
+      resources: [],
+      files: [...filesRead],
+      unmatchedPatches: [],
+      problems,
+    };
   }
   const pending = await readLevel(folder, top, [folder]);
   const resources: OverlayResource[] = [];
@@ -423,11 +487,17 @@ export async function readKustomizeOverlay(
     if ('problem' in finished) problems.push(finished.problem);
     else resources.push(finished.resource);
   }
-  const unmatchedPatches = [...readPatchFiles].filter(p => !usedPatchFiles.has(p)).sort();
+  const unmatchedPatches = [...readPatchFiles]
+    .filter(p => !usedPatchFiles.has(p))
+    .sort();
   // Reading everything, a patch that patches nothing is a mistake worth saying.
   if (!only) {
     for (const path of unmatchedPatches) {
-      problems.push({ path, message: 'this patch matches no resource of the overlay', blocking: false });
+      problems.push({
+        path,
+        message: 'this patch matches no resource of the overlay',
+        blocking: false,
+      });
     }
   }
   return {
@@ -464,8 +534,10 @@ function matches(resource: Document, patch: Patch): boolean {
 
 function matchesTarget(resource: Document, target: PatchTarget): boolean {
   return (
-    (target.kind === undefined || target.kind === stringAt(resource, ['kind'])) &&
-    (target.name === undefined || target.name === stringAt(resource, ['metadata', 'name'])) &&
+    (target.kind === undefined ||
+      target.kind === stringAt(resource, ['kind'])) &&
+    (target.name === undefined ||
+      target.name === stringAt(resource, ['metadata', 'name'])) &&
     (target.namespace === undefined ||
       target.namespace === stringAt(resource, ['metadata', 'namespace']))
   );
@@ -485,7 +557,9 @@ function finish(
       problem: {
         path: source.path,
         line: source.line,
-        message: `document ${source.document} could not be merged with its patches: ${errorMessage(error)}`,
+        message: `document ${
+          source.document
+        } could not be merged with its patches: ${errorMessage(error)}`,
         blocking: true,
       },
     };
@@ -501,7 +575,11 @@ function finish(
       problem: {
         path: source.path,
         line: source.line,
-        message: `document ${source.document} with its patches is not an object: ${stream.errors[0]?.message ?? 'empty'}`,
+        message: `document ${
+          source.document
+        } with its patches is not an object: ${
+          stream.errors[0]?.message ?? 'empty'
+        }`,
         blocking: true,
       },
     };
@@ -517,4 +595,3 @@ function finish(
     },
   };
 }
-

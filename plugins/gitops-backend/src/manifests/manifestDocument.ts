@@ -20,7 +20,14 @@ export class ManifestDocument {
 
   /** The same document as the content of another file with the same text. */
   at(path: string): ManifestDocument {
-    return new ManifestDocument(path, this.index, this.tree, this.text, this.value, this.lineCounter);
+    return new ManifestDocument(
+      path,
+      this.index,
+      this.tree,
+      this.text,
+      this.value,
+      this.lineCounter,
+    );
   }
 
   /** The 1-based line of a character offset in the file. */

@@ -29,14 +29,22 @@ const sameContent = (a: string | Buffer, b: string | Buffer) =>
 // file with node --expose-gc), plus the text itself.
 const PARSED_BYTES_PER_TEXT_BYTE = 20;
 
-type ParsedFile = { content: string | Buffer; limits: string; stream: YamlStream };
+type ParsedFile = {
+  content: string | Buffer;
+  limits: string;
+  stream: YamlStream;
+};
 
 const sizeOfParsedFile = (path: string, file: ParsedFile) =>
   128 +
   path.length * 2 +
   file.limits.length * 2 +
-  (typeof file.content === 'string' ? file.content.length * 2 : file.content.byteLength) +
-  (typeof file.content === 'string' ? file.content.length : file.content.byteLength) *
+  (typeof file.content === 'string'
+    ? file.content.length * 2
+    : file.content.byteLength) +
+  (typeof file.content === 'string'
+    ? file.content.length
+    : file.content.byteLength) *
     PARSED_BYTES_PER_TEXT_BYTE;
 
 /**
@@ -71,12 +79,21 @@ export class ParsedFileCache {
     return this.entries.size;
   }
 
-  parse(path: string, content: string | Buffer, limits: ManifestLimits): YamlStream {
-    const size = typeof content === 'string' ? content.length : content.byteLength;
+  parse(
+    path: string,
+    content: string | Buffer,
+    limits: ManifestLimits,
+  ): YamlStream {
+    const size =
+      typeof content === 'string' ? content.length : content.byteLength;
     if (size < this.minBytes) return readYamlStream(path, content, limits);
     const limitsKey = JSON.stringify(limits);
     const entry = this.entries.get(path);
-    if (entry && entry.limits === limitsKey && sameContent(entry.content, content)) {
+    if (
+      entry &&
+      entry.limits === limitsKey &&
+      sameContent(entry.content, content)
+    ) {
       return entry.stream;
     }
     const stream = readYamlStream(path, content, limits);
@@ -93,7 +110,10 @@ export class ParsedFileCache {
 export class CachedFileReader {
   private readonly cache = new Map<string, OverlayFileContent | null>();
   private readonly streams = new Map<string, YamlStream>();
-  private readonly sameText = new Map<string, { limits: ManifestLimits; stream: YamlStream }>();
+  private readonly sameText = new Map<
+    string,
+    { limits: ManifestLimits; stream: YamlStream }
+  >();
 
   constructor(
     private readonly readFiles: OverlayFileReader,
@@ -111,13 +131,21 @@ export class CachedFileReader {
    * kustomization file) are parsed once and share what was parsed, which
    * nothing modifies.
    */
-  parse(path: string, content: string | Buffer, limits: ManifestLimits): YamlStream {
+  parse(
+    path: string,
+    content: string | Buffer,
+    limits: ManifestLimits,
+  ): YamlStream {
     let stream = this.streams.get(path);
     if (stream) return stream;
-    const size = typeof content === 'string' ? content.length : content.byteLength;
+    const size =
+      typeof content === 'string' ? content.length : content.byteLength;
     let key: string | undefined;
     if (size <= SHARED_PARSE_MAX_BYTES) {
-      key = typeof content === 'string' ? `s:${content}` : `b:${content.toString('latin1')}`;
+      key =
+        typeof content === 'string'
+          ? `s:${content}`
+          : `b:${content.toString('latin1')}`;
     }
     const same = key === undefined ? undefined : this.sameText.get(key);
     if (same && same.limits === limits) {
@@ -171,27 +199,46 @@ export async function prefetchOverlay(
 ): Promise<void> {
   const seen = new Set<string>([folder]);
   let folders = [folder];
-  for (let depth = 0; folders.length > 0 && depth <= options.maxDepth; depth++) {
+  for (
+    let depth = 0;
+    folders.length > 0 && depth <= options.maxDepth;
+    depth++
+  ) {
     if (reader.size > options.maxFiles) return;
     const found = await reader.read(folders.flatMap(kustomizationCandidates));
     const fields = [];
     for (const dir of folders) {
       const path = kustomizationCandidates(dir).find(c => found.has(c));
       const content = path && found.get(path);
-      if (!content || !(typeof content === 'string' || Buffer.isBuffer(content))) continue;
+      if (
+        !content ||
+        !(typeof content === 'string' || Buffer.isBuffer(content))
+      )
+        continue;
       const [document] = reader.parse(path, content, options.limits).documents;
-      if (document && typeof document.value === 'object' && document.value !== null) {
+      if (
+        document &&
+        typeof document.value === 'object' &&
+        document.value !== null
+      ) {
         fields.push(readKustomizationFields(dir, document));
       }
     }
     const resources = fields.flatMap(f => f.resourcePaths);
     const files = await reader.read(
-      [...resources, ...fields.flatMap(f => f.patchRefs.map(p => p.path))].filter(options.wanted),
+      [
+        ...resources,
+        ...fields.flatMap(f => f.patchRefs.map(p => p.path)),
+      ].filter(options.wanted),
     );
     folders = [];
     for (const path of resources) {
       if (files.has(path) || seen.has(path)) continue;
-      if (!options.mayHold(path) || (!options.wanted(path) && looksLikeFile(path))) continue;
+      if (
+        !options.mayHold(path) ||
+        (!options.wanted(path) && looksLikeFile(path))
+      )
+        continue;
       seen.add(path);
       folders.push(path);
     }

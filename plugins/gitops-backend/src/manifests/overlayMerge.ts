@@ -6,7 +6,9 @@ const MAX_DEPTH = 64;
 const keyOf = (key: unknown): unknown => (isScalar(key) ? key.value : key);
 
 const isNull = (node: unknown): boolean =>
-  node === null || node === undefined || (isScalar(node) && node.value === null);
+  node === null ||
+  node === undefined ||
+  (isScalar(node) && node.value === null);
 
 /**
  * Merges a patch mapping into a target mapping in place, as kustomize
@@ -16,7 +18,11 @@ const isNull = (node: unknown): boolean =>
  * Patch nodes are cloned with their comments, so that setter markers written
  * in a patch stay on the values they mark.
  */
-export function mergeYamlMaps(target: YAMLMap, patch: YAMLMap, depth = 0): void {
+export function mergeYamlMaps(
+  target: YAMLMap,
+  patch: YAMLMap,
+  depth = 0,
+): void {
   if (depth > MAX_DEPTH) {
     throw new Error(`patch nests deeper than ${MAX_DEPTH} levels`);
   }
@@ -52,7 +58,9 @@ export function mergeDocuments(
   const merged = base.clone();
   for (const patch of patches) {
     if (!isMap(merged.contents) || !isMap(patch.contents)) {
-      throw new Error('a patch and the object it patches must both be mappings');
+      throw new Error(
+        'a patch and the object it patches must both be mappings',
+      );
     }
     mergeYamlMaps(merged.contents, patch.contents);
   }

@@ -1,6 +1,10 @@
 import { InvalidFieldError, isMapping } from './fieldValidation';
 import { readHelmRelease } from './helmRelease';
-import { KustomizeOverlay, OverlayProblem, OverlayResource } from './kustomizeOverlay';
+import {
+  KustomizeOverlay,
+  OverlayProblem,
+  OverlayResource,
+} from './kustomizeOverlay';
 import { classifyManifest } from './manifestKind';
 import { GenericManifest, HelmReleaseManifest } from './types';
 
@@ -45,15 +49,23 @@ function fileWriting(resource: OverlayResource, dotPath: string): string {
  * is a partial object and never a broken release. Problems of a release
  * point at its resource document.
  */
-export function readOverlayManifests(overlay: KustomizeOverlay): OverlayManifests {
-  const result: OverlayManifests = { helmReleases: [], others: [], problems: [] };
+export function readOverlayManifests(
+  overlay: KustomizeOverlay,
+): OverlayManifests {
+  const result: OverlayManifests = {
+    helmReleases: [],
+    others: [],
+    problems: [],
+  };
   for (const resource of overlay.resources) {
     const { object, source } = resource;
     const apiVersion = String(object.apiVersion);
     const kind = String(object.kind);
     const at = { path: source.path, line: source.line };
     const merged = resource.patches.length
-      ? ` (merged with ${[...new Set(resource.patches.map(p => p.path))].join(', ')})`
+      ? ` (merged with ${[...new Set(resource.patches.map(p => p.path))].join(
+          ', ',
+        )})`
       : '';
     try {
       const manifestKind = classifyManifest(apiVersion, kind);
@@ -65,8 +77,10 @@ export function readOverlayManifests(overlay: KustomizeOverlay): OverlayManifest
         );
         const imageFiles = new Map<string, string>();
         for (const image of release.images) {
-          const path = image.paths.tag ?? image.paths.image ?? image.paths.repository;
-          if (path) imageFiles.set(image.container, fileWriting(resource, path));
+          const path =
+            image.paths.tag ?? image.paths.image ?? image.paths.repository;
+          if (path)
+            imageFiles.set(image.container, fileWriting(resource, path));
         }
         result.helmReleases.push({
           release: { ...release, source },
@@ -74,7 +88,11 @@ export function readOverlayManifests(overlay: KustomizeOverlay): OverlayManifest
           imageFiles,
         });
         result.problems.push(
-          ...warnings.map(w => ({ ...at, message: `${w.message}${merged}`, blocking: false })),
+          ...warnings.map(w => ({
+            ...at,
+            message: `${w.message}${merged}`,
+            blocking: false,
+          })),
         );
       } else {
         const metadata = isMapping(object.metadata) ? object.metadata : {};
@@ -82,7 +100,9 @@ export function readOverlayManifests(overlay: KustomizeOverlay): OverlayManifest
           apiVersion,
           kind,
           name: typeof metadata.name === 'string' ? metadata.name : '',
-          ...(typeof metadata.namespace === 'string' ? { namespace: metadata.namespace } : {}),
+          ...(typeof metadata.namespace === 'string'
+            ? { namespace: metadata.namespace }
+            : {}),
           object,
           source,
         });

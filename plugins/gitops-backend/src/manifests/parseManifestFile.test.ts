@@ -280,7 +280,9 @@ describe('parseManifestFile, documents and errors', () => {
   });
 
   it('refuses bytes that are not UTF-8 instead of reading replacement characters', () => {
-    const good = Buffer.from('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: dev\n  labels: {a: "\uFFFD"}\n');
+    const good = Buffer.from(
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: dev\n  labels: {a: "\uFFFD"}\n',
+    );
     expect(parseManifestFile('ns.yaml', good)).toEqual(
       expect.objectContaining({ complete: true, errors: [] }),
     );
@@ -294,7 +296,11 @@ describe('parseManifestFile, documents and errors', () => {
     expect(file.complete).toBe(false);
     expect(file.namespaces).toEqual([]);
     expect(file.errors).toEqual([
-      { path: 'ns.yaml', line: 4, message: expect.stringMatching(/not valid UTF-8 .*offset 50/) },
+      {
+        path: 'ns.yaml',
+        line: 4,
+        message: expect.stringMatching(/not valid UTF-8 .*offset 50/),
+      },
     ]);
   });
 

@@ -85,7 +85,11 @@ describe('Flux v2 image policy setter markers', () => {
       {
         ...markedAppImage({ tag: 'image.tag', digest: 'image.digest' }),
         digest,
-        imagePolicyRef: { namespace: 'flux-system', name: 'app', field: 'digest' },
+        imagePolicyRef: {
+          namespace: 'flux-system',
+          name: 'app',
+          field: 'digest',
+        },
       },
     ]);
   });

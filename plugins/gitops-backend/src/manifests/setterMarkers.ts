@@ -181,7 +181,8 @@ function partialImage(markers: {
   const nameText = markers.name
     ? stringValue(markers.name.node)
     : stringValue(sibling('repository')) ?? stringValue(sibling('image'));
-  const name = nameText === undefined ? undefined : parseImageReference(nameText);
+  const name =
+    nameText === undefined ? undefined : parseImageReference(nameText);
   if (markers.name && !name) {
     return `spec.values.${dotPath(
       markers.name.segments,
@@ -207,7 +208,9 @@ function partialImage(markers: {
   const marked = (['name', 'tag', 'digest'] as const).filter(f => markers[f]);
   // One marked part names its field; several describe the image as a whole,
   // except that a digest among them is what the policy's value sets.
-  let field: typeof any.field | undefined = markers.digest ? 'digest' : undefined;
+  let field: typeof any.field | undefined = markers.digest
+    ? 'digest'
+    : undefined;
   if (marked.length === 1) field = any.field;
   return {
     container: containerName(any.segments.slice(0, -1)),

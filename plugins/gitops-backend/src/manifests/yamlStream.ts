@@ -48,8 +48,14 @@ function decodeUtf8(
       const code = lenient.codePointAt(i)!;
       const width = Buffer.byteLength(String.fromCodePoint(code), 'utf8');
       // A genuine U+FFFD in the file is the three bytes EF BF BD.
-      if (code === 0xfffd && !content.subarray(offset, offset + 3).equals(REPLACEMENT)) {
-        return { invalidAt: offset, line: lenient.slice(0, i).split('\n').length };
+      if (
+        code === 0xfffd &&
+        !content.subarray(offset, offset + 3).equals(REPLACEMENT)
+      ) {
+        return {
+          invalidAt: offset,
+          line: lenient.slice(0, i).split('\n').length,
+        };
       }
       if (code > 0xffff) i++;
       offset += width;
@@ -85,7 +91,8 @@ export function readYamlStream(
     };
   }
 
-  const decoded = typeof content === 'string' ? { text: content } : decodeUtf8(content);
+  const decoded =
+    typeof content === 'string' ? { text: content } : decodeUtf8(content);
   if ('invalidAt' in decoded) {
     return {
       documents: [],

@@ -16,14 +16,19 @@ describe('ActionPrincipals', () => {
       principals.assertMayAct(mockCredentials.user(), 'user:default/mock'),
     ).not.toThrow();
     expect(() =>
-      principals.assertMayAct(mockCredentials.service('plugin:catalog'), 'plugin:catalog'),
+      principals.assertMayAct(
+        mockCredentials.service('plugin:catalog'),
+        'plugin:catalog',
+      ),
     ).toThrow(
       'plugin:catalog may not take gitops actions: a service needs gitops.actions.allowedServices to name it',
     );
   });
 
   it('lets exactly the named services act', () => {
-    const principals = fromConfig({ allowedServices: ['external:release-bot'] });
+    const principals = fromConfig({
+      allowedServices: ['external:release-bot'],
+    });
     expect(() =>
       principals.assertMayAct(
         mockCredentials.service('external:release-bot'),

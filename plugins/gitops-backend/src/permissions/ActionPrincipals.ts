@@ -31,10 +31,7 @@ export class ActionPrincipals {
 
   private readonly allowedServices: ReadonlySet<string>;
 
-  constructor(
-    private readonly auth: AuthService,
-    allowedServices: string[],
-  ) {
+  constructor(private readonly auth: AuthService, allowedServices: string[]) {
     this.allowedServices = new Set(allowedServices);
   }
 

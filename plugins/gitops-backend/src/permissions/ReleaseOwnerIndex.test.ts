@@ -31,8 +31,9 @@ describe('ReleaseOwnerIndex', () => {
   function index(entities: Entity[]) {
     const catalogHolds = { entities };
     const catalog = {
-      getEntitiesByRefs: (...args: Parameters<CatalogService['getEntitiesByRefs']>) =>
-        catalogServiceMock(catalogHolds).getEntitiesByRefs(...args),
+      getEntitiesByRefs: (
+        ...args: Parameters<CatalogService['getEntitiesByRefs']>
+      ) => catalogServiceMock(catalogHolds).getEntitiesByRefs(...args),
       getEntities: (...args: Parameters<CatalogService['getEntities']>) =>
         catalogServiceMock(catalogHolds).getEntities(...args),
     } as CatalogService;
@@ -55,7 +56,11 @@ describe('ReleaseOwnerIndex', () => {
   const readableBy = async (claim: string) =>
     (
       await stores.syncStateStore.findReleases(
-        { chartNames: ['podinfo', 'billing'], imageRepositories: [], labelSelectors: [] },
+        {
+          chartNames: ['podinfo', 'billing'],
+          imageRepositories: [],
+          labelSelectors: [],
+        },
         { property: 'owners', values: [claim] },
       )
     ).map(r => r.name);
@@ -67,32 +72,51 @@ describe('ReleaseOwnerIndex', () => {
       claimingComponent,
     ]);
     expect(await ownerIndex.run()).toEqual({ full: true, releases: 3 });
-    expect(await readableBy('group:default/podinfo-team')).toEqual(['podinfo-dev', 'podinfo-prod']);
+    expect(await readableBy('group:default/podinfo-team')).toEqual([
+      'podinfo-dev',
+      'podinfo-prod',
+    ]);
     expect(await readableBy('user:default/jane')).toEqual(['billing-dev']);
     // An entity's own annotations claim nothing.
     expect(await readableBy('group:default/mallory-team')).toEqual([]);
     // One catalog call per kind of link for the whole page.
     expect(spies.byRefs).toHaveBeenCalledTimes(1);
     expect(spies.query).toHaveBeenCalledTimes(1);
-    expect(await stores.knex('gitops_release_owners').distinct('entity_ref').orderBy('entity_ref')).toEqual([
+    expect(
+      await stores
+        .knex('gitops_release_owners')
+        .distinct('entity_ref')
+        .orderBy('entity_ref'),
+    ).toEqual([
       { entity_ref: 'component:default/billing' },
       { entity_ref: 'component:default/podinfo' },
     ]);
   });
 
   it('leaves a kubernetes-id claimed twice without owners', async () => {
-    const { ownerIndex } = index([podinfoComponent, billingComponent, kubernetesIdSquatter]);
+    const { ownerIndex } = index([
+      podinfoComponent,
+      billingComponent,
+      kubernetesIdSquatter,
+    ]);
     await ownerIndex.run();
     expect(await readableBy('user:default/jane')).toEqual([]);
     expect(await readableBy('group:default/mallory-team')).toEqual([]);
   });
 
   it('resolves only new releases between full refreshes, and every link again when one is due', async () => {
-    const { ownerIndex: later, spies, catalogHolds } = index([podinfoComponent, billingComponent]);
+    const {
+      ownerIndex: later,
+      spies,
+      catalogHolds,
+    } = index([podinfoComponent, billingComponent]);
     await later.run();
     spies.byRefs.mockClear();
     // podinfo changes hands in the catalog, and a sync adds a release.
-    const handedOver = { ...podinfoComponent, spec: { ...podinfoComponent.spec, owner: 'group:default/new-team' } };
+    const handedOver = {
+      ...podinfoComponent,
+      spec: { ...podinfoComponent.spec, owner: 'group:default/new-team' },
+    };
     catalogHolds.entities = [handedOver, billingComponent];
     await stores.syncStateStore.applySync({
       repositoryId: 'config',
@@ -112,12 +136,19 @@ describe('ReleaseOwnerIndex', () => {
     );
     // Only the new release knows the new owner yet: the staleness the docs tell.
     expect(await readableBy('group:default/new-team')).toEqual(['podinfo-stg']);
-    expect(await readableBy('group:default/podinfo-team')).toEqual(['podinfo-dev', 'podinfo-prod']);
+    expect(await readableBy('group:default/podinfo-team')).toEqual([
+      'podinfo-dev',
+      'podinfo-prod',
+    ]);
     expect(await later.run()).toEqual({ full: false, releases: 0 });
 
     now = 11 * MINUTE;
     expect(await later.run()).toEqual({ full: true, releases: 4 });
-    expect(await readableBy('group:default/new-team')).toEqual(['podinfo-dev', 'podinfo-prod', 'podinfo-stg']);
+    expect(await readableBy('group:default/new-team')).toEqual([
+      'podinfo-dev',
+      'podinfo-prod',
+      'podinfo-stg',
+    ]);
     expect(await readableBy('group:default/podinfo-team')).toEqual([]);
   });
 
@@ -127,6 +158,8 @@ describe('ReleaseOwnerIndex', () => {
     await storeFirstSync(stores.syncStateStore, [release('dev', 'billing')]);
     now = 20 * MINUTE;
     await ownerIndex.run();
-    expect(await stores.knex('gitops_release_owners').distinct('name')).toEqual([{ name: 'billing-dev' }]);
+    expect(await stores.knex('gitops_release_owners').distinct('name')).toEqual(
+      [{ name: 'billing-dev' }],
+    );
   });
 });

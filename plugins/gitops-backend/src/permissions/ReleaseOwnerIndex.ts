@@ -62,8 +62,13 @@ export class ReleaseOwnerIndex {
       const refs = new Set<string>();
       const ids = new Set<string>();
       for (const link of links) {
-        if (link && 'entityRef' in link && !byRef.has(link.entityRef)) refs.add(link.entityRef);
-        if (link && 'kubernetesId' in link && !byKubernetesId.has(link.kubernetesId)) {
+        if (link && 'entityRef' in link && !byRef.has(link.entityRef))
+          refs.add(link.entityRef);
+        if (
+          link &&
+          'kubernetesId' in link &&
+          !byKubernetesId.has(link.kubernetesId)
+        ) {
           ids.add(link.kubernetesId);
         }
       }
@@ -79,7 +84,10 @@ export class ReleaseOwnerIndex {
         const link = links[index];
         let entity;
         if (link) {
-          entity = 'entityRef' in link ? byRef.get(link.entityRef) : byKubernetesId.get(link.kubernetesId);
+          entity =
+            'entityRef' in link
+              ? byRef.get(link.entityRef)
+              : byKubernetesId.get(link.kubernetesId);
         }
         if (!entity) return;
         owners.push({
@@ -98,7 +106,10 @@ export class ReleaseOwnerIndex {
     if (full) {
       this.lastFullAt = now;
       const forgotten = await store.forgetRemovedReleases();
-      logger.info('Resolved the owners of every release', { releases, forgotten });
+      logger.info('Resolved the owners of every release', {
+        releases,
+        forgotten,
+      });
     } else if (releases > 0) {
       logger.debug('Resolved the owners of new releases', { releases });
     }

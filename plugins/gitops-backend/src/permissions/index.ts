@@ -34,7 +34,11 @@ export function registerGitopsPermissions(options: {
     resourceRef: gitopsReleaseResourceRef,
     permissions: gitopsPermissions.filter(isRelease),
     rules: Object.values(gitopsReleasePermissionRules),
-    getResources: createReleaseResourceLoader({ syncStateStore, catalog, auth }),
+    getResources: createReleaseResourceLoader({
+      syncStateStore,
+      catalog,
+      auth,
+    }),
   });
   permissionsRegistry.addPermissions(
     gitopsPermissions.filter(permission => !isRelease(permission)),

@@ -112,7 +112,7 @@ describe('the release resource type, as the permission framework uses it', () =>
     expect(stranger.body).toEqual({ items: [{ id: '1', result: 'DENY' }] });
   });
 
-  it("denies the owners of an entity that selects the release by its own annotations", async () => {
+  it('denies the owners of an entity that selects the release by its own annotations', async () => {
     // The tools component selects podinfo's and billing's releases; its
     // team asks from its page. The config repository names other owners.
     const res = await apply(
@@ -124,7 +124,9 @@ describe('the release resource type, as the permission framework uses it', () =>
         claims: ['user:default/mallory', 'group:default/mallory-team'],
       }),
     );
-    expect(res.body).toEqual({ items: [{ id: '1', result: ['DENY', 'DENY'] }] });
+    expect(res.body).toEqual({
+      items: [{ id: '1', result: ['DENY', 'DENY'] }],
+    });
   });
 
   it('combines rules, per release, and denies a release it cannot find', async () => {

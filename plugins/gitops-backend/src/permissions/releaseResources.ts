@@ -101,9 +101,10 @@ export async function soleClaimants(
     );
     for (const entity of items) {
       // The catalog matches without regard to case; so do the claims.
-      const claim = entity.metadata.annotations?.[KUBERNETES_ID_ANNOTATION]
-        ?.trim()
-        .toLocaleLowerCase('en-US');
+      const claim =
+        entity.metadata.annotations?.[
+          KUBERNETES_ID_ANNOTATION
+        ]?.trim().toLocaleLowerCase('en-US');
       if (!claim) continue;
       claimants.set(claim, [...(claimants.get(claim) ?? []), entity]);
     }
@@ -196,7 +197,10 @@ export function createReleaseResourceLoader(options: {
       const link = links[index];
       let entity;
       if (link) {
-        entity = 'entityRef' in link ? byRef.get(link.entityRef) : byKubernetesId.get(link.kubernetesId);
+        entity =
+          'entityRef' in link
+            ? byRef.get(link.entityRef)
+            : byKubernetesId.get(link.kubernetesId);
       }
       const resource: GitopsReleasePermissionResource = {
         environment: record.environment,

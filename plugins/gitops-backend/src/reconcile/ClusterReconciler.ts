@@ -49,7 +49,11 @@ export class ClusterReconciler {
   async run(signal?: AbortSignal): Promise<ReconcileOutcome> {
     const elapsed = startTimer();
     const outcome = await this.cycle(signal);
-    this.options.metrics?.reconcileFinished(this.options.cluster, outcome.status, elapsed());
+    this.options.metrics?.reconcileFinished(
+      this.options.cluster,
+      outcome.status,
+      elapsed(),
+    );
     return outcome;
   }
 

@@ -137,15 +137,22 @@ export class EnvironmentApply {
     const inventory = new Map(previous.objects.map(o => [objectKeyOf(o), o]));
     const files = await this.filesToRead(input, previous.commit, inventory);
 
-    const releaseByKey = new Map(releases.map(r => [`${r.namespace}/${r.name}`, r]));
+    const releaseByKey = new Map(
+      releases.map(r => [`${r.namespace}/${r.name}`, r]),
+    );
     const contents = await git.readFiles(commit, [...files.read]);
-    const marks = { repository: environment.repository, environment: environment.name };
+    const marks = {
+      repository: environment.repository,
+      environment: environment.name,
+    };
     const desired: DesiredObject[] = [];
     // Files that did not read cleanly; git sync reports why.
     const unread = new Set<string>();
     for (const path of files.read) {
       const content = contents.get(path);
-      const parsed = Buffer.isBuffer(content) ? parseManifestFile(path, content) : undefined;
+      const parsed = Buffer.isBuffer(content)
+        ? parseManifestFile(path, content)
+        : undefined;
       if (!parsed?.complete) {
         unread.add(path);
         continue;
@@ -159,7 +166,10 @@ export class EnvironmentApply {
         // Outside environment folders only the Namespaces this environment owns and uses count.
         desired.push(
           ...objects.filter(
-            o => o.kind === 'Namespace' && files.namespaces.has(o.name) && lane.namespaces.has(o.name),
+            o =>
+              o.kind === 'Namespace' &&
+              files.namespaces.has(o.name) &&
+              lane.namespaces.has(o.name),
           ),
         );
       }
@@ -167,7 +177,8 @@ export class EnvironmentApply {
     // An unreadable file matters when it is ours or held something we applied.
     const partial = [...unread].filter(
       path =>
-        under(path, environment.path) || previous.objects.some(o => o.sourcePath === path),
+        under(path, environment.path) ||
+        previous.objects.some(o => o.sourcePath === path),
     );
 
     const problems: ApplyProblemRecord[] = [];
@@ -188,7 +199,9 @@ export class EnvironmentApply {
       problems.push({
         source: 'apply',
         path: environment.path,
-        message: `Namespace ${namespace} is claimed by environments ${claims.join(' and ')} on one cluster; neither applies to it until gitops.environments[].namespaces gives it to one`,
+        message: `Namespace ${namespace} is claimed by environments ${claims.join(
+          ' and ',
+        )} on one cluster; neither applies to it until gitops.environments[].namespaces gives it to one`,
         commit,
       });
     }
@@ -216,13 +229,21 @@ export class EnvironmentApply {
           digest: object.digest,
           appliedAt: new Date().toISOString(),
         });
-        if (inventory.has(objectKeyOf(object)) && object.kind === 'HelmRelease') {
+        if (
+          inventory.has(objectKeyOf(object)) &&
+          object.kind === 'HelmRelease'
+        ) {
           outcome.reapplied.push(key);
         }
       } catch (error) {
         if (unreachable(error)) throw error;
-        fail({ key, sourcePath: object.sourcePath, message: errorMessage(error) }, 'apply');
-        problems.push(...this.conflictsOfOthers(error, key, object.sourcePath, commit));
+        fail(
+          { key, sourcePath: object.sourcePath, message: errorMessage(error) },
+          'apply',
+        );
+        problems.push(
+          ...this.conflictsOfOthers(error, key, object.sourcePath, commit),
+        );
       }
     }
 
@@ -241,9 +262,13 @@ export class EnvironmentApply {
           (files.read.has(o.sourcePath) || files.deleted.has(o.sourcePath)) &&
           !desiredKeys.has(objectKeyOf(o)),
       );
-      const prunable = this.options.prune ? removed.filter(o => o.kind !== 'Namespace') : [];
+      const prunable = this.options.prune
+        ? removed.filter(o => o.kind !== 'Namespace')
+        : [];
       // What is not deleted (Namespaces, or prune is off) simply leaves the inventory.
-      forgotten.push(...removed.filter(o => !prunable.includes(o)).map(appliedObjectKey));
+      forgotten.push(
+        ...removed.filter(o => !prunable.includes(o)).map(appliedObjectKey),
+      );
       if (prunable.length > 0) {
         const pruning = new EnvironmentPrune(this.options);
         const held = await pruning.holdBack(prunable, previous.objects, commit);
@@ -251,7 +276,12 @@ export class EnvironmentApply {
           problems.push(held);
           waiting = true;
         } else {
-          const pruned = await pruning.prune(prunable, previous.commit, commit, fail);
+          const pruned = await pruning.prune(
+            prunable,
+            previous.commit,
+            commit,
+            fail,
+          );
           forgotten.push(...pruned.forgotten);
           problems.push(...pruned.notOurs);
           outcome.pruned = pruned.deleted;
@@ -290,7 +320,11 @@ export class EnvironmentApply {
       await cluster.apply(object.object, { fieldManager });
     } catch (error) {
       const managers = conflictingManagers(error);
-      if (managers.length === 0 || managers.some(m => m !== LEGACY_FIELD_MANAGER)) throw error;
+      if (
+        managers.length === 0 ||
+        managers.some(m => m !== LEGACY_FIELD_MANAGER)
+      )
+        throw error;
       logger.info('Taking over fields of the legacy field manager', {
         environment: environment.name,
         object: describeKey(object),
@@ -343,10 +377,18 @@ export class EnvironmentApply {
    * whole folder.
    */
   private async filesToRead(
-    input: { commit: string; releases: ReleaseRecord[]; environmentPaths: string[] },
+    input: {
+      commit: string;
+      releases: ReleaseRecord[];
+      environmentPaths: string[];
+    },
     previousCommit: string | undefined,
     inventory: Map<string, AppliedObjectRecord>,
-  ): Promise<{ read: Set<string>; deleted: Set<string>; namespaces: Set<string> }> {
+  ): Promise<{
+    read: Set<string>;
+    deleted: Set<string>;
+    namespaces: Set<string>;
+  }> {
     const { environment, git } = this.options;
     const { commit, releases, environmentPaths } = input;
     const chartFolders = new Set(
@@ -362,9 +404,13 @@ export class EnvironmentApply {
       if (object.namespace) namespaces.add(object.namespace);
     }
     const appliedNamespaces = new Set(
-      [...inventory.values()].filter(o => o.kind === 'Namespace').map(o => o.name),
+      [...inventory.values()]
+        .filter(o => o.kind === 'Namespace')
+        .map(o => o.name),
     );
-    const needsNamespace = [...namespaces].some(ns => !appliedNamespaces.has(ns));
+    const needsNamespace = [...namespaces].some(
+      ns => !appliedNamespaces.has(ns),
+    );
 
     // A namespace not applied yet may be in any file: read them all.
     const changes = needsNamespace

@@ -7,7 +7,8 @@ import { ClusterStateStore } from '../database';
 import { ImmediateRun } from '../kernel';
 import { ClusterReconciler } from './ClusterReconciler';
 
-export const reconcileTaskId = (cluster: string) => `gitops-helm-reconcile:${cluster}`;
+export const reconcileTaskId = (cluster: string) =>
+  `gitops-helm-reconcile:${cluster}`;
 
 /** What `POST .../reconcile` needs of the reconcile loop. */
 export interface ReconcileTrigger {

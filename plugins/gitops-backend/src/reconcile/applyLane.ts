@@ -16,7 +16,11 @@ export type ApplyLane = {
  * neither can write into the other's objects by claiming its namespace.
  */
 export function applyLanes(
-  environments: Array<{ name: string; namespaces: string[]; clusterScopedKinds: string[] }>,
+  environments: Array<{
+    name: string;
+    namespaces: string[];
+    clusterScopedKinds: string[];
+  }>,
 ): Map<string, ApplyLane> {
   const claimants = new Map<string, string[]>();
   for (const env of environments) {
@@ -47,20 +51,31 @@ function helmTargetNamespaces(object: DesiredObject): string[] {
   const spec = (object.object as { spec?: Record<string, unknown> }).spec ?? {};
   return ['targetNamespace', 'storageNamespace']
     .map(field => spec[field])
-    .filter((value): value is string => typeof value === 'string' && value !== '');
+    .filter(
+      (value): value is string => typeof value === 'string' && value !== '',
+    );
 }
 
 /** Why the object may not be applied by this environment; undefined when it may. */
-export function laneRefusal(object: DesiredObject, lane: ApplyLane): string | undefined {
-  const refuseNamespace = (namespace: string, what: string): string | undefined => {
+export function laneRefusal(
+  object: DesiredObject,
+  lane: ApplyLane,
+): string | undefined {
+  const refuseNamespace = (
+    namespace: string,
+    what: string,
+  ): string | undefined => {
     if (lane.namespaces.has(namespace)) return undefined;
     const claims = lane.contested.get(namespace);
     if (claims) {
-      return `${what} namespace ${namespace}, which environments ${claims.join(' and ')} both claim; set gitops.environments[].namespaces so that one owns it`;
+      return `${what} namespace ${namespace}, which environments ${claims.join(
+        ' and ',
+      )} both claim; set gitops.environments[].namespaces so that one owns it`;
     }
     return `${what} namespace ${namespace}, which this environment does not own (gitops.environments[].namespaces)`;
   };
-  if (object.kind === 'Namespace') return refuseNamespace(object.name, 'refused: it is');
+  if (object.kind === 'Namespace')
+    return refuseNamespace(object.name, 'refused: it is');
   if (object.namespace === '') {
     if (lane.clusterScopedKinds.has(object.kind)) return undefined;
     return `refused: ${object.kind} has no namespace and is not a cluster-scoped kind this environment may apply (gitops.environments[].clusterScopedKinds)`;

@@ -500,7 +500,10 @@ describe('assessRelease', () => {
         reason:
           'values differ at debug: not shown (git holds no plain value there) in cluster, absent in git (and 1 more)',
         differences: [
-          { path: 'values.debug', withheld: { sides: ['live'], reason: 'not-in-git' } },
+          {
+            path: 'values.debug',
+            withheld: { sides: ['live'], reason: 'not-in-git' },
+          },
           { path: 'values.replicaCount', desired: 2, live: 1 },
         ],
         since: '2020-03-11T10:08:00.000Z',

@@ -78,9 +78,7 @@ export function planClusterRead(
   const helmReleases = new Set<string>();
   for (const [helmRelease, claims] of claimants) {
     if (claims.length > 1) {
-      const names = claims
-        .map(stringifyGitopsReleaseKey)
-        .join(' and ');
+      const names = claims.map(stringifyGitopsReleaseKey).join(' and ');
       for (const release of claims) {
         refused.set(
           stringifyGitopsReleaseKey(release),

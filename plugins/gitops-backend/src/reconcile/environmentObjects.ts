@@ -64,7 +64,9 @@ function canonicalJson(value: unknown): string {
       .sort()
       .map(
         key =>
-          `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`,
+          `${JSON.stringify(key)}:${canonicalJson(
+            (value as Record<string, unknown>)[key],
+          )}`,
       );
     return `{${entries.join(',')}}`;
   }
@@ -88,9 +90,14 @@ export function desiredObjects(
   marks: { repository: string; environment: string },
   releaseOf: (namespace: string, name: string) => ReleaseRecord | undefined,
 ): DesiredObject[] {
-  const documents: Array<{ object: Record<string, unknown>; chart?: ReleaseRecord }> = [
+  const documents: Array<{
+    object: Record<string, unknown>;
+    chart?: ReleaseRecord;
+  }> = [
     ...file.namespaces.map(ns => ({ object: ns.object })),
-    ...file.others.filter(other => other.name !== '').map(other => ({ object: other.object })),
+    ...file.others
+      .filter(other => other.name !== '')
+      .map(other => ({ object: other.object })),
     ...file.helmReleases.map(release => ({
       object: release.object,
       chart: releaseOf(release.namespace, release.name),
@@ -104,13 +111,15 @@ export function desiredObjects(
     const namespace =
       kind === 'Namespace'
         ? ''
-        : (metadata.namespace ?? (kind === 'HelmRelease' ? 'default' : ''));
+        : metadata.namespace ?? (kind === 'HelmRelease' ? 'default' : '');
     const annotations: Record<string, string> = {
       ...metadata.annotations,
       [GITOPS_ANNOTATION_SOURCE_PATH]: file.path,
     };
-    if (chart?.chartVersion) annotations[GITOPS_ANNOTATION_CHART_VERSION] = chart.chartVersion;
-    if (chart?.chartRevision) annotations[GITOPS_ANNOTATION_CHART_REVISION] = chart.chartRevision;
+    if (chart?.chartVersion)
+      annotations[GITOPS_ANNOTATION_CHART_VERSION] = chart.chartVersion;
+    if (chart?.chartRevision)
+      annotations[GITOPS_ANNOTATION_CHART_REVISION] = chart.chartRevision;
     const applied = {
       ...object,
       metadata: {

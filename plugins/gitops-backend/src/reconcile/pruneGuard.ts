@@ -6,7 +6,11 @@ import { objectKeyOf } from './environmentObjects';
  * needs a confirmation: more than `maxShare` of them, or every one of them
  * (a folder gone, a wrong path, a reset branch), always.
  */
-export function pruneNeedsConfirmation(deleting: number, total: number, maxShare: number): boolean {
+export function pruneNeedsConfirmation(
+  deleting: number,
+  total: number,
+  maxShare: number,
+): boolean {
   if (deleting === 0) return false;
   return deleting >= total || deleting > maxShare * total;
 }
@@ -18,6 +22,7 @@ export function confirmedFor(
   objects: AppliedObjectKey[],
 ): boolean {
   if (!held?.confirmedBy || held.commit !== commit) return false;
-  const keys = (list: AppliedObjectKey[]) => list.map(objectKeyOf).sort().join('\n');
+  const keys = (list: AppliedObjectKey[]) =>
+    list.map(objectKeyOf).sort().join('\n');
   return keys(held.objects) === keys(objects);
 }

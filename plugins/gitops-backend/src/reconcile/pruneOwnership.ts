@@ -16,7 +16,10 @@ export type EnvironmentMarks = {
  * field manager (someone relabelled it, re-created it, or took it over).
  * Undefined when it is still ours.
  */
-export function notOurs(live: LiveObjectIdentity, marks: EnvironmentMarks): string | undefined {
+export function notOurs(
+  live: LiveObjectIdentity,
+  marks: EnvironmentMarks,
+): string | undefined {
   const managers = live.managers.length > 0 ? live.managers.join(', ') : 'none';
   if (live.labels[GITOPS_LABEL_SOURCE_REPOSITORY] !== marks.repository) {
     return `not pruned: its ${GITOPS_LABEL_SOURCE_REPOSITORY} label is no longer "${marks.repository}" (field managers: ${managers})`;

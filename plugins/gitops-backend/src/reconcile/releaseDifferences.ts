@@ -94,7 +94,9 @@ function specDifferences(
   desired: Record<string, unknown>,
   live: Record<string, unknown>,
 ): GitopsReleaseDifference[] {
-  const keys = Object.keys(desired).sort((a, b) => Number(a > b) - Number(a < b));
+  const keys = Object.keys(desired).sort(
+    (a, b) => Number(a > b) - Number(a < b),
+  );
   const found: GitopsReleaseDifference[] = [];
   for (const key of keys) {
     found.push(

@@ -15,9 +15,7 @@ const sizeOfEntry = (key: string, createdAt: string | null) =>
 export class CreatedAtMemo {
   private readonly entries: ByteBudgetCache<string, string | null>;
 
-  constructor(
-    options: { budgets?: CacheBudgets; maxBytes?: number } = {},
-  ) {
+  constructor(options: { budgets?: CacheBudgets; maxBytes?: number } = {}) {
     this.entries = (options.budgets ?? processCacheBudgets).create(
       'imageCreatedAt',
       sizeOfEntry,

@@ -28,5 +28,9 @@ export interface ImageMetadataCache {
    * forget its other tags, and notes the image as still in use (caches that
    * prune images nobody scans any more need to know).
    */
-  retainTags?(host: string, repository: string, listed: string[]): Promise<void>;
+  retainTags?(
+    host: string,
+    repository: string,
+    listed: string[],
+  ): Promise<void>;
 }

@@ -171,7 +171,10 @@ describe('ImageScanner faults', () => {
 
     it('makes an image over the tag cap a problem of the image, without reading further pages', async () => {
       const pages = pagedTagList(huge, { maxPageSize: 1000 });
-      const target = await stub(r => (isTagList(r) ? pages(r) : undefined), false);
+      const target = await stub(
+        r => (isTagList(r) ? pages(r) : undefined),
+        false,
+      );
       const { scanner } = scannerFor(target);
       const result = await scanner.scan(
         { registry: target.host, repository: 'team/huge' },
@@ -182,7 +185,10 @@ describe('ImageScanner faults', () => {
         ok: false,
         error: `${target.host}/team/huge: the image lists more than 20000 tags (gitops.registryPolicy.maxTagsPerImage)`,
       });
-      expect(scanner.stats()[target.host]).toMatchObject({ tagPages: 21, manifests: 0 });
+      expect(scanner.stats()[target.host]).toMatchObject({
+        tagPages: 21,
+        manifests: 0,
+      });
     });
 
     it('stops reading a listing over the byte cap', async () => {
@@ -191,11 +197,21 @@ describe('ImageScanner faults', () => {
       const target = await stub(r => {
         if (!isTagList(r)) return undefined;
         const chunk = `"${'x'.repeat(1000)}",`;
-        const body = `{"name":"team/endless","tags":[${chunk.repeat(3000)}"end"]}`;
+        const body = `{"name":"team/endless","tags":[${chunk.repeat(
+          3000,
+        )}"end"]}`;
         sent += body.length;
-        return { status: 200, headers: { 'content-type': 'application/json' }, body };
+        return {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+          body,
+        };
       }, false);
-      const { scanner } = scannerFor(target, {}, { maxListingBytes: 1024 * 1024 });
+      const { scanner } = scannerFor(
+        target,
+        {},
+        { maxListingBytes: 1024 * 1024 },
+      );
       const result = await scanner.scan(
         { registry: target.host, repository: 'team/endless' },
         () => true,

@@ -194,9 +194,21 @@ describe('ImageScanner against docker-registry', () => {
   it('lets the persistent cache forget tags the registry stopped listing, once per image in a while', async () => {
     const { scanner, cache } = scannerFor(registry);
     const image = { registry: registry.host, repository: 'team/docker' };
-    await cache.putTags(registry.host, 'team/docker', new Map([['deleted', { digest: 'sha256:gone' }]]));
+    await cache.putTags(
+      registry.host,
+      'team/docker',
+      new Map([['deleted', { digest: 'sha256:gone' }]]),
+    );
     await scanner.scan(image, everyTag);
-    expect((await cache.getTags(registry.host, 'team/docker', ['deleted', 'v1', 'v2'])).size).toBe(2);
+    expect(
+      (
+        await cache.getTags(registry.host, 'team/docker', [
+          'deleted',
+          'v1',
+          'v2',
+        ])
+      ).size,
+    ).toBe(2);
     await scanner.scan(image, everyTag);
     expect(cache.retainCalls).toBe(1);
   });

@@ -164,7 +164,10 @@ export class ImageScanner {
     tag: string,
   ): Promise<string> {
     const name = resolveImageName(image);
-    const manifest = await this.clientFor(name.host).getManifest(name.repository, tag);
+    const manifest = await this.clientFor(name.host).getManifest(
+      name.repository,
+      tag,
+    );
     return manifest.digest;
   }
 

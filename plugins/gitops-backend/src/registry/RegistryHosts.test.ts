@@ -4,20 +4,35 @@ import { RegistryTagDigests } from '../actions/RegistryTagDigests';
 import { ImageScanner } from './ImageScanner';
 import { InMemoryImageMetadataCache } from './__testUtils__/InMemoryImageMetadataCache';
 import { readRegistryPolicy } from './readRegistriesConfig';
-import { DEFAULT_REGISTRY_POLICY, PUBLIC_REGISTRY_HOSTS, RegistryHosts } from './RegistryHosts';
+import {
+  DEFAULT_REGISTRY_POLICY,
+  PUBLIC_REGISTRY_HOSTS,
+  RegistryHosts,
+} from './RegistryHosts';
 import { createRecordingLogger } from './__testUtils__/recordingLogger';
 
 describe('RegistryHosts', () => {
   it('serves configured hosts and the public defaults, and refuses any other with what to configure', () => {
-    const hosts = new RegistryHosts([{ host: '127.0.0.1:5000', url: 'http://127.0.0.1:5000' }]);
-    expect(hosts.resolve('127.0.0.1:5000')).toMatchObject({ host: '127.0.0.1:5000' });
+    const hosts = new RegistryHosts([
+      { host: '127.0.0.1:5000', url: 'http://127.0.0.1:5000' },
+    ]);
+    expect(hosts.resolve('127.0.0.1:5000')).toMatchObject({
+      host: '127.0.0.1:5000',
+    });
     expect(hosts.resolve('127.0.0.1:5000').publicAddressesOnly).toBeUndefined();
     expect(hosts.resolve('docker.io')).toMatchObject({
       baseUrl: new URL('https://registry-1.docker.io'),
       publicAddressesOnly: true,
     });
-    expect(PUBLIC_REGISTRY_HOSTS).toEqual(expect.arrayContaining(['ghcr.io', 'quay.io', 'registry.k8s.io']));
-    for (const host of ['127.0.0.1:5001', 'localhost:5000', '169.254.169.254', 'registry.internal']) {
+    expect(PUBLIC_REGISTRY_HOSTS).toEqual(
+      expect.arrayContaining(['ghcr.io', 'quay.io', 'registry.k8s.io']),
+    );
+    for (const host of [
+      '127.0.0.1:5001',
+      'localhost:5000',
+      '169.254.169.254',
+      'registry.internal',
+    ]) {
       expect(() => hosts.resolve(host)).toThrow(
         `registry host ${host} is not allowed: add it to gitops.registries`,
       );
@@ -30,7 +45,9 @@ describe('RegistryHosts', () => {
       allowPublicDefaults: false,
     });
     expect(hosts.resolve('ghcr.io').host).toBe('ghcr.io');
-    expect(() => hosts.resolve('docker.io')).toThrow(/registry host docker.io is not allowed/);
+    expect(() => hosts.resolve('docker.io')).toThrow(
+      /registry host docker.io is not allowed/,
+    );
   });
 
   it('reads gitops.registryPolicy with documented defaults, refusing nonsense caps', () => {
@@ -42,18 +59,37 @@ describe('RegistryHosts', () => {
     expect(
       readRegistryPolicy(
         new ConfigReader({
-          gitops: { registryPolicy: { allowPublicDefaults: false, maxTagsPerImage: 500, maxListingBytes: 65536 } },
+          gitops: {
+            registryPolicy: {
+              allowPublicDefaults: false,
+              maxTagsPerImage: 500,
+              maxListingBytes: 65536,
+            },
+          },
         }),
       ),
-    ).toEqual({ allowPublicDefaults: false, maxTagsPerImage: 500, maxListingBytes: 65536 });
+    ).toEqual({
+      allowPublicDefaults: false,
+      maxTagsPerImage: 500,
+      maxListingBytes: 65536,
+    });
     expect(() =>
-      readRegistryPolicy(new ConfigReader({ gitops: { registryPolicy: { maxTagsPerImage: 0 } } })),
-    ).toThrow('gitops.registryPolicy.maxTagsPerImage must be a positive integer, got 0');
+      readRegistryPolicy(
+        new ConfigReader({
+          gitops: { registryPolicy: { maxTagsPerImage: 0 } },
+        }),
+      ),
+    ).toThrow(
+      'gitops.registryPolicy.maxTagsPerImage must be a positive integer, got 0',
+    );
   });
 });
 
 describe('ImageScanner on hosts nobody configured', () => {
-  function scanner(resolveAddresses: (hostname: string) => Promise<string[]>, fetchImpl: typeof fetch) {
+  function scanner(
+    resolveAddresses: (hostname: string) => Promise<string[]>,
+    fetchImpl: typeof fetch,
+  ) {
     const recording = createRecordingLogger();
     return {
       scanner: new ImageScanner({
@@ -68,10 +104,22 @@ describe('ImageScanner on hosts nobody configured', () => {
   }
 
   it('never connects to a public default whose name resolves to this machine or an internal network', async () => {
-    const fetchImpl = jest.fn<ReturnType<typeof fetch>, Parameters<typeof fetch>>();
-    for (const addresses of [['127.0.0.1'], ['10.0.0.7'], ['140.82.112.34', '169.254.169.254'], ['::1'], []]) {
+    const fetchImpl = jest.fn<
+      ReturnType<typeof fetch>,
+      Parameters<typeof fetch>
+    >();
+    for (const addresses of [
+      ['127.0.0.1'],
+      ['10.0.0.7'],
+      ['140.82.112.34', '169.254.169.254'],
+      ['::1'],
+      [],
+    ]) {
       const { scanner: s } = scanner(async () => addresses, fetchImpl);
-      const result = await s.scan({ registry: 'ghcr.io', repository: 'org/app' }, () => true);
+      const result = await s.scan(
+        { registry: 'ghcr.io', repository: 'org/app' },
+        () => true,
+      );
       expect(result).toMatchObject({
         ok: false,
         error:
@@ -83,7 +131,10 @@ describe('ImageScanner on hosts nobody configured', () => {
 
   it('tells readers only that a public default cannot be reached, not how it failed', async () => {
     const refused = Object.assign(new TypeError('fetch failed'), {
-      cause: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 140.82.112.34:443' },
+      cause: {
+        code: 'ECONNREFUSED',
+        message: 'connect ECONNREFUSED 140.82.112.34:443',
+      },
     });
     const { scanner: s, text } = scanner(
       async () => ['140.82.112.34'],
@@ -91,8 +142,14 @@ describe('ImageScanner on hosts nobody configured', () => {
         throw refused;
       },
     );
-    const result = await s.scan({ registry: 'ghcr.io', repository: 'org/app' }, () => true);
-    expect(result).toMatchObject({ ok: false, error: 'ghcr.io/org/app: cannot reach ghcr.io' });
+    const result = await s.scan(
+      { registry: 'ghcr.io', repository: 'org/app' },
+      () => true,
+    );
+    expect(result).toMatchObject({
+      ok: false,
+      error: 'ghcr.io/org/app: cannot reach ghcr.io',
+    });
     expect(text()).not.toMatch(/ECONNREFUSED|140\.82|443/);
   });
 
@@ -103,11 +160,16 @@ describe('ImageScanner on hosts nobody configured', () => {
     const { port } = probe.address() as net.AddressInfo;
     await new Promise(resolve => probe.close(resolve));
     const s = new ImageScanner({
-      registries: [{ host: 'registry.internal', url: `http://127.0.0.1:${port}` }],
+      registries: [
+        { host: 'registry.internal', url: `http://127.0.0.1:${port}` },
+      ],
       cache: new InMemoryImageMetadataCache(),
       logger: createRecordingLogger().logger,
     });
-    const result = await s.scan({ registry: 'registry.internal', repository: 'org/app' }, () => true);
+    const result = await s.scan(
+      { registry: 'registry.internal', repository: 'org/app' },
+      () => true,
+    );
     expect(result).toMatchObject({
       ok: false,
       error: `registry.internal/org/app: cannot reach http://127.0.0.1:${port} (ECONNREFUSED)`,
@@ -117,7 +179,10 @@ describe('ImageScanner on hosts nobody configured', () => {
 
 describe('RegistryTagDigests (promotions) on hosts nobody configured', () => {
   it('refuses before any request, as image scans do', async () => {
-    const fetchImpl = jest.fn<ReturnType<typeof fetch>, Parameters<typeof fetch>>();
+    const fetchImpl = jest.fn<
+      ReturnType<typeof fetch>,
+      Parameters<typeof fetch>
+    >();
     const digests = new RegistryTagDigests({
       registries: [],
       logger: createRecordingLogger().logger,
@@ -127,7 +192,9 @@ describe('RegistryTagDigests (promotions) on hosts nobody configured', () => {
     await expect(digests.listTags(image)).rejects.toThrow(
       'registry host 127.0.0.1:5001 is not allowed: add it to gitops.registries',
     );
-    await expect(digests.digestsOf(image, ['v1'])).rejects.toThrow(/is not allowed/);
+    await expect(digests.digestsOf(image, ['v1'])).rejects.toThrow(
+      /is not allowed/,
+    );
     expect(fetchImpl).not.toHaveBeenCalled();
   });
 });

@@ -3,7 +3,10 @@ export type { ImageScannerOptions, ImageScanResult } from './ImageScanner';
 export type { ImageMetadataCache, TagMetadata } from './ImageMetadataCache';
 export type { RegistryConfig } from './RegistryConfig';
 export type { RegistryStats } from './RegistryClient';
-export { readRegistriesConfig, readRegistryPolicy } from './readRegistriesConfig';
+export {
+  readRegistriesConfig,
+  readRegistryPolicy,
+} from './readRegistriesConfig';
 export {
   DEFAULT_REGISTRY_POLICY,
   PUBLIC_REGISTRY_HOSTS,

@@ -25,12 +25,15 @@ describe('isPublicAddress', () => {
     expect(isPublicAddress(address)).toBe(false);
   });
 
-  it.each(['8.8.8.8', '140.82.112.34', '172.32.0.1', '192.169.0.1', '2606:4700::1111'])(
-    'accepts %s',
-    address => {
-      expect(isPublicAddress(address)).toBe(true);
-    },
-  );
+  it.each([
+    '8.8.8.8',
+    '140.82.112.34',
+    '172.32.0.1',
+    '192.169.0.1',
+    '2606:4700::1111',
+  ])('accepts %s', address => {
+    expect(isPublicAddress(address)).toBe(true);
+  });
 
   it('resolves names to every address, IPv6 literals without brackets', async () => {
     expect(hostnameOf(new URL('http://[::1]:5000/v2/'))).toBe('::1');

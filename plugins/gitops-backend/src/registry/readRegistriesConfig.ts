@@ -128,7 +128,9 @@ function readPositiveInteger(
   const value = policy?.getOptional(key) ?? DEFAULT_REGISTRY_POLICY[key];
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
     throw new InputError(
-      `gitops.registryPolicy.${key} must be a positive integer, got ${JSON.stringify(value)}`,
+      `gitops.registryPolicy.${key} must be a positive integer, got ${JSON.stringify(
+        value,
+      )}`,
     );
   }
   return value;

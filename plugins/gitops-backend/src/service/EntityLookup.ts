@@ -41,7 +41,10 @@ export class EntityLookup {
     entityRef: string,
     credentials: BackstageCredentials,
   ): Promise<EntitySelection | undefined> {
-    const key = JSON.stringify([principalKey(credentials), entityRef.toLocaleLowerCase('en-US')]);
+    const key = JSON.stringify([
+      principalKey(credentials),
+      entityRef.toLocaleLowerCase('en-US'),
+    ]);
     return this.cache.get(key, async () => {
       const entity = await this.options.catalog.getEntityByRef(entityRef, {
         credentials,

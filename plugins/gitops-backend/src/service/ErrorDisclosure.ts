@@ -64,11 +64,16 @@ export class ErrorDisclosure {
     const { status } = release;
     const images = release.images.map(image =>
       image.status?.error
-        ? { ...image, status: { ...image.status, error: hiddenErrors.registry } }
+        ? {
+            ...image,
+            status: { ...image.status, error: hiddenErrors.registry },
+          }
         : image,
     );
     const chartStatus = release.chartStatus?.error
-      ? { chartStatus: { ...release.chartStatus, error: hiddenErrors.registry } }
+      ? {
+          chartStatus: { ...release.chartStatus, error: hiddenErrors.registry },
+        }
       : {};
     if (!status) return { ...release, images, ...chartStatus };
     return {

@@ -2,8 +2,17 @@ import { ExpiringCache } from './ExpiringCache';
 
 describe('ExpiringCache', () => {
   let now = 0;
-  const cache = (options: Partial<ConstructorParameters<typeof ExpiringCache<string>>[0]> = {}) =>
-    new ExpiringCache<string>({ ttlMs: 1000, maxBytes: 10_000, now: () => now, ...options });
+  const cache = (
+    options: Partial<
+      ConstructorParameters<typeof ExpiringCache<string>>[0]
+    > = {},
+  ) =>
+    new ExpiringCache<string>({
+      ttlMs: 1000,
+      maxBytes: 10_000,
+      now: () => now,
+      ...options,
+    });
   beforeEach(() => {
     now = 0;
   });
@@ -24,13 +33,18 @@ describe('ExpiringCache', () => {
     const load = jest.fn(async () => 'v');
     await Promise.all([values.get('a', load), values.get('a', load)]);
     expect(load).toHaveBeenCalledTimes(1);
-    await expect(values.get('b', async () => Promise.reject(new Error('down')))).rejects.toThrow('down');
+    await expect(
+      values.get('b', async () => Promise.reject(new Error('down'))),
+    ).rejects.toThrow('down');
     expect(await values.get('b', async () => 'up')).toBe('up');
   });
 
   it('holds at most maxBytes, dropping the least recently used', async () => {
     // Each entry weighs its key (2 bytes a character), 64 bytes of overhead and its value.
-    const values = cache({ maxBytes: 2 * (2 + 64 + 4) + 10, sizeOf: v => v.length });
+    const values = cache({
+      maxBytes: 2 * (2 + 64 + 4) + 10,
+      sizeOf: v => v.length,
+    });
     await values.get('a', async () => 'aaaa');
     await values.get('b', async () => 'bbbb');
     await values.get('c', async () => 'cccc');

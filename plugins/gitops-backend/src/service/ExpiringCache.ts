@@ -10,7 +10,10 @@ const ENTRY_OVERHEAD_BYTES = 64;
  * load is not kept.
  */
 export class ExpiringCache<T> {
-  private readonly settled: ByteBudgetCache<string, { value: T; expiresAt: number }>;
+  private readonly settled: ByteBudgetCache<
+    string,
+    { value: T; expiresAt: number }
+  >;
   private readonly loading = new Map<string, Promise<T>>();
   private readonly now: () => number;
 
@@ -29,7 +32,8 @@ export class ExpiringCache<T> {
     const sizeOf = options.sizeOf ?? ((value: T) => approxBytes(value));
     this.settled = new ByteBudgetCache({
       maxBytes: options.maxBytes,
-      sizeOf: (key, entry) => key.length * 2 + ENTRY_OVERHEAD_BYTES + sizeOf(entry.value),
+      sizeOf: (key, entry) =>
+        key.length * 2 + ENTRY_OVERHEAD_BYTES + sizeOf(entry.value),
       now: this.now,
     });
   }
@@ -46,7 +50,10 @@ export class ExpiringCache<T> {
     this.loading.set(key, loaded);
     try {
       const value = await loaded;
-      const ttl = Math.min(this.options.ttlMs, this.options.ttlOf?.(value) ?? Infinity);
+      const ttl = Math.min(
+        this.options.ttlMs,
+        this.options.ttlOf?.(value) ?? Infinity,
+      );
       this.settled.set(key, { value, expiresAt: this.now() + ttl });
       return value;
     } finally {

@@ -17,13 +17,20 @@ describe('ReadDecisions', () => {
       createGitopsReleaseConditionalDecision(gitopsReadPermission, {
         anyOf: [
           gitopsReleaseConditions.isInEnvironment({ environments: ['dev'] }),
-          { not: gitopsReleaseConditions.isEntityOwner({ claims: ['group:default/team'] }) },
+          {
+            not: gitopsReleaseConditions.isEntityOwner({
+              claims: ['group:default/team'],
+            }),
+          },
         ],
       }),
     ]);
     const authorize = jest.fn(async () => [{ result: AuthorizeResult.DENY }]);
     return {
-      permissions: { authorizeConditional, authorize } as unknown as PermissionsService,
+      permissions: {
+        authorizeConditional,
+        authorize,
+      } as unknown as PermissionsService,
       authorizeConditional,
     };
   }
@@ -62,8 +69,14 @@ describe('ReadDecisions', () => {
           authorize: async () => [{ result: AuthorizeResult.ALLOW }],
         } as unknown as PermissionsService,
       }).decide(alice);
-    expect(await definitive(AuthorizeResult.ALLOW)).toEqual({ releases: 'all', diagnostics: true });
-    expect(await definitive(AuthorizeResult.DENY)).toEqual({ releases: 'none', diagnostics: true });
+    expect(await definitive(AuthorizeResult.ALLOW)).toEqual({
+      releases: 'all',
+      diagnostics: true,
+    });
+    expect(await definitive(AuthorizeResult.DENY)).toEqual({
+      releases: 'none',
+      diagnostics: true,
+    });
     const foreign = new ReadDecisions({
       permissions: {
         authorizeConditional: async () => [
@@ -71,7 +84,11 @@ describe('ReadDecisions', () => {
             result: AuthorizeResult.CONDITIONAL,
             pluginId: 'gitops',
             resourceType: 'gitops-release',
-            conditions: { rule: 'IS_SOMETHING_ELSE', resourceType: 'gitops-release', params: {} },
+            conditions: {
+              rule: 'IS_SOMETHING_ELSE',
+              resourceType: 'gitops-release',
+              params: {},
+            },
           },
         ],
         authorize: async () => [{ result: AuthorizeResult.ALLOW }],

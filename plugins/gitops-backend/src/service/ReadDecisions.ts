@@ -65,7 +65,9 @@ export class ReadDecisions {
   }
 
   async decide(credentials: BackstageCredentials): Promise<ReadDecision> {
-    return this.cache.get(principalKey(credentials), () => this.ask(credentials));
+    return this.cache.get(principalKey(credentials), () =>
+      this.ask(credentials),
+    );
   }
 
   private async ask(credentials: BackstageCredentials): Promise<ReadDecision> {

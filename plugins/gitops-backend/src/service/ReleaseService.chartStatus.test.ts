@@ -5,7 +5,11 @@ import { createMemoryStore } from '../__testUtils__/memoryStore';
 import { ErrorDisclosure, hiddenErrors } from './ErrorDisclosure';
 import { ReleaseService } from './ReleaseService';
 
-const key = { environment: 'production', namespace: 'podinfo', name: 'podinfo' };
+const key = {
+  environment: 'production',
+  namespace: 'podinfo',
+  name: 'podinfo',
+};
 const status = {
   source: 'https://stefanprodan.github.io/podinfo',
   chart: 'podinfo',
@@ -19,7 +23,11 @@ describe('ReleaseService, chart status', () => {
 
   beforeEach(async () => {
     store = await createMemoryStore();
-    await store.syncStateStore.ensureRepository({ id: 'config', url: 'file:///config.git', branch: 'main' });
+    await store.syncStateStore.ensureRepository({
+      id: 'config',
+      url: 'file:///config.git',
+      branch: 'main',
+    });
     await store.syncStateStore.applySync({
       repositoryId: 'config',
       commit: 'c1',
@@ -34,7 +42,11 @@ describe('ReleaseService, chart status', () => {
             type: 'source',
             chart: 'podinfo',
             version: '6.x',
-            sourceRef: { kind: 'HelmRepository', name: 'podinfo', namespace: 'flux-system' },
+            sourceRef: {
+              kind: 'HelmRepository',
+              name: 'podinfo',
+              namespace: 'flux-system',
+            },
           },
           chartVersion: '6.x',
           chartPath: undefined,
@@ -43,7 +55,9 @@ describe('ReleaseService, chart status', () => {
       problems: [],
       events: [],
     });
-    await store.chartStatusStore.replaceChartStatuses('config', [{ repositoryId: 'config', ...key, status }]);
+    await store.chartStatusStore.replaceChartStatuses('config', [
+      { repositoryId: 'config', ...key, status },
+    ]);
   });
   afterEach(() => store.knex.destroy());
 
@@ -58,13 +72,25 @@ describe('ReleaseService, chart status', () => {
     }).getRelease(key, mockCredentials.user());
 
   const deployed = (chartVersion: string) =>
-    jest.spyOn(store.clusterStateStore, 'getReleaseStatuses').mockResolvedValue([
-      { ...key, cluster: 'production', state: 'Synced', reason: 'Deployed', differences: [], chartVersion },
-    ]);
+    jest
+      .spyOn(store.clusterStateStore, 'getReleaseStatuses')
+      .mockResolvedValue([
+        {
+          ...key,
+          cluster: 'production',
+          state: 'Synced',
+          reason: 'Deployed',
+          differences: [],
+          chartVersion,
+        },
+      ]);
 
   it('says an update is available when the newest allowed version is newer than the deployed chart', async () => {
     deployed('6.5.0');
-    expect((await read()).chartStatus).toEqual({ ...status, updateAvailable: true });
+    expect((await read()).chartStatus).toEqual({
+      ...status,
+      updateAvailable: true,
+    });
     deployed('6.6.0');
     expect((await read()).chartStatus).toEqual(status);
   });
@@ -74,11 +100,16 @@ describe('ReleaseService, chart status', () => {
   });
 
   it('hides why a chart repository could not be read from readers without diagnostics', async () => {
-    const release = { ...(await read()), chartStatus: { ...status, error: 'connect ECONNREFUSED 10.0.0.7:443' } };
+    const release = {
+      ...(await read()),
+      chartStatus: { ...status, error: 'connect ECONNREFUSED 10.0.0.7:443' },
+    };
     expect(new ErrorDisclosure(false).release(release).chartStatus).toEqual({
       ...status,
       error: hiddenErrors.registry,
     });
-    expect(new ErrorDisclosure(true).release(release).chartStatus!.error).toBe('connect ECONNREFUSED 10.0.0.7:443');
+    expect(new ErrorDisclosure(true).release(release).chartStatus!.error).toBe(
+      'connect ECONNREFUSED 10.0.0.7:443',
+    );
   });
 });

@@ -54,7 +54,9 @@ const keyOf = (r: GitopsReleaseKey): GitopsReleaseKey => ({
 });
 
 /** Who locked a locked release and why, as its annotations say. */
-function lockOf(record: ReleaseRecord): Pick<GitopsRelease, 'lockedBy' | 'lockedMessage'> {
+function lockOf(
+  record: ReleaseRecord,
+): Pick<GitopsRelease, 'lockedBy' | 'lockedMessage'> {
   if (!record.locked) return {};
   const { lockedBy, lockedMessage } = readFluxAnnotations(record.annotations);
   return {
@@ -167,7 +169,9 @@ export class ReleaseService {
       { credentials },
     );
     return {
-      records: records.filter((_, i) => reads[i].result === AuthorizeResult.ALLOW),
+      records: records.filter(
+        (_, i) => reads[i].result === AuthorizeResult.ALLOW,
+      ),
       disclosure: new ErrorDisclosure(
         diagnostics.result === AuthorizeResult.ALLOW,
       ),
@@ -219,7 +223,9 @@ export class ReleaseService {
     credentials: BackstageCredentials,
   ): Promise<ReadScope> {
     if (!entityRef) {
-      throw new InputError('entityRef is required, such as component:default/podinfo');
+      throw new InputError(
+        'entityRef is required, such as component:default/podinfo',
+      );
     }
     const [entity, decision] = await Promise.all([
       this.entities.get(entityRef, credentials),
@@ -233,13 +239,19 @@ export class ReleaseService {
       records:
         decision.releases === 'none'
           ? []
-          : await this.options.syncStateStore.findReleases(match, filterOf(decision)),
+          : await this.options.syncStateStore.findReleases(
+              match,
+              filterOf(decision),
+            ),
       disclosure: new ErrorDisclosure(decision.diagnostics),
     };
   }
 
   /** The JSON of the answer kept under `tag`, else of `load`'s, kept under it; `load`'s alone without a tag. */
-  async listBody(tag: string | undefined, load: () => Promise<unknown>): Promise<Buffer> {
+  async listBody(
+    tag: string | undefined,
+    load: () => Promise<unknown>,
+  ): Promise<Buffer> {
     const serialized = async () => Buffer.from(JSON.stringify(await load()));
     if (!tag) return serialized();
     return this.answers.get(tag, serialized);
@@ -268,7 +280,9 @@ export class ReleaseService {
     ]);
     if (list === 'releases' && !entity) return undefined;
     const hash = createHash('sha256')
-      .update(JSON.stringify([list, version, decision, entityRef, entity ?? null]))
+      .update(
+        JSON.stringify([list, version, decision, entityRef, entity ?? null]),
+      )
       .digest('base64url');
     return `"${hash.slice(0, 27)}"`;
   }
@@ -278,13 +292,17 @@ export class ReleaseService {
    * it is its file's last good state, while it is.
    */
   private async withStatus(records: ReleaseRecord[]): Promise<GitopsRelease[]> {
-    const { syncStateStore, clusterStateStore, chartStatusStore } = this.options;
-    const [statuses, clusters, sourceProblems, chartStatuses] = await Promise.all([
-      clusterStateStore.getReleaseStatuses(records.map(keyOf)),
-      clusterStateStore.listClusters(),
-      syncStateStore.listSourceProblems([...new Set(records.map(r => r.repository))]),
-      chartStatusStore?.getChartStatuses(records.map(keyOf)) ?? [],
-    ]);
+    const { syncStateStore, clusterStateStore, chartStatusStore } =
+      this.options;
+    const [statuses, clusters, sourceProblems, chartStatuses] =
+      await Promise.all([
+        clusterStateStore.getReleaseStatuses(records.map(keyOf)),
+        clusterStateStore.listClusters(),
+        syncStateStore.listSourceProblems([
+          ...new Set(records.map(r => r.repository)),
+        ]),
+        chartStatusStore?.getChartStatuses(records.map(keyOf)) ?? [],
+      ]);
     const byKey = new Map(statuses.map(s => [stringifyGitopsReleaseKey(s), s]));
     const chartByKey = new Map(
       chartStatuses.map(c => [stringifyGitopsReleaseKey(c), c.status]),
@@ -313,7 +331,12 @@ export class ReleaseService {
             }
           : {}),
         ...(status
-          ? { status: releaseStatusOf(status, clusterByName.get(status.cluster)) }
+          ? {
+              status: releaseStatusOf(
+                status,
+                clusterByName.get(status.cluster),
+              ),
+            }
           : {}),
         ...(sourceProblem ? { sourceProblem } : {}),
       };
@@ -344,7 +367,9 @@ export class ReleaseService {
     // readers of that repository's releases. A file problem outside the
     // caller's environments and files is someone else's.
     const environments = new Set(releases.map(r => r.environment));
-    const files = new Set(releases.map(r => JSON.stringify([r.repository, r.sourcePath])));
+    const files = new Set(
+      releases.map(r => JSON.stringify([r.repository, r.sourcePath])),
+    );
     const problems = (await this.problemsOf(repositories)).filter(
       p =>
         (p.environment ? environments.has(p.environment) : !p.path) ||
@@ -398,11 +423,13 @@ export class ReleaseService {
   async listRepositories(
     credentials: BackstageCredentials,
   ): Promise<{ items: GitopsRepositoryStatus[] }> {
-    const { repositories: ids, disclosure } = await this.readableEverywhere(credentials);
-    const { automationOf } = this.options;
-    const repositories = (await this.options.syncStateStore.listRepositories()).map(r =>
-      automationOf ? { ...r, automation: automationOf(r.id) } : r,
+    const { repositories: ids, disclosure } = await this.readableEverywhere(
+      credentials,
     );
+    const { automationOf } = this.options;
+    const repositories = (
+      await this.options.syncStateStore.listRepositories()
+    ).map(r => (automationOf ? { ...r, automation: automationOf(r.id) } : r));
     return readableItems(
       repositories,
       r => ids.has(r.id),
@@ -414,9 +441,12 @@ export class ReleaseService {
   async listClusters(
     credentials: BackstageCredentials,
   ): Promise<GitopsClusterList> {
-    const { environments, disclosure } =
-      await this.readableEverywhere(credentials);
-    const names = new Set(environments.flatMap(e => (e.cluster ? [e.cluster] : [])));
+    const { environments, disclosure } = await this.readableEverywhere(
+      credentials,
+    );
+    const names = new Set(
+      environments.flatMap(e => (e.cluster ? [e.cluster] : [])),
+    );
     const clusters = await this.options.clusterStateStore.listClusters();
     return readableItems(
       clusters,
@@ -468,8 +498,10 @@ export class ReleaseService {
 }
 
 export function actorOf(credentials: BackstageCredentials, auth: AuthService) {
-  if (auth.isPrincipal(credentials, 'user')) return credentials.principal.userEntityRef;
-  if (auth.isPrincipal(credentials, 'service')) return credentials.principal.subject;
+  if (auth.isPrincipal(credentials, 'user'))
+    return credentials.principal.userEntityRef;
+  if (auth.isPrincipal(credentials, 'service'))
+    return credentials.principal.subject;
   return 'unknown';
 }
 

@@ -30,21 +30,30 @@ describe('releaseMatchFor', () => {
 
   it('matches Docker Hub official images and registry-qualified names by their path', () => {
     expect(
-      releaseMatchFor(entity({ 'gitops.backstage.io/image': 'docker.io/library/nginx' }))
-        .imageRepositories,
+      releaseMatchFor(
+        entity({ 'gitops.backstage.io/image': 'docker.io/library/nginx' }),
+      ).imageRepositories,
     ).toEqual(expect.arrayContaining(['nginx', 'library/nginx']));
     expect(
-      releaseMatchFor(entity({ 'gitops.backstage.io/image': 'ghcr.io/org/app' }))
-        .imageRepositories,
+      releaseMatchFor(
+        entity({ 'gitops.backstage.io/image': 'ghcr.io/org/app' }),
+      ).imageRepositories,
     ).toEqual(expect.arrayContaining(['ghcr.io/org/app', 'org/app']));
   });
 
   it('names the resolved image, so that a registry host tells images apart', () => {
     const names = (image: string) =>
-      releaseMatchFor(entity({ 'gitops.backstage.io/image': image })).imageNames;
-    expect(names('ghcr.io/org/app')).toEqual([{ host: 'ghcr.io', repository: 'org/app' }]);
-    expect(names('org/app')).toEqual([{ host: 'docker.io', repository: 'org/app' }]);
-    expect(names('nginx')).toEqual([{ host: 'docker.io', repository: 'library/nginx' }]);
+      releaseMatchFor(entity({ 'gitops.backstage.io/image': image }))
+        .imageNames;
+    expect(names('ghcr.io/org/app')).toEqual([
+      { host: 'ghcr.io', repository: 'org/app' },
+    ]);
+    expect(names('org/app')).toEqual([
+      { host: 'docker.io', repository: 'org/app' },
+    ]);
+    expect(names('nginx')).toEqual([
+      { host: 'docker.io', repository: 'library/nginx' },
+    ]);
     expect(names('not an image')).toEqual([]);
   });
 

@@ -66,7 +66,9 @@ export function releaseMatchFor(entity: Entity): ReleaseMatch {
   if (selector?.trim()) selectors.push(parseLabelSelector(selector));
   const kubernetesId = annotations[KUBERNETES_ID_ANNOTATION]?.trim();
   if (kubernetesId) {
-    selectors.push([{ key: KUBERNETES_ID_ANNOTATION, op: '=', value: kubernetesId }]);
+    selectors.push([
+      { key: KUBERNETES_ID_ANNOTATION, op: '=', value: kubernetesId },
+    ]);
   }
   const images = list(annotations[GITOPS_ANNOTATION_IMAGE]);
   return {

@@ -21,8 +21,10 @@ export function releaseStatusOf(
     (!cluster.lastReconciledAt ||
       Date.parse(cluster.lastErrorAt) > Date.parse(cluster.lastReconciledAt));
   let stale: { error: string; at: string } | undefined;
-  if (clusterFailing) stale = { error: cluster!.lastError!, at: cluster!.lastErrorAt! };
-  else if (record.error) stale = { error: record.error, at: record.errorAt ?? checkedAt };
+  if (clusterFailing)
+    stale = { error: cluster!.lastError!, at: cluster!.lastErrorAt! };
+  else if (record.error)
+    stale = { error: record.error, at: record.errorAt ?? checkedAt };
   return {
     cluster: record.cluster,
     state: record.state,

@@ -87,7 +87,9 @@ function decidingPermissions(
         if (readEnvironments) {
           return createGitopsReleaseConditionalDecision(
             gitopsReadPermission,
-            gitopsReleaseConditions.isInEnvironment({ environments: readEnvironments }),
+            gitopsReleaseConditions.isInEnvironment({
+              environments: readEnvironments,
+            }),
           );
         }
         return {
@@ -114,7 +116,10 @@ const auditor = mockServices.auditor.mock();
 const auditEvent = { success: jest.fn(), fail: jest.fn() };
 
 async function routerApp(options: {
-  stores: Pick<GitopsStores, 'syncStateStore' | 'clusterStateStore' | 'eventStore'> &
+  stores: Pick<
+    GitopsStores,
+    'syncStateStore' | 'clusterStateStore' | 'eventStore'
+  > &
     Partial<Pick<GitopsStores, 'readVersionStore'>>;
   permissions: PermissionsService;
   sync?: SyncTrigger;
@@ -341,8 +346,10 @@ describe('createRouter', () => {
       'dev',
       'prod',
     ]);
-    const anonymous = await requestAs(server, mockCredentials.none.header())
-      .get('/environments');
+    const anonymous = await requestAs(
+      server,
+      mockCredentials.none.header(),
+    ).get('/environments');
     expect(anonymous.status).toBe(401);
   });
 
@@ -471,7 +478,10 @@ describe('createRouter', () => {
     }).run();
     const memberships: Record<string, string[]> = {
       'user:default/alice': ['user:default/alice', 'group:default/team'],
-      'user:default/mallory': ['user:default/mallory', 'group:default/mallory-team'],
+      'user:default/mallory': [
+        'user:default/mallory',
+        'group:default/mallory-team',
+      ],
       'user:default/nobody': ['user:default/nobody'],
     };
     const claimsOf = (credentials: { principal: { userEntityRef: string } }) =>
@@ -482,46 +492,83 @@ describe('createRouter', () => {
       auth: mockServices.auth(),
     });
     const ownerPolicy = {
-      async authorizeConditional(requests: QueryPermissionRequest[], { credentials }: any) {
+      async authorizeConditional(
+        requests: QueryPermissionRequest[],
+        { credentials }: any,
+      ) {
         return requests.map(() =>
           createGitopsReleaseConditionalDecision(
             gitopsReadPermission,
-            gitopsReleaseConditions.isEntityOwner({ claims: claimsOf(credentials) }),
+            gitopsReleaseConditions.isEntityOwner({
+              claims: claimsOf(credentials),
+            }),
           ),
         );
       },
-      async authorize(requests: AuthorizePermissionRequest[], { credentials }: any) {
+      async authorize(
+        requests: AuthorizePermissionRequest[],
+        { credentials }: any,
+      ) {
         const resources = await load(
           requests.map(r => ('resourceRef' in r ? String(r.resourceRef) : '')),
         );
         return requests.map((r, i) => ({
           result:
             !('resourceRef' in r) ||
-            (resources[i] && isEntityOwner.apply(resources[i]!, { claims: claimsOf(credentials) }))
+            (resources[i] &&
+              isEntityOwner.apply(resources[i]!, {
+                claims: claimsOf(credentials),
+              }))
               ? AuthorizeResult.ALLOW
               : AuthorizeResult.DENY,
         }));
       },
     } as unknown as PermissionsService;
     const server = await app(AuthorizeResult.ALLOW, ownerPolicy);
-    const every = ['dev/podinfo-dev', 'prod/podinfo-prod', 'dev/owned', 'prod/theirs'];
+    const every = [
+      'dev/podinfo-dev',
+      'prod/podinfo-prod',
+      'dev/owned',
+      'prod/theirs',
+    ];
     for (const user of Object.keys(memberships)) {
       const as = requestAs(server, mockCredentials.user.header(user));
-      const list = await as.get('/releases').query({ entityRef: 'component:default/podinfo' });
-      const seen = list.body.items.map((r: { environment: string; name: string }) => `${r.environment}/${r.name}`);
+      const list = await as
+        .get('/releases')
+        .query({ entityRef: 'component:default/podinfo' });
+      const seen = list.body.items.map(
+        (r: { environment: string; name: string }) =>
+          `${r.environment}/${r.name}`,
+      );
       // What the framework would decide release by release, loading each one.
       const allowed: string[] = [];
       for (const key of every) {
         const [environment, name] = key.split('/');
-        const one = await as.get(`/releases/${environment}/${environment}/${name}`);
+        const one = await as.get(
+          `/releases/${environment}/${environment}/${name}`,
+        );
         if (one.status === 200) allowed.push(key);
       }
       expect(seen.sort()).toEqual(allowed.sort());
       const environments = await as.get('/environments');
-      expect({ user, seen, environments: environments.body.items.map((e: { name: string }) => e.name) }).toEqual(
+      expect({
+        user,
+        seen,
+        environments: environments.body.items.map(
+          (e: { name: string }) => e.name,
+        ),
+      }).toEqual(
         {
-          'user:default/alice': { user, seen: ['dev/owned'], environments: ['dev'] },
-          'user:default/mallory': { user, seen: ['prod/theirs'], environments: ['prod'] },
+          'user:default/alice': {
+            user,
+            seen: ['dev/owned'],
+            environments: ['dev'],
+          },
+          'user:default/mallory': {
+            user,
+            seen: ['prod/theirs'],
+            environments: ['prod'],
+          },
           'user:default/nobody': { user, seen: [], environments: [] },
         }[user],
       );
@@ -554,7 +601,10 @@ describe('createRouter', () => {
     const tag = first.headers.etag;
     expect(tag).toMatch(/^"[\w-]+"$/);
 
-    const again = await requestAs(server).get('/releases').query(entity).set('if-none-match', tag);
+    const again = await requestAs(server)
+      .get('/releases')
+      .query(entity)
+      .set('if-none-match', tag);
     expect(again.status).toBe(304);
     expect(getEntityByRef).toHaveBeenCalledTimes(1);
     expect(listReleases).toHaveBeenCalledTimes(1);
@@ -583,21 +633,36 @@ describe('createRouter', () => {
       problems: [],
       events: [],
     });
-    const changed = await requestAs(server).get('/releases').query(entity).set('if-none-match', tag);
+    const changed = await requestAs(server)
+      .get('/releases')
+      .query(entity)
+      .set('if-none-match', tag);
     expect(changed.status).toBe(200);
     expect(changed.headers.etag).not.toBe(tag);
-    expect(changed.body.items.find((r: { environment: string }) => r.environment === 'dev').images[0].tag).toBe('dev-def');
+    expect(
+      changed.body.items.find(
+        (r: { environment: string }) => r.environment === 'dev',
+      ).images[0].tag,
+    ).toBe('dev-def');
     expect(listReleases).toHaveBeenCalledTimes(2);
     // So does a cluster's status, and another entity has another tag.
-    await stores.clusterStateStore.recordClusterFailure('demo', 'down', new Date('2026-11-25T12:00:00Z'));
-    const afterFailure = await requestAs(server).get('/releases').query(entity).set('if-none-match', changed.headers.etag);
+    await stores.clusterStateStore.recordClusterFailure(
+      'demo',
+      'down',
+      new Date('2026-11-25T12:00:00Z'),
+    );
+    const afterFailure = await requestAs(server)
+      .get('/releases')
+      .query(entity)
+      .set('if-none-match', changed.headers.etag);
     expect(afterFailure.status).toBe(200);
   }, 30_000);
 
   it('serves one release with its spec, and 404 for an unknown one', async () => {
     const server = await app();
-    const found = await requestAs(server)
-      .get('/releases/prod/prod/podinfo-prod');
+    const found = await requestAs(server).get(
+      '/releases/prod/prod/podinfo-prod',
+    );
     expect(found.status).toBe(200);
     expect(found.body.spec).toEqual({ values: { image: { tag: '0.4.10' } } });
     expect(found.body.annotations).toEqual({ 'fluxcd.io/automated': 'true' });
@@ -614,7 +679,9 @@ describe('createRouter', () => {
         return requests.map(r => {
           asked.push(`conditional ${r.permission.name}`);
           return createGitopsReleaseConditionalDecision(gitopsReadPermission, {
-            not: gitopsReleaseConditions.isInEnvironment({ environments: ['prod'] }),
+            not: gitopsReleaseConditions.isInEnvironment({
+              environments: ['prod'],
+            }),
           });
         });
       },
@@ -645,8 +712,9 @@ describe('createRouter', () => {
 
     const one = await requestAs(server).get('/releases/prod/prod/podinfo-prod');
     expect(one.status).toBe(403);
-    const history = await requestAs(server)
-      .get('/releases/prod/prod/podinfo-prod/history');
+    const history = await requestAs(server).get(
+      '/releases/prod/prod/podinfo-prod/history',
+    );
     expect(history.status).toBe(403);
   });
 
@@ -661,35 +729,51 @@ describe('createRouter', () => {
       permissions: PermissionsService,
       query: object = {},
     ) => {
-      const server = servers.get(permissions) ?? (await app(AuthorizeResult.ALLOW, permissions));
+      const server =
+        servers.get(permissions) ??
+        (await app(AuthorizeResult.ALLOW, permissions));
       servers.set(permissions, server);
       return requestAs(server).get(path).query(query);
     };
     const names = (body: { items: Array<{ name?: string; id?: string }> }) =>
       body.items.map(item => item.name ?? item.id);
 
-    beforeEach(() => stores.clusterStateStore.ensureClusters([{ name: 'demo' }]));
+    beforeEach(() =>
+      stores.clusterStateStore.ensureClusters([{ name: 'demo' }]),
+    );
 
     it('list only the environments, repositories and clusters the caller may read a release of', async () => {
       // dev runs on the demo cluster, prod names none.
       const prodOnly = decidingPermissions(
-        (permission, ref) => permission !== 'gitops.release.read' || ref!.startsWith('prod/'),
+        (permission, ref) =>
+          permission !== 'gitops.release.read' || ref!.startsWith('prod/'),
         ['prod'],
       );
-      expect(names((await get('/environments', prodOnly)).body)).toEqual(['prod']);
-      expect(names((await get('/repositories', prodOnly)).body)).toEqual(['config']);
+      expect(names((await get('/environments', prodOnly)).body)).toEqual([
+        'prod',
+      ]);
+      expect(names((await get('/repositories', prodOnly)).body)).toEqual([
+        'config',
+      ]);
       // Who automates the repository's images, as the config says.
-      expect((await get('/repositories', prodOnly)).body.items[0].automation).toBe('flux');
+      expect(
+        (await get('/repositories', prodOnly)).body.items[0].automation,
+      ).toBe('flux');
       expect(names((await get('/clusters', prodOnly)).body)).toEqual([]);
 
       const devOnly = decidingPermissions(
-        (permission, ref) => permission !== 'gitops.release.read' || ref!.startsWith('dev/'),
+        (permission, ref) =>
+          permission !== 'gitops.release.read' || ref!.startsWith('dev/'),
         ['dev'],
       );
-      expect(names((await get('/environments', devOnly)).body)).toEqual(['dev']);
+      expect(names((await get('/environments', devOnly)).body)).toEqual([
+        'dev',
+      ]);
       expect(names((await get('/clusters', devOnly)).body)).toEqual(['demo']);
 
-      const none = decidingPermissions(permission => permission !== 'gitops.release.read');
+      const none = decidingPermissions(
+        permission => permission !== 'gitops.release.read',
+      );
       for (const path of ['/environments', '/repositories', '/clusters']) {
         expect((await get(path, none)).body).toEqual({ items: [] });
       }
@@ -708,14 +792,18 @@ describe('createRouter', () => {
         },
       } as unknown as PermissionsService;
       const server = await app(AuthorizeResult.ALLOW, permissions);
-      expect(names((await requestAs(server).get('/environments')).body)).toEqual(['dev', 'prod']);
+      expect(
+        names((await requestAs(server).get('/environments')).body),
+      ).toEqual(['dev', 'prod']);
       expect(asked.sort()).toEqual([
         'conditional gitops.release.read',
         'gitops.diagnostics.read',
       ]);
       // The caller's decision is kept a while: the next lists ask nothing.
       await requestAs(server).get('/repositories');
-      await requestAs(server).get('/releases').query({ entityRef: 'component:default/podinfo' });
+      await requestAs(server)
+        .get('/releases')
+        .query({ entityRef: 'component:default/podinfo' });
       expect(asked).toHaveLength(2);
     });
 
@@ -728,13 +816,21 @@ describe('createRouter', () => {
         replacedPaths: ['teams/billing/values.yaml'],
         releases: [],
         problems: [
-          { path: 'teams/billing/values.yaml', line: 2, message: 'billing secrets file broken' },
+          {
+            path: 'teams/billing/values.yaml',
+            line: 2,
+            message: 'billing secrets file broken',
+          },
         ],
         events: [],
       });
-      const list = await get('/releases', decidingPermissions(() => true), {
-        entityRef: 'component:default/podinfo',
-      });
+      const list = await get(
+        '/releases',
+        decidingPermissions(() => true),
+        {
+          entityRef: 'component:default/podinfo',
+        },
+      );
       expect(list.body.problems.map((p: { path: string }) => p.path)).toEqual([
         'releases/dev/broken.yaml',
       ]);
@@ -745,7 +841,8 @@ describe('createRouter', () => {
         'list Helm release Secrets in dev: cluster unreachable (request to https://10.20.0.1:6443/api/v1/namespaces/dev/secrets failed, reason: connect ECONNREFUSED 10.20.0.1:6443)';
       const gitError =
         'git fetch failed: fatal: unable to access https://git.internal.corp/config.git/: Could not resolve host: git.internal.corp';
-      const automationError = 'push to git@git.internal.corp:platform/config.git rejected';
+      const automationError =
+        'push to git@git.internal.corp:platform/config.git rejected';
       const secrets = ['10.20.0.1', 'git.internal.corp'];
 
       beforeEach(async () => {
@@ -767,8 +864,16 @@ describe('createRouter', () => {
           histories: [],
           events: [],
         });
-        await stores.clusterStateStore.recordClusterFailure('demo', clusterError, new Date('2026-11-25T11:05:00Z'));
-        await stores.syncStateStore.recordRepositoryFailure('config', gitError, new Date('2026-11-25T11:05:00Z'));
+        await stores.clusterStateStore.recordClusterFailure(
+          'demo',
+          clusterError,
+          new Date('2026-11-25T11:05:00Z'),
+        );
+        await stores.syncStateStore.recordRepositoryFailure(
+          'config',
+          gitError,
+          new Date('2026-11-25T11:05:00Z'),
+        );
         await stores.eventStore.addEvents([
           {
             type: 'automation-failed',
@@ -785,30 +890,50 @@ describe('createRouter', () => {
           clusters: (await get('/clusters', permissions)).body,
           repositories: (await get('/repositories', permissions)).body,
           releases: (await get('/releases', permissions, entity)).body,
-          release: (await get('/releases/dev/dev/podinfo-dev', permissions)).body,
+          release: (await get('/releases/dev/dev/podinfo-dev', permissions))
+            .body,
           events: (await get('/events', permissions, entity)).body,
         };
       };
 
       it('shows readers without gitops.diagnostics.read a generic message instead', async () => {
-        const reader = decidingPermissions(permission => permission !== 'gitops.diagnostics.read');
+        const reader = decidingPermissions(
+          permission => permission !== 'gitops.diagnostics.read',
+        );
         const seen = await everything(reader);
         const text = JSON.stringify(seen);
         for (const secret of secrets) expect(text).not.toContain(secret);
-        expect(seen.clusters.items[0].lastError).toMatch(/^The cluster could not be read \(details hidden/);
-        expect(seen.repositories.items[0].lastError).toMatch(/^The config repository could not be fetched/);
-        expect(seen.releases.items[0].status.stale.error).toMatch(/^The cluster could not be read/);
-        expect(seen.release.status.stale.error).toMatch(/^The cluster could not be read/);
+        expect(seen.clusters.items[0].lastError).toMatch(
+          /^The cluster could not be read \(details hidden/,
+        );
+        expect(seen.repositories.items[0].lastError).toMatch(
+          /^The config repository could not be fetched/,
+        );
+        expect(seen.releases.items[0].status.stale.error).toMatch(
+          /^The cluster could not be read/,
+        );
+        expect(seen.release.status.stale.error).toMatch(
+          /^The cluster could not be read/,
+        );
         expect(seen.releases.problems).toEqual(
           expect.arrayContaining([
-            expect.objectContaining({ path: '', message: expect.stringMatching(/^The config repository/) }),
+            expect.objectContaining({
+              path: '',
+              message: expect.stringMatching(/^The config repository/),
+            }),
             // The file's own problem says nothing of addresses and stays.
-            expect.objectContaining({ path: 'releases/dev/broken.yaml', message: 'bad indentation' }),
+            expect.objectContaining({
+              path: 'releases/dev/broken.yaml',
+              message: 'bad indentation',
+            }),
           ]),
         );
         expect(seen.events.items).toEqual(
           expect.arrayContaining([
-            expect.objectContaining({ type: 'automation-failed', message: expect.stringMatching(/^Image automation failed/) }),
+            expect.objectContaining({
+              type: 'automation-failed',
+              message: expect.stringMatching(/^Image automation failed/),
+            }),
           ]),
         );
       });
@@ -819,10 +944,14 @@ describe('createRouter', () => {
         expect(seen.repositories.items[0].lastError).toBe(gitError);
         expect(seen.release.status.stale.error).toBe(clusterError);
         expect(seen.releases.problems).toEqual(
-          expect.arrayContaining([expect.objectContaining({ path: '', message: gitError })]),
+          expect.arrayContaining([
+            expect.objectContaining({ path: '', message: gitError }),
+          ]),
         );
         expect(seen.events.items).toEqual(
-          expect.arrayContaining([expect.objectContaining({ message: automationError })]),
+          expect.arrayContaining([
+            expect.objectContaining({ message: automationError }),
+          ]),
         );
       });
     });
@@ -852,7 +981,9 @@ describe('createRouter', () => {
       .post('/environments/dev/prune-confirmations')
       .send({ commit: 'a'.repeat(40) });
     expect(confirmed.status).toBe(403);
-    expect((await stores.clusterStateStore.getHeldPrune('dev'))?.confirmedBy).toBeUndefined();
+    expect(
+      (await stores.clusterStateStore.getHeldPrune('dev'))?.confirmedBy,
+    ).toBeUndefined();
     expect(auditEvent.fail).toHaveBeenCalledTimes(2);
   });
 
@@ -871,24 +1002,53 @@ describe('createRouter', () => {
 
   it('filters events by environment and pages them, refusing a page size over 200 or a cursor it did not give', async () => {
     await stores.eventStore.addEvents([
-      { type: 'promoted', repository: 'config', environment: 'prod', namespace: 'prod', name: 'podinfo-prod', actor: 'user:default/jane', at: new Date('2026-11-25T11:00:00Z') },
-      { type: 'locked', repository: 'config', environment: 'prod', namespace: 'prod', name: 'podinfo-prod', actor: 'user:default/jane', at: new Date('2026-11-25T12:00:00Z') },
+      {
+        type: 'promoted',
+        repository: 'config',
+        environment: 'prod',
+        namespace: 'prod',
+        name: 'podinfo-prod',
+        actor: 'user:default/jane',
+        at: new Date('2026-11-25T11:00:00Z'),
+      },
+      {
+        type: 'locked',
+        repository: 'config',
+        environment: 'prod',
+        namespace: 'prod',
+        name: 'podinfo-prod',
+        actor: 'user:default/jane',
+        at: new Date('2026-11-25T12:00:00Z'),
+      },
     ]);
     const server = await app();
     const events = (query: Record<string, string | number>) =>
-      requestAs(server).get('/events').query({ entityRef: 'component:default/podinfo', ...query });
+      requestAs(server)
+        .get('/events')
+        .query({ entityRef: 'component:default/podinfo', ...query });
 
     const first = await events({ environment: 'prod', limit: 1 });
     expect(first.status).toBe(200);
-    expect(first.body.items.map((e: { type: string }) => e.type)).toEqual(['locked']);
-    const second = await events({ environment: 'prod', limit: 1, before: first.body.next });
-    expect(second.body.items.map((e: { type: string; actor: string }) => [e.type, e.actor])).toEqual([
-      ['promoted', 'user:default/jane'],
+    expect(first.body.items.map((e: { type: string }) => e.type)).toEqual([
+      'locked',
     ]);
+    const second = await events({
+      environment: 'prod',
+      limit: 1,
+      before: first.body.next,
+    });
+    expect(
+      second.body.items.map((e: { type: string; actor: string }) => [
+        e.type,
+        e.actor,
+      ]),
+    ).toEqual([['promoted', 'user:default/jane']]);
     expect(second.body.next).toBeUndefined();
-    expect((await events({ environment: 'dev' })).body.items.map((e: { name: string }) => e.name)).toEqual([
-      'podinfo-dev',
-    ]);
+    expect(
+      (await events({ environment: 'dev' })).body.items.map(
+        (e: { name: string }) => e.name,
+      ),
+    ).toEqual(['podinfo-dev']);
 
     expect((await events({ limit: 500 })).status).toBe(400);
     expect((await events({ limit: 0 })).status).toBe(400);
@@ -989,14 +1149,17 @@ describe('createRouter', () => {
       expect((await confirm({ commit }, AuthorizeResult.DENY)).status).toBe(
         403,
       );
-      expect((await stores.clusterStateStore.getHeldPrune('dev'))?.confirmedBy).toBeUndefined();
+      expect(
+        (await stores.clusterStateStore.getHeldPrune('dev'))?.confirmedBy,
+      ).toBeUndefined();
       expect(reconcileTrigger.trigger).not.toHaveBeenCalled();
     });
   });
 
   it('refuses a sync the permission policy denies, and triggers nothing', async () => {
-    const response = await requestAs(await app(AuthorizeResult.DENY))
-      .post('/sync');
+    const response = await requestAs(await app(AuthorizeResult.DENY)).post(
+      '/sync',
+    );
     expect(response.status).toBe(403);
     expect(trigger.trigger).not.toHaveBeenCalled();
     expect(auditEvent.fail).toHaveBeenCalled();
@@ -1018,7 +1181,9 @@ describe('createRouter', () => {
     };
 
     beforeEach(async () => {
-      await stores.clusterStateStore.ensureClusters([{ name: 'demo', title: 'demo (simulated)' }]);
+      await stores.clusterStateStore.ensureClusters([
+        { name: 'demo', title: 'demo (simulated)' },
+      ]);
       await stores.clusterStateStore.applyReconcile({
         cluster: 'demo',
         at: new Date('2026-11-25T11:00:00Z'),
@@ -1057,8 +1222,9 @@ describe('createRouter', () => {
         'list Helm release Secrets in dev: cluster unreachable (ECONNREFUSED)',
         new Date('2026-11-25T11:05:00Z'),
       );
-      const response = await requestAs(await app())
-        .get('/releases/dev/dev/podinfo-dev');
+      const response = await requestAs(await app()).get(
+        '/releases/dev/dev/podinfo-dev',
+      );
       expect(response.body.status).toMatchObject({
         state: 'Synced',
         checkedAt: '2026-11-25T11:00:00.000Z',
@@ -1079,8 +1245,9 @@ describe('createRouter', () => {
 
     it('serves the Helm history newest first, empty before any reconcile, 404 for no release', async () => {
       const server = await app();
-      const history = await requestAs(server)
-        .get('/releases/dev/dev/podinfo-dev/history');
+      const history = await requestAs(server).get(
+        '/releases/dev/dev/podinfo-dev/history',
+      );
       expect(history.body).toEqual({
         cluster: 'demo',
         items: [
@@ -1089,11 +1256,13 @@ describe('createRouter', () => {
           { revision: 1, status: 'superseded', chartVersion: '0.2.0' },
         ],
       });
-      const none = await requestAs(server)
-        .get('/releases/prod/prod/podinfo-prod/history');
+      const none = await requestAs(server).get(
+        '/releases/prod/prod/podinfo-prod/history',
+      );
       expect(none.body).toEqual({ items: [] });
-      const missing = await requestAs(server)
-        .get('/releases/dev/dev/nope/history');
+      const missing = await requestAs(server).get(
+        '/releases/dev/dev/nope/history',
+      );
       expect(missing.status).toBe(404);
     });
 
@@ -1101,8 +1270,7 @@ describe('createRouter', () => {
       const response = await requestAs(
         await app(),
         mockCredentials.user.header('user:default/alice'),
-      )
-        .post('/releases/dev/dev/podinfo-dev/reconcile');
+      ).post('/releases/dev/dev/podinfo-dev/reconcile');
       expect(response.status).toBe(202);
       expect(response.body).toMatchObject({
         cluster: 'demo',
@@ -1154,11 +1322,13 @@ describe('createRouter', () => {
     });
 
     it('refuses a reconcile the policy denies, and one of an environment without cluster', async () => {
-      const denied = await requestAs(await app(AuthorizeResult.DENY))
-        .post('/releases/dev/dev/podinfo-dev/reconcile');
+      const denied = await requestAs(await app(AuthorizeResult.DENY)).post(
+        '/releases/dev/dev/podinfo-dev/reconcile',
+      );
       expect(denied.status).toBe(403);
-      const noCluster = await requestAs(await app())
-        .post('/releases/prod/prod/podinfo-prod/reconcile');
+      const noCluster = await requestAs(await app()).post(
+        '/releases/prod/prod/podinfo-prod/reconcile',
+      );
       expect(noCluster.status).toBe(400);
       expect(noCluster.body.error.message).toMatch(/names no cluster/);
       expect(clusterApi.requestReconcile).not.toHaveBeenCalled();
@@ -1171,8 +1341,9 @@ describe('createRouter', () => {
           'request reconcile: cluster unreachable (connect ECONNREFUSED 10.20.0.1:6443)',
         ),
       );
-      const response = await requestAs(await app())
-        .post('/releases/dev/dev/podinfo-dev/reconcile');
+      const response = await requestAs(await app()).post(
+        '/releases/dev/dev/podinfo-dev/reconcile',
+      );
       expect(response.status).toBe(503);
       // The API server's address is for the logs, not for the caller.
       expect(response.body.error.message).toBe(
@@ -1453,12 +1624,18 @@ describe('createRouter: release actions', () => {
 
     const missing = await requestAs(server).post('/releases/stg/stg/nope/lock');
     expect(missing.status).toBe(404);
-    const anonymous = await requestAs(server, mockCredentials.none.header())
-      .post('/releases/stg/stg/podinfo-rc/promote');
+    const anonymous = await requestAs(
+      server,
+      mockCredentials.none.header(),
+    ).post('/releases/stg/stg/podinfo-rc/promote');
     expect(anonymous.status).toBe(401);
   });
   describe('who may act', () => {
-    const PROD = { environment: 'prod', namespace: 'prod', name: 'podinfo-prod' };
+    const PROD = {
+      environment: 'prod',
+      namespace: 'prod',
+      name: 'podinfo-prod',
+    };
     const MALLORY = 'user:default/mallory';
     const OWNER = 'user:default/olivia';
     // The demo's podinfo releases name component:default/podinfo, owned by
@@ -1495,11 +1672,15 @@ describe('createRouter: release actions', () => {
       return {
         async authorize(
           requests: AuthorizePermissionRequest[],
-          { credentials }: { credentials: { principal: { userEntityRef: string } } },
+          {
+            credentials,
+          }: { credentials: { principal: { userEntityRef: string } } },
         ) {
           const claims = memberships[credentials.principal.userEntityRef] ?? [];
           const resources = await load(
-            requests.map(r => ('resourceRef' in r ? String(r.resourceRef) : '')),
+            requests.map(r =>
+              'resourceRef' in r ? String(r.resourceRef) : '',
+            ),
           );
           return resources.map(resource => ({
             result:
@@ -1521,7 +1702,7 @@ describe('createRouter: release actions', () => {
           syncStateStore: fx.syncStateStore,
           eventStore: fx.eventStore,
           reconcile: {
-            clusterApi: () => ({ requestReconcile }) as any,
+            clusterApi: () => ({ requestReconcile } as any),
             trigger: jest.fn(),
           },
           logger: mockServices.logger.mock(),
@@ -1548,7 +1729,9 @@ describe('createRouter: release actions', () => {
       });
       expect(events.filter(e => e.actor)).toEqual([]);
 
-      const locked = await act('lock', OWNER, { entityRef: 'component:default/podinfo' });
+      const locked = await act('lock', OWNER, {
+        entityRef: 'component:default/podinfo',
+      });
       expect(locked.status).toBe(201);
       expect(await fx.remote.head()).toBe(locked.body.commit);
       // From any page: the release, not the request, says whose it is.
@@ -1567,28 +1750,28 @@ describe('createRouter: release actions', () => {
         routerApp({
           stores: fx,
           // What Backstage answers for every service principal.
-          permissions: mockServices.permissions({ result: AuthorizeResult.ALLOW }),
+          permissions: mockServices.permissions({
+            result: AuthorizeResult.ALLOW,
+          }),
           locks: new ReleaseLocks({
-          syncStateStore: fx.syncStateStore,
-          eventStore: fx.eventStore,
-          writers,
-        }),
+            syncStateStore: fx.syncStateStore,
+            eventStore: fx.eventStore,
+            writers,
+          }),
           allowedServices,
         });
       const head = await fx.remote.head();
       const refused = await requestAs(
         await serverFor(['plugin:release-bot']),
         asService('plugin:catalog'),
-      )
-        .post('/releases/stg/stg/podinfo-rc/lock');
+      ).post('/releases/stg/stg/podinfo-rc/lock');
       expect(refused.status).toBe(403);
       expect(await fx.remote.head()).toBe(head);
 
       const allowed = await requestAs(
         await serverFor(['plugin:release-bot']),
         asService('plugin:release-bot'),
-      )
-        .post('/releases/stg/stg/podinfo-rc/lock');
+      ).post('/releases/stg/stg/podinfo-rc/lock');
       expect(allowed.status).toBe(201);
       expect(allowed.body.requestedBy).toBe('plugin:release-bot');
     });

@@ -1,7 +1,5 @@
 import { NewEvent, ReleaseRecord } from '../database';
-import {
-  stringifyGitopsReleaseKey,
-} from '@backstage-gitops/plugin-gitops-common';
+import { stringifyGitopsReleaseKey } from '@backstage-gitops/plugin-gitops-common';
 
 /** What makes two stored releases the same release, ignoring bookkeeping. */
 function contentOf(r: ReleaseRecord): string {
@@ -71,7 +69,11 @@ export function diffReleases(
       return release;
     }
     if (contentOf(previous) === contentOf(release)) {
-      return { ...release, commit: previous.commit, updatedAt: previous.updatedAt };
+      return {
+        ...release,
+        commit: previous.commit,
+        updatedAt: previous.updatedAt,
+      };
     }
     events.push({
       ...base,

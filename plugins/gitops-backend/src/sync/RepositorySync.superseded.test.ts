@@ -5,7 +5,10 @@ import path from 'node:path';
 import { SyncStateStore } from '../database/SyncStateStore';
 import { CliGitRepository } from '../git';
 import { createTestRemote, TestRemote } from '../git/__testUtils__';
-import { createMemoryStore, testRepositoryConfig } from '../__testUtils__/memoryStore';
+import {
+  createMemoryStore,
+  testRepositoryConfig,
+} from '../__testUtils__/memoryStore';
 import { RepositorySync } from './RepositorySync';
 
 jest.setTimeout(60_000);
@@ -38,7 +41,9 @@ describe('RepositorySync on two replicas', () => {
   beforeEach(async () => {
     remote = await createTestRemote();
     await remote.commit({ 'releases/dev/app.yaml': release('1') }, 'One');
-    workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gitops-superseded-test-'));
+    workDir = await fs.mkdtemp(
+      path.join(os.tmpdir(), 'gitops-superseded-test-'),
+    );
     store = await createMemoryStore();
   });
 
@@ -74,7 +79,10 @@ describe('RepositorySync on two replicas', () => {
     const interleaved: SyncStateStore = Object.create(store.syncStateStore);
     interleaved.getRepository = async id => {
       const stored = await store.syncStateStore.getRepository(id);
-      newest = await remote.commit({ 'releases/dev/app.yaml': release('3') }, 'Three');
+      newest = await remote.commit(
+        { 'releases/dev/app.yaml': release('3') },
+        'Three',
+      );
       await newer.run();
       return stored;
     };
@@ -83,10 +91,17 @@ describe('RepositorySync on two replicas', () => {
     const outcome = await older.run();
 
     expect(outcome.status).toBe('superseded');
-    expect((await store.syncStateStore.getRepository('config'))?.lastCommit).toBe(newest);
-    const releases = await store.syncStateStore.releasesFromPaths('config', 'all');
+    expect(
+      (await store.syncStateStore.getRepository('config'))?.lastCommit,
+    ).toBe(newest);
+    const releases = await store.syncStateStore.releasesFromPaths(
+      'config',
+      'all',
+    );
     expect(releases.map(r => r.images.map(i => i.tag))).toEqual([['3']]);
     // The next run of the older replica catches up as usual.
-    expect((await replica('a', store.syncStateStore).run()).status).toBe('unchanged');
+    expect((await replica('a', store.syncStateStore).run()).status).toBe(
+      'unchanged',
+    );
   });
 });

@@ -21,11 +21,12 @@ import { PIPELINE } from '../actions/__testUtils__/actionsFixture';
 
 jest.setTimeout(60_000);
 
-
 const exampleFiles = exampleConfigRepoFiles;
 
 // The demo's pipeline without adm, whose sealed-secrets release no test here needs.
-const pipeline: EnvironmentConfig[] = PIPELINE.filter(env => env.name !== 'adm');
+const pipeline: EnvironmentConfig[] = PIPELINE.filter(
+  env => env.name !== 'adm',
+);
 
 describe('RepositorySync', () => {
   let remote: TestRemote;
@@ -57,7 +58,13 @@ describe('RepositorySync', () => {
       readPaths.push(paths);
       return readFiles(commit, paths, options);
     };
-    return new RepositorySync({ repository, environments, git, syncStateStore, logger });
+    return new RepositorySync({
+      repository,
+      environments,
+      git,
+      syncStateStore,
+      logger,
+    });
   }
 
   const tags = async () =>
@@ -71,7 +78,12 @@ describe('RepositorySync', () => {
   const bumpPodinfoChart = async () => {
     const chart = (await exampleFiles())['charts/podinfo/Chart.yaml'] as string;
     await remote.commit(
-      { 'charts/podinfo/Chart.yaml': chart.replace('version: 0.2.0', 'version: 0.2.1') },
+      {
+        'charts/podinfo/Chart.yaml': chart.replace(
+          'version: 0.2.0',
+          'version: 0.2.1',
+        ),
+      },
       'Bump the podinfo chart',
     );
   };
@@ -79,7 +91,10 @@ describe('RepositorySync', () => {
   beforeEach(async () => {
     readPaths = [];
     remote = await createTestRemote();
-    await remote.commit(await exampleFiles(), 'Import the demo config repository');
+    await remote.commit(
+      await exampleFiles(),
+      'Import the demo config repository',
+    );
     workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gitops-sync-test-'));
     knex = knexFactory({
       client: 'better-sqlite3',
@@ -99,9 +114,15 @@ describe('RepositorySync', () => {
 
   it('stores the demo pipeline and its releases on the first sync', async () => {
     const outcome = await createSync().run();
-    expect(outcome).toEqual(expect.objectContaining({ status: 'synced', full: true }));
+    expect(outcome).toEqual(
+      expect.objectContaining({ status: 'synced', full: true }),
+    );
 
-    expect((await syncStateStore.listEnvironments()).map(e => e.name)).toEqual(['dev', 'stg', 'prod']);
+    expect((await syncStateStore.listEnvironments()).map(e => e.name)).toEqual([
+      'dev',
+      'stg',
+      'prod',
+    ]);
     const releases = await syncStateStore.releasesFromPaths('config', 'all');
     expect(
       releases.map(r => ({
@@ -113,27 +134,66 @@ describe('RepositorySync', () => {
         automated: r.automated,
       })),
     ).toEqual([
-      { env: 'dev', name: 'podinfo-dev', releaseName: 'podinfo-dev', chart: 'podinfo@0.2.0', images: ['stefanprodan/podinfo:dev-kb9lm91e glob:dev-*'], automated: true },
-      { env: 'prod', name: 'podinfo-prod', releaseName: 'podinfo-prod', chart: 'podinfo@0.2.0', images: ['stefanprodan/podinfo:0.4.10 semver:~0.4'], automated: true },
-      { env: 'stg', name: 'podinfo-rc', releaseName: 'podinfo-rc', chart: 'podinfo@0.2.0', images: ['stefanprodan/podinfo:stg-9ij63o4c glob:stg-*'], automated: true },
+      {
+        env: 'dev',
+        name: 'podinfo-dev',
+        releaseName: 'podinfo-dev',
+        chart: 'podinfo@0.2.0',
+        images: ['stefanprodan/podinfo:dev-kb9lm91e glob:dev-*'],
+        automated: true,
+      },
+      {
+        env: 'prod',
+        name: 'podinfo-prod',
+        releaseName: 'podinfo-prod',
+        chart: 'podinfo@0.2.0',
+        images: ['stefanprodan/podinfo:0.4.10 semver:~0.4'],
+        automated: true,
+      },
+      {
+        env: 'stg',
+        name: 'podinfo-rc',
+        releaseName: 'podinfo-rc',
+        chart: 'podinfo@0.2.0',
+        images: ['stefanprodan/podinfo:stg-9ij63o4c glob:stg-*'],
+        automated: true,
+      },
     ]);
     const repo = await syncStateStore.getRepository('config');
     expect(repo?.lastCommit).toBe(await remote.head());
     expect(repo?.lastError).toBeUndefined();
-    const events = await eventStore.listEvents({ releases: [], repositoryIds: ['config'], limit: 5 });
+    const events = await eventStore.listEvents({
+      releases: [],
+      repositoryIds: ['config'],
+      limit: 5,
+    });
     expect(events[0]).toEqual(
-      expect.objectContaining({ type: 'synced', author: 'Test Author', message: 'Import the demo config repository' }),
+      expect.objectContaining({
+        type: 'synced',
+        author: 'Test Author',
+        message: 'Import the demo config repository',
+      }),
     );
   });
 
   it('derives environments from releases/<env>/ folders when none are configured', async () => {
     await createSync(repositoryConfig(), []).run();
-    expect((await syncStateStore.listEnvironments()).map(e => `${e.order}:${e.name}`)).toEqual([
-      '1:adm', '2:dev', '3:prod', '4:stg',
-    ]);
-    const adm = await syncStateStore.getRelease({ environment: 'adm', namespace: 'adm', name: 'sealed-secrets' });
+    expect(
+      (await syncStateStore.listEnvironments()).map(
+        e => `${e.order}:${e.name}`,
+      ),
+    ).toEqual(['1:adm', '2:dev', '3:prod', '4:stg']);
+    const adm = await syncStateStore.getRelease({
+      environment: 'adm',
+      namespace: 'adm',
+      name: 'sealed-secrets',
+    });
     expect(adm).toEqual(
-      expect.objectContaining({ automated: false, chartName: 'sealed-secrets', chartVersion: '1.6.1' }),
+      expect.objectContaining({
+        automated: false,
+        chartName: 'sealed-secrets',
+        chartVersion: '1.6.1',
+      }),
     );
   });
 
@@ -143,21 +203,36 @@ describe('RepositorySync', () => {
     readPaths = [];
     const dev = (await exampleFiles())['releases/dev/podinfo.yaml'] as string;
     const sha = await remote.commit(
-      { 'releases/dev/podinfo.yaml': dev.replace('dev-kb9lm91e', 'dev-a1b2c3d4') },
+      {
+        'releases/dev/podinfo.yaml': dev.replace(
+          'dev-kb9lm91e',
+          'dev-a1b2c3d4',
+        ),
+      },
       'Auto-release stefanprodan/podinfo:dev-a1b2c3d4',
     );
 
     const outcome = await sync.run();
-    expect(outcome).toEqual(expect.objectContaining({ status: 'synced', full: false, files: 1 }));
+    expect(outcome).toEqual(
+      expect.objectContaining({ status: 'synced', full: false, files: 1 }),
+    );
     expect(readPaths[0]).toEqual(['releases/dev/podinfo.yaml']);
     expect(await tags()).toEqual({
       'dev/podinfo-dev': 'dev-a1b2c3d4',
       'stg/podinfo-rc': 'stg-9ij63o4c',
       'prod/podinfo-prod': '0.4.10',
     });
-    const dev2 = await syncStateStore.getRelease({ environment: 'dev', namespace: 'dev', name: 'podinfo-dev' });
+    const dev2 = await syncStateStore.getRelease({
+      environment: 'dev',
+      namespace: 'dev',
+      name: 'podinfo-dev',
+    });
     expect(dev2?.commit).toBe(sha);
-    const prod = await syncStateStore.getRelease({ environment: 'prod', namespace: 'prod', name: 'podinfo-prod' });
+    const prod = await syncStateStore.getRelease({
+      environment: 'prod',
+      namespace: 'prod',
+      name: 'podinfo-prod',
+    });
     expect(prod?.commit).not.toBe(sha);
 
     const events = await eventStore.listEvents({
@@ -171,8 +246,14 @@ describe('RepositorySync', () => {
         commit: sha,
         message: 'Auto-release stefanprodan/podinfo:dev-a1b2c3d4',
         details: {
-          from: { tags: { 'chart-image': 'dev-kb9lm91e' }, chartVersion: '0.2.0' },
-          to: { tags: { 'chart-image': 'dev-a1b2c3d4' }, chartVersion: '0.2.0' },
+          from: {
+            tags: { 'chart-image': 'dev-kb9lm91e' },
+            chartVersion: '0.2.0',
+          },
+          to: {
+            tags: { 'chart-image': 'dev-a1b2c3d4' },
+            chartVersion: '0.2.0',
+          },
         },
       }),
     );
@@ -180,20 +261,38 @@ describe('RepositorySync', () => {
 
   it("names who asked for a commit made from Backstage (its Requested-by trailer), and no one for another author's", async () => {
     const dev = (await exampleFiles())['releases/dev/podinfo.yaml'] as string;
-    const devKey = { environment: 'dev', namespace: 'dev', name: 'podinfo-dev' };
+    const devKey = {
+      environment: 'dev',
+      namespace: 'dev',
+      name: 'podinfo-dev',
+    };
     const asked = async () => {
       const head = await remote.head();
-      return (await eventStore.listEvents({ releases: [devKey], repositoryIds: ['config'], limit: 10 }))
+      return (
+        await eventStore.listEvents({
+          releases: [devKey],
+          repositoryIds: ['config'],
+          limit: 10,
+        })
+      )
         .filter(e => e.commit === head)
         .map(e => [e.type, e.author, e.actor])
         .sort();
     };
-    const trailer = 'Promote stefanprodan/podinfo:dev-2 to dev\n\nFrom ci.\n\nRequested-by: user:default/jane';
+    const trailer =
+      'Promote stefanprodan/podinfo:dev-2 to dev\n\nFrom ci.\n\nRequested-by: user:default/jane';
 
     // The test remote commits as "Test Author": here, as this plugin's author.
-    const portal = createSync(repositoryConfig(remote.url, { author: { name: 'Test Author', email: 'bot@example.com' } }));
+    const portal = createSync(
+      repositoryConfig(remote.url, {
+        author: { name: 'Test Author', email: 'bot@example.com' },
+      }),
+    );
     await portal.run();
-    await remote.commit({ 'releases/dev/podinfo.yaml': dev.replace('dev-kb9lm91e', 'dev-2') }, trailer);
+    await remote.commit(
+      { 'releases/dev/podinfo.yaml': dev.replace('dev-kb9lm91e', 'dev-2') },
+      trailer,
+    );
     await portal.run();
     expect(await asked()).toEqual([
       ['release-updated', 'Test Author', 'user:default/jane'],
@@ -202,7 +301,10 @@ describe('RepositorySync', () => {
 
     // The same trailer in a commit by someone else is only text.
     const other = createSync();
-    await remote.commit({ 'releases/dev/podinfo.yaml': dev.replace('dev-kb9lm91e', 'dev-3') }, trailer);
+    await remote.commit(
+      { 'releases/dev/podinfo.yaml': dev.replace('dev-kb9lm91e', 'dev-3') },
+      trailer,
+    );
     await other.run();
     expect(await asked()).toEqual([
       ['release-updated', 'Test Author', undefined],
@@ -214,16 +316,25 @@ describe('RepositorySync', () => {
     const sync = createSync();
     await sync.run();
     readPaths = [];
-    expect(await sync.run()).toEqual({ status: 'unchanged', commit: await remote.head() });
+    expect(await sync.run()).toEqual({
+      status: 'unchanged',
+      commit: await remote.head(),
+    });
     expect(readPaths).toEqual([]);
   });
 
   it('removes a release whose file was deleted', async () => {
     const sync = createSync();
     await sync.run();
-    await remote.commit({ 'releases/stg/podinfo.yaml': null }, 'Retire staging');
+    await remote.commit(
+      { 'releases/stg/podinfo.yaml': null },
+      'Retire staging',
+    );
     await sync.run();
-    expect(Object.keys(await tags()).sort()).toEqual(['dev/podinfo-dev', 'prod/podinfo-prod']);
+    expect(Object.keys(await tags()).sort()).toEqual([
+      'dev/podinfo-dev',
+      'prod/podinfo-prod',
+    ]);
     const events = await eventStore.listEvents({
       releases: [{ environment: 'stg', namespace: 'stg', name: 'podinfo-rc' }],
       repositoryIds: [],
@@ -238,13 +349,22 @@ describe('RepositorySync', () => {
     await bumpPodinfoChart();
     await sync.run();
     const releases = await syncStateStore.releasesFromPaths('config', 'all');
-    expect(releases.map(r => r.chartVersion)).toEqual(['0.2.1', '0.2.1', '0.2.1']);
+    expect(releases.map(r => r.chartVersion)).toEqual([
+      '0.2.1',
+      '0.2.1',
+      '0.2.1',
+    ]);
   });
 
   it('follows a chart bump into a release that writes its chart path as ./charts/podinfo/', async () => {
     const dev = (await exampleFiles())['releases/dev/podinfo.yaml'] as string;
     await remote.commit(
-      { 'releases/dev/podinfo.yaml': dev.replace('path: charts/podinfo', 'path: ./charts/podinfo/') },
+      {
+        'releases/dev/podinfo.yaml': dev.replace(
+          'path: charts/podinfo',
+          'path: ./charts/podinfo/',
+        ),
+      },
       'Write the chart path as a relative folder',
     );
     const sync = createSync();
@@ -252,7 +372,9 @@ describe('RepositorySync', () => {
     await bumpPodinfoChart();
     await sync.run();
     const releases = await syncStateStore.releasesFromPaths('config', 'all');
-    expect(releases.map(r => [r.environment, r.chartPath, r.chartVersion])).toEqual([
+    expect(
+      releases.map(r => [r.environment, r.chartPath, r.chartVersion]),
+    ).toEqual([
       ['dev', 'charts/podinfo', '0.2.1'],
       ['prod', 'charts/podinfo', '0.2.1'],
       ['stg', 'charts/podinfo', '0.2.1'],
@@ -263,14 +385,25 @@ describe('RepositorySync', () => {
     const sync = createSync();
     await sync.run();
     const dev = (await exampleFiles())['releases/dev/podinfo.yaml'] as string;
-    await remote.commit({ 'releases/dev/podinfo.yaml': dev.replace('dev-kb9lm91e', 'dev-lost') }, 'Later lost');
+    await remote.commit(
+      { 'releases/dev/podinfo.yaml': dev.replace('dev-kb9lm91e', 'dev-lost') },
+      'Later lost',
+    );
     await sync.run();
     await remote.forcePush(
-      { 'releases/dev/podinfo.yaml': dev.replace('dev-kb9lm91e', 'dev-rewritten'), 'releases/prod/podinfo.yaml': null },
+      {
+        'releases/dev/podinfo.yaml': dev.replace(
+          'dev-kb9lm91e',
+          'dev-rewritten',
+        ),
+        'releases/prod/podinfo.yaml': null,
+      },
       'Rewritten history',
     );
     const outcome = await sync.run();
-    expect(outcome).toEqual(expect.objectContaining({ status: 'synced', full: true }));
+    expect(outcome).toEqual(
+      expect.objectContaining({ status: 'synced', full: true }),
+    );
     expect(await tags()).toEqual({
       'dev/podinfo-dev': 'dev-rewritten',
       'stg/podinfo-rc': 'stg-9ij63o4c',
@@ -280,7 +413,8 @@ describe('RepositorySync', () => {
   it('syncs every good file and reports the broken one with its line', async () => {
     await remote.commit(
       {
-        'releases/dev/broken.yaml': 'apiVersion: helm.fluxcd.io/v1\nkind: HelmRelease\nmetadata:\n  name: broken\n  namespace: dev\nspec:\n  values: [unclosed\n',
+        'releases/dev/broken.yaml':
+          'apiVersion: helm.fluxcd.io/v1\nkind: HelmRelease\nmetadata:\n  name: broken\n  namespace: dev\nspec:\n  values: [unclosed\n',
         'releases/dev/escape.yaml': `apiVersion: helm.fluxcd.io/v1
 kind: HelmRelease
 metadata:
@@ -292,27 +426,39 @@ spec:
     path: ../../etc
   values: {}
 `,
-        'releases/dev/copy.yaml': (await exampleFiles())['releases/dev/podinfo.yaml'] as string,
+        'releases/dev/copy.yaml': (
+          await exampleFiles()
+        )['releases/dev/podinfo.yaml'] as string,
       },
       'Add broken files',
     );
     await createSync().run();
 
     expect(Object.keys(await tags()).sort()).toEqual([
-      'dev/podinfo-dev', 'prod/podinfo-prod', 'stg/podinfo-rc',
+      'dev/podinfo-dev',
+      'prod/podinfo-prod',
+      'stg/podinfo-rc',
     ]);
     const problems = await syncStateStore.listProblems(['config']);
     const byPath = Object.fromEntries(problems.map(p => [p.path, p]));
     expect(byPath['releases/dev/broken.yaml']).toEqual(
       expect.objectContaining({ environment: 'dev', line: expect.any(Number) }),
     );
-    expect(byPath['releases/dev/escape.yaml'].message).toMatch(/Chart path "..\/..\/etc" rejected/);
+    expect(byPath['releases/dev/escape.yaml'].message).toMatch(
+      /Chart path "..\/..\/etc" rejected/,
+    );
     // Duplicates: the first file by path keeps the release, the other is reported.
     expect(byPath['releases/dev/podinfo.yaml'].message).toMatch(
       /dev\/podinfo-dev .* already defined in releases\/dev\/copy.yaml/,
     );
     expect(
-      (await syncStateStore.getRelease({ environment: 'dev', namespace: 'dev', name: 'podinfo-dev' }))?.sourcePath,
+      (
+        await syncStateStore.getRelease({
+          environment: 'dev',
+          namespace: 'dev',
+          name: 'podinfo-dev',
+        })
+      )?.sourcePath,
     ).toBe('releases/dev/copy.yaml');
   });
 
@@ -322,9 +468,18 @@ spec:
     const stgFile = async () => (await exampleFiles())[stgPath] as string;
     // The case of issue 10: a second `app:` label, on line 14.
     const withDuplicateKey = (text: string) =>
-      text.replace('    app: podinfo\n', '    app: podinfo\n    app: podinfo-rc\n');
+      text.replace(
+        '    app: podinfo\n',
+        '    app: podinfo\n    app: podinfo-rc\n',
+      );
     const stgEvents = async () =>
-      (await eventStore.listEvents({ releases: [stg], repositoryIds: [], limit: 20 })).map(e => e.type);
+      (
+        await eventStore.listEvents({
+          releases: [stg],
+          repositoryIds: [],
+          limit: 20,
+        })
+      ).map(e => e.type);
 
     it('keeps the release of a file with a duplicate key, and marks it until the fix', async () => {
       let now = Date.parse('2026-11-30T10:00:00Z');
@@ -332,7 +487,12 @@ spec:
       const sync = new RepositorySync({
         repository: repositoryConfig(),
         environments: pipeline,
-        git: CliGitRepository.create({ id: 'config', remote: repositoryConfig(), workDir, logger }),
+        git: CliGitRepository.create({
+          id: 'config',
+          remote: repositoryConfig(),
+          workDir,
+          logger,
+        }),
         syncStateStore,
         logger,
         clock,
@@ -341,8 +501,13 @@ spec:
       const good = await syncStateStore.getRelease(stg);
       const eventsBefore = await stgEvents();
 
-      const broke = await remote.commit({ [stgPath]: withDuplicateKey(await stgFile()) }, 'Label staging');
-      expect(await sync.run()).toEqual(expect.objectContaining({ status: 'synced', full: false }));
+      const broke = await remote.commit(
+        { [stgPath]: withDuplicateKey(await stgFile()) },
+        'Label staging',
+      );
+      expect(await sync.run()).toEqual(
+        expect.objectContaining({ status: 'synced', full: false }),
+      );
       expect(await syncStateStore.getRelease(stg)).toEqual(good);
       expect(await stgEvents()).toEqual(eventsBefore);
       const [problem] = await syncStateStore.listProblems(['config']);
@@ -357,12 +522,24 @@ spec:
         }),
       );
       expect(await syncStateStore.listSourceProblems(['config'])).toEqual([
-        { repository: 'config', path: stgPath, line: 14, message: problem.message, commit: broke, since: problem.at },
+        {
+          repository: 'config',
+          path: stgPath,
+          line: 14,
+          message: problem.message,
+          commit: broke,
+          since: problem.at,
+        },
       ]);
 
       // Still broken a commit later: since when, and at which commit, stay.
       await remote.commit(
-        { [stgPath]: withDuplicateKey(await stgFile()).replace('replicaCount: 2', 'replicaCount: 3') },
+        {
+          [stgPath]: withDuplicateKey(await stgFile()).replace(
+            'replicaCount: 2',
+            'replicaCount: 3',
+          ),
+        },
         'Scale staging',
       );
       await sync.run();
@@ -390,7 +567,10 @@ spec:
         'Name the staging file after its release',
       );
       await sync.run();
-      expect(await syncStateStore.getRelease(stg)).toEqual({ ...good, sourcePath: renamed });
+      expect(await syncStateStore.getRelease(stg)).toEqual({
+        ...good,
+        sourcePath: renamed,
+      });
       expect(await syncStateStore.listSourceProblems(['config'])).toEqual([
         expect.objectContaining({ path: renamed, line: 14 }),
       ]);
@@ -405,7 +585,10 @@ spec:
     });
 
     it('still removes a document taken out of a file that reads cleanly', async () => {
-      const two = `${await stgFile()}---\n${(await stgFile()).replace(/podinfo-rc/g, 'podinfo-canary')}`;
+      const two = `${await stgFile()}---\n${(await stgFile()).replace(
+        /podinfo-rc/g,
+        'podinfo-canary',
+      )}`;
       await remote.commit({ [stgPath]: two }, 'Add a canary');
       const sync = createSync();
       await sync.run();
@@ -413,17 +596,26 @@ spec:
 
       await remote.commit({ [stgPath]: await stgFile() }, 'Retire the canary');
       await sync.run();
-      expect(Object.keys(await tags()).sort()).toEqual(['dev/podinfo-dev', 'prod/podinfo-prod', 'stg/podinfo-rc']);
+      expect(Object.keys(await tags()).sort()).toEqual([
+        'dev/podinfo-dev',
+        'prod/podinfo-prod',
+        'stg/podinfo-rc',
+      ]);
       const events = await eventStore.listEvents({
         releases: [{ ...stg, name: 'podinfo-canary' }],
         repositoryIds: [],
         limit: 1,
       });
-      expect(events[0]).toEqual(expect.objectContaining({ type: 'release-removed' }));
+      expect(events[0]).toEqual(
+        expect.objectContaining({ type: 'release-removed' }),
+      );
     });
 
     it('keeps every release of a file when one of its documents is refused', async () => {
-      const two = `${await stgFile()}---\n${(await stgFile()).replace(/podinfo-rc/g, 'podinfo-canary')}`;
+      const two = `${await stgFile()}---\n${(await stgFile()).replace(
+        /podinfo-rc/g,
+        'podinfo-canary',
+      )}`;
       await remote.commit({ [stgPath]: two }, 'Add a canary');
       const sync = createSync();
       await sync.run();
@@ -431,13 +623,21 @@ spec:
 
       // The canary's chart block loses its type: that document is left out.
       await remote.commit(
-        { [stgPath]: two.replace(/(podinfo-canary[\s\S]*?)chart:\n/, '$1chart: 42\n  old-chart:\n') },
+        {
+          [stgPath]: two.replace(
+            /(podinfo-canary[\s\S]*?)chart:\n/,
+            '$1chart: 42\n  old-chart:\n',
+          ),
+        },
         'Break the canary',
       );
       await sync.run();
       expect(await tags()).toEqual(before);
       expect(await syncStateStore.listSourceProblems(['config'])).toEqual([
-        expect.objectContaining({ path: stgPath, message: expect.stringMatching(/spec\.chart/) }),
+        expect.objectContaining({
+          path: stgPath,
+          message: expect.stringMatching(/spec\.chart/),
+        }),
       ]);
     });
 
@@ -446,19 +646,30 @@ spec:
       await sync.run();
       const good = await syncStateStore.getRelease(stg);
       const dev = (await exampleFiles())['releases/dev/podinfo.yaml'] as string;
-      await remote.commit({ [stgPath]: withDuplicateKey(await stgFile()) }, 'Later rewritten');
+      await remote.commit(
+        { [stgPath]: withDuplicateKey(await stgFile()) },
+        'Later rewritten',
+      );
       await sync.run();
       await remote.forcePush(
         {
           [stgPath]: withDuplicateKey(await stgFile()),
-          'releases/dev/podinfo.yaml': dev.replace('dev-kb9lm91e', 'dev-rewritten'),
+          'releases/dev/podinfo.yaml': dev.replace(
+            'dev-kb9lm91e',
+            'dev-rewritten',
+          ),
         },
         'Rewritten history',
       );
-      expect(await sync.run()).toEqual(expect.objectContaining({ status: 'synced', full: true }));
+      expect(await sync.run()).toEqual(
+        expect.objectContaining({ status: 'synced', full: true }),
+      );
       expect(await syncStateStore.getRelease(stg)).toEqual(good);
       expect(await tags()).toEqual(
-        expect.objectContaining({ 'dev/podinfo-dev': 'dev-rewritten', 'stg/podinfo-rc': 'stg-9ij63o4c' }),
+        expect.objectContaining({
+          'dev/podinfo-dev': 'dev-rewritten',
+          'stg/podinfo-rc': 'stg-9ij63o4c',
+        }),
       );
       expect(await stgEvents()).not.toContain('release-removed');
       expect(await syncStateStore.listSourceProblems(['config'])).toEqual([
@@ -472,13 +683,21 @@ spec:
       const good = await syncStateStore.getRelease(stg);
       const text = await stgFile();
       await remote.commit(
-        { [stgPath]: Buffer.concat([Buffer.from(text.replace('stg-9ij63o4c', 'stg-')), Buffer.from([0xff, 0x0a])]) },
+        {
+          [stgPath]: Buffer.concat([
+            Buffer.from(text.replace('stg-9ij63o4c', 'stg-')),
+            Buffer.from([0xff, 0x0a]),
+          ]),
+        },
         'Bad bytes',
       );
       await sync.run();
       expect(await syncStateStore.getRelease(stg)).toEqual(good);
       expect(await syncStateStore.listSourceProblems(['config'])).toEqual([
-        expect.objectContaining({ path: stgPath, message: expect.stringMatching(/not valid UTF-8/) }),
+        expect.objectContaining({
+          path: stgPath,
+          message: expect.stringMatching(/not valid UTF-8/),
+        }),
       ]);
     });
 
@@ -489,20 +708,30 @@ spec:
       // "a-copy" sorts before "podinfo": order alone would let the newcomer win.
       await remote.commit(
         {
-          'releases/stg/a-copy.yaml': (await stgFile()).replace('stg-9ij63o4c', 'stg-hijack'),
-          [stgPath]: (await stgFile()).replace('replicaCount: 2', 'replicaCount: 3'),
+          'releases/stg/a-copy.yaml': (
+            await stgFile()
+          ).replace('stg-9ij63o4c', 'stg-hijack'),
+          [stgPath]: (
+            await stgFile()
+          ).replace('replicaCount: 2', 'replicaCount: 3'),
         },
         'Copy staging',
       );
       await sync.run();
       const kept = await syncStateStore.getRelease(stg);
       expect(kept?.sourcePath).toBe(stgPath);
-      expect(kept?.spec).toEqual(expect.objectContaining({ values: expect.objectContaining({ replicaCount: 3 }) }));
+      expect(kept?.spec).toEqual(
+        expect.objectContaining({
+          values: expect.objectContaining({ replicaCount: 3 }),
+        }),
+      );
       expect(good?.sourcePath).toBe(stgPath);
       expect(await syncStateStore.listSourceProblems(['config'])).toEqual([
         expect.objectContaining({
           path: 'releases/stg/a-copy.yaml',
-          message: expect.stringMatching(/stg\/podinfo-rc .* already defined in releases\/stg\/podinfo.yaml/),
+          message: expect.stringMatching(
+            /stg\/podinfo-rc .* already defined in releases\/stg\/podinfo.yaml/,
+          ),
         }),
       ]);
     });
@@ -512,11 +741,17 @@ spec:
     const sync = createSync();
     await sync.run();
     const before = await syncStateStore.getRepository('config');
-    await remote.commit({ 'releases/stg/podinfo.yaml': null }, 'Retire staging');
+    await remote.commit(
+      { 'releases/stg/podinfo.yaml': null },
+      'Retire staging',
+    );
     const controller = new AbortController();
     controller.abort();
     const outcome = await sync.run(controller.signal);
-    expect(outcome).toEqual({ status: 'failed', error: expect.stringMatching(/^Aborted/) });
+    expect(outcome).toEqual({
+      status: 'failed',
+      error: expect.stringMatching(/^Aborted/),
+    });
     expect(await syncStateStore.getRepository('config')).toEqual(before);
     expect(Object.keys(await tags())).toHaveLength(3);
   });
@@ -539,15 +774,22 @@ spec:
   });
 
   it('records rejected credentials without the credential, and keeps the state', async () => {
-    const server = await startHttpGitServer({ root: remote.root, token: 'right-token' });
+    const server = await startHttpGitServer({
+      root: remote.root,
+      token: 'right-token',
+    });
     try {
       const good = createSync(
-        repositoryConfig(server.url, { auth: { type: 'token', token: 'right-token' } }),
+        repositoryConfig(server.url, {
+          auth: { type: 'token', token: 'right-token' },
+        }),
       );
       expect((await good.run()).status).toBe('synced');
 
       const bad = createSync(
-        repositoryConfig(server.url, { auth: { type: 'token', token: 'wrong-token-42' } }),
+        repositoryConfig(server.url, {
+          auth: { type: 'token', token: 'wrong-token-42' },
+        }),
       );
       const outcome = await bad.run();
       expect(outcome.status).toBe('failed');
@@ -570,7 +812,10 @@ describe('RepositorySync against each database', () => {
 
   beforeEach(async () => {
     remote = await createTestRemote();
-    await remote.commit(await exampleFiles(), 'Import the demo config repository');
+    await remote.commit(
+      await exampleFiles(),
+      'Import the demo config repository',
+    );
     workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gitops-sync-db-test-'));
   });
 
@@ -590,10 +835,25 @@ describe('RepositorySync against each database', () => {
       branch: 'main',
       auth: { type: 'none' },
       author: { name: 'bot', email: 'bot@example.com' },
-      schedule: { frequency: { minutes: 1 }, timeout: { minutes: 1 }, initialDelay: { seconds: 0 } },
+      schedule: {
+        frequency: { minutes: 1 },
+        timeout: { minutes: 1 },
+        initialDelay: { seconds: 0 },
+      },
     };
-    const git = CliGitRepository.create({ id: 'config', remote: repository, workDir, logger });
-    const sync = new RepositorySync({ repository, environments: pipeline, git, syncStateStore, logger });
+    const git = CliGitRepository.create({
+      id: 'config',
+      remote: repository,
+      workDir,
+      logger,
+    });
+    const sync = new RepositorySync({
+      repository,
+      environments: pipeline,
+      git,
+      syncStateStore,
+      logger,
+    });
     expect((await sync.run()).status).toBe('synced');
     return { knex, syncStateStore, sync };
   }
@@ -607,30 +867,59 @@ describe('RepositorySync against each database', () => {
       const long = `stg-${'a'.repeat(300)}`;
       await remote.commit(
         {
-          'releases/stg/podinfo.yaml': files['releases/stg/podinfo.yaml'].replace('stg-9ij63o4c', long),
+          'releases/stg/podinfo.yaml': files[
+            'releases/stg/podinfo.yaml'
+          ].replace('stg-9ij63o4c', long),
           // YAML's "\0" escape is a NUL byte.
-          'releases/prod/podinfo.yaml': files['releases/prod/podinfo.yaml'].replace('0.4.10', '"0.4.10\\0"'),
-          'releases/dev/podinfo.yaml': files['releases/dev/podinfo.yaml'].replace('dev-kb9lm91e', 'dev-a1b2c3d4'),
+          'releases/prod/podinfo.yaml': files[
+            'releases/prod/podinfo.yaml'
+          ].replace('0.4.10', '"0.4.10\\0"'),
+          'releases/dev/podinfo.yaml': files[
+            'releases/dev/podinfo.yaml'
+          ].replace('dev-kb9lm91e', 'dev-a1b2c3d4'),
         },
         'Odd values',
       );
 
-      expect(await sync.run()).toEqual(expect.objectContaining({ status: 'synced' }));
+      expect(await sync.run()).toEqual(
+        expect.objectContaining({ status: 'synced' }),
+      );
       expect(await syncStateStore.getRelease(stg)).toEqual(good);
       expect(
-        (await syncStateStore.getRelease({ environment: 'prod', namespace: 'prod', name: 'podinfo-prod' }))?.images[0].tag,
+        (
+          await syncStateStore.getRelease({
+            environment: 'prod',
+            namespace: 'prod',
+            name: 'podinfo-prod',
+          })
+        )?.images[0].tag,
       ).toBe('0.4.10');
       expect(
-        (await syncStateStore.getRelease({ environment: 'dev', namespace: 'dev', name: 'podinfo-dev' }))?.images[0].tag,
+        (
+          await syncStateStore.getRelease({
+            environment: 'dev',
+            namespace: 'dev',
+            name: 'podinfo-dev',
+          })
+        )?.images[0].tag,
       ).toBe('dev-a1b2c3d4');
       const problems = Object.fromEntries(
-        (await syncStateStore.listSourceProblems(['config'])).map(p => [p.path, p.message]),
+        (await syncStateStore.listSourceProblems(['config'])).map(p => [
+          p.path,
+          p.message,
+        ]),
       );
       expect(problems).toEqual({
-        'releases/prod/podinfo.yaml': expect.stringMatching(/tag contains a NUL byte/),
-        'releases/stg/podinfo.yaml': expect.stringMatching(/tag is 304 characters long, over the limit of 255/),
+        'releases/prod/podinfo.yaml': expect.stringMatching(
+          /tag contains a NUL byte/,
+        ),
+        'releases/stg/podinfo.yaml': expect.stringMatching(
+          /tag is 304 characters long, over the limit of 255/,
+        ),
       });
-      expect((await syncStateStore.getRepository('config'))?.lastError).toBeUndefined();
+      expect(
+        (await syncStateStore.getRepository('config'))?.lastError,
+      ).toBeUndefined();
     },
   );
 
@@ -639,21 +928,42 @@ describe('RepositorySync against each database', () => {
     async databaseId => {
       const { knex, syncStateStore, sync } = await setUp(databaseId);
       const before = await syncStateStore.releasesFromPaths('config', 'all');
-      const lastCommit = (await syncStateStore.getRepository('config'))?.lastCommit;
+      const lastCommit = (await syncStateStore.getRepository('config'))
+        ?.lastCommit;
       const dev = (await exampleFiles())['releases/dev/podinfo.yaml'];
-      await remote.commit({ 'releases/dev/podinfo.yaml': dev.replace('dev-kb9lm91e', 'dev-a1b2c3d4') }, 'Bump dev');
+      await remote.commit(
+        {
+          'releases/dev/podinfo.yaml': dev.replace(
+            'dev-kb9lm91e',
+            'dev-a1b2c3d4',
+          ),
+        },
+        'Bump dev',
+      );
       // The transaction fails when it writes the sync's events.
       await knex.schema.dropTable('gitops_events');
 
       const outcome = await sync.run();
-      expect(outcome).toEqual({ status: 'failed', error: expect.stringMatching(/^Sync failed: .*gitops_events/) });
+      expect(outcome).toEqual({
+        status: 'failed',
+        error: expect.stringMatching(/^Sync failed: .*gitops_events/),
+      });
       const repository = await syncStateStore.getRepository('config');
       expect(repository).toEqual(
-        expect.objectContaining({ lastCommit, lastError: outcome.status === 'failed' ? outcome.error : '' }),
+        expect.objectContaining({
+          lastCommit,
+          lastError: outcome.status === 'failed' ? outcome.error : '',
+        }),
       );
-      expect(await syncStateStore.releasesFromPaths('config', 'all')).toEqual(before);
+      expect(await syncStateStore.releasesFromPaths('config', 'all')).toEqual(
+        before,
+      );
       expect(await syncStateStore.listProblems(['config'])).toEqual([
-        expect.objectContaining({ path: '', repository: 'config', message: expect.stringMatching(/^Sync failed/) }),
+        expect.objectContaining({
+          path: '',
+          repository: 'config',
+          message: expect.stringMatching(/^Sync failed/),
+        }),
       ]);
     },
   );

@@ -3,14 +3,23 @@ import { isError } from '@backstage/errors';
 import { requesterOf } from '../actions';
 import { CHART_SOURCE_KINDS } from '../charts';
 import { EnvironmentConfig, RepositoryConfig } from '../config';
-import { FluxObjectRecord, ReleaseRecord, SyncRecord, SyncStateStore } from '../database';
+import {
+  FluxObjectRecord,
+  ReleaseRecord,
+  SyncRecord,
+  SyncStateStore,
+} from '../database';
 import { GitRepository } from '../git';
 import { errorMessage } from '../kernel';
 import { ParsedFileCache } from '../manifests';
 import { GitopsMetrics, startTimer } from '../metrics';
 import { environmentOf, sameEnvironments } from './environments';
 import { FileRead, settleReleases } from './lastGoodState';
-import { OverlayRead, readOverlayEnvironment, settleOverlay } from './overlayEnvironment';
+import {
+  OverlayRead,
+  readOverlayEnvironment,
+  settleOverlay,
+} from './overlayEnvironment';
 import { OverlayFolders } from './overlayFolders';
 import { checkReleaseFiles, readReleaseFiles } from './readReleaseFiles';
 import { diffReleases } from './ReleaseChanges';
@@ -26,21 +35,29 @@ function portalRequester(
   authorName: string,
   message: string,
 ): string | undefined {
-  return authorName === repository.author.name ? requesterOf(message) : undefined;
+  return authorName === repository.author.name
+    ? requesterOf(message)
+    : undefined;
 }
 
 const aborted = (): SyncOutcome => ({
   status: 'failed',
-  error: 'Aborted before storing anything: the task ran past its timeout or the backend is stopping',
+  error:
+    'Aborted before storing anything: the task ran past its timeout or the backend is stopping',
 });
 
 export type SyncOutcome =
   | { status: 'unchanged'; commit: string }
-  | { status: 'synced'; commit: string; full: boolean; files: number; events: number }
+  | {
+      status: 'synced';
+      commit: string;
+      full: boolean;
+      files: number;
+      events: number;
+    }
   /** Another sync (another replica's) stored a newer commit meanwhile: this one stored nothing. */
   | { status: 'superseded'; commit: string }
   | { status: 'failed'; error: string };
-
 
 /**
  * A file renamed and broken in one commit was not deleted: the releases its
@@ -56,7 +73,8 @@ function movedWithRename(
   for (const [path, oldPath] of plan.renamedFrom) {
     if (!keptPaths.has(path) || keptPaths.has(oldPath)) continue;
     for (const release of before) {
-      if (release.sourcePath === oldPath) moved.push({ ...release, sourcePath: path });
+      if (release.sourcePath === oldPath)
+        moved.push({ ...release, sourcePath: path });
     }
   }
   return moved;
@@ -101,7 +119,11 @@ export class RepositorySync {
   async run(signal?: AbortSignal): Promise<SyncOutcome> {
     const elapsed = startTimer();
     const outcome = await this.runOnce(signal);
-    this.options.metrics?.syncFinished(this.options.repository.id, outcome.status, elapsed());
+    this.options.metrics?.syncFinished(
+      this.options.repository.id,
+      outcome.status,
+      elapsed(),
+    );
     return outcome;
   }
 
@@ -116,7 +138,11 @@ export class RepositorySync {
         error: message,
       });
       try {
-        await syncStateStore.recordRepositoryFailure(repository.id, message, this.clock());
+        await syncStateStore.recordRepositoryFailure(
+          repository.id,
+          message,
+          this.clock(),
+        );
       } catch (recordError) {
         logger.error('Could not record the sync failure', {
           repository: repository.id,
@@ -143,7 +169,11 @@ export class RepositorySync {
       await storedRead;
       if (signal?.aborted) return aborted();
       const message = errorMessage(error);
-      await syncStateStore.recordRepositoryFailure(repository.id, message, this.clock());
+      await syncStateStore.recordRepositoryFailure(
+        repository.id,
+        message,
+        this.clock(),
+      );
       logger.warn('Fetch failed; keeping the last synced state', {
         repository: repository.id,
         error: message,
@@ -166,7 +196,9 @@ export class RepositorySync {
         problems: [],
         events: [],
       });
-      return applied ? { status: 'unchanged', commit: head } : { status: 'superseded', commit: head };
+      return applied
+        ? { status: 'unchanged', commit: head }
+        : { status: 'superseded', commit: head };
     }
 
     const plan = await planSync(
@@ -197,25 +229,37 @@ export class RepositorySync {
         changedPaths: plan.changedPaths,
         repositoryUrl: repository.url,
         // Only v2 chart sources need the repository's Flux objects.
-        fluxObjects: [...files, ...overlayReads.flatMap(o => o.groups)].some(f =>
-          f.releases.some(c => c.record.chart.type === 'source'),
+        fluxObjects: [...files, ...overlayReads.flatMap(o => o.groups)].some(
+          f => f.releases.some(c => c.record.chart.type === 'source'),
         )
           ? await this.fluxObjectsAtHead(plan, files, overlayReads)
           : [],
       },
       [...files, ...overlayReads.flatMap(o => o.groups)],
     );
-    const overlayEnvironments = new Set(plan.overlays.map(o => o.environment.name));
+    const overlayEnvironments = new Set(
+      plan.overlays.map(o => o.environment.name),
+    );
     // Files read one by one, and the distinct files overlays were read from.
-    const filesRead = plan.replaced.size + new Set(overlayReads.flatMap(o => o.files)).size;
+    const filesRead =
+      plan.replaced.size + new Set(overlayReads.flatMap(o => o.files)).size;
     const [storedBefore, { authorName, message }] = await Promise.all([
-      syncStateStore.releasesFromPaths(repository.id, plan.full ? 'all' : [...plan.replaced]),
+      syncStateStore.releasesFromPaths(
+        repository.id,
+        plan.full ? 'all' : [...plan.replaced],
+      ),
       info,
     ]);
     const untouched = await this.untouchedHolders(plan, files, storedBefore);
     // Releases of overlays are replaced by environment, below.
-    const before = storedBefore.filter(r => !overlayEnvironments.has(r.environment));
-    const { releases, problems, keptPaths } = settleReleases(files, before, untouched);
+    const before = storedBefore.filter(
+      r => !overlayEnvironments.has(r.environment),
+    );
+    const { releases, problems, keptPaths } = settleReleases(
+      files,
+      before,
+      untouched,
+    );
     releases.push(...movedWithRename(plan, keptPaths, before));
     const overlays = overlayReads.map(settleOverlay);
     // What a broken file described stays as it was: no event, no removal.
@@ -238,7 +282,8 @@ export class RepositorySync {
       },
     );
     problems.push(...overlays.flatMap(o => o.problems));
-    const kept = keptPaths.size + overlays.reduce((n, o) => n + o.kept.length, 0);
+    const kept =
+      keptPaths.size + overlays.reduce((n, o) => n + o.kept.length, 0);
     events.push({
       type: 'synced',
       repository: repository.id,
@@ -258,9 +303,14 @@ export class RepositorySync {
     if (signal?.aborted) return aborted();
     const currentOwn =
       plan.storedEnvironments ??
-      (await syncStateStore.listEnvironments()).filter(e => e.repository === repository.id);
+      (await syncStateStore.listEnvironments()).filter(
+        e => e.repository === repository.id,
+      );
     if (!sameEnvironments(currentOwn, plan.environments)) {
-      await syncStateStore.replaceEnvironments(repository.id, plan.environments);
+      await syncStateStore.replaceEnvironments(
+        repository.id,
+        plan.environments,
+      );
     }
     const applied = await this.store({
       repositoryId: repository.id,
@@ -277,7 +327,9 @@ export class RepositorySync {
       },
       releases: releasesToStore,
       fluxObjects: [
-        ...files.filter(f => !keptPaths.has(f.path)).flatMap(f => f.fluxObjects ?? []),
+        ...files
+          .filter(f => !keptPaths.has(f.path))
+          .flatMap(f => f.fluxObjects ?? []),
         ...overlays.flatMap(o => o.fluxObjects),
       ],
       problems,
@@ -314,16 +366,23 @@ export class RepositorySync {
       return true;
     } catch (error) {
       if (!isError(error) || error.name !== 'ConflictError') throw error;
-      this.options.logger.info('Sync superseded by a newer one; stored nothing', {
-        repository: record.repositoryId,
-        sha: record.commit,
-        reason: error.message,
-      });
+      this.options.logger.info(
+        'Sync superseded by a newer one; stored nothing',
+        {
+          repository: record.repositoryId,
+          sha: record.commit,
+          reason: error.message,
+        },
+      );
       return false;
     }
   }
 
-  private async read(head: string, plan: SyncPlan, at: Date): Promise<FileRead[]> {
+  private async read(
+    head: string,
+    plan: SyncPlan,
+    at: Date,
+  ): Promise<FileRead[]> {
     const { repository, git } = this.options;
     const files = await readReleaseFiles(git, {
       repositoryId: repository.id,
@@ -335,7 +394,11 @@ export class RepositorySync {
     return [...files, ...(plan.clusterFiles ?? [])];
   }
 
-  private async readOverlays(head: string, plan: SyncPlan, at: Date): Promise<OverlayRead[]> {
+  private async readOverlays(
+    head: string,
+    plan: SyncPlan,
+    at: Date,
+  ): Promise<OverlayRead[]> {
     const { repository, git, syncStateStore } = this.options;
     const context = {
       git,
@@ -348,9 +411,16 @@ export class RepositorySync {
     // Side by side: one environment's git reads overlap another's parsing.
     return Promise.all(
       plan.overlays.map(async ({ environment, changed }) => {
-        const read = await readOverlayEnvironment(context, environment, changed);
+        const read = await readOverlayEnvironment(
+          context,
+          environment,
+          changed,
+        );
         return read === 'full'
-          ? ((await readOverlayEnvironment(context, environment)) as OverlayRead)
+          ? ((await readOverlayEnvironment(
+              context,
+              environment,
+            )) as OverlayRead)
           : read;
       }),
     );
@@ -371,10 +441,15 @@ export class RepositorySync {
     ].filter(o => CHART_SOURCE_KINDS.includes(o.kind));
     if (plan.full) return fresh;
     const replacedFromOverlay = new Set(
-      overlays.flatMap(o => o.beforeFluxObjects.map(f => JSON.stringify([f.environment, f.path]))),
+      overlays.flatMap(o =>
+        o.beforeFluxObjects.map(f => JSON.stringify([f.environment, f.path])),
+      ),
     );
     const stored = (
-      await this.options.syncStateStore.listFluxObjects(this.options.repository.id, CHART_SOURCE_KINDS)
+      await this.options.syncStateStore.listFluxObjects(
+        this.options.repository.id,
+        CHART_SOURCE_KINDS,
+      )
     ).filter(
       o =>
         !plan.replaced.has(o.path) &&
@@ -394,14 +469,20 @@ export class RepositorySync {
   ): Promise<ReleaseRecord[]> {
     if (plan.full) return [];
     // A name is stored once: one held by a replaced file has no other holder.
-    const keyOf = (r: ReleaseRecord) => JSON.stringify([r.environment, r.namespace, r.name]);
+    const keyOf = (r: ReleaseRecord) =>
+      JSON.stringify([r.environment, r.namespace, r.name]);
     const replacedKeys = new Set(storedBefore.map(keyOf));
     const holders: ReleaseRecord[] = [];
     for (const { record } of files.flatMap(f => f.releases)) {
       if (replacedKeys.has(keyOf(record))) continue;
       const { environment, namespace, name } = record;
-      const existing = await this.options.syncStateStore.getRelease({ environment, namespace, name });
-      if (existing && !plan.replaced.has(existing.sourcePath)) holders.push(existing);
+      const existing = await this.options.syncStateStore.getRelease({
+        environment,
+        namespace,
+        name,
+      });
+      if (existing && !plan.replaced.has(existing.sourcePath))
+        holders.push(existing);
     }
     return holders;
   }

@@ -5,7 +5,8 @@ import { RepositoryConfig } from '../config';
 import { ImmediateRun } from '../kernel';
 import { RepositorySync } from './RepositorySync';
 
-export const syncTaskId = (repositoryId: string) => `gitops-sync:${repositoryId}`;
+export const syncTaskId = (repositoryId: string) =>
+  `gitops-sync:${repositoryId}`;
 
 /** Starts syncs now, for `POST /sync`, pushes and webhooks. */
 export interface SyncTrigger {
@@ -80,7 +81,8 @@ export class SyncScheduler implements SyncTrigger {
       : this.options.repositories.map(r => r.id);
     const runs = ids.map(id => {
       const run = this.runs.get(id);
-      if (!run) throw new NotFoundError(`No gitops repository "${id}" is configured`);
+      if (!run)
+        throw new NotFoundError(`No gitops repository "${id}" is configured`);
       return run;
     });
     for (const run of runs) void run.request();

@@ -1,7 +1,10 @@
 import { GitopsEnvironment } from '@backstage-gitops/plugin-gitops-common';
 import { EnvironmentConfig } from '../config';
 import { GitTreeEntry } from '../git';
-import { ClusterKustomization, deriveFluxEnvironments } from './fluxEnvironments';
+import {
+  ClusterKustomization,
+  deriveFluxEnvironments,
+} from './fluxEnvironments';
 
 export const RELEASES_FOLDER = 'releases';
 
@@ -24,11 +27,14 @@ export function resolveEnvironments(
 ): GitopsEnvironment[] {
   const kustomizationOf = (name: string, folder?: string) =>
     flux.kustomizations.find(
-      k => k.environment === name && (folder === undefined || k.folder === folder),
+      k =>
+        k.environment === name && (folder === undefined || k.folder === folder),
     );
   const withKustomization = (env: GitopsEnvironment): GitopsEnvironment => {
     const k = kustomizationOf(env.name, env.path);
-    return k ? { ...env, kustomization: { namespace: k.namespace, name: k.name } } : env;
+    return k
+      ? { ...env, kustomization: { namespace: k.namespace, name: k.name } }
+      : env;
   };
   const own = configured.filter(env => env.repository === repositoryId);
   if (own.length > 0) {
@@ -36,7 +42,8 @@ export function resolveEnvironments(
       withKustomization({
         name: env.name,
         repository: repositoryId,
-        path: (env.pathDefaulted && kustomizationOf(env.name)?.folder) || env.path,
+        path:
+          (env.pathDefaulted && kustomizationOf(env.name)?.folder) || env.path,
         cluster: env.cluster,
         order: env.order,
       }),
@@ -49,7 +56,11 @@ export function resolveEnvironments(
     .map(parts => parts[1])
     .sort();
   if (names.length === 0) {
-    return deriveFluxEnvironments(repositoryId, flux.kustomizations, flux.folderExists);
+    return deriveFluxEnvironments(
+      repositoryId,
+      flux.kustomizations,
+      flux.folderExists,
+    );
   }
   return names.map((name, index) => ({
     name,
@@ -81,7 +92,13 @@ export function sameEnvironments(
     JSON.stringify(
       [...envs]
         .sort((x, y) => x.name.localeCompare(y.name))
-        .map(e => [e.name, e.path, e.cluster ?? null, e.order, e.kustomization ?? null]),
+        .map(e => [
+          e.name,
+          e.path,
+          e.cluster ?? null,
+          e.order,
+          e.kustomization ?? null,
+        ]),
     );
   return key(a) === key(b);
 }

@@ -20,7 +20,9 @@ export type ClusterKustomization = {
 /** The `<env>` of a file under `clusters/<env>/`, if it is one. */
 export function clusterOf(path: string): string | undefined {
   const parts = path.split('/');
-  return parts.length >= 3 && parts[0] === CLUSTERS_FOLDER ? parts[1] : undefined;
+  return parts.length >= 3 && parts[0] === CLUSTERS_FOLDER
+    ? parts[1]
+    : undefined;
 }
 
 /**
@@ -37,7 +39,9 @@ export function clusterKustomizations(
     if (object.kind !== 'Kustomization' || !environment) continue;
     const written = object.spec.path;
     const folder =
-      typeof written === 'string' ? resolveRepositoryPath('', written) : undefined;
+      typeof written === 'string'
+        ? resolveRepositoryPath('', written)
+        : undefined;
     if (!folder || isWithin(folder, CLUSTERS_FOLDER)) continue;
     found.push({
       environment,

@@ -6,17 +6,30 @@ import { ReleaseRecord } from '../database';
 import { CliGitRepository, GitRepository } from '../git';
 import { createTestRemote, TestRemote } from '../git/__testUtils__';
 import { parseManifestFile } from '../manifests';
-import { exampleConfigRepoFiles, exampleFluxObjects } from '../__testUtils__/exampleConfigRepo';
-import { createMemoryStore, testRepositoryConfig } from '../__testUtils__/memoryStore';
+import {
+  exampleConfigRepoFiles,
+  exampleFluxObjects,
+} from '../__testUtils__/exampleConfigRepo';
+import {
+  createMemoryStore,
+  testRepositoryConfig,
+} from '../__testUtils__/memoryStore';
 import { resolveGitCharts } from './gitCharts';
 import { CandidateRelease } from './lastGoodState';
 
 jest.setTimeout(60_000);
 
 /** The base's podinfo as each environment's overlay makes it (what layout reading does). */
-function podinfoOf(files: Record<string, string>, environment: string, head: string): CandidateRelease {
+function podinfoOf(
+  files: Record<string, string>,
+  environment: string,
+  head: string,
+): CandidateRelease {
   const releasePath = 'apps/base/podinfo/release.yaml';
-  const [manifest] = parseManifestFile(releasePath, files[releasePath]).helmReleases;
+  const [manifest] = parseManifestFile(
+    releasePath,
+    files[releasePath],
+  ).helmReleases;
   const record: ReleaseRecord = {
     repository: 'config',
     environment,
@@ -49,7 +62,12 @@ describe('resolveGitCharts, Flux v2', () => {
     remote = await createTestRemote();
     workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gitops-charts-test-'));
     const repository = testRepositoryConfig(remote.url);
-    git = CliGitRepository.create({ id: 'config', remote: repository, workDir, logger: mockServices.logger.mock() });
+    git = CliGitRepository.create({
+      id: 'config',
+      remote: repository,
+      workDir,
+      logger: mockServices.logger.mock(),
+    });
     store = await createMemoryStore();
     await store.syncStateStore.ensureRepository(repository);
   });
@@ -69,7 +87,9 @@ describe('resolveGitCharts, Flux v2', () => {
     } = {},
   ) => {
     const head = await git.fetch();
-    const candidates = ['production', 'staging'].map(env => podinfoOf(files, env, head));
+    const candidates = ['production', 'staging'].map(env =>
+      podinfoOf(files, env, head),
+    );
     const problems = await resolveGitCharts(
       git,
       store.syncStateStore,
@@ -78,7 +98,9 @@ describe('resolveGitCharts, Flux v2', () => {
         head,
         full: options.full ?? true,
         changedPaths: options.changedPaths ?? [],
-        ...(options.withObjects === false ? {} : { fluxObjects: exampleFluxObjects(files) }),
+        ...(options.withObjects === false
+          ? {}
+          : { fluxObjects: exampleFluxObjects(files) }),
       },
       candidates,
     );
@@ -90,7 +112,14 @@ describe('resolveGitCharts, Flux v2', () => {
     await remote.commit(files, 'Import the v2 fleet');
     const first = await resolve(files);
     expect(first.problems).toEqual([]);
-    expect(first.records.map(r => [r.environment, r.chartName, r.chartVersion, r.chartPath])).toEqual([
+    expect(
+      first.records.map(r => [
+        r.environment,
+        r.chartName,
+        r.chartVersion,
+        r.chartPath,
+      ]),
+    ).toEqual([
       ['production', 'podinfo', '6.5.0', 'charts/podinfo'],
       ['staging', 'podinfo', '6.5.0', 'charts/podinfo'],
     ]);
@@ -99,10 +128,19 @@ describe('resolveGitCharts, Flux v2', () => {
 
     const bumped = {
       ...files,
-      'charts/podinfo/Chart.yaml': files['charts/podinfo/Chart.yaml'].replace('version: 6.5.0', 'version: 6.5.1'),
+      'charts/podinfo/Chart.yaml': files['charts/podinfo/Chart.yaml'].replace(
+        'version: 6.5.0',
+        'version: 6.5.1',
+      ),
     };
-    await remote.commit({ 'charts/podinfo/Chart.yaml': bumped['charts/podinfo/Chart.yaml'] }, 'Bump the chart');
-    const second = await resolve(bumped, { full: false, changedPaths: ['charts/podinfo/Chart.yaml'] });
+    await remote.commit(
+      { 'charts/podinfo/Chart.yaml': bumped['charts/podinfo/Chart.yaml'] },
+      'Bump the chart',
+    );
+    const second = await resolve(bumped, {
+      full: false,
+      changedPaths: ['charts/podinfo/Chart.yaml'],
+    });
     expect(second.records.map(r => [r.environment, r.chartVersion])).toEqual([
       ['production', '6.5.1'],
       ['staging', '6.5.1'],
@@ -118,13 +156,21 @@ describe('resolveGitCharts, Flux v2', () => {
     const files = await exampleConfigRepoFiles('config-repo-v2');
     // No Kustomization applies the GitRepository's folder: only the url tells.
     const gotk = 'clusters/production/flux-system/gotk-sync.yaml';
-    const gitRepositoryOnly = files[gotk].split('\n---\n')[0].replace(
-      'url: ssh://git@github.com/example/podinfo-fleet',
-      `url: ${remote.url}/`,
-    );
-    const changed = { ...files, [gotk]: gitRepositoryOnly, 'clusters/staging/flux-system/gotk-sync.yaml': gitRepositoryOnly };
+    const gitRepositoryOnly = files[gotk]
+      .split('\n---\n')[0]
+      .replace(
+        'url: ssh://git@github.com/example/podinfo-fleet',
+        `url: ${remote.url}/`,
+      );
+    const changed = {
+      ...files,
+      [gotk]: gitRepositoryOnly,
+      'clusters/staging/flux-system/gotk-sync.yaml': gitRepositoryOnly,
+    };
     await remote.commit(changed, 'Import the v2 fleet');
-    await store.syncStateStore.ensureRepository(testRepositoryConfig(remote.url));
+    await store.syncStateStore.ensureRepository(
+      testRepositoryConfig(remote.url),
+    );
     const { records } = await resolve(changed);
     expect(records.map(r => r.chartVersion)).toEqual(['6.5.0', '6.5.0']);
   });
@@ -134,7 +180,10 @@ describe('resolveGitCharts, Flux v2', () => {
     const release = 'apps/base/podinfo/release.yaml';
     const changed = {
       ...files,
-      [release]: files[release].replace('name: flux-system\n        namespace: flux-system', 'name: upstream\n        namespace: flux-system'),
+      [release]: files[release].replace(
+        'name: flux-system\n        namespace: flux-system',
+        'name: upstream\n        namespace: flux-system',
+      ),
       'clusters/production/upstream.yaml': [
         'apiVersion: source.toolkit.fluxcd.io/v1',
         'kind: GitRepository',
@@ -145,7 +194,14 @@ describe('resolveGitCharts, Flux v2', () => {
     await remote.commit(changed, 'Chart from upstream');
     const { problems, records } = await resolve(changed);
     expect(problems).toEqual([]);
-    expect(records.map(r => [r.chartName, r.chartVersion, r.chartPath, r.chartRevision])).toEqual([
+    expect(
+      records.map(r => [
+        r.chartName,
+        r.chartVersion,
+        r.chartPath,
+        r.chartRevision,
+      ]),
+    ).toEqual([
       ['podinfo', undefined, undefined, undefined],
       ['podinfo', undefined, undefined, undefined],
     ]);
@@ -156,7 +212,10 @@ describe('resolveGitCharts, Flux v2', () => {
     const head = await remote.commit(files, 'Import the v2 fleet');
     // Nothing stored yet: the GitRepository is unknown, the chart unread.
     const unknown = await resolve(files, { withObjects: false });
-    expect(unknown.records.map(r => r.chartVersion)).toEqual([undefined, undefined]);
+    expect(unknown.records.map(r => r.chartVersion)).toEqual([
+      undefined,
+      undefined,
+    ]);
 
     await store.syncStateStore.applySync({
       repositoryId: 'config',
@@ -165,7 +224,12 @@ describe('resolveGitCharts, Flux v2', () => {
       full: true,
       replacedPaths: [],
       releases: [],
-      fluxObjects: exampleFluxObjects(files).map(o => ({ ...o, repository: 'config', line: 1, apiVersion: 'source.toolkit.fluxcd.io/v1' })),
+      fluxObjects: exampleFluxObjects(files).map(o => ({
+        ...o,
+        repository: 'config',
+        line: 1,
+        apiVersion: 'source.toolkit.fluxcd.io/v1',
+      })),
       problems: [],
       events: [],
     });

@@ -83,7 +83,8 @@ export async function resolveGitCharts(
   // charts whose GitRepository is this one.
   const chartFolders = await resolveV2Sources(syncStateStore, scope, records);
   for (const record of records) {
-    if (record.chart.type === 'git') chartFolders.set(record, record.chart.path);
+    if (record.chart.type === 'git')
+      chartFolders.set(record, record.chart.path);
   }
   const gitCharts = records.filter(r => chartFolders.has(r));
   if (gitCharts.length === 0) return problems;

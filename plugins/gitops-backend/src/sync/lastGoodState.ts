@@ -58,15 +58,23 @@ export function settleReleases(
   const broken = new Set(files.filter(f => f.broken).map(f => f.path));
   const duplicateProblems: FileProblem[] = [];
   const incumbent = new Set(
-    before.map(r => JSON.stringify([r.environment, r.namespace, r.name, r.sourcePath])),
+    before.map(r =>
+      JSON.stringify([r.environment, r.namespace, r.name, r.sourcePath]),
+    ),
   );
   const isIncumbent = ({ record }: CandidateRelease) =>
     incumbent.has(
-      JSON.stringify([record.environment, record.namespace, record.name, record.sourcePath]),
+      JSON.stringify([
+        record.environment,
+        record.namespace,
+        record.name,
+        record.sourcePath,
+      ]),
     );
   const bySource = (a: CandidateRelease, b: CandidateRelease) =>
     Number(isIncumbent(b)) - Number(isIncumbent(a)) ||
-    Number(a.source.path > b.source.path) - Number(a.source.path < b.source.path) ||
+    Number(a.source.path > b.source.path) -
+      Number(a.source.path < b.source.path) ||
     a.source.document - b.source.document;
 
   for (;;) {
@@ -76,7 +84,10 @@ export function settleReleases(
         if (!holders.has(key)) holders.set(key, holder);
       }
     };
-    for (const record of [...untouched, ...before.filter(r => broken.has(r.sourcePath))]) {
+    for (const record of [
+      ...untouched,
+      ...before.filter(r => broken.has(r.sourcePath)),
+    ]) {
       claim(record, { owner: record, where: record.sourcePath });
     }
 
@@ -90,12 +101,16 @@ export function settleReleases(
       const [nameKey, releaseNameKey] = keysOf(record);
       const byName = holders.get(nameKey);
       const byReleaseName = holders.get(releaseNameKey);
-      const clash = [byName, byReleaseName].find(h => h && h.owner !== candidate);
+      const clash = [byName, byReleaseName].find(
+        h => h && h.owner !== candidate,
+      );
       if (!clash) {
         claim(record, { owner: candidate, where: describe(source) });
         continue;
       }
-      const what = `HelmRelease ${record.namespace}/${record.name} in ${describe(source)}`;
+      const what = `HelmRelease ${record.namespace}/${
+        record.name
+      } in ${describe(source)}`;
       duplicateProblems.push({
         environment: record.environment,
         path: source.path,
@@ -111,8 +126,8 @@ export function settleReleases(
     if (clashed === undefined) {
       return {
         releases: candidates.map(c => c.record),
-        problems: [...files.flatMap(f => f.problems), ...duplicateProblems].map(p =>
-          broken.has(p.path) ? { ...p, blocking: true } : p,
+        problems: [...files.flatMap(f => f.problems), ...duplicateProblems].map(
+          p => (broken.has(p.path) ? { ...p, blocking: true } : p),
         ),
         keptPaths: broken,
       };
@@ -124,6 +139,11 @@ export function settleReleases(
 function keysOf(record: ReleaseRecord): [string, string] {
   return [
     JSON.stringify([record.environment, record.namespace, 'name', record.name]),
-    JSON.stringify([record.environment, record.namespace, 'release', record.releaseName]),
+    JSON.stringify([
+      record.environment,
+      record.namespace,
+      'release',
+      record.releaseName,
+    ]),
   ];
 }

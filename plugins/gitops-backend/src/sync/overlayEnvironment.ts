@@ -21,7 +21,6 @@ import { fluxObjectsOf } from './fluxObjects';
 import { FileRead } from './lastGoodState';
 import { toRecord } from './readReleaseFiles';
 
-
 /**
  * What a sync read of an overlay environment, before its charts are
  * resolved: the releases it yields grouped by source file, so that charts
@@ -87,9 +86,14 @@ export async function readOverlayEnvironment(
   let onlyFiles: Set<string> | undefined;
   if (changed) {
     const changedPaths = [...changed];
-    const sources = await syncStateStore.sourcePathsBuiltFrom(repositoryId, changedPaths);
+    const sources = await syncStateStore.sourcePathsBuiltFrom(
+      repositoryId,
+      changedPaths,
+    );
     before = (
-      await syncStateStore.releasesFromPaths(repositoryId, [...new Set([...sources, ...changedPaths])])
+      await syncStateStore.releasesFromPaths(repositoryId, [
+        ...new Set([...sources, ...changedPaths]),
+      ])
     ).filter(r => r.environment === env);
     onlyFiles = new Set([
       ...changedPaths,
@@ -104,14 +108,23 @@ export async function readOverlayEnvironment(
 
   const overlay: KustomizeOverlay = await readKustomizeOverlay(
     environment.path,
-    paths => git.readFiles(head, paths, { maxBytes: MANIFEST_LIMITS.maxFileBytes }),
-    { ...(onlyFiles ? { onlyFiles } : {}), ...(parsedFiles ? { parsedFiles } : {}) },
+    paths =>
+      git.readFiles(head, paths, { maxBytes: MANIFEST_LIMITS.maxFileBytes }),
+    {
+      ...(onlyFiles ? { onlyFiles } : {}),
+      ...(parsedFiles ? { parsedFiles } : {}),
+    },
   );
   if (changed && overlay.unmatchedPatches.length > 0) return 'full';
   const manifests = readOverlayManifests(overlay);
-  const problems: FileProblem[] = [...overlay.problems, ...manifests.problems].map(
-    ({ blocking, ...p }) => ({ ...p, environment: env, ...(blocking ? { blocking } : {}) }),
-  );
+  const problems: FileProblem[] = [
+    ...overlay.problems,
+    ...manifests.problems,
+  ].map(({ blocking, ...p }) => ({
+    ...p,
+    environment: env,
+    ...(blocking ? { blocking } : {}),
+  }));
 
   const groups = new Map<string, FileRead>();
   const seen = new Map<string, string>();
@@ -141,7 +154,9 @@ export async function readOverlayEnvironment(
         environment: env,
         path: sourcePath,
         line,
-        message: `HelmRelease ${record.namespace}/${record.name} from ${resource.source.path} is already defined by ${seen.get(key)}`,
+        message: `HelmRelease ${record.namespace}/${record.name} from ${
+          resource.source.path
+        } is already defined by ${seen.get(key)}`,
         blocking: true,
       });
       continue;
@@ -188,10 +203,14 @@ export function settleOverlay(read: OverlayRead): SettledOverlay {
     g.problems.map(p => (g.broken ? { ...p, blocking: true } : p)),
   );
   const problems = [...read.problems, ...groupProblems];
-  const brokenFiles = new Set(problems.filter(p => p.blocking).map(p => p.path));
-  for (const group of read.groups) if (group.broken) brokenFiles.add(group.path);
+  const brokenFiles = new Set(
+    problems.filter(p => p.blocking).map(p => p.path),
+  );
+  for (const group of read.groups)
+    if (group.broken) brokenFiles.add(group.path);
   const partial = brokenFiles.size > 0;
-  const isBroken = (r: ReleaseRecord) => filesOf(r).some(f => brokenFiles.has(f));
+  const isBroken = (r: ReleaseRecord) =>
+    filesOf(r).some(f => brokenFiles.has(f));
 
   const fresh = read.groups
     .flatMap(g => g.releases.map(c => c.record))
@@ -201,13 +220,17 @@ export function settleOverlay(read: OverlayRead): SettledOverlay {
 
   // The card shows a release's problem by its own file.
   for (const release of kept) {
-    if (problems.some(p => p.blocking && p.path === release.sourcePath)) continue;
-    const cause = problems.find(p => p.blocking && filesOf(release).includes(p.path)) ??
+    if (problems.some(p => p.blocking && p.path === release.sourcePath))
+      continue;
+    const cause =
+      problems.find(p => p.blocking && filesOf(release).includes(p.path)) ??
       problems.find(p => p.blocking);
     problems.push({
       environment: env,
       path: release.sourcePath,
-      message: `Held at its last good state: ${cause?.path}${cause?.line ? `:${cause.line}` : ''} does not read cleanly (${cause?.message})`,
+      message: `Held at its last good state: ${cause?.path}${
+        cause?.line ? `:${cause.line}` : ''
+      } does not read cleanly (${cause?.message})`,
       blocking: true,
     });
   }

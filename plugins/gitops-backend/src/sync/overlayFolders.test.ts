@@ -33,7 +33,10 @@ describe('OverlayFolders', () => {
     await folders.isOverlay('apps/dev', async () => true);
     expect(folders.isKnownClassic('releases/dev')).toBe(true);
     expect(folders.isKnownClassic('apps/dev')).toBe(false);
-    folders.advance('c1', 'c2', { full: false, changes: [{ status: 'A', path: 'releases/dev/kustomization.yaml' }] });
+    folders.advance('c1', 'c2', {
+      full: false,
+      changes: [{ status: 'A', path: 'releases/dev/kustomization.yaml' }],
+    });
     expect(folders.isKnownClassic('releases/dev')).toBe(false);
   });
 

@@ -41,7 +41,9 @@ export class OverlayFolders {
       !changes.changes.some(
         c =>
           c.status !== 'M' &&
-          [c.path, c.oldPath].some(p => p !== undefined && isKustomizationFile(p)),
+          [c.path, c.oldPath].some(
+            p => p !== undefined && isKustomizationFile(p),
+          ),
       );
     if (!kept) this.known.clear();
     this.commit = head;
@@ -52,7 +54,10 @@ export class OverlayFolders {
     return this.known.get(folder) === false;
   }
 
-  async isOverlay(folder: string, look: () => Promise<boolean>): Promise<boolean> {
+  async isOverlay(
+    folder: string,
+    look: () => Promise<boolean>,
+  ): Promise<boolean> {
     const known = this.known.get(folder);
     if (known !== undefined) return known;
     const overlay = await look();

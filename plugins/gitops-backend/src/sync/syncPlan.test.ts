@@ -5,12 +5,19 @@ import path from 'node:path';
 import { SyncStateStore } from '../database';
 import { CliGitRepository } from '../git';
 import { createTestRemote, TestRemote } from '../git/__testUtils__';
-import { createMemoryStore, testRepositoryConfig } from '../__testUtils__/memoryStore';
+import {
+  createMemoryStore,
+  testRepositoryConfig,
+} from '../__testUtils__/memoryStore';
 import { RepositorySync } from './RepositorySync';
 
 jest.setTimeout(60_000);
 
-const release = (env: string, name: string, tag: string) => `apiVersion: helm.fluxcd.io/v1
+const release = (
+  env: string,
+  name: string,
+  tag: string,
+) => `apiVersion: helm.fluxcd.io/v1
 kind: HelmRelease
 metadata:
   name: ${name}
@@ -69,7 +76,12 @@ describe('planning an incremental sync of a repository without overlays', () => 
     return new RepositorySync({
       repository,
       environments: [],
-      git: CliGitRepository.create({ id: repository.id, remote: repository, workDir, logger }),
+      git: CliGitRepository.create({
+        id: repository.id,
+        remote: repository,
+        workDir,
+        logger,
+      }),
       syncStateStore,
       logger,
     });
@@ -83,8 +95,17 @@ describe('planning an incremental sync of a repository without overlays', () => 
     await remote.commit({ 'releases/dev/a.yaml': release('dev', 'a', '2') });
     calls.clear();
 
-    await expect(sync.run()).resolves.toMatchObject({ status: 'synced', full: false, files: 1 });
-    for (const overlayQuestion of ['sourcePathsBuiltFrom', 'listProblems', 'fluxObjectsOf', 'listFluxObjects']) {
+    await expect(sync.run()).resolves.toMatchObject({
+      status: 'synced',
+      full: false,
+      files: 1,
+    });
+    for (const overlayQuestion of [
+      'sourcePathsBuiltFrom',
+      'listProblems',
+      'fluxObjectsOf',
+      'listFluxObjects',
+    ]) {
       expect(calls.get(overlayQuestion)).toBeUndefined();
     }
     expect(calls.get('sourcePathsForCharts')).toBe(1);
@@ -93,12 +114,19 @@ describe('planning an incremental sync of a repository without overlays', () => 
     // A sync that knows nothing of the folders asks, and comes to the same.
     await remote.commit({ 'releases/dev/b.yaml': release('dev', 'b', '2') });
     calls.clear();
-    await expect(createSync(proxy).run()).resolves.toMatchObject({ status: 'synced', full: false });
+    await expect(createSync(proxy).run()).resolves.toMatchObject({
+      status: 'synced',
+      full: false,
+    });
     expect(calls.get('sourcePathsBuiltFrom')).toBe(1);
     const tags = (await syncStateStore.releasesFromPaths('config', 'all')).map(
       r => `${r.environment}/${r.name}:${r.images[0].tag}@${r.chartVersion}`,
     );
-    expect(tags.sort()).toEqual(['dev/a:2@1.0.0', 'dev/b:2@1.0.0', 'prod/a:1@1.0.0']);
+    expect(tags.sort()).toEqual([
+      'dev/a:2@1.0.0',
+      'dev/b:2@1.0.0',
+      'prod/a:1@1.0.0',
+    ]);
     await knex.destroy();
   });
 });

@@ -15,7 +15,11 @@ import {
   resolveEnvironments,
   sameEnvironments,
 } from './environments';
-import { CLUSTERS_FOLDER, clusterKustomizations, clusterOf } from './fluxEnvironments';
+import {
+  CLUSTERS_FOLDER,
+  clusterKustomizations,
+  clusterOf,
+} from './fluxEnvironments';
 import { FileRead } from './lastGoodState';
 import { OverlayFolders } from './overlayFolders';
 import { readReleaseFiles } from './readReleaseFiles';
@@ -27,8 +31,9 @@ const foldersOf = (path: string) => {
 };
 
 const isKustomizationFile = (path: string) =>
-  (KUSTOMIZATION_FILE_NAMES as readonly string[]).includes(path.slice(path.lastIndexOf('/') + 1));
-
+  (KUSTOMIZATION_FILE_NAMES as readonly string[]).includes(
+    path.slice(path.lastIndexOf('/') + 1),
+  );
 
 /** What one sync reads and replaces. */
 export type SyncPlan = {
@@ -66,10 +71,10 @@ type PlanContext = {
  * describe environments) and the overlays those changes reach.
  */
 export async function planSync(
-context: PlanContext,
-previous: string | undefined,
-head: string,
-at: Date,
+  context: PlanContext,
+  previous: string | undefined,
+  head: string,
+  at: Date,
 ): Promise<SyncPlan> {
   const { repository, git, syncStateStore, configured } = context;
   const own = configured.filter(env => env.repository === repository.id);
@@ -78,12 +83,16 @@ at: Date,
   overlayFolders.advance(previous, head, changes);
   const changed = changes.full
     ? []
-    : changes.changes.flatMap(c => (c.oldPath ? [c.path, c.oldPath] : [c.path]));
+    : changes.changes.flatMap(c =>
+        c.oldPath ? [c.path, c.oldPath] : [c.path],
+      );
   const full = changes.full;
 
   // clusters/: every file when any changed, for its Kustomizations.
-  const clustersTouched = full || changed.some(p => isWithin(p, CLUSTERS_FOLDER));
-  const inConfigured = (path: string) => own.some(env => isWithin(path, env.path));
+  const clustersTouched =
+    full || changed.some(p => isWithin(p, CLUSTERS_FOLDER));
+  const inConfigured = (path: string) =>
+    own.some(env => isWithin(path, env.path));
   let clusterFiles: FileRead[] | undefined;
   if (clustersTouched) {
     const tree = await git.listTree(head, CLUSTERS_FOLDER);
@@ -91,7 +100,12 @@ at: Date,
       repositoryId: repository.id,
       head,
       paths: tree
-        .filter(e => e.type === 'blob' && isManifestPath(e.path) && !inConfigured(e.path))
+        .filter(
+          e =>
+            e.type === 'blob' &&
+            isManifestPath(e.path) &&
+            !inConfigured(e.path),
+        )
         .map(e => e.path),
       environmentOf: () => undefined,
       fluxEnvironmentOf: clusterOf,
@@ -102,12 +116,19 @@ at: Date,
   const fluxLayout = async () => {
     // A file of clusters/ that does not read cleanly keeps its last good
     // Kustomizations, so that no environment goes for a misread.
-    const storedKustomizations = await syncStateStore.listFluxObjects(repository.id, ['Kustomization']);
-    const brokenClusterFiles = new Set((clusterFiles ?? []).filter(f => f.broken).map(f => f.path));
+    const storedKustomizations = await syncStateStore.listFluxObjects(
+      repository.id,
+      ['Kustomization'],
+    );
+    const brokenClusterFiles = new Set(
+      (clusterFiles ?? []).filter(f => f.broken).map(f => f.path),
+    );
     const kustomizations = clusterKustomizations(
       clusterFiles
         ? [
-            ...clusterFiles.filter(f => !f.broken).flatMap(f => f.fluxObjects ?? []),
+            ...clusterFiles
+              .filter(f => !f.broken)
+              .flatMap(f => f.fluxObjects ?? []),
             ...storedKustomizations.filter(o => brokenClusterFiles.has(o.path)),
           ]
         : storedKustomizations,
@@ -117,7 +138,10 @@ at: Date,
     const listFolders = async () => {
       for (const k of kustomizations) {
         if (!folderExists.has(k.folder)) {
-          folderExists.set(k.folder, (await git.listTree(head, k.folder)).length > 0);
+          folderExists.set(
+            k.folder,
+            (await git.listTree(head, k.folder)).length > 0,
+          );
         }
       }
     };
@@ -150,16 +174,27 @@ at: Date,
     const flux = await fluxLayout();
     releasesTree = await git.listTree(head, RELEASES_FOLDER);
     if (!releasesTree.some(e => e.type === 'tree')) await flux.listFolders();
-    environments = resolveEnvironments(repository.id, configured, releasesTree, flux);
+    environments = resolveEnvironments(
+      repository.id,
+      configured,
+      releasesTree,
+      flux,
+    );
   } else if (own.length > 0) {
-    environments = resolveEnvironments(repository.id, configured, [], await fluxLayout());
+    environments = resolveEnvironments(
+      repository.id,
+      configured,
+      [],
+      await fluxLayout(),
+    );
   } else {
     environments = await readStoredEnvironments();
   }
   // Environments that clusters/ adds, moves or removes are read anew.
   if (!full && clustersTouched) {
     const stored = await readStoredEnvironments();
-    if (!sameEnvironments(stored, environments)) return planSync(context, undefined, head, at);
+    if (!sameEnvironments(stored, environments))
+      return planSync(context, undefined, head, at);
   }
   // A Flux object of clusters/<env>/ belongs to the environment <env>.
   const names = new Set(environments.map(e => e.name));
@@ -185,7 +220,9 @@ at: Date,
   const isOverlay = (env: GitopsEnvironment) =>
     overlayFolders.isOverlay(env.path, async () =>
       (await treeOf(env)).some(
-        e => e.type === 'blob' && KUSTOMIZATION_FILE_NAMES.some(n => e.path === `${env.path}/${n}`),
+        e =>
+          e.type === 'blob' &&
+          KUSTOMIZATION_FILE_NAMES.some(n => e.path === `${env.path}/${n}`),
       ),
     );
   // No environment was an overlay at the stored commit (the last syncs
@@ -198,13 +235,17 @@ at: Date,
   const chartUsersOf = (folders: string[]) => {
     const key = JSON.stringify(folders);
     if (!chartUsersAsked.has(key)) {
-      chartUsersAsked.set(key, syncStateStore.sourcePathsForCharts(repository.id, folders));
+      chartUsersAsked.set(
+        key,
+        syncStateStore.sourcePathsForCharts(repository.id, folders),
+      );
     }
     return chartUsersAsked.get(key)!;
   };
   const overlayNames = new Set<string>();
   if (full) {
-    for (const env of environments) if (await isOverlay(env)) overlayNames.add(env.name);
+    for (const env of environments)
+      if (await isOverlay(env)) overlayNames.add(env.name);
   } else {
     for (const env of environments) {
       if (changed.some(p => isWithin(p, env.path)) && (await isOverlay(env))) {
@@ -224,24 +265,43 @@ at: Date,
       c =>
         c.status !== 'M' &&
         [c.path, c.oldPath].some(
-          p => p !== undefined && isKustomizationFile(p) && environments.some(e => folderOf(p) === e.path),
+          p =>
+            p !== undefined &&
+            isKustomizationFile(p) &&
+            environments.some(e => folderOf(p) === e.path),
         ),
     );
   if (shapeChanged) return planSync(context, undefined, head, at);
   // Releases of overlays whose chart folder changed: their environments
   // re-derive them (a classic file's chart users are read as usual).
   const chartFolders = [...new Set(changed.flatMap(foldersOf))];
-  const overlayChartUsers = chartFolders.length === 0 || noOverlaysStored ? [] : (
-    await syncStateStore.releasesFromPaths(repository.id, await chartUsersOf(chartFolders))
-  ).filter(r => r.builtFrom?.length || !isWithin(r.sourcePath, environments.find(e => e.name === r.environment)?.path ?? ''));
+  const overlayChartUsers =
+    chartFolders.length === 0 || noOverlaysStored
+      ? []
+      : (
+          await syncStateStore.releasesFromPaths(
+            repository.id,
+            await chartUsersOf(chartFolders),
+          )
+        ).filter(
+          r =>
+            r.builtFrom?.length ||
+            !isWithin(
+              r.sourcePath,
+              environments.find(e => e.name === r.environment)?.path ?? '',
+            ),
+        );
   overlayChartUsers.forEach(r => overlayNames.add(r.environment));
-  const overlayEnvironments = environments.filter(e => overlayNames.has(e.name));
+  const overlayEnvironments = environments.filter(e =>
+    overlayNames.has(e.name),
+  );
   const classic = environments.filter(e => !overlayNames.has(e.name));
 
   const inEnvironment = (path: string) =>
     isManifestPath(path) && environmentOf(path, environments) !== undefined;
   const inClassic = (path: string) =>
-    isManifestPath(path) && environmentOf(path, classic) !== undefined &&
+    isManifestPath(path) &&
+    environmentOf(path, classic) !== undefined &&
     !overlayNames.has(environmentOf(path, environments)!.name);
   const reads = await planReads(full ? { full: true } : changes, {
     reads: inClassic,
@@ -273,9 +333,15 @@ at: Date,
     environments,
     replaced: new Set([
       ...parse,
-      ...[...reads.removed].filter(p => inEnvironment(p) && !overlayNames.has(environmentOf(p, environments)!.name)),
+      ...[...reads.removed].filter(
+        p =>
+          inEnvironment(p) &&
+          !overlayNames.has(environmentOf(p, environments)!.name),
+      ),
       ...(clusterFiles ?? []).map(f => f.path),
-      ...[...reads.removed].filter(p => isWithin(p, CLUSTERS_FOLDER) && !inEnvironment(p)),
+      ...[...reads.removed].filter(
+        p => isWithin(p, CLUSTERS_FOLDER) && !inEnvironment(p),
+      ),
     ]),
     parse,
     clusterFiles,
@@ -291,14 +357,18 @@ at: Date,
  * of files it reads: a kustomization file, or a file added, removed or
  * renamed in its folder. Then the whole environment is read again.
  */
-function rereadsWhole(environment: GitopsEnvironment, changes: CommitChanges): boolean {
+function rereadsWhole(
+  environment: GitopsEnvironment,
+  changes: CommitChanges,
+): boolean {
   if (changes.full) return true;
   return changes.changes.some(c =>
     [c.path, c.oldPath].some(
       p =>
         p !== undefined &&
         !isWithin(p, CLUSTERS_FOLDER) &&
-        (isKustomizationFile(p) || (c.status !== 'M' && isWithin(p, environment.path))),
+        (isKustomizationFile(p) ||
+          (c.status !== 'M' && isWithin(p, environment.path))),
     ),
   );
 }
@@ -315,22 +385,40 @@ async function environmentsBuiltFrom(
   const byName = new Map(environments.map(e => [e.name, e]));
   const outside = (environment: string | undefined, path: string) => {
     const env = environment === undefined ? undefined : byName.get(environment);
-    return env !== undefined && !isWithin(path, env.path) && !isWithin(path, CLUSTERS_FOLDER);
+    return (
+      env !== undefined &&
+      !isWithin(path, env.path) &&
+      !isWithin(path, CLUSTERS_FOLDER)
+    );
   };
-  const sources = await syncStateStore.sourcePathsBuiltFrom(repository.id, changed);
-  for (const release of await syncStateStore.releasesFromPaths(repository.id, [...new Set([...sources, ...changed])])) {
-    if (release.builtFrom?.length || outside(release.environment, release.sourcePath)) {
+  const sources = await syncStateStore.sourcePathsBuiltFrom(
+    repository.id,
+    changed,
+  );
+  for (const release of await syncStateStore.releasesFromPaths(repository.id, [
+    ...new Set([...sources, ...changed]),
+  ])) {
+    if (
+      release.builtFrom?.length ||
+      outside(release.environment, release.sourcePath)
+    ) {
       names.add(release.environment);
     }
   }
   const paths = new Set(changed);
   // A file that never read cleanly has nothing built from it, only its problems.
   for (const problem of await syncStateStore.listProblems([repository.id])) {
-    if (problem.environment && paths.has(problem.path) && outside(problem.environment, problem.path)) {
+    if (
+      problem.environment &&
+      paths.has(problem.path) &&
+      outside(problem.environment, problem.path)
+    ) {
       names.add(problem.environment);
     }
   }
-  for (const object of await syncStateStore.fluxObjectsOf(repository.id, { paths: changed })) {
+  for (const object of await syncStateStore.fluxObjectsOf(repository.id, {
+    paths: changed,
+  })) {
     if (paths.has(object.path) && outside(object.environment, object.path)) {
       names.add(object.environment!);
     }

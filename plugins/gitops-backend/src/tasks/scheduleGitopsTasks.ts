@@ -1,11 +1,12 @@
-import {
-  LoggerService,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import path from 'node:path';
 import { RepositoryWriter, WriterFor } from '../actions';
-import { AutomationScheduler, ImageAutomation, ImageScanTrigger } from '../automation';
+import {
+  AutomationScheduler,
+  ImageAutomation,
+  ImageScanTrigger,
+} from '../automation';
 import { ChartUpdates, HelmIndexClient, OciChartClient } from '../charts';
 import { ClusterConfig, KubernetesCluster } from '../cluster';
 import { GitopsConfig, HelmRepositoryConfig } from '../config';
@@ -60,10 +61,14 @@ export async function scheduleGitopsTasks(options: {
   automation: ImageScanTrigger;
 }> {
   const { gitops, stores, scheduler, logger, workDir, metrics } = options;
-  const { syncStateStore, imageStatusStore, clusterStateStore, eventStore } = stores;
+  const { syncStateStore, imageStatusStore, clusterStateStore, eventStore } =
+    stores;
   // Refused at start, with the folder named, rather than at each loop's first run.
   if (gitops.repositories.length > 0) await ensurePrivateDirectory(workDir);
-  const mirror = (loop: string, repository: GitopsConfig['repositories'][number]) =>
+  const mirror = (
+    loop: string,
+    repository: GitopsConfig['repositories'][number],
+  ) =>
     CliGitRepository.create({
       id: repository.id,
       remote: repository,
@@ -92,14 +97,17 @@ export async function scheduleGitopsTasks(options: {
   const clusters = new Map(
     options.clusters.map(cluster => {
       const client = KubernetesCluster.fromConfig(cluster);
-      const api = metrics ? meterClusterApi(client, cluster.name, metrics) : client;
+      const api = metrics
+        ? meterClusterApi(client, cluster.name, metrics)
+        : client;
       const reconciler = new ClusterReconciler({
         cluster: cluster.name,
         api,
         settings,
         gitFor: id => {
           const git = reconcileMirrors.get(id);
-          if (!git) throw new Error(`No gitops repository "${id}" is configured`);
+          if (!git)
+            throw new Error(`No gitops repository "${id}" is configured`);
           return git;
         },
         syncStateStore,
@@ -245,7 +253,8 @@ export async function scheduleGitopsTasks(options: {
   );
   const writerFor: WriterFor = id => {
     const writer = writers.get(id);
-    if (!writer) throw new NotFoundError(`No gitops repository "${id}" is configured`);
+    if (!writer)
+      throw new NotFoundError(`No gitops repository "${id}" is configured`);
     return writer;
   };
   return {

@@ -1,7 +1,4 @@
-import {
-  LoggerService,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { ReleaseOwnerIndex } from '../permissions';
 
 const TASK_ID = 'gitops-release-owners';

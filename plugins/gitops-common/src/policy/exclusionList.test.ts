@@ -1,4 +1,7 @@
-import { compileExclusionList, FLUX_DEFAULT_EXCLUSION_LIST } from './exclusionList';
+import {
+  compileExclusionList,
+  FLUX_DEFAULT_EXCLUSION_LIST,
+} from './exclusionList';
 import { describeFluxPolicy } from './describeFluxPolicy';
 
 describe('compileExclusionList', () => {
@@ -22,21 +25,29 @@ describe('compileExclusionList', () => {
   });
 
   it('refuses backtracking syntax and too many patterns', () => {
-    expect(() => compileExclusionList(['(?=x)'])).toThrow(/invalid regular expression/);
-    expect(() => compileExclusionList(Array(26).fill('x'))).toThrow(/at most 25/);
+    expect(() => compileExclusionList(['(?=x)'])).toThrow(
+      /invalid regular expression/,
+    );
+    expect(() => compileExclusionList(Array(26).fill('x'))).toThrow(
+      /at most 25/,
+    );
   });
 });
 
 describe('describeFluxPolicy', () => {
   it('names the policy as the ImagePolicy spec does', () => {
     expect(
-      describeFluxPolicy({ policy: { kind: 'semver-strict', range: '>=6.0.0-0 <7.0.0' } }),
+      describeFluxPolicy({
+        policy: { kind: 'semver-strict', range: '>=6.0.0-0 <7.0.0' },
+      }),
     ).toBe('semver:>=6.0.0-0 <7.0.0');
     expect(
       describeFluxPolicy({
         policy: { kind: 'numerical', order: 'asc' },
         filter: { pattern: '^main-[a-f0-9]+-(?P<ts>[0-9]+)', extract: '$ts' },
       }),
-    ).toBe('numerical:asc (tags matching ^main-[a-f0-9]+-(?P<ts>[0-9]+), extract $ts)');
+    ).toBe(
+      'numerical:asc (tags matching ^main-[a-f0-9]+-(?P<ts>[0-9]+), extract $ts)',
+    );
   });
 });

@@ -41,7 +41,9 @@ export interface GitopsApi {
   }): Promise<GitopsHelmHistory>;
 
   /** Runs the sync of one repository now (permission `gitops.sync`). */
-  syncNow(repository?: string): Promise<{ repositories: string[]; requestedBy: string }>;
+  syncNow(
+    repository?: string,
+  ): Promise<{ repositories: string[]; requestedBy: string }>;
   /**
    * Gives a release the image its previous stage runs. With `dryRun` nothing
    * is written: the answer is the exact change, for a dialog to show first.

@@ -20,29 +20,48 @@ describe('GitopsClient', () => {
     server.use(
       http.get(`${baseUrl}/environments`, () => {
         return HttpResponse.json({
-          items: [{ name: 'dev', repository: 'config', path: 'releases/dev', order: 1 }],
+          items: [
+            {
+              name: 'dev',
+              repository: 'config',
+              path: 'releases/dev',
+              order: 1,
+            },
+          ],
         });
       }),
     );
     await expect(client.listEnvironments()).resolves.toEqual({
-      items: [{ name: 'dev', repository: 'config', path: 'releases/dev', order: 1 }],
+      items: [
+        { name: 'dev', repository: 'config', path: 'releases/dev', order: 1 },
+      ],
     });
   });
 
   it('reads a release history under its environment, namespace and name', async () => {
     let asked = '';
     server.use(
-      http.get(`${baseUrl}/releases/:environment/:namespace/:name/history`, ({ request }) => {
-        asked = new URL(request.url).pathname;
-        return HttpResponse.json({
-          cluster: 'demo',
-          items: [{ revision: 1, status: 'deployed' }],
-        });
-      }),
+      http.get(
+        `${baseUrl}/releases/:environment/:namespace/:name/history`,
+        ({ request }) => {
+          asked = new URL(request.url).pathname;
+          return HttpResponse.json({
+            cluster: 'demo',
+            items: [{ revision: 1, status: 'deployed' }],
+          });
+        },
+      ),
     );
     await expect(
-      client.getHelmHistory({ environment: 'dev', namespace: 'dev', name: 'podinfo dev' }),
-    ).resolves.toEqual({ cluster: 'demo', items: [{ revision: 1, status: 'deployed' }] });
+      client.getHelmHistory({
+        environment: 'dev',
+        namespace: 'dev',
+        name: 'podinfo dev',
+      }),
+    ).resolves.toEqual({
+      cluster: 'demo',
+      items: [{ revision: 1, status: 'deployed' }],
+    });
     expect(asked).toBe('/api/gitops/releases/dev/dev/podinfo%20dev/history');
   });
 
@@ -69,12 +88,24 @@ describe('GitopsClient', () => {
     server.use(
       http.get(`${baseUrl}/repositories`, () =>
         HttpResponse.json({
-          items: [{ id: 'config', url: 'https://github.com/example/config', branch: 'main' }],
+          items: [
+            {
+              id: 'config',
+              url: 'https://github.com/example/config',
+              branch: 'main',
+            },
+          ],
         }),
       ),
     );
     await expect(client.listRepositories()).resolves.toEqual({
-      items: [{ id: 'config', url: 'https://github.com/example/config', branch: 'main' }],
+      items: [
+        {
+          id: 'config',
+          url: 'https://github.com/example/config',
+          branch: 'main',
+        },
+      ],
     });
   });
 
@@ -89,7 +120,12 @@ describe('GitopsClient', () => {
         return HttpResponse.json({});
       }),
     );
-    const release = { environment: 'stg', namespace: 'stg', name: 'podinfo', entityRef: 'component:default/podinfo' };
+    const release = {
+      environment: 'stg',
+      namespace: 'stg',
+      name: 'podinfo',
+      entityRef: 'component:default/podinfo',
+    };
     await client.promote(release, { dryRun: true });
     await client.promote(release);
     await client.lock(release, 'hold for the release');
@@ -98,14 +134,26 @@ describe('GitopsClient', () => {
     await client.syncNow('config');
     await client.syncNow();
     expect(seen).toEqual([
-      { path: '/releases/stg/stg/podinfo/promote', body: { entityRef: release.entityRef, dryRun: true } },
-      { path: '/releases/stg/stg/podinfo/promote', body: { entityRef: release.entityRef, dryRun: false } },
+      {
+        path: '/releases/stg/stg/podinfo/promote',
+        body: { entityRef: release.entityRef, dryRun: true },
+      },
+      {
+        path: '/releases/stg/stg/podinfo/promote',
+        body: { entityRef: release.entityRef, dryRun: false },
+      },
       {
         path: '/releases/stg/stg/podinfo/lock',
         body: { entityRef: release.entityRef, message: 'hold for the release' },
       },
-      { path: '/releases/stg/stg/podinfo/unlock', body: { entityRef: release.entityRef } },
-      { path: '/releases/stg/stg/podinfo/reconcile', body: { entityRef: release.entityRef } },
+      {
+        path: '/releases/stg/stg/podinfo/unlock',
+        body: { entityRef: release.entityRef },
+      },
+      {
+        path: '/releases/stg/stg/podinfo/reconcile',
+        body: { entityRef: release.entityRef },
+      },
       { path: '/sync', body: { repository: 'config' } },
       { path: '/sync', body: {} },
     ]);

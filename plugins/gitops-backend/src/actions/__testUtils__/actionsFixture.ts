@@ -111,8 +111,13 @@ export async function createActionsFixture(
   const workDir = await fs.mkdtemp(
     path.join(os.tmpdir(), 'gitops-actions-test-'),
   );
-  const { knex, syncStateStore, imageStatusStore, clusterStateStore, eventStore } =
-    await createMemoryStore();
+  const {
+    knex,
+    syncStateStore,
+    imageStatusStore,
+    clusterStateStore,
+    eventStore,
+  } = await createMemoryStore();
   const repository = testRepositoryConfig(remote.url, {
     author: { name: 'Gitops Bot', email: 'gitops@example.com' },
     ...(options.automation ? { automation: options.automation } : {}),

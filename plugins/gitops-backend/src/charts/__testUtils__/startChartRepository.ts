@@ -25,7 +25,11 @@ export function helmIndexYaml(charts: Record<string, string[]>): string {
   for (const [name, versions] of Object.entries(charts)) {
     lines.push(`  ${name}:`);
     for (const version of versions) {
-      lines.push(`    - name: ${name}`, `      version: ${version}`, `      urls: [${name}-${version}.tgz]`);
+      lines.push(
+        `    - name: ${name}`,
+        `      version: ${version}`,
+        `      urls: [${name}-${version}.tgz]`,
+      );
     }
   }
   lines.push('generated: "2026-12-01T00:00:00Z"');
@@ -39,15 +43,23 @@ export async function startChartRepository(): Promise<ChartRepositoryServer> {
   const server = http.createServer((request, response) => {
     requests.push({
       path: request.url ?? '',
-      ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
+      ...(request.headers.authorization
+        ? { authorization: request.headers.authorization }
+        : {}),
     });
-    if (request.url !== '/index.yaml' && !request.url?.endsWith('/index.yaml')) {
+    if (
+      request.url !== '/index.yaml' &&
+      !request.url?.endsWith('/index.yaml')
+    ) {
       response.writeHead(404).end();
       return;
     }
     const answer = reply;
     setTimeout(() => {
-      response.writeHead(answer.status ?? 200, answer.headers ?? { 'content-type': 'application/yaml' });
+      response.writeHead(
+        answer.status ?? 200,
+        answer.headers ?? { 'content-type': 'application/yaml' },
+      );
       response.end(answer.body ?? '');
     }, answer.delayMs ?? 0);
   });

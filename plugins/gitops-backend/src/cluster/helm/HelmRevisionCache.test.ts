@@ -1,5 +1,8 @@
 import { CacheBudgets } from '../../kernel';
-import { helmSecret, podinfoDevHistory } from './__testUtils__/helmSecretFixtures';
+import {
+  helmSecret,
+  podinfoDevHistory,
+} from './__testUtils__/helmSecretFixtures';
 import { HelmRevisionCache } from './HelmRevisionCache';
 import { HelmSecretError } from './HelmSecretError';
 
@@ -12,7 +15,11 @@ describe('HelmRevisionCache', () => {
   it('reuses what a secret decoded to while its resourceVersion stays', () => {
     const cache = new HelmRevisionCache();
     const first = cache.decode(atVersion('10'));
-    expect(first).toMatchObject({ name: 'podinfo-dev', revision: 1, chartVersion: '0.2.0' });
+    expect(first).toMatchObject({
+      name: 'podinfo-dev',
+      revision: 1,
+      chartVersion: '0.2.0',
+    });
     cache.endCycle();
     expect(cache.decode(atVersion('10'))).toBe(first);
     // Helm relabels a superseded revision: a new version is decoded anew.
@@ -44,12 +51,18 @@ describe('HelmRevisionCache', () => {
     const cache = new HelmRevisionCache(budgets);
     for (let v = 0; v < 200; v++) {
       cache.decode(atVersion(String(1000 + v), v % podinfoDevHistory.length));
-      expect(cache.bytes).toBeLessThanOrEqual(budgets.budgetBytes('helmRevisions'));
+      expect(cache.bytes).toBeLessThanOrEqual(
+        budgets.budgetBytes('helmRevisions'),
+      );
     }
     expect(cache.size).toBeGreaterThan(1);
     expect(cache.size).toBeLessThan(200);
-    const recent = cache.decode(atVersion('1199', 199 % podinfoDevHistory.length));
-    expect(cache.decode(atVersion('1199', 199 % podinfoDevHistory.length))).toBe(recent);
+    const recent = cache.decode(
+      atVersion('1199', 199 % podinfoDevHistory.length),
+    );
+    expect(
+      cache.decode(atVersion('1199', 199 % podinfoDevHistory.length)),
+    ).toBe(recent);
     expect(budgets.report().helmRevisions).toMatchObject({
       bytes: cache.bytes,
       entries: cache.size,

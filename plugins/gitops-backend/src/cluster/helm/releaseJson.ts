@@ -14,10 +14,8 @@ const STATUSES: ReadonlySet<string> = new Set<HelmReleaseStatus>([
 
 // Revisions whose values are never compared with git: Helm marks every
 // revision but the newest superseded, and an uninstalled release runs nothing.
-const NEVER_COMPARED: ReadonlySet<HelmReleaseStatus> = new Set<HelmReleaseStatus>([
-  'superseded',
-  'uninstalled',
-]);
+const NEVER_COMPARED: ReadonlySet<HelmReleaseStatus> =
+  new Set<HelmReleaseStatus>(['superseded', 'uninstalled']);
 
 /** Thrown with a fixed text that never quotes the release. */
 export class ReleaseJsonError extends Error {}

@@ -1,7 +1,11 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { createTestDatabases } from '../../__testUtils__/testDatabases';
 import { chartRelease } from '../../__testUtils__/releaseRecord';
-import { AppliedObjectRecord, ReconcileRecord, ReleaseStatusRecord } from '../ClusterStateStore';
+import {
+  AppliedObjectRecord,
+  ReconcileRecord,
+  ReleaseStatusRecord,
+} from '../ClusterStateStore';
 import { createGitopsStores } from '../gitopsStores';
 import { ReleaseRecord, SyncRecord } from '../SyncStateStore';
 
@@ -11,19 +15,31 @@ export async function openTestStores(
   databaseId: Parameters<ReturnType<typeof createTestDatabases>['init']>[0],
 ) {
   const knex = await databases.init(databaseId);
-  const stores = await createGitopsStores({ database: mockServices.database({ knex }) });
-  await stores.syncStateStore.ensureRepository({ id: 'config', url: 'file:///c.git', branch: 'main' });
+  const stores = await createGitopsStores({
+    database: mockServices.database({ knex }),
+  });
+  await stores.syncStateStore.ensureRepository({
+    id: 'config',
+    url: 'file:///c.git',
+    branch: 'main',
+  });
   return { knex, ...stores };
 }
 
 type TestStores = Awaited<ReturnType<typeof openTestStores>>;
-type StoreTest = (name: string, test: (stores: TestStores) => Promise<void>) => void;
+type StoreTest = (
+  name: string,
+  test: (stores: TestStores) => Promise<void>,
+) => void;
 
 /**
  * A block of store tests: each `storeTest` runs once on every supported
  * database (SQLite, and PostgreSQL as production runs it), on fresh stores.
  */
-export function describeStores(title: string, body: (storeTest: StoreTest) => void) {
+export function describeStores(
+  title: string,
+  body: (storeTest: StoreTest) => void,
+) {
   describe(title, () => {
     const databases = createTestDatabases();
     body((name, test) =>
@@ -95,7 +111,9 @@ export function status(
   };
 }
 
-export const reconcile = (overrides: Partial<ReconcileRecord>): ReconcileRecord => ({
+export const reconcile = (
+  overrides: Partial<ReconcileRecord>,
+): ReconcileRecord => ({
   cluster: 'demo',
   at: new Date('2026-11-25T12:00:00Z'),
   statuses: [],

@@ -1,16 +1,16 @@
 import { Entity } from '@backstage/catalog-model';
 import { ReleaseRecord, SyncStateStore } from '../../database/SyncStateStore';
-import { chartRelease, storeFirstSync } from '../../__testUtils__/releaseRecord';
+import {
+  chartRelease,
+  storeFirstSync,
+} from '../../__testUtils__/releaseRecord';
 
 /**
  * Test data of the permission tests: two charts, each with its component.
  * podinfo's releases name their entity; billing's carry a kubernetes-id
  * that only the billing component claims.
  */
-export function release(
-  environment: string,
-  chartName: string,
-): ReleaseRecord {
+export function release(environment: string, chartName: string): ReleaseRecord {
   return chartRelease(
     environment,
     chartName,

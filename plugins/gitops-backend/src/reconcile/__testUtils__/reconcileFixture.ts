@@ -16,13 +16,20 @@ import { EventStore } from '../../database/EventStore';
 import { SyncStateStore } from '../../database/SyncStateStore';
 import { CliGitRepository } from '../../git';
 import { GitopsMetrics, meterClusterApi } from '../../metrics';
-import { createTestRemote, TestFiles, TestRemote } from '../../git/__testUtils__';
+import {
+  createTestRemote,
+  TestFiles,
+  TestRemote,
+} from '../../git/__testUtils__';
 import { RepositorySync } from '../../sync/RepositorySync';
 import {
   createMemoryStore,
   testRepositoryConfig,
 } from '../../__testUtils__/memoryStore';
-import { ClusterEnvironmentSettings, ClusterReconciler } from '../ClusterReconciler';
+import {
+  ClusterEnvironmentSettings,
+  ClusterReconciler,
+} from '../ClusterReconciler';
 
 /**
  * A config repository, the stores, a simulated cluster and the two loops that
@@ -96,15 +103,17 @@ export async function createReconcileFixture(options: {
   const repository = testRepositoryConfig(remote.url);
   const apply = options.apply ?? true;
   const prune = options.prune ?? false;
-  const environments: EnvironmentConfig[] = options.environments.map((name, i) => ({
-    name,
-    repository: 'config',
-    path: `releases/${name}`,
-    cluster: 'demo',
-    order: i + 1,
-    apply,
-    prune,
-  }));
+  const environments: EnvironmentConfig[] = options.environments.map(
+    (name, i) => ({
+      name,
+      repository: 'config',
+      path: `releases/${name}`,
+      cluster: 'demo',
+      order: i + 1,
+      apply,
+      prune,
+    }),
+  );
   const { sync, reconcileGit } = wireRepositoryLoops({
     repository,
     environments,
@@ -116,9 +125,14 @@ export async function createReconcileFixture(options: {
   const client = new KubernetesCluster(kubeConfigFor(double));
   const reconciler = new ClusterReconciler({
     cluster: 'demo',
-    api: options.metrics ? meterClusterApi(client, 'demo', options.metrics) : client,
+    api: options.metrics
+      ? meterClusterApi(client, 'demo', options.metrics)
+      : client,
     settings: new Map(
-      environments.map(env => [env.name, { apply, prune, ...options.settings?.[env.name] }]),
+      environments.map(env => [
+        env.name,
+        { apply, prune, ...options.settings?.[env.name] },
+      ]),
     ),
     gitFor: () => reconcileGit,
     syncStateStore,
@@ -128,7 +142,9 @@ export async function createReconcileFixture(options: {
     gracePeriodMs: options.gracePeriodMs ?? 0,
     metrics: options.metrics,
   });
-  await clusterStateStore.ensureClusters([{ name: 'demo', title: 'demo (simulated)' }]);
+  await clusterStateStore.ensureClusters([
+    { name: 'demo', title: 'demo (simulated)' },
+  ]);
 
   const cycle = async () => {
     await sync.run();

@@ -310,17 +310,43 @@ export async function pushTestChart(
 ): Promise<string> {
   const headers = headersFor(target, undefined);
   const config = Buffer.from(
-    JSON.stringify({ name: options.name, version: options.version, apiVersion: 'v2' }),
+    JSON.stringify({
+      name: options.name,
+      version: options.version,
+      apiVersion: 'v2',
+    }),
   );
-  const content = gzipSync(Buffer.from(`${options.name}-${options.version}.tgz of the test chart\n`));
-  const configDigest = await pushBlob(target, headers, options.repository, config);
-  const contentDigest = await pushBlob(target, headers, options.repository, content);
+  const content = gzipSync(
+    Buffer.from(`${options.name}-${options.version}.tgz of the test chart\n`),
+  );
+  const configDigest = await pushBlob(
+    target,
+    headers,
+    options.repository,
+    config,
+  );
+  const contentDigest = await pushBlob(
+    target,
+    headers,
+    options.repository,
+    content,
+  );
   const manifest = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
       mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: { mediaType: HELM_CHART_MEDIA_TYPES.config, size: config.length, digest: configDigest },
-      layers: [{ mediaType: HELM_CHART_MEDIA_TYPES.content, size: content.length, digest: contentDigest }],
+      config: {
+        mediaType: HELM_CHART_MEDIA_TYPES.config,
+        size: config.length,
+        digest: configDigest,
+      },
+      layers: [
+        {
+          mediaType: HELM_CHART_MEDIA_TYPES.content,
+          size: content.length,
+          digest: contentDigest,
+        },
+      ],
     }),
   );
   return putManifest(

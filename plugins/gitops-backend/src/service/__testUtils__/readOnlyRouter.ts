@@ -31,7 +31,10 @@ export function createReadOnlyRouter(
     permissions: mockServices.permissions(),
     // Plain functions, not jest mocks: benchmarks run outside jest.
     auditor: {
-      createEvent: async () => ({ success: async () => {}, fail: async () => {} }),
+      createEvent: async () => ({
+        success: async () => {},
+        fail: async () => {},
+      }),
     },
   });
 }

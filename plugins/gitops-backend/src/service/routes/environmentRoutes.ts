@@ -16,7 +16,9 @@ export function addEnvironmentRoutes(
     if (revalidated(req, res, tag)) return;
     sendJsonText(
       res,
-      await releases.listBody(tag, () => releases.listEnvironments(credentials)),
+      await releases.listBody(tag, () =>
+        releases.listEnvironments(credentials),
+      ),
     );
   });
 

@@ -19,7 +19,9 @@ export function addReleaseRoutes(
     if (revalidated(req, res, tag)) return;
     sendJsonText(
       res,
-      await releases.listBody(tag, () => releases.listReleases(entityRef, credentials)),
+      await releases.listBody(tag, () =>
+        releases.listReleases(entityRef, credentials),
+      ),
     );
   });
 

@@ -249,7 +249,9 @@ describe('EnvironmentsCard', () => {
       checkedAt: minutesAgo(1),
     });
     // A setter marker this plugin automates: no Flux v1 annotation, yet lockable.
-    const dev = podinfoRelease('dev', 'dev-1', 'glob:dev-*', { automated: false });
+    const dev = podinfoRelease('dev', 'dev-1', 'glob:dev-*', {
+      automated: false,
+    });
     dev.images[0].status = {
       imagePolicy: 'flux-system/podinfo-dev',
       policy: 'semver:>=6.0.0-0',
@@ -257,7 +259,9 @@ describe('EnvironmentsCard', () => {
       checkedAt: minutesAgo(1),
     };
     // Locked in the file, which Flux's image-automation-controller ignores.
-    const stg = podinfoRelease('stg', '6.5.0', 'semver:~6.5.0', { locked: true });
+    const stg = podinfoRelease('stg', '6.5.0', 'semver:~6.5.0', {
+      locked: true,
+    });
     stg.images[0].status = reported('flux');
     const prod = podinfoRelease('prod', '6.5.0', 'semver:~6.5.0');
     prod.images[0].status = reported('off');
@@ -265,8 +269,12 @@ describe('EnvironmentsCard', () => {
     await renderCard();
     await screen.findByTestId('stage-dev');
 
-    expect(stage('dev').getByRole('button', { name: 'Lock dev' })).toBeInTheDocument();
-    expect(stage('stg').getByText('semver:~6.5.0 (Flux commits)')).toBeInTheDocument();
+    expect(
+      stage('dev').getByRole('button', { name: 'Lock dev' }),
+    ).toBeInTheDocument();
+    expect(
+      stage('stg').getByText('semver:~6.5.0 (Flux commits)'),
+    ).toBeInTheDocument();
     expect(stage('stg').queryByText(/locked/)).not.toBeInTheDocument();
     for (const env of ['stg', 'prod']) {
       expect(
@@ -274,7 +282,9 @@ describe('EnvironmentsCard', () => {
       ).not.toBeInTheDocument();
     }
     // Promotion stays: it writes the tag Flux's policy allows.
-    expect(stage('stg').getByRole('button', { name: 'Promote to stg' })).toBeInTheDocument();
+    expect(
+      stage('stg').getByRole('button', { name: 'Promote to stg' }),
+    ).toBeInTheDocument();
   });
 
   it('promotes after showing the dry run: same digest, automation keeps working', async () => {
@@ -516,7 +526,9 @@ describe('EnvironmentsCard', () => {
     expect(stage('stg').getByText(stg.images[0].tag)).toBeInTheDocument();
     expectBrokenStgFileNote(stage('stg').getByTestId('source-problem'));
     expect(
-      stage('stg').getByText('git sync could not read a file of stg; a prune held back'),
+      stage('stg').getByText(
+        'git sync could not read a file of stg; a prune held back',
+      ),
     ).toBeInTheDocument();
     expect(stage('prod').queryByTestId('source-problem')).toBeNull();
   });
@@ -524,7 +536,9 @@ describe('EnvironmentsCard', () => {
   it('offers no write on a stage whose file is broken, and says why', async () => {
     shared.serveBrokenStgFile();
     await renderCard();
-    const promote = await screen.findByRole('button', { name: 'Promote to stg' });
+    const promote = await screen.findByRole('button', {
+      name: 'Promote to stg',
+    });
     expect(promote).toBeDisabled();
     expect(promote.parentElement).toHaveAttribute(
       'title',
@@ -532,7 +546,9 @@ describe('EnvironmentsCard', () => {
     );
     // prod reads cleanly: it may still be promoted.
     await waitFor(() =>
-      expect(screen.getByRole('button', { name: 'Promote to prod' })).toBeEnabled(),
+      expect(
+        screen.getByRole('button', { name: 'Promote to prod' }),
+      ).toBeEnabled(),
     );
   });
 });

@@ -18,7 +18,10 @@ const useStyles = makeStyles({
 });
 
 /** Who commits the moves of an image a Flux ImagePolicy decides. */
-function automatingParty(release: GitopsRelease, image: GitopsReleaseImage): string {
+function automatingParty(
+  release: GitopsRelease,
+  image: GitopsReleaseImage,
+): string {
   switch (image.status?.automation) {
     case 'flux':
       return 'Flux commits';
@@ -47,8 +50,13 @@ function registryText(image: GitopsReleaseImage): string {
   if (!status) return 'registry not checked yet';
   if (status.problem) return `not automated: ${status.problem}`;
   if (status.error) return `registry: ${status.error}`;
-  if (status.automation === 'off' && !status.latestTag) return 'no registry is scanned';
-  if (status.automation === 'flux' && status.latestTag && status.latestTag !== image.tag) {
+  if (status.automation === 'off' && !status.latestTag)
+    return 'no registry is scanned';
+  if (
+    status.automation === 'flux' &&
+    status.latestTag &&
+    status.latestTag !== image.tag
+  ) {
     return `Flux's ImagePolicy chose: ${status.latestTag}`;
   }
   if (!status.latestTag) return 'registry offers no tag under this policy';
@@ -84,10 +92,16 @@ export const StageImage = ({
       <Typography
         variant="caption"
         display="block"
-        color={image.status?.error || image.status?.problem ? 'error' : 'textSecondary'}
+        color={
+          image.status?.error || image.status?.problem
+            ? 'error'
+            : 'textSecondary'
+        }
         title={
           image.status?.imagePolicy
-            ? `ImagePolicy ${image.status.imagePolicy}${image.status.reason ? `: ${image.status.reason}` : ''}`
+            ? `ImagePolicy ${image.status.imagePolicy}${
+                image.status.reason ? `: ${image.status.reason}` : ''
+              }`
             : image.status?.reason
         }
       >

@@ -10,7 +10,11 @@ const v2Release = (chartStatus?: GitopsChartStatus) =>
       type: 'source',
       chart: 'podinfo',
       version: '6.x',
-      sourceRef: { kind: 'HelmRepository', name: 'podinfo', namespace: 'flux-system' },
+      sourceRef: {
+        kind: 'HelmRepository',
+        name: 'podinfo',
+        namespace: 'flux-system',
+      },
     },
     chartVersion: '6.x',
     ...(chartStatus ? { chartStatus } : {}),
@@ -26,7 +30,11 @@ const status: GitopsChartStatus = {
 
 describe('ReleaseChart', () => {
   it('says "chart update available" with the newer version, and where it was found', () => {
-    render(<ReleaseChart release={v2Release({ ...status, updateAvailable: true })} />);
+    render(
+      <ReleaseChart
+        release={v2Release({ ...status, updateAvailable: true })}
+      />,
+    );
     expect(screen.getByText('chart podinfo 6.x')).toBeInTheDocument();
     expect(screen.getByText('chart update available: 6.6.0')).toHaveAttribute(
       'title',
@@ -37,12 +45,26 @@ describe('ReleaseChart', () => {
   it('says nothing of the newest version when the release already runs it', () => {
     render(<ReleaseChart release={v2Release(status)} />);
     expect(screen.getByText('chart podinfo 6.x')).toBeInTheDocument();
-    expect(screen.queryByText(/chart update available/)).not.toBeInTheDocument();
+    expect(
+      screen.queryByText(/chart update available/),
+    ).not.toBeInTheDocument();
   });
 
   it('shows why the chart repository could not be read', () => {
-    render(<ReleaseChart release={v2Release({ ...status, latestVersion: undefined, error: 'not allowed' })} />);
-    expect(screen.getByText('chart repository: not allowed')).toBeInTheDocument();
-    expect(screen.queryByText(/chart update available/)).not.toBeInTheDocument();
+    render(
+      <ReleaseChart
+        release={v2Release({
+          ...status,
+          latestVersion: undefined,
+          error: 'not allowed',
+        })}
+      />,
+    );
+    expect(
+      screen.getByText('chart repository: not allowed'),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByText(/chart update available/),
+    ).not.toBeInTheDocument();
   });
 });

@@ -24,8 +24,14 @@ describe('ReleaseImage', () => {
         })}
       />,
     );
-    expect(screen.getByText('ImagePolicy flux-system/podinfo-staging: semver:>=6.0.0-0 <7.0.0')).toBeInTheDocument();
-    expect(screen.getByText('update available: 6.5.1-rc.1')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'ImagePolicy flux-system/podinfo-staging: semver:>=6.0.0-0 <7.0.0',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('update available: 6.5.1-rc.1'),
+    ).toBeInTheDocument();
   });
 
   it('says when Flux commits, and shows what its ImagePolicy chose as an update', () => {
@@ -39,8 +45,12 @@ describe('ReleaseImage', () => {
         })}
       />,
     );
-    expect(screen.getByText('ImagePolicy flux-system/podinfo-staging, Flux commits')).toBeInTheDocument();
-    expect(screen.getByText('update available: 6.5.2-rc.1')).toBeInTheDocument();
+    expect(
+      screen.getByText('ImagePolicy flux-system/podinfo-staging, Flux commits'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('update available: 6.5.2-rc.1'),
+    ).toBeInTheDocument();
   });
 
   it('says why a marker is not automated instead of an update', () => {
@@ -54,12 +64,20 @@ describe('ReleaseImage', () => {
         })}
       />,
     );
-    expect(screen.getByText('not automated: no ImagePolicy flux-system/gone in the repository')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'not automated: no ImagePolicy flux-system/gone in the repository',
+      ),
+    ).toBeInTheDocument();
     expect(screen.queryByText(/update available/)).not.toBeInTheDocument();
   });
 
   it('says when automation is off', () => {
-    render(<ReleaseImage image={marked({ checkedAt: '2026-11-30T00:00:00Z', automation: 'off' })} />);
+    render(
+      <ReleaseImage
+        image={marked({ checkedAt: '2026-11-30T00:00:00Z', automation: 'off' })}
+      />,
+    );
     expect(screen.getByText('image automation off')).toBeInTheDocument();
   });
 });

@@ -363,7 +363,9 @@ describe('ReleasesCard', () => {
     // The last good tag is still what the row shows.
     expect(row('stg')).toHaveTextContent(stg.images[0].tag);
     expect(within(row('dev')).queryByTestId('source-problem')).toBeNull();
-    expect(await screen.findByTestId('gitops-partial-errors')).toHaveTextContent(
+    expect(
+      await screen.findByTestId('gitops-partial-errors'),
+    ).toHaveTextContent(
       'prod: HelmRelease prod/podinfo-prod (helm.fluxcd.io/v1) from releases/prod/podinfo.yaml could not be applied (since 3 minutes ago): admission webhook denied the request',
     );
   });

@@ -23,7 +23,8 @@ function problemLine(problem: GitopsProblem) {
       <>
         {where}: {problem.object ?? 'an object'} from {problem.path}{' '}
         {problem.source === 'apply' ? 'could not be applied' : 'was not pruned'}{' '}
-        (since <Ago at={problem.at} />): {problem.message}
+        (since <Ago at={problem.at} />
+        ): {problem.message}
       </>
     );
   }

@@ -1,7 +1,10 @@
 import { GitopsEvent } from '@backstage-gitops/plugin-gitops-common';
 import { describeEvent } from './events';
 
-const event = (type: string, extra: Partial<GitopsEvent> = {}): GitopsEvent => ({
+const event = (
+  type: string,
+  extra: Partial<GitopsEvent> = {},
+): GitopsEvent => ({
   id: 1,
   type,
   at: '2026-11-30T00:00:00Z',
@@ -13,7 +16,11 @@ describe('describeEvent', () => {
     expect(
       describeEvent(
         event('image-updated', {
-          details: { image: 'stefanprodan/podinfo', from: 'dev-a', to: 'dev-b' },
+          details: {
+            image: 'stefanprodan/podinfo',
+            from: 'dev-a',
+            to: 'dev-b',
+          },
         }),
       ),
     ).toBe('image stefanprodan/podinfo dev-a -> dev-b');
@@ -21,9 +28,15 @@ describe('describeEvent', () => {
 
   it('says which commit removed a pruned object', () => {
     expect(
-      describeEvent(event('object-pruned', { commit: '0123456789abcdef0123456789abcdef01234567' })),
+      describeEvent(
+        event('object-pruned', {
+          commit: '0123456789abcdef0123456789abcdef01234567',
+        }),
+      ),
     ).toBe('pruned from the cluster (removed in 0123456)');
-    expect(describeEvent(event('object-pruned'))).toBe('pruned from the cluster');
+    expect(describeEvent(event('object-pruned'))).toBe(
+      'pruned from the cluster',
+    );
   });
 
   it('says why image automation left a release alone', () => {
