@@ -20,6 +20,7 @@ export {
 export type { MemoryReport } from './memoryReport';
 export { errorMessage } from './errorMessage';
 export { ImmediateRun } from './ImmediateRun';
+export { overriding } from './overriding';
 export type { RunWork } from './ImmediateRun';
 export { Semaphore } from './Semaphore';
 export {

@@ -4,7 +4,7 @@ import {
   stringifyGitopsReleaseKey,
 } from '@backstage-gitops/plugin-gitops-common';
 import { ClusterStateStore, EventStore, GitopsStores } from '../database';
-import { errorMessage } from '../kernel';
+import { errorMessage, overriding } from '../kernel';
 import {
   isAlarmingState,
   noticeOfEvent,
@@ -30,21 +30,6 @@ export type NotifyingOptions = {
   logger?: LoggerService;
 };
 
-/** `inner` with one method replaced; every other is its own. */
-function replacing<T extends object, K extends keyof T>(
-  inner: T,
-  name: K,
-  method: T[K],
-): T {
-  return new Proxy(inner, {
-    get(target, property) {
-      if (property === name) return method;
-      const value = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
-
 /**
  * Events of the actions and of image automation, told once they are
  * stored. (Sync and reconcile write their events in their own
@@ -59,7 +44,7 @@ function notifyingEventStore(inner: EventStore, sink: NoticeSink): EventStore {
       // Telling the owners never fails the write.
     }
   };
-  return replacing(inner, 'addEvents', addEvents);
+  return overriding(inner, { addEvents });
 }
 
 /**
@@ -139,7 +124,7 @@ function notifyingClusterStateStore(
       // Telling the owners never fails the write.
     }
   };
-  return replacing(inner, 'applyReconcile', applyReconcile);
+  return overriding(inner, { applyReconcile });
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   NewEvent,
   SyncStateStore,
 } from '../database';
+import { overriding } from '../kernel';
 import { GitopsChanges } from './GitopsChanges';
 import { storedReleases } from './releaseStates';
 
@@ -42,19 +43,6 @@ function digestOf(value: unknown): string {
 function unchecked<T extends { checkedAt?: string }>(status: T) {
   const { checkedAt: _checkedAt, ...rest } = status;
   return rest;
-}
-
-/** `inner` with some methods replaced; the others are its own. */
-function overriding<T extends object>(inner: T, overrides: Partial<T>): T {
-  return new Proxy(inner, {
-    get(target, property) {
-      if (Object.prototype.hasOwnProperty.call(overrides, property)) {
-        return overrides[property as keyof T];
-      }
-      const value = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
 }
 
 function releaseEventKeys(events: NewEvent[]) {
