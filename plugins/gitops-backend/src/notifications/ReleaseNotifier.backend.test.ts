@@ -11,7 +11,7 @@ import { GITOPS_ANNOTATION_RELEASE_SELECTOR } from '@backstage-gitops/plugin-git
 import { createMemoryStore } from '../__testUtils__/memoryStore';
 import { chartRelease } from '../__testUtils__/releaseRecord';
 import { EntityIndex } from '../signals';
-import { noticeOfEvent } from './releaseNotices';
+import { promotionNotice } from './__testUtils__/promotionNotice';
 import { ReleaseNotifier } from './ReleaseNotifier';
 
 // The catalog as the notifications backend resolves recipients through it:
@@ -55,19 +55,6 @@ const ENTITIES = [
 
 const podinfo = chartRelease('stg', 'podinfo', { labels: { app: 'podinfo' } });
 const solo = chartRelease('stg', 'solo', { labels: { app: 'solo' } });
-
-const promoted = (release: typeof podinfo, actor: string) =>
-  noticeOfEvent({
-    type: 'promoted',
-    repository: 'config',
-    environment: release.environment,
-    namespace: release.namespace,
-    name: release.name,
-    commit: 'abcdef0123',
-    actor,
-    details: { image: 'stefanprodan/podinfo', tag: 'stg-2' },
-    at: new Date(),
-  })!;
 
 describe('ReleaseNotifier with the notifications backend', () => {
   it('reaches the other owners, never the one who acted', async () => {
@@ -131,9 +118,9 @@ describe('ReleaseNotifier with the notifications backend', () => {
       };
 
       notifier.notify([
-        promoted(podinfo, 'user:default/guest'),
+        promotionNotice(podinfo, 'user:default/guest'),
         // guest is the only owner here: nobody hears of it.
-        promoted(solo, 'user:default/guest'),
+        promotionNotice(solo, 'user:default/guest'),
       ]);
       await notifier.flush();
 
@@ -144,7 +131,7 @@ describe('ReleaseNotifier with the notifications backend', () => {
       expect(await inbox('guest')).toEqual([]);
 
       // The teammate's promotion reaches guest, and only guest.
-      notifier.notify([promoted(podinfo, 'user:default/teammate')]);
+      notifier.notify([promotionNotice(podinfo, 'user:default/teammate')]);
       await notifier.flush();
       expect(await inbox('guest')).toEqual([
         'stg/podinfo-stg in stg promoted to stg-2 -> /catalog/default/component/podinfo',
@@ -154,7 +141,7 @@ describe('ReleaseNotifier with the notifications backend', () => {
 
       // Same release, same kind of event: the notification's scope replaces
       // the teammate's earlier one instead of adding a second.
-      notifier.notify([promoted(podinfo, 'user:default/guest')]);
+      notifier.notify([promotionNotice(podinfo, 'user:default/guest')]);
       await notifier.flush();
       expect(await inbox('teammate')).toHaveLength(1);
     } finally {

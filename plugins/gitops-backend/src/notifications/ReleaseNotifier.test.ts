@@ -14,6 +14,7 @@ import { chartRelease } from '../__testUtils__/releaseRecord';
 import { GitopsStores } from '../database';
 import { EntityIndex } from '../signals';
 import { noticeOfEvent } from './releaseNotices';
+import { promotionNotice } from './__testUtils__/promotionNotice';
 import { entityPageLink, ReleaseNotifier } from './ReleaseNotifier';
 
 const component = (
@@ -30,19 +31,6 @@ const component = (
 const podinfo = chartRelease('stg', 'podinfo', { labels: { app: 'podinfo' } });
 const worker = chartRelease('stg', 'worker');
 const orphan = chartRelease('stg', 'orphan');
-
-const promotedBy = (actor: string, release = podinfo) =>
-  noticeOfEvent({
-    type: 'promoted',
-    repository: 'config',
-    environment: release.environment,
-    namespace: release.namespace,
-    name: release.name,
-    commit: 'abcdef0123',
-    actor,
-    details: { image: 'stefanprodan/podinfo', tag: 'stg-2' },
-    at: new Date(),
-  })!;
 
 const imageUpdated = (release = podinfo) =>
   noticeOfEvent({
@@ -113,7 +101,7 @@ describe('ReleaseNotifier', () => {
   });
 
   it('sends to the owners of the entity showing the release, leaving out who did it', async () => {
-    notifier.notify([promotedBy('user:default/jane')]);
+    notifier.notify([promotionNotice(podinfo, 'user:default/jane')]);
     await notifier.flush();
     expect(send).toHaveBeenCalledTimes(1);
     expect(send).toHaveBeenCalledWith({
@@ -169,7 +157,7 @@ describe('ReleaseNotifier', () => {
   it('logs a failed send and goes on with the next entity and notice', async () => {
     send.mockRejectedValueOnce(new Error('notifications backend down'));
     notifier.notify([imageUpdated(worker)]);
-    notifier.notify([promotedBy('user:default/jane')]);
+    notifier.notify([promotionNotice(podinfo, 'user:default/jane')]);
     await notifier.flush();
     expect(send).toHaveBeenCalledTimes(3);
     expect(logger.warn).toHaveBeenCalledWith(
